@@ -1,0 +1,167 @@
+//! Command-line interface: `shiftops demo`, `shiftops check`, `shiftops completions`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr};
+
+use crate::config::Config;
+use crate::datafile::DataFileError;
+use crate::health;
+use crate::report::{CheckReport, Format};
+use crate::source::sim::{self, Scenario, SimOptions};
+use crate::source::{Fleet, ManualClock, SystemClock, refresh};
+use crate::tui;
+
+/// Exit code for a bad data file (config, keymap, theme): the message names file, line and column.
+pub const EXIT_BAD_DATA_FILE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shiftops",
+    version,
+    about = "Terminal operations console for a multi-tenant Aurora → Redshift analytics pipeline",
+    long_about = "Terminal operations console for a multi-tenant Aurora MySQL → Amazon Redshift pipeline: \
+Zero-ETL integrations, snapshot export + COPY, the Step Functions ELT, WLM, storage and CloudWatch alarms, \
+for every tenant at once.\n\nTry it without AWS: `shiftops demo`."
+)]
+pub struct Cli {
+    /// Configuration file [default: <config dir>/shiftops/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour theme: dark, light, high-contrast, colorblind, or a theme in <config dir>/shiftops/themes/
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Keymap: default, vim, or a keymap in <config dir>/shiftops/keymaps/
+    #[arg(long, global = true, value_name = "NAME")]
+    pub keymap: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the console on the embedded simulated fleet (no AWS needed)
+    Demo(SimArgs),
+    /// One refresh, the health rules and a report; exit 0 ok, 1 warning, 2 critical, 3 unknown
+    Check(CheckArgs),
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Number of simulated tenants (the first three are the seeds' tenant_a, tenant_b, tenant_c)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub tenants: u32,
+    /// Incident to stage: healthy, copy-error, integration-needs-attention, storage-high,
+    /// wlm-saturation, elt-delay, dbt-failure, export-failure, query-failure
+    #[arg(long, default_value = "healthy", value_parser = parse_scenario)]
+    pub scenario: Scenario,
+    /// Seed of the simulation: the same seed replays the same fleet
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Freeze the simulated clock at this RFC 3339 time, for reproducible reports and screenshots
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check the embedded simulated fleet instead of AWS
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn parse_scenario(name: &str) -> Result<Scenario, String> {
+    Scenario::parse(name)
+}
+
+fn sim_fleet(args: &SimArgs) -> Fleet {
+    let options = SimOptions {
+        tenants: args.tenants as usize,
+        scenario: args.scenario,
+        seed: args.seed,
+    };
+    match args.at {
+        Some(at) => sim::fleet(&options, Arc::new(ManualClock::new(at))),
+        None => sim::fleet(&options, Arc::new(SystemClock)),
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => return Ok(bad_data_file(&error)),
+    };
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "shiftops", &mut std::io::stdout());
+            Ok(0)
+        }
+        Some(Command::Check(args)) => check(&args, &config),
+        Some(Command::Demo(args)) => {
+            let settings =
+                match tui::Settings::load(&config, cli.theme.as_deref(), cli.keymap.as_deref()) {
+                    Ok(settings) => settings,
+                    Err(error) => return Ok(bad_data_file(&error)),
+                };
+            let title = format!("demo · {} · {} tenants", args.scenario.name(), args.tenants);
+            let runtime = runtime()?;
+            runtime.block_on(tui::run(sim_fleet(&args), settings, title))?;
+            Ok(0)
+        }
+        None => {
+            eprintln!(
+                "shiftops: no fleet to watch yet. Run `shiftops demo` for the simulated fleet; \
+live AWS sources are configured with --config (see docs/configuration.md)."
+            );
+            Ok(EXIT_BAD_DATA_FILE)
+        }
+    }
+}
+
+fn check(args: &CheckArgs, config: &Config) -> Result<u8> {
+    if !args.demo {
+        eprintln!(
+            "shiftops check: pass --demo to check the simulated fleet; live AWS sources are configured with --config"
+        );
+        return Ok(health::Status::Unknown.exit_code() as u8);
+    }
+    let fleet = sim_fleet(&args.sim);
+    let runtime = runtime()?;
+    let snapshot = runtime.block_on(refresh::refresh_once(&fleet));
+    let now = fleet.clock.now();
+    let health = health::evaluate(&snapshot, &config.thresholds, now);
+    let report = CheckReport::new(&snapshot, &health, now);
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(report.render(args.format).as_bytes())
+        .wrap_err("writing the report")?;
+    Ok(health.status.exit_code() as u8)
+}
+
+fn bad_data_file(error: &DataFileError) -> u8 {
+    eprintln!("shiftops: {error}");
+    EXIT_BAD_DATA_FILE
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .wrap_err("starting the async runtime")
+}

@@ -1,0 +1,219 @@
+//! Pure health rules: a snapshot and thresholds in, findings with severity out.
+//! The UI and `check` share them, so what the console shows and what the daily check reports agree.
+
+mod rules;
+mod thresholds;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+pub use rules::evaluate;
+pub use thresholds::Thresholds;
+
+/// How bad a finding is. Ordered: `Warning < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Critical,
+}
+
+/// The overall state of a tenant or of the fleet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Warning,
+    /// Some data could not be fetched, so a problem may be hidden.
+    Unknown,
+    Critical,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Unknown => "unknown",
+            Status::Critical => "critical",
+        }
+    }
+
+    /// A symbol that says the status without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Ok => "✓",
+            Status::Warning => "▲",
+            Status::Unknown => "?",
+            Status::Critical => "✗",
+        }
+    }
+
+    /// A short word for tables: the status never relies on colour alone.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::Warning => "WARN",
+            Status::Unknown => "UNKN",
+            Status::Critical => "CRIT",
+        }
+    }
+
+    /// The process exit code of `check`: 0 ok, 1 warning, 2 critical, 3 unknown.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Status::Ok => 0,
+            Status::Warning => 1,
+            Status::Critical => 2,
+            Status::Unknown => 3,
+        }
+    }
+}
+
+impl From<Severity> for Status {
+    fn from(severity: Severity) -> Self {
+        match severity {
+            Severity::Warning => Status::Warning,
+            Severity::Critical => Status::Critical,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Status::from(*self).fmt(f)
+    }
+}
+
+/// The rule that produced a finding. The snake_case names are the `check` JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    IntegrationStatus,
+    IntegrationLag,
+    IntegrationTables,
+    ExportTask,
+    EltFailed,
+    EltDelay,
+    CopyErrors,
+    Storage,
+    WlmQueue,
+    QueryFailureRate,
+    TableSkew,
+    Alarm,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 12] = [
+        CheckId::IntegrationStatus,
+        CheckId::IntegrationLag,
+        CheckId::IntegrationTables,
+        CheckId::ExportTask,
+        CheckId::EltFailed,
+        CheckId::EltDelay,
+        CheckId::CopyErrors,
+        CheckId::Storage,
+        CheckId::WlmQueue,
+        CheckId::QueryFailureRate,
+        CheckId::TableSkew,
+        CheckId::Alarm,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::IntegrationStatus => "integration_status",
+            CheckId::IntegrationLag => "integration_lag",
+            CheckId::IntegrationTables => "integration_tables",
+            CheckId::ExportTask => "export_task",
+            CheckId::EltFailed => "elt_failed",
+            CheckId::EltDelay => "elt_delay",
+            CheckId::CopyErrors => "copy_errors",
+            CheckId::Storage => "storage",
+            CheckId::WlmQueue => "wlm_queue",
+            CheckId::QueryFailureRate => "query_failure_rate",
+            CheckId::TableSkew => "table_skew",
+            CheckId::Alarm => "alarm",
+        }
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A measured value or a threshold: a number, or a word such as an integration status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Measure {
+    Number(f64),
+    Text(String),
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Measure::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Measure::Number(n) => write!(f, "{n:.1}"),
+            Measure::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl From<f64> for Measure {
+    fn from(n: f64) -> Self {
+        Measure::Number(n)
+    }
+}
+
+impl From<&str> for Measure {
+    fn from(t: &str) -> Self {
+        Measure::Text(t.to_string())
+    }
+}
+
+/// One thing that is wrong, with the value that tripped the rule and the threshold it crossed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub tenant: Option<String>,
+    pub check: CheckId,
+    pub severity: Severity,
+    pub message: String,
+    pub value: Option<Measure>,
+    pub threshold: Option<Measure>,
+}
+
+/// The findings of one evaluation and what they mean per tenant and for the fleet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    /// Worst first, then by tenant and check.
+    pub findings: Vec<Finding>,
+    pub tenant_status: BTreeMap<String, Status>,
+    pub status: Status,
+}
+
+impl Health {
+    pub fn tenant(&self, name: &str) -> Status {
+        self.tenant_status.get(name).copied().unwrap_or(Status::Ok)
+    }
+
+    /// The worst finding about a tenant (the first, as findings are sorted worst first).
+    pub fn worst_for(&self, tenant: &str) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .find(|f| f.tenant.as_deref() == Some(tenant))
+    }
+
+    pub fn fleet_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.tenant.is_none())
+    }
+}

@@ -1,0 +1,532 @@
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Duration;
+
+use super::{CheckId, Finding, Health, Measure, Severity, Status, Thresholds};
+use crate::model::{
+    AlarmState, EltRun, ExportStatus, ExportTask, Ingest, IntegrationStatus, Snapshot, SourceId,
+    Tenant, Time,
+};
+
+/// Evaluates every rule whose source has data. Rules of a source that never delivered are skipped:
+/// the source's failure makes the status unknown instead.
+pub fn evaluate(snapshot: &Snapshot, thresholds: &Thresholds, now: Time) -> Health {
+    let mut findings = Vec::new();
+    let ctx = Context::new(snapshot, thresholds, now);
+    if snapshot.has(SourceId::Rds) {
+        ctx.integration_status(&mut findings);
+        ctx.export_task(&mut findings);
+    }
+    if snapshot.has(SourceId::Warehouse) || snapshot.has(SourceId::Metrics) {
+        ctx.integration_lag(&mut findings);
+        ctx.wlm_queue(&mut findings);
+    }
+    if snapshot.has(SourceId::Warehouse) {
+        ctx.integration_tables(&mut findings);
+        ctx.copy_errors(&mut findings);
+        ctx.table_skew(&mut findings);
+    }
+    if snapshot.has(SourceId::Elt) {
+        ctx.elt_failed(&mut findings);
+    }
+    if snapshot.has(SourceId::Metrics) || snapshot.has(SourceId::Elt) {
+        ctx.elt_delay(&mut findings);
+    }
+    if snapshot.has(SourceId::Metrics) {
+        ctx.storage(&mut findings);
+        ctx.query_failure_rate(&mut findings);
+    }
+    if snapshot.has(SourceId::Alarms) {
+        ctx.alarms(&mut findings);
+    }
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.tenant.is_none().cmp(&b.tenant.is_none()))
+            .then_with(|| a.tenant.cmp(&b.tenant))
+            .then_with(|| a.check.cmp(&b.check))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    summarize(snapshot, findings)
+}
+
+fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
+    let mut tenant_status: BTreeMap<String, Status> = snapshot
+        .tenants
+        .iter()
+        .map(|t| (t.name.clone(), Status::Ok))
+        .collect();
+    for tenant in snapshot.tenant_errors.keys() {
+        if let Some(status) = tenant_status.get_mut(tenant) {
+            *status = Status::Unknown;
+        }
+    }
+    for finding in &findings {
+        if let Some(status) = finding
+            .tenant
+            .as_ref()
+            .and_then(|t| tenant_status.get_mut(t))
+        {
+            *status = worse(*status, finding.severity.into());
+        }
+    }
+    let worst_finding = findings
+        .iter()
+        .map(|f| Status::from(f.severity))
+        .max()
+        .unwrap_or(Status::Ok);
+    let any_source_failed = snapshot.sources.iter().any(|s| s.failed());
+    let any_tenant_unreadable = !snapshot.tenant_errors.is_empty();
+    let status = if any_source_failed || any_tenant_unreadable {
+        worse(worst_finding, Status::Unknown)
+    } else {
+        worst_finding
+    };
+    Health {
+        findings,
+        tenant_status,
+        status,
+    }
+}
+
+/// Critical outranks unknown: a known page-worthy problem must not hide behind a missing source.
+fn worse(a: Status, b: Status) -> Status {
+    a.max(b)
+}
+
+struct Context<'a> {
+    snapshot: &'a Snapshot,
+    thresholds: &'a Thresholds,
+    now: Time,
+    tenant_by_schema: HashMap<&'a str, &'a str>,
+}
+
+fn finding(
+    tenant: Option<&str>,
+    check: CheckId,
+    severity: Severity,
+    message: String,
+    value: impl Into<Measure>,
+    threshold: impl Into<Measure>,
+) -> Finding {
+    Finding {
+        tenant: tenant.map(str::to_string),
+        check,
+        severity,
+        message,
+        value: Some(value.into()),
+        threshold: Some(threshold.into()),
+    }
+}
+
+impl<'a> Context<'a> {
+    fn new(snapshot: &'a Snapshot, thresholds: &'a Thresholds, now: Time) -> Self {
+        let tenant_by_schema = snapshot
+            .tenants
+            .iter()
+            .map(|t| (t.schema.as_str(), t.name.as_str()))
+            .collect();
+        Self {
+            snapshot,
+            thresholds,
+            now,
+            tenant_by_schema,
+        }
+    }
+
+    fn zero_etl_tenants(&self) -> impl Iterator<Item = (&'a Tenant, &'a str)> {
+        self.snapshot
+            .tenants
+            .iter()
+            .filter_map(|t| t.ingest.integration().map(|i| (t, i)))
+    }
+
+    fn integration_status(&self, out: &mut Vec<Finding>) {
+        let by_tenant: HashMap<&str, _> = self
+            .snapshot
+            .rds
+            .integrations
+            .iter()
+            .map(|i| (i.tenant.as_str(), i))
+            .collect();
+        for (tenant, name) in self.zero_etl_tenants() {
+            if self.snapshot.tenant_errors.contains_key(&tenant.name)
+                && !by_tenant.contains_key(tenant.name.as_str())
+            {
+                continue; // unreadable, reported as unknown
+            }
+            let Some(integration) = by_tenant.get(tenant.name.as_str()) else {
+                out.push(finding(
+                    Some(&tenant.name),
+                    CheckId::IntegrationStatus,
+                    Severity::Critical,
+                    format!("integration {name} not found"),
+                    "missing",
+                    "active",
+                ));
+                continue;
+            };
+            let severity = match &integration.status {
+                IntegrationStatus::Active => continue,
+                IntegrationStatus::NeedsAttention | IntegrationStatus::Failed => Severity::Critical,
+                IntegrationStatus::Creating
+                | IntegrationStatus::Modifying
+                | IntegrationStatus::Syncing
+                | IntegrationStatus::Deleting
+                | IntegrationStatus::Other(_) => Severity::Warning,
+            };
+            let detail = integration
+                .errors
+                .first()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            out.push(finding(
+                Some(&tenant.name),
+                CheckId::IntegrationStatus,
+                severity,
+                format!("integration {name} is {}{detail}", integration.status),
+                integration.status.as_str(),
+                "active",
+            ));
+        }
+    }
+
+    fn integration_lag(&self, out: &mut Vec<Finding>) {
+        let replication: HashMap<&str, _> = self
+            .snapshot
+            .warehouse
+            .replication
+            .iter()
+            .map(|r| (r.tenant.as_str(), r))
+            .collect();
+        let t = self.thresholds;
+        for (tenant, name) in self.zero_etl_tenants() {
+            let lag = replication
+                .get(tenant.name.as_str())
+                .and_then(|r| r.lag_seconds)
+                .or_else(|| {
+                    self.snapshot
+                        .metrics
+                        .integration_lag_seconds
+                        .get(name)
+                        .and_then(|s| s.latest())
+                });
+            let Some(lag) = lag else { continue };
+            let (severity, threshold) = if lag > t.integration_lag_critical_seconds {
+                (Severity::Critical, t.integration_lag_critical_seconds)
+            } else if lag > t.integration_lag_warning_seconds {
+                (Severity::Warning, t.integration_lag_warning_seconds)
+            } else {
+                continue;
+            };
+            out.push(finding(
+                Some(&tenant.name),
+                CheckId::IntegrationLag,
+                severity,
+                format!(
+                    "integration {name} lags {} (threshold {})",
+                    crate::model::format_duration_secs(lag),
+                    crate::model::format_duration_secs(threshold)
+                ),
+                lag,
+                threshold,
+            ));
+        }
+    }
+
+    fn integration_tables(&self, out: &mut Vec<Finding>) {
+        for replication in &self.snapshot.warehouse.replication {
+            let tables = &replication.tables_not_synced;
+            if tables.is_empty() {
+                continue;
+            }
+            let failed = tables.iter().filter(|t| t.is_failed()).count();
+            let severity = if failed > 0 {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            let names: Vec<&str> = tables.iter().take(3).map(|t| t.table.as_str()).collect();
+            let more = tables
+                .len()
+                .checked_sub(3)
+                .filter(|&n| n > 0)
+                .map(|n| format!(" and {n} more"))
+                .unwrap_or_default();
+            out.push(finding(
+                Some(&replication.tenant),
+                CheckId::IntegrationTables,
+                severity,
+                format!(
+                    "{} table(s) not synced ({failed} failed): {}{more}",
+                    tables.len(),
+                    names.join(", ")
+                ),
+                tables.len() as f64,
+                0.0,
+            ));
+        }
+    }
+
+    fn export_task(&self, out: &mut Vec<Finding>) {
+        let mut latest: HashMap<&str, &ExportTask> = HashMap::new();
+        let mut last_complete: HashMap<&str, Time> = HashMap::new();
+        for task in &self.snapshot.rds.exports {
+            let started = task.started_at;
+            let entry = latest.entry(task.tenant.as_str()).or_insert(task);
+            if started > entry.started_at {
+                *entry = task;
+            }
+            if task.status == ExportStatus::Complete
+                && let Some(done) = task.finished_at.or(task.started_at)
+            {
+                let best = last_complete.entry(task.tenant.as_str()).or_insert(done);
+                *best = (*best).max(done);
+            }
+        }
+        let max_age = self.thresholds.export_max_age_hours;
+        for tenant in &self.snapshot.tenants {
+            if !matches!(tenant.ingest, Ingest::Export { .. })
+                || self.snapshot.tenant_errors.contains_key(&tenant.name)
+            {
+                continue;
+            }
+            let name = Some(tenant.name.as_str());
+            match latest.get(tenant.name.as_str()) {
+                Some(task) if task.status == ExportStatus::Failed => out.push(finding(
+                    name,
+                    CheckId::ExportTask,
+                    Severity::Critical,
+                    format!(
+                        "export {} failed: {}",
+                        task.id,
+                        task.failure_cause.as_deref().unwrap_or("no cause given")
+                    ),
+                    "failed",
+                    "complete",
+                )),
+                Some(task) if task.status == ExportStatus::Canceled => out.push(finding(
+                    name,
+                    CheckId::ExportTask,
+                    Severity::Warning,
+                    format!("export {} was canceled", task.id),
+                    "canceled",
+                    "complete",
+                )),
+                Some(task) if task.status.is_running() => {}
+                None => out.push(finding(
+                    name,
+                    CheckId::ExportTask,
+                    Severity::Warning,
+                    "no snapshot export found".to_string(),
+                    "missing",
+                    "complete",
+                )),
+                Some(_) => {
+                    let Some(done) = last_complete.get(tenant.name.as_str()) else {
+                        continue;
+                    };
+                    let age_hours = (self.now - *done).num_minutes() as f64 / 60.0;
+                    if age_hours > max_age {
+                        out.push(finding(
+                            name,
+                            CheckId::ExportTask,
+                            Severity::Warning,
+                            format!(
+                                "last completed export is {age_hours:.1} h old (threshold {max_age} h)"
+                            ),
+                            age_hours,
+                            max_age,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn latest_run(&self) -> Option<&'a EltRun> {
+        self.snapshot.elt_runs.iter().max_by_key(|r| r.started_at)
+    }
+
+    fn elt_failed(&self, out: &mut Vec<Finding>) {
+        let Some(run) = self.latest_run() else { return };
+        if !run.status.is_failure() {
+            return;
+        }
+        let step = run.failed_step.as_deref().unwrap_or("unknown step");
+        let error = run.error.as_deref().unwrap_or("no error given");
+        out.push(finding(
+            run.failed_tenant.as_deref(),
+            CheckId::EltFailed,
+            Severity::Critical,
+            format!("ELT run {} {} at {step}: {error}", run.name, run.status),
+            run.status.as_str(),
+            "succeeded",
+        ));
+    }
+
+    /// ELTExecutionDelay from CloudWatch; without it, minutes since the last successful run ended.
+    fn elt_delay(&self, out: &mut Vec<Finding>) {
+        let from_metric = self.snapshot.metrics.elt_delay_minutes.latest();
+        let from_runs = || {
+            self.snapshot
+                .elt_runs
+                .iter()
+                .filter(|r| r.status == crate::model::EltStatus::Succeeded)
+                .filter_map(|r| r.stopped_at)
+                .max()
+                .map(|t| (self.now - t).num_minutes() as f64)
+        };
+        let Some(delay) = from_metric.or_else(from_runs) else {
+            return;
+        };
+        let threshold = self.thresholds.elt_delay_minutes;
+        if delay > threshold {
+            out.push(finding(
+                None,
+                CheckId::EltDelay,
+                Severity::Critical,
+                format!(
+                    "ELT is {delay:.0} min behind its last success (threshold {threshold} min)"
+                ),
+                delay,
+                threshold,
+            ));
+        }
+    }
+
+    fn copy_errors(&self, out: &mut Vec<Finding>) {
+        let since = self.now - Duration::hours(24);
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for error in &self.snapshot.warehouse.load_errors {
+            if error.time >= since {
+                *counts.entry(error.tenant.as_str()).or_default() += 1;
+            }
+        }
+        let threshold = self.thresholds.copy_errors;
+        for (tenant, count) in counts {
+            if count >= threshold {
+                out.push(finding(
+                    Some(tenant),
+                    CheckId::CopyErrors,
+                    Severity::Critical,
+                    format!("{count} COPY error(s) in the last 24 h"),
+                    count as f64,
+                    threshold as f64,
+                ));
+            }
+        }
+    }
+
+    fn storage(&self, out: &mut Vec<Finding>) {
+        let Some(used) = self.snapshot.metrics.storage_percent.latest() else {
+            return;
+        };
+        let t = self.thresholds;
+        let (severity, threshold) = if used > t.storage_critical_percent {
+            (Severity::Critical, t.storage_critical_percent)
+        } else if used > t.storage_warning_percent {
+            (Severity::Warning, t.storage_warning_percent)
+        } else {
+            return;
+        };
+        out.push(finding(
+            None,
+            CheckId::Storage,
+            severity,
+            format!("storage {used:.1} % used (threshold {threshold} %)"),
+            used,
+            threshold,
+        ));
+    }
+
+    /// The queue length from CloudWatch; without it, the queued count the warehouse reports now.
+    fn wlm_queue(&self, out: &mut Vec<Finding>) {
+        let queue = self.thresholds.wlm_queue.as_str();
+        let from_metric = self
+            .snapshot
+            .metrics
+            .queue_length
+            .get(queue)
+            .and_then(|s| s.latest());
+        let from_warehouse = || {
+            self.snapshot
+                .warehouse
+                .queues
+                .iter()
+                .find(|q| q.queue == queue)
+                .map(|q| f64::from(q.queued))
+        };
+        let Some(length) = from_metric.or_else(from_warehouse) else {
+            return;
+        };
+        let threshold = self.thresholds.wlm_queue_length;
+        if length > threshold {
+            out.push(finding(
+                None,
+                CheckId::WlmQueue,
+                Severity::Warning,
+                format!("{length:.0} queries waiting in WLM queue {queue} (threshold {threshold})"),
+                length,
+                threshold,
+            ));
+        }
+    }
+
+    fn query_failure_rate(&self, out: &mut Vec<Finding>) {
+        let Some(rate) = self.snapshot.metrics.query_failure_percent.latest() else {
+            return;
+        };
+        let threshold = self.thresholds.query_failure_percent;
+        if rate > threshold {
+            out.push(finding(
+                None,
+                CheckId::QueryFailureRate,
+                Severity::Warning,
+                format!("{rate:.1} % of queries failed in the last hour (threshold {threshold} %)"),
+                rate,
+                threshold,
+            ));
+        }
+    }
+
+    fn table_skew(&self, out: &mut Vec<Finding>) {
+        let threshold = self.thresholds.table_skew_percent;
+        for table in &self.snapshot.warehouse.tables {
+            if table.skew_percent > threshold {
+                out.push(finding(
+                    self.tenant_by_schema.get(table.schema.as_str()).copied(),
+                    CheckId::TableSkew,
+                    Severity::Warning,
+                    format!(
+                        "table {}.{} is {:.0} % skewed (threshold {threshold} %): review its DISTKEY",
+                        table.schema, table.table, table.skew_percent
+                    ),
+                    table.skew_percent,
+                    threshold,
+                ));
+            }
+        }
+    }
+
+    fn alarms(&self, out: &mut Vec<Finding>) {
+        for alarm in &self.snapshot.alarms {
+            if alarm.state != AlarmState::Alarm {
+                continue;
+            }
+            let severity = if self.thresholds.critical_alarms.contains(&alarm.name) {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            out.push(finding(
+                alarm.tenant.as_deref(),
+                CheckId::Alarm,
+                severity,
+                format!("alarm {} is in ALARM: {}", alarm.name, alarm.reason),
+                "ALARM",
+                "OK",
+            ));
+        }
+    }
+}

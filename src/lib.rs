@@ -1,0 +1,13 @@
+//! shiftops: a terminal operations console for a multi-tenant Aurora → Redshift analytics pipeline.
+//!
+//! Layers, with data flowing one way: `source` (all I/O) produces `model` data, `health` turns a
+//! snapshot into findings, `tui` and `cli` present them, and `action` is the only place that mutates.
+
+pub mod cli;
+pub mod config;
+pub mod datafile;
+pub mod health;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod tui;

@@ -1,0 +1,11 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use shiftops::cli::{Cli, run};
+
+fn main() -> color_eyre::Result<ExitCode> {
+    // Installed before the terminal is touched, so the TUI's restore hook wraps it.
+    color_eyre::install()?;
+    let code = run(Cli::parse())?;
+    Ok(ExitCode::from(code))
+}

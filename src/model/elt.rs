@@ -1,0 +1,79 @@
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Time;
+
+/// Status of a Step Functions execution of the daily ELT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EltStatus {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+    PendingRedrive,
+    Other(String),
+}
+
+impl EltStatus {
+    pub fn parse(raw: &str) -> Self {
+        match raw.to_ascii_uppercase().as_str() {
+            "RUNNING" => Self::Running,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "TIMED_OUT" => Self::TimedOut,
+            "ABORTED" => Self::Aborted,
+            "PENDING_REDRIVE" => Self::PendingRedrive,
+            _ => Self::Other(raw.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::TimedOut => "timed_out",
+            Self::Aborted => "aborted",
+            Self::PendingRedrive => "pending_redrive",
+            Self::Other(raw) => raw,
+        }
+    }
+
+    /// Whether the run ended without success (and so can be redriven).
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Failed | Self::TimedOut | Self::Aborted)
+    }
+}
+
+impl fmt::Display for EltStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One execution of the ELT state machine (COPY + dbt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EltRun {
+    pub execution_arn: String,
+    pub name: String,
+    pub status: EltStatus,
+    pub started_at: Time,
+    pub stopped_at: Option<Time>,
+    /// The state that failed, from the execution history.
+    pub failed_step: Option<String>,
+    /// The tenant the failed step worked on, when the step names one.
+    pub failed_tenant: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub redrive_count: u32,
+}
+
+impl EltRun {
+    /// How this run went for one tenant: a run that failed on another tenant's step did not fail this one.
+    pub fn failed_for(&self, tenant: &str) -> bool {
+        self.status.is_failure() && self.failed_tenant.as_deref().is_none_or(|t| t == tenant)
+    }
+}

@@ -1,0 +1,93 @@
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Time;
+
+/// Status of a Zero-ETL integration as RDS reports it (DescribeIntegrations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationStatus {
+    Creating,
+    Active,
+    Modifying,
+    Syncing,
+    NeedsAttention,
+    Failed,
+    Deleting,
+    /// A status this version of shiftops does not know; kept verbatim.
+    Other(String),
+}
+
+impl IntegrationStatus {
+    /// Parses the API's spelling (`active`, `needs_attention`, …); unknown values are kept.
+    pub fn parse(raw: &str) -> Self {
+        match raw.to_ascii_lowercase().replace('-', "_").as_str() {
+            "creating" => Self::Creating,
+            "active" => Self::Active,
+            "modifying" => Self::Modifying,
+            "syncing" => Self::Syncing,
+            "needs_attention" => Self::NeedsAttention,
+            "failed" => Self::Failed,
+            "deleting" => Self::Deleting,
+            _ => Self::Other(raw.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "creating",
+            Self::Active => "active",
+            Self::Modifying => "modifying",
+            Self::Syncing => "syncing",
+            Self::NeedsAttention => "needs_attention",
+            Self::Failed => "failed",
+            Self::Deleting => "deleting",
+            Self::Other(raw) => raw,
+        }
+    }
+}
+
+impl fmt::Display for IntegrationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One Zero-ETL integration as RDS reports it, in the tenant's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegrationState {
+    pub tenant: String,
+    pub name: String,
+    pub status: IntegrationStatus,
+    /// Error codes and messages RDS attaches to the integration.
+    pub errors: Vec<String>,
+    pub created_at: Option<Time>,
+}
+
+/// What the warehouse reports of an integration: SVV_INTEGRATION's lag and
+/// SVV_INTEGRATION_TABLE_STATE's tables that are not `Synced`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntegrationReplication {
+    pub tenant: String,
+    pub integration: String,
+    pub state: String,
+    /// Replication lag in seconds, when the warehouse reports one.
+    pub lag_seconds: Option<f64>,
+    pub tables_not_synced: Vec<TableSync>,
+}
+
+/// A replicated table that is not in the `Synced` state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableSync {
+    pub table: String,
+    /// `Failed`, `ResyncRequired`, `ResyncInitiated`, …
+    pub state: String,
+    pub reason: String,
+}
+
+impl TableSync {
+    pub fn is_failed(&self) -> bool {
+        self.state.eq_ignore_ascii_case("failed")
+    }
+}

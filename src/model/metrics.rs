@@ -1,0 +1,43 @@
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Time;
+
+/// A metric's recent datapoints, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Series {
+    pub points: Vec<(Time, f64)>,
+}
+
+impl Series {
+    pub fn latest(&self) -> Option<f64> {
+        self.points.last().map(|(_, v)| *v)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.points.iter().map(|(_, v)| *v)
+    }
+}
+
+/// The CloudWatch metrics shiftops watches (seed 001's monitored metrics and dashboard).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FleetMetrics {
+    /// WLMQueueLength per queue, the last hour.
+    pub queue_length: BTreeMap<String, Series>,
+    /// WLMRunningQueries per queue.
+    pub queue_running: BTreeMap<String, Series>,
+    /// WLMQueueWaitTime per queue, in milliseconds.
+    pub queue_wait_ms: BTreeMap<String, Series>,
+    /// PercentageDiskSpaceUsed of the warehouse.
+    pub storage_percent: Series,
+    pub concurrency_scaling_clusters: Series,
+    /// Custom ELTExecutionDelay: minutes since the last successful ELT.
+    pub elt_delay_minutes: Series,
+    /// CopyErrorCount per tenant (metric filter on stl_load_errors).
+    pub copy_errors: BTreeMap<String, Series>,
+    /// WLMRejectedQueries / WLMAttemptedQueries over the last hour, in percent.
+    pub query_failure_percent: Series,
+    /// IntegrationLag per integration name, in seconds.
+    pub integration_lag_seconds: BTreeMap<String, Series>,
+}

@@ -1,0 +1,32 @@
+//! Plain domain types of the pipeline. No I/O, no AWS SDK types.
+
+mod alarm;
+mod elt;
+mod export;
+mod format;
+mod integration;
+mod load;
+mod metrics;
+mod snapshot;
+mod source_status;
+mod storage;
+mod summary;
+mod tenant;
+mod wlm;
+
+pub use alarm::{Alarm, AlarmKind, AlarmState};
+pub use elt::{EltRun, EltStatus};
+pub use export::{ExportStatus, ExportTask};
+pub use format::format_duration_secs;
+pub use integration::{IntegrationReplication, IntegrationState, IntegrationStatus, TableSync};
+pub use load::{LoadError, LoadSummary};
+pub use metrics::{FleetMetrics, Series};
+pub use snapshot::{RdsData, Snapshot, SourceData, TenantFailure, WarehouseData};
+pub use source_status::{SourceId, SourceStatus};
+pub use storage::TableInfo;
+pub use summary::{TenantSummary, summarize_tenants};
+pub use tenant::{Ingest, Tenant};
+pub use wlm::{QueueActivity, WLM_QUEUES};
+
+/// All timestamps in shiftops are UTC.
+pub type Time = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,257 @@
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{
+    Alarm, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState, LoadError,
+    LoadSummary, QueueActivity, SourceId, SourceStatus, TableInfo, Tenant, Time,
+};
+
+/// A tenant whose part of a source could not be fetched (role denied, timeout …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TenantFailure {
+    pub tenant: String,
+    pub error: String,
+}
+
+/// What RDS reports across the tenants' accounts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RdsData {
+    pub integrations: Vec<IntegrationState>,
+    /// Recent export tasks, newest first per tenant.
+    pub exports: Vec<ExportTask>,
+    /// Tenants whose accounts could not be read this time; their previous data is kept.
+    pub failures: Vec<TenantFailure>,
+}
+
+/// What the warehouse's system views report, for all tenants at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WarehouseData {
+    pub replication: Vec<IntegrationReplication>,
+    /// COPY errors of the last 24 hours, newest first.
+    pub load_errors: Vec<LoadError>,
+    pub loads: Vec<LoadSummary>,
+    pub queues: Vec<QueueActivity>,
+    pub tables: Vec<TableInfo>,
+}
+
+/// The result of one fetch of one source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceData {
+    Rds(RdsData),
+    Warehouse(WarehouseData),
+    Metrics(FleetMetrics),
+    Alarms(Vec<Alarm>),
+    Elt(Vec<EltRun>),
+}
+
+impl SourceData {
+    pub fn source(&self) -> SourceId {
+        match self {
+            SourceData::Rds(_) => SourceId::Rds,
+            SourceData::Warehouse(_) => SourceId::Warehouse,
+            SourceData::Metrics(_) => SourceId::Metrics,
+            SourceData::Alarms(_) => SourceId::Alarms,
+            SourceData::Elt(_) => SourceId::Elt,
+        }
+    }
+}
+
+/// Everything known about the fleet now: the last good data of every source, with its age and error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub tenants: Vec<Tenant>,
+    pub rds: RdsData,
+    pub warehouse: WarehouseData,
+    pub metrics: FleetMetrics,
+    pub alarms: Vec<Alarm>,
+    /// ELT executions, newest first.
+    pub elt_runs: Vec<EltRun>,
+    pub sources: Vec<SourceStatus>,
+    /// Tenants whose data could not be fetched from some source, with the error.
+    pub tenant_errors: BTreeMap<String, String>,
+}
+
+impl Snapshot {
+    pub fn new(tenants: Vec<Tenant>) -> Self {
+        Self {
+            tenants,
+            rds: RdsData::default(),
+            warehouse: WarehouseData::default(),
+            metrics: FleetMetrics::default(),
+            alarms: Vec::new(),
+            elt_runs: Vec::new(),
+            sources: SourceId::ALL
+                .iter()
+                .map(|&id| SourceStatus::new(id))
+                .collect(),
+            tenant_errors: BTreeMap::new(),
+        }
+    }
+
+    pub fn source(&self, id: SourceId) -> &SourceStatus {
+        self.sources
+            .iter()
+            .find(|s| s.id == id)
+            .expect("every source has a status")
+    }
+
+    fn source_mut(&mut self, id: SourceId) -> &mut SourceStatus {
+        self.sources
+            .iter_mut()
+            .find(|s| s.id == id)
+            .expect("every source has a status")
+    }
+
+    /// Whether a source has delivered data at least once, so the rules it feeds can run.
+    pub fn has(&self, id: SourceId) -> bool {
+        self.source(id).fetched_at.is_some()
+    }
+
+    /// Marks a fetch as started.
+    pub fn begin(&mut self, id: SourceId) {
+        self.source_mut(id).in_flight = true;
+    }
+
+    /// Applies the result of a fetch that started at `fetched_at`. On failure the last good data stays.
+    pub fn apply(
+        &mut self,
+        id: SourceId,
+        generation: u64,
+        result: Result<SourceData, String>,
+        fetched_at: Time,
+    ) {
+        let status = self.source_mut(id);
+        status.in_flight = false;
+        status.generation = generation;
+        let data = match result {
+            Ok(data) => data,
+            Err(error) => {
+                status.error = Some(error);
+                return;
+            }
+        };
+        status.fetched_at = Some(fetched_at);
+        status.error = None;
+        match data {
+            SourceData::Rds(rds) => self.apply_rds(rds),
+            SourceData::Warehouse(warehouse) => self.warehouse = warehouse,
+            SourceData::Metrics(metrics) => self.metrics = metrics,
+            SourceData::Alarms(alarms) => self.alarms = alarms,
+            SourceData::Elt(runs) => self.elt_runs = runs,
+        }
+    }
+
+    /// RDS is read account by account: a tenant that failed keeps its previous data.
+    fn apply_rds(&mut self, mut fresh: RdsData) {
+        let failed: Vec<&str> = fresh.failures.iter().map(|f| f.tenant.as_str()).collect();
+        let kept = |tenant: &str| failed.contains(&tenant);
+        fresh
+            .integrations
+            .extend(self.rds.integrations.drain(..).filter(|i| kept(&i.tenant)));
+        fresh
+            .exports
+            .extend(self.rds.exports.drain(..).filter(|e| kept(&e.tenant)));
+        self.tenant_errors.clear();
+        for failure in &fresh.failures {
+            self.tenant_errors
+                .insert(failure.tenant.clone(), failure.error.clone());
+        }
+        self.rds = fresh;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::{ExportStatus, Ingest, IntegrationStatus};
+
+    fn at(minute: u32) -> Time {
+        chrono::Utc
+            .with_ymd_and_hms(2026, 11, 21, 6, minute, 0)
+            .unwrap()
+    }
+
+    fn tenant(name: &str) -> Tenant {
+        Tenant {
+            name: name.into(),
+            schema: name.into(),
+            account_id: "111111111111".into(),
+            cluster_identifier: format!("{name}-mysql"),
+            ingest: Ingest::ZeroEtl {
+                integration: format!("{name}-integration"),
+            },
+        }
+    }
+
+    fn integration(tenant: &str, status: IntegrationStatus) -> IntegrationState {
+        IntegrationState {
+            tenant: tenant.into(),
+            name: format!("{tenant}-integration"),
+            status,
+            errors: vec![],
+            created_at: None,
+        }
+    }
+
+    #[test]
+    fn failed_fetch_keeps_last_good_data_and_records_error() {
+        let mut snapshot = Snapshot::new(vec![tenant("a")]);
+        snapshot.apply(SourceId::Alarms, 1, Ok(SourceData::Alarms(vec![])), at(0));
+        snapshot.apply(SourceId::Alarms, 2, Err("throttled".into()), at(1));
+        let status = snapshot.source(SourceId::Alarms);
+        assert_eq!(status.fetched_at, Some(at(0)));
+        assert_eq!(status.error.as_deref(), Some("throttled"));
+        assert!(!status.failed(), "it has data, so it is stale, not failed");
+        assert_eq!(status.age_seconds(at(2)), Some(120));
+    }
+
+    #[test]
+    fn a_tenant_that_fails_keeps_its_previous_rds_data() {
+        let mut snapshot = Snapshot::new(vec![tenant("a"), tenant("b")]);
+        let first = RdsData {
+            integrations: vec![
+                integration("a", IntegrationStatus::Active),
+                integration("b", IntegrationStatus::NeedsAttention),
+            ],
+            exports: vec![ExportTask {
+                tenant: "b".into(),
+                id: "x".into(),
+                snapshot: "s".into(),
+                status: ExportStatus::Complete,
+                percent_progress: 100,
+                started_at: None,
+                finished_at: None,
+                failure_cause: None,
+            }],
+            failures: vec![],
+        };
+        snapshot.apply(SourceId::Rds, 1, Ok(SourceData::Rds(first)), at(0));
+        let second = RdsData {
+            integrations: vec![integration("a", IntegrationStatus::Modifying)],
+            exports: vec![],
+            failures: vec![TenantFailure {
+                tenant: "b".into(),
+                error: "AccessDenied".into(),
+            }],
+        };
+        snapshot.apply(SourceId::Rds, 2, Ok(SourceData::Rds(second)), at(1));
+        let status_of = |t: &str| {
+            snapshot
+                .rds
+                .integrations
+                .iter()
+                .find(|i| i.tenant == t)
+                .map(|i| i.status.clone())
+        };
+        assert_eq!(status_of("a"), Some(IntegrationStatus::Modifying));
+        assert_eq!(status_of("b"), Some(IntegrationStatus::NeedsAttention));
+        assert_eq!(snapshot.rds.exports.len(), 1);
+        assert_eq!(
+            snapshot.tenant_errors.get("b").map(String::as_str),
+            Some("AccessDenied")
+        );
+    }
+}

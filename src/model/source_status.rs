@@ -1,0 +1,82 @@
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Time;
+
+/// A unit of refresh with its own data age and error. Live and simulated fleets have the same ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceId {
+    /// RDS in each tenant's account: integrations, snapshots, export tasks.
+    Rds,
+    /// Redshift Data API on the warehouse: integration state, load errors, WLM state, tables.
+    Warehouse,
+    /// CloudWatch GetMetricData.
+    Metrics,
+    /// CloudWatch DescribeAlarms.
+    Alarms,
+    /// Step Functions executions of the ELT state machine.
+    Elt,
+}
+
+impl SourceId {
+    pub const ALL: [SourceId; 5] = [
+        SourceId::Rds,
+        SourceId::Warehouse,
+        SourceId::Metrics,
+        SourceId::Alarms,
+        SourceId::Elt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceId::Rds => "rds",
+            SourceId::Warehouse => "warehouse",
+            SourceId::Metrics => "metrics",
+            SourceId::Alarms => "alarms",
+            SourceId::Elt => "elt",
+        }
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How fresh a source's data is and what went wrong last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceStatus {
+    pub id: SourceId,
+    /// When the data shown now was fetched; `None` until the first success.
+    pub fetched_at: Option<Time>,
+    /// The error of the latest attempt, kept until an attempt succeeds.
+    pub error: Option<String>,
+    pub in_flight: bool,
+    /// The generation of the latest fetch applied; older results are dropped.
+    pub generation: u64,
+}
+
+impl SourceStatus {
+    pub fn new(id: SourceId) -> Self {
+        Self {
+            id,
+            fetched_at: None,
+            error: None,
+            in_flight: false,
+            generation: 0,
+        }
+    }
+
+    /// Seconds since the data was fetched.
+    pub fn age_seconds(&self, now: Time) -> Option<i64> {
+        self.fetched_at.map(|t| (now - t).num_seconds().max(0))
+    }
+
+    /// A source with no data at all: nothing it feeds can be judged.
+    pub fn failed(&self) -> bool {
+        self.fetched_at.is_none() && self.error.is_some()
+    }
+}

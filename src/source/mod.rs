@@ -1,0 +1,49 @@
+//! The only layer that does I/O. Every data source, live or simulated, implements [`Source`];
+//! [`refresh`] runs them in tasks and reports results over a channel.
+
+pub mod clock;
+pub mod refresh;
+pub mod sim;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+
+use crate::model::{SourceData, SourceId, Tenant};
+
+/// Why a fetch failed, in words fit for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError(pub String);
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// One independently refreshed unit of data (RDS, the warehouse, metrics, alarms, ELT).
+#[async_trait]
+pub trait Source: Send + Sync {
+    fn id(&self) -> SourceId;
+
+    /// How often the console refreshes this source when nobody asks.
+    fn interval(&self) -> Duration;
+
+    /// Fetches everything this source knows, for all tenants at once.
+    async fn fetch(&self) -> Result<SourceData, SourceError>;
+}
+
+/// A fleet to watch: its tenants, its sources and the clock that dates their data.
+#[derive(Clone)]
+pub struct Fleet {
+    pub tenants: Vec<Tenant>,
+    pub sources: Vec<Arc<dyn Source>>,
+    pub clock: Arc<dyn Clock>,
+    /// Every fetch is abandoned after this long, so a hung call cannot hold a source forever.
+    pub fetch_timeout: Duration,
+}

@@ -1,0 +1,144 @@
+//! Runs every source in its own task: one fetch in flight per source, on its interval or on request,
+//! each with a timeout. Results come back over a channel; the receiver never waits on I/O.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+use super::{Fleet, Source};
+use crate::model::{Snapshot, SourceData, SourceId, Time};
+
+/// The outcome of one fetch, tagged so that a result older than one already applied is dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchResult {
+    pub id: SourceId,
+    pub generation: u64,
+    /// When the fetch started: the data is at least this old.
+    pub fetched_at: Time,
+    pub result: Result<SourceData, String>,
+}
+
+/// What the refresh tasks report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceEvent {
+    Started(SourceId),
+    Finished(Box<FetchResult>),
+}
+
+/// Owns the refresh tasks; dropping it stops them.
+pub struct Refresher {
+    triggers: HashMap<SourceId, Arc<Notify>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Refresher {
+    /// Starts one task per source. Each fetches at once, then on its interval or when asked.
+    pub fn spawn(fleet: &Fleet, events: mpsc::UnboundedSender<SourceEvent>) -> Self {
+        let mut triggers = HashMap::new();
+        let mut tasks = Vec::new();
+        for source in &fleet.sources {
+            let trigger = Arc::new(Notify::new());
+            triggers.insert(source.id(), trigger.clone());
+            tasks.push(tokio::spawn(run_source(
+                source.clone(),
+                fleet.clone(),
+                trigger,
+                events.clone(),
+            )));
+        }
+        Self { triggers, tasks }
+    }
+
+    /// Asks every source to refresh now. A source with a fetch in flight refreshes once more after it.
+    pub fn refresh_all(&self) {
+        for trigger in self.triggers.values() {
+            trigger.notify_one();
+        }
+    }
+
+    pub fn refresh(&self, id: SourceId) {
+        if let Some(trigger) = self.triggers.get(&id) {
+            trigger.notify_one();
+        }
+    }
+}
+
+impl Drop for Refresher {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn run_source(
+    source: Arc<dyn Source>,
+    fleet: Fleet,
+    trigger: Arc<Notify>,
+    events: mpsc::UnboundedSender<SourceEvent>,
+) {
+    let id = source.id();
+    for generation in 1.. {
+        if events.send(SourceEvent::Started(id)).is_err() {
+            return;
+        }
+        let result = fetch(source.as_ref(), &fleet, generation).await;
+        if events
+            .send(SourceEvent::Finished(Box::new(result)))
+            .is_err()
+        {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(source.interval()) => {}
+            _ = trigger.notified() => {}
+        }
+    }
+}
+
+async fn fetch(source: &dyn Source, fleet: &Fleet, generation: u64) -> FetchResult {
+    let fetched_at = fleet.clock.now();
+    let result = match tokio::time::timeout(fleet.fetch_timeout, source.fetch()).await {
+        Ok(Ok(data)) => Ok(data),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err(format!(
+            "timed out after {}s",
+            fleet.fetch_timeout.as_secs_f64()
+        )),
+    };
+    FetchResult {
+        id: source.id(),
+        generation,
+        fetched_at,
+        result,
+    }
+}
+
+/// Fetches every source once, concurrently, into a fresh snapshot (for `check`).
+pub async fn refresh_once(fleet: &Fleet) -> Snapshot {
+    let mut snapshot = Snapshot::new(fleet.tenants.clone());
+    let results = join_all(fleet.sources.iter().map(|s| fetch(s.as_ref(), fleet, 1))).await;
+    for result in results {
+        snapshot.accept(result);
+    }
+    snapshot
+}
+
+impl Snapshot {
+    /// Applies a fetch result unless a newer one of the same source was applied already.
+    pub fn accept(&mut self, fetched: FetchResult) -> bool {
+        if fetched.generation <= self.source(fetched.id).generation {
+            return false;
+        }
+        self.apply(
+            fetched.id,
+            fetched.generation,
+            fetched.result,
+            fetched.fetched_at,
+        );
+        true
+    }
+}

@@ -1,0 +1,304 @@
+//! The one-minute datapoints of the last hour, as CloudWatch GetMetricData would return them.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::Duration;
+
+use super::alarms::{AlarmRule, Reading, Signal};
+use crate::model::{FleetMetrics, Series, Time, WLM_QUEUES};
+
+/// Every value of one minute. Per-tenant values are in the order the book was created with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Sample {
+    pub storage_percent: f64,
+    pub concurrency_clusters: f64,
+    pub query_failure_percent: f64,
+    /// `[queued, running, wait_ms]` per queue, in `WLM_QUEUES` order.
+    pub queues: [[f64; 3]; 3],
+    pub elt_delay_minutes: f64,
+    /// CopyErrorCount per export-path tenant.
+    pub copy_errors: Vec<f64>,
+    /// IntegrationLag per integration.
+    pub lag_seconds: Vec<f64>,
+    /// Tenants the export Lambda fails for (its Errors metric counts them).
+    pub export_failures: Vec<String>,
+    /// Tenants the COPY orchestrator fails for.
+    pub copy_failures: Vec<String>,
+}
+
+/// One metric's datapoints of the last hour, oldest first. A ring, because a day of catching up
+/// records a minute of thousands of metrics 1,440 times.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Window {
+    points: VecDeque<(Time, f64)>,
+}
+
+impl Window {
+    fn push(&mut self, at: Time, value: f64) {
+        self.points.push_back((at, value));
+        let oldest_kept = at - Duration::minutes(59);
+        while self.points.front().is_some_and(|(t, _)| *t < oldest_kept) {
+            self.points.pop_front();
+        }
+    }
+
+    fn latest(&self) -> Option<f64> {
+        self.points.back().map(|(_, v)| *v)
+    }
+
+    /// The newest `count` values, oldest first.
+    fn newest(&self, count: usize) -> Vec<f64> {
+        let skip = self.points.len().saturating_sub(count);
+        self.points.iter().skip(skip).map(|(_, v)| *v).collect()
+    }
+
+    fn to_series(&self) -> Series {
+        Series {
+            points: self.points.iter().copied().collect(),
+        }
+    }
+}
+
+/// WLMQueueLength, WLMRunningQueries and WLMQueueWaitTime of one queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct QueueWindows {
+    length: Window,
+    running: Window,
+    wait_ms: Window,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MetricsBook {
+    storage_percent: Window,
+    concurrency_clusters: Window,
+    query_failure_percent: Window,
+    elt_delay_minutes: Window,
+    /// In `WLM_QUEUES` order.
+    queues: [QueueWindows; 3],
+    /// CopyErrorCount per export-path tenant, in fleet order.
+    copy_errors: Vec<(String, Window)>,
+    /// IntegrationLag per `(integration, tenant)`, in fleet order.
+    lags: Vec<(String, String, Window)>,
+    /// The Lambdas' Errors: not among the metrics the console draws, but alarmed on.
+    export_lambda_errors: Window,
+    copy_lambda_errors: Window,
+    export_failures: Vec<String>,
+    copy_failures: Vec<String>,
+}
+
+impl MetricsBook {
+    pub(crate) fn new(copy_tenants: Vec<String>, integrations: Vec<(String, String)>) -> Self {
+        Self {
+            storage_percent: Window::default(),
+            concurrency_clusters: Window::default(),
+            query_failure_percent: Window::default(),
+            elt_delay_minutes: Window::default(),
+            queues: Default::default(),
+            copy_errors: copy_tenants
+                .into_iter()
+                .map(|tenant| (tenant, Window::default()))
+                .collect(),
+            lags: integrations
+                .into_iter()
+                .map(|(integration, tenant)| (integration, tenant, Window::default()))
+                .collect(),
+            export_lambda_errors: Window::default(),
+            copy_lambda_errors: Window::default(),
+            export_failures: Vec::new(),
+            copy_failures: Vec::new(),
+        }
+    }
+
+    /// The metrics as GetMetricData returns them.
+    pub(crate) fn published(&self) -> FleetMetrics {
+        let per_queue = |pick: fn(&QueueWindows) -> &Window| -> BTreeMap<String, Series> {
+            WLM_QUEUES
+                .iter()
+                .zip(&self.queues)
+                .map(|(queue, windows)| ((*queue).to_string(), pick(windows).to_series()))
+                .collect()
+        };
+        FleetMetrics {
+            queue_length: per_queue(|q| &q.length),
+            queue_running: per_queue(|q| &q.running),
+            queue_wait_ms: per_queue(|q| &q.wait_ms),
+            storage_percent: self.storage_percent.to_series(),
+            concurrency_scaling_clusters: self.concurrency_clusters.to_series(),
+            elt_delay_minutes: self.elt_delay_minutes.to_series(),
+            copy_errors: self
+                .copy_errors
+                .iter()
+                .map(|(tenant, window)| (tenant.clone(), window.to_series()))
+                .collect(),
+            query_failure_percent: self.query_failure_percent.to_series(),
+            integration_lag_seconds: self
+                .lags
+                .iter()
+                .map(|(integration, _, window)| (integration.clone(), window.to_series()))
+                .collect(),
+        }
+    }
+
+    /// Records the datapoints of the minute `at`, dropping those older than an hour.
+    pub(crate) fn record(&mut self, at: Time, sample: &Sample) {
+        self.storage_percent
+            .push(at, round_to(sample.storage_percent, 1));
+        self.concurrency_clusters
+            .push(at, sample.concurrency_clusters.round());
+        self.query_failure_percent
+            .push(at, round_to(sample.query_failure_percent, 2));
+        self.elt_delay_minutes.push(at, sample.elt_delay_minutes);
+        for (windows, [queued, running, wait_ms]) in self.queues.iter_mut().zip(sample.queues) {
+            windows.length.push(at, queued.round());
+            windows.running.push(at, running.round());
+            windows.wait_ms.push(at, wait_ms.round());
+        }
+        for ((_, window), count) in self.copy_errors.iter_mut().zip(&sample.copy_errors) {
+            window.push(at, *count);
+        }
+        for ((_, _, window), lag) in self.lags.iter_mut().zip(&sample.lag_seconds) {
+            window.push(at, lag.round());
+        }
+        self.export_lambda_errors
+            .push(at, sample.export_failures.len() as f64);
+        self.copy_lambda_errors
+            .push(at, sample.copy_failures.len() as f64);
+        self.export_failures.clone_from(&sample.export_failures);
+        self.copy_failures.clone_from(&sample.copy_failures);
+    }
+
+    /// What `rule` sees now.
+    pub(crate) fn reading(&self, rule: &AlarmRule) -> Reading {
+        let count = rule.datapoints;
+        match rule.signal {
+            Signal::EltDelay => plain(self.elt_delay_minutes.newest(count)),
+            Signal::Storage => plain(self.storage_percent.newest(count)),
+            Signal::QueryFailure => plain(self.query_failure_percent.newest(count)),
+            Signal::BatchQueueLength => plain(self.queues[0].length.newest(count)),
+            // One datapoint: the sum over tenants.
+            Signal::CopyErrors => {
+                let mut total = None;
+                let mut culprits = Vec::new();
+                for (tenant, window) in &self.copy_errors {
+                    let Some(errors) = window.latest() else {
+                        continue;
+                    };
+                    *total.get_or_insert(0.0) += errors;
+                    if errors >= rule.threshold {
+                        culprits.push(tenant.clone());
+                    }
+                }
+                Reading {
+                    values: total.into_iter().collect(),
+                    culprits,
+                }
+            }
+            // One datapoint: the largest lag of any integration.
+            Signal::IntegrationLag => {
+                let mut largest: Option<f64> = None;
+                let mut culprits = Vec::new();
+                for (_, tenant, window) in &self.lags {
+                    let Some(lag) = window.latest() else {
+                        continue;
+                    };
+                    largest = Some(largest.map_or(lag, |l| l.max(lag)));
+                    if lag > rule.threshold {
+                        culprits.push(tenant.clone());
+                    }
+                }
+                Reading {
+                    values: largest.into_iter().collect(),
+                    culprits,
+                }
+            }
+            Signal::ExportLambdaErrors => Reading {
+                values: self.export_lambda_errors.newest(count),
+                culprits: self.export_failures.clone(),
+            },
+            Signal::CopyLambdaErrors => Reading {
+                values: self.copy_lambda_errors.newest(count),
+                culprits: self.copy_failures.clone(),
+            },
+        }
+    }
+}
+
+fn plain(values: Vec<f64>) -> Reading {
+    Reading {
+        values,
+        culprits: Vec::new(),
+    }
+}
+
+/// Rounds to `decimals` places, as CloudWatch's console shows them.
+fn round_to(value: f64, decimals: i32) -> f64 {
+    let scale = 10_f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::source::sim::alarms::RULES;
+
+    fn at(minute: i64) -> Time {
+        chrono::Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap() + Duration::minutes(minute)
+    }
+
+    #[test]
+    fn windows_keep_the_last_hour() {
+        let mut window = Window::default();
+        for minute in 0..90 {
+            window.push(at(minute), minute as f64);
+        }
+        let series = window.to_series();
+        assert_eq!(series.points.len(), 60);
+        assert_eq!(series.points[0], (at(30), 30.0));
+        assert_eq!(window.newest(3), [87.0, 88.0, 89.0]);
+    }
+
+    #[test]
+    fn per_tenant_readings_sum_or_take_the_largest_and_name_culprits() {
+        let mut book = MetricsBook::new(
+            vec!["tenant_b".into(), "tenant_0005".into()],
+            vec![
+                ("a-integration".into(), "tenant_a".into()),
+                ("c-integration".into(), "tenant_c".into()),
+            ],
+        );
+        let sample = Sample {
+            copy_errors: vec![4.0, 0.0],
+            lag_seconds: vec![1_200.0, 9.0],
+            ..Sample::default()
+        };
+        book.record(at(0), &sample);
+        let copy = RULES
+            .iter()
+            .find(|r| r.signal == Signal::CopyErrors)
+            .unwrap();
+        assert_eq!(
+            book.reading(copy),
+            Reading {
+                values: vec![4.0],
+                culprits: vec!["tenant_b".into()]
+            }
+        );
+        let lag = RULES
+            .iter()
+            .find(|r| r.signal == Signal::IntegrationLag)
+            .unwrap();
+        assert_eq!(
+            book.reading(lag),
+            Reading {
+                values: vec![1_200.0],
+                culprits: vec!["tenant_a".into()]
+            }
+        );
+        let published = book.published();
+        assert_eq!(published.copy_errors["tenant_b"].latest(), Some(4.0));
+        assert_eq!(published.integration_lag_seconds.len(), 2);
+        assert_eq!(published.queue_length.len(), 3);
+    }
+}

@@ -1,0 +1,577 @@
+//! The simulated fleet's state and how it moves.
+//!
+//! The world starts at a creation time with an hour of generated history, then advances in fixed
+//! 10-second ticks, each drawing from the seeded generator in a fixed order. So its state is a pure
+//! function of the seed, the scenario, the tenant count, the creation time and the elapsed time
+//! (as long as no single advance spans more than a day, which is jumped instead; see `jump`).
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+
+use super::alarms::{RULES, SimAlarm};
+use super::catalog::TableCatalog;
+use super::elt::EltSchedule;
+use super::exports::ExportBook;
+use super::incident::{self, EXPORT_TENANT, INTEGRATION_TENANT, Incident};
+use super::metrics::{MetricsBook, Sample};
+use super::rng::SplitMix64;
+use super::walk::Levels;
+use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
+use crate::model::{
+    Alarm, AlarmState, EltRun, FleetMetrics, Ingest, IntegrationReplication, IntegrationState,
+    IntegrationStatus, LoadError, LoadSummary, QueueActivity, RdsData, SourceData, SourceId,
+    TableSync, Tenant, Time, WLM_QUEUES, WarehouseData,
+};
+
+const TICK_SECONDS: i64 = 10;
+/// A gap longer than a day (a laptop asleep over the weekend) is jumped, not ticked through.
+const MAX_TICKS_PER_ADVANCE: i64 = 24 * 60 * 60 / TICK_SECONDS;
+/// The history generated at creation, so sparklines are full from the first frame.
+const HISTORY_MINUTES: i64 = 60;
+/// Hourly ELT slots generated at creation: a week.
+const ELT_HISTORY_SLOTS: i64 = 7 * 24;
+
+fn tick() -> Duration {
+    Duration::seconds(TICK_SECONDS)
+}
+
+/// A Zero-ETL integration as the simulation keeps it.
+#[derive(Debug, Clone, PartialEq)]
+struct SimIntegration {
+    tenant: String,
+    name: String,
+    created_at: Time,
+    status: IntegrationStatus,
+    errors: Vec<String>,
+    tables_not_synced: Vec<TableSync>,
+    /// Since when replication has applied nothing: the lag then grows a second per second.
+    stalled_since: Option<Time>,
+}
+
+impl SimIntegration {
+    fn lag_at(&self, walk_seconds: f64, at: Time) -> f64 {
+        let stalled = self
+            .stalled_since
+            .filter(|since| *since <= at)
+            .map_or(0.0, |since| (at - since).num_seconds() as f64);
+        walk_seconds + stalled
+    }
+
+    /// SVV_INTEGRATION's state column.
+    fn warehouse_state(&self) -> &'static str {
+        if self.status == IntegrationStatus::Active {
+            "CdcRefreshState"
+        } else {
+            "ErrorState"
+        }
+    }
+}
+
+/// Everything the simulated fleet is; the five simulated sources read their parts of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimWorld {
+    scenario: Scenario,
+    tenants: Vec<Tenant>,
+    /// The time of the latest tick.
+    now: Time,
+    /// The minute of the latest recorded datapoints.
+    last_minute: Time,
+    rng: SplitMix64,
+    incident: Incident,
+    levels: Levels,
+    integrations: Vec<SimIntegration>,
+    elt: EltSchedule,
+    exports: ExportBook,
+    /// COPY errors, newest first; kept for 24 hours like the warehouse's system views.
+    load_errors: Vec<LoadError>,
+    catalog: TableCatalog,
+    /// Each export-path tenant's place among the CopyErrorCount series.
+    copy_metric_index: HashMap<String, usize>,
+    metrics: MetricsBook,
+    alarms: Vec<SimAlarm>,
+}
+
+impl SimWorld {
+    /// A world at `now` with an hour of history and a week of ELT runs behind it.
+    pub fn new(options: &SimOptions, now: Time) -> Self {
+        let scenario = options.scenario;
+        let seed = options.seed;
+        let tenants = tenants::build(options.tenants.max(scenario.min_tenants()));
+        let minute = floor_minute(now);
+
+        // Slot 0 starts a few minutes before creation, so a run is in progress on the first frame.
+        let anchor_offset = SplitMix64::keyed(seed, "elt-anchor", 0).int_between(2, 4);
+        let anchor = minute - Duration::minutes(anchor_offset);
+        let mut elt = EltSchedule::new(
+            seed,
+            anchor,
+            1 - ELT_HISTORY_SLOTS,
+            incident::staged_run(scenario),
+        );
+        elt.advance_to(now);
+
+        let mut exports = ExportBook::new(seed, &tenants);
+        let export_tenant = tenants.iter().find(|t| t.name == EXPORT_TENANT);
+        let export_failed_at = match (scenario, export_tenant) {
+            (Scenario::ExportFailure, Some(tenant)) => exports.stage_outage(tenant, now),
+            _ => None,
+        };
+
+        let began_at = match scenario {
+            Scenario::CopyError => elt.latest(now).and_then(|run| run.ends_at()),
+            // ELTExecutionDelay > 90 for two datapoints: 92 minutes after the last success.
+            Scenario::EltDelay | Scenario::DbtFailure => elt
+                .last_success_by(now)
+                .map(|success| floor_minute(success) + Duration::minutes(92)),
+            // The Lambda's Errors datapoint of that minute is the first to breach.
+            Scenario::ExportFailure => export_failed_at.map(ceil_minute),
+            _ => incident::gauge_onset(scenario, seed, minute),
+        };
+        let incident = Incident { scenario, began_at };
+
+        let integrations = build_integrations(&tenants, seed, minute, &incident);
+
+        let load_errors = match (scenario, export_tenant, began_at) {
+            (Scenario::CopyError, Some(tenant), Some(failed_at)) => {
+                incident::load_errors(seed, tenant, failed_at)
+            }
+            _ => Vec::new(),
+        };
+
+        let copy_tenants: Vec<String> = tenants
+            .iter()
+            .filter(|t| matches!(t.ingest, Ingest::Export { .. }))
+            .map(|t| t.name.clone())
+            .collect();
+        let copy_metric_index = copy_tenants
+            .iter()
+            .enumerate()
+            .map(|(index, tenant)| (tenant.clone(), index))
+            .collect();
+        let lag_keys = integrations
+            .iter()
+            .map(|i| (i.name.clone(), i.tenant.clone()))
+            .collect();
+        let alarms = quiet_alarms(seed, minute);
+
+        let mut rng = SplitMix64::new(seed);
+        let levels = Levels::start(&incident.bands(now), integrations.len(), &mut rng);
+        let mut world = Self {
+            scenario,
+            catalog: TableCatalog::new(seed, &tenants, now, scenario == Scenario::StorageHigh),
+            tenants,
+            now,
+            last_minute: minute,
+            rng,
+            incident,
+            levels,
+            integrations,
+            elt,
+            exports,
+            load_errors,
+            copy_metric_index,
+            metrics: MetricsBook::new(copy_tenants, lag_keys),
+            alarms,
+        };
+        world.generate_history();
+        world
+    }
+
+    /// Walks the gauges backwards from now for an hour, then records that hour oldest first, so the
+    /// alarms see it exactly as they see live minutes.
+    fn generate_history(&mut self) {
+        let newest = floor_minute(self.now);
+        let mut levels = self.levels.clone();
+        let mut at = self.now;
+        let mut minutes = Vec::with_capacity(HISTORY_MINUTES as usize);
+        for back in 0..HISTORY_MINUTES {
+            let minute = newest - Duration::minutes(back);
+            if back > 0 {
+                levels.step_lags(&self.incident.bands(minute), &mut self.rng);
+            }
+            while at > minute {
+                at -= tick();
+                levels.step_gauges(&self.incident.bands(at), &mut self.rng);
+            }
+            minutes.push((minute, levels.clone()));
+        }
+        for (minute, levels) in minutes.into_iter().rev() {
+            let sample = self.sample(minute, &levels);
+            self.record(minute, &sample);
+        }
+    }
+
+    /// Advances the world to `target`, tick by tick. Going back in time does nothing.
+    pub fn advance_to(&mut self, target: Time) {
+        let due = (target - self.now).num_seconds().div_euclid(TICK_SECONDS);
+        if due <= 0 {
+            return;
+        }
+        let skipped = due - due.min(MAX_TICKS_PER_ADVANCE);
+        if skipped > 0 {
+            self.jump(skipped);
+        }
+        for _ in 0..(due - skipped) {
+            self.tick();
+        }
+    }
+
+    /// Skips `ticks` ticks without per-tick history: the gauges hold still, the schedules catch up,
+    /// and the graphs show a gap, like CloudWatch's after an outage.
+    fn jump(&mut self, ticks: i64) {
+        self.now += Duration::seconds(ticks * TICK_SECONDS);
+        self.elt.advance_to(self.now);
+        self.last_minute = floor_minute(self.now);
+    }
+
+    fn tick(&mut self) {
+        self.now += tick();
+        let bands = self.incident.bands(self.now);
+        self.levels.step_gauges(&bands, &mut self.rng);
+        self.elt.advance_to(self.now);
+        let minute = floor_minute(self.now);
+        if minute > self.last_minute {
+            self.last_minute = minute;
+            self.levels.step_lags(&bands, &mut self.rng);
+            let oldest_kept = self.now - Duration::hours(24);
+            self.load_errors.retain(|e| e.time > oldest_kept);
+            let sample = self.sample(minute, &self.levels);
+            self.record(minute, &sample);
+        }
+    }
+
+    /// Every datapoint of the minute `at`, with the gauges at `levels`.
+    fn sample(&self, at: Time, levels: &Levels) -> Sample {
+        let since = at - Duration::hours(24);
+        let mut copy_errors = vec![0.0; self.copy_metric_index.len()];
+        for error in &self.load_errors {
+            if error.time > since
+                && error.time <= at
+                && let Some(index) = self.copy_metric_index.get(&error.tenant)
+            {
+                copy_errors[*index] += 1.0;
+            }
+        }
+        Sample {
+            storage_percent: levels.storage_percent,
+            concurrency_clusters: levels.concurrency_clusters,
+            query_failure_percent: levels.query_failure_percent,
+            queues: levels.queues,
+            elt_delay_minutes: self.elt.delay_minutes_at(at),
+            copy_errors,
+            lag_seconds: self
+                .integrations
+                .iter()
+                .zip(&levels.lag_seconds)
+                .map(|(integration, walk)| integration.lag_at(*walk, at))
+                .collect(),
+            export_failures: self.exports.failed_tenants(at),
+            copy_failures: self.elt.failed_copy_tenant(at).into_iter().collect(),
+        }
+    }
+
+    fn record(&mut self, at: Time, sample: &Sample) {
+        self.metrics.record(at, sample);
+        for alarm in &mut self.alarms {
+            let reading = self.metrics.reading(&alarm.rule);
+            alarm.evaluate(at, &reading, self.incident.began_at);
+        }
+    }
+
+    /// Export-path tenants with their fleet positions.
+    fn export_tenants(&self) -> impl Iterator<Item = (usize, &Tenant)> {
+        self.tenants
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.ingest, Ingest::Export { .. }))
+    }
+
+    /// The time of the latest tick: the moment every view describes.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        self.scenario
+    }
+
+    pub fn tenants(&self) -> &[Tenant] {
+        &self.tenants
+    }
+
+    /// The names of the alarms in ALARM.
+    pub fn alarms_firing(&self) -> Vec<&'static str> {
+        self.alarms
+            .iter()
+            .filter(|a| a.state() == AlarmState::Alarm)
+            .map(|a| a.rule.name)
+            .collect()
+    }
+
+    /// What one source reports now.
+    pub fn data(&self, source: SourceId) -> SourceData {
+        match source {
+            SourceId::Rds => SourceData::Rds(self.rds()),
+            SourceId::Warehouse => SourceData::Warehouse(self.warehouse()),
+            SourceId::Metrics => SourceData::Metrics(self.metrics()),
+            SourceId::Alarms => SourceData::Alarms(self.alarms()),
+            SourceId::Elt => SourceData::Elt(self.elt_runs()),
+        }
+    }
+
+    /// DescribeIntegrations and DescribeExportTasks across the tenants' accounts.
+    pub fn rds(&self) -> RdsData {
+        RdsData {
+            integrations: self
+                .integrations
+                .iter()
+                .map(|i| IntegrationState {
+                    tenant: i.tenant.clone(),
+                    name: i.name.clone(),
+                    status: i.status.clone(),
+                    errors: i.errors.clone(),
+                    created_at: Some(i.created_at),
+                })
+                .collect(),
+            exports: self.exports.tasks(self.now),
+            failures: Vec::new(),
+        }
+    }
+
+    /// The warehouse's system views.
+    pub fn warehouse(&self) -> WarehouseData {
+        let replication = self
+            .integrations
+            .iter()
+            .zip(&self.levels.lag_seconds)
+            .map(|(integration, walk)| IntegrationReplication {
+                tenant: integration.tenant.clone(),
+                integration: integration.name.clone(),
+                state: integration.warehouse_state().into(),
+                // SVV_INTEGRATION reports whole milliseconds.
+                lag_seconds: Some((integration.lag_at(*walk, self.now) * 1000.0).round() / 1000.0),
+                tables_not_synced: integration.tables_not_synced.clone(),
+            })
+            .collect();
+        let oldest_kept = self.now - Duration::hours(24);
+        let load_errors = self
+            .load_errors
+            .iter()
+            .filter(|e| e.time > oldest_kept && e.time <= self.now)
+            .cloned()
+            .collect();
+        let loads = self
+            .export_tenants()
+            .filter_map(|(position, tenant)| {
+                Some(LoadSummary {
+                    tenant: tenant.name.clone(),
+                    last_copy_at: self.elt.last_copy(&tenant.name, self.now)?,
+                    rows: self.catalog.tenant_rows(position),
+                })
+            })
+            .collect();
+        let queues = WLM_QUEUES
+            .iter()
+            .zip(&self.levels.queues)
+            .map(|(queue, [queued, running, wait_ms])| {
+                let queued = queued.round() as u32;
+                QueueActivity {
+                    queue: (*queue).into(),
+                    queued,
+                    running: running.round() as u32,
+                    // The longest wait runs well past WLMQueueWaitTime's average.
+                    max_wait_seconds: if queued == 0 {
+                        0.0
+                    } else {
+                        (wait_ms * 1.8 / 100.0).round() / 10.0
+                    },
+                }
+            })
+            .collect();
+        WarehouseData {
+            replication,
+            load_errors,
+            loads,
+            queues,
+            tables: self.catalog.tables_at(self.now),
+        }
+    }
+
+    /// The last hour of one-minute datapoints.
+    pub fn metrics(&self) -> FleetMetrics {
+        self.metrics.published()
+    }
+
+    pub fn alarms(&self) -> Vec<Alarm> {
+        self.alarms.iter().map(SimAlarm::to_model).collect()
+    }
+
+    /// The ELT executions of the last week, newest first.
+    pub fn elt_runs(&self) -> Vec<EltRun> {
+        self.elt.models(self.now)
+    }
+}
+
+/// The fleet's Zero-ETL integrations; the integration incident breaks tenant_a's.
+fn build_integrations(
+    tenants: &[Tenant],
+    seed: u64,
+    minute: Time,
+    incident: &Incident,
+) -> Vec<SimIntegration> {
+    tenants
+        .iter()
+        .enumerate()
+        .filter_map(|(position, tenant)| {
+            let name = tenant.ingest.integration()?;
+            let mut rng = SplitMix64::keyed(seed, "integration", position as i64);
+            let age = Duration::minutes(rng.int_between(200 * 24 * 60, 600 * 24 * 60));
+            let mut integration = SimIntegration {
+                tenant: tenant.name.clone(),
+                name: name.to_string(),
+                created_at: minute - age,
+                status: IntegrationStatus::Active,
+                errors: Vec::new(),
+                tables_not_synced: Vec::new(),
+                stalled_since: None,
+            };
+            if incident.scenario == Scenario::IntegrationNeedsAttention
+                && tenant.name == INTEGRATION_TENANT
+            {
+                let (errors, tables) = incident::integration_trouble(tenant);
+                integration.status = IntegrationStatus::NeedsAttention;
+                integration.errors = errors;
+                integration.tables_not_synced = tables;
+                integration.stalled_since = incident.began_at;
+            }
+            Some(integration)
+        })
+        .collect()
+}
+
+/// Every alarm, quiet for one to seven days before the generated history begins.
+fn quiet_alarms(seed: u64, minute: Time) -> Vec<SimAlarm> {
+    RULES
+        .iter()
+        .zip(0..)
+        .map(|(rule, index)| {
+            let quiet_for =
+                SplitMix64::keyed(seed, "alarm-quiet", index).int_between(24 * 60, 7 * 24 * 60);
+            SimAlarm::new(*rule, minute - Duration::minutes(quiet_for))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::EltStatus;
+
+    fn created() -> Time {
+        chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+    }
+
+    fn world(scenario: Scenario) -> SimWorld {
+        let options = SimOptions {
+            tenants: 3,
+            scenario,
+            seed: 7,
+        };
+        SimWorld::new(&options, created())
+    }
+
+    #[test]
+    fn history_fills_the_last_hour_from_the_first_frame() {
+        let world = world(Scenario::Healthy);
+        let metrics = world.metrics();
+        assert_eq!(metrics.storage_percent.points.len(), 60);
+        assert_eq!(
+            metrics.storage_percent.points.last().map(|p| p.0),
+            Some(created())
+        );
+        assert_eq!(metrics.queue_length["batch"].points.len(), 60);
+        assert_eq!(
+            metrics.integration_lag_seconds["tenant-a-to-central-integration"]
+                .points
+                .len(),
+            60
+        );
+        assert_eq!(metrics.copy_errors["tenant_b"].points.len(), 60);
+    }
+
+    #[test]
+    fn ticks_add_a_point_a_minute_and_keep_an_hour() {
+        let mut world = world(Scenario::Healthy);
+        world.advance_to(created() + Duration::seconds(59));
+        assert_eq!(world.metrics().storage_percent.points.len(), 60);
+        world.advance_to(created() + Duration::minutes(1));
+        let points = world.metrics().storage_percent.points;
+        assert_eq!(points.len(), 60);
+        assert_eq!(
+            points.last().map(|p| p.0),
+            Some(created() + Duration::minutes(1))
+        );
+        assert_eq!(world.now(), created() + Duration::minutes(1));
+    }
+
+    #[test]
+    fn advancing_in_steps_or_at_once_gives_the_same_world() {
+        let mut stepwise = world(Scenario::WlmSaturation);
+        for minute in 1..=30 {
+            stepwise.advance_to(created() + Duration::seconds(minute * 61));
+        }
+        let mut at_once = world(Scenario::WlmSaturation);
+        at_once.advance_to(created() + Duration::seconds(30 * 61));
+        assert_eq!(stepwise, at_once);
+    }
+
+    #[test]
+    fn a_gap_of_days_is_jumped_and_the_schedule_catches_up() {
+        let mut world = world(Scenario::Healthy);
+        let later = created() + Duration::days(3) + Duration::minutes(30);
+        world.advance_to(later);
+        assert_eq!(world.now(), later);
+        let runs = world.elt_runs();
+        assert!(runs[0].started_at > later - Duration::hours(1));
+        assert!(runs.len() >= 7 * 24 - 1);
+        assert_eq!(world.metrics().storage_percent.points.len(), 60);
+        assert!(world.alarms_firing().is_empty());
+    }
+
+    #[test]
+    fn the_healthy_run_in_progress_finishes_and_the_next_one_starts() {
+        let mut world = world(Scenario::Healthy);
+        assert_eq!(world.elt_runs()[0].status, EltStatus::Running);
+        world.advance_to(created() + Duration::minutes(15));
+        assert_eq!(world.elt_runs()[0].status, EltStatus::Succeeded);
+        world.advance_to(created() + Duration::minutes(65));
+        assert_eq!(world.elt_runs()[0].status, EltStatus::Running);
+        assert!(world.alarms_firing().is_empty());
+    }
+
+    #[test]
+    fn incidents_last_and_grow() {
+        let mut world = world(Scenario::IntegrationNeedsAttention);
+        let lag = |w: &SimWorld| w.warehouse().replication[0].lag_seconds.unwrap();
+        let before = lag(&world);
+        assert!(before > 900.0);
+        world.advance_to(created() + Duration::hours(2));
+        assert!(lag(&world) > before + 7000.0);
+        assert!(world.alarms_firing().contains(&"Alert-Integration-Lag"));
+    }
+
+    #[test]
+    fn a_copy_error_keeps_its_rows_for_a_day() {
+        let mut world = world(Scenario::CopyError);
+        assert_eq!(world.warehouse().load_errors.len(), 4);
+        world.advance_to(created() + Duration::hours(23));
+        assert_eq!(world.warehouse().load_errors.len(), 4);
+        assert!(world.alarms_firing().contains(&"Alert-COPY-Error"));
+        world.advance_to(created() + Duration::hours(25));
+        assert!(world.warehouse().load_errors.is_empty());
+        assert!(!world.alarms_firing().contains(&"Alert-COPY-Error"));
+    }
+}

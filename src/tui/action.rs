@@ -1,0 +1,140 @@
+//! The one `Action` enum: everything the UI can be asked to do, from a key, a command or a runbook step.
+
+use std::fmt;
+
+/// A screen of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum View {
+    Overview,
+    Alarms,
+    Wlm,
+    Storage,
+    LoadErrors,
+    Elt,
+    Tenant,
+}
+
+impl View {
+    /// The views reachable by `next_view` / `prev_view`, in tab order.
+    pub const TABS: [View; 6] = [
+        View::Overview,
+        View::Alarms,
+        View::Wlm,
+        View::Storage,
+        View::LoadErrors,
+        View::Elt,
+    ];
+
+    /// The name used in command mode (`:alarms`) and in the tab bar.
+    pub fn command(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Alarms => "alarms",
+            View::Wlm => "wlm",
+            View::Storage => "storage",
+            View::LoadErrors => "loaderrors",
+            View::Elt => "elt",
+            View::Tenant => "tenant",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Alarms => "Alarms",
+            View::Wlm => "WLM",
+            View::Storage => "Storage",
+            View::LoadErrors => "Load errors",
+            View::Elt => "ELT runs",
+            View::Tenant => "Tenant",
+        }
+    }
+}
+
+/// Something the UI does. Key bindings name the parameterless ones (see [`Action::BINDABLE`]);
+/// command mode and drill-down produce the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Refresh,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Select,
+    Back,
+    CommandMode,
+    FilterMode,
+    Help,
+    NextView,
+    PrevView,
+    Show(View),
+    ShowTenant(String),
+    SetFilter(String),
+}
+
+impl Action {
+    /// Every action a keymap may bind, with its keymap name and its help text.
+    pub const BINDABLE: &'static [(&'static str, Action, &'static str)] = &[
+        ("quit", Action::Quit, "quit shiftops"),
+        ("refresh", Action::Refresh, "refresh every source now"),
+        ("up", Action::Up, "move the selection up"),
+        ("down", Action::Down, "move the selection down"),
+        ("page_up", Action::PageUp, "move up one page"),
+        ("page_down", Action::PageDown, "move down one page"),
+        ("top", Action::Top, "jump to the first row"),
+        ("bottom", Action::Bottom, "jump to the last row"),
+        ("select", Action::Select, "drill into the selected row"),
+        ("back", Action::Back, "go back / close / clear the filter"),
+        (
+            "command",
+            Action::CommandMode,
+            "command mode (:alarms, :tenant NAME …)",
+        ),
+        ("filter", Action::FilterMode, "filter the rows of this view"),
+        ("help", Action::Help, "show this help"),
+        ("next_view", Action::NextView, "next view"),
+        ("prev_view", Action::PrevView, "previous view"),
+        (
+            "overview",
+            Action::Show(View::Overview),
+            "the fleet overview",
+        ),
+        ("alarms", Action::Show(View::Alarms), "CloudWatch alarms"),
+        ("wlm", Action::Show(View::Wlm), "WLM queues"),
+        ("storage", Action::Show(View::Storage), "storage and tables"),
+        (
+            "load_errors",
+            Action::Show(View::LoadErrors),
+            "COPY load errors",
+        ),
+        ("elt", Action::Show(View::Elt), "Step Functions ELT runs"),
+    ];
+
+    /// The action a keymap names, if any.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Self::BINDABLE
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, a, _)| a.clone())
+    }
+
+    /// The keymap name of a bindable action.
+    pub fn name(&self) -> Option<&'static str> {
+        Self::BINDABLE
+            .iter()
+            .find(|(_, a, _)| a == self)
+            .map(|(n, _, _)| *n)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "{self:?}"),
+        }
+    }
+}

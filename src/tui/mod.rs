@@ -1,0 +1,12 @@
+//! The terminal UI: owns UI state, one `Action` enum, views and widgets. Never awaits I/O.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod rows;
+pub mod run;
+pub mod theme;
+pub mod views;
+
+pub use app::Settings;
+pub use run::run;

@@ -1,0 +1,260 @@
+//! The rows each view lists, derived once per data change (never per frame) and filtered by `/`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::action::View;
+use crate::health::{Finding, Health, Status};
+use crate::model::{AlarmState, Snapshot, TenantSummary, Time, summarize_tenants};
+
+/// One overview row.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    pub summary: TenantSummary,
+    pub status: Status,
+    pub worst: Option<Finding>,
+}
+
+/// Ordered rows of every view and the positions the filters let through.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    /// Worst status first, then by name.
+    pub tenants: Vec<TenantRow>,
+    /// WLM queue names, in the seed's order then any others.
+    pub queues: Vec<String>,
+    /// Per view: indices into that view's collection, in display order.
+    order: HashMap<View, Vec<usize>>,
+    /// Per view: lowercase text each row is filtered on, aligned with `order`.
+    haystacks: HashMap<View, Vec<String>>,
+    /// Per view: what the filter lets through, as indices into the collection.
+    visible: HashMap<View, Vec<usize>>,
+    /// The findings of every tenant, as indices into `Health::findings`.
+    findings_by_tenant: HashMap<String, Vec<usize>>,
+}
+
+impl Rows {
+    pub fn build(snapshot: &Snapshot, health: &Health, now: Time) -> Self {
+        let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
+            .into_iter()
+            .map(|summary| TenantRow {
+                status: health.tenant(&summary.name),
+                worst: health.worst_for(&summary.name).cloned(),
+                summary,
+            })
+            .collect();
+        tenants.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then_with(|| a.summary.name.cmp(&b.summary.name))
+        });
+
+        let mut queues: Vec<String> = crate::model::WLM_QUEUES.map(String::from).to_vec();
+        let extra: BTreeSet<&String> = snapshot
+            .metrics
+            .queue_length
+            .keys()
+            .chain(snapshot.warehouse.queues.iter().map(|q| &q.queue))
+            .filter(|q| !queues.contains(q))
+            .collect();
+        queues.extend(extra.into_iter().cloned());
+
+        let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, finding) in health.findings.iter().enumerate() {
+            if let Some(tenant) = &finding.tenant {
+                findings_by_tenant
+                    .entry(tenant.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+
+        let mut rows = Rows {
+            tenants,
+            queues,
+            findings_by_tenant,
+            ..Rows::default()
+        };
+
+        let overview: Vec<String> = rows
+            .tenants
+            .iter()
+            .map(|t| {
+                let s = &t.summary;
+                format!(
+                    "{} {} {} {} {}",
+                    s.name,
+                    s.path,
+                    t.status.as_str(),
+                    s.integration_status
+                        .as_ref()
+                        .map(|i| i.as_str())
+                        .unwrap_or(""),
+                    t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or("")
+                )
+            })
+            .collect();
+        rows.set(View::Overview, (0..rows.tenants.len()).collect(), overview);
+
+        let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
+        alarms.sort_by(|&a, &b| {
+            let (a, b) = (&snapshot.alarms[a], &snapshot.alarms[b]);
+            alarm_rank(a.state)
+                .cmp(&alarm_rank(b.state))
+                .then_with(|| b.since.cmp(&a.since))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let haystack = alarms
+            .iter()
+            .map(|&i| {
+                let a = &snapshot.alarms[i];
+                format!(
+                    "{} {} {} {}",
+                    a.name,
+                    a.state,
+                    a.tenant.as_deref().unwrap_or(""),
+                    a.reason
+                )
+            })
+            .collect();
+        rows.set(View::Alarms, alarms, haystack);
+
+        let mut errors: Vec<usize> = (0..snapshot.warehouse.load_errors.len()).collect();
+        errors.sort_by(|&a, &b| {
+            let (a, b) = (
+                &snapshot.warehouse.load_errors[a],
+                &snapshot.warehouse.load_errors[b],
+            );
+            b.time.cmp(&a.time).then_with(|| a.tenant.cmp(&b.tenant))
+        });
+        let haystack = errors
+            .iter()
+            .map(|&i| {
+                let e = &snapshot.warehouse.load_errors[i];
+                format!(
+                    "{} {} {} {} {}",
+                    e.tenant, e.table, e.file, e.column, e.reason
+                )
+            })
+            .collect();
+        rows.set(View::LoadErrors, errors, haystack);
+
+        let mut runs: Vec<usize> = (0..snapshot.elt_runs.len()).collect();
+        runs.sort_by(|&a, &b| {
+            snapshot.elt_runs[b]
+                .started_at
+                .cmp(&snapshot.elt_runs[a].started_at)
+        });
+        let haystack = runs
+            .iter()
+            .map(|&i| {
+                let r = &snapshot.elt_runs[i];
+                format!(
+                    "{} {} {} {} {}",
+                    r.name,
+                    r.status,
+                    r.failed_step.as_deref().unwrap_or(""),
+                    r.error.as_deref().unwrap_or(""),
+                    r.cause.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        rows.set(View::Elt, runs, haystack);
+
+        let mut tables: Vec<usize> = (0..snapshot.warehouse.tables.len()).collect();
+        tables.sort_by(|&a, &b| {
+            let (a, b) = (&snapshot.warehouse.tables[a], &snapshot.warehouse.tables[b]);
+            b.size_mb
+                .cmp(&a.size_mb)
+                .then_with(|| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)))
+        });
+        let haystack = tables
+            .iter()
+            .map(|&i| {
+                let t = &snapshot.warehouse.tables[i];
+                format!("{}.{}", t.schema, t.table)
+            })
+            .collect();
+        rows.set(View::Storage, tables, haystack);
+
+        let haystack = rows.queues.clone();
+        rows.set(View::Wlm, (0..rows.queues.len()).collect(), haystack);
+
+        let haystack = health.findings.iter().map(|f| f.message.clone()).collect();
+        rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);
+        rows
+    }
+
+    fn set(&mut self, view: View, order: Vec<usize>, haystacks: Vec<String>) {
+        self.haystacks.insert(
+            view,
+            haystacks.into_iter().map(|h| h.to_lowercase()).collect(),
+        );
+        self.visible.insert(view, order.clone());
+        self.order.insert(view, order);
+    }
+
+    /// Re-applies every view's filter; the tenant view lists only the chosen tenant's findings.
+    pub fn apply_filters(&mut self, filters: &HashMap<View, String>, tenant: Option<&str>) {
+        let tenant_findings = tenant
+            .and_then(|t| self.findings_by_tenant.get(t))
+            .cloned()
+            .unwrap_or_default();
+        for (view, order) in &self.order {
+            let needle = filters.get(view).map(|f| f.to_lowercase());
+            let haystacks = &self.haystacks[view];
+            let visible = order
+                .iter()
+                .zip(haystacks)
+                .filter(|(index, _)| *view != View::Tenant || tenant_findings.contains(index))
+                .filter(|(_, hay)| needle.as_deref().is_none_or(|n| hay.contains(n)))
+                .map(|(index, _)| *index)
+                .collect();
+            self.visible.insert(*view, visible);
+        }
+    }
+
+    /// Indices into the view's collection, filtered, in display order.
+    pub fn visible(&self, view: View) -> &[usize] {
+        self.visible.get(&view).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn len(&self, view: View) -> usize {
+        self.visible(view).len()
+    }
+
+    pub fn is_empty(&self, view: View) -> bool {
+        self.len(view) == 0
+    }
+
+    /// How many rows the view has before filtering.
+    pub fn total(&self, view: View) -> usize {
+        self.order.get(&view).map_or(0, Vec::len)
+    }
+
+    /// The tenant the row at `position` of a view is about, if it is about one.
+    pub fn tenant_of(&self, snapshot: &Snapshot, view: View, position: usize) -> Option<String> {
+        let index = *self.visible(view).get(position)?;
+        match view {
+            View::Overview => Some(self.tenants[index].summary.name.clone()),
+            View::Alarms => snapshot.alarms[index].tenant.clone(),
+            View::LoadErrors => Some(snapshot.warehouse.load_errors[index].tenant.clone()),
+            View::Elt => snapshot.elt_runs[index].failed_tenant.clone(),
+            View::Storage => {
+                let schema = &snapshot.warehouse.tables[index].schema;
+                snapshot
+                    .tenants
+                    .iter()
+                    .find(|t| &t.schema == schema)
+                    .map(|t| t.name.clone())
+            }
+            View::Wlm | View::Tenant => None,
+        }
+    }
+}
+
+fn alarm_rank(state: AlarmState) -> u8 {
+    match state {
+        AlarmState::Alarm => 0,
+        AlarmState::InsufficientData => 1,
+        AlarmState::Ok => 2,
+    }
+}

@@ -1,0 +1,92 @@
+//! CloudWatch alarms: ALARM first, then by how recently they changed; the selected one in full below.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+
+use super::widgets::{ScrollTable, ago, alarm_status, block, field, list_title, word_span};
+use crate::model::AlarmKind;
+use crate::tui::action::View;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let detail_height = if area.height >= 18 { 7 } else { 0 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    let visible = app.rows.visible(View::Alarms);
+    let widths = [
+        Constraint::Length(19),
+        Constraint::Length(24),
+        Constraint::Length(12),
+        Constraint::Length(10),
+        Constraint::Min(20),
+    ];
+    let table = ScrollTable {
+        header: &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
+        widths: &widths,
+        selected: Some(app.selected(View::Alarms)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Alarms",
+        visible.len(),
+        app.rows.total(View::Alarms),
+        app.filters.get(&View::Alarms),
+    );
+    let page = table.render(frame, list_area, theme, block(theme, title), |i| {
+        let alarm = &app.snapshot.alarms[visible[i]];
+        Row::new(vec![
+            Cell::from(word_span(
+                theme,
+                alarm_status(alarm.state),
+                alarm.state.as_str(),
+            )),
+            Cell::from(alarm.name.as_str()),
+            Cell::from(alarm.tenant.as_deref().unwrap_or("—")),
+            Cell::from(ago(app.now, Some(alarm.since))),
+            Cell::from(alarm.reason.as_str()),
+        ])
+    });
+    if detail_height > 0 {
+        let selected = visible
+            .get(app.selected(View::Alarms))
+            .map(|&i| &app.snapshot.alarms[i]);
+        let lines: Vec<Line> = match selected {
+            Some(alarm) => vec![
+                field(theme, "alarm", alarm.name.as_str()),
+                field(
+                    theme,
+                    "watches",
+                    match (alarm.kind, &alarm.metric, alarm.threshold) {
+                        (AlarmKind::Composite, _, _) => "composite alarm".to_string(),
+                        (_, Some(metric), Some(threshold)) => {
+                            format!("{metric}, threshold {threshold}")
+                        }
+                        (_, Some(metric), None) => metric.clone(),
+                        _ => "—".to_string(),
+                    },
+                ),
+                field(
+                    theme,
+                    "since",
+                    format!(
+                        "{} ({})",
+                        alarm.since.format("%Y-%m-%d %H:%M:%S UTC"),
+                        ago(app.now, Some(alarm.since))
+                    ),
+                ),
+                field(theme, "reason", alarm.reason.as_str()),
+            ],
+            None => vec![],
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(block(theme, "Selected alarm".into())),
+            detail_area,
+        );
+    }
+    page
+}

@@ -1,0 +1,90 @@
+//! Step Functions executions of the daily ELT, newest first, with the step that failed and why.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+
+use super::widgets::{ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
+use crate::model::format_duration_secs;
+use crate::tui::action::View;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let detail_height = if area.height >= 18 { 7 } else { 0 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    let visible = app.rows.visible(View::Elt);
+    let widths = [
+        Constraint::Length(17),
+        Constraint::Length(24),
+        Constraint::Length(11),
+        Constraint::Length(9),
+        Constraint::Length(16),
+        Constraint::Min(20),
+    ];
+    let table = ScrollTable {
+        header: &[
+            "STATUS",
+            "EXECUTION",
+            "STARTED",
+            "DURATION",
+            "FAILED STEP",
+            "ERROR",
+        ],
+        widths: &widths,
+        selected: Some(app.selected(View::Elt)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "ELT runs",
+        visible.len(),
+        app.rows.total(View::Elt),
+        app.filters.get(&View::Elt),
+    );
+    let page = table.render(frame, list_area, theme, block(theme, title), |i| {
+        let run = &app.snapshot.elt_runs[visible[i]];
+        let end = run.stopped_at.unwrap_or(app.now);
+        Row::new(vec![
+            Cell::from(word_span(
+                theme,
+                elt_status(&run.status),
+                run.status.as_str(),
+            )),
+            Cell::from(run.name.as_str()),
+            Cell::from(hhmm(run.started_at)),
+            Cell::from(format_duration_secs(
+                (end - run.started_at).num_seconds() as f64
+            )),
+            Cell::from(run.failed_step.as_deref().unwrap_or("—")),
+            Cell::from(run.error.as_deref().unwrap_or("—")),
+        ])
+    });
+    if detail_height > 0 {
+        let selected = visible
+            .get(app.selected(View::Elt))
+            .map(|&i| &app.snapshot.elt_runs[i]);
+        let lines: Vec<Line> = match selected {
+            Some(run) => vec![
+                field(theme, "execution", run.execution_arn.as_str()),
+                field(
+                    theme,
+                    "failed step",
+                    run.failed_step.as_deref().unwrap_or("—"),
+                ),
+                field(theme, "tenant", run.failed_tenant.as_deref().unwrap_or("—")),
+                field(theme, "error", run.error.as_deref().unwrap_or("—")),
+                field(theme, "cause", run.cause.as_deref().unwrap_or("—")),
+            ],
+            None => vec![],
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(block(theme, "Selected run".into())),
+            detail_area,
+        );
+    }
+    page
+}

@@ -1,0 +1,95 @@
+//! COPY load errors of the last 24 hours, newest first: where the bad row is and why.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+
+use super::widgets::{ScrollTable, block, field, hhmm, list_title};
+use crate::tui::action::View;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let detail_height = if area.height >= 18 { 7 } else { 0 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    let visible = app.rows.visible(View::LoadErrors);
+    let widths = [
+        Constraint::Length(11),
+        Constraint::Length(12),
+        Constraint::Length(14),
+        Constraint::Length(34),
+        Constraint::Length(6),
+        Constraint::Length(12),
+        Constraint::Min(20),
+    ];
+    let table = ScrollTable {
+        header: &[
+            "TIME", "TENANT", "TABLE", "FILE", "LINE", "COLUMN", "REASON",
+        ],
+        widths: &widths,
+        selected: Some(app.selected(View::LoadErrors)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Load errors, last 24 h",
+        visible.len(),
+        app.rows.total(View::LoadErrors),
+        app.filters.get(&View::LoadErrors),
+    );
+    let page = table.render(frame, list_area, theme, block(theme, title), |i| {
+        let error = &app.snapshot.warehouse.load_errors[visible[i]];
+        Row::new(vec![
+            Cell::from(hhmm(error.time)),
+            Cell::from(error.tenant.as_str()),
+            Cell::from(error.table.as_str()),
+            Cell::from(tail(&error.file, 34)),
+            Cell::from(error.line.to_string()),
+            Cell::from(error.column.as_str()),
+            Cell::from(error.reason.as_str()),
+        ])
+    });
+    if detail_height > 0 {
+        let selected = visible
+            .get(app.selected(View::LoadErrors))
+            .map(|&i| &app.snapshot.warehouse.load_errors[i]);
+        let lines: Vec<Line> = match selected {
+            Some(e) => vec![
+                field(theme, "file", e.file.as_str()),
+                field(
+                    theme,
+                    "where",
+                    format!(
+                        "{}.{} line {}, column {}",
+                        e.tenant, e.table, e.line, e.column
+                    ),
+                ),
+                field(theme, "reason", e.reason.as_str()),
+                field(
+                    theme,
+                    "time",
+                    e.time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                ),
+            ],
+            None => vec![],
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(block(theme, "Selected error".into())),
+            detail_area,
+        );
+    }
+    page
+}
+
+/// The end of a long path, where the file name is: `…/orders/part-0003.parquet`.
+fn tail(path: &str, width: usize) -> String {
+    let count = path.chars().count();
+    if count <= width {
+        return path.to_string();
+    }
+    let keep: String = path.chars().skip(count - (width - 1)).collect();
+    format!("…{keep}")
+}

@@ -1,0 +1,175 @@
+//! Drawing: a pure function of the UI state. Each view draws only the rows that fit.
+
+mod alarms;
+mod elt;
+mod help;
+mod load_errors;
+mod overview;
+mod storage;
+mod tenant;
+pub mod widgets;
+mod wlm;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::action::{Action, View};
+use super::app::{App, Mode};
+use super::theme::Role;
+use crate::model::{SourceId, format_duration_secs};
+
+/// Draws the whole screen and returns how many rows the current view shows (the page size).
+pub fn draw(frame: &mut Frame, app: &App) -> usize {
+    let theme = &app.settings.theme;
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.style(Role::Background)), area);
+    let [header, body, status, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, header);
+    let page_size = match app.view {
+        View::Overview => overview::draw(frame, app, body),
+        View::Alarms => alarms::draw(frame, app, body),
+        View::Wlm => wlm::draw(frame, app, body),
+        View::Storage => storage::draw(frame, app, body),
+        View::LoadErrors => load_errors::draw(frame, app, body),
+        View::Elt => elt::draw(frame, app, body),
+        View::Tenant => tenant::draw(frame, app, body),
+    };
+    draw_status(frame, app, status);
+    draw_bottom(frame, app, bottom);
+    if app.mode == Mode::Help {
+        help::draw(frame, app, body);
+    }
+    page_size
+}
+
+fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    // The fleet's status comes first so that no terminal width can cut it off.
+    let mut spans = vec![
+        Span::styled(" shiftops ", theme.style(Role::Title)),
+        widgets::status_span(theme, app.health.status),
+        Span::styled(format!("  {}  ", app.title), theme.style(Role::Muted)),
+    ];
+    for (i, view) in View::TABS.iter().enumerate() {
+        let style = if *view == app.view {
+            theme
+                .style(Role::Accent)
+                .add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            theme.style(Role::Text)
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, view.title()), style));
+    }
+    if app.view == View::Tenant
+        && let Some(tenant) = &app.tenant
+    {
+        spans.push(Span::styled(
+            format!(" ▸ {tenant} "),
+            theme
+                .style(Role::Accent)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Each source's data age, and its last error: the first thing to read when numbers look odd.
+fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let mut spans = Vec::new();
+    let mut first_error = None;
+    for id in SourceId::ALL {
+        let status = app.snapshot.source(id);
+        let (symbol, role) = match (&status.error, status.fetched_at) {
+            (Some(_), None) => ("✗", Role::Critical),
+            (Some(_), Some(_)) => ("!", Role::Warning),
+            (None, Some(_)) => ("✓", Role::Ok),
+            (None, None) => ("…", Role::Unknown),
+        };
+        if first_error.is_none()
+            && let Some(error) = &status.error
+        {
+            first_error = Some(format!("{id}: {error}"));
+        }
+        let age = app
+            .age_of(id)
+            .map(|s| format_duration_secs(s as f64))
+            .unwrap_or_else(|| "—".into());
+        let spinner = if status.in_flight { "⟳" } else { "" };
+        spans.push(Span::styled(format!(" {id} "), theme.style(Role::Muted)));
+        spans.push(Span::styled(
+            format!("{symbol}{spinner} {age} "),
+            theme.style(role),
+        ));
+    }
+    if let Some(error) = first_error {
+        spans.push(Span::styled(
+            format!(" last error: {error}"),
+            theme.style(Role::Critical),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let line = match app.mode {
+        Mode::Command => {
+            let hint = app
+                .completions(&app.input)
+                .into_iter()
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("  ");
+            Line::from(vec![
+                Span::styled(format!(":{}▏", app.input), theme.style(Role::Input)),
+                Span::styled(format!("   {hint}"), theme.style(Role::Muted)),
+            ])
+        }
+        Mode::Filter => Line::from(vec![
+            Span::styled(format!("/{}▏", app.input), theme.style(Role::Input)),
+            Span::styled("   Enter apply · Esc cancel", theme.style(Role::Muted)),
+        ]),
+        Mode::Normal | Mode::Help => match &app.message {
+            Some(message) => Line::styled(
+                message.text.clone(),
+                theme.style(if message.is_error {
+                    Role::Critical
+                } else {
+                    Role::Accent
+                }),
+            ),
+            None => hints(app),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The most used keys, taken from the active keymap so the hints never lie.
+fn hints(app: &App) -> Line<'static> {
+    let theme = &app.settings.theme;
+    let mut spans = Vec::new();
+    for (action, label) in [
+        (Action::Help, "help"),
+        (Action::CommandMode, "command"),
+        (Action::FilterMode, "filter"),
+        (Action::Select, "drill in"),
+        (Action::Back, "back"),
+        (Action::Refresh, "refresh"),
+        (Action::Quit, "quit"),
+    ] {
+        if let Some(key) = app.settings.keymap.keys_for(&action).first() {
+            spans.push(Span::styled(format!(" {key}"), theme.style(Role::Accent)));
+            spans.push(Span::styled(format!(" {label} "), theme.style(Role::Muted)));
+        }
+    }
+    Line::from(spans)
+}

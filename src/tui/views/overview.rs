@@ -1,0 +1,270 @@
+//! One row per tenant, worst first, with fleet-wide WLM, storage and alarm summaries below.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Gauge, Paragraph, Row};
+
+use super::widgets::{self, ScrollTable, age, block, list_title, status_span, word_span};
+use crate::model::{AlarmState, format_duration_secs};
+use crate::tui::action::View;
+use crate::tui::app::App;
+use crate::tui::rows::TenantRow;
+use crate::tui::theme::Role;
+
+const HEADER: [&str; 9] = [
+    "STATUS",
+    "TENANT",
+    "PATH",
+    "INTEGRATION",
+    "LAG",
+    "EXPORT / COPY",
+    "ERR 24H",
+    "LAST ELT",
+    "WORST FINDING",
+];
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let summary_height = if area.height >= 16 { 6 } else { 0 };
+    let [table_area, summary_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(summary_height)]).areas(area);
+    let page = draw_tenants(frame, app, table_area);
+    if summary_height > 0 {
+        draw_summaries(frame, app, summary_area);
+    }
+    page
+}
+
+fn draw_tenants(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let visible = app.rows.visible(View::Overview);
+    let widths = [
+        Constraint::Length(6),
+        Constraint::Length(12),
+        Constraint::Length(8),
+        Constraint::Length(17),
+        Constraint::Length(6),
+        Constraint::Length(17),
+        Constraint::Length(7),
+        Constraint::Length(11),
+        Constraint::Min(10),
+    ];
+    let table = ScrollTable {
+        header: &HEADER,
+        widths: &widths,
+        selected: Some(app.selected(View::Overview)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Tenants",
+        visible.len(),
+        app.rows.total(View::Overview),
+        app.filters.get(&View::Overview),
+    );
+    table.render(frame, area, theme, block(theme, title), |i| {
+        tenant_row(app, &app.rows.tenants[visible[i]])
+    })
+}
+
+fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
+    let theme = &app.settings.theme;
+    let s = &row.summary;
+    let integration = match &s.integration_status {
+        Some(status) => Cell::from(word_span(
+            theme,
+            widgets::integration_status(status),
+            status.as_str(),
+        )),
+        None if s.integration.is_some() => {
+            Cell::from(Span::styled("? unknown", theme.style(Role::Unknown)))
+        }
+        None => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+    };
+    let lag = s
+        .lag_seconds
+        .map(format_duration_secs)
+        .unwrap_or_else(|| "—".into());
+    let export = match (&s.last_export, s.last_copy_at) {
+        (Some(task), copy) => {
+            let when = copy.or(task.finished_at).or(task.started_at);
+            Cell::from(word_span(
+                theme,
+                widgets::export_status(&task.status),
+                &format!("{} {}", task.status, age(app.now, when)),
+            ))
+        }
+        (None, Some(copy)) => Cell::from(format!("copy {}", age(app.now, Some(copy)))),
+        (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+    };
+    let copy_errors = if s.copy_errors_24h > 0 {
+        Cell::from(Span::styled(
+            format!("✗ {}", s.copy_errors_24h),
+            theme.style(Role::Critical),
+        ))
+    } else {
+        Cell::from("0")
+    };
+    let elt = match &s.last_elt {
+        Some(status) => Cell::from(word_span(
+            theme,
+            widgets::elt_status(status),
+            status.as_str(),
+        )),
+        None => Cell::from("—"),
+    };
+    let worst = match (&row.worst, &s.error) {
+        (_, Some(error)) => Cell::from(Span::styled(
+            format!("cannot read: {error}"),
+            theme.style(Role::Unknown),
+        )),
+        (Some(f), None) => Cell::from(Span::styled(
+            f.message.clone(),
+            theme.style(widgets::status_role(f.severity.into())),
+        )),
+        (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+    };
+    Row::new(vec![
+        Cell::from(status_span(theme, row.status)),
+        Cell::from(s.name.as_str()),
+        Cell::from(s.path),
+        integration,
+        Cell::from(lag),
+        export,
+        copy_errors,
+        elt,
+        worst,
+    ])
+}
+
+fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let [wlm, storage, alarms] = Layout::horizontal([
+        Constraint::Percentage(34),
+        Constraint::Percentage(33),
+        Constraint::Percentage(33),
+    ])
+    .areas(area);
+
+    let metrics = &app.snapshot.metrics;
+    let lines: Vec<Line> = app
+        .rows
+        .queues
+        .iter()
+        .map(|queue| {
+            let queued = metrics
+                .queue_length
+                .get(queue)
+                .and_then(|s| s.latest())
+                .or_else(|| {
+                    app.snapshot
+                        .warehouse
+                        .queues
+                        .iter()
+                        .find(|q| &q.queue == queue)
+                        .map(|q| f64::from(q.queued))
+                });
+            let running = app
+                .snapshot
+                .warehouse
+                .queues
+                .iter()
+                .find(|q| &q.queue == queue)
+                .map(|q| q.running);
+            let over = queue == &app.settings.thresholds.wlm_queue
+                && queued.is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
+            let style = theme.style(if over { Role::Warning } else { Role::Text });
+            Line::from(vec![
+                Span::styled(format!("{queue:<7}"), theme.style(Role::Muted)),
+                Span::styled(
+                    format!(
+                        "{}queued {:>3}",
+                        if over { "▲ " } else { "" },
+                        queued.map_or("—".into(), |q| format!("{q:.0}"))
+                    ),
+                    style,
+                ),
+                Span::raw(format!(
+                    "  running {}",
+                    running.map_or("—".into(), |r| r.to_string())
+                )),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block(theme, "WLM".into())), wlm);
+
+    let storage_block = block(theme, "Storage".into());
+    let inner = storage_block.inner(storage);
+    frame.render_widget(storage_block, storage);
+    match metrics.storage_percent.latest() {
+        Some(percent) => {
+            let t = &app.settings.thresholds;
+            let role = if percent > t.storage_critical_percent {
+                Role::Critical
+            } else if percent > t.storage_warning_percent {
+                Role::Warning
+            } else {
+                Role::Gauge
+            };
+            let [gauge_area, text_area] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            frame.render_widget(
+                Gauge::default()
+                    .gauge_style(theme.style(role))
+                    .ratio((percent / 100.0).clamp(0.0, 1.0))
+                    .label(format!("{percent:.1} %")),
+                gauge_area,
+            );
+            frame.render_widget(
+                Paragraph::new(vec![Line::styled(
+                    format!(
+                        "warn > {:.0} %  crit > {:.0} %",
+                        t.storage_warning_percent, t.storage_critical_percent
+                    ),
+                    theme.style(Role::Muted),
+                )]),
+                text_area,
+            );
+        }
+        None => frame.render_widget(
+            Paragraph::new(Line::styled("no data", theme.style(Role::Unknown))),
+            inner,
+        ),
+    }
+
+    let in_alarm: Vec<_> = app
+        .snapshot
+        .alarms
+        .iter()
+        .filter(|a| a.state == AlarmState::Alarm)
+        .collect();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("{} in ALARM", in_alarm.len()),
+            theme.style(if in_alarm.is_empty() {
+                Role::Ok
+            } else {
+                Role::Critical
+            }),
+        ),
+        Span::styled(
+            format!(" of {}", app.snapshot.alarms.len()),
+            theme.style(Role::Muted),
+        ),
+    ])];
+    lines.extend(
+        in_alarm
+            .iter()
+            .take(3)
+            .map(|a| Line::styled(format!("✗ {}", a.name), theme.style(Role::Critical))),
+    );
+    if in_alarm.len() > 3 {
+        lines.push(Line::styled(
+            format!("  … {} more", in_alarm.len() - 3),
+            theme.style(Role::Muted),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block(theme, "Alarms".into())),
+        alarms,
+    );
+}

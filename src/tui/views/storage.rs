@@ -1,0 +1,140 @@
+//! Storage: the warehouse's disk use against the 80/90 % marks, and its largest tables with skew.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row};
+
+use super::widgets::{ScrollTable, block, list_title};
+use crate::tui::action::View;
+use crate::tui::app::App;
+use crate::tui::theme::{Role, Theme};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let [gauge_area, table_area] =
+        Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(area);
+    draw_gauge(frame, app, gauge_area);
+
+    let thresholds = &app.settings.thresholds;
+    let visible = app.rows.visible(View::Storage);
+    let widths = [
+        Constraint::Length(32),
+        Constraint::Length(10),
+        Constraint::Length(13),
+        Constraint::Length(9),
+        Constraint::Length(10),
+        Constraint::Length(11),
+        Constraint::Min(8),
+    ];
+    let table = ScrollTable {
+        header: &[
+            "TABLE",
+            "SIZE",
+            "ROWS",
+            "SKEW %",
+            "UNSORTED %",
+            "STATS OFF %",
+            "",
+        ],
+        widths: &widths,
+        selected: Some(app.selected(View::Storage)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Largest tables",
+        visible.len(),
+        app.rows.total(View::Storage),
+        app.filters.get(&View::Storage),
+    );
+    table.render(frame, table_area, theme, block(theme, title), |i| {
+        let t = &app.snapshot.warehouse.tables[visible[i]];
+        let skewed = t.skew_percent > thresholds.table_skew_percent;
+        let skew = if skewed {
+            Cell::from(Span::styled(
+                format!("▲ {:.1}", t.skew_percent),
+                theme.style(Role::Warning),
+            ))
+        } else {
+            Cell::from(format!("{:.1}", t.skew_percent))
+        };
+        Row::new(vec![
+            Cell::from(format!("{}.{}", t.schema, t.table)),
+            Cell::from(size(t.size_mb)),
+            Cell::from(t.rows.to_string()),
+            skew,
+            Cell::from(format!("{:.1}", t.unsorted_percent)),
+            Cell::from(format!("{:.1}", t.stats_off_percent)),
+            Cell::from(if skewed { "DISTKEY?" } else { "" }),
+        ])
+    })
+}
+
+fn size(mb: u64) -> String {
+    if mb >= 1024 * 1024 {
+        format!("{:.1} TB", mb as f64 / (1024.0 * 1024.0))
+    } else if mb >= 1024 {
+        format!("{:.1} GB", mb as f64 / 1024.0)
+    } else {
+        format!("{mb} MB")
+    }
+}
+
+/// A bar of disk use with the warning and critical thresholds marked under it.
+fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let thresholds = &app.settings.thresholds;
+    let outer = block(theme, "Storage used (PercentageDiskSpaceUsed)".into());
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let Some(percent) = app.snapshot.metrics.storage_percent.latest() else {
+        frame.render_widget(
+            Paragraph::new(Line::styled("no data", theme.style(Role::Unknown))),
+            inner,
+        );
+        return;
+    };
+    let role = if percent > thresholds.storage_critical_percent {
+        Role::Critical
+    } else if percent > thresholds.storage_warning_percent {
+        Role::Warning
+    } else {
+        Role::Gauge
+    };
+    let label = format!(" {percent:.1} %");
+    let bar_width = inner.width.saturating_sub(label.chars().count() as u16) as usize;
+    let filled = ((percent / 100.0).clamp(0.0, 1.0) * bar_width as f64).round() as usize;
+    let bar = Line::from(vec![
+        Span::styled("█".repeat(filled), theme.style(role)),
+        Span::styled("░".repeat(bar_width - filled), theme.style(Role::Muted)),
+        Span::styled(label, theme.style(role)),
+    ]);
+    let marks = marks_line(
+        theme,
+        bar_width,
+        &[
+            thresholds.storage_warning_percent,
+            thresholds.storage_critical_percent,
+        ],
+    );
+    frame.render_widget(Paragraph::new(vec![bar, marks]), inner);
+}
+
+/// `▲80 %` and `▲90 %` under the bar, each at its place along it.
+fn marks_line(theme: &Theme, width: usize, marks: &[f64]) -> Line<'static> {
+    let mut text = vec![' '; width];
+    for mark in marks {
+        let column = ((mark / 100.0).clamp(0.0, 1.0) * width as f64).round() as usize;
+        let label: Vec<char> = format!("▲{mark:.0} %").chars().collect();
+        let start = column.min(width.saturating_sub(label.len()));
+        for (offset, c) in label.into_iter().enumerate() {
+            if let Some(slot) = text.get_mut(start + offset) {
+                *slot = c;
+            }
+        }
+    }
+    Line::styled(
+        text.into_iter().collect::<String>(),
+        theme.style(Role::Mark),
+    )
+}

@@ -1,0 +1,276 @@
+//! Everything about one tenant: findings, ingest path state, load errors, tables, alarms, ELT.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+
+use super::widgets::{
+    self, ScrollTable, ago, alarm_status, block, field, hhmm, severity_span, status_span, word_span,
+};
+use crate::model::{Ingest, format_duration_secs};
+use crate::tui::action::View;
+use crate::tui::app::App;
+use crate::tui::theme::Role;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let Some(tenant) = app
+        .tenant
+        .as_ref()
+        .and_then(|name| app.snapshot.tenants.iter().find(|t| &t.name == name))
+    else {
+        frame.render_widget(
+            Paragraph::new("no tenant chosen: select one in the overview or type :tenant NAME")
+                .block(block(theme, "Tenant".into())),
+            area,
+        );
+        return 0;
+    };
+    let name = tenant.name.as_str();
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(8),
+        Constraint::Min(6),
+        Constraint::Percentage(35),
+    ])
+    .areas(area);
+    let [about_area, path_area] =
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(top);
+
+    let mut about = vec![
+        field(theme, "status", status_span(theme, app.health.tenant(name))),
+        field(theme, "account", tenant.account_id.as_str()),
+        field(theme, "aurora cluster", tenant.cluster_identifier.as_str()),
+        field(theme, "schema", tenant.schema.as_str()),
+        field(theme, "path", tenant.ingest.label()),
+    ];
+    if let Some(error) = app.snapshot.tenant_errors.get(name) {
+        about.push(field(
+            theme,
+            "cannot read",
+            Span::styled(error.clone(), theme.style(Role::Critical)),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(about).block(block(theme, format!("Tenant {name}"))),
+        about_area,
+    );
+
+    let path_lines = match &tenant.ingest {
+        Ingest::ZeroEtl { integration } => {
+            let state = app
+                .snapshot
+                .rds
+                .integrations
+                .iter()
+                .find(|i| i.tenant == name);
+            let replica = app
+                .snapshot
+                .warehouse
+                .replication
+                .iter()
+                .find(|r| r.tenant == name);
+            let mut lines = vec![
+                field(theme, "integration", integration.as_str()),
+                field(
+                    theme,
+                    "status",
+                    state.map_or(Span::raw("—"), |s| {
+                        word_span(
+                            theme,
+                            widgets::integration_status(&s.status),
+                            s.status.as_str(),
+                        )
+                    }),
+                ),
+                field(
+                    theme,
+                    "lag",
+                    replica
+                        .and_then(|r| r.lag_seconds)
+                        .map_or("—".into(), format_duration_secs),
+                ),
+            ];
+            if let Some(error) = state.and_then(|s| s.errors.first()) {
+                lines.push(field(
+                    theme,
+                    "error",
+                    Span::styled(error.clone(), theme.style(Role::Critical)),
+                ));
+            }
+            let tables = replica
+                .map(|r| r.tables_not_synced.as_slice())
+                .unwrap_or(&[]);
+            lines.push(field(
+                theme,
+                "not synced",
+                format!("{} table(s)", tables.len()),
+            ));
+            for table in tables.iter().take(2) {
+                lines.push(Line::styled(
+                    format!("  {} {}: {}", table.table, table.state, table.reason),
+                    theme.style(if table.is_failed() {
+                        Role::Critical
+                    } else {
+                        Role::Warning
+                    }),
+                ));
+            }
+            lines
+        }
+        Ingest::Export { bucket, prefix } => {
+            let mut lines = vec![field(theme, "export to", format!("s3://{bucket}/{prefix}"))];
+            let mut tasks: Vec<_> = app
+                .snapshot
+                .rds
+                .exports
+                .iter()
+                .filter(|e| e.tenant == name)
+                .collect();
+            tasks.sort_by_key(|t| std::cmp::Reverse(t.started_at));
+            for task in tasks.iter().take(3) {
+                let mut spans = vec![
+                    word_span(
+                        theme,
+                        widgets::export_status(&task.status),
+                        task.status.as_str(),
+                    ),
+                    Span::raw(format!(
+                        " {}% {} {}",
+                        task.percent_progress,
+                        task.id,
+                        ago(app.now, task.finished_at.or(task.started_at))
+                    )),
+                ];
+                if let Some(cause) = &task.failure_cause {
+                    spans.push(Span::styled(
+                        format!(" — {cause}"),
+                        theme.style(Role::Critical),
+                    ));
+                }
+                lines.push(Line::from(spans));
+            }
+            let copy = app
+                .snapshot
+                .warehouse
+                .loads
+                .iter()
+                .find(|l| l.tenant == name);
+            lines.push(field(
+                theme,
+                "last COPY",
+                copy.map_or("—".into(), |c| {
+                    format!("{} rows, {}", c.rows, ago(app.now, Some(c.last_copy_at)))
+                }),
+            ));
+            lines
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(path_lines)
+            .wrap(Wrap { trim: false })
+            .block(block(theme, format!("Ingest: {}", tenant.ingest.label()))),
+        path_area,
+    );
+
+    let visible = app.rows.visible(View::Tenant);
+    let table = ScrollTable {
+        header: &["SEVERITY", "CHECK", "FINDING"],
+        widths: &[
+            Constraint::Length(8),
+            Constraint::Length(18),
+            Constraint::Min(10),
+        ],
+        selected: Some(app.selected(View::Tenant)),
+        len: visible.len(),
+    };
+    let page = table.render(
+        frame,
+        middle,
+        theme,
+        block(theme, format!("Findings ({})", visible.len())),
+        |i| {
+            let f = &app.health.findings[visible[i]];
+            Row::new(vec![
+                Cell::from(severity_span(theme, f.severity)),
+                Cell::from(f.check.as_str()),
+                Cell::from(f.message.as_str()),
+            ])
+        },
+    );
+
+    let [errors_area, side_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
+    let errors: Vec<Line> = app
+        .snapshot
+        .warehouse
+        .load_errors
+        .iter()
+        .filter(|e| e.tenant == name)
+        .take(errors_area.height.saturating_sub(2) as usize)
+        .map(|e| {
+            Line::from(vec![
+                Span::styled(format!("{} ", hhmm(e.time)), theme.style(Role::Muted)),
+                Span::raw(format!(
+                    "{} line {} {}: {}",
+                    e.table, e.line, e.column, e.reason
+                )),
+            ])
+        })
+        .collect();
+    let count = app
+        .snapshot
+        .warehouse
+        .load_errors
+        .iter()
+        .filter(|e| e.tenant == name)
+        .count();
+    frame.render_widget(
+        Paragraph::new(errors).block(block(theme, format!("Load errors ({count})"))),
+        errors_area,
+    );
+
+    let mut side: Vec<Line> = Vec::new();
+    for alarm in app
+        .snapshot
+        .alarms
+        .iter()
+        .filter(|a| a.tenant.as_deref() == Some(name))
+    {
+        side.push(Line::from(vec![
+            word_span(theme, alarm_status(alarm.state), alarm.state.as_str()),
+            Span::raw(format!(" {}", alarm.name)),
+        ]));
+    }
+    if let Some(run) = app.snapshot.elt_runs.iter().max_by_key(|r| r.started_at) {
+        side.push(Line::from(vec![
+            Span::styled("ELT ", theme.style(Role::Muted)),
+            word_span(theme, widgets::elt_status(&run.status), run.status.as_str()),
+            Span::raw(format!(
+                " {} {}",
+                run.name,
+                ago(app.now, Some(run.started_at))
+            )),
+        ]));
+    }
+    for t in app
+        .snapshot
+        .warehouse
+        .tables
+        .iter()
+        .filter(|t| t.schema == tenant.schema)
+    {
+        side.push(Line::from(vec![
+            Span::styled(format!("{:<10}", t.table), theme.style(Role::Muted)),
+            Span::raw(format!(
+                " {} MB  skew {:.1} %  unsorted {:.1} %",
+                t.size_mb, t.skew_percent, t.unsorted_percent
+            )),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(side).block(block(theme, "Alarms · ELT · tables".into())),
+        side_area,
+    );
+    page
+}

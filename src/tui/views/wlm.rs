@@ -1,0 +1,122 @@
+//! WLM queues: length now with the last hour as a sparkline, running queries and wait time.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+use super::widgets::block;
+use crate::tui::action::View;
+use crate::tui::app::App;
+use crate::tui::theme::Role;
+
+const QUEUE_HEIGHT: u16 = 5;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let metrics = &app.snapshot.metrics;
+    let thresholds = &app.settings.thresholds;
+    let visible = app.rows.visible(View::Wlm);
+    let [queues_area, fleet_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(area);
+    let fit = (queues_area.height / QUEUE_HEIGHT) as usize;
+    let selected = app.selected(View::Wlm);
+    let start = if fit > 0 && selected >= fit {
+        selected + 1 - fit
+    } else {
+        0
+    };
+    let areas = Layout::vertical(vec![Constraint::Length(QUEUE_HEIGHT); fit]).split(queues_area);
+    for (slot, &index) in visible.iter().skip(start).take(fit).enumerate() {
+        let queue = &app.rows.queues[index];
+        let activity = app
+            .snapshot
+            .warehouse
+            .queues
+            .iter()
+            .find(|q| &q.queue == queue);
+        let length = metrics.queue_length.get(queue);
+        let queued = length
+            .and_then(|s| s.latest())
+            .or(activity.map(|a| f64::from(a.queued)));
+        let running = metrics
+            .queue_running
+            .get(queue)
+            .and_then(|s| s.latest())
+            .or(activity.map(|a| f64::from(a.running)));
+        let wait_ms = metrics.queue_wait_ms.get(queue).and_then(|s| s.latest());
+        let watched = queue == &thresholds.wlm_queue;
+        let over = watched && queued.is_some_and(|q| q > thresholds.wlm_queue_length);
+        let number = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
+        let mut title = queue.to_string();
+        if watched {
+            title.push_str(&format!(" (alarm > {:.0})", thresholds.wlm_queue_length));
+        }
+        let mut queue_block = block(theme, title);
+        if start + slot == selected {
+            queue_block = queue_block.border_style(theme.style(Role::Accent));
+        }
+        let inner = queue_block.inner(areas[slot]);
+        frame.render_widget(queue_block, areas[slot]);
+        let [text_area, spark_area] =
+            Layout::horizontal([Constraint::Length(30), Constraint::Min(0)]).areas(inner);
+        let queued_style = theme.style(if over { Role::Warning } else { Role::Text });
+        let lines = vec![
+            Line::from(vec![
+                Span::styled("queued now ", theme.style(Role::Muted)),
+                Span::styled(
+                    format!("{}{}", if over { "▲ " } else { "" }, number(queued)),
+                    queued_style,
+                ),
+            ]),
+            Line::from(vec![
+                Span::styled("running    ", theme.style(Role::Muted)),
+                Span::raw(number(running)),
+            ]),
+            Line::from(vec![
+                Span::styled("wait       ", theme.style(Role::Muted)),
+                Span::raw(wait_ms.map_or("—".into(), |ms| format!("{:.1} s", ms / 1000.0))),
+            ]),
+        ];
+        frame.render_widget(Paragraph::new(lines), text_area);
+        let points: Vec<u64> = length
+            .map(|s| s.values().map(|v| v.max(0.0).round() as u64).collect())
+            .unwrap_or_default();
+        let width = spark_area.width as usize;
+        let recent = &points[points.len().saturating_sub(width)..];
+        frame.render_widget(
+            Sparkline::default()
+                .data(recent)
+                .style(theme.style(if over { Role::Warning } else { Role::Accent })),
+            spark_area,
+        );
+    }
+
+    let scaling = metrics.concurrency_scaling_clusters.latest();
+    let failure = metrics.query_failure_percent.latest();
+    let failing = failure.is_some_and(|f| f > thresholds.query_failure_percent);
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("concurrency scaling clusters  ", theme.style(Role::Muted)),
+            Span::raw(scaling.map_or("—".into(), |v| format!("{v:.0}"))),
+        ]),
+        Line::from(vec![
+            Span::styled("query failure rate, 1 h       ", theme.style(Role::Muted)),
+            Span::styled(
+                failure.map_or("—".into(), |v| {
+                    format!(
+                        "{}{v:.1} % (threshold {:.0} %)",
+                        if failing { "▲ " } else { "" },
+                        thresholds.query_failure_percent
+                    )
+                }),
+                theme.style(if failing { Role::Warning } else { Role::Text }),
+            ),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(block(theme, "Fleet".into())),
+        fleet_area,
+    );
+    fit
+}

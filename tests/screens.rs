@@ -1,0 +1,300 @@
+//! Every screen rendered into a `TestBackend` at 120×40 for a fixed seed and time, compared with
+//! insta snapshots; and drawing at random sizes never panics.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shiftops::config::Config;
+use shiftops::health::Thresholds;
+use shiftops::model::Time;
+use shiftops::source::ManualClock;
+use shiftops::source::refresh::refresh_once;
+use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::tui::action::{Action, View};
+use shiftops::tui::app::{App, Mode};
+use shiftops::tui::{Settings, keymap, theme, views};
+
+fn start() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+}
+
+fn settings() -> Settings {
+    Settings {
+        theme: theme::load("dark").unwrap(),
+        keymap: keymap::load("default", None).unwrap(),
+        thresholds: Thresholds::default(),
+    }
+}
+
+fn app(scenario: Scenario, tenants: usize) -> App {
+    let clock = Arc::new(ManualClock::new(start()));
+    let fleet = sim::fleet(
+        &SimOptions {
+            tenants,
+            scenario,
+            seed: 7,
+        },
+        clock.clone(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let snapshot = runtime.block_on(refresh_once(&fleet));
+    App::new(
+        format!("demo · {} · {tenants} tenants", scenario.name()),
+        settings(),
+        snapshot,
+        start(),
+    )
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            views::draw(frame, app);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+}
+
+#[test]
+fn overview_healthy() {
+    insta::assert_snapshot!(render(&app(Scenario::Healthy, 3), 120, 40));
+}
+
+#[test]
+fn overview_copy_error_sorts_the_broken_tenant_first() {
+    let app = app(Scenario::CopyError, 3);
+    assert_eq!(app.rows.tenants[0].summary.name, "tenant_b");
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn every_view_of_an_incident() {
+    let mut app = app(Scenario::IntegrationNeedsAttention, 3);
+    for view in View::TABS {
+        app.dispatch(Action::Show(view));
+        insta::assert_snapshot!(format!("view_{}", view.command()), render(&app, 120, 40));
+    }
+}
+
+#[test]
+fn storage_high_shows_the_gauge_over_its_marks() {
+    let mut app = app(Scenario::StorageHigh, 3);
+    app.dispatch(Action::Show(View::Storage));
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn wlm_saturation_shows_the_batch_queue_over_its_threshold() {
+    let mut app = app(Scenario::WlmSaturation, 3);
+    app.dispatch(Action::Show(View::Wlm));
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn load_errors_and_elt_of_a_copy_error() {
+    let mut app = app(Scenario::CopyError, 3);
+    app.dispatch(Action::Show(View::LoadErrors));
+    insta::assert_snapshot!("copy_error_load_errors", render(&app, 120, 40));
+    app.dispatch(Action::Show(View::Elt));
+    insta::assert_snapshot!("copy_error_elt", render(&app, 120, 40));
+}
+
+#[test]
+fn tenant_detail_by_drilling_in() {
+    let mut app = app(Scenario::CopyError, 3);
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.view, View::Tenant);
+    assert_eq!(app.tenant.as_deref(), Some("tenant_b"));
+    insta::assert_snapshot!(render(&app, 120, 40));
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.view, View::Overview);
+}
+
+#[test]
+fn tenant_detail_of_a_zero_etl_tenant_by_command() {
+    let mut app = app(Scenario::IntegrationNeedsAttention, 3);
+    app.on_key(key(KeyCode::Char(':')));
+    type_text(&mut app, "tenant tenant_a");
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.view, View::Tenant);
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut app = app(Scenario::Healthy, 3);
+    app.on_key(key(KeyCode::Char('?')));
+    assert_eq!(app.mode, Mode::Help);
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("ctrl-r"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn command_mode_completes_views_and_tenant_names() {
+    let mut app = app(Scenario::Healthy, 3);
+    app.on_key(key(KeyCode::Char(':')));
+    type_text(&mut app, "al");
+    app.on_key(key(KeyCode::Tab));
+    assert_eq!(app.input, "alarms");
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.view, View::Alarms);
+
+    app.on_key(key(KeyCode::Char(':')));
+    type_text(&mut app, "ten");
+    app.on_key(key(KeyCode::Tab));
+    assert_eq!(app.input, "tenant ");
+    type_text(&mut app, "tenant_");
+    app.on_key(key(KeyCode::Tab));
+    assert_eq!(
+        app.input, "tenant tenant_",
+        "three candidates share this prefix"
+    );
+    type_text(&mut app, "c");
+    app.on_key(key(KeyCode::Tab));
+    assert_eq!(app.input, "tenant tenant_c");
+    insta::assert_snapshot!(render(&app, 120, 40));
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(
+        (app.view, app.tenant.as_deref()),
+        (View::Tenant, Some("tenant_c"))
+    );
+}
+
+#[test]
+fn unknown_command_says_so_and_lists_commands() {
+    let mut app = app(Scenario::Healthy, 3);
+    app.run_command("bogus");
+    let message = app.message.clone().unwrap();
+    assert!(message.is_error);
+    assert!(message.text.contains("unknown command :bogus"));
+    assert!(message.text.contains("alarms"));
+}
+
+#[test]
+fn filter_narrows_rows_and_esc_clears_it() {
+    let mut app = app(Scenario::Healthy, 30);
+    app.on_key(key(KeyCode::Char('/')));
+    type_text(&mut app, "tenant_00");
+    app.on_key(key(KeyCode::Enter));
+    let shown = app.rows.len(View::Overview);
+    assert!(shown > 0 && shown < 30, "{shown}");
+    assert!(render(&app, 120, 40).contains("/tenant_00"));
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.rows.len(View::Overview), 30);
+}
+
+#[test]
+fn navigation_keys_move_and_clamp_the_selection() {
+    let mut app = app(Scenario::Healthy, 30);
+    app.page_size = 10;
+    app.on_key(key(KeyCode::Down));
+    assert_eq!(app.selected(View::Overview), 1);
+    app.on_key(key(KeyCode::PageDown));
+    assert_eq!(app.selected(View::Overview), 11);
+    app.on_key(key(KeyCode::End));
+    assert_eq!(app.selected(View::Overview), 29);
+    app.on_key(key(KeyCode::Down));
+    assert_eq!(app.selected(View::Overview), 29);
+    app.on_key(key(KeyCode::Home));
+    assert_eq!(app.selected(View::Overview), 0);
+    app.on_key(key(KeyCode::Up));
+    assert_eq!(app.selected(View::Overview), 0);
+}
+
+#[test]
+fn tab_cycles_views_and_quit_asks_to_quit() {
+    let mut app = app(Scenario::Healthy, 3);
+    app.on_key(key(KeyCode::Tab));
+    assert_eq!(app.view, View::Alarms);
+    app.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(app.view, View::Overview);
+    assert_eq!(
+        app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        shiftops::tui::app::Effect::Refresh
+    );
+    assert_eq!(
+        app.on_key(key(KeyCode::Char('q'))),
+        shiftops::tui::app::Effect::Quit
+    );
+}
+
+#[test]
+fn a_thousand_tenants_render() {
+    let app = app(Scenario::CopyError, 1000);
+    let screen = render(&app, 200, 60);
+    assert!(screen.contains("Tenants (1000)"), "{screen}");
+}
+
+#[test]
+fn every_shipped_theme_renders_every_view() {
+    let mut app = app(Scenario::CopyError, 3);
+    for name in theme::SHIPPED {
+        app.settings.theme = theme::load(name).unwrap();
+        for view in View::TABS {
+            app.dispatch(Action::Show(view));
+            render(&app, 120, 40);
+        }
+    }
+}
+
+#[test]
+fn config_theme_and_keymap_are_used() {
+    let config =
+        Config::parse("config.toml", "[ui]\ntheme = \"light\"\nkeymap = \"vim\"\n").unwrap();
+    let settings = Settings::load(&config, None, None).unwrap();
+    assert_eq!(settings.theme.name, "light");
+    assert_eq!(
+        settings.keymap.action_for(&key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn drawing_at_any_size_never_panics(
+        width in 1u16..=240,
+        height in 1u16..=90,
+        view in 0usize..7,
+        mode in 0usize..4,
+        selected in 0usize..50,
+    ) {
+        let mut app = app(Scenario::CopyError, 40);
+        let views = [View::Overview, View::Alarms, View::Wlm, View::Storage, View::LoadErrors, View::Elt, View::Tenant];
+        if views[view] == View::Tenant {
+            app.dispatch(Action::ShowTenant("tenant_b".into()));
+        } else {
+            app.dispatch(Action::Show(views[view]));
+        }
+        for _ in 0..selected {
+            app.dispatch(Action::Down);
+        }
+        match mode {
+            1 => { app.dispatch(Action::Help); }
+            2 => { app.dispatch(Action::CommandMode); type_text(&mut app, "tenant t"); }
+            3 => { app.dispatch(Action::FilterMode); type_text(&mut app, "日本語テナント"); }
+            _ => {}
+        }
+        render(&app, width, height);
+    }
+}
