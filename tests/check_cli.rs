@@ -76,7 +76,10 @@ fn json_follows_the_contract() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["rds", "warehouse", "metrics", "alarms", "elt"]);
+    assert_eq!(
+        names,
+        ["rds", "warehouse", "metrics", "alarms", "elt", "logs"]
+    );
     for source in sources {
         assert_eq!(source["ok"], true);
         assert_eq!(source["age_seconds"], 0);

@@ -46,6 +46,7 @@ fn snapshot(tenants: Vec<Tenant>, data: Vec<SourceData>) -> Snapshot {
             SourceId::Metrics => SourceData::Metrics(FleetMetrics::default()),
             SourceId::Alarms => SourceData::Alarms(vec![]),
             SourceId::Elt => SourceData::Elt(vec![]),
+            SourceId::Logs => SourceData::Logs(vec![]),
         };
         snapshot.apply(id, 1, Ok(empty), now());
     }
@@ -238,6 +239,7 @@ fn integration(status: IntegrationStatus) -> Snapshot {
             integrations: vec![IntegrationState {
                 tenant: "tenant_a".into(),
                 name: "tenant_a-integration".into(),
+                id: "0000-aaaa".into(),
                 status,
                 errors: vec![],
                 created_at: None,
@@ -287,8 +289,8 @@ fn replication(lag: Option<f64>, tables: Vec<TableSync>) -> Snapshot {
         vec![zero_etl("tenant_a")],
         vec![SourceData::Warehouse(WarehouseData {
             replication: vec![IntegrationReplication {
-                tenant: "tenant_a".into(),
-                integration: "tenant_a-integration".into(),
+                tenant: Some("tenant_a".into()),
+                integration_id: "0000-aaaa".into(),
                 state: "CdcRefreshState".into(),
                 lag_seconds: lag,
                 tables_not_synced: tables,

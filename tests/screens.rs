@@ -46,7 +46,7 @@ fn app(scenario: Scenario, tenants: usize) -> App {
         .unwrap();
     let snapshot = runtime.block_on(refresh_once(&fleet));
     App::new(
-        format!("demo · {} · {tenants} tenants", scenario.name()),
+        format!("demo:{} · {tenants} tenants", scenario.name()),
         settings(),
         snapshot,
         start(),
@@ -275,12 +275,12 @@ proptest! {
     fn drawing_at_any_size_never_panics(
         width in 1u16..=240,
         height in 1u16..=90,
-        view in 0usize..7,
+        view in 0usize..8,
         mode in 0usize..4,
         selected in 0usize..50,
     ) {
         let mut app = app(Scenario::CopyError, 40);
-        let views = [View::Overview, View::Alarms, View::Wlm, View::Storage, View::LoadErrors, View::Elt, View::Tenant];
+        let views = [View::Overview, View::Alarms, View::Wlm, View::Storage, View::LoadErrors, View::Elt, View::Logs, View::Tenant];
         if views[view] == View::Tenant {
             app.dispatch(Action::ShowTenant("tenant_b".into()));
         } else {

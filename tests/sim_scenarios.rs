@@ -413,6 +413,7 @@ fn sources_refresh_on_their_intervals() {
             ("metrics".to_string(), 5),
             ("alarms".to_string(), 10),
             ("elt".to_string(), 10),
+            ("logs".to_string(), 30),
         ]
     );
     assert_eq!(fleet.fetch_timeout.as_secs(), 10);

@@ -118,7 +118,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     Ok(settings) => settings,
                     Err(error) => return Ok(bad_data_file(&error)),
                 };
-            let title = format!("demo · {} · {} tenants", args.scenario.name(), args.tenants);
+            let title = format!("demo:{} · {} tenants", args.scenario.name(), args.tenants);
             let runtime = runtime()?;
             runtime.block_on(tui::run(sim_fleet(&args), settings, title))?;
             Ok(0)

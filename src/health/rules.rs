@@ -197,7 +197,7 @@ impl<'a> Context<'a> {
             .warehouse
             .replication
             .iter()
-            .map(|r| (r.tenant.as_str(), r))
+            .filter_map(|r| r.tenant.as_deref().map(|t| (t, r)))
             .collect();
         let t = self.thresholds;
         for (tenant, name) in self.zero_etl_tenants() {
@@ -205,10 +205,11 @@ impl<'a> Context<'a> {
                 .get(tenant.name.as_str())
                 .and_then(|r| r.lag_seconds)
                 .or_else(|| {
+                    let id = self.snapshot.integration_id(&tenant.name)?;
                     self.snapshot
                         .metrics
                         .integration_lag_seconds
-                        .get(name)
+                        .get(id)
                         .and_then(|s| s.latest())
                 });
             let Some(lag) = lag else { continue };
@@ -254,7 +255,7 @@ impl<'a> Context<'a> {
                 .map(|n| format!(" and {n} more"))
                 .unwrap_or_default();
             out.push(finding(
-                Some(&replication.tenant),
+                replication.tenant.as_deref(),
                 CheckId::IntegrationTables,
                 severity,
                 format!(

@@ -59,6 +59,8 @@ impl fmt::Display for IntegrationStatus {
 pub struct IntegrationState {
     pub tenant: String,
     pub name: String,
+    /// The integration's id, the last part of its ARN: the warehouse and CloudWatch name it by this.
+    pub id: String,
     pub status: IntegrationStatus,
     /// Error codes and messages RDS attaches to the integration.
     pub errors: Vec<String>,
@@ -69,12 +71,18 @@ pub struct IntegrationState {
 /// SVV_INTEGRATION_TABLE_STATE's tables that are not `Synced`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntegrationReplication {
-    pub tenant: String,
-    pub integration: String,
+    /// Known once RDS has reported which tenant's integration has this id.
+    pub tenant: Option<String>,
+    pub integration_id: String,
     pub state: String,
     /// Replication lag in seconds, when the warehouse reports one.
     pub lag_seconds: Option<f64>,
     pub tables_not_synced: Vec<TableSync>,
+}
+
+/// The id of an integration from its ARN (`arn:aws:rds:…:integration:<id>`).
+pub fn integration_id_from_arn(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 /// A replicated table that is not in the `Synced` state.

@@ -38,6 +38,6 @@ pub struct FleetMetrics {
     pub copy_errors: BTreeMap<String, Series>,
     /// WLMRejectedQueries / WLMAttemptedQueries over the last hour, in percent.
     pub query_failure_percent: Series,
-    /// IntegrationLag per integration name, in seconds.
+    /// IntegrationLag per integration id, in seconds.
     pub integration_lag_seconds: BTreeMap<String, Series>,
 }

@@ -6,6 +6,7 @@ mod export;
 mod format;
 mod integration;
 mod load;
+mod logs;
 mod metrics;
 mod snapshot;
 mod source_status;
@@ -18,10 +19,16 @@ pub use alarm::{Alarm, AlarmKind, AlarmState};
 pub use elt::{EltRun, EltStatus};
 pub use export::{ExportStatus, ExportTask};
 pub use format::format_duration_secs;
-pub use integration::{IntegrationReplication, IntegrationState, IntegrationStatus, TableSync};
+pub use integration::{
+    IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
+};
 pub use load::{LoadError, LoadSummary};
+pub use logs::LogEvent;
 pub use metrics::{FleetMetrics, Series};
-pub use snapshot::{RdsData, Snapshot, SourceData, TenantFailure, WarehouseData};
+pub use snapshot::{
+    ClusterState, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure, WarehouseData,
+    WarehouseView,
+};
 pub use source_status::{SourceId, SourceStatus};
 pub use storage::TableInfo;
 pub use summary::{TenantSummary, summarize_tenants};

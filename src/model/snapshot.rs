@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{
     Alarm, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState, LoadError,
-    LoadSummary, QueueActivity, SourceId, SourceStatus, TableInfo, Tenant, Time,
+    LoadSummary, LogEvent, QueueActivity, SourceId, SourceStatus, TableInfo, Tenant, Time,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -14,14 +14,47 @@ pub struct TenantFailure {
     pub error: String,
 }
 
+/// A tenant's Aurora cluster (DescribeDBClusters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterState {
+    pub tenant: String,
+    pub identifier: String,
+    pub status: String,
+    pub engine_version: String,
+    pub parameter_group: String,
+}
+
+/// A manual cluster snapshot of an export-path tenant (DescribeDBClusterSnapshots).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnapshotInfo {
+    pub tenant: String,
+    pub id: String,
+    pub status: String,
+    pub created_at: Option<Time>,
+}
+
 /// What RDS reports across the tenants' accounts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RdsData {
     pub integrations: Vec<IntegrationState>,
+    pub clusters: Vec<ClusterState>,
+    pub snapshots: Vec<SnapshotInfo>,
     /// Recent export tasks, newest first per tenant.
     pub exports: Vec<ExportTask>,
     /// Tenants whose accounts could not be read this time; their previous data is kept.
     pub failures: Vec<TenantFailure>,
+}
+
+/// A system view (or query over them) the warehouse source reads, one statement each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarehouseView {
+    Integrations,
+    IntegrationTables,
+    LoadErrors,
+    Loads,
+    Queues,
+    Tables,
 }
 
 /// What the warehouse's system views report, for all tenants at once.
@@ -33,6 +66,8 @@ pub struct WarehouseData {
     pub loads: Vec<LoadSummary>,
     pub queues: Vec<QueueActivity>,
     pub tables: Vec<TableInfo>,
+    /// Views whose statement failed this time, with the error; their previous rows are kept.
+    pub failed_views: Vec<(WarehouseView, String)>,
 }
 
 /// The result of one fetch of one source.
@@ -43,6 +78,7 @@ pub enum SourceData {
     Metrics(FleetMetrics),
     Alarms(Vec<Alarm>),
     Elt(Vec<EltRun>),
+    Logs(Vec<LogEvent>),
 }
 
 impl SourceData {
@@ -53,6 +89,7 @@ impl SourceData {
             SourceData::Metrics(_) => SourceId::Metrics,
             SourceData::Alarms(_) => SourceId::Alarms,
             SourceData::Elt(_) => SourceId::Elt,
+            SourceData::Logs(_) => SourceId::Logs,
         }
     }
 }
@@ -67,6 +104,8 @@ pub struct Snapshot {
     pub alarms: Vec<Alarm>,
     /// ELT executions, newest first.
     pub elt_runs: Vec<EltRun>,
+    /// Recent ERROR lines of the warehouse's log, newest first.
+    pub error_logs: Vec<LogEvent>,
     pub sources: Vec<SourceStatus>,
     /// Tenants whose data could not be fetched from some source, with the error.
     pub tenant_errors: BTreeMap<String, String>,
@@ -81,6 +120,7 @@ impl Snapshot {
             metrics: FleetMetrics::default(),
             alarms: Vec::new(),
             elt_runs: Vec::new(),
+            error_logs: Vec::new(),
             sources: SourceId::ALL
                 .iter()
                 .map(|&id| SourceStatus::new(id))
@@ -132,14 +172,64 @@ impl Snapshot {
             }
         };
         status.fetched_at = Some(fetched_at);
-        status.error = None;
+        status.error = partial_error(&data);
         match data {
             SourceData::Rds(rds) => self.apply_rds(rds),
-            SourceData::Warehouse(warehouse) => self.warehouse = warehouse,
+            SourceData::Warehouse(warehouse) => self.apply_warehouse(warehouse),
             SourceData::Metrics(metrics) => self.metrics = metrics,
             SourceData::Alarms(alarms) => self.alarms = alarms,
             SourceData::Elt(runs) => self.elt_runs = runs,
+            SourceData::Logs(lines) => self.error_logs = lines,
         }
+        self.resolve_replication_tenants();
+    }
+
+    /// The warehouse names integrations by id only; RDS says whose each id is.
+    fn resolve_replication_tenants(&mut self) {
+        for replication in &mut self.warehouse.replication {
+            replication.tenant = self
+                .rds
+                .integrations
+                .iter()
+                .find(|i| i.id == replication.integration_id)
+                .map(|i| i.tenant.clone())
+                .or(replication.tenant.take());
+        }
+    }
+
+    /// The id of a tenant's integration, once RDS has reported it.
+    pub fn integration_id(&self, tenant: &str) -> Option<&str> {
+        self.rds
+            .integrations
+            .iter()
+            .find(|i| i.tenant == tenant)
+            .map(|i| i.id.as_str())
+    }
+
+    /// Views that failed keep their previous rows, so one bad statement blanks nothing.
+    fn apply_warehouse(&mut self, mut fresh: WarehouseData) {
+        let old = std::mem::take(&mut self.warehouse);
+        for (view, _) in &fresh.failed_views {
+            match view {
+                WarehouseView::Integrations => fresh.replication = old.replication.clone(),
+                WarehouseView::IntegrationTables => {
+                    for replication in &mut fresh.replication {
+                        if let Some(previous) = old
+                            .replication
+                            .iter()
+                            .find(|r| r.integration_id == replication.integration_id)
+                        {
+                            replication.tables_not_synced = previous.tables_not_synced.clone();
+                        }
+                    }
+                }
+                WarehouseView::LoadErrors => fresh.load_errors = old.load_errors.clone(),
+                WarehouseView::Loads => fresh.loads = old.loads.clone(),
+                WarehouseView::Queues => fresh.queues = old.queues.clone(),
+                WarehouseView::Tables => fresh.tables = old.tables.clone(),
+            }
+        }
+        self.warehouse = fresh;
     }
 
     /// RDS is read account by account: a tenant that failed keeps its previous data.
@@ -152,12 +242,58 @@ impl Snapshot {
         fresh
             .exports
             .extend(self.rds.exports.drain(..).filter(|e| kept(&e.tenant)));
+        fresh
+            .clusters
+            .extend(self.rds.clusters.drain(..).filter(|c| kept(&c.tenant)));
+        fresh
+            .snapshots
+            .extend(self.rds.snapshots.drain(..).filter(|s| kept(&s.tenant)));
         self.tenant_errors.clear();
         for failure in &fresh.failures {
             self.tenant_errors
                 .insert(failure.tenant.clone(), failure.error.clone());
         }
         self.rds = fresh;
+    }
+}
+
+/// A fetch that partly failed still brings data, and says what is missing.
+fn partial_error(data: &SourceData) -> Option<String> {
+    let parts: Vec<String> = match data {
+        SourceData::Rds(rds) => rds
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.tenant, f.error))
+            .collect(),
+        SourceData::Warehouse(warehouse) => warehouse
+            .failed_views
+            .iter()
+            .map(|(view, error)| format!("{}: {error}", view.as_str()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+impl WarehouseView {
+    pub const ALL: [WarehouseView; 6] = [
+        WarehouseView::Integrations,
+        WarehouseView::IntegrationTables,
+        WarehouseView::LoadErrors,
+        WarehouseView::Loads,
+        WarehouseView::Queues,
+        WarehouseView::Tables,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarehouseView::Integrations => "integrations",
+            WarehouseView::IntegrationTables => "integration tables",
+            WarehouseView::LoadErrors => "load errors",
+            WarehouseView::Loads => "loads",
+            WarehouseView::Queues => "wlm queues",
+            WarehouseView::Tables => "tables",
+        }
     }
 }
 
@@ -190,6 +326,7 @@ mod tests {
         IntegrationState {
             tenant: tenant.into(),
             name: format!("{tenant}-integration"),
+            id: format!("{tenant}-id"),
             status,
             errors: vec![],
             created_at: None,
@@ -226,16 +363,16 @@ mod tests {
                 finished_at: None,
                 failure_cause: None,
             }],
-            failures: vec![],
+            ..RdsData::default()
         };
         snapshot.apply(SourceId::Rds, 1, Ok(SourceData::Rds(first)), at(0));
         let second = RdsData {
             integrations: vec![integration("a", IntegrationStatus::Modifying)],
-            exports: vec![],
             failures: vec![TenantFailure {
                 tenant: "b".into(),
                 error: "AccessDenied".into(),
             }],
+            ..RdsData::default()
         };
         snapshot.apply(SourceId::Rds, 2, Ok(SourceData::Rds(second)), at(1));
         let status_of = |t: &str| {

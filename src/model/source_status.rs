@@ -18,15 +18,18 @@ pub enum SourceId {
     Alarms,
     /// Step Functions executions of the ELT state machine.
     Elt,
+    /// CloudWatch Logs Insights on the warehouse's log group: recent ERROR lines.
+    Logs,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 5] = [
+    pub const ALL: [SourceId; 6] = [
         SourceId::Rds,
         SourceId::Warehouse,
         SourceId::Metrics,
         SourceId::Alarms,
         SourceId::Elt,
+        SourceId::Logs,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl SourceId {
             SourceId::Metrics => "metrics",
             SourceId::Alarms => "alarms",
             SourceId::Elt => "elt",
+            SourceId::Logs => "logs",
         }
     }
 }

@@ -36,7 +36,7 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
         .warehouse
         .replication
         .iter()
-        .map(|r| (r.tenant.as_str(), r))
+        .filter_map(|r| r.tenant.as_deref().map(|t| (t, r)))
         .collect();
     let mut last_export: HashMap<&str, &ExportTask> = HashMap::new();
     for task in &snapshot.rds.exports {
@@ -68,11 +68,8 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
             let integration = integrations.get(name);
             let replica = replication.get(name);
             let lag_seconds = replica.and_then(|r| r.lag_seconds).or_else(|| {
-                let series = tenant
-                    .ingest
-                    .integration()
-                    .and_then(|i| snapshot.metrics.integration_lag_seconds.get(i))?;
-                series.latest()
+                let id = snapshot.integration_id(name)?;
+                snapshot.metrics.integration_lag_seconds.get(id)?.latest()
             });
             TenantSummary {
                 name: tenant.name.clone(),

@@ -11,18 +11,20 @@ pub enum View {
     Storage,
     LoadErrors,
     Elt,
+    Logs,
     Tenant,
 }
 
 impl View {
     /// The views reachable by `next_view` / `prev_view`, in tab order.
-    pub const TABS: [View; 6] = [
+    pub const TABS: [View; 7] = [
         View::Overview,
         View::Alarms,
         View::Wlm,
         View::Storage,
         View::LoadErrors,
         View::Elt,
+        View::Logs,
     ];
 
     /// The name used in command mode (`:alarms`) and in the tab bar.
@@ -34,7 +36,18 @@ impl View {
             View::Storage => "storage",
             View::LoadErrors => "loaderrors",
             View::Elt => "elt",
+            View::Logs => "logs",
             View::Tenant => "tenant",
+        }
+    }
+
+    /// The short name in the tab bar.
+    pub fn tab(self) -> &'static str {
+        match self {
+            View::LoadErrors => "COPY",
+            View::Elt => "ELT",
+            View::Logs => "Logs",
+            other => other.title(),
         }
     }
 
@@ -46,6 +59,7 @@ impl View {
             View::Storage => "Storage",
             View::LoadErrors => "Load errors",
             View::Elt => "ELT runs",
+            View::Logs => "Error log",
             View::Tenant => "Tenant",
         }
     }
@@ -111,6 +125,11 @@ impl Action {
             "COPY load errors",
         ),
         ("elt", Action::Show(View::Elt), "Step Functions ELT runs"),
+        (
+            "logs",
+            Action::Show(View::Logs),
+            "the warehouse's ERROR log lines",
+        ),
     ];
 
     /// The action a keymap names, if any.

@@ -101,6 +101,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("storage", "storage and tables"),
     ("loaderrors", "COPY load errors"),
     ("elt", "Step Functions ELT runs"),
+    ("logs", "the warehouse's ERROR log lines"),
     ("tenant", "one tenant: :tenant NAME"),
     ("refresh", "refresh every source now"),
     ("help", "keys and commands"),

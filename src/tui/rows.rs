@@ -175,6 +175,17 @@ impl Rows {
             .collect();
         rows.set(View::Storage, tables, haystack);
 
+        let haystack = snapshot
+            .error_logs
+            .iter()
+            .map(|l| l.message.clone())
+            .collect();
+        rows.set(
+            View::Logs,
+            (0..snapshot.error_logs.len()).collect(),
+            haystack,
+        );
+
         let haystack = rows.queues.clone();
         rows.set(View::Wlm, (0..rows.queues.len()).collect(), haystack);
 
@@ -244,6 +255,14 @@ impl Rows {
                     .tenants
                     .iter()
                     .find(|t| &t.schema == schema)
+                    .map(|t| t.name.clone())
+            }
+            View::Logs => {
+                let message = &snapshot.error_logs[index].message;
+                snapshot
+                    .tenants
+                    .iter()
+                    .find(|t| message.contains(t.name.as_str()))
                     .map(|t| t.name.clone())
             }
             View::Wlm | View::Tenant => None,

@@ -134,7 +134,9 @@ impl MetricsBook {
             integration_lag_seconds: self
                 .lags
                 .iter()
-                .map(|(integration, _, window)| (integration.clone(), window.to_series()))
+                .map(|(integration, _, window)| {
+                    (super::integration_id(integration), window.to_series())
+                })
                 .collect(),
         }
     }

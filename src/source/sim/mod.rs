@@ -125,6 +125,25 @@ pub(crate) fn compact_stamp(at: Time) -> String {
     stamp
 }
 
+/// A stable, UUID-shaped id for a simulated integration, as RDS would put at the end of its ARN.
+pub fn integration_id(name: &str) -> String {
+    // FNV-1a, twice with different offsets, for 128 bits that depend only on the name.
+    let hash = |offset: u64| {
+        name.bytes().fold(offset, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let (a, b) = (hash(0xcbf2_9ce4_8422_2325), hash(0x6c62_272e_07bb_0142));
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// One source of the simulated fleet.
 struct SimSource {
     id: SourceId,
@@ -144,6 +163,7 @@ impl Source for SimSource {
             SourceId::Metrics => 5,
             SourceId::Warehouse | SourceId::Alarms | SourceId::Elt => 10,
             SourceId::Rds => 15,
+            SourceId::Logs => 30,
         };
         Duration::from_secs(seconds)
     }

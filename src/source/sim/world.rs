@@ -14,14 +14,15 @@ use super::catalog::TableCatalog;
 use super::elt::EltSchedule;
 use super::exports::ExportBook;
 use super::incident::{self, EXPORT_TENANT, INTEGRATION_TENANT, Incident};
+use super::integration_id;
 use super::metrics::{MetricsBook, Sample};
 use super::rng::SplitMix64;
 use super::walk::Levels;
 use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
-    Alarm, AlarmState, EltRun, FleetMetrics, Ingest, IntegrationReplication, IntegrationState,
-    IntegrationStatus, LoadError, LoadSummary, QueueActivity, RdsData, SourceData, SourceId,
-    TableSync, Tenant, Time, WLM_QUEUES, WarehouseData,
+    Alarm, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest, IntegrationReplication,
+    IntegrationState, IntegrationStatus, LoadError, LoadSummary, LogEvent, QueueActivity, RdsData,
+    SnapshotInfo, SourceData, SourceId, TableSync, Tenant, Time, WLM_QUEUES, WarehouseData,
 };
 
 const TICK_SECONDS: i64 = 10;
@@ -317,11 +318,13 @@ impl SimWorld {
             SourceId::Metrics => SourceData::Metrics(self.metrics()),
             SourceId::Alarms => SourceData::Alarms(self.alarms()),
             SourceId::Elt => SourceData::Elt(self.elt_runs()),
+            SourceId::Logs => SourceData::Logs(self.error_logs()),
         }
     }
 
     /// DescribeIntegrations and DescribeExportTasks across the tenants' accounts.
     pub fn rds(&self) -> RdsData {
+        let exports = self.exports.tasks(self.now);
         RdsData {
             integrations: self
                 .integrations
@@ -329,12 +332,33 @@ impl SimWorld {
                 .map(|i| IntegrationState {
                     tenant: i.tenant.clone(),
                     name: i.name.clone(),
+                    id: integration_id(&i.name),
                     status: i.status.clone(),
                     errors: i.errors.clone(),
                     created_at: Some(i.created_at),
                 })
                 .collect(),
-            exports: self.exports.tasks(self.now),
+            clusters: self
+                .tenants
+                .iter()
+                .map(|t| ClusterState {
+                    tenant: t.name.clone(),
+                    identifier: t.cluster_identifier.clone(),
+                    status: "available".into(),
+                    engine_version: "8.0.mysql_aurora.3.05.2".into(),
+                    parameter_group: format!("{}-params", t.cluster_identifier),
+                })
+                .collect(),
+            snapshots: exports
+                .iter()
+                .map(|task| SnapshotInfo {
+                    tenant: task.tenant.clone(),
+                    id: task.snapshot.clone(),
+                    status: "available".into(),
+                    created_at: task.started_at,
+                })
+                .collect(),
+            exports,
             failures: Vec::new(),
         }
     }
@@ -346,8 +370,8 @@ impl SimWorld {
             .iter()
             .zip(&self.levels.lag_seconds)
             .map(|(integration, walk)| IntegrationReplication {
-                tenant: integration.tenant.clone(),
-                integration: integration.name.clone(),
+                tenant: Some(integration.tenant.clone()),
+                integration_id: integration_id(&integration.name),
                 state: integration.warehouse_state().into(),
                 // SVV_INTEGRATION reports whole milliseconds.
                 lag_seconds: Some((integration.lag_at(*walk, self.now) * 1000.0).round() / 1000.0),
@@ -395,7 +419,56 @@ impl SimWorld {
             loads,
             queues,
             tables: self.catalog.tables_at(self.now),
+            failed_views: Vec::new(),
         }
+    }
+
+    /// The warehouse log's latest ERROR lines, as the dashboard's Logs Insights query returns
+    /// them: what COPY, dbt and WLM wrote when they failed, newest first, at most 20.
+    pub fn error_logs(&self) -> Vec<LogEvent> {
+        let mut lines: Vec<LogEvent> = self
+            .load_errors
+            .iter()
+            .filter(|e| e.time <= self.now)
+            .map(|e| LogEvent {
+                time: e.time,
+                message: format!(
+                    "ERROR: Load into table '{}' failed. Check 'sys_load_error_detail' system table for details. ({}, line {})",
+                    e.table, e.file, e.line
+                ),
+            })
+            .collect();
+        for run in self.elt.models(self.now) {
+            if let (true, Some(error)) = (run.status.is_failure(), &run.error) {
+                lines.push(LogEvent {
+                    time: run.stopped_at.unwrap_or(run.started_at),
+                    message: format!(
+                        "ERROR: {} failed in {}: {}",
+                        run.name,
+                        run.failed_step.as_deref().unwrap_or("a step"),
+                        run.cause.as_deref().unwrap_or(error)
+                    ),
+                });
+            }
+        }
+        // Learners' ad-hoc mistakes: the everyday noise of a shared warehouse, every 40 minutes.
+        let noise = [
+            "ERROR: permission denied for relation orders",
+            "ERROR: relation \"tenant_a.order\" does not exist",
+            "ERROR: division by zero",
+        ];
+        let mut at = floor_minute(self.now)
+            - Duration::minutes(floor_minute(self.now).timestamp() / 60 % 40);
+        for message in noise.iter().cycle().take(6) {
+            lines.push(LogEvent {
+                time: at,
+                message: (*message).into(),
+            });
+            at -= Duration::minutes(40);
+        }
+        lines.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.message.cmp(&b.message)));
+        lines.truncate(20);
+        lines
     }
 
     /// The last hour of one-minute datapoints.
@@ -494,7 +567,8 @@ mod tests {
         );
         assert_eq!(metrics.queue_length["batch"].points.len(), 60);
         assert_eq!(
-            metrics.integration_lag_seconds["tenant-a-to-central-integration"]
+            metrics.integration_lag_seconds
+                [&super::super::integration_id("tenant-a-to-central-integration")]
                 .points
                 .len(),
             60

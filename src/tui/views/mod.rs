@@ -4,6 +4,7 @@ mod alarms;
 mod elt;
 mod help;
 mod load_errors;
+mod logs;
 mod overview;
 mod storage;
 mod tenant;
@@ -40,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         View::Storage => storage::draw(frame, app, body),
         View::LoadErrors => load_errors::draw(frame, app, body),
         View::Elt => elt::draw(frame, app, body),
+        View::Logs => logs::draw(frame, app, body),
         View::Tenant => tenant::draw(frame, app, body),
     };
     draw_status(frame, app, status);
@@ -56,7 +58,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![
         Span::styled(" shiftops ", theme.style(Role::Title)),
         widgets::status_span(theme, app.health.status),
-        Span::styled(format!("  {}  ", app.title), theme.style(Role::Muted)),
+        Span::styled(format!(" {} ", app.title), theme.style(Role::Muted)),
     ];
     for (i, view) in View::TABS.iter().enumerate() {
         let style = if *view == app.view {
@@ -66,7 +68,8 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             theme.style(Role::Text)
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, view.title()), style));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!("{} {}", i + 1, view.tab()), style));
     }
     if app.view == View::Tenant
         && let Some(tenant) = &app.tenant

@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .warehouse
                 .replication
                 .iter()
-                .find(|r| r.tenant == name);
+                .find(|r| r.tenant.as_deref() == Some(name));
             let mut lines = vec![
                 field(theme, "integration", integration.as_str()),
                 field(

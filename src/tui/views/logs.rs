@@ -1,0 +1,49 @@
+//! The warehouse's recent ERROR lines (the seed dashboard's "Redshift Error Logs" widget).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+
+use super::widgets::{ScrollTable, block, list_title};
+use crate::tui::action::View;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
+    let theme = &app.settings.theme;
+    let detail_height = if area.height >= 18 { 6 } else { 0 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
+    let visible = app.rows.visible(View::Logs);
+    let table = ScrollTable {
+        header: &["TIME", "MESSAGE"],
+        widths: &[Constraint::Length(19), Constraint::Min(20)],
+        selected: Some(app.selected(View::Logs)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Error log",
+        visible.len(),
+        app.rows.total(View::Logs),
+        app.filters.get(&View::Logs),
+    );
+    let page = table.render(frame, list_area, theme, block(theme, title), |i| {
+        let line = &app.snapshot.error_logs[visible[i]];
+        Row::new(vec![
+            Cell::from(line.time.format("%Y-%m-%d %H:%M:%S").to_string()),
+            Cell::from(line.message.as_str()),
+        ])
+    });
+    if detail_height > 0 {
+        let message = visible
+            .get(app.selected(View::Logs))
+            .map(|&i| app.snapshot.error_logs[i].message.clone())
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(message)
+                .wrap(Wrap { trim: true })
+                .block(block(theme, "Selected line".into())),
+            detail_area,
+        );
+    }
+    page
+}
