@@ -1,18 +1,28 @@
 //! The user's configuration file (`shiftops/config.toml` in the XDG config dir, or `--config FILE`).
+//! Every key is documented in `docs/configuration.md`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::datafile::{self, DataFileError};
 use crate::health::Thresholds;
+use crate::model::{Ingest, SourceId, Tenant};
 
-/// Everything the config file can set. Every key is documented in `docs/configuration.md`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub ui: UiConfig,
     pub thresholds: Thresholds,
+    pub aws: AwsConfig,
+    pub redshift: Option<RedshiftConfig>,
+    pub elt: Option<EltConfig>,
+    pub refresh: RefreshConfig,
+    pub metrics: MetricsConfig,
+    pub tenants: Vec<TenantConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -33,9 +43,246 @@ impl Default for UiConfig {
     }
 }
 
+/// How to reach AWS. Credentials come from the default chain (env, profiles, SSO).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AwsConfig {
+    pub region: Option<String>,
+    /// The central account's profile; `--profile` overrides it.
+    pub profile: Option<String>,
+    /// Sends every client, STS included, to this endpoint (a local emulator). `AWS_ENDPOINT_URL` does too.
+    pub endpoint_url: Option<String>,
+    /// At most this many AWS calls in flight at once, across all sources.
+    pub max_concurrency: usize,
+    /// Each call (all its retries) gives up after this long.
+    pub call_timeout_seconds: u64,
+    /// Attempts per call, with exponential backoff on throttling and transient errors.
+    pub max_attempts: u32,
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        Self {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            max_concurrency: 16,
+            call_timeout_seconds: 20,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// The central warehouse: a provisioned cluster (with `db_user` or `secret_arn`) or a Serverless workgroup.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedshiftConfig {
+    pub cluster_identifier: Option<String>,
+    pub workgroup: Option<String>,
+    /// The Serverless namespace, for storage metrics and the doctor.
+    pub namespace: Option<String>,
+    #[serde(default = "default_database")]
+    pub database: String,
+    pub db_user: Option<String>,
+    pub secret_arn: Option<String>,
+    /// The log group of the dashboard's "Redshift Error Logs" widget
+    /// [default: `/aws/redshift/cluster/<cluster_identifier>`].
+    pub log_group: Option<String>,
+    /// Serverless only: the storage the percentage is taken of, since Serverless reports bytes.
+    pub storage_capacity_gb: Option<f64>,
+}
+
+fn default_database() -> String {
+    "dev".into()
+}
+
+impl RedshiftConfig {
+    pub fn log_group(&self) -> Option<String> {
+        self.log_group.clone().or_else(|| {
+            self.cluster_identifier
+                .as_ref()
+                .map(|c| format!("/aws/redshift/cluster/{c}"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EltConfig {
+    pub state_machine_arn: String,
+}
+
+/// Seconds between refreshes of each source, and how long one refresh may take.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RefreshConfig {
+    pub rds_seconds: u64,
+    pub warehouse_seconds: u64,
+    pub metrics_seconds: u64,
+    pub alarms_seconds: u64,
+    pub elt_seconds: u64,
+    pub logs_seconds: u64,
+    pub timeout_seconds: u64,
+}
+
+impl Default for RefreshConfig {
+    fn default() -> Self {
+        Self {
+            rds_seconds: 120,
+            warehouse_seconds: 60,
+            metrics_seconds: 60,
+            alarms_seconds: 30,
+            elt_seconds: 30,
+            logs_seconds: 120,
+            timeout_seconds: 60,
+        }
+    }
+}
+
+impl RefreshConfig {
+    pub fn interval(&self, source: SourceId) -> Duration {
+        let seconds = match source {
+            SourceId::Rds => self.rds_seconds,
+            SourceId::Warehouse => self.warehouse_seconds,
+            SourceId::Metrics => self.metrics_seconds,
+            SourceId::Alarms => self.alarms_seconds,
+            SourceId::Elt => self.elt_seconds,
+            SourceId::Logs => self.logs_seconds,
+        };
+        Duration::from_secs(seconds.max(1))
+    }
+}
+
+/// A CloudWatch metric: namespace, name, fixed dimensions and statistic.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSpec {
+    pub namespace: String,
+    pub name: String,
+    #[serde(default)]
+    pub dimensions: BTreeMap<String, String>,
+    #[serde(default = "default_stat")]
+    pub stat: String,
+}
+
+fn default_stat() -> String {
+    "Average".into()
+}
+
+fn metric(namespace: &str, name: &str, dimensions: &[(&str, &str)], stat: &str) -> MetricSpec {
+    MetricSpec {
+        namespace: namespace.into(),
+        name: name.into(),
+        dimensions: dimensions
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        stat: stat.into(),
+    }
+}
+
+/// Where the seed dashboard's metrics live. The WLM and storage metrics of `AWS/Redshift` get the
+/// cluster's `ClusterIdentifier` dimension added; per-tenant and per-integration metrics get the
+/// dimension named by `tenant_dimension` / `integration_dimension`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub elt_delay: MetricSpec,
+    pub copy_errors: MetricSpec,
+    pub tenant_dimension: String,
+    pub rejected_queries: MetricSpec,
+    pub attempted_queries: MetricSpec,
+    pub integration_lag: MetricSpec,
+    pub integration_dimension: String,
+    /// The `QueueName` dimension values of the WLM queues.
+    pub queues: Vec<String>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            elt_delay: metric(
+                "Custom/DPC",
+                "ELTExecutionDelay",
+                &[("Environment", "prod")],
+                "Maximum",
+            ),
+            copy_errors: metric("Custom/DPC", "CopyErrorCount", &[], "Sum"),
+            tenant_dimension: "Tenant".into(),
+            rejected_queries: metric("Custom/DPC", "WLMRejectedQueries", &[], "Sum"),
+            attempted_queries: metric("Custom/DPC", "WLMAttemptedQueries", &[], "Sum"),
+            integration_lag: metric("AWS/Redshift", "IntegrationLag", &[], "Maximum"),
+            integration_dimension: "IntegrationId".into(),
+            queues: crate::model::WLM_QUEUES.map(String::from).to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportConfig {
+    pub bucket: String,
+    #[serde(default)]
+    pub prefix: String,
+}
+
+/// One tenant: its account, how to read it, and how its data reaches the warehouse.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    pub name: Spanned<String>,
+    /// The warehouse schema [default: the name].
+    pub schema: Option<Spanned<String>>,
+    pub account_id: String,
+    /// Assumed with the central credentials; or `profile`; neither = the central credentials.
+    pub role_arn: Option<String>,
+    pub profile: Option<String>,
+    pub cluster_identifier: String,
+    pub integration: Option<String>,
+    pub export: Option<ExportConfig>,
+    /// The tenant's region, when it is not `[aws] region`.
+    pub region: Option<String>,
+}
+
+impl TenantConfig {
+    pub fn schema(&self) -> &str {
+        self.schema
+            .as_ref()
+            .map_or(self.name.get_ref(), |s| s.get_ref())
+    }
+
+    pub fn to_tenant(&self) -> Tenant {
+        Tenant {
+            name: self.name.get_ref().clone(),
+            schema: self.schema().to_string(),
+            account_id: self.account_id.clone(),
+            cluster_identifier: self.cluster_identifier.clone(),
+            ingest: match (&self.integration, &self.export) {
+                (Some(integration), _) => Ingest::ZeroEtl {
+                    integration: integration.clone(),
+                },
+                (None, Some(export)) => Ingest::Export {
+                    bucket: export.bucket.clone(),
+                    prefix: export.prefix.clone(),
+                },
+                (None, None) => unreachable!("validated: every tenant has a path"),
+            },
+        }
+    }
+}
+
 /// `<config dir>/shiftops`, where the config file, the keymap override and user themes live.
 pub fn config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|dir| dir.join("shiftops"))
+}
+
+/// Whether `name` may go into SQL as an identifier: letters, digits, `_` and `$`, not starting
+/// with a digit or `$`, at most 127 bytes (Redshift's limit).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && name.len() <= 127
 }
 
 impl Config {
@@ -53,7 +300,96 @@ impl Config {
     }
 
     pub fn parse(path: &str, text: &str) -> Result<Config, DataFileError> {
-        datafile::parse(path, text)
+        let config: Config = datafile::parse(path, text)?;
+        config.validate(path, text)?;
+        Ok(config)
+    }
+
+    /// Whether this config describes a live fleet to watch.
+    pub fn is_live(&self) -> bool {
+        !self.tenants.is_empty()
+    }
+
+    pub fn tenants(&self) -> Vec<Tenant> {
+        self.tenants.iter().map(TenantConfig::to_tenant).collect()
+    }
+
+    /// Checks what serde cannot: choices between keys, identifiers that reach SQL, duplicates.
+    fn validate(&self, path: &str, text: &str) -> Result<(), DataFileError> {
+        let at = |span: std::ops::Range<usize>, message: String| {
+            Err(datafile::error_at(path, text, span, message))
+        };
+        let whole = |message: String| Err(DataFileError::whole_file(path, message));
+        let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+        for tenant in &self.tenants {
+            let name = tenant.name.get_ref();
+            if !is_identifier(name) {
+                return at(
+                    tenant.name.span(),
+                    format!("tenant name {name:?} must be an identifier: letters, digits and _"),
+                );
+            }
+            if seen.insert(name, ()).is_some() {
+                return at(tenant.name.span(), format!("tenant {name:?} is listed twice"));
+            }
+            if let Some(schema) = &tenant.schema
+                && !is_identifier(schema.get_ref())
+            {
+                return at(
+                    schema.span(),
+                    format!(
+                        "schema {:?} must be an identifier: letters, digits and _",
+                        schema.get_ref()
+                    ),
+                );
+            }
+            match (&tenant.integration, &tenant.export) {
+                (Some(_), Some(_)) => {
+                    return at(
+                        tenant.name.span(),
+                        format!("tenant {name:?} has both `integration` and `export`: choose its one path"),
+                    );
+                }
+                (None, None) => {
+                    return at(
+                        tenant.name.span(),
+                        format!("tenant {name:?} needs `integration = \"…\"` (Zero-ETL) or `export = {{ bucket = \"…\" }}`"),
+                    );
+                }
+                _ => {}
+            }
+            if tenant.role_arn.is_some() && tenant.profile.is_some() {
+                return at(
+                    tenant.name.span(),
+                    format!("tenant {name:?} has both `role_arn` and `profile`: choose one"),
+                );
+            }
+        }
+        if let Some(redshift) = &self.redshift {
+            match (&redshift.cluster_identifier, &redshift.workgroup) {
+                (Some(_), Some(_)) => {
+                    return whole(
+                        "[redshift] has both cluster_identifier and workgroup: choose one".into(),
+                    );
+                }
+                (None, None) => {
+                    return whole(
+                        "[redshift] needs cluster_identifier (provisioned) or workgroup (Serverless)"
+                            .into(),
+                    );
+                }
+                (Some(_), None) if redshift.db_user.is_none() && redshift.secret_arn.is_none() => {
+                    return whole(
+                        "[redshift] with cluster_identifier needs db_user or secret_arn".into(),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if self.is_live() && self.redshift.is_none() {
+            return whole("[[tenants]] are listed but [redshift] is missing".into());
+        }
+        Ok(())
     }
 }
 
@@ -72,6 +408,7 @@ mod tests {
         assert_eq!(config.thresholds.storage_warning_percent, 80.0);
         assert_eq!(config.ui.theme, "light");
         assert_eq!(config.ui.keymap, "default");
+        assert!(!config.is_live());
     }
 
     #[test]
@@ -79,9 +416,75 @@ mod tests {
         let error = Config::parse("config.toml", "[thresholds]\nelt_delay = 120\n").unwrap_err();
         assert_eq!(error.path, "config.toml");
         assert_eq!((error.line, error.column), (2, 1));
-        assert!(
-            error.message.contains("unknown field `elt_delay`"),
-            "{error}"
+        assert!(error.message.contains("unknown field `elt_delay`"), "{error}");
+    }
+
+    const LIVE: &str = r#"
+[aws]
+region = "us-east-1"
+[redshift]
+cluster_identifier = "dpc-learning"
+database = "dev"
+db_user = "shiftops"
+[elt]
+state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
+[[tenants]]
+name = "tenant_a"
+schema = "tenant_a"
+account_id = "111111111111"
+role_arn = "arn:aws:iam::111111111111:role/ShiftopsReadOnly"
+cluster_identifier = "tenant-a-mysql"
+integration = "tenant-a-to-central-integration"
+[[tenants]]
+name = "tenant_b"
+account_id = "222222222222"
+profile = "tenant-b"
+cluster_identifier = "tenant-b-mysql"
+export = { bucket = "tenant-b-snapshots", prefix = "tenant_b/" }
+[thresholds]
+elt_delay_minutes = 90
+"#;
+
+    #[test]
+    fn the_issue_example_loads() {
+        let config = Config::parse("config.toml", LIVE).unwrap();
+        assert!(config.is_live());
+        let tenants = config.tenants();
+        assert_eq!(tenants[0].ingest.label(), "zero-etl");
+        assert_eq!(tenants[1].schema, "tenant_b");
+        assert_eq!(tenants[1].ingest.label(), "export");
+        assert_eq!(
+            config.redshift.unwrap().log_group().as_deref(),
+            Some("/aws/redshift/cluster/dpc-learning")
         );
+    }
+
+    #[test]
+    fn a_schema_that_is_not_an_identifier_is_refused_where_it_stands() {
+        let text = LIVE.replace(
+            "schema = \"tenant_a\"",
+            "schema = \"tenant_a; DROP TABLE x\"",
+        );
+        let error = Config::parse("config.toml", &text).unwrap_err();
+        assert_eq!((error.line, error.column), (12, 10), "{error}");
+        assert!(error.message.contains("must be an identifier"), "{error}");
+    }
+
+    #[test]
+    fn a_tenant_needs_exactly_one_path() {
+        let text = LIVE.replace("integration = \"tenant-a-to-central-integration\"", "");
+        let error = Config::parse("config.toml", &text).unwrap_err();
+        assert_eq!((error.line, error.column), (11, 8), "{error}");
+        assert!(error.message.contains("needs `integration"), "{error}");
+    }
+
+    #[test]
+    fn identifiers() {
+        for ok in ["tenant_a", "_x", "a$1", "T1"] {
+            assert!(is_identifier(ok), "{ok}");
+        }
+        for bad in ["", "1a", "$a", "a-b", "a b", "a;", "\"a\"", "テナント"] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
     }
 }

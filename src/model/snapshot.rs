@@ -112,7 +112,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot fed by every kind of source.
     pub fn new(tenants: Vec<Tenant>) -> Self {
+        Self::with_sources(tenants, &SourceId::ALL)
+    }
+
+    /// A snapshot fed by these sources only: a fleet without, say, a log group has no log source,
+    /// and nothing waits for one.
+    pub fn with_sources(tenants: Vec<Tenant>, sources: &[SourceId]) -> Self {
         Self {
             tenants,
             rds: RdsData::default(),
@@ -121,7 +128,7 @@ impl Snapshot {
             alarms: Vec::new(),
             elt_runs: Vec::new(),
             error_logs: Vec::new(),
-            sources: SourceId::ALL
+            sources: sources
                 .iter()
                 .map(|&id| SourceStatus::new(id))
                 .collect(),
@@ -129,28 +136,20 @@ impl Snapshot {
         }
     }
 
-    pub fn source(&self, id: SourceId) -> &SourceStatus {
-        self.sources
-            .iter()
-            .find(|s| s.id == id)
-            .expect("every source has a status")
-    }
-
-    fn source_mut(&mut self, id: SourceId) -> &mut SourceStatus {
-        self.sources
-            .iter_mut()
-            .find(|s| s.id == id)
-            .expect("every source has a status")
+    pub fn source(&self, id: SourceId) -> Option<&SourceStatus> {
+        self.sources.iter().find(|s| s.id == id)
     }
 
     /// Whether a source has delivered data at least once, so the rules it feeds can run.
     pub fn has(&self, id: SourceId) -> bool {
-        self.source(id).fetched_at.is_some()
+        self.source(id).is_some_and(|s| s.fetched_at.is_some())
     }
 
     /// Marks a fetch as started.
     pub fn begin(&mut self, id: SourceId) {
-        self.source_mut(id).in_flight = true;
+        if let Some(status) = self.sources.iter_mut().find(|s| s.id == id) {
+            status.in_flight = true;
+        }
     }
 
     /// Applies the result of a fetch that started at `fetched_at`. On failure the last good data stays.
@@ -161,7 +160,9 @@ impl Snapshot {
         result: Result<SourceData, String>,
         fetched_at: Time,
     ) {
-        let status = self.source_mut(id);
+        let Some(status) = self.sources.iter_mut().find(|s| s.id == id) else {
+            return; // not a source of this fleet
+        };
         status.in_flight = false;
         status.generation = generation;
         let data = match result {
@@ -338,7 +339,7 @@ mod tests {
         let mut snapshot = Snapshot::new(vec![tenant("a")]);
         snapshot.apply(SourceId::Alarms, 1, Ok(SourceData::Alarms(vec![])), at(0));
         snapshot.apply(SourceId::Alarms, 2, Err("throttled".into()), at(1));
-        let status = snapshot.source(SourceId::Alarms);
+        let status = snapshot.source(SourceId::Alarms).unwrap();
         assert_eq!(status.fetched_at, Some(at(0)));
         assert_eq!(status.error.as_deref(), Some("throttled"));
         assert!(!status.failed(), "it has data, so it is stale, not failed");

@@ -47,3 +47,11 @@ pub struct Fleet {
     /// Every fetch is abandoned after this long, so a hung call cannot hold a source forever.
     pub fetch_timeout: Duration,
 }
+
+impl Fleet {
+    /// A snapshot with a status for each of this fleet's sources, and no data yet.
+    pub fn empty_snapshot(&self) -> crate::model::Snapshot {
+        let ids: Vec<SourceId> = self.sources.iter().map(|s| s.id()).collect();
+        crate::model::Snapshot::with_sources(self.tenants.clone(), &ids)
+    }
+}

@@ -119,7 +119,7 @@ async fn fetch(source: &dyn Source, fleet: &Fleet, generation: u64) -> FetchResu
 
 /// Fetches every source once, concurrently, into a fresh snapshot (for `check`).
 pub async fn refresh_once(fleet: &Fleet) -> Snapshot {
-    let mut snapshot = Snapshot::new(fleet.tenants.clone());
+    let mut snapshot = fleet.empty_snapshot();
     let results = join_all(fleet.sources.iter().map(|s| fetch(s.as_ref(), fleet, 1))).await;
     for result in results {
         snapshot.accept(result);
@@ -130,7 +130,8 @@ pub async fn refresh_once(fleet: &Fleet) -> Snapshot {
 impl Snapshot {
     /// Applies a fetch result unless a newer one of the same source was applied already.
     pub fn accept(&mut self, fetched: FetchResult) -> bool {
-        if fetched.generation <= self.source(fetched.id).generation {
+        let applied = self.source(fetched.id).map_or(0, |s| s.generation);
+        if fetched.generation <= applied {
             return false;
         }
         self.apply(

@@ -194,7 +194,7 @@ impl App {
     }
 
     pub fn source_in_flight(&self, id: SourceId) -> bool {
-        self.snapshot.source(id).in_flight
+        self.snapshot.source(id).is_some_and(|s| s.in_flight)
     }
 
     /// Handles a key press according to the mode and the keymap.
@@ -475,6 +475,6 @@ impl App {
 
     /// Seconds since a source's data was fetched, as shown on the status line.
     pub fn age_of(&self, id: SourceId) -> Option<i64> {
-        self.snapshot.source(id).age_seconds(self.now)
+        self.snapshot.source(id)?.age_seconds(self.now)
     }
 }

@@ -11,7 +11,6 @@ use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Settings};
 use super::views;
-use crate::model::Snapshot;
 use crate::source::Fleet;
 use crate::source::refresh::Refresher;
 
@@ -32,7 +31,7 @@ async fn event_loop(
 ) -> Result<()> {
     let (sender, mut source_events) = mpsc::unbounded_channel();
     let refresher = Refresher::spawn(&fleet, sender);
-    let snapshot = Snapshot::new(fleet.tenants.clone());
+    let snapshot = fleet.empty_snapshot();
     let mut app = App::new(title, settings, snapshot, fleet.clock.now());
     let mut terminal_events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));

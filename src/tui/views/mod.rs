@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::action::{Action, View};
 use super::app::{App, Mode};
 use super::theme::Role;
-use crate::model::{SourceId, format_duration_secs};
+use crate::model::format_duration_secs;
 
 /// Draws the whole screen and returns how many rows the current view shows (the page size).
 pub fn draw(frame: &mut Frame, app: &App) -> usize {
@@ -89,8 +89,8 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
     let mut spans = Vec::new();
     let mut first_error = None;
-    for id in SourceId::ALL {
-        let status = app.snapshot.source(id);
+    for status in &app.snapshot.sources {
+        let id = status.id;
         let (symbol, role) = match (&status.error, status.fetched_at) {
             (Some(_), None) => ("✗", Role::Critical),
             (Some(_), Some(_)) => ("!", Role::Warning),

@@ -1,0 +1,75 @@
+//! AWS errors in words for the status line: the service's code and message, or what went wrong
+//! on the way (timeout, connection refused), never a Rust debug dump.
+
+use std::error::Error;
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// `AccessDenied: User … is not authorized to perform rds:DescribeIntegrations`.
+pub fn describe<E, R>(error: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: std::fmt::Debug,
+{
+    match error {
+        SdkError::ServiceError(context) => {
+            let e = context.err();
+            match (e.code(), e.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_string(),
+                _ => e.to_string(),
+            }
+        }
+        SdkError::TimeoutError(_) => "timed out".to_string(),
+        SdkError::DispatchFailure(failure) => {
+            if failure.is_timeout() {
+                "timed out".to_string()
+            } else if failure.is_io() {
+                format!("connection failed: {}", chain(error))
+            } else {
+                format!("request failed: {}", chain(error))
+            }
+        }
+        SdkError::ResponseError(_) => format!("bad response: {}", chain(error)),
+        SdkError::ConstructionFailure(_) => format!("cannot build request: {}", chain(error)),
+        _ => chain(error),
+    }
+}
+
+/// The error and its sources on one line, for errors that have no service code.
+fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let part = inner.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = inner.source();
+    }
+    text
+}
+
+/// Whether an error says the caller may not do this (so the doctor can name the IAM action).
+pub fn is_access_denied<E, R>(error: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: std::fmt::Debug,
+{
+    let code = match error {
+        SdkError::ServiceError(context) => context.err().code().unwrap_or_default().to_string(),
+        _ => return false,
+    };
+    matches!(
+        code.as_str(),
+        "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "ExpiredToken"
+            | "ExpiredTokenException"
+    )
+}
