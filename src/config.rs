@@ -330,7 +330,10 @@ impl Config {
                 );
             }
             if seen.insert(name, ()).is_some() {
-                return at(tenant.name.span(), format!("tenant {name:?} is listed twice"));
+                return at(
+                    tenant.name.span(),
+                    format!("tenant {name:?} is listed twice"),
+                );
             }
             if let Some(schema) = &tenant.schema
                 && !is_identifier(schema.get_ref())
@@ -347,13 +350,17 @@ impl Config {
                 (Some(_), Some(_)) => {
                     return at(
                         tenant.name.span(),
-                        format!("tenant {name:?} has both `integration` and `export`: choose its one path"),
+                        format!(
+                            "tenant {name:?} has both `integration` and `export`: choose its one path"
+                        ),
                     );
                 }
                 (None, None) => {
                     return at(
                         tenant.name.span(),
-                        format!("tenant {name:?} needs `integration = \"…\"` (Zero-ETL) or `export = {{ bucket = \"…\" }}`"),
+                        format!(
+                            "tenant {name:?} needs `integration = \"…\"` (Zero-ETL) or `export = {{ bucket = \"…\" }}`"
+                        ),
                     );
                 }
                 _ => {}
@@ -416,7 +423,10 @@ mod tests {
         let error = Config::parse("config.toml", "[thresholds]\nelt_delay = 120\n").unwrap_err();
         assert_eq!(error.path, "config.toml");
         assert_eq!((error.line, error.column), (2, 1));
-        assert!(error.message.contains("unknown field `elt_delay`"), "{error}");
+        assert!(
+            error.message.contains("unknown field `elt_delay`"),
+            "{error}"
+        );
     }
 
     const LIVE: &str = r#"

@@ -15,7 +15,7 @@ use shiftops::source::ManualClock;
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::{Action, View};
-use shiftops::tui::app::{App, Mode};
+use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::{Settings, keymap, theme, views};
 
 fn start() -> Time {
@@ -31,6 +31,10 @@ fn settings() -> Settings {
 }
 
 fn app(scenario: Scenario, tenants: usize) -> App {
+    app_and_fleet(scenario, tenants).0
+}
+
+fn app_and_fleet(scenario: Scenario, tenants: usize) -> (App, shiftops::source::Fleet) {
     let clock = Arc::new(ManualClock::new(start()));
     let fleet = sim::fleet(
         &SimOptions {
@@ -45,12 +49,40 @@ fn app(scenario: Scenario, tenants: usize) -> App {
         .build()
         .unwrap();
     let snapshot = runtime.block_on(refresh_once(&fleet));
-    App::new(
+    let app = App::new(
         format!("demo:{} · {tenants} tenants", scenario.name()),
         settings(),
         snapshot,
         start(),
-    )
+    );
+    (app, fleet)
+}
+
+#[test]
+fn enter_on_an_alarm_fetches_and_shows_its_history() {
+    let (mut app, fleet) = app_and_fleet(Scenario::CopyError, 3);
+    app.dispatch(Action::Show(View::Alarms));
+    let first = app.selected_alarm().unwrap();
+    assert_eq!(first, "Alert-COPY-Error", "alarms in ALARM come first");
+    let effect = app.on_key(key(KeyCode::Enter));
+    assert_eq!(effect, Effect::FetchAlarmHistory(first.clone()));
+    assert!(render(&app, 120, 40).contains("fetching"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let history = runtime
+        .block_on(fleet.alarm_history.as_ref().unwrap().history(&first))
+        .map_err(|e| e.to_string());
+    assert!(
+        history
+            .as_ref()
+            .unwrap()
+            .iter()
+            .any(|h| h.summary.contains("to ALARM"))
+    );
+    app.on_alarm_history("another alarm".into(), Ok(vec![]));
+    app.on_alarm_history(first, history);
+    insta::assert_snapshot!(render(&app, 120, 40));
 }
 
 fn render(app: &App, width: u16, height: u16) -> String {
@@ -229,7 +261,7 @@ fn tab_cycles_views_and_quit_asks_to_quit() {
     assert_eq!(app.view, View::Overview);
     assert_eq!(
         app.on_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
-        shiftops::tui::app::Effect::Refresh
+        Effect::Refresh
     );
     assert_eq!(
         app.on_key(key(KeyCode::Char('q'))),

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::datafile::DataFileError;
 use crate::health;
 use crate::report::{CheckReport, Format};
+use crate::source::aws::{self, Overrides};
 use crate::source::sim::{self, Scenario, SimOptions};
 use crate::source::{Fleet, ManualClock, SystemClock, refresh};
 use crate::tui;
@@ -37,6 +38,12 @@ pub struct Cli {
     /// Keymap: default, vim, or a keymap in <config dir>/shiftops/keymaps/
     #[arg(long, global = true, value_name = "NAME")]
     pub keymap: Option<String>,
+    /// AWS profile of the central account (overrides [aws] profile)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (overrides [aws] region)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -47,6 +54,12 @@ pub enum Command {
     Demo(SimArgs),
     /// One refresh, the health rules and a report; exit 0 ok, 1 warning, 2 critical, 3 unknown
     Check(CheckArgs),
+    /// Can shiftops call what it needs, per tenant and service? And are the Zero-ETL prerequisites met?
+    Doctor {
+        /// Report format
+        #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+        format: DoctorFormat,
+    },
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
@@ -69,6 +82,12 @@ pub struct SimArgs {
     /// Freeze the simulated clock at this RFC 3339 time, for reproducible reports and screenshots
     #[arg(long, value_name = "TIME", hide = true)]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -105,13 +124,19 @@ pub fn run(cli: Cli) -> Result<u8> {
         Ok(config) => config,
         Err(error) => return Ok(bad_data_file(&error)),
     };
+    let overrides = Overrides {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        static_credentials: None,
+    };
     match cli.command {
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "shiftops", &mut std::io::stdout());
             Ok(0)
         }
-        Some(Command::Check(args)) => check(&args, &config),
+        Some(Command::Check(args)) => check(&args, &config, &overrides),
+        Some(Command::Doctor { format }) => doctor(&config, &overrides, format),
         Some(Command::Demo(args)) => {
             let settings =
                 match tui::Settings::load(&config, cli.theme.as_deref(), cli.keymap.as_deref()) {
@@ -124,24 +149,78 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         None => {
-            eprintln!(
-                "shiftops: no fleet to watch yet. Run `shiftops demo` for the simulated fleet; \
-live AWS sources are configured with --config (see docs/configuration.md)."
-            );
-            Ok(EXIT_BAD_DATA_FILE)
+            if !config.is_live() {
+                eprintln!(
+                    "shiftops: no tenants configured. Run `shiftops demo` for the simulated fleet, or \
+describe your fleet in {} (see docs/configuration.md).",
+                    cli.config
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .or_else(|| crate::config::config_dir()
+                            .map(|d| d.join("config.toml").display().to_string()))
+                        .unwrap_or_else(|| "the config file".into())
+                );
+                return Ok(EXIT_BAD_DATA_FILE);
+            }
+            let settings =
+                match tui::Settings::load(&config, cli.theme.as_deref(), cli.keymap.as_deref()) {
+                    Ok(settings) => settings,
+                    Err(error) => return Ok(bad_data_file(&error)),
+                };
+            let runtime = runtime()?;
+            let fleet = runtime
+                .block_on(aws::fleet(&config, &overrides))
+                .map_err(|e| color_eyre::eyre::eyre!(e))?;
+            let title = format!("{} tenants", fleet.tenants.len());
+            runtime.block_on(tui::run(fleet, settings, title))?;
+            Ok(0)
         }
     }
 }
 
-fn check(args: &CheckArgs, config: &Config) -> Result<u8> {
-    if !args.demo {
+fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat) -> Result<u8> {
+    if !config.is_live() {
+        eprintln!("shiftops doctor: the config lists no [[tenants]]; pass --config FILE");
+        return Ok(EXIT_BAD_DATA_FILE);
+    }
+    let runtime = runtime()?;
+    let checks = runtime.block_on(aws::doctor::run(config, overrides));
+    let text = match format {
+        DoctorFormat::Text => aws::doctor::render(&checks),
+        DoctorFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&checks).expect("checks serialize");
+            json.push('\n');
+            json
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .wrap_err("writing the report")?;
+    let failed = checks
+        .iter()
+        .any(|c| c.outcome == aws::doctor::Outcome::Failed);
+    Ok(u8::from(failed))
+}
+
+fn check(args: &CheckArgs, config: &Config, overrides: &Overrides) -> Result<u8> {
+    let runtime = runtime()?;
+    let fleet = if args.demo {
+        sim_fleet(&args.sim)
+    } else if config.is_live() {
+        match runtime.block_on(aws::fleet(config, overrides)) {
+            Ok(fleet) => fleet,
+            Err(error) => {
+                eprintln!("shiftops check: {error}");
+                return Ok(health::Status::Unknown.exit_code() as u8);
+            }
+        }
+    } else {
         eprintln!(
-            "shiftops check: pass --demo to check the simulated fleet; live AWS sources are configured with --config"
+            "shiftops check: no tenants configured; pass --config FILE for AWS, or --demo for the simulated fleet"
         );
         return Ok(health::Status::Unknown.exit_code() as u8);
-    }
-    let fleet = sim_fleet(&args.sim);
-    let runtime = runtime()?;
+    };
     let snapshot = runtime.block_on(refresh::refresh_once(&fleet));
     let now = fleet.clock.now();
     let health = health::evaluate(&snapshot, &config.thresholds, now);

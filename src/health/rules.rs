@@ -56,8 +56,11 @@ fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
         .iter()
         .map(|t| (t.name.clone(), Status::Ok))
         .collect();
-    for tenant in snapshot.tenant_errors.keys() {
-        if let Some(status) = tenant_status.get_mut(tenant) {
+    // A source with no data at all could hide a problem of any tenant; an unreadable account,
+    // only its own tenants'.
+    let any_source_failed = snapshot.sources.iter().any(|s| s.failed());
+    for (tenant, status) in tenant_status.iter_mut() {
+        if any_source_failed || snapshot.tenant_errors.contains_key(tenant) {
             *status = Status::Unknown;
         }
     }
@@ -75,7 +78,6 @@ fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
         .map(|f| Status::from(f.severity))
         .max()
         .unwrap_or(Status::Ok);
-    let any_source_failed = snapshot.sources.iter().any(|s| s.failed());
     let any_tenant_unreadable = !snapshot.tenant_errors.is_empty();
     let status = if any_source_failed || any_tenant_unreadable {
         worse(worst_finding, Status::Unknown)

@@ -59,3 +59,12 @@ pub struct Alarm {
     pub metric: Option<String>,
     pub threshold: Option<f64>,
 }
+
+/// One entry of an alarm's history (DescribeAlarmHistory): a state change or a configuration update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlarmHistoryItem {
+    pub time: Time,
+    /// `StateUpdate`, `ConfigurationUpdate`, `Action`.
+    pub kind: String,
+    pub summary: String,
+}

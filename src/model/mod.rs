@@ -15,7 +15,7 @@ mod summary;
 mod tenant;
 mod wlm;
 
-pub use alarm::{Alarm, AlarmKind, AlarmState};
+pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
 pub use elt::{EltRun, EltStatus};
 pub use export::{ExportStatus, ExportTask};
 pub use format::format_duration_secs;

@@ -128,10 +128,7 @@ impl Snapshot {
             alarms: Vec::new(),
             elt_runs: Vec::new(),
             error_logs: Vec::new(),
-            sources: sources
-                .iter()
-                .map(|&id| SourceStatus::new(id))
-                .collect(),
+            sources: sources.iter().map(|&id| SourceStatus::new(id)).collect(),
             tenant_errors: BTreeMap::new(),
         }
     }

@@ -1,6 +1,7 @@
 //! The only layer that does I/O. Every data source, live or simulated, implements [`Source`];
 //! [`refresh`] runs them in tasks and reports results over a channel.
 
+pub mod aws;
 pub mod clock;
 pub mod refresh;
 pub mod sim;
@@ -12,7 +13,7 @@ use async_trait::async_trait;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 
-use crate::model::{SourceData, SourceId, Tenant};
+use crate::model::{AlarmHistoryItem, SourceData, SourceId, Tenant};
 
 /// Why a fetch failed, in words fit for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,13 @@ pub trait Source: Send + Sync {
     async fn fetch(&self) -> Result<SourceData, SourceError>;
 }
 
+/// Fetched on demand, for the alarm the user selected.
+#[async_trait]
+pub trait AlarmHistory: Send + Sync {
+    /// The alarm's history, newest first.
+    async fn history(&self, alarm: &str) -> Result<Vec<AlarmHistoryItem>, SourceError>;
+}
+
 /// A fleet to watch: its tenants, its sources and the clock that dates their data.
 #[derive(Clone)]
 pub struct Fleet {
@@ -46,6 +54,7 @@ pub struct Fleet {
     pub clock: Arc<dyn Clock>,
     /// Every fetch is abandoned after this long, so a hung call cannot hold a source forever.
     pub fetch_timeout: Duration,
+    pub alarm_history: Option<Arc<dyn AlarmHistory>>,
 }
 
 impl Fleet {

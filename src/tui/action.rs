@@ -100,7 +100,11 @@ impl Action {
         ("page_down", Action::PageDown, "move down one page"),
         ("top", Action::Top, "jump to the first row"),
         ("bottom", Action::Bottom, "jump to the last row"),
-        ("select", Action::Select, "drill into the selected row"),
+        (
+            "select",
+            Action::Select,
+            "drill in: the row's tenant, or an alarm's history",
+        ),
         ("back", Action::Back, "go back / close / clear the filter"),
         (
             "command",
@@ -129,6 +133,11 @@ impl Action {
             "logs",
             Action::Show(View::Logs),
             "the warehouse's ERROR log lines",
+        ),
+        (
+            "tenant",
+            Action::Show(View::Tenant),
+            "the tenant of the selected row",
         ),
     ];
 

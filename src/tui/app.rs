@@ -18,6 +18,16 @@ pub enum Effect {
     None,
     Quit,
     Refresh,
+    /// Fetch this alarm's history (DescribeAlarmHistory) in a task.
+    FetchAlarmHistory(String),
+}
+
+/// An alarm's history as last fetched, or why it could not be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmHistoryView {
+    pub alarm: String,
+    /// `None` while the fetch is in flight.
+    pub items: Option<Result<Vec<crate::model::AlarmHistoryItem>, String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +98,7 @@ pub struct App {
     pub input: String,
     pub message: Option<Message>,
     pub help_scroll: u16,
+    pub alarm_history: Option<AlarmHistoryView>,
     /// How many rows the current view shows, set by the last draw; paging moves by it.
     pub page_size: usize,
     dirty: bool,
@@ -128,6 +139,7 @@ impl App {
             input: String::new(),
             message: None,
             help_scroll: 0,
+            alarm_history: None,
             page_size: 10,
             dirty: true,
         };
@@ -374,6 +386,15 @@ impl App {
             Action::PageDown => self.move_by(self.page_size.max(1) as isize),
             Action::Top => self.set_selected(0),
             Action::Bottom => self.set_selected(usize::MAX),
+            Action::Select if self.view == View::Alarms => {
+                if let Some(name) = self.selected_alarm() {
+                    self.alarm_history = Some(AlarmHistoryView {
+                        alarm: name.clone(),
+                        items: None,
+                    });
+                    return Effect::FetchAlarmHistory(name);
+                }
+            }
             Action::Select => self.drill_in(),
             Action::Back => self.back(),
             Action::CommandMode => {
@@ -461,6 +482,29 @@ impl App {
     pub fn selected_tenant(&self) -> Option<String> {
         self.rows
             .tenant_of(&self.snapshot, self.view, self.selected(self.view))
+    }
+
+    /// The name of the alarm selected in the alarms view.
+    pub fn selected_alarm(&self) -> Option<String> {
+        let index = *self
+            .rows
+            .visible(View::Alarms)
+            .get(self.selected(View::Alarms))?;
+        Some(self.snapshot.alarms[index].name.clone())
+    }
+
+    /// A history fetch came back; it is shown only if that alarm is still the one asked about.
+    pub fn on_alarm_history(
+        &mut self,
+        alarm: String,
+        result: Result<Vec<crate::model::AlarmHistoryItem>, String>,
+    ) {
+        if let Some(view) = &mut self.alarm_history
+            && view.alarm == alarm
+        {
+            view.items = Some(result);
+            self.dirty = true;
+        }
     }
 
     fn drill_in(&mut self) {

@@ -33,6 +33,7 @@ async fn event_loop(
     let refresher = Refresher::spawn(&fleet, sender);
     let snapshot = fleet.empty_snapshot();
     let mut app = App::new(title, settings, snapshot, fleet.clock.now());
+    let (history_sender, mut history_results) = mpsc::unbounded_channel();
     let mut terminal_events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -58,6 +59,9 @@ async fn event_loop(
                     match app.on_key(key) {
                         Effect::Quit => return Ok(()),
                         Effect::Refresh => refresher.refresh_all(),
+                        Effect::FetchAlarmHistory(alarm) => {
+                            fetch_alarm_history(&fleet, alarm, history_sender.clone());
+                        }
                         Effect::None => {}
                     }
                 }
@@ -66,7 +70,30 @@ async fn event_loop(
                 Some(Err(error)) => return Err(error).wrap_err("reading the terminal"),
                 None => return Ok(()),
             },
+            Some((alarm, result)) = history_results.recv() => app.on_alarm_history(alarm, result),
             _ = clock.tick() => app.tick(fleet.clock.now()),
         }
     }
+}
+
+type HistoryResult = (String, Result<Vec<crate::model::AlarmHistoryItem>, String>);
+
+/// Fetches an alarm's history in a task; the result comes back over the channel.
+fn fetch_alarm_history(
+    fleet: &Fleet,
+    alarm: String,
+    results: mpsc::UnboundedSender<HistoryResult>,
+) {
+    let Some(source) = fleet.alarm_history.clone() else {
+        let _ = results.send((alarm, Err("this fleet keeps no alarm history".into())));
+        return;
+    };
+    let timeout = fleet.fetch_timeout;
+    tokio::spawn(async move {
+        let result = match tokio::time::timeout(timeout, source.history(&alarm)).await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(_) => Err(format!("timed out after {}s", timeout.as_secs())),
+        };
+        let _ = results.send((alarm, result));
+    });
 }

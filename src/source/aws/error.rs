@@ -26,9 +26,9 @@ where
             if failure.is_timeout() {
                 "timed out".to_string()
             } else if failure.is_io() {
-                format!("connection failed: {}", chain(error))
+                format!("connection failed: {}", root_cause(error))
             } else {
-                format!("request failed: {}", chain(error))
+                format!("request failed: {}", root_cause(error))
             }
         }
         SdkError::ResponseError(_) => format!("bad response: {}", chain(error)),
@@ -50,6 +50,15 @@ fn chain(error: &dyn Error) -> String {
         source = inner.source();
     }
     text
+}
+
+/// The innermost error: "Connection refused (os error 111)" rather than five layers of wrapping.
+fn root_cause(error: &dyn Error) -> String {
+    let mut cause = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
 }
 
 /// Whether an error says the caller may not do this (so the doctor can name the IAM action).

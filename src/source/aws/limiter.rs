@@ -16,7 +16,11 @@ impl Limiter {
 
     /// Runs `call` once a slot is free.
     pub async fn run<T>(&self, call: impl Future<Output = T>) -> T {
-        let _permit = self.0.acquire().await.expect("the semaphore is never closed");
+        let _permit = self
+            .0
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         call.await
     }
 }

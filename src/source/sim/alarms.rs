@@ -1,7 +1,7 @@
 //! CloudWatch alarms, evaluated by the simulation on its own datapoints with the seeds' conditions,
 //! so what an alarm says always agrees with the metrics the console draws.
 
-use crate::model::{Alarm, AlarmKind, AlarmState, Time};
+use crate::model::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState, Time};
 
 /// The datapoints an alarm watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +170,8 @@ pub(crate) struct SimAlarm {
     since: Time,
     reason: String,
     tenant: Option<String>,
+    /// State changes, oldest first, as DescribeAlarmHistory would list them.
+    history: Vec<AlarmHistoryItem>,
 }
 
 impl SimAlarm {
@@ -181,6 +183,7 @@ impl SimAlarm {
             since: quiet_since,
             reason: String::new(),
             tenant: None,
+            history: Vec::new(),
         }
     }
 
@@ -204,12 +207,28 @@ impl SimAlarm {
             (None, _) => self.since,
             _ => at,
         };
+        let from = self.state.unwrap_or(AlarmState::InsufficientData);
         self.state = Some(state);
         self.reason = self.rule.reason(&reading.values, breaching);
+        self.history.push(AlarmHistoryItem {
+            time: self.since,
+            kind: "StateUpdate".into(),
+            summary: format!("Alarm updated from {from} to {state}: {}", self.reason),
+        });
+        // A day of transitions is plenty to read, and keeps a long-running demo's memory flat.
+        let oldest = at - chrono::Duration::days(1);
+        if self.history.len() > 50 {
+            self.history.retain(|item| item.time >= oldest);
+        }
         self.tenant = match reading.culprits.as_slice() {
             [only] if breaching => Some(only.clone()),
             _ => None,
         };
+    }
+
+    /// The history, newest first.
+    pub(crate) fn history(&self) -> Vec<AlarmHistoryItem> {
+        self.history.iter().rev().cloned().collect()
     }
 
     pub(crate) fn state(&self) -> AlarmState {

@@ -78,8 +78,12 @@ pub fn fleet_with_world(options: &SimOptions, clock: Arc<dyn Clock>) -> (Fleet, 
     let fleet = Fleet {
         tenants,
         sources,
-        clock,
+        clock: clock.clone(),
         fetch_timeout: FETCH_TIMEOUT,
+        alarm_history: Some(Arc::new(SimAlarmHistory {
+            world: world.clone(),
+            clock,
+        })),
     };
     (fleet, world)
 }
@@ -142,6 +146,26 @@ pub fn integration_id(name: &str) -> String {
         b >> 48,
         b & 0xffff_ffff_ffff
     )
+}
+
+/// The simulated alarms' state changes, as DescribeAlarmHistory would return them.
+struct SimAlarmHistory {
+    world: SharedWorld,
+    clock: Arc<dyn Clock>,
+}
+
+#[async_trait]
+impl crate::source::AlarmHistory for SimAlarmHistory {
+    async fn history(
+        &self,
+        alarm: &str,
+    ) -> Result<Vec<crate::model::AlarmHistoryItem>, SourceError> {
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        world.advance_to(self.clock.now());
+        world
+            .alarm_history(alarm)
+            .ok_or_else(|| SourceError(format!("ResourceNotFound: no alarm named {alarm}")))
+    }
 }
 
 /// One source of the simulated fleet.

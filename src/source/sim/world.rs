@@ -20,9 +20,10 @@ use super::rng::SplitMix64;
 use super::walk::Levels;
 use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
-    Alarm, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest, IntegrationReplication,
-    IntegrationState, IntegrationStatus, LoadError, LoadSummary, LogEvent, QueueActivity, RdsData,
-    SnapshotInfo, SourceData, SourceId, TableSync, Tenant, Time, WLM_QUEUES, WarehouseData,
+    Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest,
+    IntegrationReplication, IntegrationState, IntegrationStatus, LoadError, LoadSummary, LogEvent,
+    QueueActivity, RdsData, SnapshotInfo, SourceData, SourceId, TableSync, Tenant, Time,
+    WLM_QUEUES, WarehouseData,
 };
 
 const TICK_SECONDS: i64 = 10;
@@ -474,6 +475,14 @@ impl SimWorld {
     /// The last hour of one-minute datapoints.
     pub fn metrics(&self) -> FleetMetrics {
         self.metrics.published()
+    }
+
+    /// An alarm's state changes, newest first; `None` for an alarm the fleet does not have.
+    pub fn alarm_history(&self, name: &str) -> Option<Vec<AlarmHistoryItem>> {
+        self.alarms
+            .iter()
+            .find(|a| a.rule.name == name)
+            .map(SimAlarm::history)
     }
 
     pub fn alarms(&self) -> Vec<Alarm> {

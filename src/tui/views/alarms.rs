@@ -9,10 +9,17 @@ use super::widgets::{ScrollTable, ago, alarm_status, block, field, list_title, w
 use crate::model::AlarmKind;
 use crate::tui::action::View;
 use crate::tui::app::App;
+use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
-    let detail_height = if area.height >= 18 { 7 } else { 0 };
+    let detail_height = if area.height >= 24 {
+        12
+    } else if area.height >= 18 {
+        7
+    } else {
+        0
+    };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Alarms);
@@ -78,7 +85,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     ),
                 ),
                 field(theme, "reason", alarm.reason.as_str()),
-            ],
+            ]
+            .into_iter()
+            .chain(history_lines(app, &alarm.name))
+            .collect(),
             None => vec![],
         };
         frame.render_widget(
@@ -89,4 +99,43 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         );
     }
     page
+}
+
+/// The selected alarm's history once fetched (Enter asks for it).
+fn history_lines<'a>(app: &App, alarm: &str) -> Vec<Line<'a>> {
+    let theme = &app.settings.theme;
+    let muted = theme.style(Role::Muted);
+    let Some(view) = app.alarm_history.as_ref().filter(|h| h.alarm == alarm) else {
+        let key = app
+            .settings
+            .keymap
+            .keys_for(&crate::tui::action::Action::Select)
+            .first()
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| "select".into());
+        return vec![Line::styled(
+            format!("{key}: show this alarm's history"),
+            muted,
+        )];
+    };
+    match &view.items {
+        None => vec![Line::styled("history: fetching…", muted)],
+        Some(Err(error)) => vec![Line::styled(
+            format!("history: {error}"),
+            theme.style(Role::Critical),
+        )],
+        Some(Ok(items)) if items.is_empty() => vec![Line::styled("history: none", muted)],
+        Some(Ok(items)) => items
+            .iter()
+            .map(|item| {
+                Line::from(vec![
+                    ratatui::text::Span::styled(
+                        format!("{} ", item.time.format("%m-%d %H:%M")),
+                        muted,
+                    ),
+                    ratatui::text::Span::raw(item.summary.clone()),
+                ])
+            })
+            .collect(),
+    }
 }

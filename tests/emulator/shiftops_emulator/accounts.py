@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import CENTRAL_ACCOUNT, DEFAULT_REGION
+from . import CENTRAL_ACCOUNT
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
@@ -47,4 +47,4 @@ def _key_really_in(account: str, access_key: str) -> bool:
     return any(access_key in part.access_keys for part in iam_backends[account].values())
 
 
-__all__ = ["CENTRAL_ACCOUNT", "DEFAULT_REGION", "credential_scope", "account_for_access_key"]
+__all__ = ["CENTRAL_ACCOUNT", "credential_scope", "account_for_access_key"]

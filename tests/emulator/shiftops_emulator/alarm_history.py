@@ -6,7 +6,8 @@ item (`Alarm "X" created` / `updated`), and every change of state — the first
 evaluation of a new alarm (INSUFFICIENT_DATA → OK, as moto starts alarms in OK), a
 SetAlarmState, or a PutMetricAlarm that resets the state — gives a `StateUpdate` item
 (`Alarm updated from OK to ALARM`) whose HistoryData is CloudWatch's JSON document
-with oldState/newState. We hook moto's backend methods, so the JSON and the CBOR
+with oldState/newState. Alarms also gain StateTransitionedTimestamp (the last
+change of state), which moto does not keep. We hook moto's backend methods, so the JSON and the CBOR
 protocol record and read the same history.
 
 DescribeAlarmHistory supports AlarmName, AlarmTypes, HistoryItemType, StartDate,
@@ -36,11 +37,14 @@ def install() -> None:
         old_state = (old.state_value, old.state_reason) if old else None
         alarm = original_put(self, name, *args, **kwargs)
         if old is None:
+            alarm.state_transitioned_timestamp = alarm.state_updated_timestamp
             _config_item(self, alarm, "Create", f'Alarm "{name}" created')
             _state_item(self, alarm, ("INSUFFICIENT_DATA", "Unchecked: Initial alarm creation"))
         else:
             _config_item(self, alarm, "Update", f'Alarm "{name}" updated')
+            alarm.state_transitioned_timestamp = getattr(old, "state_transitioned_timestamp", None)
             if old_state[0] != alarm.state_value:
+                alarm.state_transitioned_timestamp = alarm.state_updated_timestamp
                 _state_item(self, alarm, old_state)
         return alarm
 
@@ -50,6 +54,7 @@ def install() -> None:
         original_set(self, alarm_name, *args, **kwargs)
         alarm = self.alarms[alarm_name]
         if old_state and old_state[0] != alarm.state_value:
+            alarm.state_transitioned_timestamp = alarm.state_updated_timestamp
             _state_item(self, alarm, old_state)
 
     CloudWatchBackend.put_metric_alarm = put_metric_alarm

@@ -12,6 +12,7 @@ Order of work for one request:
 
 from __future__ import annotations
 
+import io
 import os
 from typing import Any, Callable
 
@@ -21,6 +22,7 @@ from . import (
     alarm_history,
     cloudwatch_alarms,
     cloudwatch_cbor,
+    cloudwatch_metrics,
     control,
     deny,
     logs_insights,
@@ -37,6 +39,7 @@ from .wsgi import AwsRequest, call_app, note_error, Reply
 
 EXTENSIONS = (
     cloudwatch_alarms,
+    cloudwatch_metrics,
     alarm_history,
     metric_math,
     rds_integrations,
@@ -89,12 +92,10 @@ class ShiftopsApp:
         return req.forward(self.moto)
 
     def moto_reset(self) -> None:
-        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/moto-api/reset", "SERVER_NAME": "localhost",
-                   "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": None, "CONTENT_LENGTH": "0",
-                   "HTTP_HOST": "localhost"}
-        import io
-
-        environ["wsgi.input"] = io.BytesIO(b"")
+        """What `POST /moto-api/reset` does: moto's state and every extension store."""
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/moto-api/reset", "SERVER_NAME": "127.0.0.1",
+                   "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
+                   "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
         call_app(self.moto, environ)
 
 

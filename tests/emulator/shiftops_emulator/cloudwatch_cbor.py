@@ -4,7 +4,8 @@ aws-sdk-cloudwatch >= 1.100 (and botocore, when told to) call CloudWatch with
 `POST /service/GraniteServiceVersion20100801/operation/<Op>` and a CBOR body; moto
 5.2.5 only understands the JSON 1.0 (and query) protocols. For every operation we:
 
-* decode the CBOR request (tag-1 timestamps become epoch seconds) and forward it to
+* decode the CBOR request (gunzipped if `Content-Encoding: gzip`, as the SDKs send
+  large PutMetricData bodies; tag-1 timestamps become epoch seconds) and forward it to
   moto as `X-Amz-Target: GraniteServiceVersion20100801.<Op>` JSON;
 * encode moto's JSON answer as CBOR *by botocore's model of the output shape*:
   timestamp members (`Timestamp`, `Timestamps`, `StateUpdatedTimestamp`,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import json
 from functools import lru_cache
 from typing import Any, Callable
@@ -44,8 +46,11 @@ def service_model() -> Any:
 
 def handle(req: AwsRequest, forward: Callable[..., Reply]) -> Reply:
     op_name = req.action or ""
+    body = req.body
     try:
-        params = cbor2.loads(req.body) if req.body else {}
+        if "gzip" in req.environ.get("HTTP_CONTENT_ENCODING", "") and body:
+            body = gzip.decompress(body)  # the SDKs gzip PutMetricData bodies over 10 KiB
+        params = cbor2.loads(body) if body else {}
     except Exception as exc:  # malformed CBOR
         return error_reply(400, "SerializationException", f"cannot decode CBOR body: {exc}")
     json_body = json.dumps(to_json(params or {})).encode()
@@ -54,7 +59,7 @@ def handle(req: AwsRequest, forward: Callable[..., Reply]) -> Reply:
         REQUEST_METHOD="POST",
         CONTENT_TYPE="application/x-amz-json-1.0",
         HTTP_X_AMZ_TARGET=f"{TARGET_PREFIX}.{op_name}",
-        HTTP_CONTENT_TYPE="application/x-amz-json-1.0",
+        HTTP_CONTENT_ENCODING=None,
         body=json_body,
     )
     return to_cbor_reply(op_name, reply)

@@ -12,10 +12,10 @@ import json
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
-from . import CENTRAL_ACCOUNT, DEFAULT_REGION
+from . import DEFAULT_REGION
 from . import deny, rds_exports, rds_integrations, redshift_data, request_counter
 from .moto_ext import ServiceError
-from .wsgi import RECENT_ERRORS, Reply, json_reply, read_body
+from .wsgi import RECENT_ERRORS, Reply, json_reply, note_error, read_body
 
 ROUTES: dict[tuple[str, str], Callable[[dict, Any, dict], Any]] = {}
 
@@ -43,6 +43,9 @@ def handle(environ: dict, app: Any) -> Reply:
         return json_reply({"error": f"{type(exc).__name__}: {exc}"}, 400)
     except ServiceError as exc:
         return json_reply({"error": exc.code, "message": exc.message}, 404)
+    except Exception as exc:  # a bug or a failed seed: say what, keep the trace for /_shiftops/errors
+        note_error()
+        return json_reply({"error": f"{type(exc).__name__}: {exc}"}, 500)
     return answer if isinstance(answer, Reply) else json_reply(answer)
 
 
@@ -131,5 +134,3 @@ def reset(payload: dict, app: Any, query: dict) -> dict:
 def errors(payload: dict, app: Any, query: dict) -> list:
     return list(RECENT_ERRORS)
 
-
-__all__ = ["handle", "CENTRAL_ACCOUNT"]

@@ -6,7 +6,8 @@ event comes back; and `@timestamp` is returned as epoch milliseconds where Logs
 Insights returns `2026-11-21 06:00:00.000`. We replace its `execute_query` with one
 that also applies `filter` clauses — `like 'text'`, `like /regex/`, `=~ /regex/`,
 `not like`, `=` / `!=` with a quoted string, joined by `and` / `or` (left to right)
-— and `display`, and formats `@timestamp` like AWS. Other commands (stats, parse,
+— and `display`, formats `@timestamp` like AWS, and adds GetQueryResults'
+`statistics`. Other commands (stats, parse,
 dedup) are still ignored.
 """
 
@@ -27,6 +28,15 @@ _CLAUSE = re.compile(
 
 def install() -> None:
     logs_models.execute_query = execute_query
+    original = logs_models.LogQuery.to_result_json
+
+    def to_result_json(self: Any) -> dict[str, Any]:
+        answer = original(self)
+        answer["statistics"] = {"recordsMatched": float(len(self.results)), "recordsScanned": float(len(self.results)),
+                                "bytesScanned": float(sum(len(str(r)) for r in self.results))}
+        return answer
+
+    logs_models.LogQuery.to_result_json = to_result_json
 
 
 def _commands(query: str) -> list[tuple[str, str]]:

@@ -140,4 +140,5 @@ def set_state(account: str, region: str, name: str, status: str, errors: list[di
     integ = _find(account, region, name)
     integ["Status"] = status
     integ["Errors"] = [{"ErrorCode": e["ErrorCode"], "ErrorMessage": e.get("ErrorMessage", "")} for e in errors or []]
-    return {k: v for k, v in integ.items() if k != "CreateTime"} | {"CreateTime": integ["CreateTime"].isoformat()}
+    return {"IntegrationName": integ["IntegrationName"], "IntegrationArn": integ["IntegrationArn"],
+            "Status": integ["Status"], "Errors": integ["Errors"]}

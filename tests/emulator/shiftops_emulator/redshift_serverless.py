@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from typing import Any
 
 from flask import Flask
 from moto.core.responses import BaseResponse

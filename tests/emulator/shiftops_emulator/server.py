@@ -1,6 +1,7 @@
 """Process lifecycle: bind 127.0.0.1, announce `READY port=<N>`, stop cleanly.
 
-The server stops on SIGTERM or SIGINT, and also when its stdin reaches end of file
+After that line it writes nothing more to stdout or stderr unless `--verbose`
+(tracebacks are kept for `GET /_shiftops/errors`). The server stops on SIGTERM or SIGINT, and also when its stdin reaches end of file
 if stdin is a pipe, socket or terminal — so a test harness that dies (closing the
 pipe) never leaks a server. Use `--no-stdin-watch` to run it detached with stdin
 open elsewhere. It only ever binds the loopback address.
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("MOTO_ACCOUNT_ID", None)
     wsgi.VERBOSE = args.verbose
     if not args.verbose:
-        logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+        logging.disable(logging.CRITICAL)  # werkzeug's request log, moto's interpreter tracebacks
 
     address: dict[str, str] = {}
     app = build_app(lambda: address["url"])
@@ -81,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     serving.start()
     print(f"READY port={port}", flush=True)
+    if not args.verbose:
+        # Nothing more on stdout/stderr: a harness that never reads the pipes must not block
+        # the server once they fill. Tracebacks stay available at GET /_shiftops/errors.
+        quiet = open(os.devnull, "w")
+        sys.stdout = sys.stderr = quiet
     try:
         while not stop.wait(0.5):
             pass

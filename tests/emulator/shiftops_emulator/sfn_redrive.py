@@ -20,10 +20,8 @@ Also: moto's SendTaskFailure drops `cause`; it is passed on here.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
-from moto.core.config import default_user_config
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from .moto_ext import ServiceError, add_action, result, utcnow, wrap_action
@@ -97,7 +95,6 @@ def _rerun(execution: Any) -> None:
     if execution.exec_worker is not None and execution.exec_worker.env is not None:
         earlier += execution.exec_worker.env.event_manager.get_event_history()
     execution._shiftops_history = earlier
-    execution._shiftops_history_marks = getattr(execution, "_shiftops_history_marks", []) + [len(earlier)]
     execution.exec_worker = None
     execution.error = None
     execution.cause = None
@@ -169,8 +166,8 @@ def _renumber(earlier: list[dict], current: list[dict], execution: Any) -> list[
     for event in current:
         event = dict(event)
         event["id"] = event["id"] + offset
-        event["previousEventId"] = max(event.get("previousEventId", 0) + offset, redriven["id"]) \
-            if event.get("previousEventId", 0) <= 1 else event["previousEventId"] + offset
+        previous = event.get("previousEventId", 0)
+        event["previousEventId"] = redriven["id"] if previous <= 1 else previous + offset
         out.append(event)
     return out
 
@@ -181,10 +178,3 @@ def send_task_failure(self: StepFunctionResponse):
     )
     return result({})
 
-
-def execute_state_machine_enabled() -> bool:
-    return bool(default_user_config.get("stepfunctions", {}).get("execute_state_machine"))
-
-
-def describe_for_tests(execution: Any) -> str:
-    return json.dumps(_redrive_fields(execution, describe=True), default=str)

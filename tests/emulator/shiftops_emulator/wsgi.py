@@ -110,7 +110,11 @@ class AwsRequest:
         environ = dict(self.environ)
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
         body = overrides.pop("body", self.body)
-        environ.update(overrides)
+        for key, value in overrides.items():  # None removes a key
+            if value is None:
+                environ.pop(key, None)
+            else:
+                environ[key] = value
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return call_app(app, environ)
@@ -122,7 +126,10 @@ def read_body(environ: dict) -> bytes:
     except ValueError:
         length = 0
     stream = environ.get("wsgi.input")
-    body = stream.read(length) if (stream and length) else b""
+    if stream and not length and environ.get("wsgi.input_terminated"):
+        body = stream.read()  # chunked transfer encoding: werkzeug ends the stream for us
+    else:
+        body = stream.read(length) if (stream and length) else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
 

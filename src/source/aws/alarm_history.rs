@@ -1,0 +1,56 @@
+//! DescribeAlarmHistory for the alarm the user selected: fetched on demand, not on a timer.
+
+use async_trait::async_trait;
+use aws_sdk_cloudwatch::Client;
+use aws_sdk_cloudwatch::types::ScanBy;
+
+use super::error::describe;
+use super::{Aws, Limiter, time};
+use crate::model::AlarmHistoryItem;
+use crate::source::{AlarmHistory, SourceError};
+
+pub struct CloudWatchAlarmHistory {
+    client: Client,
+    limiter: Limiter,
+}
+
+impl CloudWatchAlarmHistory {
+    pub fn new(aws: &Aws) -> Self {
+        Self {
+            client: Client::new(&aws.central),
+            limiter: aws.limiter.clone(),
+        }
+    }
+}
+
+#[async_trait]
+impl AlarmHistory for CloudWatchAlarmHistory {
+    async fn history(&self, alarm: &str) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        let output = self
+            .limiter
+            .run(
+                self.client
+                    .describe_alarm_history()
+                    .alarm_name(alarm)
+                    .scan_by(ScanBy::TimestampDescending)
+                    .max_records(50)
+                    .send(),
+            )
+            .await
+            .map_err(|e| SourceError(describe(&e)))?;
+        Ok(output
+            .alarm_history_items()
+            .iter()
+            .filter_map(|item| {
+                Some(AlarmHistoryItem {
+                    time: item.timestamp().and_then(time)?,
+                    kind: item
+                        .history_item_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                    summary: item.history_summary().unwrap_or_default().to_string(),
+                })
+            })
+            .collect())
+    }
+}

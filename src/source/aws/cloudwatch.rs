@@ -1,0 +1,485 @@
+//! CloudWatch: the dashboard's metrics by GetMetricData (at most 500 queries a call, never a call
+//! per tenant) and every alarm by DescribeAlarms (every page, metric and composite).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_cloudwatch::Client;
+use aws_sdk_cloudwatch::types::{
+    AlarmType, Dimension, DimensionFilter, Metric, MetricDataQuery, MetricStat, ScanBy, StateValue,
+};
+use aws_smithy_types::DateTime;
+
+use super::error::describe;
+use super::{Aws, Limiter, time};
+use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
+use crate::model::{
+    Alarm, AlarmKind, AlarmState, FleetMetrics, Series, SourceData, SourceId, Tenant, Time,
+};
+use crate::source::{Source, SourceError};
+
+/// GetMetricData takes at most this many queries per call.
+pub const MAX_QUERIES_PER_CALL: usize = 500;
+const PERIOD_SECONDS: i32 = 60;
+
+/// Where a query's datapoints go in [`FleetMetrics`].
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    QueueLength(String),
+    QueueRunning(String),
+    QueueWait(String),
+    Storage,
+    /// Serverless reports storage in megabytes; the config gives the capacity.
+    StorageMegabytes(f64),
+    ConcurrencyScaling,
+    EltDelay,
+    CopyErrors(String),
+    Rejected,
+    Attempted,
+    IntegrationLag(String),
+}
+
+pub struct MetricsSource {
+    client: Client,
+    limiter: Limiter,
+    config: MetricsConfig,
+    redshift: RedshiftConfig,
+    tenants: Vec<Tenant>,
+    interval: Duration,
+}
+
+impl MetricsSource {
+    pub fn new(
+        aws: &Aws,
+        redshift: &RedshiftConfig,
+        config: MetricsConfig,
+        tenants: Vec<Tenant>,
+        interval: Duration,
+    ) -> Self {
+        Self {
+            client: Client::new(&aws.central),
+            limiter: aws.limiter.clone(),
+            config,
+            redshift: redshift.clone(),
+            tenants,
+            interval,
+        }
+    }
+
+    /// The integrations CloudWatch knows, by id: one ListMetrics call instead of guessing ids.
+    async fn integration_ids(&self) -> Result<Vec<String>, String> {
+        let spec = &self.config.integration_lag;
+        let mut ids = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.client
+                        .list_metrics()
+                        .namespace(&spec.namespace)
+                        .metric_name(&spec.name)
+                        .dimensions(
+                            DimensionFilter::builder()
+                                .name(&self.config.integration_dimension)
+                                .build(),
+                        )
+                        .set_next_token(next.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+            for metric in output.metrics() {
+                for dimension in metric.dimensions() {
+                    if dimension.name() == Some(self.config.integration_dimension.as_str())
+                        && let Some(value) = dimension.value()
+                        && !ids.iter().any(|id| id == value)
+                    {
+                        ids.push(value.to_string());
+                    }
+                }
+            }
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next = Some(token.to_string()),
+                _ => return Ok(ids),
+            }
+        }
+    }
+
+    /// Every query of one refresh, with where its datapoints go.
+    fn queries(&self, integration_ids: &[String]) -> Vec<(Slot, MetricStat)> {
+        let mut queries = Vec::new();
+        let stat = |spec: &MetricSpec, extra: &[(&str, &str)]| {
+            let mut dimensions: Vec<Dimension> = spec
+                .dimensions
+                .iter()
+                .map(|(k, v)| Dimension::builder().name(k).value(v).build())
+                .collect();
+            dimensions.extend(
+                extra
+                    .iter()
+                    .map(|(k, v)| Dimension::builder().name(*k).value(*v).build()),
+            );
+            MetricStat::builder()
+                .metric(
+                    Metric::builder()
+                        .namespace(&spec.namespace)
+                        .metric_name(&spec.name)
+                        .set_dimensions(Some(dimensions))
+                        .build(),
+                )
+                .period(PERIOD_SECONDS)
+                .stat(&spec.stat)
+                .build()
+        };
+        let redshift = |name: &str, stat: &str| MetricSpec {
+            namespace: "AWS/Redshift".into(),
+            name: name.into(),
+            dimensions: BTreeMap::new(),
+            stat: stat.into(),
+        };
+        if let Some(cluster) = &self.redshift.cluster_identifier {
+            let cluster_dimension = [("ClusterIdentifier", cluster.as_str())];
+            for queue in &self.config.queues {
+                let dims = [
+                    ("ClusterIdentifier", cluster.as_str()),
+                    ("QueueName", queue.as_str()),
+                ];
+                queries.push((
+                    Slot::QueueLength(queue.clone()),
+                    stat(&redshift("WLMQueueLength", "Average"), &dims),
+                ));
+                queries.push((
+                    Slot::QueueRunning(queue.clone()),
+                    stat(&redshift("WLMRunningQueries", "Average"), &dims),
+                ));
+                queries.push((
+                    Slot::QueueWait(queue.clone()),
+                    stat(&redshift("WLMQueueWaitTime", "Average"), &dims),
+                ));
+            }
+            queries.push((
+                Slot::Storage,
+                stat(
+                    &redshift("PercentageDiskSpaceUsed", "Average"),
+                    &cluster_dimension,
+                ),
+            ));
+            queries.push((
+                Slot::ConcurrencyScaling,
+                stat(
+                    &redshift("ConcurrencyScalingActiveClusters", "Average"),
+                    &cluster_dimension,
+                ),
+            ));
+        } else if let (Some(namespace), Some(capacity_gb)) =
+            (&self.redshift.namespace, self.redshift.storage_capacity_gb)
+        {
+            let spec = MetricSpec {
+                namespace: "AWS/Redshift-Serverless".into(),
+                name: "DataStorage".into(),
+                dimensions: BTreeMap::new(),
+                stat: "Average".into(),
+            };
+            queries.push((
+                Slot::StorageMegabytes(capacity_gb * 1024.0),
+                stat(&spec, &[("Namespace", namespace.as_str())]),
+            ));
+        }
+        queries.push((Slot::EltDelay, stat(&self.config.elt_delay, &[])));
+        for tenant in &self.tenants {
+            queries.push((
+                Slot::CopyErrors(tenant.name.clone()),
+                stat(
+                    &self.config.copy_errors,
+                    &[(self.config.tenant_dimension.as_str(), tenant.name.as_str())],
+                ),
+            ));
+        }
+        queries.push((Slot::Rejected, stat(&self.config.rejected_queries, &[])));
+        queries.push((Slot::Attempted, stat(&self.config.attempted_queries, &[])));
+        for id in integration_ids {
+            queries.push((
+                Slot::IntegrationLag(id.clone()),
+                stat(
+                    &self.config.integration_lag,
+                    &[(self.config.integration_dimension.as_str(), id.as_str())],
+                ),
+            ));
+        }
+        queries
+    }
+
+    /// One GetMetricData call (and its pages) for up to 500 queries.
+    async fn fetch_batch(
+        &self,
+        batch: &[(Slot, MetricStat)],
+        start: Time,
+        end: Time,
+    ) -> Result<Vec<(Slot, Series)>, String> {
+        let queries: Vec<MetricDataQuery> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, (_, stat))| {
+                MetricDataQuery::builder()
+                    .id(format!("q{i}"))
+                    .metric_stat(stat.clone())
+                    .return_data(true)
+                    .build()
+            })
+            .collect();
+        let mut series: Vec<Series> = vec![Series::default(); batch.len()];
+        let mut next: Option<String> = None;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.client
+                        .get_metric_data()
+                        .set_metric_data_queries(Some(queries.clone()))
+                        .start_time(DateTime::from_secs(start.timestamp()))
+                        .end_time(DateTime::from_secs(end.timestamp()))
+                        .scan_by(ScanBy::TimestampAscending)
+                        .set_next_token(next.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+            for result in output.metric_data_results() {
+                let Some(index) = result
+                    .id()
+                    .and_then(|id| id.strip_prefix('q'))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|&n| n < batch.len())
+                else {
+                    continue;
+                };
+                let points = result
+                    .timestamps()
+                    .iter()
+                    .zip(result.values())
+                    .filter_map(|(t, v)| time(t).map(|t| (t, *v)));
+                series[index].points.extend(points);
+            }
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next = Some(token.to_string()),
+                _ => break,
+            }
+        }
+        for s in &mut series {
+            s.points.sort_by_key(|(t, _)| *t);
+        }
+        Ok(batch
+            .iter()
+            .map(|(slot, _)| slot.clone())
+            .zip(series)
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Source for MetricsSource {
+    fn id(&self) -> SourceId {
+        SourceId::Metrics
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let end = chrono::Utc::now();
+        let start = end - chrono::Duration::hours(1);
+        let has_integrations = self
+            .tenants
+            .iter()
+            .any(|t| t.ingest.integration().is_some());
+        let integration_ids = if has_integrations {
+            self.integration_ids().await.map_err(SourceError)?
+        } else {
+            Vec::new()
+        };
+        let queries = self.queries(&integration_ids);
+        let batches = futures_util::future::join_all(
+            queries
+                .chunks(MAX_QUERIES_PER_CALL)
+                .map(|batch| self.fetch_batch(batch, start, end)),
+        )
+        .await;
+        let mut metrics = FleetMetrics::default();
+        let (mut rejected, mut attempted) = (Series::default(), Series::default());
+        for batch in batches {
+            for (slot, series) in batch.map_err(SourceError)? {
+                match slot {
+                    Slot::QueueLength(q) => {
+                        metrics.queue_length.insert(q, series);
+                    }
+                    Slot::QueueRunning(q) => {
+                        metrics.queue_running.insert(q, series);
+                    }
+                    Slot::QueueWait(q) => {
+                        metrics.queue_wait_ms.insert(q, series);
+                    }
+                    Slot::Storage => metrics.storage_percent = series,
+                    Slot::StorageMegabytes(capacity_mb) => {
+                        metrics.storage_percent = Series {
+                            points: series
+                                .points
+                                .into_iter()
+                                .map(|(t, mb)| (t, 100.0 * mb / capacity_mb))
+                                .collect(),
+                        }
+                    }
+                    Slot::ConcurrencyScaling => metrics.concurrency_scaling_clusters = series,
+                    Slot::EltDelay => metrics.elt_delay_minutes = series,
+                    Slot::CopyErrors(tenant) => {
+                        if !series.points.is_empty() {
+                            metrics.copy_errors.insert(tenant, series);
+                        }
+                    }
+                    Slot::Rejected => rejected = series,
+                    Slot::Attempted => attempted = series,
+                    Slot::IntegrationLag(id) => {
+                        metrics.integration_lag_seconds.insert(id, series);
+                    }
+                }
+            }
+        }
+        metrics.query_failure_percent = failure_rate(&rejected, &attempted, end);
+        Ok(SourceData::Metrics(metrics))
+    }
+}
+
+/// Rejected over attempted queries across the hour, in percent (seed 001's query failure rate).
+fn failure_rate(rejected: &Series, attempted: &Series, at: Time) -> Series {
+    let attempted_total: f64 = attempted.values().sum();
+    if attempted_total <= 0.0 {
+        return Series::default();
+    }
+    let rejected_total: f64 = rejected.values().sum();
+    Series {
+        points: vec![(at, 100.0 * rejected_total / attempted_total)],
+    }
+}
+
+/// Every alarm, metric and composite, page by page.
+pub struct AlarmsSource {
+    client: Client,
+    limiter: Limiter,
+    tenants: Vec<Tenant>,
+    tenant_dimension: String,
+    interval: Duration,
+}
+
+impl AlarmsSource {
+    pub fn new(
+        aws: &Aws,
+        tenants: Vec<Tenant>,
+        tenant_dimension: String,
+        interval: Duration,
+    ) -> Self {
+        Self {
+            client: Client::new(&aws.central),
+            limiter: aws.limiter.clone(),
+            tenants,
+            tenant_dimension,
+            interval,
+        }
+    }
+
+    /// An alarm is about a tenant when its `Tenant` dimension or its name says so.
+    fn tenant_of(&self, name: &str, dimensions: &[Dimension]) -> Option<String> {
+        dimensions
+            .iter()
+            .find(|d| d.name() == Some(self.tenant_dimension.as_str()))
+            .and_then(|d| d.value())
+            .map(str::to_string)
+            .or_else(|| {
+                self.tenants
+                    .iter()
+                    .find(|t| name.contains(t.name.as_str()))
+                    .map(|t| t.name.clone())
+            })
+    }
+}
+
+fn state(value: Option<&StateValue>) -> AlarmState {
+    match value {
+        Some(StateValue::Alarm) => AlarmState::Alarm,
+        Some(StateValue::Ok) => AlarmState::Ok,
+        _ => AlarmState::InsufficientData,
+    }
+}
+
+#[async_trait]
+impl Source for AlarmsSource {
+    fn id(&self) -> SourceId {
+        SourceId::Alarms
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let mut alarms = Vec::new();
+        let mut next: Option<String> = None;
+        let epoch = Time::UNIX_EPOCH;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.client
+                        .describe_alarms()
+                        .alarm_types(AlarmType::MetricAlarm)
+                        .alarm_types(AlarmType::CompositeAlarm)
+                        .max_records(100)
+                        .set_next_token(next.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| SourceError(describe(&e)))?;
+            for alarm in output.metric_alarms() {
+                let name = alarm.alarm_name().unwrap_or_default();
+                alarms.push(Alarm {
+                    name: name.to_string(),
+                    kind: AlarmKind::Metric,
+                    state: state(alarm.state_value()),
+                    reason: alarm.state_reason().unwrap_or_default().to_string(),
+                    since: alarm
+                        .state_updated_timestamp()
+                        .and_then(time)
+                        .unwrap_or(epoch),
+                    tenant: self.tenant_of(name, alarm.dimensions()),
+                    metric: match (alarm.namespace(), alarm.metric_name()) {
+                        (Some(ns), Some(metric)) => Some(format!("{ns}/{metric}")),
+                        (None, Some(metric)) => Some(metric.to_string()),
+                        _ => None,
+                    },
+                    threshold: alarm.threshold(),
+                });
+            }
+            for alarm in output.composite_alarms() {
+                let name = alarm.alarm_name().unwrap_or_default();
+                alarms.push(Alarm {
+                    name: name.to_string(),
+                    kind: AlarmKind::Composite,
+                    state: state(alarm.state_value()),
+                    reason: alarm.state_reason().unwrap_or_default().to_string(),
+                    since: alarm
+                        .state_updated_timestamp()
+                        .and_then(time)
+                        .unwrap_or(epoch),
+                    tenant: self.tenant_of(name, &[]),
+                    metric: None,
+                    threshold: None,
+                });
+            }
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next = Some(token.to_string()),
+                _ => return Ok(SourceData::Alarms(alarms)),
+            }
+        }
+    }
+}

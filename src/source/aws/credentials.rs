@@ -1,0 +1,86 @@
+//! Credentials per tenant account: an assumed role or a named profile, else the central
+//! credentials. Tenants that share credentials share one provider, so a role is assumed once per
+//! account and its credentials are cached and refreshed by the SDK until they expire.
+
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+
+use super::Aws;
+use crate::config::TenantConfig;
+use crate::model::Tenant;
+
+/// One set of tenant credentials and the tenants read with them.
+#[derive(Clone)]
+pub struct Account {
+    pub account_id: String,
+    /// How the credentials are obtained, for messages: `role arn:…`, `profile tenant-a`, `central`.
+    pub via: String,
+    pub tenants: Vec<Tenant>,
+    pub config: SdkConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Via {
+    Central,
+    Role(String),
+    Profile(String),
+}
+
+/// Groups the tenants by the credentials and region they are read with.
+pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
+    let mut groups: Vec<(Via, Option<String>, String, Vec<Tenant>)> = Vec::new();
+    for tenant in tenants {
+        let via = match (&tenant.role_arn, &tenant.profile) {
+            (Some(role), _) => Via::Role(role.clone()),
+            (None, Some(profile)) => Via::Profile(profile.clone()),
+            (None, None) => Via::Central,
+        };
+        match groups
+            .iter_mut()
+            .find(|(v, region, _, _)| *v == via && *region == tenant.region)
+        {
+            Some((_, _, _, members)) => members.push(tenant.to_tenant()),
+            None => groups.push((
+                via,
+                tenant.region.clone(),
+                tenant.account_id.clone(),
+                vec![tenant.to_tenant()],
+            )),
+        }
+    }
+    let mut accounts = Vec::with_capacity(groups.len());
+    for (via, region, account_id, tenants) in groups {
+        let mut builder = aws.central.to_builder();
+        if let Some(region) = &region {
+            builder = builder.region(Region::new(region.clone()));
+        }
+        let described = match &via {
+            Via::Central => "central credentials".to_string(),
+            Via::Role(role) => {
+                let provider = AssumeRoleProvider::builder(role.clone())
+                    .session_name("shiftops")
+                    .configure(&aws.central)
+                    .build()
+                    .await;
+                builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
+                format!("role {role}")
+            }
+            Via::Profile(profile) => {
+                let provider = ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build();
+                builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
+                format!("profile {profile}")
+            }
+        };
+        accounts.push(Account {
+            account_id,
+            via: described,
+            tenants,
+            config: builder.build(),
+        });
+    }
+    accounts
+}

@@ -1,0 +1,503 @@
+//! `shiftops doctor`: can we call what we need, tenant by tenant and service by service, and does
+//! the set-up meet the Zero-ETL prerequisites of the design (binlog settings, case sensitivity)?
+
+use std::fmt::Write;
+
+use aws_sdk_rds::Client as RdsClient;
+use aws_sdk_sts::Client as StsClient;
+use futures_util::future::join_all;
+use serde::Serialize;
+
+use super::credentials::{Account, accounts};
+use super::error::{describe, is_access_denied};
+use super::redshift::Parameters;
+use super::{Aws, Overrides, Warehouse};
+use crate::config::Config;
+use crate::model::Ingest;
+use crate::source::Source;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    /// Not needed now, but worth knowing (an export-path tenant not ready for Zero-ETL).
+    Advisory,
+}
+
+impl Outcome {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Outcome::Ok => "✓",
+            Outcome::Failed => "✗",
+            Outcome::Advisory => "!",
+        }
+    }
+}
+
+/// One line of the doctor's table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoctorCheck {
+    /// `central` or a tenant name.
+    pub scope: String,
+    pub service: String,
+    pub check: String,
+    pub outcome: Outcome,
+    pub detail: String,
+    /// The IAM action to grant, when the call was denied.
+    pub missing_action: Option<String>,
+}
+
+fn check(
+    scope: &str,
+    service: &str,
+    what: &str,
+) -> impl Fn(Outcome, String, Option<&str>) -> DoctorCheck {
+    let (scope, service, what) = (scope.to_string(), service.to_string(), what.to_string());
+    move |outcome, detail, missing| DoctorCheck {
+        scope: scope.clone(),
+        service: service.clone(),
+        check: what.clone(),
+        outcome,
+        detail,
+        missing_action: missing.map(str::to_string),
+    }
+}
+
+/// Zero-ETL needs these on the Aurora MySQL cluster parameter group (seed 000, phase 1.1).
+pub const BINLOG_PREREQUISITES: [(&str, &str); 3] = [
+    ("binlog_format", "ROW"),
+    ("binlog_row_image", "FULL"),
+    ("binlog_checksum", "NONE"),
+];
+
+/// Runs every check; the central ones and each account's run side by side.
+pub async fn run(config: &Config, overrides: &Overrides) -> Vec<DoctorCheck> {
+    let aws = Aws::connect(config, overrides).await;
+    let accounts = accounts(&aws, &config.tenants).await;
+    let (mut checks, per_account) = tokio::join!(
+        central_checks(&aws, config),
+        join_all(accounts.iter().map(|a| account_checks(&aws, a))),
+    );
+    checks.extend(per_account.into_iter().flatten());
+    checks
+}
+
+async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
+    let mut checks = Vec::new();
+    let sts = StsClient::new(&aws.central);
+    let c = check("central", "sts", "GetCallerIdentity");
+    checks.push(match sts.get_caller_identity().send().await {
+        Ok(identity) => c(
+            Outcome::Ok,
+            format!("account {}", identity.account().unwrap_or("?")),
+            None,
+        ),
+        Err(e) => c(
+            Outcome::Failed,
+            describe(&e),
+            is_access_denied(&e).then_some("sts:GetCallerIdentity"),
+        ),
+    });
+
+    let Some(redshift) = &config.redshift else {
+        return checks;
+    };
+    let warehouse = Warehouse::new(aws, redshift);
+    let c = check(
+        "central",
+        "redshift-data",
+        "ExecuteStatement · DescribeStatement · GetStatementResult",
+    );
+    checks.push(match warehouse.query("SELECT 1 AS ok").await {
+        Ok(_) => c(Outcome::Ok, "SELECT 1 ran".into(), None),
+        Err(e) => {
+            let denied = e.contains("AccessDenied") || e.contains("not authorized");
+            c(
+                Outcome::Failed,
+                e,
+                denied.then_some("redshift-data:ExecuteStatement, redshift-data:DescribeStatement, redshift-data:GetStatementResult"),
+            )
+        }
+    });
+
+    let parameters = Parameters::new(aws);
+    let settings = match (&redshift.cluster_identifier, &redshift.workgroup) {
+        (Some(cluster), _) => match parameters.cluster_parameter_group(cluster).await {
+            Ok(group) => parameters
+                .cluster_parameters(&group)
+                .await
+                .map_err(|e| (e, "redshift:DescribeClusterParameters")),
+            Err(e) => Err((e, "redshift:DescribeClusters")),
+        },
+        (None, Some(workgroup)) => parameters
+            .workgroup_parameters(workgroup)
+            .await
+            .map_err(|e| (e, "redshift-serverless:GetWorkgroup")),
+        (None, None) => Ok(Vec::new()),
+    };
+    let c = check(
+        "central",
+        "redshift",
+        "enable_case_sensitive_identifier=true",
+    );
+    checks.push(match settings {
+        Ok(settings) => {
+            let value = settings
+                .iter()
+                .find(|(k, _)| k == "enable_case_sensitive_identifier")
+                .map(|(_, v)| v.as_str());
+            match value {
+                Some(v) if v.eq_ignore_ascii_case("true") => c(Outcome::Ok, "true".into(), None),
+                Some(v) => c(
+                    Outcome::Failed,
+                    format!("is {v}: Zero-ETL needs true"),
+                    None,
+                ),
+                None => c(Outcome::Failed, "not set: Zero-ETL needs true".into(), None),
+            }
+        }
+        Err((e, action)) => c(Outcome::Failed, e.message, e.denied.then_some(action)),
+    });
+
+    let source_check = |service: &'static str, what: &'static str, actions: &'static str| {
+        move |result: Result<crate::model::SourceData, crate::source::SourceError>| {
+            let c = check("central", service, what);
+            match result {
+                Ok(_) => c(Outcome::Ok, "readable".into(), None),
+                Err(e) => {
+                    let denied = e.0.contains("AccessDenied") || e.0.contains("not authorized");
+                    c(Outcome::Failed, e.0, denied.then_some(actions))
+                }
+            }
+        }
+    };
+    let tenants = config.tenants();
+    let interval = std::time::Duration::from_secs(60);
+    let metrics = super::cloudwatch::MetricsSource::new(
+        aws,
+        redshift,
+        config.metrics.clone(),
+        tenants.clone(),
+        interval,
+    );
+    checks.push(source_check(
+        "cloudwatch",
+        "GetMetricData · ListMetrics",
+        "cloudwatch:GetMetricData, cloudwatch:ListMetrics",
+    )(metrics.fetch().await));
+    let alarms = super::cloudwatch::AlarmsSource::new(
+        aws,
+        tenants.clone(),
+        config.metrics.tenant_dimension.clone(),
+        interval,
+    );
+    let alarm_result = alarms.fetch().await;
+    let first_alarm = match &alarm_result {
+        Ok(crate::model::SourceData::Alarms(list)) => list.first().map(|a| a.name.clone()),
+        _ => None,
+    };
+    checks.push(source_check(
+        "cloudwatch",
+        "DescribeAlarms",
+        "cloudwatch:DescribeAlarms",
+    )(alarm_result));
+    if let Some(alarm) = first_alarm {
+        use crate::source::AlarmHistory;
+        let history = super::CloudWatchAlarmHistory::new(aws)
+            .history(&alarm)
+            .await;
+        let c = check("central", "cloudwatch", "DescribeAlarmHistory");
+        checks.push(match history {
+            Ok(items) => c(
+                Outcome::Ok,
+                format!("{} item(s) for {alarm}", items.len()),
+                None,
+            ),
+            Err(e) => {
+                let denied = e.0.contains("AccessDenied") || e.0.contains("not authorized");
+                c(
+                    Outcome::Failed,
+                    e.0,
+                    denied.then_some("cloudwatch:DescribeAlarmHistory"),
+                )
+            }
+        });
+    }
+    if let Some(log_group) = redshift.log_group() {
+        let logs = super::logs::LogsSource::new(aws, log_group, interval);
+        checks.push(source_check(
+            "logs",
+            "StartQuery · GetQueryResults",
+            "logs:StartQuery, logs:GetQueryResults",
+        )(logs.fetch().await));
+    }
+    if let Some(elt) = &config.elt {
+        let sfn = super::sfn::EltSource::new(aws, elt.state_machine_arn.clone(), tenants, interval);
+        checks.push(source_check(
+            "states",
+            "ListExecutions · DescribeExecution · GetExecutionHistory",
+            "states:ListExecutions, states:DescribeExecution, states:GetExecutionHistory",
+        )(sfn.fetch().await));
+    }
+    checks
+}
+
+async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
+    let mut checks = Vec::new();
+    let scope = account
+        .tenants
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(role) = account.via.strip_prefix("role ") {
+        let c = check(&scope, "sts", "AssumeRole");
+        let sts = StsClient::new(&aws.central);
+        match sts
+            .assume_role()
+            .role_arn(role)
+            .role_session_name("shiftops-doctor")
+            .send()
+            .await
+        {
+            Ok(_) => checks.push(c(Outcome::Ok, role.to_string(), None)),
+            Err(e) => {
+                checks.push(c(
+                    Outcome::Failed,
+                    format!("{role}: {}", describe(&e)),
+                    is_access_denied(&e).then_some(
+                        "sts:AssumeRole (central) and a trust policy on the tenant role",
+                    ),
+                ));
+                return checks; // nothing else can be read with these credentials
+            }
+        }
+    }
+    let rds = RdsClient::new(&account.config);
+    for tenant in &account.tenants {
+        let name = tenant.name.as_str();
+        let c = check(name, "rds", "DescribeDBClusters");
+        let cluster = rds
+            .describe_db_clusters()
+            .db_cluster_identifier(&tenant.cluster_identifier)
+            .send()
+            .await;
+        let parameter_group = match cluster {
+            Ok(output) => match output.db_clusters().first() {
+                Some(cluster) => {
+                    checks.push(c(
+                        Outcome::Ok,
+                        format!(
+                            "{} {}",
+                            tenant.cluster_identifier,
+                            cluster.status().unwrap_or("?")
+                        ),
+                        None,
+                    ));
+                    cluster.db_cluster_parameter_group().map(str::to_string)
+                }
+                None => {
+                    checks.push(c(
+                        Outcome::Failed,
+                        format!("{} not found", tenant.cluster_identifier),
+                        None,
+                    ));
+                    None
+                }
+            },
+            Err(e) => {
+                checks.push(c(
+                    Outcome::Failed,
+                    describe(&e),
+                    is_access_denied(&e).then_some("rds:DescribeDBClusters"),
+                ));
+                None
+            }
+        };
+        match &tenant.ingest {
+            Ingest::ZeroEtl { integration } => {
+                let c = check(name, "rds", "DescribeIntegrations");
+                checks.push(
+                    match rds
+                        .describe_integrations()
+                        .integration_identifier(integration)
+                        .send()
+                        .await
+                    {
+                        Ok(output) => match output.integrations().first() {
+                            Some(i) => c(
+                                Outcome::Ok,
+                                format!(
+                                    "{integration} {}",
+                                    i.status().map(|s| s.as_str()).unwrap_or("?")
+                                ),
+                                None,
+                            ),
+                            None => c(Outcome::Failed, format!("{integration} not found"), None),
+                        },
+                        Err(e) => c(
+                            Outcome::Failed,
+                            describe(&e),
+                            is_access_denied(&e).then_some("rds:DescribeIntegrations"),
+                        ),
+                    },
+                );
+            }
+            Ingest::Export { .. } => {
+                let c = check(name, "rds", "DescribeExportTasks");
+                checks.push(match rds.describe_export_tasks().send().await {
+                    Ok(output) => c(
+                        Outcome::Ok,
+                        format!("{} task(s)", output.export_tasks().len()),
+                        None,
+                    ),
+                    Err(e) => c(
+                        Outcome::Failed,
+                        describe(&e),
+                        is_access_denied(&e).then_some("rds:DescribeExportTasks"),
+                    ),
+                });
+                let c = check(name, "rds", "DescribeDBClusterSnapshots");
+                checks.push(
+                    match rds
+                        .describe_db_cluster_snapshots()
+                        .db_cluster_identifier(&tenant.cluster_identifier)
+                        .send()
+                        .await
+                    {
+                        Ok(output) => c(
+                            Outcome::Ok,
+                            format!("{} snapshot(s)", output.db_cluster_snapshots().len()),
+                            None,
+                        ),
+                        Err(e) => c(
+                            Outcome::Failed,
+                            describe(&e),
+                            is_access_denied(&e).then_some("rds:DescribeDBClusterSnapshots"),
+                        ),
+                    },
+                );
+            }
+        }
+        if let Some(group) = parameter_group {
+            checks.extend(binlog_checks(&rds, name, &group, &tenant.ingest).await);
+        }
+    }
+    checks
+}
+
+/// The binlog prerequisites, read from the cluster parameter group (every page).
+async fn binlog_checks(
+    rds: &RdsClient,
+    tenant: &str,
+    group: &str,
+    ingest: &Ingest,
+) -> Vec<DoctorCheck> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        match rds
+            .describe_db_cluster_parameters()
+            .db_cluster_parameter_group_name(group)
+            .set_marker(marker.take())
+            .send()
+            .await
+        {
+            Ok(output) => {
+                values.extend(output.parameters().iter().filter_map(|p| {
+                    Some((
+                        p.parameter_name()?.to_string(),
+                        p.parameter_value().unwrap_or_default().to_string(),
+                    ))
+                }));
+                match output.marker() {
+                    Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                    _ => break,
+                }
+            }
+            Err(e) => {
+                return vec![check(tenant, "rds", "DescribeDBClusterParameters")(
+                    Outcome::Failed,
+                    describe(&e),
+                    is_access_denied(&e).then_some("rds:DescribeDBClusterParameters"),
+                )];
+            }
+        }
+    }
+    // An export-path tenant does not need binlogs today; it does to move to Zero-ETL.
+    let shortfall = match ingest {
+        Ingest::ZeroEtl { .. } => Outcome::Failed,
+        Ingest::Export { .. } => Outcome::Advisory,
+    };
+    BINLOG_PREREQUISITES
+        .iter()
+        .map(|(key, wanted)| {
+            let setting = format!("{key}={wanted}");
+            let c = check(tenant, "aurora", &setting);
+            match values
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+            {
+                Some(v) if v.eq_ignore_ascii_case(wanted) => {
+                    c(Outcome::Ok, format!("{group}: {v}"), None)
+                }
+                Some(v) if !v.is_empty() => c(shortfall, format!("{group}: is {v}"), None),
+                _ => c(shortfall, format!("{group}: not set"), None),
+            }
+        })
+        .collect()
+}
+
+/// The table the command prints.
+pub fn render(checks: &[DoctorCheck]) -> String {
+    let mut out = String::new();
+    let width = |f: fn(&DoctorCheck) -> &str, min: usize| {
+        checks
+            .iter()
+            .map(|c| f(c).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let (scope_w, service_w, check_w) = (
+        width(|c| &c.scope, 5),
+        width(|c| &c.service, 7),
+        width(|c| &c.check, 5),
+    );
+    let _ = writeln!(
+        out,
+        "  {:<scope_w$}  {:<service_w$}  {:<check_w$}  DETAIL",
+        "SCOPE", "SERVICE", "CHECK"
+    );
+    for c in checks {
+        let mut detail = c.detail.clone();
+        if let Some(action) = &c.missing_action {
+            detail = format!("missing {action}: {detail}");
+        }
+        let _ = writeln!(
+            out,
+            "{} {:<scope_w$}  {:<service_w$}  {:<check_w$}  {detail}",
+            c.outcome.symbol(),
+            c.scope,
+            c.service,
+            c.check
+        );
+    }
+    let failed = checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .count();
+    let advisory = checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Advisory)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{} check(s): {} ok, {failed} failed, {advisory} advisory",
+        checks.len(),
+        checks.len() - failed - advisory
+    );
+    out
+}

@@ -1,0 +1,156 @@
+//! Live sources: every panel fed from AWS through the official SDK for Rust, across the tenants'
+//! accounts. One file per service; SDK types never leave this module.
+
+mod alarm_history;
+mod cloudwatch;
+mod credentials;
+pub mod doctor;
+mod error;
+mod limiter;
+mod logs;
+mod rds;
+pub mod redshift;
+mod redshift_data;
+mod sfn;
+pub mod sql;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+pub use alarm_history::CloudWatchAlarmHistory;
+pub use credentials::{Account, accounts};
+pub use limiter::Limiter;
+pub use redshift_data::{Value, Warehouse};
+
+use super::{Fleet, Source, SystemClock};
+use crate::config::Config;
+
+/// An SDK timestamp as a model time.
+fn time(t: &aws_smithy_types::DateTime) -> Option<crate::model::Time> {
+    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+/// Command-line overrides of the config's `[aws]` table.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Fixed central credentials (access key id, secret), instead of the default chain:
+    /// for embedding shiftops and for tests against an emulator.
+    pub static_credentials: Option<(String, String)>,
+}
+
+/// What every live source shares: the central account's SDK config and the call limiter.
+#[derive(Clone)]
+pub struct Aws {
+    pub central: SdkConfig,
+    pub limiter: Limiter,
+}
+
+impl Aws {
+    /// Loads the central credentials (env, profiles, SSO …) with retries, timeouts and the endpoint.
+    pub async fn connect(config: &Config, overrides: &Overrides) -> Aws {
+        let aws = &config.aws;
+        let call_timeout = Duration::from_secs(aws.call_timeout_seconds.max(1));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(aws.max_attempts.max(1))
+                    .with_initial_backoff(Duration::from_millis(200)),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(call_timeout)
+                    .operation_attempt_timeout(call_timeout)
+                    .connect_timeout(Duration::from_secs(5))
+                    .build(),
+            );
+        if let Some(region) = overrides.region.clone().or(aws.region.clone()) {
+            loader = loader.region(Region::new(region));
+        }
+        if let Some(profile) = overrides.profile.as_ref().or(aws.profile.as_ref()) {
+            loader = loader.profile_name(profile);
+        }
+        // AWS_ENDPOINT_URL is read by the loader itself; the config key wins over it.
+        if let Some(url) = &aws.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some((id, secret)) = &overrides.static_credentials {
+            loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                id.clone(),
+                secret.clone(),
+                None,
+                None,
+                "shiftops-static",
+            ));
+        }
+        Aws {
+            central: loader.load().await,
+            limiter: Limiter::new(aws.max_concurrency),
+        }
+    }
+}
+
+/// Builds the live fleet a config describes: one source per service, all sharing the limiter.
+pub async fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, String> {
+    let Some(redshift) = config.redshift.clone() else {
+        return Err("the config has no [redshift] table: nothing to watch".into());
+    };
+    let aws = Aws::connect(config, overrides).await;
+    let accounts = accounts(&aws, &config.tenants).await;
+    let warehouse = Arc::new(Warehouse::new(&aws, &redshift));
+    let interval = |id| config.refresh.interval(id);
+    let tenants = config.tenants();
+
+    let mut sources: Vec<Arc<dyn Source>> = vec![
+        Arc::new(rds::RdsSource::new(
+            accounts,
+            aws.limiter.clone(),
+            interval(crate::model::SourceId::Rds),
+        )),
+        Arc::new(redshift_data::WarehouseSource::new(
+            warehouse.clone(),
+            tenants.clone(),
+            interval(crate::model::SourceId::Warehouse),
+        )),
+        Arc::new(cloudwatch::MetricsSource::new(
+            &aws,
+            &redshift,
+            config.metrics.clone(),
+            tenants.clone(),
+            interval(crate::model::SourceId::Metrics),
+        )),
+        Arc::new(cloudwatch::AlarmsSource::new(
+            &aws,
+            tenants.clone(),
+            config.metrics.tenant_dimension.clone(),
+            interval(crate::model::SourceId::Alarms),
+        )),
+    ];
+    if let Some(elt) = &config.elt {
+        sources.push(Arc::new(sfn::EltSource::new(
+            &aws,
+            elt.state_machine_arn.clone(),
+            tenants.clone(),
+            interval(crate::model::SourceId::Elt),
+        )));
+    }
+    if let Some(log_group) = redshift.log_group() {
+        sources.push(Arc::new(logs::LogsSource::new(
+            &aws,
+            log_group,
+            interval(crate::model::SourceId::Logs),
+        )));
+    }
+    Ok(Fleet {
+        tenants,
+        sources,
+        clock: Arc::new(SystemClock),
+        fetch_timeout: Duration::from_secs(config.refresh.timeout_seconds.max(1)),
+        alarm_history: Some(Arc::new(CloudWatchAlarmHistory::new(&aws))),
+    })
+}

@@ -1,0 +1,126 @@
+//! Redshift (provisioned) and Redshift Serverless control planes: the warehouse's parameters.
+
+use aws_sdk_redshift::Client as RedshiftClient;
+use aws_sdk_redshiftserverless::Client as ServerlessClient;
+
+use super::error::{describe, is_access_denied};
+use super::{Aws, Limiter};
+
+/// A call that failed, and whether it failed for want of permission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallError {
+    pub message: String,
+    pub denied: bool,
+}
+
+pub struct Parameters {
+    redshift: RedshiftClient,
+    serverless: ServerlessClient,
+    limiter: Limiter,
+}
+
+impl Parameters {
+    pub fn new(aws: &Aws) -> Self {
+        Self {
+            redshift: RedshiftClient::new(&aws.central),
+            serverless: ServerlessClient::new(&aws.central),
+            limiter: aws.limiter.clone(),
+        }
+    }
+
+    /// The name of a provisioned cluster's parameter group (DescribeClusters).
+    pub async fn cluster_parameter_group(&self, cluster: &str) -> Result<String, CallError> {
+        let output = self
+            .limiter
+            .run(
+                self.redshift
+                    .describe_clusters()
+                    .cluster_identifier(cluster)
+                    .send(),
+            )
+            .await
+            .map_err(|e| CallError {
+                message: describe(&e),
+                denied: is_access_denied(&e),
+            })?;
+        output
+            .clusters()
+            .first()
+            .and_then(|c| c.cluster_parameter_groups().first())
+            .and_then(|g| g.parameter_group_name())
+            .map(str::to_string)
+            .ok_or_else(|| CallError {
+                message: format!("cluster {cluster} has no parameter group"),
+                denied: false,
+            })
+    }
+
+    /// Every parameter of a cluster parameter group (DescribeClusterParameters, every page).
+    pub async fn cluster_parameters(
+        &self,
+        group: &str,
+    ) -> Result<Vec<(String, String)>, CallError> {
+        let mut parameters = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.redshift
+                        .describe_cluster_parameters()
+                        .parameter_group_name(group)
+                        .set_marker(marker.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| CallError {
+                    message: describe(&e),
+                    denied: is_access_denied(&e),
+                })?;
+            parameters.extend(output.parameters().iter().filter_map(|p| {
+                Some((
+                    p.parameter_name()?.to_string(),
+                    p.parameter_value().unwrap_or_default().to_string(),
+                ))
+            }));
+            match output.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => return Ok(parameters),
+            }
+        }
+    }
+
+    /// A Serverless workgroup's config parameters (GetWorkgroup).
+    pub async fn workgroup_parameters(
+        &self,
+        workgroup: &str,
+    ) -> Result<Vec<(String, String)>, CallError> {
+        let output = self
+            .limiter
+            .run(
+                self.serverless
+                    .get_workgroup()
+                    .workgroup_name(workgroup)
+                    .send(),
+            )
+            .await
+            .map_err(|e| CallError {
+                message: describe(&e),
+                denied: is_access_denied(&e),
+            })?;
+        Ok(output
+            .workgroup()
+            .map(|w| {
+                w.config_parameters()
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.parameter_key()?.to_string(),
+                            p.parameter_value().unwrap_or_default().to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}

@@ -1,0 +1,558 @@
+//! The Redshift Data API on the central warehouse: ExecuteStatement, DescribeStatement polling and
+//! GetStatementResult paging, in cluster (db_user or secret) or Serverless workgroup mode; and the
+//! warehouse source, one statement per system view for all tenants.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_redshiftdata::Client;
+use aws_sdk_redshiftdata::types::{Field, StatusString};
+use chrono::NaiveDateTime;
+
+use super::error::describe;
+use super::{Aws, Limiter, sql};
+use crate::config::RedshiftConfig;
+use crate::model::{
+    Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity, SourceData, SourceId,
+    TableInfo, TableSync, Tenant, Time, WarehouseData, WarehouseView,
+};
+use crate::source::{Source, SourceError};
+
+/// Where statements run.
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    Cluster {
+        identifier: String,
+        db_user: Option<String>,
+        secret_arn: Option<String>,
+    },
+    Workgroup {
+        name: String,
+        secret_arn: Option<String>,
+    },
+}
+
+/// A value of a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Long(i64),
+    Double(f64),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Long(n) => Some(*n as f64),
+            Value::Double(n) => Some(*n),
+            Value::Text(text) => text.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Long(n) => Some(*n),
+            Value::Double(n) => Some(*n as i64),
+            Value::Text(text) => text.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Redshift timestamps come as `2026-11-21 06:00:00[.ffffff]`, in UTC.
+    pub fn as_time(&self) -> Option<Time> {
+        let text = self.as_str()?.trim();
+        ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+            .map(|naive| naive.and_utc())
+            .or_else(|| {
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .ok()
+                    .map(|t| t.to_utc())
+            })
+    }
+}
+
+/// The rows of a statement, read by column name so the SQL's column order does not matter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResultSet {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl ResultSet {
+    pub fn records(&self) -> impl Iterator<Item = Record<'_>> {
+        let index: HashMap<&str, usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let index = std::rc::Rc::new(index);
+        self.rows.iter().map(move |values| Record {
+            index: index.clone(),
+            values,
+        })
+    }
+}
+
+pub struct Record<'a> {
+    index: std::rc::Rc<HashMap<&'a str, usize>>,
+    values: &'a [Value],
+}
+
+impl Record<'_> {
+    pub fn get(&self, column: &str) -> &Value {
+        self.index
+            .get(column)
+            .and_then(|&i| self.values.get(i))
+            .unwrap_or(&Value::Null)
+    }
+
+    pub fn text(&self, column: &str) -> String {
+        match self.get(column) {
+            Value::Text(text) => text.trim().to_string(),
+            Value::Long(n) => n.to_string(),
+            Value::Double(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => String::new(),
+        }
+    }
+}
+
+/// Runs SQL on the central warehouse through the Data API.
+pub struct Warehouse {
+    client: Client,
+    target: Target,
+    database: String,
+    limiter: Limiter,
+}
+
+impl Warehouse {
+    pub fn new(aws: &Aws, config: &RedshiftConfig) -> Self {
+        let target = match (&config.cluster_identifier, &config.workgroup) {
+            (Some(identifier), _) => Target::Cluster {
+                identifier: identifier.clone(),
+                db_user: config.db_user.clone(),
+                secret_arn: config.secret_arn.clone(),
+            },
+            (None, Some(name)) => Target::Workgroup {
+                name: name.clone(),
+                secret_arn: config.secret_arn.clone(),
+            },
+            (None, None) => unreachable!("validated: [redshift] names a cluster or a workgroup"),
+        };
+        Self {
+            client: Client::new(&aws.central),
+            target,
+            database: config.database.clone(),
+            limiter: aws.limiter.clone(),
+        }
+    }
+
+    /// Runs one statement to the end and returns all its rows.
+    pub async fn query(&self, sql: &str) -> Result<ResultSet, String> {
+        let id = self.start(sql).await?;
+        let has_result = self.wait(&id).await?;
+        if !has_result {
+            return Ok(ResultSet::default());
+        }
+        self.fetch_all(&id).await
+    }
+
+    /// Runs one statement that returns no rows (VACUUM, ALTER …) to the end.
+    pub async fn execute(&self, sql: &str) -> Result<(), String> {
+        let id = self.start(sql).await?;
+        self.wait(&id).await.map(|_| ())
+    }
+
+    async fn start(&self, sql: &str) -> Result<String, String> {
+        let mut request = self
+            .client
+            .execute_statement()
+            .database(&self.database)
+            .sql(sql)
+            .statement_name("shiftops");
+        request = match &self.target {
+            Target::Cluster {
+                identifier,
+                db_user,
+                secret_arn,
+            } => {
+                let request = request.cluster_identifier(identifier);
+                match (secret_arn, db_user) {
+                    (Some(secret), _) => request.secret_arn(secret),
+                    (None, Some(user)) => request.db_user(user),
+                    (None, None) => request,
+                }
+            }
+            Target::Workgroup { name, secret_arn } => {
+                let request = request.workgroup_name(name);
+                match secret_arn {
+                    Some(secret) => request.secret_arn(secret),
+                    None => request,
+                }
+            }
+        };
+        let output = self
+            .limiter
+            .run(request.send())
+            .await
+            .map_err(|e| describe(&e))?;
+        output
+            .id()
+            .map(str::to_string)
+            .ok_or_else(|| "ExecuteStatement returned no statement id".to_string())
+    }
+
+    /// Polls DescribeStatement with growing pauses; returns whether there are rows to read.
+    async fn wait(&self, id: &str) -> Result<bool, String> {
+        let mut pause = Duration::from_millis(25);
+        loop {
+            let output = self
+                .limiter
+                .run(self.client.describe_statement().id(id).send())
+                .await
+                .map_err(|e| describe(&e))?;
+            match output.status() {
+                Some(StatusString::Finished) => {
+                    return Ok(output.has_result_set().unwrap_or(false));
+                }
+                Some(StatusString::Failed) => {
+                    return Err(output.error().unwrap_or("statement failed").to_string());
+                }
+                Some(StatusString::Aborted) => return Err("statement aborted".to_string()),
+                _ => {}
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(1));
+        }
+    }
+
+    async fn fetch_all(&self, id: &str) -> Result<ResultSet, String> {
+        let mut result = ResultSet::default();
+        let mut next: Option<String> = None;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.client
+                        .get_statement_result()
+                        .id(id)
+                        .set_next_token(next.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+            if result.columns.is_empty() {
+                result.columns = output
+                    .column_metadata()
+                    .iter()
+                    .map(|c| c.name().or(c.label()).unwrap_or_default().to_lowercase())
+                    .collect();
+            }
+            result.rows.extend(
+                output
+                    .records()
+                    .iter()
+                    .map(|record| record.iter().map(value).collect()),
+            );
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next = Some(token.to_string()),
+                _ => return Ok(result),
+            }
+        }
+    }
+}
+
+fn value(field: &Field) -> Value {
+    match field {
+        Field::StringValue(text) => Value::Text(text.clone()),
+        Field::LongValue(n) => Value::Long(*n),
+        Field::DoubleValue(n) => Value::Double(*n),
+        Field::BooleanValue(b) => Value::Bool(*b),
+        Field::IsNull(_) => Value::Null,
+        _ => Value::Null,
+    }
+}
+
+/// The warehouse's system views, one statement each, run side by side.
+pub struct WarehouseSource {
+    warehouse: std::sync::Arc<Warehouse>,
+    tenants: Vec<Tenant>,
+    interval: Duration,
+}
+
+impl WarehouseSource {
+    pub fn new(
+        warehouse: std::sync::Arc<Warehouse>,
+        tenants: Vec<Tenant>,
+        interval: Duration,
+    ) -> Self {
+        Self {
+            warehouse,
+            tenants,
+            interval,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for WarehouseSource {
+    fn id(&self) -> SourceId {
+        SourceId::Warehouse
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let schemas = sql::schema_list(self.tenants.iter().map(|t| t.schema.as_str()))
+            .map_err(SourceError)?;
+        let load_errors_sql = sql::load_errors(&schemas);
+        let w = &self.warehouse;
+        let (integrations, tables_state, errors, loads, queues, tables) = tokio::join!(
+            w.query(sql::INTEGRATIONS),
+            w.query(sql::INTEGRATION_TABLES),
+            w.query(&load_errors_sql),
+            w.query(sql::LOADS),
+            w.query(sql::QUEUES),
+            w.query(sql::TABLES),
+        );
+        let results = [
+            (WarehouseView::Integrations, &integrations),
+            (WarehouseView::IntegrationTables, &tables_state),
+            (WarehouseView::LoadErrors, &errors),
+            (WarehouseView::Loads, &loads),
+            (WarehouseView::Queues, &queues),
+            (WarehouseView::Tables, &tables),
+        ];
+        let failed_views: Vec<(WarehouseView, String)> = results
+            .iter()
+            .filter_map(|(view, result)| result.as_ref().err().map(|e| (*view, e.clone())))
+            .collect();
+        if failed_views.len() == results.len() {
+            return Err(SourceError(failed_views[0].1.clone()));
+        }
+        let empty = ResultSet::default();
+        let rows = |result: &Result<ResultSet, String>| -> ResultSet {
+            result.as_ref().unwrap_or(&empty).clone()
+        };
+        let tenant_of_schema: HashMap<&str, &str> = self
+            .tenants
+            .iter()
+            .map(|t| (t.schema.as_str(), t.name.as_str()))
+            .collect();
+        Ok(SourceData::Warehouse(WarehouseData {
+            replication: replication(&rows(&integrations), &rows(&tables_state)),
+            load_errors: load_errors(&rows(&errors), &tenant_of_schema),
+            loads: load_summaries(&rows(&loads), &self.tenants),
+            queues: queue_activity(&rows(&queues)),
+            tables: table_info(&rows(&tables)),
+            failed_views,
+        }))
+    }
+}
+
+fn replication(integrations: &ResultSet, tables: &ResultSet) -> Vec<IntegrationReplication> {
+    let mut by_id: HashMap<String, Vec<TableSync>> = HashMap::new();
+    for record in tables.records() {
+        by_id
+            .entry(record.text("integration_id"))
+            .or_default()
+            .push(TableSync {
+                table: format!(
+                    "{}.{}",
+                    record.text("schema_name"),
+                    record.text("table_name")
+                ),
+                state: record.text("table_state"),
+                reason: record.text("reason"),
+            });
+    }
+    integrations
+        .records()
+        .map(|record| {
+            let id = record.text("integration_id");
+            IntegrationReplication {
+                tenant: None,
+                tables_not_synced: by_id.remove(&id).unwrap_or_default(),
+                integration_id: id,
+                state: record.text("state"),
+                lag_seconds: record.get("current_lag_ms").as_f64().map(|ms| ms / 1000.0),
+            }
+        })
+        .collect()
+}
+
+fn load_errors(rows: &ResultSet, tenant_of_schema: &HashMap<&str, &str>) -> Vec<LoadError> {
+    rows.records()
+        .filter_map(|record| {
+            let schema = record.text("schema_name");
+            Some(LoadError {
+                tenant: tenant_of_schema.get(schema.as_str())?.to_string(),
+                table: record.text("table_name"),
+                file: record.text("file_name"),
+                line: record.get("line_number").as_i64().unwrap_or(0).max(0) as u64,
+                column: record.text("column_name"),
+                reason: record.text("error_message"),
+                time: record.get("start_time").as_time()?,
+            })
+        })
+        .collect()
+}
+
+/// COPYs are matched to export-path tenants by the S3 location they read.
+fn load_summaries(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadSummary> {
+    let mut summaries: Vec<LoadSummary> = Vec::new();
+    for record in rows.records() {
+        let source = record.text("data_source");
+        let Some(tenant) = tenants.iter().find(|t| match &t.ingest {
+            Ingest::Export { bucket, prefix } => {
+                source.starts_with(&format!("s3://{bucket}/{prefix}"))
+            }
+            Ingest::ZeroEtl { .. } => false,
+        }) else {
+            continue;
+        };
+        let Some(at) = record.get("last_copy_at").as_time() else {
+            continue;
+        };
+        let rows = record.get("loaded_rows").as_i64().unwrap_or(0).max(0) as u64;
+        match summaries.iter_mut().find(|s| s.tenant == tenant.name) {
+            Some(summary) => {
+                summary.last_copy_at = summary.last_copy_at.max(at);
+                summary.rows += rows;
+            }
+            None => summaries.push(LoadSummary {
+                tenant: tenant.name.clone(),
+                last_copy_at: at,
+                rows,
+            }),
+        }
+    }
+    summaries
+}
+
+fn queue_activity(rows: &ResultSet) -> Vec<QueueActivity> {
+    rows.records()
+        .map(|record| QueueActivity {
+            queue: record.text("queue"),
+            queued: record.get("queued").as_i64().unwrap_or(0).max(0) as u32,
+            running: record.get("running").as_i64().unwrap_or(0).max(0) as u32,
+            max_wait_seconds: record.get("max_wait_seconds").as_f64().unwrap_or(0.0),
+        })
+        .collect()
+}
+
+fn table_info(rows: &ResultSet) -> Vec<TableInfo> {
+    rows.records()
+        .map(|record| TableInfo {
+            schema: record.text("schema_name"),
+            table: record.text("table_name"),
+            size_mb: record.get("size_mb").as_i64().unwrap_or(0).max(0) as u64,
+            rows: record.get("tbl_rows").as_f64().unwrap_or(0.0).max(0.0) as u64,
+            // skew_rows is the ratio of the fullest slice to the emptiest: 1.0 is no skew.
+            skew_percent: record
+                .get("skew_rows")
+                .as_f64()
+                .map_or(0.0, |ratio| ((ratio - 1.0) * 100.0).max(0.0)),
+            unsorted_percent: record.get("unsorted").as_f64().unwrap_or(0.0),
+            stats_off_percent: record.get("stats_off").as_f64().unwrap_or(0.0),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
+        ResultSet {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        }
+    }
+
+    #[test]
+    fn timestamps_parse_with_and_without_fractions() {
+        let at = Value::Text("2026-11-21 06:00:00.123456".into())
+            .as_time()
+            .unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-21T06:00:00.123456+00:00");
+        assert!(
+            Value::Text("2026-11-21 06:00:00".into())
+                .as_time()
+                .is_some()
+        );
+        assert!(Value::Null.as_time().is_none());
+    }
+
+    #[test]
+    fn integrations_join_their_tables_and_lag_is_in_seconds() {
+        let integrations = set(
+            &["integration_id", "state", "current_lag_ms"],
+            vec![vec![
+                Value::Text("abc".into()),
+                Value::Text("CdcRefreshState".into()),
+                Value::Long(12_500),
+            ]],
+        );
+        let tables = set(
+            &[
+                "integration_id",
+                "schema_name",
+                "table_name",
+                "table_state",
+                "reason",
+            ],
+            vec![vec![
+                Value::Text("abc".into()),
+                Value::Text("tenant_a".into()),
+                Value::Text("orders".into()),
+                Value::Text("Failed".into()),
+                Value::Text("DDL".into()),
+            ]],
+        );
+        let rows = replication(&integrations, &tables);
+        assert_eq!(rows[0].lag_seconds, Some(12.5));
+        assert_eq!(rows[0].tables_not_synced[0].table, "tenant_a.orders");
+    }
+
+    #[test]
+    fn skew_ratio_becomes_percent() {
+        let rows = set(
+            &[
+                "schema_name",
+                "table_name",
+                "size_mb",
+                "tbl_rows",
+                "skew_rows",
+                "unsorted",
+                "stats_off",
+            ],
+            vec![vec![
+                Value::Text("tenant_a".into()),
+                Value::Text("orders".into()),
+                Value::Long(10),
+                Value::Double(100.0),
+                Value::Double(1.25),
+                Value::Null,
+                Value::Double(3.0),
+            ]],
+        );
+        assert_eq!(table_info(&rows)[0].skew_percent, 25.0);
+    }
+}

@@ -1,0 +1,194 @@
+//! Step Functions: the ELT state machine's recent executions, and for the latest failure its
+//! error, cause and the state that failed (three calls a refresh).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_sfn::Client;
+use aws_sdk_sfn::types::{ExecutionStatus, HistoryEventType};
+
+use super::error::describe;
+use super::{Aws, Limiter, time};
+use crate::model::{EltRun, EltStatus, SourceData, SourceId, Tenant};
+use crate::source::{Source, SourceError};
+
+/// How many recent executions the ELT view lists.
+const RECENT: i32 = 50;
+
+pub struct EltSource {
+    client: Client,
+    limiter: Limiter,
+    state_machine_arn: String,
+    tenants: Vec<Tenant>,
+    interval: Duration,
+}
+
+impl EltSource {
+    pub fn new(
+        aws: &Aws,
+        state_machine_arn: String,
+        tenants: Vec<Tenant>,
+        interval: Duration,
+    ) -> Self {
+        Self {
+            client: Client::new(&aws.central),
+            limiter: aws.limiter.clone(),
+            state_machine_arn,
+            tenants,
+            interval,
+        }
+    }
+
+    /// Fills in why a failed run failed: DescribeExecution and its history, newest event first.
+    async fn explain(&self, run: &mut EltRun) -> Result<(), String> {
+        let (described, history) = tokio::join!(
+            self.limiter.run(
+                self.client
+                    .describe_execution()
+                    .execution_arn(&run.execution_arn)
+                    .send()
+            ),
+            self.limiter.run(
+                self.client
+                    .get_execution_history()
+                    .execution_arn(&run.execution_arn)
+                    .reverse_order(true)
+                    .max_results(100)
+                    .send()
+            ),
+        );
+        let described = described.map_err(|e| describe(&e))?;
+        run.error = described.error().map(str::to_string);
+        run.cause = described.cause().map(str::to_string);
+        run.redrive_count = described.redrive_count().unwrap_or(0).max(0) as u32;
+        let history = history.map_err(|e| describe(&e))?;
+        run.failed_step = failed_state(history.events());
+        run.failed_tenant = run
+            .failed_step
+            .as_deref()
+            .and_then(|step| tenant_named_in(step, &self.tenants));
+        if run.error.is_none() {
+            run.error = history.events().iter().find_map(|event| {
+                event
+                    .execution_failed_event_details()
+                    .and_then(|d| d.error())
+                    .or_else(|| event.task_failed_event_details().and_then(|d| d.error()))
+                    .map(str::to_string)
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The state the execution was in when it failed: the last state entered. Event ids grow with
+/// time, so order by id rather than trust the page's order.
+fn failed_state(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Option<String> {
+    let mut newest_first: Vec<&aws_sdk_sfn::types::HistoryEvent> = events.iter().collect();
+    newest_first.sort_by_key(|e| std::cmp::Reverse(e.id()));
+    newest_first.into_iter().find_map(|event| {
+        let entered = matches!(
+            event.r#type(),
+            HistoryEventType::TaskStateEntered
+                | HistoryEventType::PassStateEntered
+                | HistoryEventType::ChoiceStateEntered
+                | HistoryEventType::FailStateEntered
+                | HistoryEventType::ParallelStateEntered
+                | HistoryEventType::MapStateEntered
+                | HistoryEventType::WaitStateEntered
+        );
+        if !entered {
+            return None;
+        }
+        event
+            .state_entered_event_details()
+            .map(|d| d.name().to_string())
+    })
+}
+
+/// `COPY tenant_b` names tenant_b: a tenant whose name stands as a whole word in the state name.
+fn tenant_named_in(step: &str, tenants: &[Tenant]) -> Option<String> {
+    step.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find_map(|word| tenants.iter().find(|t| t.name == word))
+        .map(|t| t.name.clone())
+}
+
+fn status(status: &ExecutionStatus) -> EltStatus {
+    EltStatus::parse(status.as_str())
+}
+
+#[async_trait]
+impl Source for EltSource {
+    fn id(&self) -> SourceId {
+        SourceId::Elt
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let output = self
+            .limiter
+            .run(
+                self.client
+                    .list_executions()
+                    .state_machine_arn(&self.state_machine_arn)
+                    .max_results(RECENT)
+                    .send(),
+            )
+            .await
+            .map_err(|e| SourceError(describe(&e)))?;
+        let mut runs: Vec<EltRun> = output
+            .executions()
+            .iter()
+            .filter_map(|item| {
+                Some(EltRun {
+                    execution_arn: item.execution_arn().to_string(),
+                    name: item.name().to_string(),
+                    status: status(item.status()),
+                    started_at: time(item.start_date())?,
+                    stopped_at: item.stop_date().and_then(time),
+                    failed_step: None,
+                    failed_tenant: None,
+                    error: None,
+                    cause: None,
+                    redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
+                })
+            })
+            .collect();
+        runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
+        if let Some(failed) = runs.iter_mut().find(|r| r.status.is_failure()) {
+            self.explain(failed).await.map_err(SourceError)?;
+        }
+        Ok(SourceData::Elt(runs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Ingest;
+
+    #[test]
+    fn a_state_names_its_tenant_by_whole_word() {
+        let tenant = |name: &str| Tenant {
+            name: name.into(),
+            schema: name.into(),
+            account_id: String::new(),
+            cluster_identifier: String::new(),
+            ingest: Ingest::ZeroEtl {
+                integration: String::new(),
+            },
+        };
+        let tenants = [tenant("tenant_b"), tenant("tenant_bb")];
+        assert_eq!(
+            tenant_named_in("COPY tenant_bb", &tenants).as_deref(),
+            Some("tenant_bb")
+        );
+        assert_eq!(
+            tenant_named_in("COPY tenant_b", &tenants).as_deref(),
+            Some("tenant_b")
+        );
+        assert_eq!(tenant_named_in("dbt run", &tenants), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The SQL shiftops sends to the warehouse: one statement per system view, for all tenants at
+//! once. Names that reach SQL are validated identifiers and are quoted anyway.
+
+use crate::config::is_identifier;
+
+/// `'text'`, with quotes doubled.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// `"name"`, with quotes doubled.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'a', 'b'` for an `IN (…)` list; refuses anything that is not an identifier.
+pub fn schema_list<'a>(schemas: impl IntoIterator<Item = &'a str>) -> Result<String, String> {
+    let mut quoted = Vec::new();
+    for schema in schemas {
+        if !is_identifier(schema) {
+            return Err(format!("{schema:?} is not a valid schema name"));
+        }
+        quoted.push(quote_literal(schema));
+    }
+    if quoted.is_empty() {
+        // `IN ()` is a syntax error; an impossible name keeps the statement valid and empty.
+        quoted.push("''".into());
+    }
+    Ok(quoted.join(", "))
+}
+
+/// SVV_INTEGRATION: state and lag (milliseconds) of every integration into this warehouse.
+pub const INTEGRATIONS: &str = "SELECT TRIM(integration_id) AS integration_id, TRIM(state) AS state, \
+current_lag AS current_lag_ms FROM svv_integration";
+
+/// SVV_INTEGRATION_TABLE_STATE: replicated tables that are not `Synced`.
+pub const INTEGRATION_TABLES: &str = "SELECT TRIM(integration_id) AS integration_id, \
+TRIM(schema_name) AS schema_name, TRIM(table_name) AS table_name, TRIM(table_state) AS table_state, \
+TRIM(reason) AS reason FROM svv_integration_table_state WHERE table_state <> 'Synced' \
+ORDER BY integration_id, schema_name, table_name";
+
+/// SYS_LOAD_ERROR_DETAIL of the last 24 hours in the tenants' schemas, newest first.
+pub fn load_errors(schemas: &str) -> String {
+    format!(
+        "SELECT TRIM(ti.\"schema\") AS schema_name, TRIM(ti.\"table\") AS table_name, \
+TRIM(e.file_name) AS file_name, e.line_number, TRIM(e.column_name) AS column_name, \
+TRIM(e.error_message) AS error_message, e.start_time \
+FROM sys_load_error_detail e JOIN svv_table_info ti ON ti.table_id = e.table_id \
+WHERE e.start_time > DATEADD(hour, -24, GETDATE()) AND ti.\"schema\" IN ({schemas}) \
+ORDER BY e.start_time DESC LIMIT 5000"
+    )
+}
+
+/// SYS_LOAD_HISTORY of the last two days: completed COPYs by S3 source, matched to tenants by
+/// their export bucket and prefix.
+pub const LOADS: &str = "SELECT TRIM(data_source) AS data_source, MAX(end_time) AS last_copy_at, \
+SUM(loaded_rows) AS loaded_rows FROM sys_load_history WHERE status = 'completed' \
+AND end_time > DATEADD(day, -2, GETDATE()) GROUP BY 1";
+
+/// STV_WLM_QUERY_STATE by queue: queued and running now, and the longest wait in seconds.
+pub const QUEUES: &str = "SELECT TRIM(c.name) AS queue, \
+SUM(CASE WHEN TRIM(s.state) LIKE 'Queued%' THEN 1 ELSE 0 END) AS queued, \
+SUM(CASE WHEN TRIM(s.state) LIKE 'Running%' THEN 1 ELSE 0 END) AS running, \
+COALESCE(MAX(CASE WHEN TRIM(s.state) LIKE 'Queued%' THEN s.queue_time END), 0) / 1000000.0 AS max_wait_seconds \
+FROM stv_wlm_service_class_config c LEFT JOIN stv_wlm_query_state s ON s.service_class = c.service_class \
+WHERE c.service_class >= 6 GROUP BY 1 ORDER BY 1";
+
+/// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics.
+pub const TABLES: &str = "SELECT TRIM(\"schema\") AS schema_name, TRIM(\"table\") AS table_name, \
+size AS size_mb, tbl_rows, skew_rows, unsorted, stats_off FROM svv_table_info \
+ORDER BY size DESC LIMIT 5000";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_identifiers_are_quoted() {
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_identifier("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn schema_lists_refuse_injection() {
+        assert_eq!(
+            schema_list(["tenant_a", "tenant_b"]).unwrap(),
+            "'tenant_a', 'tenant_b'"
+        );
+        assert!(schema_list(["tenant_a'); DROP TABLE users; --"]).is_err());
+        assert_eq!(schema_list([]).unwrap(), "''");
+        assert!(load_errors("'tenant_a'").contains("IN ('tenant_a')"));
+    }
+}

@@ -1,0 +1,223 @@
+//! `shiftops check --config` and `shiftops doctor` against the local AWS emulator.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::{ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, stage_warehouse};
+
+fn shiftops(args: &[&str], home: &std::path::Path, endpoint_env: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shiftops"));
+    command
+        .args(args)
+        .env("XDG_CONFIG_HOME", home)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        // Keep the developer's own AWS files out of the tests.
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-aws-credentials"),
+        );
+    if let Some(url) = endpoint_env {
+        command.env("AWS_ENDPOINT_URL", url);
+    }
+    command.output().expect("shiftops runs")
+}
+
+fn staged() -> (Emulator, tempfile::TempDir, std::path::PathBuf) {
+    let (emulator, seeded) = Emulator::standard();
+    let (a, c) = integration_ids(&seeded);
+    stage_warehouse(&emulator, &a, &c);
+    let dir = tempfile::tempdir().unwrap();
+    let config = emulator.standard_config(dir.path());
+    (emulator, dir, config)
+}
+
+fn finding<'a>(json: &'a Value, check: &str, tenant: Option<&str>) -> Option<&'a Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check && f["tenant"].as_str() == tenant)
+}
+
+#[test]
+fn check_against_aws_reports_the_staged_findings() {
+    let (_emulator, dir, config) = staged();
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        None,
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(json["status"], "critical", "{json}");
+    assert_eq!(out.status.code(), Some(2));
+    let expected = [
+        ("integration_status", Some("tenant_a"), "critical"),
+        ("integration_tables", Some("tenant_a"), "critical"),
+        ("integration_lag", Some("tenant_a"), "warning"),
+        ("copy_errors", Some("tenant_b"), "critical"),
+        ("export_task", Some("tenant_b"), "critical"),
+        ("elt_failed", Some("tenant_b"), "critical"),
+        ("table_skew", Some("tenant_c"), "warning"),
+        ("wlm_queue", None, "warning"),
+    ];
+    for (check, tenant, severity) in expected {
+        let found = finding(&json, check, tenant)
+            .unwrap_or_else(|| panic!("no {check} for {tenant:?}: {}", json["findings"]));
+        assert_eq!(found["severity"], severity, "{found}");
+    }
+    let alarms: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "alarm")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        alarms.iter().any(|m| m.contains("Alert-COPY-Error")),
+        "{alarms:?}"
+    );
+    for source in json["sources"].as_array().unwrap() {
+        assert_eq!(source["ok"], true, "{source}");
+    }
+    let tenants: Vec<&str> = json["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tenants, ["tenant_a", "tenant_b", "tenant_c"]);
+}
+
+#[test]
+fn the_endpoint_can_come_from_aws_endpoint_url() {
+    let (emulator, dir, config) = staged();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let without = text.replace(&format!("endpoint_url = \"{}\"\n", emulator.url), "");
+    assert_ne!(text, without);
+    std::fs::write(&config, without).unwrap();
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        Some(&emulator.url),
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for source in json["sources"].as_array().unwrap() {
+        assert_eq!(source["ok"], true, "{source}");
+    }
+}
+
+#[test]
+fn check_reports_unknown_when_a_source_cannot_be_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9 of loopback: every call fails at once.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, support::standard_config("http://127.0.0.1:9")).unwrap();
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        None,
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["status"], "unknown", "{json}");
+    assert_eq!(out.status.code(), Some(3));
+    let sources = json["sources"].as_array().unwrap();
+    assert!(
+        sources
+            .iter()
+            .all(|s| s["ok"] == false && s["error"].is_string()),
+        "{json}"
+    );
+}
+
+#[test]
+fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
+    let (emulator, dir, config) = staged();
+    let run = || {
+        shiftops(
+            &["doctor", "--config", config.to_str().unwrap()],
+            dir.path(),
+            None,
+        )
+    };
+    let out = run();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |needle: &[&str]| -> String {
+        text.lines()
+            .find(|l| needle.iter().all(|n| l.contains(n)))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in\n{text}"))
+            .to_string()
+    };
+    assert!(
+        line(&["central", "GetCallerIdentity"]).starts_with('✓'),
+        "{text}"
+    );
+    assert!(
+        line(&["central", "enable_case_sensitive_identifier"]).starts_with('✓'),
+        "{text}"
+    );
+    assert!(
+        line(&["central", "redshift-data"]).starts_with('✓'),
+        "{text}"
+    );
+    assert!(line(&["tenant_a", "AssumeRole"]).starts_with('✓'), "{text}");
+    assert!(
+        line(&["tenant_a", "binlog_format=ROW"]).starts_with('✓'),
+        "{text}"
+    );
+    assert!(
+        line(&["tenant_a", "DescribeIntegrations"]).starts_with('✓'),
+        "{text}"
+    );
+    // tenant_b's parameter group lacks binlog_checksum=NONE: not needed on the export path yet.
+    assert!(
+        line(&["tenant_b", "binlog_checksum=NONE"]).starts_with('!'),
+        "{text}"
+    );
+    assert!(
+        line(&["tenant_b", "DescribeExportTasks"]).starts_with('✓'),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{text}");
+
+    emulator.deny("333333333333");
+    let out = run();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let denied = text
+        .lines()
+        .find(|l| l.contains("tenant_c") && l.contains("AssumeRole"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(denied.starts_with('✗'), "{text}");
+    assert!(denied.contains("missing sts:AssumeRole"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -1,0 +1,342 @@
+//! Every live source end to end: the real SDK clients over the real wire against the local AWS
+//! emulator (moto + the project's extensions), seeded with three tenant accounts.
+
+mod support;
+
+use shiftops::config::Config;
+use shiftops::health::{CheckId, Severity, Status, Thresholds, evaluate};
+use shiftops::model::{
+    AlarmKind, AlarmState, EltStatus, ExportStatus, IntegrationStatus, SourceData, SourceId,
+};
+use shiftops::source::aws::{self, Overrides};
+use shiftops::source::refresh::refresh_once;
+use support::{
+    ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, stage_warehouse, standard_config,
+};
+
+fn overrides() -> Overrides {
+    Overrides {
+        static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+        ..Overrides::default()
+    }
+}
+
+fn config(text: &str) -> Config {
+    Config::parse("config.toml", text).expect("the test config is valid")
+}
+
+/// The standard fleet with its warehouse staged.
+fn staged() -> (Emulator, Config) {
+    let (emulator, seeded) = Emulator::standard();
+    let (a, c) = integration_ids(&seeded);
+    stage_warehouse(&emulator, &a, &c);
+    let config = config(&standard_config(&emulator.url));
+    (emulator, config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_source_reads_the_standard_fleet() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let ids: Vec<SourceId> = fleet.sources.iter().map(|s| s.id()).collect();
+    assert_eq!(ids, SourceId::ALL, "a full config feeds every source");
+    let snapshot = refresh_once(&fleet).await;
+    for status in &snapshot.sources {
+        assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
+        assert!(status.fetched_at.is_some(), "{} has data", status.id);
+    }
+
+    // RDS, read in each tenant's own account through AssumeRole.
+    let rds = &snapshot.rds;
+    let integration = |tenant: &str| {
+        rds.integrations
+            .iter()
+            .find(|i| i.tenant == tenant)
+            .unwrap()
+    };
+    assert_eq!(
+        integration("tenant_a").status,
+        IntegrationStatus::NeedsAttention
+    );
+    assert!(!integration("tenant_a").errors.is_empty());
+    assert_eq!(integration("tenant_c").status, IntegrationStatus::Active);
+    assert_eq!(rds.clusters.len(), 3, "{:?}", rds.clusters);
+    let mut exports: Vec<_> = rds
+        .exports
+        .iter()
+        .filter(|e| e.tenant == "tenant_b")
+        .collect();
+    exports.sort_by_key(|e| e.started_at);
+    assert!(exports.len() >= 2, "{exports:?}");
+    let latest = exports.last().unwrap();
+    assert_eq!(latest.status, ExportStatus::Failed);
+    assert!(latest.failure_cause.is_some());
+    assert!(
+        rds.snapshots
+            .iter()
+            .filter(|s| s.tenant == "tenant_b")
+            .count()
+            >= 2
+    );
+
+    // The warehouse: one statement per view, rows paged two at a time.
+    let warehouse = &snapshot.warehouse;
+    let replica = |tenant: &str| {
+        warehouse
+            .replication
+            .iter()
+            .find(|r| r.tenant.as_deref() == Some(tenant))
+            .unwrap()
+    };
+    assert_eq!(replica("tenant_a").lag_seconds, Some(1500.0));
+    assert_eq!(replica("tenant_a").tables_not_synced.len(), 2);
+    assert_eq!(replica("tenant_c").lag_seconds, Some(8.0));
+    assert_eq!(warehouse.load_errors.len(), 3);
+    assert!(warehouse.load_errors.iter().all(|e| e.tenant == "tenant_b"));
+    assert_eq!(warehouse.loads.len(), 1);
+    assert_eq!(warehouse.loads[0].rows, 137_169 + 2_911_759);
+    let batch = warehouse
+        .queues
+        .iter()
+        .find(|q| q.queue == "batch")
+        .unwrap();
+    assert_eq!((batch.queued, batch.running), (14, 5));
+    let skewed = warehouse
+        .tables
+        .iter()
+        .find(|t| t.schema == "tenant_c")
+        .unwrap();
+    assert!((skewed.skew_percent - 32.0).abs() < 1e-9);
+    let statements = emulator.get("/_shiftops/redshift-data/statements");
+    let statements = statements.as_array().unwrap();
+    assert_eq!(
+        statements.len(),
+        6,
+        "one statement per view: {statements:?}"
+    );
+
+    // CloudWatch metrics and alarms.
+    let metrics = &snapshot.metrics;
+    for queue in ["batch", "adhoc", "admin"] {
+        assert!(metrics.queue_length[queue].latest().is_some(), "{queue}");
+    }
+    assert!(metrics.queue_length["batch"].latest().unwrap() > 10.0);
+    assert!(metrics.storage_percent.latest().is_some());
+    assert!(metrics.elt_delay_minutes.latest().is_some());
+    assert!(metrics.query_failure_percent.latest().is_some());
+    let alarm = |name: &str| snapshot.alarms.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(alarm("Alert-COPY-Error").state, AlarmState::Alarm);
+    assert_eq!(
+        alarm("Alert-COPY-Error").tenant.as_deref(),
+        Some("tenant_b")
+    );
+    assert_eq!(alarm("Alert-WLM-Queue").state, AlarmState::Alarm);
+    assert_eq!(alarm("Alert-Storage-High").state, AlarmState::Ok);
+    assert_eq!(alarm("Pipeline-Degraded").kind, AlarmKind::Composite);
+
+    // Step Functions: the failed run names the state and tenant that failed.
+    let failed = snapshot
+        .elt_runs
+        .iter()
+        .find(|r| r.status == EltStatus::Failed)
+        .unwrap();
+    assert_eq!(failed.failed_step.as_deref(), Some("COPY tenant_b"));
+    assert_eq!(failed.failed_tenant.as_deref(), Some("tenant_b"));
+    assert_eq!(failed.error.as_deref(), Some("Redshift.LoadError"));
+    assert!(
+        snapshot
+            .elt_runs
+            .iter()
+            .any(|r| r.status == EltStatus::Succeeded)
+    );
+
+    // Logs Insights: the dashboard's error-log widget.
+    assert!(!snapshot.error_logs.is_empty());
+    assert!(
+        snapshot
+            .error_logs
+            .iter()
+            .all(|l| l.message.contains("ERROR"))
+    );
+    assert!(
+        snapshot
+            .error_logs
+            .windows(2)
+            .all(|w| w[0].time >= w[1].time)
+    );
+
+    // DescribeAlarmHistory, on demand.
+    let history = fleet
+        .alarm_history
+        .as_ref()
+        .unwrap()
+        .history("Alert-COPY-Error")
+        .await
+        .expect("history");
+    assert!(
+        history.iter().any(|h| h.summary.contains("ALARM")),
+        "{history:?}"
+    );
+
+    // And the rules see what was staged.
+    let health = evaluate(&snapshot, &Thresholds::default(), chrono::Utc::now());
+    let has = |check: CheckId, tenant: Option<&str>, severity: Severity| {
+        health
+            .findings
+            .iter()
+            .any(|f| f.check == check && f.tenant.as_deref() == tenant && f.severity == severity)
+    };
+    assert!(has(
+        CheckId::IntegrationStatus,
+        Some("tenant_a"),
+        Severity::Critical
+    ));
+    assert!(has(
+        CheckId::IntegrationTables,
+        Some("tenant_a"),
+        Severity::Critical
+    ));
+    assert!(has(
+        CheckId::IntegrationLag,
+        Some("tenant_a"),
+        Severity::Warning
+    ));
+    assert!(has(
+        CheckId::CopyErrors,
+        Some("tenant_b"),
+        Severity::Critical
+    ));
+    assert!(has(
+        CheckId::ExportTask,
+        Some("tenant_b"),
+        Severity::Critical
+    ));
+    assert!(has(
+        CheckId::EltFailed,
+        Some("tenant_b"),
+        Severity::Critical
+    ));
+    assert!(has(CheckId::TableSkew, Some("tenant_c"), Severity::Warning));
+    assert!(has(CheckId::WlmQueue, None, Severity::Warning));
+    assert_eq!(health.status, Status::Critical);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_tenant_never_blanks_the_others() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let mut snapshot = refresh_once(&fleet).await;
+    assert!(snapshot.tenant_errors.is_empty());
+
+    emulator.deny("222222222222");
+    let rds = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Rds)
+        .unwrap();
+    let data = rds.fetch().await.expect("the other accounts still answer");
+    snapshot.apply(SourceId::Rds, 2, Ok(data), chrono::Utc::now());
+
+    let error = snapshot
+        .tenant_errors
+        .get("tenant_b")
+        .expect("tenant_b is marked");
+    assert!(
+        error.contains("222222222222") && error.contains("AccessDenied"),
+        "{error}"
+    );
+    assert_eq!(snapshot.tenant_errors.len(), 1);
+    // tenant_b keeps its last good data; the others are fresh.
+    assert!(snapshot.rds.exports.iter().any(|e| e.tenant == "tenant_b"));
+    assert!(
+        snapshot
+            .rds
+            .integrations
+            .iter()
+            .any(|i| i.tenant == "tenant_a")
+    );
+    let status = snapshot.source(SourceId::Rds).unwrap();
+    assert!(status.error.as_deref().unwrap().contains("tenant_b"));
+
+    let health = evaluate(&snapshot, &Thresholds::default(), chrono::Utc::now());
+    assert_eq!(
+        health.tenant("tenant_b"),
+        Status::Critical,
+        "its known problems stay known"
+    );
+    assert_eq!(
+        health.tenant("tenant_c"),
+        Status::Ok.max(health.tenant("tenant_c"))
+    );
+
+    emulator.allow("222222222222");
+    let data = rds.fetch().await.unwrap();
+    snapshot.apply(SourceId::Rds, 3, Ok(data), chrono::Utc::now());
+    assert!(snapshot.tenant_errors.is_empty(), "recovers by itself");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serverless_workgroup_mode_runs_statements_on_the_workgroup() {
+    let (emulator, _) = tokio::task::spawn_blocking(staged).await.unwrap();
+    let text = standard_config(&emulator.url).replace(
+        "cluster_identifier = \"dpc-learning\"\ndatabase = \"dev\"\ndb_user = \"shiftops\"",
+        "workgroup = \"multitenant-wg\"\nnamespace = \"multitenant-analytics\"\ndatabase = \"dev\"\nlog_group = \"/aws/redshift/cluster/dpc-learning\"",
+    );
+    let config = config(&text);
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let warehouse = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Warehouse)
+        .unwrap();
+    let SourceData::Warehouse(data) = warehouse.fetch().await.expect("warehouse") else {
+        panic!("warehouse data");
+    };
+    assert_eq!(data.load_errors.len(), 3);
+    let statements = emulator.get("/_shiftops/redshift-data/statements");
+    assert!(
+        statements
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["workgroup"] == "multitenant-wg"),
+        "{statements}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_fetched_in_batches_of_500_queries() {
+    let (emulator, seeded) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let _ = seeded;
+    // 600 tenants: 600 CopyErrorCount queries plus the fleet's, so two GetMetricData calls.
+    let mut text = standard_config(&emulator.url);
+    for i in 4..=600 {
+        text.push_str(&format!(
+            "\n[[tenants]]\nname = \"tenant_{i:04}\"\naccount_id = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/ShiftopsReadOnly\"\ncluster_identifier = \"tenant-{i}-mysql\"\nexport = {{ bucket = \"b{i}\" }}\n"
+        ));
+    }
+    let config = config(&text);
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let metrics = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Metrics)
+        .unwrap();
+    tokio::task::spawn_blocking({
+        let url = emulator.url.clone();
+        move || support::reset_requests_at(&url)
+    })
+    .await
+    .unwrap();
+    metrics.fetch().await.expect("metrics");
+    let counts = tokio::task::spawn_blocking(move || emulator.requests())
+        .await
+        .unwrap();
+    assert_eq!(
+        counts["by_action"]["monitoring:GetMetricData"], 2,
+        "{counts}"
+    );
+    assert_eq!(counts["by_action"]["monitoring:ListMetrics"], 1, "{counts}");
+}

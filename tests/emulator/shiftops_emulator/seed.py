@@ -1,0 +1,417 @@
+"""The standard fleet (`POST /_shiftops/seed {"fleet": "standard"}`).
+
+Built from the project's design documents (shared/seeds): three tenant accounts with
+Aurora MySQL clusters (tenant_a and tenant_c on Zero-ETL, tenant_b on snapshot export
++ COPY), the central account's provisioned cluster `dpc-learning` with manual WLM, the
+Redshift Serverless namespace/workgroup the integrations target, an hour of
+CloudWatch metrics, the design's alarms, the `daily-elt` state machine with a
+SUCCEEDED and a FAILED run, and a Redshift log group.
+
+Everything AWS-shaped is created with boto3 against the emulator's own address, with
+the central account's credentials or, for tenants, credentials from
+`sts:AssumeRole` into the tenant's `ShiftopsReadOnly` role; only what no AWS API can
+set (integration errors, a failed export task) is staged through the same functions
+as the control endpoints. Seeding twice returns the first description; after
+`/moto-api/reset` or `/_shiftops/reset` it builds the fleet afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import urllib.request
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from . import CENTRAL_ACCOUNT, DEFAULT_REGION, rds_exports, rds_integrations
+from .moto_ext import store_dict
+
+REGION = DEFAULT_REGION
+CENTRAL_KEY = ("AKIASHIFTOPSCENTRAL0", "shiftops-central-secret")
+TENANTS = [
+    {"name": "tenant_a", "account_id": "111111111111", "cluster": "tenant-a-mysql", "path": "zero-etl"},
+    {"name": "tenant_b", "account_id": "222222222222", "cluster": "tenant-b-mysql", "path": "export"},
+    {"name": "tenant_c", "account_id": "333333333333", "cluster": "tenant-c-mysql", "path": "zero-etl"},
+]
+ROLE = "ShiftopsReadOnly"
+BINLOG = {"binlog_format": "ROW", "binlog_row_image": "FULL", "binlog_checksum": "NONE"}
+CLUSTER = "dpc-learning"
+NAMESPACE, WORKGROUP = "multitenant-analytics", "multitenant-wg"
+STATE_MACHINE = "daily-elt"
+RUN_OK, RUN_FAILED = "daily-elt-20261120-0600", "daily-elt-20261121-0600"
+LOG_GROUP, LOG_STREAM = f"/aws/redshift/cluster/{CLUSTER}", "daily-elt"
+ALERTS_TOPIC = f"arn:aws:sns:{REGION}:{CENTRAL_ACCOUNT}:data-pipeline-alerts"
+COPY_ERROR_CAUSE = (
+    "COPY tenant_b.orders from 's3://tenant-b-snapshots/tenant_b/orders/' failed: 3 rows rejected. "
+    "Load into table 'orders' failed. Check 'stl_load_errors' system table for details "
+    "(query 918273: Invalid digit, Value 'N/A', Pos 0, Type: Integer)."
+)
+WLM = [
+    {"name": "batch", "user_group": ["batch"], "query_group": ["batch"], "query_concurrency": 5,
+     "memory_percent_to_use": 50, "max_execution_time": 7200000, "concurrency_scaling": "auto"},
+    {"name": "adhoc", "user_group": ["adhoc"], "query_group": ["adhoc"], "query_concurrency": 5,
+     "memory_percent_to_use": 30, "max_execution_time": 1800000, "concurrency_scaling": "off"},
+    {"name": "admin", "user_group": ["admin"], "query_group": ["admin"], "query_concurrency": 3,
+     "memory_percent_to_use": 20, "concurrency_scaling": "auto"},
+    {"short_query_queue": True},
+]
+
+SEEDED = store_dict("sts")  # the description, kept where moto's reset clears it
+
+
+def seed_standard(url: str) -> dict:
+    marker = SEEDED[CENTRAL_ACCOUNT][REGION].items
+    if "standard" not in marker:
+        marker["standard"] = Seeder(url).run()
+    return marker["standard"]
+
+
+class Seeder:
+    def __init__(self, url: str):
+        self.url = url
+        self.now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+        self.central = self.session(*CENTRAL_KEY)
+        self.out: dict[str, Any] = {"central_account": CENTRAL_ACCOUNT, "region": REGION, "tenants": []}
+
+    def session(self, key: str, secret: str, token: str | None = None) -> Any:
+        cfg = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+
+        def client(service: str) -> Any:
+            return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id=key,
+                                aws_secret_access_key=secret, aws_session_token=token, config=cfg)
+
+        return client
+
+    def run(self) -> dict:
+        self.serverless()
+        for tenant in TENANTS:
+            self.tenant(dict(tenant))
+        self.warehouse()
+        self.metrics()
+        self.alarms()
+        self.elt()
+        self.logs()
+        return self.out
+
+    # -- central: Redshift Serverless and the provisioned cluster ------------------------
+    def serverless(self) -> None:
+        rs = self.central("redshift-serverless")
+        ns = rs.create_namespace(namespaceName=NAMESPACE, adminUsername="admin", dbName="dev",
+                                 tags=[{"key": "project", "value": "dpc"}])["namespace"]
+        wg = rs.create_workgroup(workgroupName=WORKGROUP, namespaceName=NAMESPACE, baseCapacity=8,
+                                 configParameters=[{"parameterKey": "enable_case_sensitive_identifier",
+                                                    "parameterValue": "true"}])["workgroup"]
+        self.out["serverless"] = {"namespace": NAMESPACE, "namespace_arn": ns["namespaceArn"],
+                                  "namespace_id": ns["namespaceId"], "workgroup": WORKGROUP,
+                                  "workgroup_arn": wg["workgroupArn"], "base_capacity": 8}
+
+    def warehouse(self) -> None:
+        rs = self.central("redshift")
+        rs.create_cluster_parameter_group(ParameterGroupName=f"{CLUSTER}-params", ParameterGroupFamily="redshift-1.0",
+                                          Description="dpc-learning: manual WLM batch/adhoc/admin + SQA")
+        rs.modify_cluster_parameter_group(ParameterGroupName=f"{CLUSTER}-params", Parameters=[
+            {"ParameterName": "enable_case_sensitive_identifier", "ParameterValue": "true"},
+            {"ParameterName": "wlm_json_configuration", "ParameterValue": json.dumps(WLM)},
+        ])
+        cluster = rs.create_cluster(
+            ClusterIdentifier=CLUSTER, NodeType="ra3.xlplus", ClusterType="multi-node", NumberOfNodes=2,
+            MasterUsername="awsuser", MasterUserPassword="Passw0rd-not-secret", DBName="dev", Encrypted=True,
+            ClusterParameterGroupName=f"{CLUSTER}-params",
+        )["Cluster"]
+        self.out["redshift"] = {"cluster": CLUSTER, "node_type": cluster["NodeType"],
+                                "cluster_arn": f"arn:aws:redshift:{REGION}:{CENTRAL_ACCOUNT}:cluster:{CLUSTER}",
+                                "parameter_group": f"{CLUSTER}-params",
+                                "cluster_namespace_arn": cluster.get("ClusterNamespaceArn")}
+
+    # -- tenants ----------------------------------------------------------------------
+    def tenant(self, tenant: dict) -> None:
+        account = tenant["account_id"]
+        role_arn = f"arn:aws:iam::{account}:role/{ROLE}"
+        creds = self.central("sts").assume_role(RoleArn=role_arn, RoleSessionName="shiftops-seed")["Credentials"]
+        client = self.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"AWS": f"arn:aws:iam::{CENTRAL_ACCOUNT}:root"}}]}
+        client("iam").create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust),
+                                  Description="Read-only access for the shiftops console")
+        rds = client("rds")
+        group = f"{tenant['cluster']}-params"
+        rds.create_db_cluster_parameter_group(DBClusterParameterGroupName=group, DBParameterGroupFamily="aurora-mysql8.0",
+                                              Description=f"{tenant['name']} binlog settings for Zero-ETL")
+        binlog = dict(BINLOG)
+        if tenant["name"] == "tenant_b":
+            del binlog["binlog_checksum"]  # the Zero-ETL prerequisite the doctor must find missing
+        rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
+            {"ParameterName": k, "ParameterValue": v, "ApplyMethod": "pending-reboot"} for k, v in binlog.items()])
+        cluster = rds.create_db_cluster(
+            DBClusterIdentifier=tenant["cluster"], Engine="aurora-mysql", EngineVersion="8.0.mysql_aurora.3.05.2",
+            MasterUsername="admin", MasterUserPassword="Passw0rd-not-secret", DBClusterParameterGroupName=group,
+            DatabaseName=tenant["name"], StorageEncrypted=True,
+        )["DBCluster"]
+        tenant.update(role_arn=role_arn, cluster_arn=cluster["DBClusterArn"], parameter_group=group)
+        if tenant["path"] == "zero-etl":
+            tenant["integration"] = self.integration(rds, tenant)
+        else:
+            tenant.update(self.exports(client, rds, tenant))
+        self.out["tenants"].append(tenant)
+
+    def integration(self, rds: Any, tenant: dict) -> dict:
+        name = f"{tenant['cluster'].rsplit('-', 1)[0]}-to-central-integration"
+        integ = rds.create_integration(
+            SourceArn=tenant["cluster_arn"], TargetArn=self.out["serverless"]["namespace_arn"], IntegrationName=name,
+            DataFilter=f"include:{tenant['name']}.*.*", Tags=[{"Key": "tenant", "Value": tenant["name"]}])
+        if tenant["name"] == "tenant_a":
+            status, errors = "needs_attention", [{
+                "ErrorCode": "IntegrationTablesFailed",
+                "ErrorMessage": "Replication of 2 tables failed: tenant_a.orders, tenant_a.order_items "
+                                "(table has no primary key). Fix the tables and refresh them in the target.",
+            }]
+        else:
+            status, errors = "active", []
+        rds_integrations.set_state(tenant["account_id"], REGION, name, status, errors)
+        return {"name": name, "arn": integ["IntegrationArn"], "id": integ["IntegrationArn"].rsplit(":", 1)[-1],
+                "status": status, "errors": errors}
+
+    def exports(self, client: Any, rds: Any, tenant: dict) -> dict:
+        account = tenant["account_id"]
+        client("s3").create_bucket(Bucket="tenant-b-snapshots")
+        kms = f"arn:aws:kms:{REGION}:{account}:key/6f1c9d3e-2b7a-4c1e-9a55-0d3b8e7f4a21"
+        role = f"arn:aws:iam::{account}:role/RDSExportServiceRole"
+        snapshots, exports = [], []
+        for day, status in (("20261120", "COMPLETE"), ("20261121", "FAILED")):
+            snap_id = f"{tenant['cluster']}-snapshot-{day}-021500"
+            snap = rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=snap_id,
+                                                  DBClusterIdentifier=tenant["cluster"],
+                                                  Tags=[{"Key": "Purpose", "Value": "DataExport"}])["DBClusterSnapshot"]
+            snapshots.append({"id": snap_id, "arn": snap["DBClusterSnapshotArn"]})
+            export_id = f"{tenant['cluster']}-export-{day}-021500"
+            rds.start_export_task(ExportTaskIdentifier=export_id, SourceArn=snap["DBClusterSnapshotArn"],
+                                  S3BucketName="tenant-b-snapshots", S3Prefix="tenant_b/", IamRoleArn=role,
+                                  KmsKeyId=kms, ExportOnly=["tenant_b.users", "tenant_b.orders", "tenant_b.products"])
+            if status == "FAILED":
+                rds_exports.set_state(account, REGION, export_id, "FAILED",
+                                      f"The IAM role {role} is not authorized to call kms:CreateGrant on the KMS key "
+                                      f"{kms}. Grant the role access to the key and start the export again.", 37)
+            exports.append({"id": export_id, "status": status})
+        return {"bucket": "tenant-b-snapshots", "prefix": "tenant_b/", "snapshots": snapshots, "export_tasks": exports}
+
+    # -- CloudWatch ---------------------------------------------------------------------
+    def metrics(self) -> None:
+        cw = self.central("cloudwatch")
+        minutes = list(range(60, -1, -1))  # 60 minutes ago .. now
+        def at(m: int) -> dt.datetime:
+            return self.now - dt.timedelta(minutes=m)
+
+        def put(namespace: str, name: str, dims: dict, values: list[float], unit: str) -> None:
+            data = [{"MetricName": name, "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                     "Timestamp": at(m), "Value": float(v), "Unit": unit} for m, v in zip(minutes, values)]
+            for i in range(0, len(data), 500):
+                cw.put_metric_data(Namespace=namespace, MetricData=data[i:i + 500])
+
+        n = len(minutes)
+        ramp = lambda lo, hi: [round(lo + (hi - lo) * i / (n - 1), 2) for i in range(n)]  # noqa: E731
+        wave = lambda base, amp: [base + amp * ((i % 6) - 3) / 3 for i in range(n)]  # noqa: E731
+        cluster = {"ClusterIdentifier": CLUSTER}
+        queues = {"batch": (ramp(3, 14), [5] * n, ramp(400000, 4200000)),
+                  "adhoc": (wave(1, 1), wave(3, 1), wave(200000, 100000)),
+                  "admin": ([0] * n, [1] * n, [0] * n)}
+        for queue, (length, running, wait) in queues.items():
+            dims = {**cluster, "QueueName": queue}
+            put("AWS/Redshift", "WLMQueueLength", dims, length, "Count")
+            put("AWS/Redshift", "WLMRunningQueries", dims, running, "Count")
+            put("AWS/Redshift", "WLMQueueWaitTime", dims, wait, "Microseconds")
+        put("AWS/Redshift", "PercentageDiskSpaceUsed", cluster, ramp(70.5, 72.0), "Percent")
+        put("AWS/Redshift", "ConcurrencyScalingActiveClusters", cluster, [1 if 20 <= i < 45 else 0 for i in range(n)],
+            "Count")
+        put("Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}, ramp(25, 40), "None")
+        for tenant in ("tenant_a", "tenant_b", "tenant_c"):
+            errors = [3 if tenant == "tenant_b" and i == n - 6 else 0 for i in range(n)]
+            put("Custom/DPC", "CopyErrorCount", {"Tenant": tenant}, errors, "Count")
+        put("Custom/DPC", "WLMAttemptedQueries", {"Environment": "prod"}, [120] * n, "Count")
+        put("Custom/DPC", "WLMRejectedQueries", {"Environment": "prod"}, [1 if i % 10 == 0 else 0 for i in range(n)],
+            "Count")
+        for tenant in self.out["tenants"]:
+            integ = tenant.get("integration")
+            if integ:
+                lag = ramp(900, 2400) if integ["status"] != "active" else wave(30, 10)
+                put("AWS/Redshift", "IntegrationLag", {"IntegrationId": integ["id"]}, lag, "Seconds")
+        for fn in ("aurora-snapshot-export", "redshift-copy-orchestrator"):
+            put("AWS/Lambda", "Errors", {"FunctionName": fn}, [0] * n, "Count")
+        self.out["metrics"] = {
+            "period_seconds": 60, "points": n, "end": self.now.isoformat(),
+            "integration_lag": {"namespace": "AWS/Redshift", "metric": "IntegrationLag", "dimension": "IntegrationId",
+                                "unit": "Seconds"},
+        }
+
+    def alarms(self) -> None:
+        cw = self.central("cloudwatch")
+        common = {"AlarmActions": [ALERTS_TOPIC], "OKActions": [ALERTS_TOPIC], "TreatMissingData": "notBreaching"}
+
+        def metric(name: str, namespace: str, metric_name: str, dims: dict, stat: str, period: int, periods: int,
+                   threshold: float, op: str, description: str) -> None:
+            cw.put_metric_alarm(AlarmName=name, AlarmDescription=description, Namespace=namespace,
+                                MetricName=metric_name, Dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
+                                Statistic=stat, Period=period, EvaluationPeriods=periods, DatapointsToAlarm=periods,
+                                Threshold=threshold, ComparisonOperator=op, **common)
+
+        metric("Alert-ELT-Delay", "Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}, "Maximum", 300, 2, 90,
+               "GreaterThanThreshold", "ELT delay over 90 minutes for 2 datapoints")
+        metric("Alert-COPY-Error", "Custom/DPC", "CopyErrorCount", {"Tenant": "tenant_b"}, "Sum", 300, 1, 1,
+               "GreaterThanOrEqualToThreshold", "COPY errors (stl_load_errors) for tenant_b")
+        metric("Alert-Storage-High", "AWS/Redshift", "PercentageDiskSpaceUsed", {"ClusterIdentifier": CLUSTER},
+               "Average", 300, 3, 80, "GreaterThanThreshold", "Disk space used over 80% for 3 datapoints")
+        metric("Alert-WLM-Queue", "AWS/Redshift", "WLMQueueLength", {"ClusterIdentifier": CLUSTER, "QueueName": "batch"},
+               "Average", 300, 2, 10, "GreaterThanThreshold", "batch queue length over 10 for 10 minutes")
+        cw.put_metric_alarm(
+            AlarmName="Alert-Query-Failure", AlarmDescription="Rejected / attempted queries over 5% in an hour",
+            EvaluationPeriods=1, Threshold=0.05, ComparisonOperator="GreaterThanThreshold", Metrics=[
+                {"Id": "failure_rate", "Expression": "rejected / attempted", "Label": "Query failure rate",
+                 "ReturnData": True},
+                {"Id": "rejected", "ReturnData": False, "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+                    "Namespace": "Custom/DPC", "MetricName": "WLMRejectedQueries",
+                    "Dimensions": [{"Name": "Environment", "Value": "prod"}]}}},
+                {"Id": "attempted", "ReturnData": False, "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+                    "Namespace": "Custom/DPC", "MetricName": "WLMAttemptedQueries",
+                    "Dimensions": [{"Name": "Environment", "Value": "prod"}]}}},
+            ], **common)
+        metric("aurora-export-failure", "AWS/Lambda", "Errors", {"FunctionName": "aurora-snapshot-export"}, "Sum", 300,
+               1, 1, "GreaterThanOrEqualToThreshold", "Aurora snapshot export failure")
+        metric("redshift-copy-failure", "AWS/Lambda", "Errors", {"FunctionName": "redshift-copy-orchestrator"}, "Sum",
+               300, 1, 1, "GreaterThanOrEqualToThreshold", "Redshift COPY operation failure")
+        cw.put_composite_alarm(
+            AlarmName="Pipeline-Degraded", AlarmDescription="The ELT is late or a load path is failing",
+            AlarmRule='ALARM("Alert-ELT-Delay") OR ALARM("aurora-export-failure") OR ALARM("redshift-copy-failure")',
+            AlarmActions=[ALERTS_TOPIC])
+        cw.set_alarm_state(
+            AlarmName="Alert-COPY-Error", StateValue="ALARM",
+            StateReason="Threshold Crossed: 1 datapoint [3.0] was greater than or equal to the threshold (1.0).",
+            StateReasonData=json.dumps({"version": "1.0", "queryDate": self.now.isoformat(), "statistic": "Sum",
+                                        "period": 300, "recentDatapoints": [3.0], "threshold": 1.0}))
+        cw.set_alarm_state(
+            AlarmName="Alert-WLM-Queue", StateValue="ALARM",
+            StateReason="Threshold Crossed: 2 datapoints [13.5, 12.6] were greater than the threshold (10.0).",
+            StateReasonData=json.dumps({"version": "1.0", "queryDate": self.now.isoformat(), "statistic": "Average",
+                                        "period": 300, "recentDatapoints": [13.5, 12.6], "threshold": 10.0}))
+        found = cw.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"], MaxRecords=100)
+        self.out["alarms"] = [{"name": a["AlarmName"], "arn": a["AlarmArn"], "state": a["StateValue"]}
+                              for a in found["MetricAlarms"] + found["CompositeAlarms"]]
+
+    # -- Step Functions -----------------------------------------------------------------
+    def elt(self) -> None:
+        self.moto_config({"stepfunctions": {"execute_state_machine": True}})
+        queue_url = self.central("sqs").create_queue(QueueName="daily-elt-copy-tasks")["QueueUrl"]
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                 "Principal": {"Service": "states.amazonaws.com"}}]}
+        role = self.central("iam").create_role(RoleName="daily-elt-sfn-role",
+                                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        sfn = self.central("stepfunctions")
+        machine = sfn.create_state_machine(name=STATE_MACHINE, roleArn=role,
+                                           definition=json.dumps(elt_definition(queue_url)))["stateMachineArn"]
+        executions = []
+        for name, failing in ((RUN_OK, None), (RUN_FAILED, "tenant_b")):
+            arn = sfn.start_execution(stateMachineArn=machine, name=name,
+                                      input=json.dumps({"run_date": name[10:18], "schedule": "cron(0 6 * * ? *)"}))[
+                "executionArn"]
+            self.copy_worker(queue_url, arn, failing)
+            executions.append({"name": name, "arn": arn, "status": sfn.describe_execution(executionArn=arn)["status"]})
+        self.out["state_machine"] = {"name": STATE_MACHINE, "arn": machine, "copy_queue_url": queue_url}
+        self.out["executions"] = executions
+
+    def copy_worker(self, queue_url: str, execution_arn: str, failing: str | None) -> None:
+        """Answer the COPY tasks of one execution, as the COPY Lambda would, until it stops."""
+        sqs, sfn = self.central("sqs"), self.central("stepfunctions")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if sfn.describe_execution(executionArn=execution_arn)["status"] != "RUNNING":
+                return
+            for message in sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+                body = json.loads(message["Body"])
+                if body["tenant"] == failing:
+                    sfn.send_task_failure(taskToken=body["taskToken"], error="Redshift.LoadError",
+                                          cause=COPY_ERROR_CAUSE)
+                else:
+                    sfn.send_task_success(taskToken=body["taskToken"],
+                                          output=json.dumps({"tenant": body["tenant"], "rows_loaded": 18250}))
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            time.sleep(0.05)
+        raise RuntimeError(f"seed: execution {execution_arn} did not finish")
+
+    def moto_config(self, config: dict) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/config", data=json.dumps(config).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        urllib.request.urlopen(request, timeout=10).read()
+
+    # -- CloudWatch Logs ----------------------------------------------------------------
+    def logs(self) -> None:
+        logs = self.central("logs")
+        logs.create_log_group(logGroupName=LOG_GROUP)
+        logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=LOG_STREAM)
+        events = [{"timestamp": int((self.now - dt.timedelta(minutes=58 - 2 * i)).timestamp() * 1000), "message": m}
+                  for i, m in enumerate(log_messages())]
+        logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=LOG_STREAM, logEvents=events)
+        arn = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"][0]["arn"]
+        self.out["log_group"] = {"name": LOG_GROUP, "arn": arn, "stream": LOG_STREAM, "events": len(events),
+                                 "error_events": sum("ERROR" in e["message"] for e in events)}
+
+
+def elt_definition(queue_url: str) -> dict:
+    def copy(tenant: str, nxt: str) -> dict:
+        return {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Comment": f"COPY {tenant}'s export from S3 into Redshift (answered by the COPY worker)",
+                "Parameters": {"QueueUrl": queue_url, "MessageBody": {
+                    "tenant": tenant, "run.$": "$$.Execution.Name", "taskToken.$": "$$.Task.Token"}},
+                "ResultPath": f"$.copy.{tenant}", "TimeoutSeconds": 3600, "Next": nxt}
+
+    return {
+        "Comment": "Daily ELT 06:00: COPY each tenant's export, dbt run, dbt test, ANALYZE",
+        "StartAt": "COPY tenant_a",
+        "States": {
+            "COPY tenant_a": copy("tenant_a", "COPY tenant_b"),
+            "COPY tenant_b": copy("tenant_b", "COPY tenant_c"),
+            "COPY tenant_c": copy("tenant_c", "dbt run"),
+            "dbt run": {"Type": "Pass", "Result": {"models": 42, "status": "success"}, "ResultPath": "$.dbt_run",
+                        "Next": "dbt test"},
+            "dbt test": {"Type": "Pass", "Result": {"tests": 118, "failures": 0}, "ResultPath": "$.dbt_test",
+                         "Next": "ANALYZE"},
+            "ANALYZE": {"Type": "Pass", "Result": {"analyzed": ["mart.orders", "mart.users"]},
+                        "ResultPath": "$.analyze", "End": True},
+        },
+    }
+
+
+def log_messages() -> list[str]:
+    ok = "INFO: COPY {t}.{tbl} from 's3://{b}/{t}/{tbl}/' loaded {n} rows"
+    messages = []
+    for t, b in (("tenant_a", "tenant-a-snapshots"), ("tenant_b", "tenant-b-snapshots"), ("tenant_c", "tenant-c-snapshots")):
+        for tbl, n in (("users", 1200), ("orders", 18250), ("products", 310)):
+            if t == "tenant_b" and tbl == "orders":
+                messages.append("ERROR: Load into table 'orders' failed. Check 'stl_load_errors' system table for "
+                                "details. (tenant_b, query 918273)")
+            else:
+                messages.append(ok.format(t=t, tbl=tbl, b=b, n=n))
+    messages += [
+        "INFO: Step Functions execution daily-elt-20261121-0600 started",
+        "ERROR: stl_load_errors: line 17, column order_id, Invalid digit, Value 'N/A', Pos 0, Type: Integer",
+        "ERROR: stl_load_errors: line 42, column order_id, Invalid digit, Value 'N/A', Pos 0, Type: Integer",
+        "ERROR: stl_load_errors: line 58, column amount, Overflow for NUMERIC(12,2), Value '1e21'",
+        "WARN: WLM queue batch waiting 14 queries (queue length above 10)",
+        "INFO: dbt run started: 42 models",
+        "INFO: dbt run finished: PASS=42 WARN=0 ERROR=0 SKIP=0",
+        "INFO: dbt test started: 118 tests",
+        "ERROR: dbt test failed: not_null_mart_orders_order_id (3 failures)",
+        "INFO: dbt test finished: PASS=117 WARN=0 ERROR=1",
+        "INFO: ANALYZE mart.orders completed",
+        "INFO: ANALYZE mart.users completed",
+        "INFO: VACUUM DELETE ONLY mart.orders skipped (unsorted 2%)",
+        "ERROR: COPY tenant_b.orders aborted: 3 rows rejected (MAXERROR 0)",
+        "INFO: Zero-ETL integration tenant-c-to-central-integration lag 31 s",
+        "WARN: Zero-ETL integration tenant-a-to-central-integration needs attention: IntegrationTablesFailed",
+        "INFO: concurrency scaling cluster attached to queue batch",
+        "INFO: concurrency scaling cluster detached",
+        "INFO: user adhoc_user query 918400 finished in 12.3 s",
+        "INFO: user adhoc_user query 918401 finished in 4.1 s",
+        "INFO: Step Functions execution daily-elt-20261121-0600 FAILED at COPY tenant_b (Redshift.LoadError)",
+    ]
+    return messages

@@ -1,0 +1,371 @@
+//! The local AWS emulator for tests: moto in server mode with the project's extensions
+//! (tests/emulator), started on a free port of 127.0.0.1 for each test and stopped when dropped.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// The Python that has the emulator's requirements: `SHIFTOPS_EMULATOR_PYTHON`, else the venv
+/// that `scripts/test` creates.
+fn python() -> PathBuf {
+    if let Some(path) = std::env::var_os("SHIFTOPS_EMULATOR_PYTHON") {
+        return PathBuf::from(path);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/emulator-venv/bin/python");
+    assert!(
+        venv.exists(),
+        "the AWS emulator is not installed: run scripts/test (it creates {})",
+        venv.display()
+    );
+    venv
+}
+
+pub struct Emulator {
+    child: Child,
+    /// Held open: the emulator exits when its stdin closes, so it never outlives the test.
+    _stdin: ChildStdin,
+    pub url: String,
+}
+
+impl Emulator {
+    /// Starts an emulator and waits until it accepts requests.
+    pub fn start() -> Emulator {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/run.py");
+        let mut child = Command::new(python())
+            .arg(&script)
+            .args(["--port", "0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the emulator starts");
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let port = loop {
+            let line = lines
+                .next()
+                .expect("the emulator prints READY before it exits")
+                .expect("the emulator's output is text");
+            if let Some(port) = line.strip_prefix("READY port=") {
+                break port.trim().to_string();
+            }
+        };
+        // Keep draining its stdout so the emulator never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Emulator {
+            child,
+            _stdin: stdin,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Starts an emulator seeded with the standard fleet; returns it and the seed's description.
+    pub fn standard() -> (Emulator, Value) {
+        let emulator = Emulator::start();
+        let seeded = emulator.post("/_shiftops/seed", json!({"fleet": "standard"}));
+        (emulator, seeded)
+    }
+
+    pub fn post(&self, path: &str, body: Value) -> Value {
+        let agent = agent();
+        let mut response = agent
+            .post(&format!("{}{path}", self.url))
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        assert!(
+            response.status().is_success(),
+            "POST {path}: {} {text}",
+            response.status()
+        );
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    pub fn get(&self, path: &str) -> Value {
+        let agent = agent();
+        let mut response = agent
+            .get(&format!("{}{path}", self.url))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+    }
+
+    /// Makes statements matching `pattern` return these rows.
+    pub fn result_set(&self, pattern: &str, columns: &[(&str, &str)], rows: Value) {
+        let columns: Vec<Value> = columns
+            .iter()
+            .map(|(name, kind)| json!({"name": name, "type": kind}))
+            .collect();
+        self.post(
+            "/_shiftops/redshift-data/results",
+            json!({"pattern": pattern, "columns": columns, "rows": rows, "page_size": 2}),
+        );
+    }
+
+    pub fn deny(&self, account_id: &str) {
+        self.post("/_shiftops/deny", json!({"account_id": account_id}));
+    }
+
+    pub fn allow(&self, account_id: &str) {
+        self.post("/_shiftops/allow", json!({"account_id": account_id}));
+    }
+
+    pub fn requests(&self) -> Value {
+        self.get("/_shiftops/requests")
+    }
+
+    pub fn reset_requests(&self) {
+        self.post("/_shiftops/requests/reset", json!({}));
+    }
+
+    /// A config file for the standard fleet, pointing every client at this emulator.
+    pub fn standard_config(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("config.toml");
+        std::fs::write(&path, standard_config(&self.url)).expect("config written");
+        path
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// The standard fleet's config: the issue's example shape with three tenants reached by AssumeRole.
+pub fn standard_config(url: &str) -> String {
+    format!(
+        r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{url}"
+max_attempts = 1
+call_timeout_seconds = 30
+
+[redshift]
+cluster_identifier = "dpc-learning"
+database = "dev"
+db_user = "shiftops"
+
+[elt]
+state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
+
+[[tenants]]
+name = "tenant_a"
+schema = "tenant_a"
+account_id = "111111111111"
+role_arn = "arn:aws:iam::111111111111:role/ShiftopsReadOnly"
+cluster_identifier = "tenant-a-mysql"
+integration = "tenant-a-to-central-integration"
+
+[[tenants]]
+name = "tenant_b"
+schema = "tenant_b"
+account_id = "222222222222"
+role_arn = "arn:aws:iam::222222222222:role/ShiftopsReadOnly"
+cluster_identifier = "tenant-b-mysql"
+export = {{ bucket = "tenant-b-snapshots", prefix = "tenant_b/" }}
+
+[[tenants]]
+name = "tenant_c"
+schema = "tenant_c"
+account_id = "333333333333"
+role_arn = "arn:aws:iam::333333333333:role/ShiftopsReadOnly"
+cluster_identifier = "tenant-c-mysql"
+integration = "tenant-c-to-central-integration"
+"#
+    )
+}
+
+/// Fake central credentials: moto maps them to the central account 999999999999.
+pub const ACCESS_KEY: &str = "AKIASHIFTOPSTEST0001";
+pub const SECRET_KEY: &str = "shiftops-test-secret";
+
+/// `2026-11-21 05:00:00`: how the Data API returns timestamps.
+pub fn sql_time(ago: chrono::Duration) -> String {
+    (chrono::Utc::now() - ago)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Stages the warehouse's system views for the standard fleet: tenant_a's integration lagging
+/// with a failed table, tenant_b's COPY errors, a busy batch queue and a skewed table.
+pub fn stage_warehouse(emulator: &Emulator, integration_a: &str, integration_c: &str) {
+    use chrono::Duration as D;
+    emulator.result_set(
+        r"(?i)from\s+sys_load_error_detail",
+        &[
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("file_name", "varchar"),
+            ("line_number", "int8"),
+            ("column_name", "varchar"),
+            ("error_message", "varchar"),
+            ("start_time", "timestamp"),
+        ],
+        json!([
+            [
+                "tenant_b",
+                "orders",
+                "s3://tenant-b-snapshots/tenant_b/orders/part-0003.parquet",
+                1176,
+                "quantity",
+                "Invalid digit, Value 'N', Pos 0, Type: Integer",
+                sql_time(D::minutes(50))
+            ],
+            [
+                "tenant_b",
+                "orders",
+                "s3://tenant-b-snapshots/tenant_b/orders/part-0003.parquet",
+                1958,
+                "quantity",
+                "Invalid digit, Value 'N', Pos 0, Type: Integer",
+                sql_time(D::minutes(50))
+            ],
+            [
+                "tenant_b",
+                "orders",
+                "s3://tenant-b-snapshots/tenant_b/orders/part-0004.parquet",
+                12,
+                "amount",
+                "Overflow, Value '99999999999', Type: Integer",
+                sql_time(D::minutes(49))
+            ],
+        ]),
+    );
+    emulator.result_set(
+        r"(?i)from\s+svv_integration_table_state",
+        &[
+            ("integration_id", "varchar"),
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("table_state", "varchar"),
+            ("reason", "varchar"),
+        ],
+        json!([
+            [
+                integration_a,
+                "tenant_a",
+                "orders",
+                "Failed",
+                "Unsupported DDL: ADD COLUMN ... AFTER"
+            ],
+            [
+                integration_a,
+                "tenant_a",
+                "products",
+                "ResyncRequired",
+                "Table needs a resync"
+            ],
+        ]),
+    );
+    emulator.result_set(
+        r"(?i)from\s+svv_integration\b",
+        &[
+            ("integration_id", "varchar"),
+            ("state", "varchar"),
+            ("current_lag_ms", "int8"),
+        ],
+        json!([
+            [integration_a, "ErrorState", 1_500_000],
+            [integration_c, "CdcRefreshState", 8_000],
+        ]),
+    );
+    emulator.result_set(
+        r"(?i)from\s+sys_load_history",
+        &[
+            ("data_source", "varchar"),
+            ("last_copy_at", "timestamp"),
+            ("loaded_rows", "int8"),
+        ],
+        json!([
+            [
+                "s3://tenant-b-snapshots/tenant_b/users/",
+                sql_time(D::hours(3)),
+                137_169
+            ],
+            [
+                "s3://tenant-b-snapshots/tenant_b/orders/",
+                sql_time(D::hours(3)),
+                2_911_759
+            ],
+            ["s3://someone-else/x/", sql_time(D::hours(1)), 5],
+        ]),
+    );
+    emulator.result_set(
+        r"(?i)from\s+stv_wlm_service_class_config",
+        &[
+            ("queue", "varchar"),
+            ("queued", "int8"),
+            ("running", "int8"),
+            ("max_wait_seconds", "float8"),
+        ],
+        json!([
+            ["adhoc", 2, 5, 12.5],
+            ["admin", 0, 0, 0.0],
+            ["batch", 14, 5, 340.0]
+        ]),
+    );
+    emulator.result_set(
+        r"(?i)from\s+svv_table_info\s+order",
+        &[
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("size_mb", "int8"),
+            ("tbl_rows", "float8"),
+            ("skew_rows", "float8"),
+            ("unsorted", "float8"),
+            ("stats_off", "float8"),
+        ],
+        json!([
+            ["tenant_c", "orders", 714, 6_240_905.0, 1.32, 16.2, 0.7],
+            ["tenant_a", "orders", 584, 5_099_746.0, 1.03, 14.6, 11.7],
+            ["tenant_b", "orders", 333, 2_911_759.0, 1.11, 6.6, 4.8],
+            ["tenant_b", "users", 24, 137_169.0, null, 6.2, 6.6],
+        ]),
+    );
+}
+
+/// The integration ids (ARN suffixes) the seed created for tenant_a and tenant_c.
+pub fn integration_ids(seeded: &Value) -> (String, String) {
+    let text = seeded.to_string();
+    let find = |account: &str| -> String {
+        let marker = format!("arn:aws:rds:us-east-1:{account}:integration:");
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("the seed describes {account}'s integration: {text}"))
+            + marker.len();
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect()
+    };
+    (find("111111111111"), find("333333333333"))
+}
+
+/// Resets the emulator's request counts, given only its URL (for use from a blocking task).
+pub fn reset_requests_at(url: &str) {
+    let agent = agent();
+    agent
+        .post(&format!("{url}/_shiftops/requests/reset"))
+        .header("Content-Type", "application/json")
+        .send("{}")
+        .expect("reset");
+}
