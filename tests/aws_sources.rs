@@ -340,3 +340,57 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
     );
     assert_eq!(counts["by_action"]["monitoring:ListMetrics"], 1, "{counts}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // 150 more alarms: DescribeAlarms pages them 100 at a time.
+    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&emulator.url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await;
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
+    for i in 0..150 {
+        cloudwatch
+            .put_metric_alarm()
+            .alarm_name(format!("tenant-alarm-{i:03}"))
+            .namespace("Custom/DPC")
+            .metric_name("CopyErrorCount")
+            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+            .period(300)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(
+                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+            )
+            .send()
+            .await
+            .expect("alarm created");
+    }
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let url = emulator.url.clone();
+    tokio::task::spawn_blocking(move || support::reset_requests_at(&url))
+        .await
+        .unwrap();
+    let first = refresh_once(&fleet).await;
+    assert_eq!(first.alarms.len(), 8 + 150, "every page");
+    let second = refresh_once(&fleet).await;
+    assert!(second.tenant_errors.is_empty());
+    let counts = tokio::task::spawn_blocking(move || emulator.requests())
+        .await
+        .unwrap();
+    let by_action = &counts["by_action"];
+    assert_eq!(
+        by_action["monitoring:DescribeAlarms"],
+        2 * 2,
+        "two pages per refresh: {counts}"
+    );
+    assert_eq!(
+        by_action["sts:AssumeRole"], 3,
+        "once per account, cached across refreshes: {counts}"
+    );
+}

@@ -169,7 +169,8 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                 .queues
                 .iter()
                 .find(|q| &q.queue == queue)
-                .map(|q| q.running);
+                .map(|q| f64::from(q.running))
+                .or_else(|| metrics.queue_running.get(queue).and_then(|s| s.latest()));
             let over = queue == &app.settings.thresholds.wlm_queue
                 && queued.is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
             let style = theme.style(if over { Role::Warning } else { Role::Text });
@@ -185,7 +186,7 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                 ),
                 Span::raw(format!(
                     "  running {}",
-                    running.map_or("—".into(), |r| r.to_string())
+                    running.map_or("—".into(), |r| format!("{r:.0}"))
                 )),
             ])
         })
