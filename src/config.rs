@@ -20,6 +20,7 @@ pub struct Config {
     pub aws: AwsConfig,
     pub redshift: Option<RedshiftConfig>,
     pub elt: Option<EltConfig>,
+    pub safety: SafetyConfig,
     pub refresh: RefreshConfig,
     pub metrics: MetricsConfig,
     pub tenants: Vec<TenantConfig>,
@@ -104,6 +105,14 @@ impl RedshiftConfig {
                 .map(|c| format!("/aws/redshift/cluster/{c}"))
         })
     }
+}
+
+/// What the recovery actions may do.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SafetyConfig {
+    /// Refuse every action that changes anything (`--read-only` does the same).
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -224,6 +233,10 @@ pub struct ExportConfig {
     pub bucket: String,
     #[serde(default)]
     pub prefix: String,
+    /// The role RDS exports with (`RDSExportServiceRole`), for the start-export action.
+    pub iam_role_arn: Option<String>,
+    /// The KMS key the export is encrypted with, for the start-export action.
+    pub kms_key_id: Option<String>,
 }
 
 /// One tenant: its account, how to read it, and how its data reaches the warehouse.
@@ -237,6 +250,8 @@ pub struct TenantConfig {
     /// Assumed with the central credentials; or `profile`; neither = the central credentials.
     pub role_arn: Option<String>,
     pub profile: Option<String>,
+    /// A role allowed to act (snapshot, export) in the tenant's account [default: `role_arn`].
+    pub operator_role_arn: Option<String>,
     pub cluster_identifier: String,
     pub integration: Option<String>,
     pub export: Option<ExportConfig>,

@@ -3,6 +3,7 @@
 //! Layers, with data flowing one way: `source` (all I/O) produces `model` data, `health` turns a
 //! snapshot into findings, `tui` and `cli` present them, and `action` is the only place that mutates.
 
+pub mod action;
 pub mod cli;
 pub mod config;
 pub mod datafile;

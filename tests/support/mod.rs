@@ -369,3 +369,55 @@ pub fn reset_requests_at(url: &str) {
         .send("{}")
         .expect("reset");
 }
+
+impl Emulator {
+    /// A handle on an emulator another handle owns (for blocking calls from async tests).
+    pub fn attach(url: &str) -> AttachedEmulator {
+        AttachedEmulator {
+            url: url.to_string(),
+        }
+    }
+}
+
+/// Control calls on an emulator without owning (or stopping) it.
+pub struct AttachedEmulator {
+    url: String,
+}
+
+impl AttachedEmulator {
+    pub fn result_set(&self, pattern: &str, columns: &[(&str, &str)], rows: Value) {
+        let columns: Vec<Value> = columns
+            .iter()
+            .map(|(name, kind)| json!({"name": name, "type": kind}))
+            .collect();
+        post(
+            &self.url,
+            "/_shiftops/redshift-data/results",
+            json!({"pattern": pattern, "columns": columns, "rows": rows}),
+        );
+    }
+
+    pub fn get(&self, path: &str) -> Value {
+        let mut response = agent()
+            .get(&format!("{}{path}", self.url))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+    }
+}
+
+fn post(url: &str, path: &str, body: Value) -> Value {
+    let mut response = agent()
+        .post(&format!("{url}{path}"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    assert!(
+        response.status().is_success(),
+        "POST {path}: {} {text}",
+        response.status()
+    );
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}

@@ -5,12 +5,12 @@ mod alarm_history;
 mod cloudwatch;
 mod credentials;
 pub mod doctor;
-mod error;
+pub(crate) mod error;
 mod limiter;
 mod logs;
 mod rds;
 pub mod redshift;
-mod redshift_data;
+pub mod redshift_data;
 mod sfn;
 pub mod sql;
 

@@ -3,7 +3,8 @@
 //! ELTExecutionDelay alarms past 90 minutes since the last success (seed 001), so the state machine
 //! runs every hour; a run that failed or still runs holds the schedule until someone redrives it,
 //! which is what lets a delay build up. Runs are planned from keyed random numbers, so the history
-//! generated at creation and the runs started later follow the same plan.
+//! generated at creation and the runs started later follow the same plan. An operator can redrive a
+//! failed run or start one by hand, as with RedriveExecution and StartExecution.
 
 use std::collections::VecDeque;
 
@@ -18,6 +19,12 @@ pub(crate) const EXECUTION_ARN_PREFIX: &str =
 
 /// How much execution history the console sees.
 const KEEP_RUNS_FOR: Duration = Duration::days(7);
+/// How long Step Functions keeps a closed execution: its name stays taken and it can be looked up.
+const REMEMBER_RUNS_FOR: Duration = Duration::days(90);
+/// Step Functions redrives only executions that stopped within this long.
+const REDRIVE_WITHIN: Duration = Duration::days(14);
+/// Step Functions' limit on execution names.
+const MAX_NAME_LENGTH: usize = 80;
 
 /// Where the states end, as shares of a run: the COPY map, then `dbt run`; `dbt test` and
 /// `ANALYZE` take the rest.
@@ -55,7 +62,7 @@ impl Stage {
     }
 
     /// Where the state sits in a run, as shares of its duration.
-    fn window(&self) -> (f64, f64) {
+    pub(crate) fn window(&self) -> (f64, f64) {
         match self {
             Stage::Copy { .. } => (0.0, COPY_ENDS),
             Stage::DbtRun => (COPY_ENDS, DBT_RUN_ENDS),
@@ -98,14 +105,33 @@ pub(crate) struct StagedRun {
     pub outcome: StagedOutcome,
 }
 
+/// A redrive of a failed run: it runs again from the state that failed, and succeeds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Redrive {
+    pub at: Time,
+    pub succeeds_at: Time,
+}
+
+/// What the execution history says of a failure.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RunFailure<'a> {
+    pub at: Time,
+    pub name: &'a str,
+    pub step: String,
+    pub cause: &'a str,
+}
+
 /// One execution.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SimRun {
+    /// Scheduled runs carry their start time; runs started by hand, the name they were given.
+    pub name: String,
     pub started_at: Time,
     /// How long the run takes when it succeeds.
     pub duration: Duration,
     pub outcome: RunOutcome,
     pub redrive_count: u32,
+    pub redrive: Option<Redrive>,
 }
 
 impl SimRun {
@@ -148,21 +174,31 @@ impl SimRun {
             }
         };
         Self {
+            name: scheduled_name(started_at),
             started_at,
             duration,
             outcome,
             redrive_count,
+            redrive: None,
         }
     }
 
-    /// Step Functions needs unique execution names; an hourly run carries its start time.
-    pub(crate) fn name(&self) -> String {
-        let stamp = compact_stamp(self.started_at);
-        format!("daily-elt-{}", &stamp[..13])
+    /// A run started by hand under `name`: a full run of the usual length that succeeds.
+    fn manual(seed: u64, name: &str, started_at: Time) -> Self {
+        // Keyed by the name too, so two runs started in the same second differ.
+        let mut rng = SplitMix64::keyed(seed, name, started_at.timestamp());
+        Self {
+            name: name.to_string(),
+            started_at,
+            duration: Duration::seconds(rng.int_between(7 * 60, 11 * 60)),
+            outcome: RunOutcome::Succeeds,
+            redrive_count: 0,
+            redrive: None,
+        }
     }
 
-    /// When the run ends, if it ever does on its own.
-    pub(crate) fn ends_at(&self) -> Option<Time> {
+    /// When the run first ended, if it ever does on its own.
+    fn first_end(&self) -> Option<Time> {
         match &self.outcome {
             RunOutcome::Succeeds => Some(self.started_at + self.duration),
             RunOutcome::Fails { after, .. } => Some(self.started_at + *after),
@@ -170,8 +206,37 @@ impl SimRun {
         }
     }
 
+    /// The redrive under way or done by `at`.
+    fn redrive_by(&self, at: Time) -> Option<&Redrive> {
+        self.redrive.as_ref().filter(|r| r.at <= at)
+    }
+
+    /// When the run ends for good, as things stand: a redriven run when its redrive succeeds.
+    pub(crate) fn ends_at(&self) -> Option<Time> {
+        match &self.redrive {
+            Some(redrive) => Some(redrive.succeeds_at),
+            None => self.first_end(),
+        }
+    }
+
+    /// StopDate at `at`: empty while the run (or its redrive) runs.
+    fn stopped_at(&self, at: Time) -> Option<Time> {
+        match self.redrive_by(at) {
+            Some(redrive) => Some(redrive.succeeds_at),
+            None => self.first_end(),
+        }
+        .filter(|end| *end <= at)
+    }
+
     pub(crate) fn status_at(&self, at: Time) -> EltStatus {
-        match (&self.outcome, self.ends_at()) {
+        if let Some(redrive) = self.redrive_by(at) {
+            return if redrive.succeeds_at <= at {
+                EltStatus::Succeeded
+            } else {
+                EltStatus::Running
+            };
+        }
+        match (&self.outcome, self.first_end()) {
             (RunOutcome::Succeeds, Some(end)) if end <= at => EltStatus::Succeeded,
             (RunOutcome::Fails { .. }, Some(end)) if end <= at => EltStatus::Failed,
             _ => EltStatus::Running,
@@ -180,10 +245,26 @@ impl SimRun {
 
     /// When the run succeeded, if it had by `at`.
     pub(crate) fn succeeded_by(&self, at: Time) -> Option<Time> {
-        match self.outcome {
-            RunOutcome::Succeeds => self.ends_at().filter(|end| *end <= at),
-            _ => None,
-        }
+        (self.status_at(at) == EltStatus::Succeeded)
+            .then(|| self.stopped_at(at))
+            .flatten()
+    }
+
+    /// The failure, once it has happened by `at`; a redrive does not erase it from the history.
+    fn failure_by(&self, at: Time) -> Option<RunFailure<'_>> {
+        let RunOutcome::Fails {
+            stage, after, cause, ..
+        } = &self.outcome
+        else {
+            return None;
+        };
+        let failed_at = self.started_at + *after;
+        (failed_at <= at).then(|| RunFailure {
+            at: failed_at,
+            name: &self.name,
+            step: stage.step(),
+            cause,
+        })
     }
 
     /// When this run's COPY of `tenant` finished, if it had by `at`. The map's branches run side by
@@ -195,10 +276,12 @@ impl SimRun {
                 after,
                 ..
             } => {
-                if failed == tenant {
-                    return None;
+                if failed != tenant {
+                    self.started_at + *after
+                } else {
+                    // The redrive runs the failed branch of the map again.
+                    self.redrive_by(at)?.at + self.share(COPY_ENDS)
                 }
-                self.started_at + *after
             }
             _ => self.started_at + self.share(COPY_ENDS),
         };
@@ -211,7 +294,7 @@ impl SimRun {
 
     pub(crate) fn to_model(&self, at: Time) -> EltRun {
         let status = self.status_at(at);
-        let name = self.name();
+        let name = self.name.clone();
         let failure = match &self.outcome {
             RunOutcome::Fails {
                 stage,
@@ -224,7 +307,7 @@ impl SimRun {
         EltRun {
             execution_arn: format!("{EXECUTION_ARN_PREFIX}{name}"),
             name,
-            stopped_at: self.ends_at().filter(|end| *end <= at),
+            stopped_at: self.stopped_at(at),
             failed_step: failure.map(|(stage, _, _)| stage.step()),
             failed_tenant: failure.and_then(|(stage, _, _)| stage.tenant().map(str::to_string)),
             error: failure.map(|(_, error, _)| error.clone()),
@@ -234,6 +317,12 @@ impl SimRun {
             redrive_count: self.redrive_count,
         }
     }
+}
+
+/// Step Functions needs unique execution names; an hourly run carries its start time.
+fn scheduled_name(started_at: Time) -> String {
+    let stamp = compact_stamp(started_at);
+    format!("daily-elt-{}", &stamp[..13])
 }
 
 /// The hourly schedule and the executions it started, oldest first.
@@ -283,7 +372,7 @@ impl EltSchedule {
         while self
             .runs
             .front()
-            .is_some_and(|r| r.started_at < at - KEEP_RUNS_FOR)
+            .is_some_and(|r| r.started_at < at - REMEMBER_RUNS_FOR)
         {
             self.runs.pop_front();
         }
@@ -305,15 +394,17 @@ impl EltSchedule {
         self.started_by(at).next()
     }
 
+    /// The latest success by `at`. Not always the newest run's: a redriven run succeeds after
+    /// runs started later.
     pub(crate) fn last_success_by(&self, at: Time) -> Option<Time> {
-        self.started_by(at).find_map(|r| r.succeeded_by(at))
+        self.started_by(at).filter_map(|r| r.succeeded_by(at)).max()
     }
 
     /// ELTExecutionDelay at `at`: whole minutes since the last success ended.
     pub(crate) fn delay_minutes_at(&self, at: Time) -> f64 {
         let since = self
             .last_success_by(at)
-            .map_or(KEEP_RUNS_FOR, |success| at - success);
+            .map_or(REMEMBER_RUNS_FOR, |success| at - success);
         since.num_minutes() as f64
     }
 
@@ -334,9 +425,88 @@ impl EltSchedule {
         }
     }
 
+    /// The runs the console sees: those started in the last week, newest first.
+    fn shown(&self, at: Time) -> impl Iterator<Item = &SimRun> {
+        self.started_by(at)
+            .take_while(move |r| r.started_at >= at - KEEP_RUNS_FOR)
+    }
+
     /// The executions as Step Functions lists them, newest first.
     pub(crate) fn models(&self, at: Time) -> Vec<EltRun> {
-        self.started_by(at).map(|r| r.to_model(at)).collect()
+        self.shown(at).map(|r| r.to_model(at)).collect()
+    }
+
+    /// The failures of the runs shown that had happened by `at`, newest run first.
+    pub(crate) fn failures(&self, at: Time) -> impl Iterator<Item = RunFailure<'_>> {
+        self.shown(at).filter_map(move |r| r.failure_by(at))
+    }
+
+    /// RedriveExecution: the failed run runs again from the state that failed and succeeds after
+    /// the rest of its usual duration.
+    pub(crate) fn redrive(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
+        let name = execution_arn
+            .strip_prefix(EXECUTION_ARN_PREFIX)
+            .ok_or_else(|| {
+                format!("InvalidArn: {execution_arn} is not an execution of the ELT state machine")
+            })?;
+        let run = self
+            .runs
+            .iter_mut()
+            .find(|r| r.name == name && r.started_at <= now)
+            .ok_or_else(|| format!("ExecutionDoesNotExist: no execution named {name}"))?;
+        let status = run.status_at(now);
+        if status == EltStatus::Succeeded {
+            return Err(format!("execution {name} SUCCEEDED: nothing to redrive"));
+        }
+        if !status.is_failure() {
+            return Err(format!(
+                "execution {name} {}: only a FAILED, TIMED_OUT or ABORTED execution can be redriven",
+                status.as_str().to_ascii_uppercase()
+            ));
+        }
+        if let Some(stopped) = run.stopped_at(now)
+            && now - stopped > REDRIVE_WITHIN
+        {
+            return Err(format!(
+                "execution {name} stopped at {stopped}, older than 14 days: it can no longer be \
+                 redriven; start it again under a new name"
+            ));
+        }
+        let from = match &run.outcome {
+            RunOutcome::Fails { stage, .. } => stage.window().0,
+            RunOutcome::Succeeds | RunOutcome::Stuck { .. } => 0.0,
+        };
+        let remaining = run.duration - run.share(from);
+        run.redrive_count += 1;
+        run.redrive = Some(Redrive {
+            at: now,
+            succeeds_at: now + remaining,
+        });
+        Ok(())
+    }
+
+    /// StartExecution under a new name: a run starting at `now` that succeeds minutes later.
+    /// Returns its execution ARN.
+    pub(crate) fn start(&mut self, name: &str, now: Time) -> Result<String, String> {
+        let valid = (1..=MAX_NAME_LENGTH).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(format!(
+                "InvalidName: {name:?} must be 1 to {MAX_NAME_LENGTH} letters, digits, - or _"
+            ));
+        }
+        if self.runs.iter().any(|r| r.name == name) {
+            return Err(format!(
+                "ExecutionAlreadyExists: an execution named {name} already exists"
+            ));
+        }
+        // Kept in start order: the newest run is the one that holds or releases the schedule.
+        let position = self.runs.partition_point(|r| r.started_at <= now);
+        self.runs
+            .insert(position, SimRun::manual(self.seed, name, now));
+        Ok(format!("{EXECUTION_ARN_PREFIX}{name}"))
     }
 }
 

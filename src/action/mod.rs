@@ -1,0 +1,19 @@
+//! The only layer that changes anything: recovery actions, their safety (read-only mode,
+//! confirmation) and the audit log.
+
+pub mod audit;
+pub mod aws;
+mod kind;
+mod plan;
+mod request;
+mod runner;
+// sim operator: after the sim operations land
+// pub mod sim;
+mod state;
+pub mod wlm;
+
+pub use kind::ActionKind;
+pub use plan::{Change, Outcome, Plan};
+pub use request::{Request, ResyncScope};
+pub use runner::{ActionError, Actions, Operator, Progress};
+pub use state::{PausedWlm, StateDir};

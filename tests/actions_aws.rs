@@ -1,0 +1,461 @@
+//! Every recovery action end to end against the local AWS emulator, through the action layer:
+//! preview, confirmation, execution, the audit log, and read-only refusal.
+
+mod support;
+
+use std::sync::Arc;
+
+use serde_json::json;
+use shiftops::action::audit::{self, Phase};
+use shiftops::action::aws::AwsOperator;
+use shiftops::action::{ActionError, ActionKind, Actions, Request, ResyncScope, StateDir};
+use shiftops::config::Config;
+use shiftops::source::aws::Overrides;
+use support::{ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, standard_config};
+use tokio::sync::mpsc;
+
+const FAILED_RUN: &str =
+    "arn:aws:states:us-east-1:999999999999:execution:daily-elt:daily-elt-20261121-0600";
+const GOOD_RUN: &str =
+    "arn:aws:states:us-east-1:999999999999:execution:daily-elt:daily-elt-20261120-0600";
+
+struct Setup {
+    emulator: Emulator,
+    state: tempfile::TempDir,
+    actions: Actions,
+}
+
+fn config(url: &str) -> Config {
+    let text = standard_config(url).replace(
+        "export = { bucket = \"tenant-b-snapshots\", prefix = \"tenant_b/\" }",
+        "export = { bucket = \"tenant-b-snapshots\", prefix = \"tenant_b/\", iam_role_arn = \"arn:aws:iam::222222222222:role/RDSExportServiceRole\", kms_key_id = \"arn:aws:kms:us-east-1:222222222222:key/1234\" }",
+    );
+    Config::parse("config.toml", &text).unwrap()
+}
+
+async fn setup(read_only: bool) -> Setup {
+    let (emulator, seeded) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let (a, _) = integration_ids(&seeded);
+    let fixtures = tokio::task::spawn_blocking({
+        let url = emulator.url.clone();
+        move || {
+            let e = Emulator::attach(&url);
+            e.result_set(
+                r"(?i)from\s+svv_integration\s+where\s+integration_id",
+                &[("target_database", "varchar")],
+                json!([["tenant_a_zeroetl"]]),
+            );
+            e.result_set(
+                r#"(?i)from\s+svv_table_info\s+where\s+"schema"\s*=\s*'tenant_b'"#,
+                &[("table_name", "varchar")],
+                json!([["orders"], ["products"], ["users"]]),
+            );
+            e.result_set(
+                r"(?i)from\s+stv_inflight",
+                &[("pid", "int8")],
+                json!([[30001], [30002]]),
+            );
+            a
+        }
+    });
+    fixtures.await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = StateDir::at(state.path());
+    let overrides = Overrides {
+        static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+        ..Overrides::default()
+    };
+    let mut operator = AwsOperator::connect(&config(&emulator.url), &overrides, state_dir.clone())
+        .await
+        .unwrap();
+    operator.patience = std::time::Duration::from_secs(5);
+    let audit = (!read_only).then(|| shiftops::action::audit::AuditLog::open(&state_dir).unwrap());
+    Setup {
+        emulator,
+        state,
+        actions: Actions::new(Arc::new(operator), read_only, audit),
+    }
+}
+
+fn progress() -> mpsc::UnboundedSender<String> {
+    mpsc::unbounded_channel().0
+}
+
+async fn statements(emulator: &Emulator) -> Vec<String> {
+    let url = emulator.url.clone();
+    let listed = tokio::task::spawn_blocking(move || {
+        Emulator::attach(&url).get("/_shiftops/redshift-data/statements")
+    })
+    .await
+    .unwrap();
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sql"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerun_redrives_a_failed_execution_once_and_restarts_a_finished_one() {
+    let s = setup(false).await;
+    let plan = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        plan.calls[0].starts_with("states:RedriveExecution"),
+        "{:?}",
+        plan.calls
+    );
+    assert_eq!(plan.confirm.as_deref(), Some("daily-elt"));
+    assert_eq!(
+        s.actions.execute(&plan, "wrong", &progress()).await,
+        Err(ActionError::NotConfirmed {
+            expected: "daily-elt".into()
+        })
+    );
+    let outcome = s
+        .actions
+        .execute(&plan, "daily-elt", &progress())
+        .await
+        .unwrap();
+    assert!(
+        outcome.summary.starts_with("redriven"),
+        "{}",
+        outcome.summary
+    );
+
+    let plan = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: GOOD_RUN.into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        plan.calls[0].starts_with("states:StartExecution"),
+        "{:?}",
+        plan.calls
+    );
+    assert!(plan.notes[0].contains("not redrivable"));
+    s.actions
+        .execute(&plan, "daily-elt", &progress())
+        .await
+        .unwrap();
+    // Pressing again with the same plan cannot start a second execution: Step Functions either
+    // answers with the same execution (still running) or ExecutionAlreadyExists (closed).
+    let again = s.actions.execute(&plan, "daily-elt", &progress()).await;
+    assert!(
+        again.is_ok()
+            || matches!(&again, Err(ActionError::Failed(e)) if e.contains("ExecutionAlreadyExists")),
+        "{again:?}"
+    );
+    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&s.emulator.url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await;
+    let listed = aws_sdk_sfn::Client::new(&central)
+        .list_executions()
+        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
+        .send()
+        .await
+        .unwrap();
+    let reruns = listed
+        .executions()
+        .iter()
+        .filter(|e| e.name().starts_with("daily-elt-20261120-0600-rerun-"))
+        .count();
+    assert_eq!(reruns, 1, "one rerun, however often it was confirmed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_and_resume_restore_the_wlm_configuration_exactly() {
+    let s = setup(false).await;
+    let pause = Request::PauseAdhoc {
+        cancel_running: true,
+    };
+    let plan = s.actions.plan(&pause).await.unwrap();
+    let original = plan.before["wlm_json_configuration"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let diff = plan.change.as_ref().unwrap().diff_lines();
+    assert!(
+        diff.iter()
+            .any(|l| l.starts_with("+ ") && l.contains("\"query_concurrency\": 1")),
+        "{diff:#?}"
+    );
+    assert!(
+        diff.iter()
+            .any(|l| l.starts_with("+ ") && l.contains("abort")),
+        "{diff:#?}"
+    );
+    assert!(
+        plan.calls.contains(&"CANCEL 30001".to_string()),
+        "{:?}",
+        plan.calls
+    );
+    assert_eq!(plan.confirm.as_deref(), Some("adhoc"));
+    s.actions
+        .execute(&plan, "adhoc", &progress())
+        .await
+        .unwrap();
+    let ran = statements(&s.emulator).await;
+    assert!(
+        ran.contains(&"CANCEL 30001".to_string()) && ran.contains(&"CANCEL 30002".to_string()),
+        "{ran:?}"
+    );
+
+    // The saved configuration survives a restart: a new operator over the same state dir resumes.
+    assert!(
+        StateDir::at(s.state.path())
+            .paused_wlm("dpc-learning")
+            .is_some()
+    );
+    let twice = s.actions.plan(&pause).await.unwrap();
+    assert!(
+        twice
+            .unsupported
+            .as_deref()
+            .unwrap()
+            .contains("already paused")
+    );
+
+    let resume = s.actions.plan(&Request::ResumeAdhoc).await.unwrap();
+    assert_ne!(
+        resume.before["wlm_json_configuration"].as_str().unwrap(),
+        original
+    );
+    s.actions
+        .execute(&resume, "adhoc", &progress())
+        .await
+        .unwrap();
+    let after = s.actions.plan(&pause).await.unwrap();
+    assert_eq!(
+        after.before["wlm_json_configuration"].as_str().unwrap(),
+        original,
+        "restored exactly"
+    );
+    assert!(
+        StateDir::at(s.state.path())
+            .paused_wlm("dpc-learning")
+            .is_none()
+    );
+    let nothing = s.actions.plan(&Request::ResumeAdhoc).await.unwrap();
+    assert!(nothing.unsupported.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resync_vacuum_analyze_and_cancel_run_their_sql() {
+    let s = setup(false).await;
+    let resync = s
+        .actions
+        .plan(&Request::ResyncTables {
+            tenant: "tenant_a".into(),
+            scope: ResyncScope::InError,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        resync.calls,
+        ["ALTER DATABASE \"tenant_a_zeroetl\" INTEGRATION REFRESH INERROR TABLES"]
+    );
+    assert_eq!(resync.confirm.as_deref(), Some("tenant_a"));
+    s.actions
+        .execute(&resync, "tenant_a", &progress())
+        .await
+        .unwrap();
+
+    let vacuum = s
+        .actions
+        .plan(&Request::Vacuum {
+            tenant: "tenant_b".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        vacuum.calls,
+        [
+            "VACUUM \"tenant_b\".\"orders\"",
+            "VACUUM \"tenant_b\".\"products\"",
+            "VACUUM \"tenant_b\".\"users\""
+        ]
+    );
+    s.actions
+        .execute(&vacuum, "tenant_b", &progress())
+        .await
+        .unwrap();
+    let analyze = s
+        .actions
+        .plan(&Request::Analyze {
+            tenant: "tenant_b".into(),
+        })
+        .await
+        .unwrap();
+    s.actions
+        .execute(&analyze, "tenant_b", &progress())
+        .await
+        .unwrap();
+    let cancel = s
+        .actions
+        .plan(&Request::CancelQuery { pid: 4242 })
+        .await
+        .unwrap();
+    s.actions
+        .execute(&cancel, "4242", &progress())
+        .await
+        .unwrap();
+
+    let ran = statements(&s.emulator).await;
+    for expected in [
+        "ALTER DATABASE \"tenant_a_zeroetl\" INTEGRATION REFRESH INERROR TABLES",
+        "VACUUM \"tenant_b\".\"users\"",
+        "ANALYZE \"tenant_b\".\"orders\"",
+        "CANCEL 4242",
+    ] {
+        assert!(
+            ran.iter().any(|sql| sql == expected),
+            "{expected} not in {ran:#?}"
+        );
+    }
+    // Not for a tenant on the other path.
+    let wrong = s
+        .actions
+        .plan(&Request::ResyncTables {
+            tenant: "tenant_b".into(),
+            scope: ResyncScope::All,
+        })
+        .await
+        .unwrap();
+    assert!(wrong.unsupported.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_export_snapshots_then_exports_in_the_tenant_account() {
+    let s = setup(false).await;
+    let plan = s
+        .actions
+        .plan(&Request::StartExport {
+            tenant: "tenant_b".into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        plan.calls[0].starts_with("rds:CreateDBClusterSnapshot DBClusterIdentifier=tenant-b-mysql")
+    );
+    assert!(plan.calls[2].contains("S3BucketName=tenant-b-snapshots"));
+    let (sender, mut progress) = mpsc::unbounded_channel();
+    let outcome = s.actions.execute(&plan, "tenant_b", &sender).await.unwrap();
+    assert!(
+        outcome.summary.starts_with("export "),
+        "{}",
+        outcome.summary
+    );
+    let mut seen = Vec::new();
+    while let Ok(line) = progress.try_recv() {
+        seen.push(line);
+    }
+    assert!(seen.iter().any(|l| l.contains("available")), "{seen:?}");
+    let zero_etl = s
+        .actions
+        .plan(&Request::StartExport {
+            tenant: "tenant_a".into(),
+        })
+        .await
+        .unwrap();
+    assert!(zero_etl.unsupported.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_execution_is_audited_with_intent_then_outcome_and_no_secrets() {
+    let s = setup(false).await;
+    let plan = s
+        .actions
+        .plan(&Request::CancelQuery { pid: 7 })
+        .await
+        .unwrap();
+    s.actions.execute(&plan, "7", &progress()).await.unwrap();
+    let plan = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: "arn:aws:states:us-east-1:999999999999:execution:daily-elt:nope".into(),
+        })
+        .await;
+    assert!(plan.is_err(), "an unknown execution cannot be planned");
+
+    let path = StateDir::at(s.state.path()).audit_log();
+    let records = audit::read(&path);
+    assert_eq!(records.len(), 2, "{records:#?}");
+    assert_eq!(records[0].phase, Phase::Intent);
+    assert_eq!(records[1].phase, Phase::Outcome);
+    assert_eq!(records[0].id, records[1].id);
+    assert_eq!(records[0].action, "cancel_query");
+    assert!(
+        records[0].caller.starts_with("arn:aws:"),
+        "{}",
+        records[0].caller
+    );
+    assert!(records[1].outcome.as_ref().unwrap().ok);
+    assert!(audit::unfinished(&path).is_empty());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains(SECRET_KEY) && !text.contains(ACCESS_KEY),
+        "no credentials in the audit log"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_every_action_in_the_action_layer() {
+    let s = setup(true).await;
+    let requests = [
+        Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        },
+        Request::PauseAdhoc {
+            cancel_running: false,
+        },
+        Request::ResumeAdhoc,
+        Request::ResyncTables {
+            tenant: "tenant_a".into(),
+            scope: ResyncScope::InError,
+        },
+        Request::StartExport {
+            tenant: "tenant_b".into(),
+        },
+        Request::Vacuum {
+            tenant: "tenant_b".into(),
+        },
+        Request::Analyze {
+            tenant: "tenant_b".into(),
+        },
+        Request::CancelQuery { pid: 1 },
+    ];
+    let kinds: Vec<ActionKind> = requests.iter().map(Request::kind).collect();
+    assert_eq!(kinds, ActionKind::ALL, "every action is tried");
+    for request in &requests {
+        let plan = s.actions.plan(request).await.unwrap();
+        let typed = plan.confirm.clone().unwrap_or_default();
+        assert_eq!(
+            s.actions.execute(&plan, &typed, &progress()).await,
+            Err(ActionError::ReadOnly),
+            "{request:?}"
+        );
+    }
+    let ran = statements(&s.emulator).await;
+    assert!(
+        ran.iter()
+            .all(|sql| sql.trim_start().to_uppercase().starts_with("SELECT")),
+        "only reads ran: {ran:#?}"
+    );
+    assert!(!StateDir::at(s.state.path()).audit_log().exists());
+}
