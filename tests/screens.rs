@@ -27,6 +27,9 @@ fn settings() -> Settings {
         theme: theme::load("dark").unwrap(),
         keymap: keymap::load("default", None).unwrap(),
         thresholds: Thresholds::default(),
+        runbooks: shiftops::tui::runbook::load_all().unwrap(),
+        actions: true,
+        read_only: false,
     }
 }
 

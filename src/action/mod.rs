@@ -7,8 +7,7 @@ mod kind;
 mod plan;
 mod request;
 mod runner;
-// sim operator: after the sim operations land
-// pub mod sim;
+pub mod sim;
 mod state;
 pub mod wlm;
 

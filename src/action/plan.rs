@@ -17,6 +17,24 @@ impl Change {
     pub fn diff_lines(&self) -> Vec<String> {
         diff(&self.before, &self.after)
     }
+
+    /// The changed lines with `context` unchanged lines around each, the rest folded into `…`.
+    pub fn diff_hunks(&self, context: usize) -> Vec<String> {
+        let lines = self.diff_lines();
+        let changed: Vec<usize> = (0..lines.len())
+            .filter(|&i| !lines[i].starts_with("  "))
+            .collect();
+        let near = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= context);
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            if near(i) {
+                out.push(line.clone());
+            } else if out.last().is_none_or(|last| last != "  …") {
+                out.push("  …".to_string());
+            }
+        }
+        out
+    }
 }
 
 /// What an action will do, exactly, before it does it: shown for confirmation, then executed as is.
@@ -107,5 +125,11 @@ mod tests {
             after: "a\nB\nc\nd".into(),
         };
         assert_eq!(change.diff_lines(), ["  a", "- b", "+ B", "  c", "+ d"]);
+        let long = Change {
+            what: "x".into(),
+            before: "1\n2\n3\n4\n5\n6\n7".into(),
+            after: "1\n2\n3\nfour\n5\n6\n7".into(),
+        };
+        assert_eq!(long.diff_hunks(1), ["  …", "  3", "- 4", "+ four", "  5", "  …"]);
     }
 }

@@ -7,6 +7,9 @@ use std::sync::Arc;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr};
 
+use crate::action::aws::AwsOperator;
+use crate::action::sim::SimOperator;
+use crate::action::{Actions, Operator, StateDir, audit};
 use crate::config::Config;
 use crate::datafile::DataFileError;
 use crate::health;
@@ -44,6 +47,9 @@ pub struct Cli {
     /// AWS region (overrides [aws] region)
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
+    /// Refuse every action that changes anything (also [safety] read_only in the config)
+    #[arg(long, global = true)]
+    pub read_only: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -107,23 +113,28 @@ fn parse_scenario(name: &str) -> Result<Scenario, String> {
 }
 
 fn sim_fleet(args: &SimArgs) -> Fleet {
+    sim_fleet_with_world(args).0
+}
+
+fn sim_fleet_with_world(args: &SimArgs) -> (Fleet, sim::SharedWorld) {
     let options = SimOptions {
         tenants: args.tenants as usize,
         scenario: args.scenario,
         seed: args.seed,
     };
     match args.at {
-        Some(at) => sim::fleet(&options, Arc::new(ManualClock::new(at))),
-        None => sim::fleet(&options, Arc::new(SystemClock)),
+        Some(at) => sim::fleet_with_world(&options, Arc::new(ManualClock::new(at))),
+        None => sim::fleet_with_world(&options, Arc::new(SystemClock)),
     }
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> Result<u8> {
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(error) => return Ok(bad_data_file(&error)),
     };
+    config.safety.read_only |= cli.read_only;
     let overrides = Overrides {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
@@ -145,7 +156,10 @@ pub fn run(cli: Cli) -> Result<u8> {
                 };
             let title = format!("demo:{} · {} tenants", args.scenario.name(), args.tenants);
             let runtime = runtime()?;
-            runtime.block_on(tui::run(sim_fleet(&args), settings, title))?;
+            let (fleet, world) = sim_fleet_with_world(&args);
+            let operator = Arc::new(SimOperator::new(world, fleet.clock.clone()));
+            let extras = action_extras(operator, config.safety.read_only);
+            runtime.block_on(tui::run(fleet, settings, title, extras))?;
             Ok(0)
         }
         None => {
@@ -172,9 +186,58 @@ describe your fleet in {} (see docs/configuration.md).",
                 .block_on(aws::fleet(&config, &overrides))
                 .map_err(|e| color_eyre::eyre::eyre!(e))?;
             let title = format!("{} tenants", fleet.tenants.len());
-            runtime.block_on(tui::run(fleet, settings, title))?;
+            let extras = match StateDir::default_location() {
+                Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides, state)) {
+                    Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only),
+                    Err(error) => tui::Extras {
+                        actions: None,
+                        notices: vec![format!("recovery actions are off: {error}")],
+                    },
+                },
+                None => tui::Extras {
+                    actions: None,
+                    notices: vec!["recovery actions are off: no state directory for the audit log".into()],
+                },
+            };
+            runtime.block_on(tui::run(fleet, settings, title, extras))?;
             Ok(0)
         }
+    }
+}
+
+/// The actions runner and what to tell the user at start: an earlier action whose outcome nobody
+/// saw (a crash mid-action) is shown as "outcome unknown — verify", never lost.
+fn action_extras(operator: Arc<dyn Operator>, read_only: bool) -> tui::Extras {
+    let Some(state) = StateDir::default_location() else {
+        return tui::Extras {
+            actions: Some(Arc::new(Actions::new(operator, true, None))),
+            notices: vec!["no state directory: actions are read-only".into()],
+        };
+    };
+    let mut notices: Vec<String> = audit::unfinished(&state.audit_log())
+        .into_iter()
+        .map(|intent| {
+            format!(
+                "outcome unknown — verify: {} on {} at {} by {}",
+                intent.action, intent.target, intent.time, intent.caller
+            )
+        })
+        .collect();
+    let log = if read_only {
+        None
+    } else {
+        match audit::AuditLog::open(&state) {
+            Ok(log) => Some(log),
+            Err(error) => {
+                notices.push(format!("actions are off: the audit log cannot be opened: {error}"));
+                None
+            }
+        }
+    };
+    let refuse = read_only || log.is_none();
+    tui::Extras {
+        actions: Some(Arc::new(Actions::new(operator, refuse, log))),
+        notices,
     }
 }
 

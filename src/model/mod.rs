@@ -13,6 +13,7 @@ mod source_status;
 mod storage;
 mod summary;
 mod tenant;
+mod timeline;
 mod wlm;
 
 pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
@@ -33,6 +34,7 @@ pub use source_status::{SourceId, SourceStatus};
 pub use storage::TableInfo;
 pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
+pub use timeline::{Entry, Event, Timeline};
 pub use wlm::{QueueActivity, WLM_QUEUES};
 
 /// All timestamps in shiftops are UTC.

@@ -59,6 +59,16 @@ impl Refresher {
         }
     }
 
+    /// A handle that asks every source to refresh, for tasks that outlive a borrow of the refresher.
+    pub fn trigger(&self) -> impl Fn() + Send + 'static {
+        let triggers: Vec<Arc<Notify>> = self.triggers.values().cloned().collect();
+        move || {
+            for trigger in &triggers {
+                trigger.notify_one();
+            }
+        }
+    }
+
     pub fn refresh(&self, id: SourceId) {
         if let Some(trigger) = self.triggers.get(&id) {
             trigger.notify_one();

@@ -13,6 +13,8 @@ pub enum View {
     Elt,
     Logs,
     Tenant,
+    /// A runbook walkthrough.
+    Runbook,
 }
 
 impl View {
@@ -38,6 +40,7 @@ impl View {
             View::Elt => "elt",
             View::Logs => "logs",
             View::Tenant => "tenant",
+            View::Runbook => "runbook",
         }
     }
 
@@ -61,6 +64,7 @@ impl View {
             View::Elt => "ELT runs",
             View::Logs => "Error log",
             View::Tenant => "Tenant",
+            View::Runbook => "Runbook",
         }
     }
 }
@@ -86,6 +90,10 @@ pub enum Action {
     PrevView,
     Show(View),
     ShowTenant(String),
+    /// The recovery actions that fit here.
+    ActionMenu,
+    /// The runbook for the selected alarm or finding.
+    OpenRunbook,
     SetFilter(String),
 }
 
@@ -138,6 +146,16 @@ impl Action {
             "tenant",
             Action::Show(View::Tenant),
             "the tenant of the selected row",
+        ),
+        (
+            "actions",
+            Action::ActionMenu,
+            "recovery actions for this row (preview, confirm, audit)",
+        ),
+        (
+            "runbook",
+            Action::OpenRunbook,
+            "the runbook of the selected alarm or finding",
         ),
     ];
 

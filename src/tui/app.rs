@@ -6,20 +6,29 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, View};
 use super::keymap::Keymap;
+use super::recovery::{self, ActionEvent, Dialog, Menu, Stage, Walkthrough};
 use super::rows::Rows;
+use super::runbook::{self, Runbook, StepKind};
 use super::theme::Theme;
-use crate::health::{Health, Thresholds, evaluate};
-use crate::model::{Snapshot, SourceId, Time};
+use crate::action::{ActionError, ActionKind, Plan, Request, ResyncScope};
+use crate::health::{CheckId, Health, Thresholds, evaluate};
+use crate::model::{AlarmState, Event, Snapshot, SourceId, Time, Timeline};
 use crate::source::refresh::SourceEvent;
 
 /// What the event loop must do after the UI handled something.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     None,
     Quit,
     Refresh,
     /// Fetch this alarm's history (DescribeAlarmHistory) in a task.
     FetchAlarmHistory(String),
+    /// Ask the operator for the plan of a request (the preview).
+    PlanAction(Request),
+    /// Execute a previewed plan with what the user typed to confirm it.
+    ExecuteAction { plan: Box<Plan>, typed: String },
+    /// Write the incident record (Markdown) to this file.
+    ExportIncident { path: std::path::PathBuf, markdown: String },
 }
 
 /// An alarm's history as last fetched, or why it could not be.
@@ -38,6 +47,10 @@ pub enum Mode {
     /// Typing a `/` filter for the current view.
     Filter,
     Help,
+    /// Choosing an action from the menu.
+    Menu,
+    /// An action's preview, confirmation, progress and result.
+    Dialog,
 }
 
 /// A line of feedback under the view (an unknown command, a refresh request …).
@@ -53,6 +66,10 @@ pub struct Settings {
     pub theme: Theme,
     pub keymap: Keymap,
     pub thresholds: Thresholds,
+    pub runbooks: Vec<Runbook>,
+    /// Whether recovery actions run here at all (a console with no operator only shows them).
+    pub actions: bool,
+    pub read_only: bool,
 }
 
 impl Settings {
@@ -76,6 +93,9 @@ impl Settings {
             theme,
             keymap,
             thresholds: config.thresholds.clone(),
+            runbooks: runbook::load_all()?,
+            actions: true,
+            read_only: config.safety.read_only,
         })
     }
 }
@@ -99,6 +119,13 @@ pub struct App {
     pub message: Option<Message>,
     pub help_scroll: u16,
     pub alarm_history: Option<AlarmHistoryView>,
+    pub menu: Option<Menu>,
+    pub dialog: Option<Dialog>,
+    pub walkthrough: Option<Walkthrough>,
+    /// The session's incident record.
+    pub timeline: Timeline,
+    /// The alarm states last seen, so the timeline records changes.
+    alarm_states: HashMap<String, AlarmState>,
     /// How many rows the current view shows, set by the last draw; paging moves by it.
     pub page_size: usize,
     dirty: bool,
@@ -114,6 +141,17 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("elt", "Step Functions ELT runs"),
     ("logs", "the warehouse's ERROR log lines"),
     ("tenant", "one tenant: :tenant NAME"),
+    ("runbook", "open a runbook: :runbook ID (Tab completes)"),
+    ("rerun", "rerun the latest failed ELT execution"),
+    ("pause-adhoc", "pause the adhoc WLM queue (:pause-adhoc cancel also cancels its queries)"),
+    ("resume-adhoc", "restore the WLM configuration saved by the pause"),
+    ("resync", "resync a tenant's tables in error (:resync TENANT [all])"),
+    ("start-export", "start a snapshot export (:start-export TENANT)"),
+    ("vacuum", "VACUUM a tenant's tables (:vacuum TENANT)"),
+    ("analyze", "ANALYZE a tenant's tables (:analyze TENANT)"),
+    ("cancel", "cancel a query: :cancel PID"),
+    ("note", "add a note to the incident record: :note TEXT"),
+    ("export", "write the incident record as Markdown: :export [FILE]"),
     ("refresh", "refresh every source now"),
     ("help", "keys and commands"),
     ("quit", "quit shiftops"),
@@ -140,11 +178,86 @@ impl App {
             message: None,
             help_scroll: 0,
             alarm_history: None,
+            menu: None,
+            dialog: None,
+            walkthrough: None,
+            timeline: Timeline::default(),
+            alarm_states: HashMap::new(),
             page_size: 10,
             dirty: true,
         };
         app.rows.apply_filters(&app.filters, app.tenant.as_deref());
+        let empty = Health {
+            findings: Vec::new(),
+            tenant_status: Default::default(),
+            status: crate::health::Status::Ok,
+        };
+        app.record_changes(&empty);
         app
+    }
+
+    /// Puts what changed since `before` on the incident timeline: findings raised and cleared,
+    /// alarms that changed state.
+    fn record_changes(&mut self, before: &Health) {
+        let key = |f: &crate::health::Finding| {
+            let alarm = if f.check == CheckId::Alarm {
+                f.message.split(" is in ALARM").next().unwrap_or_default().to_string()
+            } else {
+                String::new()
+            };
+            (f.tenant.clone(), f.check, alarm)
+        };
+        let old: std::collections::HashSet<_> = before.findings.iter().map(key).collect();
+        let new: std::collections::HashSet<_> = self.health.findings.iter().map(key).collect();
+        for finding in &self.health.findings {
+            if !old.contains(&key(finding)) {
+                self.timeline.push(
+                    self.now,
+                    Event::FindingRaised {
+                        tenant: finding.tenant.clone(),
+                        check: finding.check.as_str().into(),
+                        severity: finding.severity.to_string(),
+                        message: finding.message.clone(),
+                    },
+                );
+            }
+        }
+        for finding in &before.findings {
+            if !new.contains(&key(finding)) {
+                self.timeline.push(
+                    self.now,
+                    Event::FindingCleared {
+                        tenant: finding.tenant.clone(),
+                        check: finding.check.as_str().into(),
+                        message: finding.message.clone(),
+                    },
+                );
+            }
+        }
+        for alarm in &self.snapshot.alarms {
+            let previous = self.alarm_states.insert(alarm.name.clone(), alarm.state);
+            let changed = match previous {
+                Some(state) => state != alarm.state,
+                None => alarm.state == AlarmState::Alarm,
+            };
+            if changed {
+                self.timeline.push(
+                    alarm.since.max(self.now - chrono::Duration::days(1)),
+                    Event::AlarmChanged {
+                        alarm: alarm.name.clone(),
+                        from: previous.map_or("—".into(), |s| s.to_string()),
+                        to: alarm.state.to_string(),
+                        reason: alarm.reason.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// A message that must not be missed (an action whose outcome is unknown …): shown and recorded.
+    pub fn notice(&mut self, text: String) {
+        self.timeline.push(self.now, Event::Note { text: text.clone() });
+        self.error(text);
     }
 
     /// Whether anything changed since the last draw; clears the flag.
@@ -179,7 +292,11 @@ impl App {
 
     /// Re-derives health and rows after the data changed (not on every frame).
     fn recompute(&mut self) {
-        self.health = evaluate(&self.snapshot, &self.settings.thresholds, self.now);
+        let before = std::mem::replace(
+            &mut self.health,
+            evaluate(&self.snapshot, &self.settings.thresholds, self.now),
+        );
+        self.record_changes(&before);
         self.rows = Rows::build(&self.snapshot, &self.health, self.now);
         self.rows
             .apply_filters(&self.filters, self.tenant.as_deref());
@@ -219,6 +336,8 @@ impl App {
             },
             Mode::Help => self.on_help_key(key),
             Mode::Command | Mode::Filter => self.on_input_key(key),
+            Mode::Menu => self.on_menu_key(key),
+            Mode::Dialog => self.on_dialog_key(key),
         }
     }
 
@@ -336,6 +455,19 @@ impl App {
                 self.error("usage: :tenant NAME (Tab completes names)".into());
                 return Effect::None;
             }
+            "runbook" | "rb" => return self.open_runbook_named(&argument),
+            "note" if !argument.is_empty() => {
+                self.timeline.push(self.now, Event::Note { text: argument });
+                self.info("noted in the incident record".into());
+                return Effect::None;
+            }
+            "note" => {
+                self.error("usage: :note TEXT".into());
+                return Effect::None;
+            }
+            "export" => return self.export_incident(&argument),
+            "rerun" | "pause-adhoc" | "resume-adhoc" | "resync" | "start-export" | "vacuum"
+            | "analyze" | "cancel" => return self.action_command(command, &argument),
             "errors" | "load" | "loaderrors" | "load_errors" => Action::Show(View::LoadErrors),
             "alarm" => Action::Show(View::Alarms),
             "runs" | "sfn" => Action::Show(View::Elt),
@@ -354,14 +486,409 @@ impl App {
         self.dispatch(action)
     }
 
-    fn error(&mut self, text: String) {
+    /// The tenant an action is about: named, else the tenant view's, else the selected row's.
+    fn context_tenant(&self, named: &str) -> Option<String> {
+        if !named.is_empty() {
+            return Some(named.to_string());
+        }
+        match self.view {
+            View::Tenant => self.tenant.clone(),
+            View::Runbook => self.walkthrough.as_ref().and_then(|w| w.tenant.clone()),
+            _ => self.selected_tenant(),
+        }
+    }
+
+    /// `:rerun`, `:pause-adhoc [cancel]`, `:resync [TENANT] [all]`, `:cancel PID` …
+    fn action_command(&mut self, command: &str, argument: &str) -> Effect {
+        let mut words = argument.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let request = match command {
+            "pause-adhoc" => Ok(Request::PauseAdhoc {
+                cancel_running: first == "cancel",
+            }),
+            "cancel" => first
+                .parse::<i64>()
+                .map(|pid| Request::CancelQuery { pid })
+                .map_err(|_| "usage: :cancel PID".to_string()),
+            "resync" => {
+                let (tenant, all) = match first {
+                    "all" => (self.context_tenant(""), true),
+                    name => (self.context_tenant(name), words.next() == Some("all")),
+                };
+                recovery::request_for(ActionKind::ResyncTables, tenant.as_deref(), &self.snapshot).map(
+                    |request| match (request, all) {
+                        (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
+                            tenant,
+                            scope: ResyncScope::All,
+                        },
+                        (request, _) => request,
+                    },
+                )
+            }
+            other => {
+                let kind = match other {
+                    "rerun" => ActionKind::RerunElt,
+                    "resume-adhoc" => ActionKind::ResumeAdhoc,
+                    "start-export" => ActionKind::StartExport,
+                    "vacuum" => ActionKind::Vacuum,
+                    _ => ActionKind::Analyze,
+                };
+                recovery::request_for(kind, self.context_tenant(first).as_deref(), &self.snapshot)
+            }
+        };
+        match request {
+            Ok(request) => self.open_action(request, None),
+            Err(error) => {
+                self.error(error);
+                Effect::None
+            }
+        }
+    }
+
+    /// Opens the action dialog and asks for the preview.
+    pub fn open_action(&mut self, request: Request, step: Option<usize>) -> Effect {
+        if !self.settings.actions {
+            self.error("recovery actions are not available in this console".into());
+            return Effect::None;
+        }
+        self.dialog = Some(Dialog::new(request.clone(), step));
+        self.mode = Mode::Dialog;
+        Effect::PlanAction(request)
+    }
+
+    /// The action menu for where the user is.
+    fn open_menu(&mut self) {
+        let tenant = self.context_tenant("");
+        let execution = (self.view == View::Elt)
+            .then(|| {
+                self.rows
+                    .visible(View::Elt)
+                    .get(self.selected(View::Elt))
+                    .map(|&i| self.snapshot.elt_runs[i].execution_arn.clone())
+            })
+            .flatten();
+        self.menu = Some(recovery::menu_for(tenant.as_deref(), &self.snapshot, execution.as_deref()));
+        self.mode = Mode::Menu;
+    }
+
+    fn on_menu_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(menu) = &mut self.menu else {
+            self.mode = Mode::Normal;
+            return Effect::None;
+        };
+        match (self.settings.keymap.action_for(&key), key.code) {
+            (Some(Action::Down), _) => menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1)),
+            (Some(Action::Up), _) => menu.selected = menu.selected.saturating_sub(1),
+            (Some(Action::Select), _) | (_, KeyCode::Enter) => {
+                let request = menu.items.get(menu.selected).map(|(_, r)| r.clone());
+                self.menu = None;
+                self.mode = Mode::Normal;
+                if let Some(request) = request {
+                    return self.open_action(request, None);
+                }
+            }
+            (Some(Action::Back | Action::Quit), _) | (_, KeyCode::Esc) => {
+                self.menu = None;
+                self.mode = Mode::Normal;
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    /// Typing goes to the confirmation; Enter executes a ready plan or closes a finished one.
+    fn on_dialog_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(dialog) = &mut self.dialog else {
+            self.mode = Mode::Normal;
+            return Effect::None;
+        };
+        match key.code {
+            KeyCode::Esc if !dialog.is_running() => {
+                self.dialog = None;
+                self.mode = Mode::Normal;
+            }
+            KeyCode::Enter => match &dialog.stage {
+                Stage::Ready(plan) => {
+                    let plan = plan.clone();
+                    let typed = dialog.typed.clone();
+                    dialog.refusal = None;
+                    dialog.stage = Stage::Running {
+                        plan: plan.clone(),
+                        progress: Vec::new(),
+                    };
+                    return Effect::ExecuteAction { plan, typed };
+                }
+                Stage::Done { .. } | Stage::Failed(_) => {
+                    self.dialog = None;
+                    self.mode = Mode::Normal;
+                }
+                Stage::Planning | Stage::Running { .. } => {}
+            },
+            KeyCode::Backspace => {
+                dialog.typed.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if matches!(dialog.stage, Stage::Ready(_)) {
+                    dialog.typed.push(c);
+                }
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    /// What the event loop reports of the action in the dialog.
+    pub fn on_action_event(&mut self, event: ActionEvent) {
+        self.dirty = true;
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        match event {
+            ActionEvent::Planned(Ok(plan)) => dialog.stage = Stage::Ready(Box::new(plan)),
+            ActionEvent::Planned(Err(error)) => dialog.stage = Stage::Failed(error),
+            ActionEvent::Progress(line) => {
+                if let Stage::Running { progress, .. } = &mut dialog.stage {
+                    progress.push(line);
+                }
+            }
+            ActionEvent::Finished(result) => {
+                let Stage::Running { plan, .. } = &dialog.stage else {
+                    return;
+                };
+                let plan = plan.clone();
+                match result {
+                    // Refused before anything ran: stay on the preview and say why.
+                    Err(
+                        refusal @ (ActionError::ReadOnly
+                        | ActionError::NotConfirmed { .. }
+                        | ActionError::Unsupported(_)
+                        | ActionError::AlreadyRunning
+                        | ActionError::Audit(_)),
+                    ) => {
+                        dialog.refusal = Some(refusal.to_string());
+                        dialog.stage = Stage::Ready(plan);
+                    }
+                    result => {
+                        let result = result.map_err(|e| e.to_string());
+                        let action = plan.request.kind().name().to_string();
+                        self.timeline.push(
+                            self.now,
+                            Event::ActionFinished {
+                                action,
+                                target: plan.target.clone(),
+                                ok: result.is_ok(),
+                                summary: match &result {
+                                    Ok(outcome) => outcome.summary.clone(),
+                                    Err(error) => error.clone(),
+                                },
+                            },
+                        );
+                        if let (Ok(_), Some(step)) = (&result, dialog.step) {
+                            self.finish_step(step);
+                        }
+                        if let Some(dialog) = &mut self.dialog {
+                            dialog.stage = Stage::Done { plan, result };
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records that an execution was sent to the operator (the runner audits it; this is the
+    /// session's own record).
+    pub fn action_started(&mut self, plan: &Plan) {
+        self.timeline.push(
+            self.now,
+            Event::ActionStarted {
+                action: plan.request.kind().name().to_string(),
+                target: plan.target.clone(),
+                calls: plan.calls.clone(),
+            },
+        );
+    }
+
+    /// The runbook for where the user is: the selected alarm, finding or tenant's worst finding.
+    fn open_runbook_here(&mut self) -> Effect {
+        let runbooks = &self.settings.runbooks;
+        let (found, tenant) = match self.view {
+            View::Alarms => {
+                let alarm = self
+                    .rows
+                    .visible(View::Alarms)
+                    .get(self.selected(View::Alarms))
+                    .map(|&i| &self.snapshot.alarms[i]);
+                (
+                    alarm.and_then(|a| runbook::for_alarm(runbooks, &a.name)),
+                    alarm.and_then(|a| a.tenant.clone()),
+                )
+            }
+            View::Tenant => {
+                let finding = self
+                    .rows
+                    .visible(View::Tenant)
+                    .get(self.selected(View::Tenant))
+                    .map(|&i| &self.health.findings[i]);
+                (
+                    finding.and_then(|f| self.runbook_for_finding(f)),
+                    self.tenant.clone(),
+                )
+            }
+            _ => {
+                let tenant = self.selected_tenant();
+                let finding = match &tenant {
+                    Some(name) => self.health.worst_for(name),
+                    None => self.health.findings.first(),
+                };
+                (
+                    finding.and_then(|f| self.runbook_for_finding(f)),
+                    tenant.or_else(|| finding.and_then(|f| f.tenant.clone())),
+                )
+            }
+        };
+        match found.map(|r| r.id.clone()) {
+            Some(id) => self.start_walkthrough(&id, tenant),
+            None => self.info("no runbook for this row; :runbook ID opens one by name".into()),
+        }
+        Effect::None
+    }
+
+    fn runbook_for_finding(&self, finding: &crate::health::Finding) -> Option<&Runbook> {
+        let runbooks = &self.settings.runbooks;
+        if finding.check == CheckId::Alarm {
+            let name = finding
+                .message
+                .trim_start_matches("alarm ")
+                .split(" is in ALARM")
+                .next()
+                .unwrap_or_default();
+            return runbook::for_alarm(runbooks, name);
+        }
+        runbook::for_check(runbooks, finding.check)
+    }
+
+    fn open_runbook_named(&mut self, id: &str) -> Effect {
+        let ids: Vec<String> = self.settings.runbooks.iter().map(|r| r.id.clone()).collect();
+        if ids.iter().any(|known| known == id) {
+            let tenant = self.context_tenant("");
+            self.start_walkthrough(id, tenant);
+        } else if id.is_empty() {
+            self.info(format!("runbooks: {}", ids.join(", ")));
+        } else {
+            self.error(format!("no runbook {id:?}; runbooks: {}", ids.join(", ")));
+        }
+        Effect::None
+    }
+
+    fn start_walkthrough(&mut self, id: &str, tenant: Option<String>) {
+        let steps = self
+            .settings
+            .runbooks
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(0, |r| r.steps.len());
+        let continuing = self
+            .walkthrough
+            .as_ref()
+            .is_some_and(|w| w.runbook == id);
+        if !continuing {
+            self.walkthrough = Some(Walkthrough::new(id, steps, tenant));
+        }
+        self.go_to(View::Runbook);
+    }
+
+    /// The runbook of the walkthrough.
+    pub fn current_runbook(&self) -> Option<&Runbook> {
+        let walkthrough = self.walkthrough.as_ref()?;
+        self.settings
+            .runbooks
+            .iter()
+            .find(|r| r.id == walkthrough.runbook)
+    }
+
+    fn finish_step(&mut self, step: usize) {
+        let title = self
+            .current_runbook()
+            .and_then(|r| r.steps.get(step))
+            .map(|s| s.title.clone());
+        if let (Some(walkthrough), Some(title)) = (&mut self.walkthrough, title) {
+            walkthrough.finish(step);
+            self.timeline.push(
+                self.now,
+                Event::StepDone {
+                    runbook: walkthrough.runbook.clone(),
+                    step: title,
+                },
+            );
+        }
+    }
+
+    /// Enter on a runbook step: a check jumps to its panel, an action opens its dialog, a note is done.
+    fn do_step(&mut self) -> Effect {
+        let Some(walkthrough) = &self.walkthrough else {
+            return Effect::None;
+        };
+        let index = walkthrough.selected;
+        let tenant = walkthrough.tenant.clone();
+        let Some(step) = self.current_runbook().and_then(|r| r.steps.get(index)).cloned() else {
+            return Effect::None;
+        };
+        match step.kind {
+            StepKind::Check { view, filter } => {
+                self.finish_step(index);
+                if view == View::Tenant {
+                    if let Some(tenant) = tenant {
+                        self.show_tenant(tenant);
+                    }
+                } else {
+                    self.go_to(view);
+                }
+                if let Some(filter) = filter {
+                    self.dispatch(Action::SetFilter(filter));
+                }
+                Effect::None
+            }
+            StepKind::Action(kind) => {
+                match recovery::request_for(kind, tenant.as_deref(), &self.snapshot) {
+                    Ok(request) => self.open_action(request, Some(index)),
+                    Err(error) => {
+                        self.error(error);
+                        Effect::None
+                    }
+                }
+            }
+            StepKind::Note => {
+                self.finish_step(index);
+                Effect::None
+            }
+        }
+    }
+
+    /// `:export [FILE]`: the incident record as Markdown, by default `incident-YYYYMMDD-HHMM.md`.
+    fn export_incident(&mut self, path: &str) -> Effect {
+        let path = if path.is_empty() {
+            std::path::PathBuf::from(format!("incident-{}.md", self.now.format("%Y%m%d-%H%M")))
+        } else {
+            std::path::PathBuf::from(path)
+        };
+        let title = self
+            .walkthrough
+            .as_ref()
+            .map_or_else(|| self.title.clone(), |w| w.runbook.clone());
+        Effect::ExportIncident {
+            markdown: self.timeline.to_markdown(&title, self.now),
+            path,
+        }
+    }
+
+    pub fn error(&mut self, text: String) {
         self.message = Some(Message {
             text,
             is_error: true,
         });
     }
 
-    fn info(&mut self, text: String) {
+    pub fn info(&mut self, text: String) {
         self.message = Some(Message {
             text,
             is_error: false,
@@ -395,7 +922,10 @@ impl App {
                     return Effect::FetchAlarmHistory(name);
                 }
             }
+            Action::Select if self.view == View::Runbook => return self.do_step(),
             Action::Select => self.drill_in(),
+            Action::ActionMenu => self.open_menu(),
+            Action::OpenRunbook => return self.open_runbook_here(),
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;
@@ -447,6 +977,13 @@ impl App {
     }
 
     fn move_by(&mut self, delta: isize) {
+        if self.view == View::Runbook {
+            if let Some(w) = &mut self.walkthrough {
+                let last = w.done.len().saturating_sub(1) as isize;
+                w.selected = (w.selected as isize + delta).clamp(0, last) as usize;
+            }
+            return;
+        }
         let current = self.selected(self.view) as isize;
         self.set_selected((current + delta).max(0) as usize);
     }

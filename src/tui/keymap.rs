@@ -609,7 +609,7 @@ mod tests {
             Some(Action::Refresh)
         );
         assert_eq!(
-            keymap.action_for(&event(KeyCode::Char('r'), KeyModifiers::NONE)),
+            keymap.action_for(&event(KeyCode::Char('x'), KeyModifiers::NONE)),
             None
         );
         assert_eq!(
@@ -690,10 +690,10 @@ mod tests {
 
     #[test]
     fn user_file_overrides_single_bindings() {
-        let text = "[bindings]\nquit = [\"ctrl-q\"]\nrefresh = [\"r\", \"f5\"]\nhelp = []\n";
+        let text = "[bindings]\nquit = [\"ctrl-q\"]\nrefresh = [\"x\", \"f5\"]\nhelp = []\n";
         let keymap = build(shipped("default"), Some(user(text))).unwrap();
         assert_eq!(keymap.keys_for(&Action::Quit), vec![key("ctrl-q")]);
-        assert_eq!(keymap.keys_for(&Action::Refresh), vec![key("r"), key("f5")]);
+        assert_eq!(keymap.keys_for(&Action::Refresh), vec![key("x"), key("f5")]);
         assert_eq!(keymap.keys_for(&Action::Help), vec![]);
         assert_eq!(keymap.keys_for(&Action::Up), vec![key("up")]);
         assert_eq!(
@@ -705,7 +705,7 @@ mod tests {
             None
         );
         assert_eq!(
-            keymap.action_for(&event(KeyCode::Char('r'), KeyModifiers::NONE)),
+            keymap.action_for(&event(KeyCode::Char('x'), KeyModifiers::NONE)),
             Some(Action::Refresh)
         );
     }
@@ -753,7 +753,7 @@ mod tests {
             build_error(user(text), None),
             "keymap.toml:3:3: unknown action \"qiut\"; the actions are quit, refresh, up, down, \
              page_up, page_down, top, bottom, select, back, command, filter, help, next_view, \
-             prev_view, overview, alarms, wlm, storage, load_errors, elt, logs, tenant"
+             prev_view, overview, alarms, wlm, storage, load_errors, elt, logs, tenant, actions, runbook"
         );
     }
 

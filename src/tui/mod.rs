@@ -3,10 +3,12 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod recovery;
 pub mod rows;
 pub mod run;
+pub mod runbook;
 pub mod theme;
 pub mod views;
 
 pub use app::Settings;
-pub use run::run;
+pub use run::{Extras, run};

@@ -265,7 +265,7 @@ impl Rows {
                     .find(|t| message.contains(t.name.as_str()))
                     .map(|t| t.name.clone())
             }
-            View::Wlm | View::Tenant => None,
+            View::Wlm | View::Tenant | View::Runbook => None,
         }
     }
 }

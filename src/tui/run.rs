@@ -1,6 +1,7 @@
-//! The event loop: terminal events, source results and a one-second clock, drawn only when
-//! something changed. Fetches run in the refresher's tasks; this loop never awaits I/O.
+//! The event loop: terminal events, source results, action progress and a one-second clock,
+//! drawn only when something changed. Fetches and actions run in tasks; this loop never awaits I/O.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -10,15 +11,25 @@ use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Settings};
+use super::recovery::ActionEvent;
 use super::views;
+use crate::action::Actions;
 use crate::source::Fleet;
 use crate::source::refresh::Refresher;
 
+/// What the console runs with besides its data: the actions it may take and anything to say at start.
+#[derive(Default)]
+pub struct Extras {
+    pub actions: Option<Arc<Actions>>,
+    /// Shown and recorded at start (an earlier action whose outcome is unknown …).
+    pub notices: Vec<String>,
+}
+
 /// Runs the console until the user quits. The terminal is restored on return, on error and on
 /// panic (ratatui's hook, layered over color-eyre's).
-pub async fn run(fleet: Fleet, settings: Settings, title: String) -> Result<()> {
+pub async fn run(fleet: Fleet, settings: Settings, title: String, extras: Extras) -> Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, fleet, settings, title).await;
+    let result = event_loop(&mut terminal, fleet, settings, title, extras).await;
     ratatui::restore();
     result
 }
@@ -26,14 +37,20 @@ pub async fn run(fleet: Fleet, settings: Settings, title: String) -> Result<()> 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     fleet: Fleet,
-    settings: Settings,
+    mut settings: Settings,
     title: String,
+    extras: Extras,
 ) -> Result<()> {
     let (sender, mut source_events) = mpsc::unbounded_channel();
     let refresher = Refresher::spawn(&fleet, sender);
+    settings.actions = extras.actions.is_some();
     let snapshot = fleet.empty_snapshot();
     let mut app = App::new(title, settings, snapshot, fleet.clock.now());
+    for notice in extras.notices {
+        app.notice(notice);
+    }
     let (history_sender, mut history_results) = mpsc::unbounded_channel();
+    let (action_sender, mut action_events) = mpsc::unbounded_channel();
     let mut terminal_events = EventStream::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -56,13 +73,9 @@ async fn event_loop(
             }
             event = terminal_events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
-                    match app.on_key(key) {
-                        Effect::Quit => return Ok(()),
-                        Effect::Refresh => refresher.refresh_all(),
-                        Effect::FetchAlarmHistory(alarm) => {
-                            fetch_alarm_history(&fleet, alarm, history_sender.clone());
-                        }
-                        Effect::None => {}
+                    let effect = app.on_key(key);
+                    if perform(effect, &mut app, &fleet, &refresher, &extras.actions, &history_sender, &action_sender) {
+                        return Ok(());
                     }
                 }
                 Some(Ok(Event::Resize(..))) => app.mark_dirty(),
@@ -71,19 +84,72 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some((alarm, result)) = history_results.recv() => app.on_alarm_history(alarm, result),
+            Some(event) = action_events.recv() => app.on_action_event(event),
             _ = clock.tick() => app.tick(fleet.clock.now()),
         }
     }
 }
 
+/// Carries out what the UI asked for, in tasks; returns whether to quit.
+fn perform(
+    effect: Effect,
+    app: &mut App,
+    fleet: &Fleet,
+    refresher: &Refresher,
+    actions: &Option<Arc<Actions>>,
+    history: &mpsc::UnboundedSender<HistoryResult>,
+    action_events: &mpsc::UnboundedSender<ActionEvent>,
+) -> bool {
+    match effect {
+        Effect::Quit => return true,
+        Effect::Refresh => refresher.refresh_all(),
+        Effect::FetchAlarmHistory(alarm) => fetch_alarm_history(fleet, alarm, history.clone()),
+        Effect::PlanAction(request) => {
+            let Some(actions) = actions.clone() else { return false };
+            let events = action_events.clone();
+            tokio::spawn(async move {
+                let planned = actions.plan(&request).await.map_err(|e| e.to_string());
+                let _ = events.send(ActionEvent::Planned(planned));
+            });
+        }
+        Effect::ExecuteAction { plan, typed } => {
+            let Some(actions) = actions.clone() else { return false };
+            app.action_started(&plan);
+            let events = action_events.clone();
+            let refresh = refresher.trigger();
+            tokio::spawn(async move {
+                let (progress, mut lines) = mpsc::unbounded_channel::<String>();
+                let forward = {
+                    let events = events.clone();
+                    tokio::spawn(async move {
+                        while let Some(line) = lines.recv().await {
+                            let _ = events.send(ActionEvent::Progress(line));
+                        }
+                    })
+                };
+                let result = actions.execute(&plan, &typed, &progress).await;
+                drop(progress);
+                let _ = forward.await;
+                let _ = events.send(ActionEvent::Finished(result));
+                // What the action changed shows at once, not at the next interval.
+                refresh();
+            });
+        }
+        Effect::ExportIncident { path, markdown } => {
+            match std::fs::write(&path, markdown) {
+                Ok(()) => app.info(format!("incident record written to {}", path.display())),
+                Err(error) => app.error(format!("cannot write {}: {error}", path.display())),
+            }
+        }
+        Effect::None => {}
+    }
+    false
+}
+
 type HistoryResult = (String, Result<Vec<crate::model::AlarmHistoryItem>, String>);
 
 /// Fetches an alarm's history in a task; the result comes back over the channel.
-fn fetch_alarm_history(
-    fleet: &Fleet,
-    alarm: String,
-    results: mpsc::UnboundedSender<HistoryResult>,
-) {
+fn fetch_alarm_history(fleet: &Fleet, alarm: String, results: mpsc::UnboundedSender<HistoryResult>) {
     let Some(source) = fleet.alarm_history.clone() else {
         let _ = results.send((alarm, Err("this fleet keeps no alarm history".into())));
         return;

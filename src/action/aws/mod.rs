@@ -167,7 +167,7 @@ Limit queries with the workgroup's max_query_execution_time or usage limits by h
         };
         plan.calls.push(format!(
             "redshift:ModifyClusterParameterGroup ParameterGroupName={group} \
-Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue={target}}}]"
+Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue=<the configuration after the change below>}}]"
         ));
         plan.change = Some(Change {
             what: format!("wlm_json_configuration of {group}"),

@@ -1,5 +1,6 @@
 //! The warehouse's tables (SVV_TABLE_INFO): users, orders and products per tenant schema (seed 000's
-//! export list) and the shared `analytics.daily_summary`.
+//! export list) and the shared `analytics.daily_summary`. VACUUM and ANALYZE by an operator reset
+//! a table's unsorted and stale-statistics shares, which then grow again as rows replicate.
 
 use super::rng::SplitMix64;
 use crate::model::{Ingest, TableInfo, Tenant, Time};
@@ -36,12 +37,53 @@ const SHAPES: [TableShape; 3] = [
 /// Redshift allocates at least a block per column and slice, so even a small table takes space.
 const MIN_TABLE_MB: f64 = 8.0;
 
+/// The share of a table's unsorted region that VACUUM gives back: the deleted and updated rows'
+/// old versions, which the unsorted tail of a replicated table is full of.
+const RECLAIMABLE_SHARE_OF_UNSORTED: f64 = 0.25;
+
 #[derive(Debug, Clone, PartialEq)]
 struct CatalogTable {
     info: TableInfo,
     bytes_per_row: f64,
     /// Rows added per hour (Zero-ETL tables grow as changes replicate; COPY tables stay put).
     rows_per_hour: f64,
+    /// Space the operator's VACUUMs gave back.
+    reclaimed_mb: u64,
+    /// Since these, only rows replicated later are unsorted or missing from the statistics.
+    vacuumed_at: Option<Time>,
+    analyzed_at: Option<Time>,
+}
+
+impl CatalogTable {
+    fn name(&self) -> String {
+        format!("{}.{}", self.info.schema, self.info.table)
+    }
+
+    /// The table at `at`, hours after the catalog's creation.
+    fn info_at(&self, at: Time, hours: f64) -> TableInfo {
+        let mut info = self.info.clone();
+        if self.rows_per_hour > 0.0 {
+            info.rows += (self.rows_per_hour * hours) as u64;
+            info.size_mb = size_mb(info.rows, self.bytes_per_row);
+        }
+        info.size_mb = info
+            .size_mb
+            .saturating_sub(self.reclaimed_mb)
+            .max(MIN_TABLE_MB as u64);
+        if let Some(vacuumed_at) = self.vacuumed_at {
+            info.unsorted_percent = self.percent_added_since(vacuumed_at, at, info.rows);
+        }
+        if let Some(analyzed_at) = self.analyzed_at {
+            info.stats_off_percent = self.percent_added_since(analyzed_at, at, info.rows);
+        }
+        info
+    }
+
+    /// The share of `rows` that replicated in since `since`.
+    fn percent_added_since(&self, since: Time, at: Time, rows: u64) -> f64 {
+        let hours = (at - since).num_seconds().max(0) as f64 / 3600.0;
+        round1(self.rows_per_hour * hours / rows.max(1) as f64 * 100.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +128,9 @@ impl TableCatalog {
                     } else {
                         0.0
                     },
+                    reclaimed_mb: 0,
+                    vacuumed_at: None,
+                    analyzed_at: None,
                 });
             }
         }
@@ -102,22 +147,72 @@ impl TableCatalog {
             },
             bytes_per_row: 64.0,
             rows_per_hour: 0.0,
+            reclaimed_mb: 0,
+            vacuumed_at: None,
+            analyzed_at: None,
         });
         Self { created_at, tables }
     }
 
+    fn hours_since_creation(&self, at: Time) -> f64 {
+        (at - self.created_at).num_seconds().max(0) as f64 / 3600.0
+    }
+
     /// The tables at `at`, Zero-ETL tables grown by what replicated since creation.
     pub(crate) fn tables_at(&self, at: Time) -> Vec<TableInfo> {
-        let hours = (at - self.created_at).num_seconds().max(0) as f64 / 3600.0;
+        let hours = self.hours_since_creation(at);
+        self.tables.iter().map(|t| t.info_at(at, hours)).collect()
+    }
+
+    /// The tables of the tenant at fleet `position`, `schema.table`.
+    pub(crate) fn table_names(&self, position: usize) -> Vec<String> {
         self.tables
             .iter()
+            .skip(position * SHAPES.len())
+            .take(SHAPES.len())
+            .map(CatalogTable::name)
+            .collect()
+    }
+
+    /// The tables of the tenant at fleet `position`.
+    fn tenant_tables(&mut self, position: usize) -> &mut [CatalogTable] {
+        let first = (position * SHAPES.len()).min(self.tables.len());
+        let end = (first + SHAPES.len()).min(self.tables.len());
+        &mut self.tables[first..end]
+    }
+
+    /// VACUUM of each table of the tenant at fleet `position` at `at`: the tables, `schema.table`,
+    /// and the share of the warehouse's table data it gave back.
+    pub(crate) fn vacuum(&mut self, position: usize, at: Time) -> (Vec<String>, f64) {
+        let hours = self.hours_since_creation(at);
+        let total_mb: u64 = self
+            .tables
+            .iter()
+            .map(|t| t.info_at(at, hours).size_mb)
+            .sum();
+        let mut freed_mb = 0;
+        let mut names = Vec::with_capacity(SHAPES.len());
+        for table in self.tenant_tables(position) {
+            let before = table.info_at(at, hours);
+            let reclaimable = before.size_mb as f64 * before.unsorted_percent / 100.0
+                * RECLAIMABLE_SHARE_OF_UNSORTED;
+            table.reclaimed_mb += reclaimable as u64;
+            table.vacuumed_at = Some(at);
+            freed_mb += before
+                .size_mb
+                .saturating_sub(table.info_at(at, hours).size_mb);
+            names.push(table.name());
+        }
+        (names, freed_mb as f64 / total_mb.max(1) as f64)
+    }
+
+    /// ANALYZE of each table of the tenant at fleet `position` at `at`; the tables, `schema.table`.
+    pub(crate) fn analyze(&mut self, position: usize, at: Time) -> Vec<String> {
+        self.tenant_tables(position)
+            .iter_mut()
             .map(|table| {
-                let mut info = table.info.clone();
-                if table.rows_per_hour > 0.0 {
-                    info.rows += (table.rows_per_hour * hours) as u64;
-                    info.size_mb = size_mb(info.rows, table.bytes_per_row);
-                }
-                info
+                table.analyzed_at = Some(at);
+                table.name()
             })
             .collect()
     }
@@ -169,5 +264,34 @@ mod tests {
             catalog.tenant_rows(1),
             tables[3..6].iter().map(|t| t.rows).sum::<u64>()
         );
+    }
+
+    #[test]
+    fn vacuum_and_analyze_reset_a_tenants_tables_until_rows_replicate_again() {
+        let created = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap();
+        let mut catalog = TableCatalog::new(5, &tenants::build(3), created, true);
+        let before = catalog.tables_at(created);
+        let (vacuumed, freed_share) = catalog.vacuum(0, created);
+        assert_eq!(
+            vacuumed,
+            ["tenant_a.users", "tenant_a.orders", "tenant_a.products"]
+        );
+        assert_eq!(catalog.table_names(0), vacuumed);
+        assert!(freed_share > 0.0 && freed_share < 0.1, "{freed_share}");
+        let after = catalog.tables_at(created);
+        assert!(after[..3].iter().all(|t| t.unsorted_percent == 0.0));
+        assert!(after[1].size_mb < before[1].size_mb);
+        assert_eq!(after[3..], before[3..], "other tenants untouched");
+        assert_eq!(catalog.analyze(0, created), vacuumed);
+        assert!(
+            catalog.tables_at(created)[..3]
+                .iter()
+                .all(|t| t.stats_off_percent == 0.0)
+        );
+        let later = catalog.tables_at(created + Duration::hours(10));
+        assert!(later[1].unsorted_percent > 0.0, "tenant_a replicates");
+        assert!(later[1].stats_off_percent > 0.0);
+        let (_, again) = catalog.vacuum(0, created);
+        assert_eq!(again, 0.0, "nothing left to reclaim");
     }
 }

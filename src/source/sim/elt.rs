@@ -253,7 +253,10 @@ impl SimRun {
     /// The failure, once it has happened by `at`; a redrive does not erase it from the history.
     fn failure_by(&self, at: Time) -> Option<RunFailure<'_>> {
         let RunOutcome::Fails {
-            stage, after, cause, ..
+            stage,
+            after,
+            cause,
+            ..
         } = &self.outcome
         else {
             return None;
@@ -588,5 +591,77 @@ mod tests {
         let tenant_b = schedule.last_copy("tenant_b", at(6, 0)).unwrap();
         assert!(tenant_b > previous_start && tenant_b < at(5, 57));
         assert!(schedule.last_copy("tenant_0005", at(6, 0)).unwrap() > at(5, 57));
+    }
+
+    #[test]
+    fn a_redriven_run_succeeds_from_its_failed_state_and_releases_the_schedule() {
+        let staged = StagedRun {
+            slot: -2,
+            outcome: StagedOutcome::FailsIn {
+                stage: Stage::DbtRun,
+                error: "DbtRunFailed".into(),
+                cause: "boom".into(),
+            },
+        };
+        let mut schedule = EltSchedule::new(1, at(5, 57), -4, Some(staged));
+        schedule.advance_to(at(6, 0));
+        let failed = schedule.models(at(6, 0))[0].clone();
+        schedule.redrive(&failed.execution_arn, at(6, 0)).unwrap();
+        let redriven = &schedule.models(at(6, 0))[0];
+        assert_eq!(redriven.status, EltStatus::Running);
+        assert_eq!(redriven.redrive_count, 1);
+        assert_eq!(redriven.stopped_at, None);
+        // Only the states from `dbt run` on run again: well under a full run.
+        schedule.advance_to(at(6, 8));
+        let done = &schedule.models(at(6, 8))[0];
+        assert_eq!(done.status, EltStatus::Succeeded);
+        assert!(schedule.delay_minutes_at(at(6, 8)) < 8.0);
+        assert_eq!(
+            schedule.failures(at(6, 8)).count(),
+            1,
+            "the history keeps it"
+        );
+        assert_eq!(
+            schedule.redrive(&failed.execution_arn, at(6, 8)),
+            Err(format!(
+                "execution {} SUCCEEDED: nothing to redrive",
+                failed.name
+            ))
+        );
+        schedule.advance_to(at(7, 0));
+        assert_eq!(schedule.models(at(7, 0)).len(), 4, "slot 1 ran");
+    }
+
+    #[test]
+    fn a_run_started_by_hand_keeps_its_name_and_its_place() {
+        let staged = StagedRun {
+            slot: -1,
+            outcome: StagedOutcome::StuckIn(Stage::DbtRun),
+        };
+        let mut schedule = EltSchedule::new(1, at(5, 57), -2, Some(staged));
+        schedule.advance_to(at(6, 0));
+        let arn = schedule.start("rerun-1", at(6, 0)).unwrap();
+        assert_eq!(arn, format!("{EXECUTION_ARN_PREFIX}rerun-1"));
+        assert!(
+            schedule
+                .start("rerun-1", at(6, 1))
+                .unwrap_err()
+                .starts_with("ExecutionAlreadyExists")
+        );
+        assert!(schedule.start("", at(6, 1)).is_err());
+        assert!(schedule.start(&"x".repeat(81), at(6, 1)).is_err());
+        let latest = &schedule.models(at(6, 0))[0];
+        assert_eq!(
+            (latest.name.as_str(), latest.status.clone()),
+            ("rerun-1", EltStatus::Running)
+        );
+        schedule.advance_to(at(6, 15));
+        assert_eq!(schedule.models(at(6, 15))[0].status, EltStatus::Succeeded);
+        assert!(schedule.delay_minutes_at(at(6, 15)) < 10.0);
+        assert_eq!(
+            schedule.models(at(6, 15))[1].status,
+            EltStatus::Running,
+            "still stuck"
+        );
     }
 }

@@ -2,7 +2,10 @@
 //! Lambda that snapshots the cluster and starts an export task to the tenant's bucket).
 //!
 //! The schedule is fixed, so a task is a pure function of its tenant, its day and the time asked
-//! about; only an outage (a scenario's failing KMS key) is state.
+//! about; only an outage (a scenario's failing KMS key) and the exports an operator starts by hand
+//! are state.
+
+use std::cmp::Reverse;
 
 use chrono::{Duration, NaiveTime};
 
@@ -16,6 +19,9 @@ const HISTORY: i32 = 5;
 
 /// The first minutes of a task, while the Lambda waits for its snapshot.
 const STARTING_FOR: Duration = Duration::minutes(3);
+/// The first minute of an export started by hand: the operator's snapshot of the live cluster is
+/// incremental, so it is ready sooner than the nightly one.
+const MANUAL_STARTING_FOR: Duration = Duration::minutes(1);
 
 #[derive(Debug, Clone, PartialEq)]
 struct ExportPlan {
@@ -38,6 +44,19 @@ struct ExportOutage {
     /// had only just started.
     first_failed_at: Time,
     cause: String,
+    /// When an operator re-exported: the key was fixed by then, so exports from then on succeed.
+    resolved_at: Option<Time>,
+}
+
+/// An export an operator started by hand (CreateDBClusterSnapshot, then StartExportTask).
+#[derive(Debug, Clone, PartialEq)]
+struct ManualExport {
+    tenant: String,
+    task_id: String,
+    snapshot_id: String,
+    started_at: Time,
+    /// Demo-sized: minutes rather than the nightly export's hour, so a recovery can be watched.
+    duration: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +64,8 @@ pub(crate) struct ExportBook {
     seed: u64,
     plans: Vec<ExportPlan>,
     outage: Option<ExportOutage>,
+    /// Oldest first.
+    manual: Vec<ManualExport>,
 }
 
 impl ExportBook {
@@ -65,6 +86,7 @@ impl ExportBook {
             seed,
             plans,
             outage: None,
+            manual: Vec::new(),
         }
     }
 
@@ -103,6 +125,7 @@ impl ExportBook {
             first_start,
             first_failed_at,
             cause,
+            resolved_at: None,
         });
         Some(first_failed_at)
     }
@@ -123,9 +146,83 @@ impl ExportBook {
     }
 
     fn outage_of(&self, plan: &ExportPlan, start: Time) -> Option<&ExportOutage> {
-        self.outage
-            .as_ref()
-            .filter(|o| o.tenant == plan.tenant && start >= o.first_start)
+        self.outage.as_ref().filter(|o| {
+            o.tenant == plan.tenant
+                && start >= o.first_start
+                && o.resolved_at.is_none_or(|resolved| start < resolved)
+        })
+    }
+
+    /// Snapshots `tenant`'s cluster and exports the snapshot, from `now`; returns the snapshot and
+    /// export task ids, named as the export Lambda names them.
+    pub(crate) fn start_manual(
+        &mut self,
+        tenant: &str,
+        now: Time,
+    ) -> Result<(String, String), String> {
+        let plan = self
+            .plans
+            .iter()
+            .find(|p| p.tenant == tenant)
+            .ok_or_else(|| format!("{tenant} is not on the snapshot-export path"))?;
+        let stamp = compact_stamp(now);
+        let snapshot_id = [plan.snapshot_prefix.as_str(), &stamp].concat();
+        let task_id = [plan.task_prefix.as_str(), &stamp].concat();
+        // Only the latest nightly snapshot can carry the same second as one taken now.
+        let taken = latest_start(plan, now) == now
+            || self.manual.iter().any(|m| m.snapshot_id == snapshot_id);
+        if taken {
+            return Err(format!(
+                "DBClusterSnapshotAlreadyExistsFault: snapshot {snapshot_id} already exists"
+            ));
+        }
+        let mut rng = SplitMix64::keyed(self.seed, "manual-export", now.timestamp());
+        let duration = Duration::seconds(rng.int_between(6 * 60, 9 * 60));
+        let oldest_shown = now - Duration::days(HISTORY.into());
+        self.manual.retain(|m| m.started_at >= oldest_shown);
+        if let Some(outage) = self.outage.as_mut().filter(|o| o.tenant == tenant) {
+            outage.resolved_at.get_or_insert(now);
+        }
+        self.manual.push(ManualExport {
+            tenant: tenant.to_string(),
+            task_id: task_id.clone(),
+            snapshot_id: snapshot_id.clone(),
+            started_at: now,
+            duration,
+        });
+        Ok((snapshot_id, task_id))
+    }
+
+    /// A hand-started export as RDS reports it at `at`.
+    fn manual_task(export: &ManualExport, at: Time) -> ExportTask {
+        let elapsed = at - export.started_at;
+        let (status, percent, finished_at) = if elapsed >= export.duration {
+            (
+                ExportStatus::Complete,
+                100,
+                Some(export.started_at + export.duration),
+            )
+        } else if elapsed >= MANUAL_STARTING_FOR {
+            let done = (elapsed - MANUAL_STARTING_FOR).num_seconds() as f64
+                / (export.duration - MANUAL_STARTING_FOR).num_seconds() as f64;
+            (
+                ExportStatus::InProgress,
+                (done * 100.0).clamp(0.0, 99.0) as u8,
+                None,
+            )
+        } else {
+            (ExportStatus::Starting, 0, None)
+        };
+        ExportTask {
+            tenant: export.tenant.clone(),
+            id: export.task_id.clone(),
+            snapshot: export.snapshot_id.clone(),
+            status,
+            percent_progress: percent,
+            started_at: Some(export.started_at),
+            finished_at,
+            failure_cause: None,
+        }
     }
 
     /// The export that started at `start`, as RDS reports it at `at`.
@@ -174,8 +271,21 @@ impl ExportBook {
         let mut tasks = Vec::with_capacity(self.plans.len() * HISTORY as usize);
         for plan in &self.plans {
             let latest = latest_start(plan, at);
+            let first = tasks.len();
             for days_back in 0..HISTORY {
                 tasks.push(self.task(plan, latest - Duration::days(days_back.into()), at));
+            }
+            let oldest_shown = latest - Duration::days((HISTORY - 1).into());
+            let manual = self.manual.iter().filter(|m| {
+                m.tenant == plan.tenant && m.started_at <= at && m.started_at >= oldest_shown
+            });
+            let mut any_manual = false;
+            for export in manual {
+                tasks.push(Self::manual_task(export, at));
+                any_manual = true;
+            }
+            if any_manual {
+                tasks[first..].sort_by_key(|t| Reverse(t.started_at));
             }
         }
         tasks
@@ -189,7 +299,14 @@ impl ExportBook {
         self.plans
             .iter()
             .filter(|p| p.tenant == outage.tenant)
-            .filter(|p| self.task(p, latest_start(p, at), at).status == ExportStatus::Failed)
+            .filter(|p| {
+                let scheduled = latest_start(p, at);
+                // A later export by hand is the tenant's latest; it never fails.
+                let redone = self.manual.iter().any(|m| {
+                    m.tenant == p.tenant && m.started_at > scheduled && m.started_at <= at
+                });
+                !redone && self.task(p, scheduled, at).status == ExportStatus::Failed
+            })
             .map(|p| p.tenant.clone())
             .collect()
     }
@@ -252,5 +369,32 @@ mod tests {
         assert_eq!(book.failed_tenants(created), ["tenant_b"]);
         let tomorrow = at(22, 6, 0);
         assert_eq!(book.tasks(tomorrow)[0].status, ExportStatus::Failed);
+    }
+
+    #[test]
+    fn an_export_by_hand_completes_in_minutes_and_ends_the_outage() {
+        let fleet = tenants::build(3);
+        let mut book = ExportBook::new(9, &fleet);
+        let created = at(21, 6, 0);
+        book.stage_outage(&fleet[1], created).unwrap();
+        assert_eq!(book.failed_tenants(created), ["tenant_b"]);
+        let (snapshot, task) = book.start_manual("tenant_b", created).unwrap();
+        assert_eq!(snapshot, "tenant-b-mysql-snapshot-20261121-060000");
+        assert_eq!(task, "tenant-b-mysql-export-20261121-060000");
+        assert!(
+            book.start_manual("tenant_b", created).is_err(),
+            "same second"
+        );
+        assert!(book.start_manual("tenant_a", created).is_err());
+        assert!(book.failed_tenants(created).is_empty());
+        let latest = |minutes: i64| book.tasks(created + Duration::minutes(minutes))[0].clone();
+        assert_eq!(latest(0).id, task);
+        assert_eq!(latest(0).status, ExportStatus::Starting);
+        assert_eq!(latest(4).status, ExportStatus::InProgress);
+        assert!(latest(5).percent_progress > latest(4).percent_progress);
+        assert_eq!(latest(10).status, ExportStatus::Complete);
+        assert_eq!(book.tasks(created).len(), 6, "five nightly and one by hand");
+        // The key works again: tomorrow's nightly export succeeds.
+        assert_eq!(book.tasks(at(22, 6, 0))[0].status, ExportStatus::Complete);
     }
 }

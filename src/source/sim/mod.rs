@@ -2,19 +2,23 @@
 //! as asked for), seed 001's warehouse, metrics and alarms, and one staged incident per runbook entry.
 //!
 //! One [`SimWorld`] holds the state; five sources, one per [`SourceId`], advance it to the clock's
-//! time and read their part. Nothing reads the wall clock: the world moves only with the clock it is
-//! given, so a [`crate::source::ManualClock`] replays it exactly.
+//! time and read their part, and recovery actions change it through its operations. Nothing reads
+//! the wall clock: the world moves only with the clock it is given, so a
+//! [`crate::source::ManualClock`] replays it exactly.
 
 mod alarms;
 mod catalog;
 mod elt;
 mod exports;
 mod incident;
+mod integrations;
 mod metrics;
+mod queries;
 mod rng;
 mod scenario;
 mod tenants;
 mod walk;
+mod wlm;
 mod world;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +26,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use queries::RunningQuery;
 pub use scenario::Scenario;
 pub use tenants::MAX_TENANTS;
 pub use world::SimWorld;

@@ -68,7 +68,8 @@ impl QueryBook {
             ] {
                 for _ in 0..count {
                     let pid = self.take_pid();
-                    let back = SplitMix64::keyed(self.seed, "query-age", pid).int_between(0, longest);
+                    let back =
+                        SplitMix64::keyed(self.seed, "query-age", pid).int_between(0, longest);
                     self.queries.push(SimQuery {
                         pid,
                         queue,

@@ -114,7 +114,7 @@ impl WlmSettings {
                 0.0,
                 batch.queued.high,
                 batch.queued.step.min(1.0),
-                0.04,
+                0.05,
             );
             batch.wait_ms = Band::new(
                 healthy_batch.wait_ms.center,
@@ -215,12 +215,17 @@ mod tests {
         let mut entries: Vec<Value> = serde_json::from_str(SEED_CONFIGURATION).unwrap();
         entries[1]["query_concurrency"] = json!(1);
         let mut settings = WlmSettings::default();
-        settings.apply(&serde_json::to_string(&entries).unwrap()).unwrap();
+        settings
+            .apply(&serde_json::to_string(&entries).unwrap())
+            .unwrap();
         assert!(!settings.adhoc_paused());
         let mut bands = Bands::HEALTHY;
         settings.shape(&mut bands);
         assert_eq!(bands.queues[ADHOC].running.high, 1.0);
-        assert_eq!(bands.queues[ADHOC].queued, Bands::HEALTHY.queues[ADHOC].queued);
+        assert_eq!(
+            bands.queues[ADHOC].queued,
+            Bands::HEALTHY.queues[ADHOC].queued
+        );
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! 10-second ticks, each drawing from the seeded generator in a fixed order. So its state is a pure
 //! function of the seed, the scenario, the tenant count, the creation time and the elapsed time
 //! (as long as no single advance spans more than a day, which is jumped instead; see `jump`).
+//!
+//! Recovery actions change it through the operations in `operations`, each at a given time; so
+//! the same operations at the same times replay the same world too.
+
+mod operations;
 
 use std::collections::HashMap;
 
@@ -13,17 +18,19 @@ use super::alarms::{RULES, SimAlarm};
 use super::catalog::TableCatalog;
 use super::elt::EltSchedule;
 use super::exports::ExportBook;
-use super::incident::{self, EXPORT_TENANT, INTEGRATION_TENANT, Incident};
+use super::incident::{self, EXPORT_TENANT, Incident};
 use super::integration_id;
+use super::integrations::{self, SimIntegration};
 use super::metrics::{MetricsBook, Sample};
+use super::queries::{QueryBook, QueueCounts};
 use super::rng::SplitMix64;
 use super::walk::Levels;
+use super::wlm::WlmSettings;
 use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
     Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest,
-    IntegrationReplication, IntegrationState, IntegrationStatus, LoadError, LoadSummary, LogEvent,
-    QueueActivity, RdsData, SnapshotInfo, SourceData, SourceId, TableSync, Tenant, Time,
-    WLM_QUEUES, WarehouseData,
+    IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
+    RdsData, SnapshotInfo, SourceData, SourceId, Tenant, Time, WLM_QUEUES, WarehouseData,
 };
 
 const TICK_SECONDS: i64 = 10;
@@ -38,41 +45,24 @@ fn tick() -> Duration {
     Duration::seconds(TICK_SECONDS)
 }
 
-/// A Zero-ETL integration as the simulation keeps it.
-#[derive(Debug, Clone, PartialEq)]
-struct SimIntegration {
-    tenant: String,
-    name: String,
-    created_at: Time,
-    status: IntegrationStatus,
-    errors: Vec<String>,
-    tables_not_synced: Vec<TableSync>,
-    /// Since when replication has applied nothing: the lag then grows a second per second.
-    stalled_since: Option<Time>,
+/// `[queued, running]` per queue: the walks rounded, as the warehouse counts whole queries.
+fn queue_counts(levels: &Levels) -> QueueCounts {
+    levels
+        .queues
+        .map(|[queued, running, _]| [queued.round() as u32, running.round() as u32])
 }
 
-impl SimIntegration {
-    fn lag_at(&self, walk_seconds: f64, at: Time) -> f64 {
-        let stalled = self
-            .stalled_since
-            .filter(|since| *since <= at)
-            .map_or(0.0, |since| (at - since).num_seconds() as f64);
-        walk_seconds + stalled
-    }
-
-    /// SVV_INTEGRATION's state column.
-    fn warehouse_state(&self) -> &'static str {
-        if self.status == IntegrationStatus::Active {
-            "CdcRefreshState"
-        } else {
-            "ErrorState"
-        }
-    }
+/// The longest wait in each queue: well past WLMQueueWaitTime's average.
+fn max_wait_seconds(levels: &Levels) -> [f64; 3] {
+    levels
+        .queues
+        .map(|[_, _, wait_ms]| (wait_ms * 1.8 / 100.0).round() / 10.0)
 }
 
 /// Everything the simulated fleet is; the five simulated sources read their parts of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimWorld {
+    seed: u64,
     scenario: Scenario,
     tenants: Vec<Tenant>,
     /// The time of the latest tick.
@@ -92,6 +82,11 @@ pub struct SimWorld {
     copy_metric_index: HashMap<String, usize>,
     metrics: MetricsBook,
     alarms: Vec<SimAlarm>,
+    wlm: WlmSettings,
+    /// The queries the queue walks count, with the pids an operator cancels.
+    queries: QueryBook,
+    /// Disk the operator's VACUUMs gave back, in points of PercentageDiskSpaceUsed.
+    storage_freed_percent: f64,
 }
 
 impl SimWorld {
@@ -132,7 +127,7 @@ impl SimWorld {
         };
         let incident = Incident { scenario, began_at };
 
-        let integrations = build_integrations(&tenants, seed, minute, &incident);
+        let integrations = integrations::build(&tenants, seed, minute, &incident);
 
         let load_errors = match (scenario, export_tenant, began_at) {
             (Scenario::CopyError, Some(tenant), Some(failed_at)) => {
@@ -160,6 +155,7 @@ impl SimWorld {
         let mut rng = SplitMix64::new(seed);
         let levels = Levels::start(&incident.bands(now), integrations.len(), &mut rng);
         let mut world = Self {
+            seed,
             scenario,
             catalog: TableCatalog::new(seed, &tenants, now, scenario == Scenario::StorageHigh),
             tenants,
@@ -175,9 +171,22 @@ impl SimWorld {
             copy_metric_index,
             metrics: MetricsBook::new(copy_tenants, lag_keys),
             alarms,
+            wlm: WlmSettings::default(),
+            queries: QueryBook::new(seed),
+            storage_freed_percent: 0.0,
         };
         world.generate_history();
+        world.refill_queries();
         world
+    }
+
+    /// Fills the queues with queries that have been there a while, as a warehouse first seen.
+    fn refill_queries(&mut self) {
+        self.queries.refill(
+            queue_counts(&self.levels),
+            max_wait_seconds(&self.levels),
+            self.now,
+        );
     }
 
     /// Walks the gauges backwards from now for an hour, then records that hour oldest first, so the
@@ -224,14 +233,23 @@ impl SimWorld {
     fn jump(&mut self, ticks: i64) {
         self.now += Duration::seconds(ticks * TICK_SECONDS);
         self.elt.advance_to(self.now);
+        for integration in &mut self.integrations {
+            integration.settle(self.now);
+        }
         self.last_minute = floor_minute(self.now);
+        self.refill_queries();
     }
 
     fn tick(&mut self) {
         self.now += tick();
-        let bands = self.incident.bands(self.now);
+        let mut bands = self.incident.bands(self.now);
+        self.wlm.shape(&mut bands);
         self.levels.step_gauges(&bands, &mut self.rng);
+        self.queries.follow(queue_counts(&self.levels), self.now);
         self.elt.advance_to(self.now);
+        for integration in &mut self.integrations {
+            integration.settle(self.now);
+        }
         let minute = floor_minute(self.now);
         if minute > self.last_minute {
             self.last_minute = minute;
@@ -256,7 +274,7 @@ impl SimWorld {
             }
         }
         Sample {
-            storage_percent: levels.storage_percent,
+            storage_percent: levels.storage_percent - self.storage_freed_percent,
             concurrency_clusters: levels.concurrency_clusters,
             query_failure_percent: levels.query_failure_percent,
             queues: levels.queues,
@@ -376,7 +394,7 @@ impl SimWorld {
                 state: integration.warehouse_state().into(),
                 // SVV_INTEGRATION reports whole milliseconds.
                 lag_seconds: Some((integration.lag_at(*walk, self.now) * 1000.0).round() / 1000.0),
-                tables_not_synced: integration.tables_not_synced.clone(),
+                tables_not_synced: integration.tables_not_synced(),
             })
             .collect();
         let oldest_kept = self.now - Duration::hours(24);
@@ -398,20 +416,13 @@ impl SimWorld {
             .collect();
         let queues = WLM_QUEUES
             .iter()
-            .zip(&self.levels.queues)
-            .map(|(queue, [queued, running, wait_ms])| {
-                let queued = queued.round() as u32;
-                QueueActivity {
-                    queue: (*queue).into(),
-                    queued,
-                    running: running.round() as u32,
-                    // The longest wait runs well past WLMQueueWaitTime's average.
-                    max_wait_seconds: if queued == 0 {
-                        0.0
-                    } else {
-                        (wait_ms * 1.8 / 100.0).round() / 10.0
-                    },
-                }
+            .zip(self.queries.counts())
+            .zip(max_wait_seconds(&self.levels))
+            .map(|((queue, [queued, running]), longest_wait)| QueueActivity {
+                queue: (*queue).into(),
+                queued,
+                running,
+                max_wait_seconds: if queued == 0 { 0.0 } else { longest_wait },
             })
             .collect();
         WarehouseData {
@@ -439,18 +450,15 @@ impl SimWorld {
                 ),
             })
             .collect();
-        for run in self.elt.models(self.now) {
-            if let (true, Some(error)) = (run.status.is_failure(), &run.error) {
-                lines.push(LogEvent {
-                    time: run.stopped_at.unwrap_or(run.started_at),
-                    message: format!(
-                        "ERROR: {} failed in {}: {}",
-                        run.name,
-                        run.failed_step.as_deref().unwrap_or("a step"),
-                        run.cause.as_deref().unwrap_or(error)
-                    ),
-                });
-            }
+        // What a failed run wrote stays in the log after a redrive.
+        for failure in self.elt.failures(self.now) {
+            lines.push(LogEvent {
+                time: failure.at,
+                message: format!(
+                    "ERROR: {} failed in {}: {}",
+                    failure.name, failure.step, failure.cause
+                ),
+            });
         }
         // Learners' ad-hoc mistakes: the everyday noise of a shared warehouse, every 40 minutes.
         let noise = [
@@ -493,43 +501,6 @@ impl SimWorld {
     pub fn elt_runs(&self) -> Vec<EltRun> {
         self.elt.models(self.now)
     }
-}
-
-/// The fleet's Zero-ETL integrations; the integration incident breaks tenant_a's.
-fn build_integrations(
-    tenants: &[Tenant],
-    seed: u64,
-    minute: Time,
-    incident: &Incident,
-) -> Vec<SimIntegration> {
-    tenants
-        .iter()
-        .enumerate()
-        .filter_map(|(position, tenant)| {
-            let name = tenant.ingest.integration()?;
-            let mut rng = SplitMix64::keyed(seed, "integration", position as i64);
-            let age = Duration::minutes(rng.int_between(200 * 24 * 60, 600 * 24 * 60));
-            let mut integration = SimIntegration {
-                tenant: tenant.name.clone(),
-                name: name.to_string(),
-                created_at: minute - age,
-                status: IntegrationStatus::Active,
-                errors: Vec::new(),
-                tables_not_synced: Vec::new(),
-                stalled_since: None,
-            };
-            if incident.scenario == Scenario::IntegrationNeedsAttention
-                && tenant.name == INTEGRATION_TENANT
-            {
-                let (errors, tables) = incident::integration_trouble(tenant);
-                integration.status = IntegrationStatus::NeedsAttention;
-                integration.errors = errors;
-                integration.tables_not_synced = tables;
-                integration.stalled_since = incident.began_at;
-            }
-            Some(integration)
-        })
-        .collect()
 }
 
 /// Every alarm, quiet for one to seven days before the generated history begins.

@@ -1,11 +1,13 @@
 //! Drawing: a pure function of the UI state. Each view draws only the rows that fit.
 
 mod alarms;
+mod dialog;
 mod elt;
 mod help;
 mod load_errors;
 mod logs;
 mod overview;
+mod runbook;
 mod storage;
 mod tenant;
 pub mod widgets;
@@ -43,11 +45,15 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         View::Elt => elt::draw(frame, app, body),
         View::Logs => logs::draw(frame, app, body),
         View::Tenant => tenant::draw(frame, app, body),
+        View::Runbook => runbook::draw(frame, app, body),
     };
     draw_status(frame, app, status);
     draw_bottom(frame, app, bottom);
-    if app.mode == Mode::Help {
-        help::draw(frame, app, body);
+    match app.mode {
+        Mode::Help => help::draw(frame, app, body),
+        Mode::Menu => dialog::draw_menu(frame, app, body),
+        Mode::Dialog => dialog::draw_dialog(frame, app, body),
+        _ => {}
     }
     page_size
 }
@@ -58,8 +64,16 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![
         Span::styled(" shiftops ", theme.style(Role::Title)),
         widgets::status_span(theme, app.health.status),
-        Span::styled(format!(" {} ", app.title), theme.style(Role::Muted)),
     ];
+    if app.settings.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            theme
+                .style(Role::Warning)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    spans.push(Span::styled(format!(" {} ", app.title), theme.style(Role::Muted)));
     for (i, view) in View::TABS.iter().enumerate() {
         let style = if *view == app.view {
             theme
@@ -141,7 +155,7 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(format!("/{}▏", app.input), theme.style(Role::Input)),
             Span::styled("   Enter apply · Esc cancel", theme.style(Role::Muted)),
         ]),
-        Mode::Normal | Mode::Help => match &app.message {
+        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog => match &app.message {
             Some(message) => Line::styled(
                 message.text.clone(),
                 theme.style(if message.is_error {

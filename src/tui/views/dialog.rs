@@ -1,0 +1,161 @@
+//! The action menu and the action dialog: exactly what will run, the configuration diff, the
+//! word to type, then progress and the result.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::widgets::block;
+use crate::tui::app::App;
+use crate::tui::recovery::Stage;
+use crate::tui::theme::Role;
+
+/// A centred box of at most `width` × `height` inside `area`.
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(menu) = &app.menu else { return };
+    let popup = centred(area, 72, menu.items.len() as u16 + 4);
+    let mut lines: Vec<Line> = menu
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            let line = Line::raw(format!(" {label}"));
+            if i == menu.selected {
+                line.style(theme.style(Role::Selection))
+            } else {
+                line
+            }
+        })
+        .collect();
+    if app.settings.read_only {
+        lines.push(Line::styled(
+            " read-only: previews only, nothing will run",
+            theme.style(Role::Warning),
+        ));
+    }
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(theme.style(Role::Text))
+            .block(block(theme, "Actions — Enter preview · Esc close".into())),
+        popup,
+    );
+}
+
+pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let Some(dialog) = &app.dialog else { return };
+    let popup = centred(area, 110, area.height);
+    let muted = theme.style(Role::Muted);
+    let title = format!("{} — {}", dialog.request.kind().title(), dialog.request.kind().name());
+    // The body says what will happen; the footer, always in sight, says what to do or what happened.
+    let mut body: Vec<Line> = Vec::new();
+    let mut footer: Vec<Line> = Vec::new();
+    match &dialog.stage {
+        Stage::Planning => body.push(Line::styled("reading what this needs…", muted)),
+        Stage::Failed(error) => {
+            body.push(Line::styled(format!("✗ cannot prepare: {error}"), theme.style(Role::Critical)));
+            footer.push(Line::styled("Enter or Esc closes", muted));
+        }
+        Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => {
+            body.push(Line::from(vec![
+                Span::styled("target  ", muted),
+                Span::raw(plan.target.clone()),
+            ]));
+            for note in &plan.notes {
+                body.push(Line::styled(format!("note    {note}"), theme.style(Role::Warning)));
+            }
+            body.push(Line::styled("will run, in order:", theme.style(Role::Header)));
+            for call in &plan.calls {
+                body.push(Line::raw(format!("  {call}")));
+            }
+            if let Some(change) = &plan.change {
+                body.push(Line::styled(format!("change of {}:", change.what), theme.style(Role::Header)));
+                for line in change.diff_hunks(2) {
+                    let role = match line.chars().next() {
+                        Some('+') => Role::Ok,
+                        Some('-') => Role::Critical,
+                        _ => Role::Muted,
+                    };
+                    body.push(Line::styled(line, theme.style(role)));
+                }
+            }
+            footer_for(&mut footer, app, dialog, plan);
+        }
+    }
+    frame.render_widget(Clear, popup);
+    let outer = block(theme, title);
+    let inner = outer.inner(popup);
+    frame.render_widget(outer.style(theme.style(Role::Text)), popup);
+    let footer_height = (footer.len() as u16).min(inner.height);
+    let [body_area, footer_area] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Min(0),
+        ratatui::layout::Constraint::Length(footer_height),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }), body_area);
+    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
+}
+
+fn footer_for<'a>(
+    footer: &mut Vec<Line<'a>>,
+    app: &App,
+    dialog: &crate::tui::recovery::Dialog,
+    plan: &crate::action::Plan,
+) {
+    let theme = &app.settings.theme;
+    let muted = theme.style(Role::Muted);
+    match &dialog.stage {
+        Stage::Ready(_) => {
+            if let Some(why) = &plan.unsupported {
+                footer.push(Line::styled(format!("✗ not supported: {why}"), theme.style(Role::Critical)));
+            } else if app.settings.read_only {
+                footer.push(Line::styled(
+                    "✗ read-only mode: this would be refused (--read-only or [safety] read_only)",
+                    theme.style(Role::Warning),
+                ));
+            } else if let Some(word) = &plan.confirm {
+                footer.push(Line::from(vec![
+                    Span::styled(format!("type {word:?} and Enter to run: "), theme.style(Role::Warning)),
+                    Span::styled(format!("{}▏", dialog.typed), theme.style(Role::Input)),
+                ]));
+            } else {
+                footer.push(Line::styled("Enter to run", theme.style(Role::Warning)));
+            }
+            if let Some(refusal) = &dialog.refusal {
+                footer.push(Line::styled(format!("✗ {refusal}"), theme.style(Role::Critical)));
+            }
+            footer.push(Line::styled("Esc cancels", muted));
+        }
+        Stage::Running { progress, .. } => {
+            footer.push(Line::styled("… running", theme.style(Role::Accent)));
+            for line in progress.iter().rev().take(4).rev() {
+                footer.push(Line::styled(format!("  {line}"), muted));
+            }
+        }
+        Stage::Done { result, .. } => {
+            match result {
+                Ok(outcome) => footer.push(Line::styled(
+                    format!("✓ {}", outcome.summary),
+                    theme.style(Role::Ok),
+                )),
+                Err(error) => footer.push(Line::styled(format!("✗ {error}"), theme.style(Role::Critical))),
+            }
+            footer.push(Line::styled("recorded in the audit log · Enter or Esc closes", muted));
+        }
+        _ => {}
+    }
+}
