@@ -101,6 +101,9 @@ async fn every_source_reads_the_standard_fleet() {
         .find(|q| q.queue == "batch")
         .unwrap();
     assert_eq!((batch.queued, batch.running), (14, 5));
+    assert_eq!(warehouse.queries.len(), 2);
+    assert_eq!(warehouse.queries[0].pid, 1_073_760_001);
+    assert_eq!(warehouse.queries[0].queue, "adhoc");
     let skewed = warehouse
         .tables
         .iter()
@@ -111,7 +114,7 @@ async fn every_source_reads_the_standard_fleet() {
     let statements = statements.as_array().unwrap();
     assert_eq!(
         statements.len(),
-        6,
+        7,
         "one statement per view: {statements:?}"
     );
 

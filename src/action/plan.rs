@@ -130,6 +130,9 @@ mod tests {
             before: "1\n2\n3\n4\n5\n6\n7".into(),
             after: "1\n2\n3\nfour\n5\n6\n7".into(),
         };
-        assert_eq!(long.diff_hunks(1), ["  …", "  3", "- 4", "+ four", "  5", "  …"]);
+        assert_eq!(
+            long.diff_hunks(1),
+            ["  …", "  3", "- 4", "+ four", "  5", "  …"]
+        );
     }
 }

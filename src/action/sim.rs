@@ -40,7 +40,10 @@ impl SimOperator {
     }
 
     fn saved(&self) -> Option<String> {
-        self.paused.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.paused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn tenant(world: &SimWorld, name: &str) -> Result<Tenant, String> {
@@ -57,7 +60,8 @@ impl SimOperator {
         let current = world.wlm_configuration();
         let mut plan = Plan::new(request.clone(), format!("WLM queue adhoc on {CLUSTER}"));
         plan.confirm = Some("adhoc".into());
-        plan.before = json!({"parameter_group": PARAMETER_GROUP, "wlm_json_configuration": current});
+        plan.before =
+            json!({"parameter_group": PARAMETER_GROUP, "wlm_json_configuration": current});
         let target = match (request, self.saved()) {
             (Request::PauseAdhoc { .. }, Some(_)) => {
                 plan.unsupported = Some("adhoc is already paused: resume it first".into());
@@ -72,7 +76,8 @@ impl SimOperator {
             },
             (_, Some(previous)) => previous,
             (_, None) => {
-                plan.unsupported = Some("nothing to resume: no configuration was saved by a pause".into());
+                plan.unsupported =
+                    Some("nothing to resume: no configuration was saved by a pause".into());
                 return plan;
             }
         };
@@ -86,8 +91,15 @@ Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, Parameter
             after: pretty(&target),
         });
         let mut pids = Vec::new();
-        if let Request::PauseAdhoc { cancel_running: true } = request {
-            for query in world.running_queries().into_iter().filter(|q| q.queue == "adhoc") {
+        if let Request::PauseAdhoc {
+            cancel_running: true,
+        } = request
+        {
+            for query in world
+                .running_queries()
+                .into_iter()
+                .filter(|q| q.queue == "adhoc")
+            {
                 plan.calls.push(format!("CANCEL {}", query.pid));
                 pids.push(query.pid);
             }
@@ -116,7 +128,8 @@ impl Operator for SimOperator {
                     .ok_or_else(|| format!("ExecutionDoesNotExist: {execution_arn}"))?;
                 let mut plan = Plan::new(request.clone(), format!("execution {}", run.name));
                 plan.confirm = Some("daily-elt".into());
-                plan.before = json!({"status": run.status.as_str(), "redrive_count": run.redrive_count});
+                plan.before =
+                    json!({"status": run.status.as_str(), "redrive_count": run.redrive_count});
                 let recent = run
                     .stopped_at
                     .is_some_and(|t| now - t <= chrono::Duration::days(14));
@@ -145,7 +158,9 @@ impl Operator for SimOperator {
                 let found = Self::tenant(&world, tenant)?;
                 let mut plan = Plan::new(request.clone(), format!("{tenant}: integration"));
                 let Ingest::ZeroEtl { integration } = &found.ingest else {
-                    plan.unsupported = Some(format!("{tenant} is on the export path: it has no integration"));
+                    plan.unsupported = Some(format!(
+                        "{tenant} is on the export path: it has no integration"
+                    ));
                     return Ok(plan);
                 };
                 plan.target = format!("{tenant}: integration {integration}");
@@ -166,7 +181,9 @@ impl Operator for SimOperator {
                 let found = Self::tenant(&world, tenant)?;
                 let mut plan = Plan::new(request.clone(), tenant.as_str());
                 let Ingest::Export { bucket, prefix } = &found.ingest else {
-                    plan.unsupported = Some(format!("{tenant} is on the Zero-ETL path: it has no export"));
+                    plan.unsupported = Some(format!(
+                        "{tenant} is on the Zero-ETL path: it has no export"
+                    ));
                     return Ok(plan);
                 };
                 let cluster = &found.cluster_identifier;
@@ -175,7 +192,9 @@ impl Operator for SimOperator {
                 plan.calls.push(format!(
                     "rds:CreateDBClusterSnapshot DBClusterIdentifier={cluster} DBClusterSnapshotIdentifier={cluster}-snapshot-{stamp}"
                 ));
-                plan.calls.push(format!("rds:DescribeDBClusterSnapshots until {cluster}-snapshot-{stamp} is available"));
+                plan.calls.push(format!(
+                    "rds:DescribeDBClusterSnapshots until {cluster}-snapshot-{stamp} is available"
+                ));
                 plan.calls.push(format!(
                     "rds:StartExportTask ExportTaskIdentifier={cluster}-export-{stamp} S3BucketName={bucket} S3Prefix={prefix}"
                 ));
@@ -184,8 +203,15 @@ impl Operator for SimOperator {
             Request::Vacuum { tenant } | Request::Analyze { tenant } => {
                 let world = self.world();
                 let found = Self::tenant(&world, tenant)?;
-                let verb = if matches!(request, Request::Vacuum { .. }) { "VACUUM" } else { "ANALYZE" };
-                let mut plan = Plan::new(request.clone(), format!("{tenant}: schema {}", found.schema));
+                let verb = if matches!(request, Request::Vacuum { .. }) {
+                    "VACUUM"
+                } else {
+                    "ANALYZE"
+                };
+                let mut plan = Plan::new(
+                    request.clone(),
+                    format!("{tenant}: schema {}", found.schema),
+                );
                 plan.confirm = Some(tenant.clone());
                 let mut tables: Vec<String> = world
                     .warehouse()
@@ -197,7 +223,13 @@ impl Operator for SimOperator {
                 tables.sort();
                 plan.calls = tables
                     .iter()
-                    .map(|t| format!("{verb} {}.{}", quote_identifier(&found.schema), quote_identifier(t)))
+                    .map(|t| {
+                        format!(
+                            "{verb} {}.{}",
+                            quote_identifier(&found.schema),
+                            quote_identifier(t)
+                        )
+                    })
                     .collect();
                 Ok(plan)
             }
@@ -207,8 +239,13 @@ impl Operator for SimOperator {
                 plan.confirm = Some(pid.to_string());
                 plan.calls.push(format!("CANCEL {pid}"));
                 match world.running_queries().into_iter().find(|q| q.pid == *pid) {
-                    Some(query) => plan.notes.push(format!("{} query of {} in {}: {}", query.state, query.user, query.queue, query.sql)),
-                    None => plan.notes.push(format!("no query with pid {pid} is running now")),
+                    Some(query) => plan.notes.push(format!(
+                        "{} query of {} in {}: {}",
+                        query.state, query.user, query.queue, query.sql
+                    )),
+                    None => plan
+                        .notes
+                        .push(format!("no query with pid {pid} is running now")),
                 }
                 Ok(plan)
             }
@@ -236,12 +273,20 @@ impl Operator for SimOperator {
                 }
             }
             Request::PauseAdhoc { .. } => {
-                let previous = plan.before["wlm_json_configuration"].as_str().unwrap_or_default().to_string();
+                let previous = plan.before["wlm_json_configuration"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
                 *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(previous);
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();
                 world.set_wlm_configuration(configuration, now)?;
                 let mut cancelled = 0;
-                for pid in plan.payload["cancel"].as_array().into_iter().flatten().filter_map(|p| p.as_i64()) {
+                for pid in plan.payload["cancel"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.as_i64())
+                {
                     match world.cancel_query(pid) {
                         Ok(()) => cancelled += 1,
                         Err(e) => {
@@ -250,7 +295,9 @@ impl Operator for SimOperator {
                     }
                 }
                 Ok(Outcome {
-                    summary: format!("adhoc paused; {cancelled} adhoc quer(ies) cancelled; resume restores the saved configuration"),
+                    summary: format!(
+                        "adhoc paused; {cancelled} adhoc quer(ies) cancelled; resume restores the saved configuration"
+                    ),
                     after: json!({"wlm_json_configuration": configuration}),
                 })
             }
@@ -266,7 +313,11 @@ impl Operator for SimOperator {
             Request::ResyncTables { tenant, scope } => {
                 let tables = world.resync_tables(tenant, *scope == ResyncScope::All, now)?;
                 Ok(Outcome {
-                    summary: format!("resync started for {} table(s): {}", tables.len(), tables.join(", ")),
+                    summary: format!(
+                        "resync started for {} table(s): {}",
+                        tables.len(),
+                        tables.join(", ")
+                    ),
                     after: json!({"tables": tables}),
                 })
             }

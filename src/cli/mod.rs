@@ -187,16 +187,20 @@ describe your fleet in {} (see docs/configuration.md).",
                 .map_err(|e| color_eyre::eyre::eyre!(e))?;
             let title = format!("{} tenants", fleet.tenants.len());
             let extras = match StateDir::default_location() {
-                Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides, state)) {
-                    Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only),
-                    Err(error) => tui::Extras {
-                        actions: None,
-                        notices: vec![format!("recovery actions are off: {error}")],
-                    },
-                },
+                Some(state) => {
+                    match runtime.block_on(AwsOperator::connect(&config, &overrides, state)) {
+                        Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only),
+                        Err(error) => tui::Extras {
+                            actions: None,
+                            notices: vec![format!("recovery actions are off: {error}")],
+                        },
+                    }
+                }
                 None => tui::Extras {
                     actions: None,
-                    notices: vec!["recovery actions are off: no state directory for the audit log".into()],
+                    notices: vec![
+                        "recovery actions are off: no state directory for the audit log".into(),
+                    ],
                 },
             };
             runtime.block_on(tui::run(fleet, settings, title, extras))?;
@@ -229,7 +233,9 @@ fn action_extras(operator: Arc<dyn Operator>, read_only: bool) -> tui::Extras {
         match audit::AuditLog::open(&state) {
             Ok(log) => Some(log),
             Err(error) => {
-                notices.push(format!("actions are off: the audit log cannot be opened: {error}"));
+                notices.push(format!(
+                    "actions are off: the audit log cannot be opened: {error}"
+                ));
                 None
             }
         }

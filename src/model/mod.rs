@@ -35,7 +35,7 @@ pub use storage::TableInfo;
 pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
 pub use timeline::{Entry, Event, Timeline};
-pub use wlm::{QueueActivity, WLM_QUEUES};
+pub use wlm::{QueueActivity, RunningQuery, WLM_QUEUES};
 
 /// All timestamps in shiftops are UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;

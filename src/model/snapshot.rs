@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::{
     Alarm, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState, LoadError,
-    LoadSummary, LogEvent, QueueActivity, SourceId, SourceStatus, TableInfo, Tenant, Time,
+    LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus, TableInfo, Tenant,
+    Time,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -54,6 +55,7 @@ pub enum WarehouseView {
     LoadErrors,
     Loads,
     Queues,
+    Queries,
     Tables,
 }
 
@@ -65,6 +67,8 @@ pub struct WarehouseData {
     pub load_errors: Vec<LoadError>,
     pub loads: Vec<LoadSummary>,
     pub queues: Vec<QueueActivity>,
+    /// Queries running now, longest-running first.
+    pub queries: Vec<RunningQuery>,
     pub tables: Vec<TableInfo>,
     /// Views whose statement failed this time, with the error; their previous rows are kept.
     pub failed_views: Vec<(WarehouseView, String)>,
@@ -224,6 +228,7 @@ impl Snapshot {
                 WarehouseView::LoadErrors => fresh.load_errors = old.load_errors.clone(),
                 WarehouseView::Loads => fresh.loads = old.loads.clone(),
                 WarehouseView::Queues => fresh.queues = old.queues.clone(),
+                WarehouseView::Queries => fresh.queries = old.queries.clone(),
                 WarehouseView::Tables => fresh.tables = old.tables.clone(),
             }
         }
@@ -274,12 +279,13 @@ fn partial_error(data: &SourceData) -> Option<String> {
 }
 
 impl WarehouseView {
-    pub const ALL: [WarehouseView; 6] = [
+    pub const ALL: [WarehouseView; 7] = [
         WarehouseView::Integrations,
         WarehouseView::IntegrationTables,
         WarehouseView::LoadErrors,
         WarehouseView::Loads,
         WarehouseView::Queues,
+        WarehouseView::Queries,
         WarehouseView::Tables,
     ];
 
@@ -290,6 +296,7 @@ impl WarehouseView {
             WarehouseView::LoadErrors => "load errors",
             WarehouseView::Loads => "loads",
             WarehouseView::Queues => "wlm queues",
+            WarehouseView::Queries => "running queries",
             WarehouseView::Tables => "tables",
         }
     }

@@ -8,13 +8,41 @@ use super::Time;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
-    FindingRaised { tenant: Option<String>, check: String, severity: String, message: String },
-    FindingCleared { tenant: Option<String>, check: String, message: String },
-    AlarmChanged { alarm: String, from: String, to: String, reason: String },
-    ActionStarted { action: String, target: String, calls: Vec<String> },
-    ActionFinished { action: String, target: String, ok: bool, summary: String },
-    StepDone { runbook: String, step: String },
-    Note { text: String },
+    FindingRaised {
+        tenant: Option<String>,
+        check: String,
+        severity: String,
+        message: String,
+    },
+    FindingCleared {
+        tenant: Option<String>,
+        check: String,
+        message: String,
+    },
+    AlarmChanged {
+        alarm: String,
+        from: String,
+        to: String,
+        reason: String,
+    },
+    ActionStarted {
+        action: String,
+        target: String,
+        calls: Vec<String>,
+    },
+    ActionFinished {
+        action: String,
+        target: String,
+        ok: bool,
+        summary: String,
+    },
+    StepDone {
+        runbook: String,
+        step: String,
+    },
+    Note {
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,8 +94,17 @@ impl Timeline {
         if !actions.is_empty() {
             let _ = writeln!(out, "\n## Actions taken\n");
             for entry in actions {
-                if let Event::ActionStarted { action, target, calls } = &entry.event {
-                    let _ = writeln!(out, "### {} `{action}` on {target}\n", entry.time.format("%H:%M:%S"));
+                if let Event::ActionStarted {
+                    action,
+                    target,
+                    calls,
+                } = &entry.event
+                {
+                    let _ = writeln!(
+                        out,
+                        "### {} `{action}` on {target}\n",
+                        entry.time.format("%H:%M:%S")
+                    );
                     let _ = writeln!(out, "```\n{}\n```\n", calls.join("\n"));
                 }
             }
@@ -97,22 +134,47 @@ impl Timeline {
 fn describe(event: &Event) -> (String, String) {
     let who = |tenant: &Option<String>| tenant.clone().unwrap_or_else(|| "fleet".into());
     match event {
-        Event::FindingRaised { tenant, check, severity, message } => (
+        Event::FindingRaised {
+            tenant,
+            check,
+            severity,
+            message,
+        } => (
             format!("{severity} `{check}` ({})", who(tenant)),
             message.clone(),
         ),
-        Event::FindingCleared { tenant, check, message } => {
-            (format!("cleared `{check}` ({})", who(tenant)), message.clone())
+        Event::FindingCleared {
+            tenant,
+            check,
+            message,
+        } => (
+            format!("cleared `{check}` ({})", who(tenant)),
+            message.clone(),
+        ),
+        Event::AlarmChanged {
+            alarm,
+            from,
+            to,
+            reason,
+        } => (format!("alarm {alarm}: {from} → {to}"), reason.clone()),
+        Event::ActionStarted { action, target, .. } => {
+            (format!("action `{action}` started"), target.clone())
         }
-        Event::AlarmChanged { alarm, from, to, reason } => {
-            (format!("alarm {alarm}: {from} → {to}"), reason.clone())
-        }
-        Event::ActionStarted { action, target, .. } => (format!("action `{action}` started"), target.clone()),
-        Event::ActionFinished { action, target, ok, summary } => (
-            format!("action `{action}` {}", if *ok { "succeeded" } else { "failed" }),
+        Event::ActionFinished {
+            action,
+            target,
+            ok,
+            summary,
+        } => (
+            format!(
+                "action `{action}` {}",
+                if *ok { "succeeded" } else { "failed" }
+            ),
             format!("{target}: {summary}"),
         ),
-        Event::StepDone { runbook, step } => (format!("runbook {runbook}"), format!("done: {step}")),
+        Event::StepDone { runbook, step } => {
+            (format!("runbook {runbook}"), format!("done: {step}"))
+        }
         Event::Note { text } => ("note".into(), text.clone()),
     }
 }
@@ -131,18 +193,29 @@ mod tests {
     fn markdown_lists_every_entry_and_the_actions() {
         let at = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap();
         let mut timeline = Timeline::default();
-        timeline.push(at, Event::FindingRaised {
-            tenant: Some("tenant_b".into()),
-            check: "copy_errors".into(),
-            severity: "critical".into(),
-            message: "4 COPY error(s) | in 24 h".into(),
-        });
-        timeline.push(at, Event::ActionStarted {
-            action: "rerun_elt".into(),
-            target: "execution daily-elt".into(),
-            calls: vec!["states:RedriveExecution executionArn=x".into()],
-        });
-        timeline.push(at, Event::Note { text: "re-uploaded part-0003".into() });
+        timeline.push(
+            at,
+            Event::FindingRaised {
+                tenant: Some("tenant_b".into()),
+                check: "copy_errors".into(),
+                severity: "critical".into(),
+                message: "4 COPY error(s) | in 24 h".into(),
+            },
+        );
+        timeline.push(
+            at,
+            Event::ActionStarted {
+                action: "rerun_elt".into(),
+                target: "execution daily-elt".into(),
+                calls: vec!["states:RedriveExecution executionArn=x".into()],
+            },
+        );
+        timeline.push(
+            at,
+            Event::Note {
+                text: "re-uploaded part-0003".into(),
+            },
+        );
         let markdown = timeline.to_markdown("copy-error", at);
         assert!(markdown.contains("| 11-21 06:00:00 | critical `copy_errors` (tenant_b) | 4 COPY error(s) \\| in 24 h |"), "{markdown}");
         assert!(markdown.contains("states:RedriveExecution executionArn=x"));

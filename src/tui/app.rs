@@ -26,9 +26,15 @@ pub enum Effect {
     /// Ask the operator for the plan of a request (the preview).
     PlanAction(Request),
     /// Execute a previewed plan with what the user typed to confirm it.
-    ExecuteAction { plan: Box<Plan>, typed: String },
+    ExecuteAction {
+        plan: Box<Plan>,
+        typed: String,
+    },
     /// Write the incident record (Markdown) to this file.
-    ExportIncident { path: std::path::PathBuf, markdown: String },
+    ExportIncident {
+        path: std::path::PathBuf,
+        markdown: String,
+    },
 }
 
 /// An alarm's history as last fetched, or why it could not be.
@@ -143,15 +149,30 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("tenant", "one tenant: :tenant NAME"),
     ("runbook", "open a runbook: :runbook ID (Tab completes)"),
     ("rerun", "rerun the latest failed ELT execution"),
-    ("pause-adhoc", "pause the adhoc WLM queue (:pause-adhoc cancel also cancels its queries)"),
-    ("resume-adhoc", "restore the WLM configuration saved by the pause"),
-    ("resync", "resync a tenant's tables in error (:resync TENANT [all])"),
-    ("start-export", "start a snapshot export (:start-export TENANT)"),
+    (
+        "pause-adhoc",
+        "pause the adhoc WLM queue (:pause-adhoc cancel also cancels its queries)",
+    ),
+    (
+        "resume-adhoc",
+        "restore the WLM configuration saved by the pause",
+    ),
+    (
+        "resync",
+        "resync a tenant's tables in error (:resync TENANT [all])",
+    ),
+    (
+        "start-export",
+        "start a snapshot export (:start-export TENANT)",
+    ),
     ("vacuum", "VACUUM a tenant's tables (:vacuum TENANT)"),
     ("analyze", "ANALYZE a tenant's tables (:analyze TENANT)"),
     ("cancel", "cancel a query: :cancel PID"),
     ("note", "add a note to the incident record: :note TEXT"),
-    ("export", "write the incident record as Markdown: :export [FILE]"),
+    (
+        "export",
+        "write the incident record as Markdown: :export [FILE]",
+    ),
     ("refresh", "refresh every source now"),
     ("help", "keys and commands"),
     ("quit", "quit shiftops"),
@@ -201,7 +222,11 @@ impl App {
     fn record_changes(&mut self, before: &Health) {
         let key = |f: &crate::health::Finding| {
             let alarm = if f.check == CheckId::Alarm {
-                f.message.split(" is in ALARM").next().unwrap_or_default().to_string()
+                f.message
+                    .split(" is in ALARM")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
             } else {
                 String::new()
             };
@@ -256,7 +281,8 @@ impl App {
 
     /// A message that must not be missed (an action whose outcome is unknown …): shown and recorded.
     pub fn notice(&mut self, text: String) {
-        self.timeline.push(self.now, Event::Note { text: text.clone() });
+        self.timeline
+            .push(self.now, Event::Note { text: text.clone() });
         self.error(text);
     }
 
@@ -515,15 +541,14 @@ impl App {
                     "all" => (self.context_tenant(""), true),
                     name => (self.context_tenant(name), words.next() == Some("all")),
                 };
-                recovery::request_for(ActionKind::ResyncTables, tenant.as_deref(), &self.snapshot).map(
-                    |request| match (request, all) {
+                recovery::request_for(ActionKind::ResyncTables, tenant.as_deref(), &self.snapshot)
+                    .map(|request| match (request, all) {
                         (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
                             tenant,
                             scope: ResyncScope::All,
                         },
                         (request, _) => request,
-                    },
-                )
+                    })
             }
             other => {
                 let kind = match other {
@@ -567,7 +592,20 @@ impl App {
                     .map(|&i| self.snapshot.elt_runs[i].execution_arn.clone())
             })
             .flatten();
-        self.menu = Some(recovery::menu_for(tenant.as_deref(), &self.snapshot, execution.as_deref()));
+        let query = (self.view == View::Wlm)
+            .then(|| {
+                self.rows
+                    .visible(View::Wlm)
+                    .get(self.selected(View::Wlm))
+                    .map(|&i| &self.snapshot.warehouse.queries[i])
+            })
+            .flatten();
+        self.menu = Some(recovery::menu_for(
+            tenant.as_deref(),
+            &self.snapshot,
+            execution.as_deref(),
+            query,
+        ));
         self.mode = Mode::Menu;
     }
 
@@ -577,7 +615,9 @@ impl App {
             return Effect::None;
         };
         match (self.settings.keymap.action_for(&key), key.code) {
-            (Some(Action::Down), _) => menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1)),
+            (Some(Action::Down), _) => {
+                menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1))
+            }
             (Some(Action::Up), _) => menu.selected = menu.selected.saturating_sub(1),
             (Some(Action::Select), _) | (_, KeyCode::Enter) => {
                 let request = menu.items.get(menu.selected).map(|(_, r)| r.clone());
@@ -644,7 +684,7 @@ impl App {
             return;
         };
         match event {
-            ActionEvent::Planned(Ok(plan)) => dialog.stage = Stage::Ready(Box::new(plan)),
+            ActionEvent::Planned(Ok(plan)) => dialog.stage = Stage::Ready(plan),
             ActionEvent::Planned(Err(error)) => dialog.stage = Stage::Failed(error),
             ActionEvent::Progress(line) => {
                 if let Stage::Running { progress, .. } = &mut dialog.stage {
@@ -683,7 +723,15 @@ impl App {
                                 },
                             },
                         );
-                        if let (Ok(_), Some(step)) = (&result, dialog.step) {
+                        // The step that asked for this action, or the walkthrough's current step
+                        // when it is this kind of action (opened from the menu instead).
+                        let step = dialog.step.or_else(|| {
+                            let walkthrough = self.walkthrough.as_ref()?;
+                            let step = self.current_runbook()?.steps.get(walkthrough.selected)?;
+                            (step.kind == StepKind::Action(plan.request.kind()))
+                                .then_some(walkthrough.selected)
+                        });
+                        if let (Ok(_), Some(step)) = (&result, step) {
                             self.finish_step(step);
                         }
                         if let Some(dialog) = &mut self.dialog {
@@ -768,7 +816,12 @@ impl App {
     }
 
     fn open_runbook_named(&mut self, id: &str) -> Effect {
-        let ids: Vec<String> = self.settings.runbooks.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = self
+            .settings
+            .runbooks
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
         if ids.iter().any(|known| known == id) {
             let tenant = self.context_tenant("");
             self.start_walkthrough(id, tenant);
@@ -787,10 +840,7 @@ impl App {
             .iter()
             .find(|r| r.id == id)
             .map_or(0, |r| r.steps.len());
-        let continuing = self
-            .walkthrough
-            .as_ref()
-            .is_some_and(|w| w.runbook == id);
+        let continuing = self.walkthrough.as_ref().is_some_and(|w| w.runbook == id);
         if !continuing {
             self.walkthrough = Some(Walkthrough::new(id, steps, tenant));
         }
@@ -830,7 +880,11 @@ impl App {
         };
         let index = walkthrough.selected;
         let tenant = walkthrough.tenant.clone();
-        let Some(step) = self.current_runbook().and_then(|r| r.steps.get(index)).cloned() else {
+        let Some(step) = self
+            .current_runbook()
+            .and_then(|r| r.steps.get(index))
+            .cloned()
+        else {
             return Effect::None;
         };
         match step.kind {
@@ -846,6 +900,11 @@ impl App {
                 if let Some(filter) = filter {
                     self.dispatch(Action::SetFilter(filter));
                 }
+                Effect::None
+            }
+            StepKind::Action(ActionKind::CancelQuery) => {
+                self.go_to(View::Wlm);
+                self.info("select the query to cancel, then press a".into());
                 Effect::None
             }
             StepKind::Action(kind) => {

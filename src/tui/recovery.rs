@@ -2,7 +2,7 @@
 //! result) and the runbook walkthrough. Pure state; the event loop runs the actions in tasks.
 
 use crate::action::{ActionError, ActionKind, Outcome, Plan, Request, ResyncScope};
-use crate::model::{Ingest, Snapshot};
+use crate::model::{Ingest, RunningQuery, Snapshot};
 
 /// Where an action dialog is.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,8 +11,14 @@ pub enum Stage {
     Planning,
     /// The preview, waiting for the confirmation to be typed.
     Ready(Box<Plan>),
-    Running { plan: Box<Plan>, progress: Vec<String> },
-    Done { plan: Box<Plan>, result: Result<Outcome, String> },
+    Running {
+        plan: Box<Plan>,
+        progress: Vec<String>,
+    },
+    Done {
+        plan: Box<Plan>,
+        result: Result<Outcome, String>,
+    },
     /// The preview could not be made.
     Failed(String),
 }
@@ -42,7 +48,9 @@ impl Dialog {
 
     pub fn plan(&self) -> Option<&Plan> {
         match &self.stage {
-            Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => Some(plan),
+            Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => {
+                Some(plan)
+            }
             _ => None,
         }
     }
@@ -55,7 +63,7 @@ impl Dialog {
 /// What the event loop reports about an action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionEvent {
-    Planned(Result<Plan, String>),
+    Planned(Result<Box<Plan>, String>),
     Progress(String),
     Finished(Result<Outcome, ActionError>),
 }
@@ -109,14 +117,18 @@ pub fn request_for(
     snapshot: &Snapshot,
 ) -> Result<Request, String> {
     let tenant_on = |path: &str| -> Result<String, String> {
-        let name = tenant.ok_or_else(|| format!("{kind} needs a tenant: select one, or add its name"))?;
+        let name =
+            tenant.ok_or_else(|| format!("{kind} needs a tenant: select one, or add its name"))?;
         let found = snapshot
             .tenants
             .iter()
             .find(|t| t.name == name)
             .ok_or_else(|| format!("no tenant named {name}"))?;
         if !path.is_empty() && found.ingest.label() != path {
-            return Err(format!("{name} is on the {} path: {kind} is for {path} tenants", found.ingest.label()));
+            return Err(format!(
+                "{name} is on the {} path: {kind} is for {path} tenants",
+                found.ingest.label()
+            ));
         }
         Ok(name.to_string())
     };
@@ -150,13 +162,29 @@ pub fn request_for(
         ActionKind::Analyze => Request::Analyze {
             tenant: tenant_on("")?,
         },
-        ActionKind::CancelQuery => return Err("type :cancel PID to cancel a query".into()),
+        ActionKind::CancelQuery => {
+            return Err("select the query in the WLM view and press a, or type :cancel PID".into());
+        }
     })
 }
 
 /// Every action that applies here: fleet actions, then the tenant's.
-pub fn menu_for(tenant: Option<&str>, snapshot: &Snapshot, execution: Option<&str>) -> Menu {
+pub fn menu_for(
+    tenant: Option<&str>,
+    snapshot: &Snapshot,
+    execution: Option<&str>,
+    query: Option<&RunningQuery>,
+) -> Menu {
     let mut items = Vec::new();
+    if let Some(query) = query {
+        items.push((
+            format!(
+                "Cancel query {} ({} in {})",
+                query.pid, query.user, query.queue
+            ),
+            Request::CancelQuery { pid: query.pid },
+        ));
+    }
     let rerun = match execution {
         Some(arn) => Some(Request::RerunElt {
             execution_arn: arn.to_string(),
@@ -170,32 +198,58 @@ pub fn menu_for(tenant: Option<&str>, snapshot: &Snapshot, execution: Option<&st
         let name = execution_arn.rsplit(':').next().unwrap_or(execution_arn);
         items.push((format!("Rerun the ELT: {name}"), request));
     }
-    items.push((ActionKind::PauseAdhoc.title().to_string(), Request::PauseAdhoc { cancel_running: false }));
+    items.push((
+        ActionKind::PauseAdhoc.title().to_string(),
+        Request::PauseAdhoc {
+            cancel_running: false,
+        },
+    ));
     items.push((
         "Pause the adhoc WLM queue and cancel its running queries".to_string(),
-        Request::PauseAdhoc { cancel_running: true },
+        Request::PauseAdhoc {
+            cancel_running: true,
+        },
     ));
-    items.push((ActionKind::ResumeAdhoc.title().to_string(), Request::ResumeAdhoc));
+    items.push((
+        ActionKind::ResumeAdhoc.title().to_string(),
+        Request::ResumeAdhoc,
+    ));
     if let Some(found) = tenant.and_then(|name| snapshot.tenants.iter().find(|t| t.name == name)) {
         let name = found.name.clone();
         match found.ingest {
             Ingest::ZeroEtl { .. } => {
                 items.push((
                     format!("Resync {name}'s tables in error"),
-                    Request::ResyncTables { tenant: name.clone(), scope: ResyncScope::InError },
+                    Request::ResyncTables {
+                        tenant: name.clone(),
+                        scope: ResyncScope::InError,
+                    },
                 ));
                 items.push((
                     format!("Resync all of {name}'s tables"),
-                    Request::ResyncTables { tenant: name.clone(), scope: ResyncScope::All },
+                    Request::ResyncTables {
+                        tenant: name.clone(),
+                        scope: ResyncScope::All,
+                    },
                 ));
             }
             Ingest::Export { .. } => items.push((
                 format!("Start a snapshot export of {name}"),
-                Request::StartExport { tenant: name.clone() },
+                Request::StartExport {
+                    tenant: name.clone(),
+                },
             )),
         }
-        items.push((format!("VACUUM {name}'s tables"), Request::Vacuum { tenant: name.clone() }));
-        items.push((format!("ANALYZE {name}'s tables"), Request::Analyze { tenant: name }));
+        items.push((
+            format!("VACUUM {name}'s tables"),
+            Request::Vacuum {
+                tenant: name.clone(),
+            },
+        ));
+        items.push((
+            format!("ANALYZE {name}'s tables"),
+            Request::Analyze { tenant: name },
+        ));
     }
     Menu { items, selected: 0 }
 }

@@ -186,8 +186,17 @@ impl Rows {
             haystack,
         );
 
-        let haystack = rows.queues.clone();
-        rows.set(View::Wlm, (0..rows.queues.len()).collect(), haystack);
+        let queries = &snapshot.warehouse.queries;
+        let mut order: Vec<usize> = (0..queries.len()).collect();
+        order.sort_by_key(|&i| (queries[i].started_at, queries[i].pid));
+        let haystack = order
+            .iter()
+            .map(|&i| {
+                let q = &queries[i];
+                format!("{} {} {} {} {}", q.pid, q.queue, q.user, q.state, q.sql)
+            })
+            .collect();
+        rows.set(View::Wlm, order, haystack);
 
         let haystack = health.findings.iter().map(|f| f.message.clone()).collect();
         rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);

@@ -105,15 +105,23 @@ fn perform(
         Effect::Refresh => refresher.refresh_all(),
         Effect::FetchAlarmHistory(alarm) => fetch_alarm_history(fleet, alarm, history.clone()),
         Effect::PlanAction(request) => {
-            let Some(actions) = actions.clone() else { return false };
+            let Some(actions) = actions.clone() else {
+                return false;
+            };
             let events = action_events.clone();
             tokio::spawn(async move {
-                let planned = actions.plan(&request).await.map_err(|e| e.to_string());
+                let planned = actions
+                    .plan(&request)
+                    .await
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
                 let _ = events.send(ActionEvent::Planned(planned));
             });
         }
         Effect::ExecuteAction { plan, typed } => {
-            let Some(actions) = actions.clone() else { return false };
+            let Some(actions) = actions.clone() else {
+                return false;
+            };
             app.action_started(&plan);
             let events = action_events.clone();
             let refresh = refresher.trigger();
@@ -135,12 +143,10 @@ fn perform(
                 refresh();
             });
         }
-        Effect::ExportIncident { path, markdown } => {
-            match std::fs::write(&path, markdown) {
-                Ok(()) => app.info(format!("incident record written to {}", path.display())),
-                Err(error) => app.error(format!("cannot write {}: {error}", path.display())),
-            }
-        }
+        Effect::ExportIncident { path, markdown } => match std::fs::write(&path, markdown) {
+            Ok(()) => app.info(format!("incident record written to {}", path.display())),
+            Err(error) => app.error(format!("cannot write {}: {error}", path.display())),
+        },
         Effect::None => {}
     }
     false
@@ -149,7 +155,11 @@ fn perform(
 type HistoryResult = (String, Result<Vec<crate::model::AlarmHistoryItem>, String>);
 
 /// Fetches an alarm's history in a task; the result comes back over the channel.
-fn fetch_alarm_history(fleet: &Fleet, alarm: String, results: mpsc::UnboundedSender<HistoryResult>) {
+fn fetch_alarm_history(
+    fleet: &Fleet,
+    alarm: String,
+    results: mpsc::UnboundedSender<HistoryResult>,
+) {
     let Some(source) = fleet.alarm_history.clone() else {
         let _ = results.send((alarm, Err("this fleet keeps no alarm history".into())));
         return;

@@ -324,6 +324,35 @@ pub fn stage_warehouse(emulator: &Emulator, integration_a: &str, integration_c: 
         ]),
     );
     emulator.result_set(
+        r"(?i)from\s+stv_inflight\s+i\b",
+        &[
+            ("pid", "int8"),
+            ("queue", "varchar"),
+            ("user_name", "varchar"),
+            ("state", "varchar"),
+            ("started_at", "timestamp"),
+            ("sql", "varchar"),
+        ],
+        json!([
+            [
+                1_073_760_001,
+                "adhoc",
+                "learner_17",
+                "Running",
+                sql_time(D::minutes(25)),
+                "SELECT * FROM tenant_a.orders o CROSS JOIN tenant_c.orders c"
+            ],
+            [
+                1_073_760_002,
+                "batch",
+                "elt_stepfunctions",
+                "Running",
+                sql_time(D::minutes(3)),
+                "COPY tenant_b.orders FROM 's3://tenant-b-snapshots/tenant_b/orders/'"
+            ],
+        ]),
+    );
+    emulator.result_set(
         r"(?i)from\s+svv_table_info\s+order",
         &[
             ("schema_name", "varchar"),

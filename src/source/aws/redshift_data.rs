@@ -14,8 +14,8 @@ use super::error::describe;
 use super::{Aws, Limiter, sql};
 use crate::config::RedshiftConfig;
 use crate::model::{
-    Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity, SourceData, SourceId,
-    TableInfo, TableSync, Tenant, Time, WarehouseData, WarehouseView,
+    Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity, RunningQuery,
+    SourceData, SourceId, TableInfo, TableSync, Tenant, Time, WarehouseData, WarehouseView,
 };
 use crate::source::{Source, SourceError};
 
@@ -323,12 +323,13 @@ impl Source for WarehouseSource {
             .map_err(SourceError)?;
         let load_errors_sql = sql::load_errors(&schemas);
         let w = &self.warehouse;
-        let (integrations, tables_state, errors, loads, queues, tables) = tokio::join!(
+        let (integrations, tables_state, errors, loads, queues, queries, tables) = tokio::join!(
             w.query(sql::INTEGRATIONS),
             w.query(sql::INTEGRATION_TABLES),
             w.query(&load_errors_sql),
             w.query(sql::LOADS),
             w.query(sql::QUEUES),
+            w.query(sql::QUERIES),
             w.query(sql::TABLES),
         );
         let results = [
@@ -337,6 +338,7 @@ impl Source for WarehouseSource {
             (WarehouseView::LoadErrors, &errors),
             (WarehouseView::Loads, &loads),
             (WarehouseView::Queues, &queues),
+            (WarehouseView::Queries, &queries),
             (WarehouseView::Tables, &tables),
         ];
         let failed_views: Vec<(WarehouseView, String)> = results
@@ -360,6 +362,7 @@ impl Source for WarehouseSource {
             load_errors: load_errors(&rows(&errors), &tenant_of_schema),
             loads: load_summaries(&rows(&loads), &self.tenants),
             queues: queue_activity(&rows(&queues)),
+            queries: running_queries(&rows(&queries)),
             tables: table_info(&rows(&tables)),
             failed_views,
         }))
@@ -453,6 +456,21 @@ fn queue_activity(rows: &ResultSet) -> Vec<QueueActivity> {
             queued: record.get("queued").as_i64().unwrap_or(0).max(0) as u32,
             running: record.get("running").as_i64().unwrap_or(0).max(0) as u32,
             max_wait_seconds: record.get("max_wait_seconds").as_f64().unwrap_or(0.0),
+        })
+        .collect()
+}
+
+fn running_queries(rows: &ResultSet) -> Vec<RunningQuery> {
+    rows.records()
+        .filter_map(|record| {
+            Some(RunningQuery {
+                pid: record.get("pid").as_i64()?,
+                queue: record.text("queue"),
+                user: record.text("user_name"),
+                state: record.text("state"),
+                started_at: record.get("started_at").as_time()?,
+                sql: record.text("sql"),
+            })
         })
         .collect()
 }

@@ -65,6 +65,13 @@ COALESCE(MAX(CASE WHEN TRIM(s.state) LIKE 'Queued%' THEN s.queue_time END), 0) /
 FROM stv_wlm_service_class_config c LEFT JOIN stv_wlm_query_state s ON s.service_class = c.service_class \
 WHERE c.service_class >= 6 GROUP BY 1 ORDER BY 1";
 
+/// The queries running now, with the pid CANCEL takes: STV_INFLIGHT by WLM queue.
+pub const QUERIES: &str = "SELECT i.pid, TRIM(c.name) AS queue, TRIM(u.usename) AS user_name, \
+TRIM(s.state) AS state, i.starttime AS started_at, TRIM(i.text) AS sql \
+FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query \
+JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class \
+LEFT JOIN pg_user u ON u.usesysid = i.userid ORDER BY i.starttime LIMIT 500";
+
 /// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics.
 pub const TABLES: &str = "SELECT TRIM(\"schema\") AS schema_name, TRIM(\"table\") AS table_name, \
 size AS size_mb, tbl_rows, skew_rows, unsorted, stats_off FROM svv_table_info \

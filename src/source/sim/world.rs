@@ -430,6 +430,19 @@ impl SimWorld {
             load_errors,
             loads,
             queues,
+            queries: self
+                .running_queries()
+                .into_iter()
+                .filter(|q| q.state == "Running")
+                .map(|q| crate::model::RunningQuery {
+                    pid: q.pid,
+                    queue: q.queue,
+                    user: q.user,
+                    state: q.state,
+                    started_at: q.started_at,
+                    sql: q.sql,
+                })
+                .collect(),
             tables: self.catalog.tables_at(self.now),
             failed_views: Vec::new(),
         }

@@ -60,14 +60,21 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let Some(dialog) = &app.dialog else { return };
     let popup = centred(area, 110, area.height);
     let muted = theme.style(Role::Muted);
-    let title = format!("{} — {}", dialog.request.kind().title(), dialog.request.kind().name());
+    let title = format!(
+        "{} — {}",
+        dialog.request.kind().title(),
+        dialog.request.kind().name()
+    );
     // The body says what will happen; the footer, always in sight, says what to do or what happened.
     let mut body: Vec<Line> = Vec::new();
     let mut footer: Vec<Line> = Vec::new();
     match &dialog.stage {
         Stage::Planning => body.push(Line::styled("reading what this needs…", muted)),
         Stage::Failed(error) => {
-            body.push(Line::styled(format!("✗ cannot prepare: {error}"), theme.style(Role::Critical)));
+            body.push(Line::styled(
+                format!("✗ cannot prepare: {error}"),
+                theme.style(Role::Critical),
+            ));
             footer.push(Line::styled("Enter or Esc closes", muted));
         }
         Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => {
@@ -76,14 +83,23 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
                 Span::raw(plan.target.clone()),
             ]));
             for note in &plan.notes {
-                body.push(Line::styled(format!("note    {note}"), theme.style(Role::Warning)));
+                body.push(Line::styled(
+                    format!("note    {note}"),
+                    theme.style(Role::Warning),
+                ));
             }
-            body.push(Line::styled("will run, in order:", theme.style(Role::Header)));
+            body.push(Line::styled(
+                "will run, in order:",
+                theme.style(Role::Header),
+            ));
             for call in &plan.calls {
                 body.push(Line::raw(format!("  {call}")));
             }
             if let Some(change) = &plan.change {
-                body.push(Line::styled(format!("change of {}:", change.what), theme.style(Role::Header)));
+                body.push(Line::styled(
+                    format!("change of {}:", change.what),
+                    theme.style(Role::Header),
+                ));
                 for line in change.diff_hunks(2) {
                     let role = match line.chars().next() {
                         Some('+') => Role::Ok,
@@ -107,7 +123,10 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }), body_area);
-    frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), footer_area);
+    frame.render_widget(
+        Paragraph::new(footer).wrap(Wrap { trim: false }),
+        footer_area,
+    );
 }
 
 fn footer_for<'a>(
@@ -121,7 +140,10 @@ fn footer_for<'a>(
     match &dialog.stage {
         Stage::Ready(_) => {
             if let Some(why) = &plan.unsupported {
-                footer.push(Line::styled(format!("✗ not supported: {why}"), theme.style(Role::Critical)));
+                footer.push(Line::styled(
+                    format!("✗ not supported: {why}"),
+                    theme.style(Role::Critical),
+                ));
             } else if app.settings.read_only {
                 footer.push(Line::styled(
                     "✗ read-only mode: this would be refused (--read-only or [safety] read_only)",
@@ -129,14 +151,20 @@ fn footer_for<'a>(
                 ));
             } else if let Some(word) = &plan.confirm {
                 footer.push(Line::from(vec![
-                    Span::styled(format!("type {word:?} and Enter to run: "), theme.style(Role::Warning)),
+                    Span::styled(
+                        format!("type {word:?} and Enter to run: "),
+                        theme.style(Role::Warning),
+                    ),
                     Span::styled(format!("{}▏", dialog.typed), theme.style(Role::Input)),
                 ]));
             } else {
                 footer.push(Line::styled("Enter to run", theme.style(Role::Warning)));
             }
             if let Some(refusal) = &dialog.refusal {
-                footer.push(Line::styled(format!("✗ {refusal}"), theme.style(Role::Critical)));
+                footer.push(Line::styled(
+                    format!("✗ {refusal}"),
+                    theme.style(Role::Critical),
+                ));
             }
             footer.push(Line::styled("Esc cancels", muted));
         }
@@ -152,9 +180,15 @@ fn footer_for<'a>(
                     format!("✓ {}", outcome.summary),
                     theme.style(Role::Ok),
                 )),
-                Err(error) => footer.push(Line::styled(format!("✗ {error}"), theme.style(Role::Critical))),
+                Err(error) => footer.push(Line::styled(
+                    format!("✗ {error}"),
+                    theme.style(Role::Critical),
+                )),
             }
-            footer.push(Line::styled("recorded in the audit log · Enter or Esc closes", muted));
+            footer.push(Line::styled(
+                "recorded in the audit log · Enter or Esc closes",
+                muted,
+            ));
         }
         _ => {}
     }

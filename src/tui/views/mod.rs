@@ -73,7 +73,10 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
-    spans.push(Span::styled(format!(" {} ", app.title), theme.style(Role::Muted)));
+    spans.push(Span::styled(
+        format!(" {} ", app.title),
+        theme.style(Role::Muted),
+    ));
     for (i, view) in View::TABS.iter().enumerate() {
         let style = if *view == app.view {
             theme

@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let mut lines = Vec::new();
     let mut number = 0;
     for phase in Phase::ALL {
-        lines.push(Line::styled(phase.title().to_string(), theme.style(Role::Header)));
+        lines.push(Line::styled(
+            phase.title().to_string(),
+            theme.style(Role::Header),
+        ));
         for step in runbook.steps_in(phase) {
             let index = number;
             number += 1;
@@ -67,7 +70,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     // Keep the selected step in sight on short screens.
     let inner_height = steps_area.height.saturating_sub(2) as usize;
-    let selected_line = walkthrough.selected + 1 + phase_headers_before(runbook, walkthrough.selected);
+    let selected_line =
+        walkthrough.selected + 1 + phase_headers_before(runbook, walkthrough.selected);
     let scroll = selected_line.saturating_sub(inner_height.saturating_sub(1)) as u16;
     frame.render_widget(
         Paragraph::new(lines)
@@ -79,7 +83,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let step = runbook.steps.get(walkthrough.selected);
     let mut detail: Vec<Line> = Vec::new();
     if walkthrough.selected == 0 {
-        detail.push(Line::styled(runbook.summary.clone(), theme.style(Role::Muted)));
+        detail.push(Line::styled(
+            runbook.summary.clone(),
+            theme.style(Role::Muted),
+        ));
         detail.push(Line::raw(""));
     }
     if let Some(step) = step {
@@ -88,7 +95,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             StepKind::Check { view, filter } => format!(
                 "opens {}{}",
                 view.title(),
-                filter.as_ref().map(|f| format!(" filtered by /{f}")).unwrap_or_default()
+                filter
+                    .as_ref()
+                    .map(|f| format!(" filtered by /{f}"))
+                    .unwrap_or_default()
             ),
             StepKind::Action(action) => format!("previews {} for confirmation", action.title()),
             StepKind::Note => "marks it done".to_string(),
@@ -100,7 +110,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     frame.render_widget(
         Paragraph::new(detail)
             .wrap(Wrap { trim: false })
-            .block(block(theme, step.map_or("Step".to_string(), |s| s.title.clone()))),
+            .block(block(
+                theme,
+                step.map_or("Step".to_string(), |s| s.title.clone()),
+            )),
         detail_area,
     );
     walkthrough.done.len()

@@ -5,7 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::widgets::block;
+use ratatui::widgets::{Cell, Row};
+
+use super::widgets::{ScrollTable, age, block, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -16,19 +18,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
     let metrics = &app.snapshot.metrics;
     let thresholds = &app.settings.thresholds;
-    let visible = app.rows.visible(View::Wlm);
-    let [queues_area, fleet_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(area);
+    // Queue panels first, then the fleet figures, then the running queries (what can be cancelled).
+    let queue_rows =
+        (app.rows.queues.len() as u16 * QUEUE_HEIGHT).min(area.height.saturating_sub(8));
+    let [queues_area, fleet_area, queries_area] = Layout::vertical([
+        Constraint::Length(queue_rows),
+        Constraint::Length(4),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     let fit = (queues_area.height / QUEUE_HEIGHT) as usize;
-    let selected = app.selected(View::Wlm);
-    let start = if fit > 0 && selected >= fit {
-        selected + 1 - fit
-    } else {
-        0
-    };
     let areas = Layout::vertical(vec![Constraint::Length(QUEUE_HEIGHT); fit]).split(queues_area);
-    for (slot, &index) in visible.iter().skip(start).take(fit).enumerate() {
-        let queue = &app.rows.queues[index];
+    for (slot, queue) in app.rows.queues.iter().take(fit).enumerate() {
         let activity = app
             .snapshot
             .warehouse
@@ -52,10 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         if watched {
             title.push_str(&format!(" (alarm > {:.0})", thresholds.wlm_queue_length));
         }
-        let mut queue_block = block(theme, title);
-        if start + slot == selected {
-            queue_block = queue_block.border_style(theme.style(Role::Accent));
-        }
+        let queue_block = block(theme, title);
         let inner = queue_block.inner(areas[slot]);
         frame.render_widget(queue_block, areas[slot]);
         let [text_area, spark_area] =
@@ -118,5 +116,36 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Paragraph::new(lines).block(block(theme, "Fleet".into())),
         fleet_area,
     );
-    fit
+
+    let queries = &app.snapshot.warehouse.queries;
+    let visible = app.rows.visible(View::Wlm);
+    let widths = [
+        Constraint::Length(11),
+        Constraint::Length(7),
+        Constraint::Length(18),
+        Constraint::Length(8),
+        Constraint::Min(20),
+    ];
+    let table = ScrollTable {
+        header: &["PID", "QUEUE", "USER", "RUNNING", "SQL"],
+        widths: &widths,
+        selected: Some(app.selected(View::Wlm)),
+        len: visible.len(),
+    };
+    let title = list_title(
+        "Running queries (a: cancel)",
+        visible.len(),
+        app.rows.total(View::Wlm),
+        app.filters.get(&View::Wlm),
+    );
+    table.render(frame, queries_area, theme, block(theme, title), |i| {
+        let q = &queries[visible[i]];
+        Row::new(vec![
+            Cell::from(q.pid.to_string()),
+            Cell::from(q.queue.as_str()),
+            Cell::from(q.user.as_str()),
+            Cell::from(age(app.now, Some(q.started_at))),
+            Cell::from(q.sql.as_str()),
+        ])
+    })
 }

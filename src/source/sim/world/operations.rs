@@ -86,6 +86,7 @@ impl SimWorld {
             .ok_or_else(|| format!("{tenant} is on the export path: it has no integration"))?;
         let mut tables = integration.tables_in_error();
         if all {
+            // Every replicated table, in catalog order, then any in error the catalog lacks.
             tables.retain(|t| !catalog_tables.contains(t));
             tables.splice(0..0, catalog_tables);
         }

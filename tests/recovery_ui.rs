@@ -1,0 +1,296 @@
+//! Recovery from the console, driven by keys into a `TestBackend`: a runbook walkthrough from an
+//! alarm, an action previewed, confirmed and executed on the simulated fleet, read-only refusal in
+//! the UI, and the incident record.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shiftops::action::sim::SimOperator;
+use shiftops::action::{Actions, StateDir, audit};
+use shiftops::health::Thresholds;
+use shiftops::model::Time;
+use shiftops::source::ManualClock;
+use shiftops::source::refresh::refresh_once;
+use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::tui::action::View;
+use shiftops::tui::app::{App, Effect, Mode};
+use shiftops::tui::recovery::{ActionEvent, Stage};
+use shiftops::tui::{Settings, keymap, runbook, theme, views};
+use tokio::runtime::Runtime;
+
+fn start() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+}
+
+struct Console {
+    app: App,
+    actions: Actions,
+    runtime: Runtime,
+    _state: tempfile::TempDir,
+    state: StateDir,
+}
+
+fn console(scenario: Scenario, read_only: bool) -> Console {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (fleet, world) = sim::fleet_with_world(
+        &SimOptions {
+            tenants: 3,
+            scenario,
+            seed: 7,
+        },
+        clock.clone(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let settings = Settings {
+        theme: theme::load("dark").unwrap(),
+        keymap: keymap::load("default", None).unwrap(),
+        thresholds: Thresholds::default(),
+        runbooks: runbook::load_all().unwrap(),
+        actions: true,
+        read_only,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let state = StateDir::at(dir.path());
+    let log = (!read_only).then(|| audit::AuditLog::open(&state).unwrap());
+    let actions = Actions::new(Arc::new(SimOperator::new(world, clock)), read_only, log);
+    Console {
+        app: App::new("demo".into(), settings, snapshot, start()),
+        actions,
+        runtime,
+        _state: dir,
+        state,
+    }
+}
+
+impl Console {
+    fn key(&mut self, code: KeyCode) -> Effect {
+        let effect = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.perform(effect.clone());
+        effect
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Does what the event loop would, synchronously.
+    fn perform(&mut self, effect: Effect) {
+        match effect {
+            Effect::PlanAction(request) => {
+                let planned = self
+                    .runtime
+                    .block_on(self.actions.plan(&request))
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                self.app.on_action_event(ActionEvent::Planned(planned));
+            }
+            Effect::ExecuteAction { plan, typed } => {
+                self.app.action_started(&plan);
+                let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
+                let result = self
+                    .runtime
+                    .block_on(self.actions.execute(&plan, &typed, &progress));
+                self.app.on_action_event(ActionEvent::Finished(result));
+            }
+            _ => {}
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|frame| {
+                views::draw(frame, &self.app);
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    }
+}
+
+#[test]
+fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
+    let mut c = console(Scenario::WlmSaturation, false);
+    c.key(KeyCode::Char('2'));
+    assert_eq!(c.app.view, View::Alarms);
+    assert_eq!(c.app.selected_alarm().as_deref(), Some("Alert-WLM-Queue"));
+    c.key(KeyCode::Char('r'));
+    assert_eq!(c.app.view, View::Runbook);
+    assert_eq!(
+        c.app.walkthrough.as_ref().unwrap().runbook,
+        "wlm-queue-overload"
+    );
+    insta::assert_snapshot!("walkthrough_start", c.screen());
+
+    // Step 1 is a check: Enter jumps to the WLM panel and marks it done; Esc comes back.
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.view, View::Wlm);
+    c.key(KeyCode::Esc);
+    assert_eq!(c.app.view, View::Runbook);
+    let walkthrough = c.app.walkthrough.as_ref().unwrap();
+    assert!(walkthrough.done[0]);
+    assert_eq!(walkthrough.selected, 1, "moves on to the next step");
+
+    // Walk to the pause action and run it: preview, wrong word refused, right word executes.
+    let runbook = c.app.current_runbook().unwrap().clone();
+    let pause = runbook
+        .steps
+        .iter()
+        .position(|s| s.kind == runbook::StepKind::Action(shiftops::action::ActionKind::PauseAdhoc))
+        .unwrap();
+    while c.app.walkthrough.as_ref().unwrap().selected < pause {
+        c.key(KeyCode::Down);
+    }
+    let effect = c.key(KeyCode::Enter);
+    assert!(matches!(effect, Effect::PlanAction(_)), "{effect:?}");
+    assert_eq!(c.app.mode, Mode::Dialog);
+    let screen = c.screen();
+    assert!(
+        screen.contains("type \"adhoc\" and Enter to run"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("+     \"query_concurrency\": 1,"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("walkthrough_pause_preview", screen);
+
+    c.type_text("adhok");
+    c.key(KeyCode::Enter);
+    let dialog = c.app.dialog.as_ref().unwrap();
+    assert!(matches!(dialog.stage, Stage::Ready(_)));
+    assert!(
+        dialog.refusal.as_deref().unwrap().contains("not confirmed"),
+        "{:?}",
+        dialog.refusal
+    );
+    c.key(KeyCode::Backspace);
+    c.type_text("c");
+    c.key(KeyCode::Enter);
+    let dialog = c.app.dialog.as_ref().unwrap();
+    let Stage::Done { result, .. } = &dialog.stage else {
+        panic!("{:?}", dialog.stage)
+    };
+    assert!(result.is_ok(), "{result:?}");
+    assert!(c.screen().contains("✓ adhoc paused"));
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.mode, Mode::Normal);
+    assert!(
+        c.app.walkthrough.as_ref().unwrap().done[pause],
+        "the action's step is done"
+    );
+
+    // The audit log has the intent and the outcome; the timeline has the action and the step.
+    let records = audit::read(&c.state.audit_log());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].action, "pause_adhoc");
+    let markdown = c.app.timeline.to_markdown("wlm", start());
+    assert!(
+        markdown.contains("action `pause_adhoc` succeeded"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("done: "), "{markdown}");
+}
+
+#[test]
+fn read_only_says_why_in_the_dialog_and_refuses_in_the_action_layer() {
+    let mut c = console(Scenario::CopyError, true);
+    c.key(KeyCode::Char(':'));
+    c.type_text("rerun");
+    let effect = c.key(KeyCode::Enter);
+    assert!(matches!(effect, Effect::PlanAction(_)), "{effect:?}");
+    let screen = c.screen();
+    assert!(screen.contains("READ-ONLY"), "{screen}");
+    assert!(
+        screen.contains("read-only mode: this would be refused"),
+        "{screen}"
+    );
+    c.type_text("daily-elt");
+    c.key(KeyCode::Enter);
+    let dialog = c.app.dialog.as_ref().unwrap();
+    assert!(
+        dialog.refusal.as_deref().unwrap().contains("read-only"),
+        "{:?}",
+        dialog.refusal
+    );
+    assert!(!c.state.audit_log().exists(), "nothing was attempted");
+}
+
+#[test]
+fn every_action_kind_can_be_reached_from_the_console() {
+    use shiftops::action::ActionKind;
+    let mut c = console(Scenario::CopyError, false);
+    let commands = [
+        ("rerun", ActionKind::RerunElt),
+        ("pause-adhoc", ActionKind::PauseAdhoc),
+        ("resume-adhoc", ActionKind::ResumeAdhoc),
+        ("resync tenant_a", ActionKind::ResyncTables),
+        ("start-export tenant_b", ActionKind::StartExport),
+        ("vacuum tenant_b", ActionKind::Vacuum),
+        ("analyze tenant_b", ActionKind::Analyze),
+        ("cancel 1073741824", ActionKind::CancelQuery),
+    ];
+    for (command, kind) in commands {
+        c.key(KeyCode::Char(':'));
+        c.type_text(command);
+        let effect = c.key(KeyCode::Enter);
+        let Effect::PlanAction(request) = effect else {
+            panic!(":{command} gave {effect:?}: {:?}", c.app.message)
+        };
+        assert_eq!(request.kind(), kind);
+        c.key(KeyCode::Esc);
+        assert_eq!(c.app.mode, Mode::Normal);
+    }
+}
+
+#[test]
+fn notes_and_the_incident_record_export() {
+    let mut c = console(Scenario::CopyError, false);
+    c.key(KeyCode::Char(':'));
+    c.type_text("note re-uploaded part-0003.parquet");
+    c.key(KeyCode::Enter);
+    c.key(KeyCode::Char(':'));
+    c.type_text("export incident.md");
+    let effect = c.key(KeyCode::Enter);
+    let Effect::ExportIncident { path, markdown } = effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(path.to_str(), Some("incident.md"));
+    assert!(markdown.starts_with("# Incident record"), "{markdown}");
+    assert!(markdown.contains("`copy_errors` (tenant_b)"), "{markdown}");
+    assert!(
+        markdown.contains("alarm Alert-COPY-Error: — → ALARM"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- re-uploaded part-0003.parquet"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn an_intent_without_outcome_is_reported_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = StateDir::at(dir.path());
+    let log = audit::AuditLog::open(&state).unwrap();
+    let plan = shiftops::action::Plan::new(
+        shiftops::action::Request::Vacuum {
+            tenant: "tenant_b".into(),
+        },
+        "tenant_b",
+    );
+    let id = log.intent("demo:test", &plan).unwrap();
+    // A crash here: no outcome is written.
+    let unfinished = audit::unfinished(&state.audit_log());
+    assert_eq!(unfinished.len(), 1);
+    assert_eq!(unfinished[0].id, id);
+    assert_eq!(unfinished[0].action, "vacuum");
+}
