@@ -338,10 +338,23 @@ impl Config {
         let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
         for tenant in &self.tenants {
             let name = tenant.name.get_ref();
-            if !is_identifier(name) {
+            // A name is shown, not run: any printable text (Japanese included). The schema is
+            // what reaches SQL, and it must be an identifier.
+            if name.trim().is_empty()
+                || name.chars().any(char::is_control)
+                || name.chars().count() > 64
+            {
                 return at(
                     tenant.name.span(),
-                    format!("tenant name {name:?} must be an identifier: letters, digits and _"),
+                    format!("tenant name {name:?} must be 1 to 64 printable characters"),
+                );
+            }
+            if tenant.schema.is_none() && !is_identifier(name) {
+                return at(
+                    tenant.name.span(),
+                    format!(
+                        "tenant {name:?} needs `schema = \"…\"`: its name is not an SQL identifier (letters, digits and _)"
+                    ),
                 );
             }
             if seen.insert(name, ()).is_some() {

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::health::{Finding, Health, Status};
+use crate::i18n::{Lang, pad};
 use crate::model::{Snapshot, TenantSummary, Time, format_duration_secs, summarize_tenants};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,6 +23,8 @@ pub struct CheckReport {
     pub tenants: Vec<TenantReport>,
     pub findings: Vec<Finding>,
     pub sources: Vec<SourceReport>,
+    /// The language of the messages (`en` or `ja`); keys and check ids stay English.
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,7 +43,7 @@ pub struct SourceReport {
 }
 
 impl CheckReport {
-    pub fn new(snapshot: &Snapshot, health: &Health, now: Time) -> Self {
+    pub fn new(snapshot: &Snapshot, health: &Health, now: Time, lang: Lang) -> Self {
         let tenants = summarize_tenants(snapshot, now)
             .into_iter()
             .map(|summary| TenantReport {
@@ -62,8 +65,16 @@ impl CheckReport {
             generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             status: health.status,
             tenants,
-            findings: health.findings.clone(),
+            findings: health
+                .findings
+                .iter()
+                .map(|f| Finding {
+                    message: f.text(lang),
+                    ..f.clone()
+                })
+                .collect(),
             sources,
+            lang,
         }
     }
 
@@ -90,6 +101,7 @@ impl CheckReport {
     }
 
     fn text(&self) -> String {
+        let lang = self.lang;
         let mut out = String::new();
         let (critical, warning, unknown, ok) = self.counts();
         let _ = writeln!(
@@ -97,39 +109,50 @@ impl CheckReport {
             "shiftops check  {}  {} {}",
             self.generated_at,
             self.status.symbol(),
-            self.status.as_str().to_uppercase()
+            match lang {
+                Lang::En => self.status.as_str().to_uppercase(),
+                Lang::Ja => self.status.label_in(lang).to_string(),
+            }
         );
-        let _ = writeln!(
-            out,
-            "tenants: {} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)",
-            self.tenants.len()
-        );
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "tenants: {} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)",
+                self.tenants.len()
+            ),
+            Lang::Ja => writeln!(
+                out,
+                "テナント: {}(重大 {critical}、警告 {warning}、不明 {unknown}、正常 {ok})",
+                self.tenants.len()
+            ),
+        };
         if self.findings.is_empty() {
-            let _ = writeln!(out, "no findings");
+            let _ = writeln!(out, "{}", lang.pick("no findings", "検出事項なし"));
         }
+        let fleet = lang.pick("(fleet)", "(全体)");
         for f in &self.findings {
             let status = Status::from(f.severity);
             let _ = writeln!(
                 out,
-                "{} {:<4}  {:<14}  {:<18}  {}",
+                "{} {}  {}  {}  {}",
                 status.symbol(),
-                status.label(),
-                f.tenant.as_deref().unwrap_or("(fleet)"),
-                f.check.as_str(),
+                pad(status.label_in(lang), 4),
+                pad(f.tenant.as_deref().unwrap_or(fleet), 14),
+                pad(f.check.as_str(), 18),
                 f.message
             );
         }
-        let _ = writeln!(out, "sources:");
+        let _ = writeln!(out, "{}", lang.pick("sources:", "ソース:"));
         for s in &self.sources {
             let _ = writeln!(
                 out,
-                "  {} {:<10} {}{}",
+                "  {} {} {}{}",
                 if s.ok { "✓" } else { "✗" },
-                s.name,
-                age(s.age_seconds),
+                pad(&s.name, 10),
+                age(lang, s.age_seconds),
                 s.error
                     .as_deref()
-                    .map(|e| format!("  error: {e}"))
+                    .map(|e| format!("  {}: {e}", lang.pick("error", "エラー")))
                     .unwrap_or_default()
             );
         }
@@ -137,25 +160,59 @@ impl CheckReport {
     }
 
     fn markdown(&self) -> String {
+        let lang = self.lang;
+        let ja = lang == Lang::Ja;
         let mut out = String::new();
         let (critical, warning, unknown, ok) = self.counts();
-        let _ = writeln!(out, "# shiftops daily health check\n");
+        let status_word = |s: Status| match lang {
+            Lang::En => s.as_str().to_uppercase(),
+            Lang::Ja => s.label_in(lang).to_string(),
+        };
         let _ = writeln!(
             out,
-            "- **Status:** {} {}\n- **Generated:** {}\n- **Tenants:** {} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)\n- **Findings:** {}\n",
-            self.status.symbol(),
-            self.status.as_str().to_uppercase(),
-            self.generated_at,
-            self.tenants.len(),
-            self.findings.len()
+            "# {}\n",
+            lang.pick("shiftops daily health check", "shiftops 日次ヘルスチェック")
         );
-        let _ = writeln!(out, "## Findings\n");
+        let _ = if ja {
+            writeln!(
+                out,
+                "- **状態:** {} {}\n- **作成:** {}\n- **テナント:** {}(重大 {critical}、警告 {warning}、不明 {unknown}、正常 {ok})\n- **検出事項:** {}\n",
+                self.status.symbol(),
+                status_word(self.status),
+                self.generated_at,
+                self.tenants.len(),
+                self.findings.len()
+            )
+        } else {
+            writeln!(
+                out,
+                "- **Status:** {} {}\n- **Generated:** {}\n- **Tenants:** {} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)\n- **Findings:** {}\n",
+                self.status.symbol(),
+                status_word(self.status),
+                self.generated_at,
+                self.tenants.len(),
+                self.findings.len()
+            )
+        };
+        let _ = writeln!(out, "## {}\n", lang.pick("Findings", "検出事項"));
+        let fleet = lang.pick("(fleet)", "(全体)");
         if self.findings.is_empty() {
-            let _ = writeln!(out, "No findings: every check passed.\n");
+            let _ = writeln!(
+                out,
+                "{}\n",
+                lang.pick(
+                    "No findings: every check passed.",
+                    "検出事項はありません。すべてのチェックに合格しました。"
+                )
+            );
         } else {
             let _ = writeln!(
                 out,
-                "| Severity | Tenant | Check | Finding | Value | Threshold |\n|---|---|---|---|---|---|"
+                "{}\n|---|---|---|---|---|---|",
+                lang.pick(
+                    "| Severity | Tenant | Check | Finding | Value | Threshold |",
+                    "| 重大度 | テナント | チェック | 検出事項 | 値 | 閾値 |"
+                )
             );
             for f in &self.findings {
                 let status = Status::from(f.severity);
@@ -163,8 +220,8 @@ impl CheckReport {
                     out,
                     "| {} {} | {} | `{}` | {} | {} | {} |",
                     status.symbol(),
-                    status.label(),
-                    f.tenant.as_deref().unwrap_or("(fleet)"),
+                    status.label_in(lang),
+                    f.tenant.as_deref().unwrap_or(fleet),
                     f.check.as_str(),
                     escape_cell(&f.message),
                     f.value.as_ref().map(|v| v.to_string()).unwrap_or_default(),
@@ -176,19 +233,23 @@ impl CheckReport {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "## Tenants\n");
+        let _ = writeln!(out, "## {}\n", lang.pick("Tenants", "テナント"));
         let _ = writeln!(
             out,
-            "| Tenant | Status | Path | Integration | Lag | Last export | COPY errors 24 h | Last ELT |\n|---|---|---|---|---|---|---|---|"
+            "{}\n|---|---|---|---|---|---|---|---|",
+            lang.pick(
+                "| Tenant | Status | Path | Integration | Lag | Last export | COPY errors 24 h | Last ELT |",
+                "| テナント | 状態 | 経路 | 統合 | 遅延 | 最終エクスポート | COPY エラー(24 時間) | 最終 ELT |"
+            )
         );
         for t in &self.tenants {
             let s = &t.summary;
             let _ = writeln!(
                 out,
                 "| {} | {} {} | {} | {} | {} | {} | {} | {} |",
-                t.summary.name,
+                escape_cell(&t.summary.name),
                 t.status.symbol(),
-                t.status.label(),
+                t.status.label_in(lang),
                 s.path,
                 s.integration_status
                     .as_ref()
@@ -208,15 +269,22 @@ impl CheckReport {
                     .unwrap_or_else(|| "—".into()),
             );
         }
-        let _ = writeln!(out, "\n## Sources\n");
-        let _ = writeln!(out, "| Source | OK | Data age | Error |\n|---|---|---|---|");
+        let _ = writeln!(out, "\n## {}\n", lang.pick("Sources", "ソース"));
+        let _ = writeln!(
+            out,
+            "{}\n|---|---|---|---|",
+            lang.pick(
+                "| Source | OK | Data age | Error |",
+                "| ソース | OK | データの古さ | エラー |"
+            )
+        );
         for s in &self.sources {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
                 s.name,
                 if s.ok { "✓" } else { "✗" },
-                age(s.age_seconds),
+                age(lang, s.age_seconds),
                 s.error.as_deref().map(escape_cell).unwrap_or_default()
             );
         }
@@ -224,10 +292,12 @@ impl CheckReport {
     }
 }
 
-fn age(seconds: Option<i64>) -> String {
-    seconds
-        .map(|s| format!("{} old", format_duration_secs(s as f64)))
-        .unwrap_or_else(|| "no data".into())
+fn age(lang: Lang, seconds: Option<i64>) -> String {
+    match (seconds, lang) {
+        (Some(s), Lang::En) => format!("{} old", format_duration_secs(s as f64)),
+        (Some(s), Lang::Ja) => format!("{}前", format_duration_secs(s as f64)),
+        (None, _) => lang.pick("no data", "データなし").into(),
+    }
 }
 
 fn escape_cell(text: &str) -> String {

@@ -17,6 +17,9 @@ fn shiftops(args: &[&str], home: &std::path::Path, endpoint_env: Option<&str>) -
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         // Keep the developer's own AWS files out of the tests.
         .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
         .env(

@@ -13,6 +13,9 @@ fn shiftops(args: &[&str]) -> std::process::Output {
         // An empty config dir keeps the developer's own config out of the tests.
         .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
         .env_remove("NO_COLOR")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("shiftops runs")
 }
@@ -310,4 +313,93 @@ fn completions_and_version() {
             .unwrap()
             .starts_with("shiftops ")
     );
+}
+
+#[test]
+fn japanese_reports_keep_english_keys_and_check_ids() {
+    let text = shiftops(&[
+        "--lang",
+        "ja",
+        "check",
+        "--demo",
+        "--scenario",
+        "copy-error",
+        "--seed",
+        "7",
+        "--at",
+        AT,
+    ]);
+    let out = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        out.contains("テナント: 3(重大 1、警告 0、不明 0、正常 2)"),
+        "{out}"
+    );
+    assert!(out.contains("直近 24 時間の COPY エラーが 4 件"), "{out}");
+    assert!(
+        out.contains("copy_errors"),
+        "check ids stay as they are: {out}"
+    );
+    assert_eq!(text.status.code(), Some(2));
+
+    let markdown = shiftops(&[
+        "--lang",
+        "ja",
+        "check",
+        "--demo",
+        "--scenario",
+        "storage-high",
+        "--at",
+        AT,
+        "--format",
+        "markdown",
+    ]);
+    let out = String::from_utf8(markdown.stdout).unwrap();
+    assert!(out.starts_with("# shiftops 日次ヘルスチェック"), "{out}");
+    assert!(out.contains("| ✗ 重大 | (全体) | `storage` |"), "{out}");
+
+    let json = shiftops(&[
+        "--lang",
+        "ja",
+        "check",
+        "--demo",
+        "--scenario",
+        "copy-error",
+        "--seed",
+        "7",
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ]);
+    let value: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["lang"], "ja");
+    assert_eq!(
+        value["status"], "critical",
+        "values of the contract stay English"
+    );
+    assert!(
+        value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "copy_errors"
+                && f["message"].as_str().unwrap().contains("COPY エラー"))
+    );
+}
+
+#[test]
+fn the_language_comes_from_the_locale() {
+    let run = |lang: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_shiftops"))
+            .args(["check", "--demo", "--at", AT])
+            .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("ja_JP.UTF-8").contains("検出事項なし"));
+    assert!(run("en_US.UTF-8").contains("no findings"));
 }

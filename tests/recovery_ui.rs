@@ -52,7 +52,8 @@ fn console(scenario: Scenario, read_only: bool) -> Console {
         theme: theme::load("dark").unwrap(),
         keymap: keymap::load("default", None).unwrap(),
         thresholds: Thresholds::default(),
-        runbooks: runbook::load_all().unwrap(),
+        runbooks: runbook::load_all(shiftops::i18n::Lang::En).unwrap(),
+        lang: shiftops::i18n::Lang::En,
         actions: true,
         read_only,
     };
@@ -192,7 +193,10 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     let records = audit::read(&c.state.audit_log());
     assert_eq!(records.len(), 2);
     assert_eq!(records[0].action, "pause_adhoc");
-    let markdown = c.app.timeline.to_markdown("wlm", start());
+    let markdown = c
+        .app
+        .timeline
+        .to_markdown("wlm", start(), shiftops::i18n::Lang::En);
     assert!(
         markdown.contains("action `pause_adhoc` succeeded"),
         "{markdown}"

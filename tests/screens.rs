@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::config::Config;
 use shiftops::health::Thresholds;
+use shiftops::i18n::Lang;
 use shiftops::model::Time;
 use shiftops::source::ManualClock;
 use shiftops::source::refresh::refresh_once;
@@ -23,11 +24,16 @@ fn start() -> Time {
 }
 
 fn settings() -> Settings {
+    settings_in(Lang::En)
+}
+
+fn settings_in(lang: Lang) -> Settings {
     Settings {
         theme: theme::load("dark").unwrap(),
         keymap: keymap::load("default", None).unwrap(),
         thresholds: Thresholds::default(),
-        runbooks: shiftops::tui::runbook::load_all().unwrap(),
+        runbooks: shiftops::tui::runbook::load_all(lang).unwrap(),
+        lang,
         actions: true,
         read_only: false,
     }
@@ -295,7 +301,7 @@ fn every_shipped_theme_renders_every_view() {
 fn config_theme_and_keymap_are_used() {
     let config =
         Config::parse("config.toml", "[ui]\ntheme = \"light\"\nkeymap = \"vim\"\n").unwrap();
-    let settings = Settings::load(&config, None, None).unwrap();
+    let settings = Settings::load(&config, None, None, shiftops::i18n::Lang::En).unwrap();
     assert_eq!(settings.theme.name, "light");
     assert_eq!(
         settings.keymap.action_for(&key(KeyCode::Char('j'))),
@@ -332,4 +338,98 @@ proptest! {
         }
         render(&app, width, height);
     }
+}
+
+/// A rendered line's cells: TestBackend quotes each line and lists the cells hidden behind
+/// double-width characters after it.
+fn content(line: &str) -> &str {
+    let line = line.strip_prefix('"').unwrap_or(line);
+    match line.find("\" Hidden by multi-width symbols") {
+        Some(end) => &line[..end],
+        None => line.strip_suffix('"').unwrap_or(line),
+    }
+}
+
+/// The same fleet with one tenant renamed everywhere it appears.
+fn rename_tenant(app: App, from: &str, to: &str, lang: Lang) -> App {
+    let mut snapshot = app.snapshot.clone();
+    let rename = |name: &mut String| {
+        if name == from {
+            *name = to.to_string();
+        }
+    };
+    for tenant in &mut snapshot.tenants {
+        rename(&mut tenant.name);
+    }
+    for task in &mut snapshot.rds.exports {
+        rename(&mut task.tenant);
+    }
+    for integration in &mut snapshot.rds.integrations {
+        rename(&mut integration.tenant);
+    }
+    for cluster in &mut snapshot.rds.clusters {
+        rename(&mut cluster.tenant);
+    }
+    for error in &mut snapshot.warehouse.load_errors {
+        rename(&mut error.tenant);
+    }
+    for load in &mut snapshot.warehouse.loads {
+        rename(&mut load.tenant);
+    }
+    for replication in &mut snapshot.warehouse.replication {
+        if let Some(name) = &mut replication.tenant {
+            rename(name);
+        }
+    }
+    for alarm in &mut snapshot.alarms {
+        if let Some(name) = &mut alarm.tenant {
+            rename(name);
+        }
+    }
+    for run in &mut snapshot.elt_runs {
+        if let Some(name) = &mut run.failed_tenant {
+            rename(name);
+        }
+    }
+    App::new(app.title.clone(), settings_in(lang), snapshot, start())
+}
+
+#[test]
+fn japanese_overview_help_and_findings() {
+    let app = rename_tenant(app(Scenario::CopyError, 3), "tenant_x", "unused", Lang::Ja);
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("1 概要"), "{screen}");
+    assert!(screen.contains("ELT 実行 daily-elt"), "{screen}");
+    insta::assert_snapshot!(screen);
+    let mut app = app;
+    app.on_key(key(KeyCode::Char('?')));
+    let help = render(&app, 120, 40);
+    assert!(help.contains("すべてのソースを今すぐ更新"), "{help}");
+    insta::assert_snapshot!("japanese_help", help);
+}
+
+#[test]
+fn japanese_tenant_names_keep_columns_aligned() {
+    let app = rename_tenant(
+        app(Scenario::CopyError, 3),
+        "tenant_b",
+        "東京テナント第二倉庫",
+        Lang::Ja,
+    );
+    let screen = render(&app, 120, 40);
+    // Every line of the screen is exactly as wide as the terminal: double-width names are cut
+    // and padded by display width, never by characters.
+    for line in screen.lines() {
+        assert_eq!(shiftops::i18n::width(content(line)), 120, "{line}");
+    }
+    assert!(screen.contains("東京テナント"), "{screen}");
+    insta::assert_snapshot!(screen);
+    let mut app = app;
+    app.dispatch(Action::ShowTenant("東京テナント第二倉庫".into()));
+    let detail = render(&app, 120, 40);
+    assert!(detail.contains("東京テナント第二倉庫"), "{detail}");
+    for line in detail.lines() {
+        assert_eq!(shiftops::i18n::width(content(line)), 120, "{line}");
+    }
+    insta::assert_snapshot!("japanese_tenant_detail", detail);
 }

@@ -69,6 +69,25 @@ impl ActionKind {
     }
 }
 
+impl ActionKind {
+    /// [`ActionKind::title`] in `lang`.
+    pub fn title_in(self, lang: crate::i18n::Lang) -> &'static str {
+        if lang == crate::i18n::Lang::En {
+            return self.title();
+        }
+        match self {
+            ActionKind::RerunElt => "ELT を再実行(redrive または再開始)",
+            ActionKind::PauseAdhoc => "adhoc WLM キューを一時停止し batch を優先",
+            ActionKind::ResumeAdhoc => "adhoc WLM キューを再開",
+            ActionKind::ResyncTables => "統合のエラー中テーブルを再同期",
+            ActionKind::StartExport => "スナップショットのエクスポートを開始",
+            ActionKind::Vacuum => "テナントのテーブルを VACUUM",
+            ActionKind::Analyze => "テナントのテーブルを ANALYZE",
+            ActionKind::CancelQuery => "クエリをキャンセル",
+        }
+    }
+}
+
 impl fmt::Display for ActionKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -7,6 +7,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
 use super::audit::AuditLog;
@@ -124,7 +125,17 @@ impl Actions {
         {
             return Err(ActionError::AlreadyRunning);
         }
-        let result = self.audited(plan, progress).await;
+        // A bug that panics mid-action must not wedge the console: the plan can run again, and
+        // the intent stays without outcome, so the next start says to verify it.
+        let result = std::panic::AssertUnwindSafe(self.audited(plan, progress))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| {
+                Err(ActionError::Failed(format!(
+                    "internal error: {}; the outcome is unknown: verify",
+                    crate::source::refresh::panic_message(panic.as_ref())
+                )))
+            });
         self.running
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::wlm::{pause_adhoc, pretty};
-use super::{Change, Operator, Outcome, Plan, Progress, Request, ResyncScope};
+use super::{Change, Operator, Outcome, PausedWlm, Plan, Progress, Request, ResyncScope, StateDir};
 use crate::model::{Ingest, Tenant};
 use crate::source::Clock;
 use crate::source::aws::sql::quote_identifier;
@@ -15,20 +15,36 @@ use crate::source::sim::{SharedWorld, SimWorld};
 
 const CLUSTER: &str = "dpc-learning";
 const PARAMETER_GROUP: &str = "dpc-learning-params";
+/// The name the demo's saved WLM configuration goes by in the state dir, apart from any real
+/// cluster's (`paused-wlm-demo.json`).
+const SAVED_AS: &str = "demo";
 
 pub struct SimOperator {
     world: SharedWorld,
     clock: Arc<dyn Clock>,
-    /// The configuration saved by a pause, restored exactly by resume.
+    /// The configuration saved by a pause, restored exactly by resume: in the state dir when
+    /// there is one (so a pause survives a restart, as against AWS), else in memory.
     paused: Mutex<Option<String>>,
+    state: Option<StateDir>,
 }
 
 impl SimOperator {
+    /// An operator that keeps a paused configuration in memory only.
     pub fn new(world: SharedWorld, clock: Arc<dyn Clock>) -> Self {
         Self {
             world,
             clock,
             paused: Mutex::new(None),
+            state: None,
+        }
+    }
+
+    /// An operator that saves the configuration a pause replaces in `state`, as the AWS operator
+    /// does: a restarted demo can still resume adhoc.
+    pub fn with_state(world: SharedWorld, clock: Arc<dyn Clock>, state: StateDir) -> Self {
+        Self {
+            state: Some(state),
+            ..Self::new(world, clock)
         }
     }
 
@@ -40,10 +56,36 @@ impl SimOperator {
     }
 
     fn saved(&self) -> Option<String> {
+        if let Some(state) = &self.state {
+            return state.paused_wlm(SAVED_AS).map(|saved| saved.previous);
+        }
         self.paused
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Saves the configuration to restore, before the change is made.
+    fn save(&self, previous: String, caller: String) -> Result<(), String> {
+        if let Some(state) = &self.state {
+            state.save_paused_wlm(&PausedWlm {
+                cluster: SAVED_AS.into(),
+                parameter_group: PARAMETER_GROUP.into(),
+                previous: previous.clone(),
+                paused_at: self.clock.now().to_rfc3339(),
+                caller,
+            })?;
+        }
+        *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(previous);
+        Ok(())
+    }
+
+    fn forget_saved(&self) -> Result<(), String> {
+        if let Some(state) = &self.state {
+            state.clear_paused_wlm(SAVED_AS)?;
+        }
+        *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        Ok(())
     }
 
     fn tenant(world: &SimWorld, name: &str) -> Result<Tenant, String> {
@@ -254,6 +296,7 @@ impl Operator for SimOperator {
 
     async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
         let now = self.clock.now();
+        let caller = self.caller().await;
         let mut world = self.world();
         match &plan.request {
             Request::RerunElt { execution_arn } => {
@@ -277,7 +320,8 @@ impl Operator for SimOperator {
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
-                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(previous);
+                // Saved first: whatever happens next, the previous configuration can be restored.
+                self.save(previous, caller)?;
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();
                 world.set_wlm_configuration(configuration, now)?;
                 let mut cancelled = 0;
@@ -304,7 +348,7 @@ impl Operator for SimOperator {
             Request::ResumeAdhoc => {
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();
                 world.set_wlm_configuration(configuration, now)?;
-                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                self.forget_saved()?;
                 Ok(Outcome {
                     summary: "adhoc resumed: the saved configuration is back".into(),
                     after: json!({"wlm_json_configuration": configuration}),

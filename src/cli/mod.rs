@@ -13,6 +13,7 @@ use crate::action::{Actions, Operator, StateDir, audit};
 use crate::config::Config;
 use crate::datafile::DataFileError;
 use crate::health;
+use crate::i18n::Lang;
 use crate::report::{CheckReport, Format};
 use crate::source::aws::{self, Overrides};
 use crate::source::sim::{self, Scenario, SimOptions};
@@ -50,6 +51,9 @@ pub struct Cli {
     /// Refuse every action that changes anything (also [safety] read_only in the config)
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Language of the interface and reports [default: from the locale: ja when LANG starts with ja]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -128,6 +132,23 @@ fn sim_fleet_with_world(args: &SimArgs) -> (Fleet, sim::SharedWorld) {
     }
 }
 
+/// Installs the error and panic reports (color-eyre) before anything else: the console's own panic
+/// hook, installed when the terminal is set up, then restores the terminal first and hands over to
+/// this one. Reports carry no colour when `NO_COLOR` is set or standard error is not a terminal.
+pub fn install_hooks() -> Result<()> {
+    use std::io::IsTerminal;
+    let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || !std::io::stderr().is_terminal();
+    let theme = if plain {
+        color_eyre::config::Theme::new()
+    } else {
+        color_eyre::config::Theme::dark()
+    };
+    color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install()
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> Result<u8> {
     let mut config = match Config::load(cli.config.as_deref()) {
@@ -135,6 +156,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Err(error) => return Ok(bad_data_file(&error)),
     };
     config.safety.read_only |= cli.read_only;
+    let lang = Lang::detect(cli.lang);
     let overrides = Overrides {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
@@ -146,21 +168,30 @@ pub fn run(cli: Cli) -> Result<u8> {
             clap_complete::generate(shell, &mut command, "shiftops", &mut std::io::stdout());
             Ok(0)
         }
-        Some(Command::Check(args)) => check(&args, &config, &overrides),
+        Some(Command::Check(args)) => check(&args, &config, &overrides, lang),
         Some(Command::Doctor { format }) => doctor(&config, &overrides, format),
         Some(Command::Demo(args)) => {
-            let settings =
-                match tui::Settings::load(&config, cli.theme.as_deref(), cli.keymap.as_deref()) {
-                    Ok(settings) => settings,
-                    Err(error) => return Ok(bad_data_file(&error)),
-                };
+            let settings = match tui::Settings::load(
+                &config,
+                cli.theme.as_deref(),
+                cli.keymap.as_deref(),
+                lang,
+            ) {
+                Ok(settings) => settings,
+                Err(error) => return Ok(bad_data_file(&error)),
+            };
             let title = format!("demo:{} · {} tenants", args.scenario.name(), args.tenants);
             let runtime = runtime()?;
             let (fleet, world) = sim_fleet_with_world(&args);
-            let operator = Arc::new(SimOperator::new(world, fleet.clock.clone()));
-            let extras = action_extras(operator, config.safety.read_only);
-            runtime.block_on(tui::run(fleet, settings, title, extras))?;
-            Ok(0)
+            // The demo keeps its paused WLM configuration where the live console does, so a
+            // pause survives a restart of the demo too.
+            let state = StateDir::default_location();
+            let operator = Arc::new(match &state {
+                Some(state) => SimOperator::with_state(world, fleet.clock.clone(), state.clone()),
+                None => SimOperator::new(world, fleet.clock.clone()),
+            });
+            let extras = action_extras(operator, config.safety.read_only, state);
+            Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
         }
         None => {
             if !config.is_live() {
@@ -176,11 +207,15 @@ describe your fleet in {} (see docs/configuration.md).",
                 );
                 return Ok(EXIT_BAD_DATA_FILE);
             }
-            let settings =
-                match tui::Settings::load(&config, cli.theme.as_deref(), cli.keymap.as_deref()) {
-                    Ok(settings) => settings,
-                    Err(error) => return Ok(bad_data_file(&error)),
-                };
+            let settings = match tui::Settings::load(
+                &config,
+                cli.theme.as_deref(),
+                cli.keymap.as_deref(),
+                lang,
+            ) {
+                Ok(settings) => settings,
+                Err(error) => return Ok(bad_data_file(&error)),
+            };
             let runtime = runtime()?;
             let fleet = runtime
                 .block_on(aws::fleet(&config, &overrides))
@@ -188,8 +223,11 @@ describe your fleet in {} (see docs/configuration.md).",
             let title = format!("{} tenants", fleet.tenants.len());
             let extras = match StateDir::default_location() {
                 Some(state) => {
-                    match runtime.block_on(AwsOperator::connect(&config, &overrides, state)) {
-                        Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only),
+                    match runtime.block_on(AwsOperator::connect(&config, &overrides, state.clone()))
+                    {
+                        Ok(operator) => {
+                            action_extras(Arc::new(operator), config.safety.read_only, Some(state))
+                        }
                         Err(error) => tui::Extras {
                             actions: None,
                             notices: vec![format!("recovery actions are off: {error}")],
@@ -203,16 +241,20 @@ describe your fleet in {} (see docs/configuration.md).",
                     ],
                 },
             };
-            runtime.block_on(tui::run(fleet, settings, title, extras))?;
-            Ok(0)
+            Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
         }
     }
 }
 
 /// The actions runner and what to tell the user at start: an earlier action whose outcome nobody
-/// saw (a crash mid-action) is shown as "outcome unknown — verify", never lost.
-fn action_extras(operator: Arc<dyn Operator>, read_only: bool) -> tui::Extras {
-    let Some(state) = StateDir::default_location() else {
+/// saw (a crash mid-action) is shown as "outcome unknown — verify", never lost. `state` is where
+/// the audit log lives (`StateDir::default_location()`); without one, actions are refused.
+pub fn action_extras(
+    operator: Arc<dyn Operator>,
+    read_only: bool,
+    state: Option<StateDir>,
+) -> tui::Extras {
+    let Some(state) = state else {
         return tui::Extras {
             actions: Some(Arc::new(Actions::new(operator, true, None))),
             notices: vec!["no state directory: actions are read-only".into()],
@@ -272,7 +314,7 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat) -> Resul
     Ok(u8::from(failed))
 }
 
-fn check(args: &CheckArgs, config: &Config, overrides: &Overrides) -> Result<u8> {
+fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -> Result<u8> {
     let runtime = runtime()?;
     let fleet = if args.demo {
         sim_fleet(&args.sim)
@@ -293,7 +335,7 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides) -> Result<u8>
     let snapshot = runtime.block_on(refresh::refresh_once(&fleet));
     let now = fleet.clock.now();
     let health = health::evaluate(&snapshot, &config.thresholds, now);
-    let report = CheckReport::new(&snapshot, &health, now);
+    let report = CheckReport::new(&snapshot, &health, now, lang);
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(report.render(args.format).as_bytes())

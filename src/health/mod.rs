@@ -1,6 +1,7 @@
 //! Pure health rules: a snapshot and thresholds in, findings with severity out.
 //! The UI and `check` share them, so what the console shows and what the daily check reports agree.
 
+mod detail;
 mod rules;
 mod thresholds;
 
@@ -9,6 +10,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use detail::Detail;
 pub use rules::evaluate;
 pub use thresholds::Thresholds;
 
@@ -48,6 +50,17 @@ impl Status {
             Status::Warning => "▲",
             Status::Unknown => "?",
             Status::Critical => "✗",
+        }
+    }
+
+    /// The short word in `lang`.
+    pub fn label_in(self, lang: crate::i18n::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::i18n::Lang::En, _) => self.label(),
+            (_, Status::Ok) => "正常",
+            (_, Status::Warning) => "警告",
+            (_, Status::Unknown) => "不明",
+            (_, Status::Critical) => "重大",
         }
     }
 
@@ -190,6 +203,24 @@ pub struct Finding {
     pub message: String,
     pub value: Option<Measure>,
     pub threshold: Option<Measure>,
+    /// What the message says, as data: rendered in the user's language by [`Finding::text`].
+    #[serde(skip)]
+    pub detail: Detail,
+}
+
+impl Finding {
+    /// The message in `lang`.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        self.detail.render(lang)
+    }
+
+    /// The alarm a finding of the `alarm` check is about.
+    pub fn alarm(&self) -> Option<&str> {
+        match &self.detail {
+            Detail::Alarm { name, .. } => Some(name),
+            _ => None,
+        }
+    }
 }
 
 /// The findings of one evaluation and what they mean per tenant and for the fleet.

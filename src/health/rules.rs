@@ -2,7 +2,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Duration;
 
-use super::{CheckId, Finding, Health, Measure, Severity, Status, Thresholds};
+use super::{CheckId, Detail, Finding, Health, Measure, Severity, Status, Thresholds};
+use crate::i18n::Lang;
 use crate::model::{
     AlarmState, EltRun, ExportStatus, ExportTask, Ingest, IntegrationStatus, Snapshot, SourceId,
     Tenant, Time,
@@ -107,7 +108,7 @@ fn finding(
     tenant: Option<&str>,
     check: CheckId,
     severity: Severity,
-    message: String,
+    detail: Detail,
     value: impl Into<Measure>,
     threshold: impl Into<Measure>,
 ) -> Finding {
@@ -115,9 +116,10 @@ fn finding(
         tenant: tenant.map(str::to_string),
         check,
         severity,
-        message,
+        message: detail.render(Lang::En),
         value: Some(value.into()),
         threshold: Some(threshold.into()),
+        detail,
     }
 }
 
@@ -162,7 +164,9 @@ impl<'a> Context<'a> {
                     Some(&tenant.name),
                     CheckId::IntegrationStatus,
                     Severity::Critical,
-                    format!("integration {name} not found"),
+                    Detail::IntegrationMissing {
+                        integration: name.to_string(),
+                    },
                     "missing",
                     "active",
                 ));
@@ -177,16 +181,15 @@ impl<'a> Context<'a> {
                 | IntegrationStatus::Deleting
                 | IntegrationStatus::Other(_) => Severity::Warning,
             };
-            let detail = integration
-                .errors
-                .first()
-                .map(|e| format!(": {e}"))
-                .unwrap_or_default();
             out.push(finding(
                 Some(&tenant.name),
                 CheckId::IntegrationStatus,
                 severity,
-                format!("integration {name} is {}{detail}", integration.status),
+                Detail::IntegrationStatus {
+                    integration: name.to_string(),
+                    status: integration.status.to_string(),
+                    error: integration.errors.first().cloned(),
+                },
                 integration.status.as_str(),
                 "active",
             ));
@@ -226,11 +229,11 @@ impl<'a> Context<'a> {
                 Some(&tenant.name),
                 CheckId::IntegrationLag,
                 severity,
-                format!(
-                    "integration {name} lags {} (threshold {})",
-                    crate::model::format_duration_secs(lag),
-                    crate::model::format_duration_secs(threshold)
-                ),
+                Detail::IntegrationLag {
+                    integration: name.to_string(),
+                    lag_seconds: lag,
+                    threshold_seconds: threshold,
+                },
                 lag,
                 threshold,
             ));
@@ -249,22 +252,15 @@ impl<'a> Context<'a> {
             } else {
                 Severity::Warning
             };
-            let names: Vec<&str> = tables.iter().take(3).map(|t| t.table.as_str()).collect();
-            let more = tables
-                .len()
-                .checked_sub(3)
-                .filter(|&n| n > 0)
-                .map(|n| format!(" and {n} more"))
-                .unwrap_or_default();
             out.push(finding(
                 replication.tenant.as_deref(),
                 CheckId::IntegrationTables,
                 severity,
-                format!(
-                    "{} table(s) not synced ({failed} failed): {}{more}",
-                    tables.len(),
-                    names.join(", ")
-                ),
+                Detail::TablesNotSynced {
+                    count: tables.len(),
+                    failed,
+                    names: tables.iter().map(|t| t.table.clone()).collect(),
+                },
                 tables.len() as f64,
                 0.0,
             ));
@@ -300,11 +296,10 @@ impl<'a> Context<'a> {
                     name,
                     CheckId::ExportTask,
                     Severity::Critical,
-                    format!(
-                        "export {} failed: {}",
-                        task.id,
-                        task.failure_cause.as_deref().unwrap_or("no cause given")
-                    ),
+                    Detail::ExportFailed {
+                        id: task.id.clone(),
+                        cause: task.failure_cause.clone(),
+                    },
                     "failed",
                     "complete",
                 )),
@@ -312,7 +307,9 @@ impl<'a> Context<'a> {
                     name,
                     CheckId::ExportTask,
                     Severity::Warning,
-                    format!("export {} was canceled", task.id),
+                    Detail::ExportCanceled {
+                        id: task.id.clone(),
+                    },
                     "canceled",
                     "complete",
                 )),
@@ -321,7 +318,7 @@ impl<'a> Context<'a> {
                     name,
                     CheckId::ExportTask,
                     Severity::Warning,
-                    "no snapshot export found".to_string(),
+                    Detail::ExportMissing,
                     "missing",
                     "complete",
                 )),
@@ -335,9 +332,10 @@ impl<'a> Context<'a> {
                             name,
                             CheckId::ExportTask,
                             Severity::Warning,
-                            format!(
-                                "last completed export is {age_hours:.1} h old (threshold {max_age} h)"
-                            ),
+                            Detail::ExportStale {
+                                age_hours,
+                                max_hours: max_age,
+                            },
                             age_hours,
                             max_age,
                         ));
@@ -356,13 +354,16 @@ impl<'a> Context<'a> {
         if !run.status.is_failure() {
             return;
         }
-        let step = run.failed_step.as_deref().unwrap_or("unknown step");
-        let error = run.error.as_deref().unwrap_or("no error given");
         out.push(finding(
             run.failed_tenant.as_deref(),
             CheckId::EltFailed,
             Severity::Critical,
-            format!("ELT run {} {} at {step}: {error}", run.name, run.status),
+            Detail::EltFailed {
+                run: run.name.clone(),
+                status: run.status.to_string(),
+                step: run.failed_step.clone(),
+                error: run.error.clone(),
+            },
             run.status.as_str(),
             "succeeded",
         ));
@@ -389,9 +390,10 @@ impl<'a> Context<'a> {
                 None,
                 CheckId::EltDelay,
                 Severity::Critical,
-                format!(
-                    "ELT is {delay:.0} min behind its last success (threshold {threshold} min)"
-                ),
+                Detail::EltDelay {
+                    minutes: delay,
+                    threshold,
+                },
                 delay,
                 threshold,
             ));
@@ -413,7 +415,7 @@ impl<'a> Context<'a> {
                     Some(tenant),
                     CheckId::CopyErrors,
                     Severity::Critical,
-                    format!("{count} COPY error(s) in the last 24 h"),
+                    Detail::CopyErrors { count },
                     count as f64,
                     threshold as f64,
                 ));
@@ -437,7 +439,10 @@ impl<'a> Context<'a> {
             None,
             CheckId::Storage,
             severity,
-            format!("storage {used:.1} % used (threshold {threshold} %)"),
+            Detail::Storage {
+                percent: used,
+                threshold,
+            },
             used,
             threshold,
         ));
@@ -469,7 +474,11 @@ impl<'a> Context<'a> {
                 None,
                 CheckId::WlmQueue,
                 Severity::Warning,
-                format!("{length:.0} queries waiting in WLM queue {queue} (threshold {threshold})"),
+                Detail::WlmQueue {
+                    queue: queue.to_string(),
+                    length,
+                    threshold,
+                },
                 length,
                 threshold,
             ));
@@ -486,7 +495,10 @@ impl<'a> Context<'a> {
                 None,
                 CheckId::QueryFailureRate,
                 Severity::Warning,
-                format!("{rate:.1} % of queries failed in the last hour (threshold {threshold} %)"),
+                Detail::QueryFailure {
+                    percent: rate,
+                    threshold,
+                },
                 rate,
                 threshold,
             ));
@@ -501,10 +513,12 @@ impl<'a> Context<'a> {
                     self.tenant_by_schema.get(table.schema.as_str()).copied(),
                     CheckId::TableSkew,
                     Severity::Warning,
-                    format!(
-                        "table {}.{} is {:.0} % skewed (threshold {threshold} %): review its DISTKEY",
-                        table.schema, table.table, table.skew_percent
-                    ),
+                    Detail::TableSkew {
+                        schema: table.schema.clone(),
+                        table: table.table.clone(),
+                        percent: table.skew_percent,
+                        threshold,
+                    },
                     table.skew_percent,
                     threshold,
                 ));
@@ -526,7 +540,10 @@ impl<'a> Context<'a> {
                 alarm.tenant.as_deref(),
                 CheckId::Alarm,
                 severity,
-                format!("alarm {} is in ALARM: {}", alarm.name, alarm.reason),
+                Detail::Alarm {
+                    name: alarm.name.clone(),
+                    reason: alarm.reason.clone(),
+                },
                 "ALARM",
                 "OK",
             ));

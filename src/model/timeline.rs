@@ -3,6 +3,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::Time;
+use crate::i18n::Lang;
 
 /// What happened during the session, for the incident record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,21 +64,35 @@ impl Timeline {
     }
 
     /// The record as Markdown, for the team's wiki (seed 001: record the incident in Confluence / Notion).
-    pub fn to_markdown(&self, title: &str, exported_at: Time) -> String {
+    pub fn to_markdown(&self, title: &str, exported_at: Time, lang: Lang) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Incident record: {title}\n");
+        let _ = writeln!(
+            out,
+            "# {}: {title}\n",
+            lang.pick("Incident record", "インシデント記録")
+        );
         let first = self.entries.first().map(|e| e.time);
         let _ = writeln!(
             out,
-            "- **Exported:** {}\n- **From:** {}\n- **Entries:** {}\n",
+            "- **{}:** {}\n- **{}:** {}\n- **{}:** {}\n",
+            lang.pick("Exported", "出力"),
             exported_at.format("%Y-%m-%d %H:%M UTC"),
+            lang.pick("From", "開始"),
             first.map_or("—".into(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            lang.pick("Entries", "件数"),
             self.entries.len()
         );
-        let _ = writeln!(out, "## Timeline\n");
-        let _ = writeln!(out, "| Time (UTC) | What | Detail |\n|---|---|---|");
+        let _ = writeln!(out, "## {}\n", lang.pick("Timeline", "タイムライン"));
+        let _ = writeln!(
+            out,
+            "{}\n|---|---|---|",
+            lang.pick(
+                "| Time (UTC) | What | Detail |",
+                "| 時刻(UTC) | 内容 | 詳細 |"
+            )
+        );
         for entry in &self.entries {
-            let (what, detail) = describe(&entry.event);
+            let (what, detail) = describe(&entry.event, lang);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
@@ -92,7 +107,7 @@ impl Timeline {
             .filter(|e| matches!(e.event, Event::ActionStarted { .. }))
             .collect();
         if !actions.is_empty() {
-            let _ = writeln!(out, "\n## Actions taken\n");
+            let _ = writeln!(out, "\n## {}\n", lang.pick("Actions taken", "実施した操作"));
             for entry in actions {
                 if let Event::ActionStarted {
                     action,
@@ -102,8 +117,9 @@ impl Timeline {
                 {
                     let _ = writeln!(
                         out,
-                        "### {} `{action}` on {target}\n",
-                        entry.time.format("%H:%M:%S")
+                        "### {} `{action}` {} {target}\n",
+                        entry.time.format("%H:%M:%S"),
+                        lang.pick("on", "対象:")
                     );
                     let _ = writeln!(out, "```\n{}\n```\n", calls.join("\n"));
                 }
@@ -118,21 +134,30 @@ impl Timeline {
             })
             .collect();
         if !notes.is_empty() {
-            let _ = writeln!(out, "\n## Notes\n");
+            let _ = writeln!(out, "\n## {}\n", lang.pick("Notes", "メモ"));
             for note in notes {
                 let _ = writeln!(out, "- {note}");
             }
         }
         let _ = writeln!(
             out,
-            "\n## Follow-up\n\n- [ ] Share the DQ results and the error summary\n- [ ] Root cause and prevention"
+            "{}",
+            lang.pick(
+                "\n## Follow-up\n\n- [ ] Share the DQ results and the error summary\n- [ ] Root cause and prevention",
+                "\n## 事後対応\n\n- [ ] DQ 結果およびエラーサマリを共有\n- [ ] 原因と再発防止策"
+            )
         );
         out
     }
 }
 
-fn describe(event: &Event) -> (String, String) {
-    let who = |tenant: &Option<String>| tenant.clone().unwrap_or_else(|| "fleet".into());
+fn describe(event: &Event, lang: Lang) -> (String, String) {
+    let ja = lang == Lang::Ja;
+    let who = |tenant: &Option<String>| {
+        tenant
+            .clone()
+            .unwrap_or_else(|| lang.pick("fleet", "全体").into())
+    };
     match event {
         Event::FindingRaised {
             tenant,
@@ -148,7 +173,11 @@ fn describe(event: &Event) -> (String, String) {
             check,
             message,
         } => (
-            format!("cleared `{check}` ({})", who(tenant)),
+            format!(
+                "{} `{check}` ({})",
+                lang.pick("cleared", "解消"),
+                who(tenant)
+            ),
             message.clone(),
         ),
         Event::AlarmChanged {
@@ -156,26 +185,37 @@ fn describe(event: &Event) -> (String, String) {
             from,
             to,
             reason,
-        } => (format!("alarm {alarm}: {from} → {to}"), reason.clone()),
-        Event::ActionStarted { action, target, .. } => {
-            (format!("action `{action}` started"), target.clone())
-        }
+        } => (
+            format!("{} {alarm}: {from} → {to}", lang.pick("alarm", "アラーム")),
+            reason.clone(),
+        ),
+        Event::ActionStarted { action, target, .. } => (
+            if ja {
+                format!("操作 `{action}` を開始")
+            } else {
+                format!("action `{action}` started")
+            },
+            target.clone(),
+        ),
         Event::ActionFinished {
             action,
             target,
             ok,
             summary,
         } => (
-            format!(
-                "action `{action}` {}",
-                if *ok { "succeeded" } else { "failed" }
-            ),
+            match (ja, ok) {
+                (false, true) => format!("action `{action}` succeeded"),
+                (false, false) => format!("action `{action}` failed"),
+                (true, true) => format!("操作 `{action}` が成功"),
+                (true, false) => format!("操作 `{action}` が失敗"),
+            },
             format!("{target}: {summary}"),
         ),
-        Event::StepDone { runbook, step } => {
-            (format!("runbook {runbook}"), format!("done: {step}"))
-        }
-        Event::Note { text } => ("note".into(), text.clone()),
+        Event::StepDone { runbook, step } => (
+            format!("{} {runbook}", lang.pick("runbook", "ランブック")),
+            format!("{}: {step}", lang.pick("done", "完了")),
+        ),
+        Event::Note { text } => (lang.pick("note", "メモ").into(), text.clone()),
     }
 }
 
@@ -216,7 +256,7 @@ mod tests {
                 text: "re-uploaded part-0003".into(),
             },
         );
-        let markdown = timeline.to_markdown("copy-error", at);
+        let markdown = timeline.to_markdown("copy-error", at, Lang::En);
         assert!(markdown.contains("| 11-21 06:00:00 | critical `copy_errors` (tenant_b) | 4 COPY error(s) \\| in 24 h |"), "{markdown}");
         assert!(markdown.contains("states:RedriveExecution executionArn=x"));
         assert!(markdown.contains("- re-uploaded part-0003"));

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use futures_util::future::join_all;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
@@ -111,9 +112,12 @@ async fn run_source(
 
 async fn fetch(source: &dyn Source, fleet: &Fleet, generation: u64) -> FetchResult {
     let fetched_at = fleet.clock.now();
-    let result = match tokio::time::timeout(fleet.fetch_timeout, source.fetch()).await {
-        Ok(Ok(data)) => Ok(data),
-        Ok(Err(error)) => Err(error.to_string()),
+    // A bug that panics in one source is that source's error; its task, and the console, go on.
+    let guarded = std::panic::AssertUnwindSafe(source.fetch()).catch_unwind();
+    let result = match tokio::time::timeout(fleet.fetch_timeout, guarded).await {
+        Ok(Ok(Ok(data))) => Ok(data),
+        Ok(Ok(Err(error))) => Err(error.to_string()),
+        Ok(Err(panic)) => Err(format!("internal error: {}", panic_message(panic.as_ref()))),
         Err(_) => Err(format!(
             "timed out after {}s",
             fleet.fetch_timeout.as_secs_f64()
@@ -125,6 +129,15 @@ async fn fetch(source: &dyn Source, fleet: &Fleet, generation: u64) -> FetchResu
         fetched_at,
         result,
     }
+}
+
+/// The text a panic was raised with.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Fetches every source once, concurrently, into a fresh snapshot (for `check`).

@@ -44,6 +44,35 @@ impl View {
         }
     }
 
+    /// The title in `lang`.
+    pub fn title_in(self, lang: crate::i18n::Lang) -> &'static str {
+        if lang == crate::i18n::Lang::En {
+            return self.title();
+        }
+        match self {
+            View::Overview => "概要",
+            View::Alarms => "アラーム",
+            View::Wlm => "WLM",
+            View::Storage => "ストレージ",
+            View::LoadErrors => "ロードエラー",
+            View::Elt => "ELT 実行",
+            View::Logs => "エラーログ",
+            View::Tenant => "テナント",
+            View::Runbook => "ランブック",
+        }
+    }
+
+    /// The short name in the tab bar, in `lang`.
+    pub fn tab_in(self, lang: crate::i18n::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::i18n::Lang::En, _) => self.tab(),
+            (_, View::LoadErrors) => "COPY",
+            (_, View::Elt) => "ELT",
+            (_, View::Logs) => "ログ",
+            (_, other) => other.title_in(lang),
+        }
+    }
+
     /// The short name in the tab bar.
     pub fn tab(self) -> &'static str {
         match self {
@@ -158,6 +187,41 @@ impl Action {
             "the runbook of the selected alarm or finding",
         ),
     ];
+
+    /// The help text of a bindable action in `lang` (`english` is its text in `BINDABLE`).
+    pub fn help_in(name: &str, english: &'static str, lang: crate::i18n::Lang) -> &'static str {
+        if lang == crate::i18n::Lang::En {
+            return english;
+        }
+        match name {
+            "quit" => "shiftops を終了",
+            "refresh" => "すべてのソースを今すぐ更新",
+            "up" => "選択を上へ",
+            "down" => "選択を下へ",
+            "page_up" => "1 ページ上へ",
+            "page_down" => "1 ページ下へ",
+            "top" => "先頭の行へ",
+            "bottom" => "最後の行へ",
+            "select" => "詳細へ: 行のテナント、またはアラームの履歴",
+            "back" => "戻る / 閉じる / 絞り込みを解除",
+            "command" => "コマンドモード(:alarms、:tenant 名前 …)",
+            "filter" => "この画面の行を絞り込む",
+            "help" => "このヘルプを表示",
+            "next_view" => "次の画面",
+            "prev_view" => "前の画面",
+            "overview" => "フリートの概要",
+            "alarms" => "CloudWatch アラーム",
+            "wlm" => "WLM キュー",
+            "storage" => "ストレージとテーブル",
+            "load_errors" => "COPY のロードエラー",
+            "elt" => "Step Functions の ELT 実行",
+            "logs" => "ウェアハウスの ERROR ログ",
+            "tenant" => "選択中の行のテナント",
+            "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
+            "runbook" => "選択中のアラームか検出事項のランブック",
+            _ => english,
+        }
+    }
 
     /// The action a keymap names, if any.
     pub fn from_name(name: &str) -> Option<Action> {

@@ -11,7 +11,7 @@ use super::rows::Rows;
 use super::runbook::{self, Runbook, StepKind};
 use super::theme::Theme;
 use crate::action::{ActionError, ActionKind, Plan, Request, ResyncScope};
-use crate::health::{CheckId, Health, Thresholds, evaluate};
+use crate::health::{Health, Thresholds, evaluate};
 use crate::model::{AlarmState, Event, Snapshot, SourceId, Time, Timeline};
 use crate::source::refresh::SourceEvent;
 
@@ -73,6 +73,7 @@ pub struct Settings {
     pub keymap: Keymap,
     pub thresholds: Thresholds,
     pub runbooks: Vec<Runbook>,
+    pub lang: crate::i18n::Lang,
     /// Whether recovery actions run here at all (a console with no operator only shows them).
     pub actions: bool,
     pub read_only: bool,
@@ -85,6 +86,7 @@ impl Settings {
         config: &crate::config::Config,
         theme: Option<&str>,
         keymap: Option<&str>,
+        lang: crate::i18n::Lang,
     ) -> Result<Settings, crate::datafile::DataFileError> {
         let mut theme = super::theme::load(theme.unwrap_or(&config.ui.theme))?;
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
@@ -99,7 +101,8 @@ impl Settings {
             theme,
             keymap,
             thresholds: config.thresholds.clone(),
-            runbooks: runbook::load_all()?,
+            runbooks: runbook::load_all(lang)?,
+            lang,
             actions: true,
             read_only: config.safety.read_only,
         })
@@ -178,6 +181,40 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("quit", "quit shiftops"),
 ];
 
+/// The help text of a `:` command in `lang` (`english` is its text in [`COMMANDS`]).
+pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) -> &'static str {
+    if lang == crate::i18n::Lang::En {
+        return english;
+    }
+    match name {
+        "overview" => "フリートの概要",
+        "alarms" => "CloudWatch アラーム",
+        "wlm" => "WLM キュー",
+        "storage" => "ストレージとテーブル",
+        "loaderrors" => "COPY のロードエラー",
+        "elt" => "Step Functions の ELT 実行",
+        "logs" => "ウェアハウスの ERROR ログ",
+        "tenant" => "テナント: :tenant 名前",
+        "runbook" => "ランブックを開く: :runbook ID(Tab で補完)",
+        "rerun" => "直近に失敗した ELT 実行を再実行",
+        "pause-adhoc" => {
+            "adhoc WLM キューを一時停止(:pause-adhoc cancel で実行中のクエリもキャンセル)"
+        }
+        "resume-adhoc" => "一時停止で保存した WLM 設定を復元",
+        "resync" => "テナントのエラー中テーブルを再同期(:resync テナント [all])",
+        "start-export" => "スナップショットのエクスポートを開始(:start-export テナント)",
+        "vacuum" => "テナントのテーブルを VACUUM(:vacuum テナント)",
+        "analyze" => "テナントのテーブルを ANALYZE(:analyze テナント)",
+        "cancel" => "クエリをキャンセル: :cancel PID",
+        "note" => "インシデント記録にメモ: :note メモ",
+        "export" => "インシデント記録を Markdown で書き出す: :export [ファイル]",
+        "refresh" => "すべてのソースを今すぐ更新",
+        "help" => "キーとコマンド",
+        "quit" => "shiftops を終了",
+        _ => english,
+    }
+}
+
 impl App {
     pub fn new(title: String, settings: Settings, snapshot: Snapshot, now: Time) -> Self {
         let health = evaluate(&snapshot, &settings.thresholds, now);
@@ -221,15 +258,7 @@ impl App {
     /// alarms that changed state.
     fn record_changes(&mut self, before: &Health) {
         let key = |f: &crate::health::Finding| {
-            let alarm = if f.check == CheckId::Alarm {
-                f.message
-                    .split(" is in ALARM")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            } else {
-                String::new()
-            };
+            let alarm = f.alarm().unwrap_or_default().to_string();
             (f.tenant.clone(), f.check, alarm)
         };
         let old: std::collections::HashSet<_> = before.findings.iter().map(key).collect();
@@ -478,17 +507,23 @@ impl App {
             "help" | "h" => Action::Help,
             "tenant" | "t" if !argument.is_empty() => Action::ShowTenant(argument),
             "tenant" | "t" => {
-                self.error("usage: :tenant NAME (Tab completes names)".into());
+                self.error(self.t(
+                    "usage: :tenant NAME (Tab completes names)",
+                    "使い方: :tenant 名前(Tab で補完)",
+                ));
                 return Effect::None;
             }
             "runbook" | "rb" => return self.open_runbook_named(&argument),
             "note" if !argument.is_empty() => {
                 self.timeline.push(self.now, Event::Note { text: argument });
-                self.info("noted in the incident record".into());
+                self.info(self.t(
+                    "noted in the incident record",
+                    "インシデント記録にメモしました",
+                ));
                 return Effect::None;
             }
             "note" => {
-                self.error("usage: :note TEXT".into());
+                self.error(self.t("usage: :note TEXT", "使い方: :note メモ"));
                 return Effect::None;
             }
             "export" => return self.export_incident(&argument),
@@ -501,10 +536,15 @@ impl App {
                 Some(view) => Action::Show(view),
                 None => {
                     let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
-                    self.error(format!(
-                        "unknown command :{other}; commands: {}",
-                        names.join(", ")
-                    ));
+                    let text = match self.settings.lang {
+                        crate::i18n::Lang::En => {
+                            format!("unknown command :{other}; commands: {}", names.join(", "))
+                        }
+                        crate::i18n::Lang::Ja => {
+                            format!("不明なコマンド :{other}。コマンド: {}", names.join(", "))
+                        }
+                    };
+                    self.error(text);
                     return Effect::None;
                 }
             },
@@ -535,20 +575,25 @@ impl App {
             "cancel" => first
                 .parse::<i64>()
                 .map(|pid| Request::CancelQuery { pid })
-                .map_err(|_| "usage: :cancel PID".to_string()),
+                .map_err(|_| self.t("usage: :cancel PID", "使い方: :cancel PID")),
             "resync" => {
                 let (tenant, all) = match first {
                     "all" => (self.context_tenant(""), true),
                     name => (self.context_tenant(name), words.next() == Some("all")),
                 };
-                recovery::request_for(ActionKind::ResyncTables, tenant.as_deref(), &self.snapshot)
-                    .map(|request| match (request, all) {
-                        (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
-                            tenant,
-                            scope: ResyncScope::All,
-                        },
-                        (request, _) => request,
-                    })
+                recovery::request_for(
+                    ActionKind::ResyncTables,
+                    tenant.as_deref(),
+                    &self.snapshot,
+                    self.settings.lang,
+                )
+                .map(|request| match (request, all) {
+                    (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
+                        tenant,
+                        scope: ResyncScope::All,
+                    },
+                    (request, _) => request,
+                })
             }
             other => {
                 let kind = match other {
@@ -558,7 +603,12 @@ impl App {
                     "vacuum" => ActionKind::Vacuum,
                     _ => ActionKind::Analyze,
                 };
-                recovery::request_for(kind, self.context_tenant(first).as_deref(), &self.snapshot)
+                recovery::request_for(
+                    kind,
+                    self.context_tenant(first).as_deref(),
+                    &self.snapshot,
+                    self.settings.lang,
+                )
             }
         };
         match request {
@@ -573,7 +623,10 @@ impl App {
     /// Opens the action dialog and asks for the preview.
     pub fn open_action(&mut self, request: Request, step: Option<usize>) -> Effect {
         if !self.settings.actions {
-            self.error("recovery actions are not available in this console".into());
+            self.error(self.t(
+                "recovery actions are not available in this console",
+                "このコンソールでは復旧アクションを使えません",
+            ));
             return Effect::None;
         }
         self.dialog = Some(Dialog::new(request.clone(), step));
@@ -605,6 +658,7 @@ impl App {
             &self.snapshot,
             execution.as_deref(),
             query,
+            self.settings.lang,
         ));
         self.mode = Mode::Menu;
     }
@@ -796,20 +850,17 @@ impl App {
         };
         match found.map(|r| r.id.clone()) {
             Some(id) => self.start_walkthrough(&id, tenant),
-            None => self.info("no runbook for this row; :runbook ID opens one by name".into()),
+            None => self.info(self.t(
+                "no runbook for this row; :runbook ID opens one by name",
+                "この行に対応するランブックはありません。:runbook ID で名前から開けます",
+            )),
         }
         Effect::None
     }
 
     fn runbook_for_finding(&self, finding: &crate::health::Finding) -> Option<&Runbook> {
         let runbooks = &self.settings.runbooks;
-        if finding.check == CheckId::Alarm {
-            let name = finding
-                .message
-                .trim_start_matches("alarm ")
-                .split(" is in ALARM")
-                .next()
-                .unwrap_or_default();
+        if let Some(name) = finding.alarm() {
             return runbook::for_alarm(runbooks, name);
         }
         runbook::for_check(runbooks, finding.check)
@@ -826,9 +877,20 @@ impl App {
             let tenant = self.context_tenant("");
             self.start_walkthrough(id, tenant);
         } else if id.is_empty() {
-            self.info(format!("runbooks: {}", ids.join(", ")));
+            self.info(format!(
+                "{}: {}",
+                self.t("runbooks", "ランブック"),
+                ids.join(", ")
+            ));
         } else {
-            self.error(format!("no runbook {id:?}; runbooks: {}", ids.join(", ")));
+            let text = match self.settings.lang {
+                crate::i18n::Lang::En => format!("no runbook {id:?}; runbooks: {}", ids.join(", ")),
+                crate::i18n::Lang::Ja => format!(
+                    "ランブック {id:?} はありません。ランブック: {}",
+                    ids.join(", ")
+                ),
+            };
+            self.error(text);
         }
         Effect::None
     }
@@ -904,11 +966,19 @@ impl App {
             }
             StepKind::Action(ActionKind::CancelQuery) => {
                 self.go_to(View::Wlm);
-                self.info("select the query to cancel, then press a".into());
+                self.info(self.t(
+                    "select the query to cancel, then press a",
+                    "キャンセルするクエリを選び、a を押してください",
+                ));
                 Effect::None
             }
             StepKind::Action(kind) => {
-                match recovery::request_for(kind, tenant.as_deref(), &self.snapshot) {
+                match recovery::request_for(
+                    kind,
+                    tenant.as_deref(),
+                    &self.snapshot,
+                    self.settings.lang,
+                ) {
                     Ok(request) => self.open_action(request, Some(index)),
                     Err(error) => {
                         self.error(error);
@@ -935,9 +1005,16 @@ impl App {
             .as_ref()
             .map_or_else(|| self.title.clone(), |w| w.runbook.clone());
         Effect::ExportIncident {
-            markdown: self.timeline.to_markdown(&title, self.now),
+            markdown: self
+                .timeline
+                .to_markdown(&title, self.now, self.settings.lang),
             path,
         }
+    }
+
+    /// The text in the console's language.
+    pub fn t(&self, en: &str, ja: &str) -> String {
+        self.settings.lang.pick(en, ja).to_string()
     }
 
     pub fn error(&mut self, text: String) {
@@ -963,7 +1040,10 @@ impl App {
         match action {
             Action::Quit => return Effect::Quit,
             Action::Refresh => {
-                self.info("refreshing every source…".into());
+                self.info(self.t(
+                    "refreshing every source…",
+                    "すべてのソースを更新しています…",
+                ));
                 return Effect::Refresh;
             }
             Action::Up => self.move_by(-1),
@@ -1010,14 +1090,18 @@ impl App {
             }
             Action::Show(View::Tenant) => match self.selected_tenant() {
                 Some(name) => self.show_tenant(name),
-                None => self.error("no tenant selected; use :tenant NAME".into()),
+                None => self.error(self.t(
+                    "no tenant selected; use :tenant NAME",
+                    "テナントが選ばれていません。:tenant 名前 を使ってください",
+                )),
             },
             Action::Show(view) => self.go_to(view),
             Action::ShowTenant(name) => {
                 if self.snapshot.tenants.iter().any(|t| t.name == name) {
                     self.show_tenant(name);
                 } else {
-                    self.error(format!("no tenant named {name}"));
+                    let text = self.t("no tenant named", "テナントがありません:");
+                    self.error(format!("{text} {name}"));
                 }
             }
             Action::SetFilter(filter) => {
@@ -1109,7 +1193,10 @@ impl App {
         }
         match self.selected_tenant() {
             Some(name) => self.show_tenant(name),
-            None => self.info("this row is about the whole fleet".into()),
+            None => self.info(self.t(
+                "this row is about the whole fleet",
+                "この行はフリート全体についての行です",
+            )),
         }
     }
 

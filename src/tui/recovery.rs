@@ -2,6 +2,7 @@
 //! result) and the runbook walkthrough. Pure state; the event loop runs the actions in tasks.
 
 use crate::action::{ActionError, ActionKind, Outcome, Plan, Request, ResyncScope};
+use crate::i18n::Lang;
 use crate::model::{Ingest, RunningQuery, Snapshot};
 
 /// Where an action dialog is.
@@ -115,20 +116,33 @@ pub fn request_for(
     kind: ActionKind,
     tenant: Option<&str>,
     snapshot: &Snapshot,
+    lang: Lang,
 ) -> Result<Request, String> {
+    let ja = lang == Lang::Ja;
     let tenant_on = |path: &str| -> Result<String, String> {
-        let name =
-            tenant.ok_or_else(|| format!("{kind} needs a tenant: select one, or add its name"))?;
+        let name = tenant.ok_or_else(|| {
+            if ja {
+                format!("{kind} にはテナントが必要です: 行を選ぶか、名前を付けてください")
+            } else {
+                format!("{kind} needs a tenant: select one, or add its name")
+            }
+        })?;
         let found = snapshot
             .tenants
             .iter()
             .find(|t| t.name == name)
-            .ok_or_else(|| format!("no tenant named {name}"))?;
+            .ok_or_else(|| {
+                lang.pick("no tenant named ", "テナントがありません: ")
+                    .to_string()
+                    + name
+            })?;
         if !path.is_empty() && found.ingest.label() != path {
-            return Err(format!(
-                "{name} is on the {} path: {kind} is for {path} tenants",
-                found.ingest.label()
-            ));
+            let actual = found.ingest.label();
+            return Err(if ja {
+                format!("{name} は {actual} 経路です: {kind} は {path} 経路のテナント用です")
+            } else {
+                format!("{name} is on the {actual} path: {kind} is for {path} tenants")
+            });
         }
         Ok(name.to_string())
     };
@@ -140,7 +154,10 @@ pub fn request_for(
                 .filter(|r| r.status.is_failure())
                 .max_by_key(|r| r.started_at)
                 .or_else(|| snapshot.elt_runs.iter().max_by_key(|r| r.started_at))
-                .ok_or("no ELT run to rerun")?;
+                .ok_or_else(|| {
+                    lang.pick("no ELT run to rerun", "再実行できる ELT 実行がありません")
+                        .to_string()
+                })?;
             Request::RerunElt {
                 execution_arn: run.execution_arn.clone(),
             }
@@ -163,7 +180,12 @@ pub fn request_for(
             tenant: tenant_on("")?,
         },
         ActionKind::CancelQuery => {
-            return Err("select the query in the WLM view and press a, or type :cancel PID".into());
+            return Err(lang
+                .pick(
+                    "select the query in the WLM view and press a, or type :cancel PID",
+                    "WLM 画面でクエリを選んで a を押すか、:cancel PID と入力してください",
+                )
+                .into());
         }
     })
 }
@@ -174,14 +196,23 @@ pub fn menu_for(
     snapshot: &Snapshot,
     execution: Option<&str>,
     query: Option<&RunningQuery>,
+    lang: Lang,
 ) -> Menu {
+    let ja = lang == Lang::Ja;
     let mut items = Vec::new();
     if let Some(query) = query {
         items.push((
-            format!(
-                "Cancel query {} ({} in {})",
-                query.pid, query.user, query.queue
-            ),
+            if ja {
+                format!(
+                    "クエリ {} をキャンセル({}、{})",
+                    query.pid, query.user, query.queue
+                )
+            } else {
+                format!(
+                    "Cancel query {} ({} in {})",
+                    query.pid, query.user, query.queue
+                )
+            },
             Request::CancelQuery { pid: query.pid },
         ));
     }
@@ -189,29 +220,36 @@ pub fn menu_for(
         Some(arn) => Some(Request::RerunElt {
             execution_arn: arn.to_string(),
         }),
-        None => request_for(ActionKind::RerunElt, None, snapshot).ok(),
+        None => request_for(ActionKind::RerunElt, None, snapshot, Lang::En).ok(),
     };
     if let Some(request) = rerun {
         let Request::RerunElt { execution_arn } = &request else {
             unreachable!()
         };
         let name = execution_arn.rsplit(':').next().unwrap_or(execution_arn);
-        items.push((format!("Rerun the ELT: {name}"), request));
+        items.push((
+            format!("{}: {name}", lang.pick("Rerun the ELT", "ELT を再実行")),
+            request,
+        ));
     }
     items.push((
-        ActionKind::PauseAdhoc.title().to_string(),
+        ActionKind::PauseAdhoc.title_in(lang).to_string(),
         Request::PauseAdhoc {
             cancel_running: false,
         },
     ));
     items.push((
-        "Pause the adhoc WLM queue and cancel its running queries".to_string(),
+        lang.pick(
+            "Pause the adhoc WLM queue and cancel its running queries",
+            "adhoc WLM キューを一時停止し、実行中のクエリをキャンセル",
+        )
+        .to_string(),
         Request::PauseAdhoc {
             cancel_running: true,
         },
     ));
     items.push((
-        ActionKind::ResumeAdhoc.title().to_string(),
+        ActionKind::ResumeAdhoc.title_in(lang).to_string(),
         Request::ResumeAdhoc,
     ));
     if let Some(found) = tenant.and_then(|name| snapshot.tenants.iter().find(|t| t.name == name)) {
@@ -219,14 +257,22 @@ pub fn menu_for(
         match found.ingest {
             Ingest::ZeroEtl { .. } => {
                 items.push((
-                    format!("Resync {name}'s tables in error"),
+                    if ja {
+                        format!("{name} のエラー中テーブルを再同期")
+                    } else {
+                        format!("Resync {name}'s tables in error")
+                    },
                     Request::ResyncTables {
                         tenant: name.clone(),
                         scope: ResyncScope::InError,
                     },
                 ));
                 items.push((
-                    format!("Resync all of {name}'s tables"),
+                    if ja {
+                        format!("{name} の全テーブルを再同期")
+                    } else {
+                        format!("Resync all of {name}'s tables")
+                    },
                     Request::ResyncTables {
                         tenant: name.clone(),
                         scope: ResyncScope::All,
@@ -234,20 +280,32 @@ pub fn menu_for(
                 ));
             }
             Ingest::Export { .. } => items.push((
-                format!("Start a snapshot export of {name}"),
+                if ja {
+                    format!("{name} のスナップショットのエクスポートを開始")
+                } else {
+                    format!("Start a snapshot export of {name}")
+                },
                 Request::StartExport {
                     tenant: name.clone(),
                 },
             )),
         }
         items.push((
-            format!("VACUUM {name}'s tables"),
+            if ja {
+                format!("{name} のテーブルを VACUUM")
+            } else {
+                format!("VACUUM {name}'s tables")
+            },
             Request::Vacuum {
                 tenant: name.clone(),
             },
         ));
         items.push((
-            format!("ANALYZE {name}'s tables"),
+            if ja {
+                format!("{name} のテーブルを ANALYZE")
+            } else {
+                format!("ANALYZE {name}'s tables")
+            },
             Request::Analyze { tenant: name },
         ));
     }

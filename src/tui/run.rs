@@ -8,6 +8,8 @@ use color_eyre::eyre::{Result, WrapErr};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+#[cfg(unix)]
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Settings};
@@ -25,22 +27,119 @@ pub struct Extras {
     pub notices: Vec<String>,
 }
 
-/// Runs the console until the user quits. The terminal is restored on return, on error and on
-/// panic (ratatui's hook, layered over color-eyre's).
-pub async fn run(fleet: Fleet, settings: Settings, title: String, extras: Extras) -> Result<()> {
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, fleet, settings, title, extras).await;
-    ratatui::restore();
+/// Runs the console until the user quits (exit code 0) or a signal ends it: SIGTERM (143),
+/// SIGHUP (129, the SSH session is gone) or SIGINT (130). The terminal is restored — cooked mode,
+/// the main screen, the cursor shown — on return, on error, on those signals and on a panic of the
+/// console (our hook, layered over color-eyre's, which must be installed first).
+pub async fn run(fleet: Fleet, settings: Settings, title: String, extras: Extras) -> Result<u8> {
+    // Listening before the terminal changes: from here on a SIGTERM cannot leave it raw.
+    let mut signals = Signals::listen()?;
+    let mut terminal = init_terminal()?;
+    let result = event_loop(&mut terminal, &mut signals, fleet, settings, title, extras).await;
+    restore_terminal();
     result
+}
+
+/// Puts the terminal back as the shell expects it: raw mode off, the main screen, the cursor
+/// shown (leaving the alternate screen does not show it). Errors are ignored: it runs on the way
+/// out, also when the terminal is already gone.
+pub fn restore_terminal() {
+    CONSOLE_ACTIVE.store(false, std::sync::atomic::Ordering::SeqCst);
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Whether the console owns the terminal (raw mode, alternate screen) right now.
+static CONSOLE_ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Raw mode and the alternate screen, with a panic hook that restores the terminal first when the
+/// console itself panics. A panic in a task (a source, an action) is caught where it happens and
+/// shown as that task's error, so it neither restores the terminal under a console that goes on
+/// nor prints a report over its screen.
+fn init_terminal() -> Result<DefaultTerminal> {
+    use std::sync::atomic::Ordering;
+    let console = std::thread::current().id();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == console {
+            restore_terminal();
+        } else if CONSOLE_ACTIVE.load(Ordering::SeqCst) {
+            return;
+        }
+        previous(info);
+    }));
+    let setup = || -> std::io::Result<DefaultTerminal> {
+        ratatui::crossterm::terminal::enable_raw_mode()?;
+        CONSOLE_ACTIVE.store(true, Ordering::SeqCst);
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::terminal::EnterAlternateScreen
+        )?;
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+    };
+    setup().map_err(|error| {
+        restore_terminal();
+        color_eyre::eyre::eyre!(
+            "the console needs a terminal ({error}); `shiftops check` writes a report instead"
+        )
+    })
+}
+
+/// The signals that end the console cleanly.
+#[cfg(unix)]
+struct Signals {
+    terminate: Signal,
+    hangup: Signal,
+    interrupt: Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn listen() -> Result<Signals> {
+        let listen = |kind: SignalKind| signal(kind).wrap_err("listening for signals");
+        Ok(Signals {
+            terminate: listen(SignalKind::terminate())?,
+            hangup: listen(SignalKind::hangup())?,
+            interrupt: listen(SignalKind::interrupt())?,
+        })
+    }
+
+    /// The exit code of the first signal to arrive: 128 + its number, as a shell reports it.
+    async fn recv(&mut self) -> u8 {
+        tokio::select! {
+            _ = self.terminate.recv() => 128 + 15,
+            _ = self.hangup.recv() => 128 + 1,
+            _ = self.interrupt.recv() => 128 + 2,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn listen() -> Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn recv(&mut self) -> u8 {
+        std::future::pending().await
+    }
 }
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
+    signals: &mut Signals,
     fleet: Fleet,
     mut settings: Settings,
     title: String,
     extras: Extras,
-) -> Result<()> {
+) -> Result<u8> {
     let (sender, mut source_events) = mpsc::unbounded_channel();
     let refresher = Refresher::spawn(&fleet, sender);
     settings.actions = extras.actions.is_some();
@@ -75,14 +174,15 @@ async fn event_loop(
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     let effect = app.on_key(key);
                     if perform(effect, &mut app, &fleet, &refresher, &extras.actions, &history_sender, &action_sender) {
-                        return Ok(());
+                        return Ok(0);
                     }
                 }
                 Some(Ok(Event::Resize(..))) => app.mark_dirty(),
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error).wrap_err("reading the terminal"),
-                None => return Ok(()),
+                None => return Ok(0),
             },
+            code = signals.recv() => return Ok(code),
             Some((alarm, result)) = history_results.recv() => app.on_alarm_history(alarm, result),
             Some(event) = action_events.recv() => app.on_action_event(event),
             _ = clock.tick() => app.tick(fleet.clock.now()),

@@ -2,9 +2,11 @@
 //!
 //! A runbook is a list of steps in three phases — triage, recovery, follow-up (the seed's
 //! 一次切り分け → 復旧フロー → 事後対応). A step either jumps to a panel with a filter, proposes a
-//! recovery action, or is a note to read. The shipped runbooks are built into the binary; files in
-//! `<config dir>/shiftops/runbooks/` add runbooks or replace a shipped one with the same id. Every
-//! mistake in a file is reported as `file:line:column` at the offending token.
+//! recovery action, or is a note to read. The shipped runbooks are built into the binary, in English
+//! (`runbooks/<id>.toml`) and in Japanese (`runbooks/ja/<id>.toml`, the same steps with their text
+//! translated); files in `<config dir>/shiftops/runbooks/` (and, for Japanese, `…/runbooks/ja/`)
+//! add runbooks or replace a shipped one with the same id. Every mistake in a file is reported as
+//! `file:line:column` at the offending token.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -19,6 +21,7 @@ use toml::Spanned;
 use crate::action::ActionKind;
 use crate::datafile::{self, DataFileError};
 use crate::health::CheckId;
+use crate::i18n::Lang;
 use crate::tui::action::View;
 
 /// The ids of the runbooks built into the binary.
@@ -64,6 +67,47 @@ const SHIPPED_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The Japanese shipped runbooks, in [`SHIPPED`] order: the same ids, triggers and steps as the
+/// English files, with `title`, `summary` and each step's `title` and `text` translated.
+const SHIPPED_FILES_JA: &[(&str, &str)] = &[
+    (
+        "runbooks/ja/copy-error.toml",
+        include_str!("../../runbooks/ja/copy-error.toml"),
+    ),
+    (
+        "runbooks/ja/dbt-failure.toml",
+        include_str!("../../runbooks/ja/dbt-failure.toml"),
+    ),
+    (
+        "runbooks/ja/elt-delay.toml",
+        include_str!("../../runbooks/ja/elt-delay.toml"),
+    ),
+    (
+        "runbooks/ja/export-failure.toml",
+        include_str!("../../runbooks/ja/export-failure.toml"),
+    ),
+    (
+        "runbooks/ja/integration-needs-attention.toml",
+        include_str!("../../runbooks/ja/integration-needs-attention.toml"),
+    ),
+    (
+        "runbooks/ja/storage-pressure.toml",
+        include_str!("../../runbooks/ja/storage-pressure.toml"),
+    ),
+    (
+        "runbooks/ja/wlm-queue-overload.toml",
+        include_str!("../../runbooks/ja/wlm-queue-overload.toml"),
+    ),
+];
+
+/// The shipped runbook files of a language: (path shown in errors, contents).
+fn shipped_files(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::En => SHIPPED_FILES,
+        Lang::Ja => SHIPPED_FILES_JA,
+    }
+}
+
 /// Where a step belongs in the incident. Ordered: steps run triage, then recovery, then follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Phase {
@@ -87,12 +131,17 @@ impl Phase {
         }
     }
 
-    /// The heading shown in the walkthrough and in Markdown.
+    /// The heading shown in the walkthrough and in Markdown, in English.
     pub fn title(self) -> &'static str {
+        self.title_in(Lang::En)
+    }
+
+    /// The heading in `lang`: the Japanese ones are the seed's (一次切り分け → 復旧フロー → 事後対応).
+    pub fn title_in(self, lang: Lang) -> &'static str {
         match self {
-            Phase::Triage => "Triage",
-            Phase::Recovery => "Recovery",
-            Phase::FollowUp => "Follow-up",
+            Phase::Triage => lang.pick("Triage", "一次切り分け"),
+            Phase::Recovery => lang.pick("Recovery", "復旧フロー"),
+            Phase::FollowUp => lang.pick("Follow-up", "事後対応"),
         }
     }
 
@@ -177,11 +226,18 @@ fn all_views() -> impl Iterator<Item = View> {
     View::TABS.into_iter().chain([View::Tenant])
 }
 
-/// The shipped runbooks, then every `*.toml` in `<config dir>/shiftops/runbooks/`: a user file
-/// with a shipped id replaces that runbook, others add to them. Sorted by id.
-pub fn load_all() -> Result<Vec<Runbook>, DataFileError> {
+/// The shipped runbooks in `lang`, then every `*.toml` in `<config dir>/shiftops/runbooks/`, then
+/// (for Japanese) every `*.toml` in `<config dir>/shiftops/runbooks/ja/`: a user file with the id
+/// of a runbook already loaded replaces it, others add to them. Sorted by id.
+pub fn load_all(lang: Lang) -> Result<Vec<Runbook>, DataFileError> {
     let user_dir = crate::config::config_dir().map(|dir| dir.join("runbooks"));
-    load_from(user_dir.as_deref())
+    load_from(user_dir.as_deref(), lang)
+}
+
+/// Only the runbooks built into the binary, in `lang`, sorted by id: what the generated
+/// documentation shows, whatever the user's config directory holds.
+pub fn load_shipped(lang: Lang) -> Result<Vec<Runbook>, DataFileError> {
+    load_from(None, lang)
 }
 
 /// Parses one runbook file; `path` is how errors name it and its stem must be the runbook's id.
@@ -205,20 +261,33 @@ pub fn for_alarm<'a>(runbooks: &'a [Runbook], alarm: &str) -> Option<&'a Runbook
 }
 
 /// The runbook as a Markdown page: title, summary, triggers, then each phase and its numbered
-/// steps (numbered across phases, as the walkthrough counts them).
-pub fn to_markdown(runbook: &Runbook) -> String {
-    markdown_at_level(runbook, 1)
+/// steps (numbered across phases, as the walkthrough counts them). The headings and the lines
+/// shiftops adds are in `lang`; the runbook's own text is as its file wrote it.
+pub fn to_markdown(runbook: &Runbook, lang: Lang) -> String {
+    markdown_at_level(runbook, 1, lang)
 }
 
 /// [`to_markdown`] with the title at heading `level`, so the docs can nest runbooks in an index.
-fn markdown_at_level(runbook: &Runbook, level: usize) -> String {
+fn markdown_at_level(runbook: &Runbook, level: usize, lang: Lang) -> String {
     let heading = |depth: usize| "#".repeat(level + depth);
     let mut page = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(page, "{} {}\n", heading(0), runbook.title);
     let _ = writeln!(page, "{}\n", runbook.summary.trim());
-    let _ = writeln!(page, "- **Id:** `{}` (`{}`)", runbook.id, runbook.path);
-    let _ = writeln!(page, "- **Opened by:** {}\n", triggers_text(runbook));
+    match lang {
+        Lang::En => {
+            let _ = writeln!(page, "- **Id:** `{}` (`{}`)", runbook.id, runbook.path);
+            let _ = writeln!(page, "- **Opened by:** {}\n", triggers_text(runbook, lang));
+        }
+        Lang::Ja => {
+            let _ = writeln!(page, "- **ID:** `{}`（`{}`）", runbook.id, runbook.path);
+            let _ = writeln!(
+                page,
+                "- **開くきっかけ:** {}\n",
+                triggers_text(runbook, lang)
+            );
+        }
+    }
 
     let mut number = 0;
     for phase in Phase::ALL {
@@ -226,11 +295,11 @@ fn markdown_at_level(runbook: &Runbook, level: usize) -> String {
         if steps.peek().is_none() {
             continue;
         }
-        let _ = writeln!(page, "{} {}\n", heading(1), phase.title());
+        let _ = writeln!(page, "{} {}\n", heading(1), phase.title_in(lang));
         for step in steps {
             number += 1;
             let _ = writeln!(page, "{} {number}. {}\n", heading(2), step.title);
-            let _ = writeln!(page, "{}\n", kind_text(&step.kind));
+            let _ = writeln!(page, "{}\n", kind_text(&step.kind, lang));
             let _ = writeln!(page, "{}\n", step.text.trim());
         }
     }
@@ -242,34 +311,46 @@ fn markdown_at_level(runbook: &Runbook, level: usize) -> String {
 }
 
 /// "checks `a`, `b`; alarms `X`" for the Markdown page.
-fn triggers_text(runbook: &Runbook) -> String {
+fn triggers_text(runbook: &Runbook, lang: Lang) -> String {
     let code_list = |names: Vec<&str>| {
         names
             .iter()
             .map(|name| format!("`{name}`"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(lang.pick(", ", "、"))
     };
     let mut parts = Vec::new();
     if !runbook.checks.is_empty() {
         let checks = runbook.checks.iter().map(|check| check.as_str()).collect();
-        parts.push(format!("checks {}", code_list(checks)));
+        parts.push(format!(
+            "{} {}",
+            lang.pick("checks", "チェック"),
+            code_list(checks)
+        ));
     }
     if !runbook.alarms.is_empty() {
         let alarms = runbook.alarms.iter().map(String::as_str).collect();
-        parts.push(format!("alarms {}", code_list(alarms)));
+        parts.push(format!(
+            "{} {}",
+            lang.pick("alarms", "アラーム"),
+            code_list(alarms)
+        ));
     }
     if parts.is_empty() {
-        "no check or alarm; open it from the runbook list".to_owned()
+        lang.pick(
+            "no check or alarm; open it from the runbook list",
+            "チェックやアラームからは開かない。ランブックの一覧（`:runbook`）から開く",
+        )
+        .to_owned()
     } else {
-        parts.join("; ")
+        parts.join(lang.pick("; ", " / "))
     }
 }
 
 /// What the console does for a step, in one Markdown line.
-fn kind_text(kind: &StepKind) -> String {
-    match kind {
-        StepKind::Check { view, filter } => {
+fn kind_text(kind: &StepKind, lang: Lang) -> String {
+    match (kind, lang) {
+        (StepKind::Check { view, filter }, Lang::En) => {
             let filtered = filter
                 .as_ref()
                 .map(|filter| format!(" filtered by `{filter}`"))
@@ -280,11 +361,27 @@ fn kind_text(kind: &StepKind) -> String {
                 view.command()
             )
         }
-        StepKind::Action(action) => format!(
+        (StepKind::Check { view, filter }, Lang::Ja) => {
+            let filtered = filter
+                .as_ref()
+                .map(|filter| format!("をフィルタ `{filter}` で"))
+                .unwrap_or_else(|| "を".to_owned());
+            format!(
+                "*確認:* 「{}」パネル（`:{}`）{filtered}開く。",
+                view.title_in(Lang::Ja),
+                view.command()
+            )
+        }
+        (StepKind::Action(action), Lang::En) => format!(
             "*Action:* `{action}` — {}; shiftops shows a preview and asks for confirmation.",
             action.title()
         ),
-        StepKind::Note => "*Note:* read it, then mark it done.".to_owned(),
+        (StepKind::Action(action), Lang::Ja) => format!(
+            "*アクション:* `{action}` — {}。shiftops がプレビューを表示し、確認を求める。",
+            action.title_in(Lang::Ja)
+        ),
+        (StepKind::Note, Lang::En) => "*Note:* read it, then mark it done.".to_owned(),
+        (StepKind::Note, Lang::Ja) => "*メモ:* 読んで対応し、完了にする。".to_owned(),
     }
 }
 
@@ -563,21 +660,27 @@ fn action_names() -> Vec<&'static str> {
 }
 
 /// [`load_all`] with the user directory as a parameter, so tests need not touch the real one.
-fn load_from(user_dir: Option<&Path>) -> Result<Vec<Runbook>, DataFileError> {
-    let mut parsed = SHIPPED_FILES
+/// `user_dir` is `…/shiftops/runbooks`; for Japanese its `ja/` subdirectory is read after it.
+fn load_from(user_dir: Option<&Path>, lang: Lang) -> Result<Vec<Runbook>, DataFileError> {
+    let mut parsed = shipped_files(lang)
         .iter()
         .map(|(path, text)| parse_with_spans(path, text))
         .collect::<Result<Vec<_>, _>>()?;
-    let shipped_count = parsed.len();
-    if let Some(dir) = user_dir {
+    let user_dirs: Vec<PathBuf> = match (user_dir, lang) {
+        (None, _) => Vec::new(),
+        (Some(dir), Lang::En) => vec![dir.to_path_buf()],
+        (Some(dir), Lang::Ja) => vec![dir.to_path_buf(), dir.join("ja")],
+    };
+    for dir in &user_dirs {
         for path in user_files(dir)? {
             let text = datafile::read_text(&path)?;
             let user = parse_with_spans(&path.display().to_string(), &text)?;
-            // A user runbook with a shipped id replaces it in place, so that trigger conflicts
-            // below are still checked with every shipped runbook ahead of every user one.
-            match parsed[..shipped_count]
+            // A user runbook with a loaded id replaces it in place, so that trigger conflicts
+            // below are still checked with every shipped runbook ahead of every user one. Ids are
+            // file names, unique within a directory, so only an earlier layer can hold the id.
+            match parsed
                 .iter()
-                .position(|shipped| shipped.runbook.id == user.runbook.id)
+                .position(|loaded| loaded.runbook.id == user.runbook.id)
             {
                 Some(index) => parsed[index] = user,
                 None => parsed.push(user),
@@ -665,7 +768,11 @@ mod tests {
     use super::*;
 
     fn shipped() -> Vec<Runbook> {
-        load_from(None).expect("the shipped runbooks are valid")
+        load_from(None, Lang::En).expect("the shipped runbooks are valid")
+    }
+
+    fn shipped_ja() -> Vec<Runbook> {
+        load_from(None, Lang::Ja).expect("the Japanese shipped runbooks are valid")
     }
 
     /// The error `text` (as file `runbooks/sample.toml`) is rejected with.
@@ -1058,7 +1165,7 @@ mod tests {
             ("tenant-onboarding.toml", added),
             ("README.md", "not a runbook"),
         ]);
-        let runbooks = load_from(Some(dir.path())).unwrap();
+        let runbooks = load_from(Some(dir.path()), Lang::En).unwrap();
 
         let ids: Vec<&str> = runbooks.iter().map(|runbook| runbook.id.as_str()).collect();
         let mut expected: Vec<&str> = SHIPPED.to_vec();
@@ -1079,7 +1186,7 @@ mod tests {
     #[test]
     fn a_missing_user_directory_means_only_the_shipped_runbooks() {
         let dir = tempfile::tempdir().unwrap();
-        let runbooks = load_from(Some(&dir.path().join("runbooks"))).unwrap();
+        let runbooks = load_from(Some(&dir.path().join("runbooks")), Lang::En).unwrap();
         assert_eq!(runbooks, shipped());
     }
 
@@ -1091,7 +1198,9 @@ mod tests {
         )]);
         let path = dir.path().join("wrong.toml").display().to_string();
         assert_eq!(
-            load_from(Some(dir.path())).unwrap_err().to_string(),
+            load_from(Some(dir.path()), Lang::En)
+                .unwrap_err()
+                .to_string(),
             format!("{path}:1:6: id \"right\" does not match the file name; it must be \"wrong\"")
         );
     }
@@ -1110,7 +1219,9 @@ mod tests {
         let claim = shipped_text.find("\"Alert-WLM-Queue\"").unwrap();
         let shipped_location = datafile::location(shipped_path, shipped_text, claim..claim);
         assert_eq!(
-            load_from(Some(dir.path())).unwrap_err().to_string(),
+            load_from(Some(dir.path()), Lang::En)
+                .unwrap_err()
+                .to_string(),
             format!(
                 "{path}:5:11: alarm \"Alert-WLM-Queue\" already opens runbook \
                  \"wlm-queue-overload\" ({shipped_location}); each alarm opens one runbook"
@@ -1121,7 +1232,7 @@ mod tests {
     #[test]
     fn markdown_has_every_step_title_and_trigger() {
         for runbook in shipped() {
-            let page = to_markdown(&runbook);
+            let page = to_markdown(&runbook, Lang::En);
             assert!(page.starts_with(&format!("# {}\n", runbook.title)));
             for step in &runbook.steps {
                 assert!(page.contains(&step.title), "{}: {}", runbook.id, step.title);
@@ -1147,7 +1258,7 @@ mod tests {
         );
         let runbook = parse("runbooks/sample.toml", &text).unwrap();
         assert_eq!(
-            to_markdown(&runbook),
+            to_markdown(&runbook, Lang::En),
             "# Sample\n\nA sample.\n\n\
              - **Id:** `sample` (`runbooks/sample.toml`)\n\
              - **Opened by:** no check or alarm; open it from the runbook list\n\n\
@@ -1160,37 +1271,213 @@ mod tests {
         );
     }
 
-    const DOCS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md");
+    /// Where the generated index of a language's runbooks lives.
+    fn docs_path(lang: Lang) -> String {
+        match lang {
+            Lang::En => concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md").to_owned(),
+            Lang::Ja => concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ja/runbooks.md").to_owned(),
+        }
+    }
+
     const INDEX_BEGIN: &str = "<!-- runbook index: generated from runbooks/*.toml -->\n";
+    const INDEX_BEGIN_JA: &str = "<!-- runbook index: generated from runbooks/ja/*.toml -->\n";
     const INDEX_END: &str = "<!-- end of runbook index -->\n";
 
-    /// The index section of docs/runbooks.md: every shipped runbook's page, one heading level
-    /// under the docs' "Shipped runbooks" section.
-    fn docs_index() -> String {
-        shipped()
+    /// The index section of a docs page: every shipped runbook's page in `lang`, one heading
+    /// level under the page's "Shipped runbooks" section.
+    fn docs_index(lang: Lang) -> String {
+        load_from(None, lang)
+            .expect("the shipped runbooks are valid")
             .iter()
-            .map(|runbook| markdown_at_level(runbook, 3))
+            .map(|runbook| markdown_at_level(runbook, 3, lang))
             .collect::<Vec<_>>()
             .join("\n")
     }
 
-    /// Fails when docs/runbooks.md lists other runbooks than the shipped files. With
+    /// Fails when the page lists other runbooks than the shipped files of `lang`. With
     /// `UPDATE_RUNBOOK_DOCS=1` it rewrites the index instead.
-    #[test]
-    fn docs_index_matches_the_shipped_runbooks() {
-        let docs = std::fs::read_to_string(DOCS_PATH).expect("docs/runbooks.md exists");
-        let begin = docs.find(INDEX_BEGIN).expect("the index's begin marker") + INDEX_BEGIN.len();
+    fn check_docs_index(lang: Lang) {
+        let path = docs_path(lang);
+        let begin_marker = match lang {
+            Lang::En => INDEX_BEGIN,
+            Lang::Ja => INDEX_BEGIN_JA,
+        };
+        let docs = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let begin = docs.find(begin_marker).expect("the index's begin marker") + begin_marker.len();
         let end = docs.find(INDEX_END).expect("the index's end marker");
-        let generated = format!("\n{}\n", docs_index());
+        let generated = format!("\n{}\n", docs_index(lang));
         if std::env::var_os("UPDATE_RUNBOOK_DOCS").is_some() {
             let updated = format!("{}{generated}{}", &docs[..begin], &docs[end..]);
-            std::fs::write(DOCS_PATH, updated).expect("docs/runbooks.md is writable");
+            std::fs::write(&path, updated).unwrap_or_else(|e| panic!("{path}: {e}"));
             return;
         }
         assert!(
             docs[begin..end] == generated,
-            "docs/runbooks.md's runbook index is out of date with runbooks/*.toml; regenerate it \
-             with `UPDATE_RUNBOOK_DOCS=1 cargo test --lib runbook`"
+            "{path}'s runbook index is out of date with the runbook files; regenerate it with \
+             `UPDATE_RUNBOOK_DOCS=1 cargo test --lib runbook`"
         );
+    }
+
+    #[test]
+    fn docs_index_matches_the_shipped_runbooks() {
+        check_docs_index(Lang::En);
+    }
+
+    #[test]
+    fn ja_docs_index_matches_the_japanese_runbooks() {
+        check_docs_index(Lang::Ja);
+    }
+
+    /// Whether `text` has a kana or kanji: the Japanese files must really be translated.
+    fn has_japanese(text: &str) -> bool {
+        text.chars()
+            .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+    }
+
+    #[test]
+    fn every_japanese_runbook_is_its_english_twin_translated() {
+        let english = shipped();
+        let japanese = shipped_ja();
+        let ids = |runbooks: &[Runbook]| -> Vec<String> {
+            runbooks.iter().map(|runbook| runbook.id.clone()).collect()
+        };
+        assert_eq!(ids(&japanese), ids(&english));
+        for (ja, en) in japanese.iter().zip(&english) {
+            let id = &en.id;
+            assert_eq!(ja.path, format!("runbooks/ja/{id}.toml"));
+            assert_eq!(ja.checks, en.checks, "{id}: triggers.checks");
+            assert_eq!(ja.alarms, en.alarms, "{id}: triggers.alarms");
+            assert_eq!(ja.steps.len(), en.steps.len(), "{id}: the number of steps");
+            for (number, (ja_step, en_step)) in ja.steps.iter().zip(&en.steps).enumerate() {
+                let number = number + 1;
+                // The kind carries the view and filter of a check and the action of an action.
+                assert_eq!(ja_step.phase, en_step.phase, "{id} step {number}: phase");
+                assert_eq!(ja_step.kind, en_step.kind, "{id} step {number}: kind");
+                assert!(has_japanese(&ja_step.title), "{id} step {number}: title");
+                assert!(has_japanese(&ja_step.text), "{id} step {number}: text");
+            }
+            assert!(has_japanese(&ja.title), "{id}: title");
+            assert!(has_japanese(&ja.summary), "{id}: summary");
+        }
+    }
+
+    #[test]
+    fn japanese_markdown_has_japanese_headings() {
+        for runbook in shipped_ja() {
+            let page = to_markdown(&runbook, Lang::Ja);
+            assert!(page.starts_with(&format!("# {}\n", runbook.title)));
+            assert!(page.contains("## 一次切り分け\n"), "{}", runbook.id);
+            assert!(page.contains("## 復旧フロー\n"), "{}", runbook.id);
+            assert!(page.contains("## 事後対応\n"), "{}", runbook.id);
+            assert!(page.contains("- **開くきっかけ:** "), "{}", runbook.id);
+            for alarm in &runbook.alarms {
+                assert!(page.contains(&format!("`{alarm}`")), "{}", runbook.id);
+            }
+        }
+    }
+
+    #[test]
+    fn japanese_markdown_of_every_step_kind() {
+        let text = with_steps(
+            "[[steps]]\nphase = \"triage\"\ntitle = \"見る\"\ntext = \"見る。\"\n\
+             kind = \"check\"\nview = \"elt\"\nfilter = \"failed\"\n\
+             [[steps]]\nphase = \"recovery\"\ntitle = \"再実行\"\ntext = \"再実行する。\"\n\
+             kind = \"action\"\naction = \"rerun_elt\"\n\
+             [[steps]]\nphase = \"follow-up\"\ntitle = \"記録\"\ntext = \"記録する。\"\n\
+             kind = \"note\"\n",
+        );
+        let runbook = parse("runbooks/ja/sample.toml", &text).unwrap();
+        // The panel and action names are the console's own Japanese ones.
+        let expected = format!(
+            "# Sample\n\nA sample.\n\n\
+             - **ID:** `sample`（`runbooks/ja/sample.toml`）\n\
+             - **開くきっかけ:** チェックやアラームからは開かない。ランブックの一覧（`:runbook`）から開く\n\n\
+             ## 一次切り分け\n\n### 1. 見る\n\n\
+             *確認:* 「{}」パネル（`:elt`）をフィルタ `failed` で開く。\n\n見る。\n\n\
+             ## 復旧フロー\n\n### 2. 再実行\n\n\
+             *アクション:* `rerun_elt` — {}。shiftops がプレビューを表示し、確認を求める。\n\n\
+             再実行する。\n\n\
+             ## 事後対応\n\n### 3. 記録\n\n*メモ:* 読んで対応し、完了にする。\n\n記録する。\n",
+            View::Elt.title_in(Lang::Ja),
+            ActionKind::RerunElt.title_in(Lang::Ja),
+        );
+        assert_eq!(to_markdown(&runbook, Lang::Ja), expected);
+    }
+
+    #[test]
+    fn japanese_user_runbooks_replace_by_id_in_layers() {
+        // runbooks/ holds the team's English COPY runbook and a new one; runbooks/ja/ the team's
+        // Japanese version of the new one. In Japanese the team's runbooks win over the shipped
+        // translation, and ja/ wins over the plain directory.
+        let team_copy = "id = \"copy-error\"\ntitle = \"Our COPY error\"\nsummary = \"Ours.\"\n\
+                         [triggers]\nchecks = [\"copy_errors\"]\n\
+                         [[steps]]\nphase = \"triage\"\ntitle = \"Call Aiko\"\ntext = \"x\"\n\
+                         kind = \"note\"\n";
+        let added = "id = \"tenant-onboarding\"\ntitle = \"Onboarding\"\nsummary = \"New.\"\n\
+                     [[steps]]\nphase = \"follow-up\"\ntitle = \"Welcome\"\ntext = \"x\"\n\
+                     kind = \"note\"\n";
+        let added_ja = "id = \"tenant-onboarding\"\ntitle = \"テナント追加\"\nsummary = \"新規。\"\n\
+                        [[steps]]\nphase = \"follow-up\"\ntitle = \"歓迎\"\ntext = \"x\"\n\
+                        kind = \"note\"\n";
+        let dir = user_dir(&[
+            ("copy-error.toml", team_copy),
+            ("tenant-onboarding.toml", added),
+        ]);
+        std::fs::create_dir(dir.path().join("ja")).unwrap();
+        std::fs::write(dir.path().join("ja/tenant-onboarding.toml"), added_ja).unwrap();
+
+        let japanese = load_from(Some(dir.path()), Lang::Ja).unwrap();
+        let title = |runbooks: &[Runbook], id: &str| {
+            runbooks
+                .iter()
+                .find(|runbook| runbook.id == id)
+                .map(|runbook| runbook.title.clone())
+        };
+        assert_eq!(japanese.len(), SHIPPED.len() + 1);
+        assert_eq!(title(&japanese, "copy-error").unwrap(), "Our COPY error");
+        assert_eq!(
+            title(&japanese, "tenant-onboarding").unwrap(),
+            "テナント追加"
+        );
+        assert_eq!(
+            title(&japanese, "elt-delay").unwrap(),
+            "取込遅延（ELT 遅延）"
+        );
+        assert_eq!(
+            for_alarm(&japanese, "Alert-ELT-Delay").map(|runbook| runbook.path.as_str()),
+            Some("runbooks/ja/elt-delay.toml")
+        );
+
+        // English never reads ja/.
+        let english = load_from(Some(dir.path()), Lang::En).unwrap();
+        assert_eq!(title(&english, "tenant-onboarding").unwrap(), "Onboarding");
+        assert_eq!(title(&english, "elt-delay").unwrap(), "ELT delay");
+    }
+
+    #[test]
+    fn japanese_user_runbook_errors_name_the_user_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("ja")).unwrap();
+        let path = dir.path().join("ja").join("wrong.toml");
+        std::fs::write(&path, "id = \"right\"\ntitle = \"x\"\nsummary = \"x\"\n").unwrap();
+        assert_eq!(
+            load_from(Some(dir.path()), Lang::Ja)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "{}:1:6: id \"right\" does not match the file name; it must be \"wrong\"",
+                path.display()
+            )
+        );
+        // The English console does not read ja/, so the mistake does not stop it.
+        assert!(load_from(Some(dir.path()), Lang::En).is_ok());
+    }
+
+    #[test]
+    fn japanese_shipped_files_are_named_like_the_english_ones() {
+        for ((ja_path, _), (en_path, _)) in SHIPPED_FILES_JA.iter().zip(SHIPPED_FILES) {
+            assert_eq!(*ja_path, en_path.replacen("runbooks/", "runbooks/ja/", 1));
+        }
+        assert_eq!(SHIPPED_FILES_JA.len(), SHIPPED_FILES.len());
     }
 }

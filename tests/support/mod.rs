@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod faults;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -12,7 +14,7 @@ use serde_json::{Value, json};
 
 /// The Python that has the emulator's requirements: `SHIFTOPS_EMULATOR_PYTHON`, else the venv
 /// that `scripts/test` creates.
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     if let Some(path) = std::env::var_os("SHIFTOPS_EMULATOR_PYTHON") {
         return PathBuf::from(path);
     }

@@ -31,13 +31,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(20),
     ];
     let table = ScrollTable {
-        header: &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
+        header: app.settings.lang.pick_array(
+            &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
+            &["状態", "アラーム", "テナント", "発生", "理由"],
+        ),
         widths: &widths,
         selected: Some(app.selected(View::Alarms)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Alarms",
+        app.settings.lang,
+        app.settings.lang.pick("Alarms", "アラーム"),
         visible.len(),
         app.rows.total(View::Alarms),
         app.filters.get(&View::Alarms),
@@ -52,7 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             )),
             Cell::from(alarm.name.as_str()),
             Cell::from(alarm.tenant.as_deref().unwrap_or("—")),
-            Cell::from(ago(app.now, Some(alarm.since))),
+            Cell::from(ago(app.settings.lang, app.now, Some(alarm.since))),
             Cell::from(alarm.reason.as_str()),
         ])
     });
@@ -62,14 +67,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .map(|&i| &app.snapshot.alarms[i]);
         let lines: Vec<Line> = match selected {
             Some(alarm) => vec![
-                field(theme, "alarm", alarm.name.as_str()),
                 field(
                     theme,
-                    "watches",
+                    app.settings.lang.pick("alarm", "アラーム"),
+                    alarm.name.as_str(),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("watches", "監視対象"),
                     match (alarm.kind, &alarm.metric, alarm.threshold) {
-                        (AlarmKind::Composite, _, _) => "composite alarm".to_string(),
+                        (AlarmKind::Composite, _, _) => app
+                            .settings
+                            .lang
+                            .pick("composite alarm", "複合アラーム")
+                            .to_string(),
                         (_, Some(metric), Some(threshold)) => {
-                            format!("{metric}, threshold {threshold}")
+                            format!(
+                                "{metric}, {} {threshold}",
+                                app.settings.lang.pick("threshold", "閾値")
+                            )
                         }
                         (_, Some(metric), None) => metric.clone(),
                         _ => "—".to_string(),
@@ -77,14 +93,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
                 field(
                     theme,
-                    "since",
+                    app.settings.lang.pick("since", "発生"),
                     format!(
                         "{} ({})",
                         alarm.since.format("%Y-%m-%d %H:%M:%S UTC"),
-                        ago(app.now, Some(alarm.since))
+                        ago(app.settings.lang, app.now, Some(alarm.since))
                     ),
                 ),
-                field(theme, "reason", alarm.reason.as_str()),
+                field(
+                    theme,
+                    app.settings.lang.pick("reason", "理由"),
+                    alarm.reason.as_str(),
+                ),
             ]
             .into_iter()
             .chain(history_lines(app, &alarm.name))
@@ -92,9 +112,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: true })
-                .block(block(theme, "Selected alarm".into())),
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+                theme,
+                app.settings
+                    .lang
+                    .pick("Selected alarm", "選択中のアラーム")
+                    .into(),
+            )),
             detail_area,
         );
     }
@@ -114,17 +138,30 @@ fn history_lines<'a>(app: &App, alarm: &str) -> Vec<Line<'a>> {
             .map(|k| k.to_string())
             .unwrap_or_else(|| "select".into());
         return vec![Line::styled(
-            format!("{key}: show this alarm's history"),
+            format!(
+                "{key}: {}",
+                app.settings
+                    .lang
+                    .pick("show this alarm's history", "このアラームの履歴を表示")
+            ),
             muted,
         )];
     };
     match &view.items {
-        None => vec![Line::styled("history: fetching…", muted)],
+        None => vec![Line::styled(
+            app.settings
+                .lang
+                .pick("history: fetching…", "履歴: 取得中…"),
+            muted,
+        )],
         Some(Err(error)) => vec![Line::styled(
-            format!("history: {error}"),
+            format!("{}: {error}", app.settings.lang.pick("history", "履歴")),
             theme.style(Role::Critical),
         )],
-        Some(Ok(items)) if items.is_empty() => vec![Line::styled("history: none", muted)],
+        Some(Ok(items)) if items.is_empty() => vec![Line::styled(
+            app.settings.lang.pick("history: none", "履歴: なし"),
+            muted,
+        )],
         Some(Ok(items)) => items
             .iter()
             .map(|item| {

@@ -50,7 +50,16 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .style(theme.style(Role::Text))
-            .block(block(theme, "Actions — Enter preview · Esc close".into())),
+            .block(block(
+                theme,
+                app.settings
+                    .lang
+                    .pick(
+                        "Actions — Enter preview · Esc close",
+                        "操作 — Enter でプレビュー · Esc で閉じる",
+                    )
+                    .into(),
+            )),
         popup,
     );
 }
@@ -69,27 +78,48 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let mut body: Vec<Line> = Vec::new();
     let mut footer: Vec<Line> = Vec::new();
     match &dialog.stage {
-        Stage::Planning => body.push(Line::styled("reading what this needs…", muted)),
+        Stage::Planning => body.push(Line::styled(
+            app.settings
+                .lang
+                .pick("reading what this needs…", "必要な情報を読み取っています…"),
+            muted,
+        )),
         Stage::Failed(error) => {
             body.push(Line::styled(
-                format!("✗ cannot prepare: {error}"),
+                format!(
+                    "✗ {}: {error}",
+                    app.settings.lang.pick("cannot prepare", "準備できません")
+                ),
                 theme.style(Role::Critical),
             ));
-            footer.push(Line::styled("Enter or Esc closes", muted));
+            footer.push(Line::styled(
+                app.settings
+                    .lang
+                    .pick("Enter or Esc closes", "Enter か Esc で閉じる"),
+                muted,
+            ));
         }
         Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => {
             body.push(Line::from(vec![
-                Span::styled("target  ", muted),
+                Span::styled(
+                    crate::i18n::pad(app.settings.lang.pick("target", "対象"), 8),
+                    muted,
+                ),
                 Span::raw(plan.target.clone()),
             ]));
             for note in &plan.notes {
                 body.push(Line::styled(
-                    format!("note    {note}"),
+                    format!(
+                        "{}{note}",
+                        crate::i18n::pad(app.settings.lang.pick("note", "注意"), 8)
+                    ),
                     theme.style(Role::Warning),
                 ));
             }
             body.push(Line::styled(
-                "will run, in order:",
+                app.settings
+                    .lang
+                    .pick("will run, in order:", "実行する内容(順番どおり):"),
                 theme.style(Role::Header),
             ));
             for call in &plan.calls {
@@ -97,7 +127,11 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
             }
             if let Some(change) = &plan.change {
                 body.push(Line::styled(
-                    format!("change of {}:", change.what),
+                    format!(
+                        "{} {}:",
+                        app.settings.lang.pick("change of", "変更:"),
+                        change.what
+                    ),
                     theme.style(Role::Header),
                 ));
                 for line in change.diff_hunks(2) {
@@ -141,24 +175,35 @@ fn footer_for<'a>(
         Stage::Ready(_) => {
             if let Some(why) = &plan.unsupported {
                 footer.push(Line::styled(
-                    format!("✗ not supported: {why}"),
+                    format!(
+                        "✗ {}: {why}",
+                        app.settings.lang.pick("not supported", "未対応")
+                    ),
                     theme.style(Role::Critical),
                 ));
             } else if app.settings.read_only {
                 footer.push(Line::styled(
-                    "✗ read-only mode: this would be refused (--read-only or [safety] read_only)",
+                    app.settings.lang.pick("✗ read-only mode: this would be refused (--read-only or [safety] read_only)", "✗ 読み取り専用モード: 実行は拒否されます(--read-only または [safety] read_only)"),
                     theme.style(Role::Warning),
                 ));
             } else if let Some(word) = &plan.confirm {
                 footer.push(Line::from(vec![
                     Span::styled(
-                        format!("type {word:?} and Enter to run: "),
+                        match app.settings.lang {
+                            crate::i18n::Lang::En => format!("type {word:?} and Enter to run: "),
+                            crate::i18n::Lang::Ja => {
+                                format!("実行するには {word:?} と入力して Enter: ")
+                            }
+                        },
                         theme.style(Role::Warning),
                     ),
                     Span::styled(format!("{}▏", dialog.typed), theme.style(Role::Input)),
                 ]));
             } else {
-                footer.push(Line::styled("Enter to run", theme.style(Role::Warning)));
+                footer.push(Line::styled(
+                    app.settings.lang.pick("Enter to run", "Enter で実行"),
+                    theme.style(Role::Warning),
+                ));
             }
             if let Some(refusal) = &dialog.refusal {
                 footer.push(Line::styled(
@@ -166,10 +211,16 @@ fn footer_for<'a>(
                     theme.style(Role::Critical),
                 ));
             }
-            footer.push(Line::styled("Esc cancels", muted));
+            footer.push(Line::styled(
+                app.settings.lang.pick("Esc cancels", "Esc で取り消し"),
+                muted,
+            ));
         }
         Stage::Running { progress, .. } => {
-            footer.push(Line::styled("… running", theme.style(Role::Accent)));
+            footer.push(Line::styled(
+                app.settings.lang.pick("… running", "… 実行中"),
+                theme.style(Role::Accent),
+            ));
             for line in progress.iter().rev().take(4).rev() {
                 footer.push(Line::styled(format!("  {line}"), muted));
             }
@@ -186,7 +237,10 @@ fn footer_for<'a>(
                 )),
             }
             footer.push(Line::styled(
-                "recorded in the audit log · Enter or Esc closes",
+                app.settings.lang.pick(
+                    "recorded in the audit log · Enter or Esc closes",
+                    "監査ログに記録しました · Enter か Esc で閉じる",
+                ),
                 muted,
             ));
         }

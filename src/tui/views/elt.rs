@@ -25,20 +25,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(20),
     ];
     let table = ScrollTable {
-        header: &[
-            "STATUS",
-            "EXECUTION",
-            "STARTED",
-            "DURATION",
-            "FAILED STEP",
-            "ERROR",
-        ],
+        header: app.settings.lang.pick_array(
+            &[
+                "STATUS",
+                "EXECUTION",
+                "STARTED",
+                "DURATION",
+                "FAILED STEP",
+                "ERROR",
+            ],
+            &["状態", "実行", "開始", "所要時間", "失敗ステップ", "エラー"],
+        ),
         widths: &widths,
         selected: Some(app.selected(View::Elt)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "ELT runs",
+        app.settings.lang,
+        app.settings.lang.pick("ELT runs", "ELT 実行"),
         visible.len(),
         app.rows.total(View::Elt),
         app.filters.get(&View::Elt),
@@ -67,22 +72,42 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .map(|&i| &app.snapshot.elt_runs[i]);
         let lines: Vec<Line> = match selected {
             Some(run) => vec![
-                field(theme, "execution", run.execution_arn.as_str()),
                 field(
                     theme,
-                    "failed step",
+                    app.settings.lang.pick("execution", "実行"),
+                    run.execution_arn.as_str(),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("failed step", "失敗ステップ"),
                     run.failed_step.as_deref().unwrap_or("—"),
                 ),
-                field(theme, "tenant", run.failed_tenant.as_deref().unwrap_or("—")),
-                field(theme, "error", run.error.as_deref().unwrap_or("—")),
-                field(theme, "cause", run.cause.as_deref().unwrap_or("—")),
+                field(
+                    theme,
+                    app.settings.lang.pick("tenant", "テナント"),
+                    run.failed_tenant.as_deref().unwrap_or("—"),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("error", "エラー"),
+                    run.error.as_deref().unwrap_or("—"),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("cause", "原因"),
+                    run.cause.as_deref().unwrap_or("—"),
+                ),
             ],
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: true })
-                .block(block(theme, "Selected run".into())),
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+                theme,
+                app.settings
+                    .lang
+                    .pick("Selected run", "選択中の実行")
+                    .into(),
+            )),
             detail_area,
         );
     }

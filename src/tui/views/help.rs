@@ -19,28 +19,44 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         width,
         height,
     };
-    let mut lines = vec![Line::styled("Keys", theme.style(Role::Header))];
+    let mut lines = vec![Line::styled(
+        app.settings.lang.pick("Keys", "キー"),
+        theme.style(Role::Header),
+    )];
     for (keys, name, help) in app.settings.keymap.help_rows() {
         lines.push(Line::from(vec![
             Span::styled(format!("{keys:<18}"), theme.style(Role::Accent)),
             Span::styled(format!("{name:<12}"), theme.style(Role::Muted)),
-            Span::raw(help),
+            Span::raw(crate::tui::action::Action::help_in(
+                name,
+                help,
+                app.settings.lang,
+            )),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Commands (Tab completes)",
+        app.settings
+            .lang
+            .pick("Commands (Tab completes)", "コマンド(Tab で補完)"),
         theme.style(Role::Header),
     ));
     for (command, help) in COMMANDS {
         lines.push(Line::from(vec![
             Span::styled(format!(":{command:<17}"), theme.style(Role::Accent)),
-            Span::raw(*help),
+            Span::raw(crate::tui::app::command_help(
+                command,
+                help,
+                app.settings.lang,
+            )),
         ]));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "Statuses: ✓ OK  ▲ WARN  ✗ CRIT  ? UNKN (no data)  … in progress",
+        app.settings.lang.pick(
+            "Statuses: ✓ OK  ▲ WARN  ✗ CRIT  ? UNKN (no data)  … in progress",
+            "状態: ✓ 正常  ▲ 警告  ✗ 重大  ? 不明(データなし)  … 実行中",
+        ),
         theme.style(Role::Muted),
     ));
     frame.render_widget(Clear, popup);
@@ -48,7 +64,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(lines)
             .scroll((app.help_scroll, 0))
             .style(theme.style(Role::Text))
-            .block(block(theme, "Help — Esc closes".into())),
+            .block(block(
+                theme,
+                app.settings
+                    .lang
+                    .pick("Help — Esc closes", "ヘルプ — Esc で閉じる")
+                    .into(),
+            )),
         popup,
     );
 }

@@ -25,15 +25,30 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(20),
     ];
     let table = ScrollTable {
-        header: &[
-            "TIME", "TENANT", "TABLE", "FILE", "LINE", "COLUMN", "REASON",
-        ],
+        header: app.settings.lang.pick_array(
+            &[
+                "TIME", "TENANT", "TABLE", "FILE", "LINE", "COLUMN", "REASON",
+            ],
+            &[
+                "時刻",
+                "テナント",
+                "テーブル",
+                "ファイル",
+                "行",
+                "列",
+                "理由",
+            ],
+        ),
         widths: &widths,
         selected: Some(app.selected(View::LoadErrors)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Load errors, last 24 h",
+        app.settings.lang,
+        app.settings
+            .lang
+            .pick("Load errors, last 24 h", "ロードエラー(直近 24 時間)"),
         visible.len(),
         app.rows.total(View::LoadErrors),
         app.filters.get(&View::LoadErrors),
@@ -56,28 +71,40 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .map(|&i| &app.snapshot.warehouse.load_errors[i]);
         let lines: Vec<Line> = match selected {
             Some(e) => vec![
-                field(theme, "file", e.file.as_str()),
                 field(
                     theme,
-                    "where",
+                    app.settings.lang.pick("file", "ファイル"),
+                    e.file.as_str(),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("where", "場所"),
                     format!(
                         "{}.{} line {}, column {}",
                         e.tenant, e.table, e.line, e.column
                     ),
                 ),
-                field(theme, "reason", e.reason.as_str()),
                 field(
                     theme,
-                    "time",
+                    app.settings.lang.pick("reason", "理由"),
+                    e.reason.as_str(),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("time", "時刻"),
                     e.time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                 ),
             ],
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: true })
-                .block(block(theme, "Selected error".into())),
+            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+                theme,
+                app.settings
+                    .lang
+                    .pick("Selected error", "選択中のエラー")
+                    .into(),
+            )),
             detail_area,
         );
     }

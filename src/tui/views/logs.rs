@@ -15,13 +15,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Logs);
     let table = ScrollTable {
-        header: &["TIME", "MESSAGE"],
+        header: app
+            .settings
+            .lang
+            .pick_array(&["TIME", "MESSAGE"], &["時刻", "メッセージ"]),
         widths: &[Constraint::Length(19), Constraint::Min(20)],
         selected: Some(app.selected(View::Logs)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Error log",
+        app.settings.lang,
+        app.settings.lang.pick("Error log", "エラーログ"),
         visible.len(),
         app.rows.total(View::Logs),
         app.filters.get(&View::Logs),
@@ -41,7 +46,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         frame.render_widget(
             Paragraph::new(message)
                 .wrap(Wrap { trim: true })
-                .block(block(theme, "Selected line".into())),
+                .block(block(
+                    theme,
+                    app.settings.lang.pick("Selected line", "選択中の行").into(),
+                )),
             detail_area,
         );
     }

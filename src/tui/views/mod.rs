@@ -63,7 +63,7 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     // The fleet's status comes first so that no terminal width can cut it off.
     let mut spans = vec![
         Span::styled(" shiftops ", theme.style(Role::Title)),
-        widgets::status_span(theme, app.health.status),
+        widgets::status_span(theme, app.settings.lang, app.health.status),
     ];
     if app.settings.read_only {
         spans.push(Span::styled(
@@ -86,7 +86,10 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.style(Role::Text)
         };
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(format!("{} {}", i + 1, view.tab()), style));
+        spans.push(Span::styled(
+            format!("{} {}", i + 1, view.tab_in(app.settings.lang)),
+            style,
+        ));
     }
     if app.view == View::Tenant
         && let Some(tenant) = &app.tenant
@@ -101,11 +104,13 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Each source's data age, and its last error: the first thing to read when numbers look odd.
+/// Each source's data age, and the error of every source that failed: the first thing to read
+/// when numbers look odd. Failing sources come first, with their error, so that even an 80-column
+/// terminal shows what failed, why, and how old the data still shown is.
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
-    let mut spans = Vec::new();
-    let mut first_error = None;
+    let mut failing = Vec::new();
+    let mut healthy = Vec::new();
     for status in &app.snapshot.sources {
         let id = status.id;
         let (symbol, role) = match (&status.error, status.fetched_at) {
@@ -114,29 +119,44 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             (None, Some(_)) => ("✓", Role::Ok),
             (None, None) => ("…", Role::Unknown),
         };
-        if first_error.is_none()
-            && let Some(error) = &status.error
-        {
-            first_error = Some(format!("{id}: {error}"));
-        }
         let age = app
             .age_of(id)
             .map(|s| format_duration_secs(s as f64))
             .unwrap_or_else(|| "—".into());
         let spinner = if status.in_flight { "⟳" } else { "" };
+        let spans = if status.error.is_some() {
+            &mut failing
+        } else {
+            &mut healthy
+        };
         spans.push(Span::styled(format!(" {id} "), theme.style(Role::Muted)));
         spans.push(Span::styled(
             format!("{symbol}{spinner} {age} "),
             theme.style(role),
         ));
+        if let Some(error) = &status.error {
+            spans.push(Span::styled(
+                format!("{} ", one_line(error, 100)),
+                theme.style(role),
+            ));
+        }
     }
-    if let Some(error) = first_error {
-        spans.push(Span::styled(
-            format!(" last error: {error}"),
-            theme.style(Role::Critical),
-        ));
+    failing.append(&mut healthy);
+    frame.render_widget(Paragraph::new(Line::from(failing)), area);
+}
+
+/// `text` on one line, cut to `max` characters with `…`.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        return flat;
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
@@ -156,7 +176,12 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
         }
         Mode::Filter => Line::from(vec![
             Span::styled(format!("/{}▏", app.input), theme.style(Role::Input)),
-            Span::styled("   Enter apply · Esc cancel", theme.style(Role::Muted)),
+            Span::styled(
+                app.settings
+                    .lang
+                    .pick("   Enter apply · Esc cancel", "   Enter 適用 · Esc 取消"),
+                theme.style(Role::Muted),
+            ),
         ]),
         Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog => match &app.message {
             Some(message) => Line::styled(
@@ -177,14 +202,17 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
 fn hints(app: &App) -> Line<'static> {
     let theme = &app.settings.theme;
     let mut spans = Vec::new();
+    let lang = app.settings.lang;
     for (action, label) in [
-        (Action::Help, "help"),
-        (Action::CommandMode, "command"),
-        (Action::FilterMode, "filter"),
-        (Action::Select, "drill in"),
-        (Action::Back, "back"),
-        (Action::Refresh, "refresh"),
-        (Action::Quit, "quit"),
+        (Action::Help, lang.pick("help", "ヘルプ")),
+        (Action::CommandMode, lang.pick("command", "コマンド")),
+        (Action::FilterMode, lang.pick("filter", "絞り込み")),
+        (Action::Select, lang.pick("drill in", "詳細")),
+        (Action::OpenRunbook, lang.pick("runbook", "ランブック")),
+        (Action::ActionMenu, lang.pick("actions", "操作")),
+        (Action::Back, lang.pick("back", "戻る")),
+        (Action::Refresh, lang.pick("refresh", "更新")),
+        (Action::Quit, lang.pick("quit", "終了")),
     ] {
         if let Some(key) = app.settings.keymap.keys_for(&action).first() {
             spans.push(Span::styled(format!(" {key}"), theme.style(Role::Accent)));

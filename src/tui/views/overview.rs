@@ -24,6 +24,18 @@ const HEADER: [&str; 9] = [
     "WORST FINDING",
 ];
 
+const HEADER_JA: [&str; 9] = [
+    "状態",
+    "テナント",
+    "経路",
+    "統合",
+    "遅延",
+    "エクスポート/COPY",
+    "エラー",
+    "最終 ELT",
+    "最も重大な検出事項",
+];
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let summary_height = if area.height >= 16 { 6 } else { 0 };
     let [table_area, summary_area] =
@@ -50,13 +62,15 @@ fn draw_tenants(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(10),
     ];
     let table = ScrollTable {
-        header: &HEADER,
+        header: app.settings.lang.pick_array(&HEADER, &HEADER_JA),
         widths: &widths,
         selected: Some(app.selected(View::Overview)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Tenants",
+        app.settings.lang,
+        app.settings.lang.pick("Tenants", "テナント"),
         visible.len(),
         app.rows.total(View::Overview),
         app.filters.get(&View::Overview),
@@ -93,7 +107,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
                 &format!("{} {}", task.status, age(app.now, when)),
             ))
         }
-        (None, Some(copy)) => Cell::from(format!("copy {}", age(app.now, Some(copy)))),
+        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.now, Some(copy)))),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
     let copy_errors = if s.copy_errors_24h > 0 {
@@ -114,17 +128,20 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
     };
     let worst = match (&row.worst, &s.error) {
         (_, Some(error)) => Cell::from(Span::styled(
-            format!("cannot read: {error}"),
+            format!(
+                "{}: {error}",
+                app.settings.lang.pick("cannot read", "読み取れません")
+            ),
             theme.style(Role::Unknown),
         )),
         (Some(f), None) => Cell::from(Span::styled(
-            f.message.clone(),
+            f.text(app.settings.lang),
             theme.style(widgets::status_role(f.severity.into())),
         )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
     Row::new(vec![
-        Cell::from(status_span(theme, row.status)),
+        Cell::from(status_span(theme, app.settings.lang, row.status)),
         Cell::from(s.name.as_str()),
         Cell::from(s.path),
         integration,
@@ -175,25 +192,28 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                 && queued.is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
             let style = theme.style(if over { Role::Warning } else { Role::Text });
             Line::from(vec![
-                Span::styled(format!("{queue:<7}"), theme.style(Role::Muted)),
+                Span::styled(crate::i18n::pad(queue, 7), theme.style(Role::Muted)),
                 Span::styled(
                     format!(
-                        "{}queued {:>3}",
+                        "{}{} {:>3}",
                         if over { "▲ " } else { "" },
+                        app.settings.lang.pick("queued", "待機"),
                         queued.map_or("—".into(), |q| format!("{q:.0}"))
                     ),
                     style,
                 ),
                 Span::raw(format!(
-                    "  running {}",
+                    "  {} {}",
+                    app.settings.lang.pick("running", "実行中"),
                     running.map_or("—".into(), |r| format!("{r:.0}"))
                 )),
             ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block(theme, "WLM".into())), wlm);
+    let lang = app.settings.lang;
 
-    let storage_block = block(theme, "Storage".into());
+    let storage_block = block(theme, lang.pick("Storage", "ストレージ").into());
     let inner = storage_block.inner(storage);
     frame.render_widget(storage_block, storage);
     match metrics.storage_percent.latest() {
@@ -218,8 +238,11 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             frame.render_widget(
                 Paragraph::new(vec![Line::styled(
                     format!(
-                        "warn > {:.0} %  crit > {:.0} %",
-                        t.storage_warning_percent, t.storage_critical_percent
+                        "{} > {:.0} %  {} > {:.0} %",
+                        lang.pick("warn", "警告"),
+                        t.storage_warning_percent,
+                        lang.pick("crit", "重大"),
+                        t.storage_critical_percent
                     ),
                     theme.style(Role::Muted),
                 )]),
@@ -227,7 +250,10 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             );
         }
         None => frame.render_widget(
-            Paragraph::new(Line::styled("no data", theme.style(Role::Unknown))),
+            Paragraph::new(Line::styled(
+                lang.pick("no data", "データなし"),
+                theme.style(Role::Unknown),
+            )),
             inner,
         ),
     }
@@ -240,7 +266,10 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     let mut lines = vec![Line::from(vec![
         Span::styled(
-            format!("{} in ALARM", in_alarm.len()),
+            match lang {
+                crate::i18n::Lang::En => format!("{} in ALARM", in_alarm.len()),
+                crate::i18n::Lang::Ja => format!("ALARM {} 件", in_alarm.len()),
+            },
             theme.style(if in_alarm.is_empty() {
                 Role::Ok
             } else {
@@ -248,7 +277,10 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             }),
         ),
         Span::styled(
-            format!(" of {}", app.snapshot.alarms.len()),
+            match lang {
+                crate::i18n::Lang::En => format!(" of {}", app.snapshot.alarms.len()),
+                crate::i18n::Lang::Ja => format!(" / 全 {} 件", app.snapshot.alarms.len()),
+            },
             theme.style(Role::Muted),
         ),
     ])];
@@ -260,12 +292,15 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
     );
     if in_alarm.len() > 3 {
         lines.push(Line::styled(
-            format!("  … {} more", in_alarm.len() - 3),
+            match lang {
+                crate::i18n::Lang::En => format!("  … {} more", in_alarm.len() - 3),
+                crate::i18n::Lang::Ja => format!("  … ほか {} 件", in_alarm.len() - 3),
+            },
             theme.style(Role::Muted),
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(block(theme, "Alarms".into())),
+        Paragraph::new(lines).block(block(theme, lang.pick("Alarms", "アラーム").into())),
         alarms,
     );
 }

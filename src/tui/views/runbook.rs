@@ -14,8 +14,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
     let (Some(walkthrough), Some(runbook)) = (&app.walkthrough, app.current_runbook()) else {
         frame.render_widget(
-            Paragraph::new("no runbook open: press r on an alarm or finding, or :runbook ID")
-                .block(block(theme, "Runbook".into())),
+            Paragraph::new(app.settings.lang.pick(
+                "no runbook open: press r on an alarm or finding, or :runbook ID",
+                "ランブックが開かれていません: アラームか検出事項で r を押すか :runbook ID",
+            ))
+            .block(block(
+                theme,
+                app.settings.lang.pick("Runbook", "ランブック").into(),
+            )),
             area,
         );
         return 0;
@@ -27,7 +33,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let mut number = 0;
     for phase in Phase::ALL {
         lines.push(Line::styled(
-            phase.title().to_string(),
+            phase.title_in(app.settings.lang).to_string(),
             theme.style(Role::Header),
         ));
         for step in runbook.steps_in(phase) {
@@ -42,9 +48,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ("○", Role::Muted)
             };
             let kind = match &step.kind {
-                StepKind::Check { view, .. } => format!("check · {}", view.command()),
-                StepKind::Action(action) => format!("action · {action}"),
-                StepKind::Note => "note".to_string(),
+                StepKind::Check { view, .. } => format!(
+                    "{} · {}",
+                    app.settings.lang.pick("check", "確認"),
+                    view.command()
+                ),
+                StepKind::Action(action) => {
+                    format!("{} · {action}", app.settings.lang.pick("action", "操作"))
+                }
+                StepKind::Note => app.settings.lang.pick("note", "メモ").to_string(),
             };
             let mut line = Line::from(vec![
                 Span::styled(format!(" {mark} {:>2}. ", index + 1), theme.style(role)),
@@ -58,10 +70,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         }
     }
     let title = format!(
-        "Runbook {} — {}/{} done{}",
+        "{} {} — {}/{} {}{}",
+        app.settings.lang.pick("Runbook", "ランブック"),
         runbook.title,
         walkthrough.completed(),
         walkthrough.done.len(),
+        app.settings.lang.pick("done", "完了"),
         walkthrough
             .tenant
             .as_ref()
@@ -90,18 +104,33 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         detail.push(Line::raw(""));
     }
     if let Some(step) = step {
-        detail.push(field(theme, "phase", step.phase.title()));
+        detail.push(field(
+            theme,
+            app.settings.lang.pick("phase", "フェーズ"),
+            step.phase.title_in(app.settings.lang),
+        ));
         let enter = match &step.kind {
             StepKind::Check { view, filter } => format!(
-                "opens {}{}",
-                view.title(),
+                "{} {}{}",
+                app.settings.lang.pick("opens", "開く:"),
+                view.title_in(app.settings.lang),
                 filter
                     .as_ref()
                     .map(|f| format!(" filtered by /{f}"))
                     .unwrap_or_default()
             ),
-            StepKind::Action(action) => format!("previews {} for confirmation", action.title()),
-            StepKind::Note => "marks it done".to_string(),
+            StepKind::Action(action) => format!(
+                "{}: {}",
+                app.settings
+                    .lang
+                    .pick("previews for confirmation", "プレビューして確認"),
+                action.title_in(app.settings.lang)
+            ),
+            StepKind::Note => app
+                .settings
+                .lang
+                .pick("marks it done", "完了にする")
+                .to_string(),
         };
         detail.push(field(theme, "Enter", enter));
         detail.push(Line::raw(""));
@@ -112,7 +141,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .wrap(Wrap { trim: false })
             .block(block(
                 theme,
-                step.map_or("Step".to_string(), |s| s.title.clone()),
+                step.map_or(
+                    app.settings.lang.pick("Step", "ステップ").to_string(),
+                    |s| s.title.clone(),
+                ),
             )),
         detail_area,
     );

@@ -28,21 +28,36 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(8),
     ];
     let table = ScrollTable {
-        header: &[
-            "TABLE",
-            "SIZE",
-            "ROWS",
-            "SKEW %",
-            "UNSORTED %",
-            "STATS OFF %",
-            "",
-        ],
+        header: app.settings.lang.pick_array(
+            &[
+                "TABLE",
+                "SIZE",
+                "ROWS",
+                "SKEW %",
+                "UNSORTED %",
+                "STATS OFF %",
+                "",
+            ],
+            &[
+                "テーブル",
+                "サイズ",
+                "行数",
+                "スキュー %",
+                "未ソート %",
+                "統計の古さ %",
+                "",
+            ],
+        ),
         widths: &widths,
         selected: Some(app.selected(View::Storage)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Largest tables",
+        app.settings.lang,
+        app.settings
+            .lang
+            .pick("Largest tables", "サイズの大きいテーブル"),
         visible.len(),
         app.rows.total(View::Storage),
         app.filters.get(&View::Storage),
@@ -84,12 +99,24 @@ fn size(mb: u64) -> String {
 fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
     let thresholds = &app.settings.thresholds;
-    let outer = block(theme, "Storage used (PercentageDiskSpaceUsed)".into());
+    let outer = block(
+        theme,
+        app.settings
+            .lang
+            .pick(
+                "Storage used (PercentageDiskSpaceUsed)",
+                "ストレージ使用率(PercentageDiskSpaceUsed)",
+            )
+            .into(),
+    );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let Some(percent) = app.snapshot.metrics.storage_percent.latest() else {
         frame.render_widget(
-            Paragraph::new(Line::styled("no data", theme.style(Role::Unknown))),
+            Paragraph::new(Line::styled(
+                app.settings.lang.pick("no data", "データなし"),
+                theme.style(Role::Unknown),
+            )),
             inner,
         );
         return;

@@ -21,8 +21,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .and_then(|name| app.snapshot.tenants.iter().find(|t| &t.name == name))
     else {
         frame.render_widget(
-            Paragraph::new("no tenant chosen: select one in the overview or type :tenant NAME")
-                .block(block(theme, "Tenant".into())),
+            Paragraph::new(app.settings.lang.pick(
+                "no tenant chosen: select one in the overview or type :tenant NAME",
+                "テナントが選ばれていません: 概要で選ぶか :tenant 名前 と入力してください",
+            ))
+            .block(block(
+                theme,
+                app.settings.lang.pick("Tenant", "テナント").into(),
+            )),
             area,
         );
         return 0;
@@ -38,21 +44,46 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(top);
 
     let mut about = vec![
-        field(theme, "status", status_span(theme, app.health.tenant(name))),
-        field(theme, "account", tenant.account_id.as_str()),
-        field(theme, "aurora cluster", tenant.cluster_identifier.as_str()),
-        field(theme, "schema", tenant.schema.as_str()),
-        field(theme, "path", tenant.ingest.label()),
+        field(
+            theme,
+            app.settings.lang.pick("status", "状態"),
+            status_span(theme, app.settings.lang, app.health.tenant(name)),
+        ),
+        field(
+            theme,
+            app.settings.lang.pick("account", "アカウント"),
+            tenant.account_id.as_str(),
+        ),
+        field(
+            theme,
+            app.settings
+                .lang
+                .pick("aurora cluster", "Aurora クラスター"),
+            tenant.cluster_identifier.as_str(),
+        ),
+        field(
+            theme,
+            app.settings.lang.pick("schema", "スキーマ"),
+            tenant.schema.as_str(),
+        ),
+        field(
+            theme,
+            app.settings.lang.pick("path", "経路"),
+            tenant.ingest.label(),
+        ),
     ];
     if let Some(error) = app.snapshot.tenant_errors.get(name) {
         about.push(field(
             theme,
-            "cannot read",
+            app.settings.lang.pick("cannot read", "読み取れません"),
             Span::styled(error.clone(), theme.style(Role::Critical)),
         ));
     }
     frame.render_widget(
-        Paragraph::new(about).block(block(theme, format!("Tenant {name}"))),
+        Paragraph::new(about).block(block(
+            theme,
+            format!("{} {name}", app.settings.lang.pick("Tenant", "テナント")),
+        )),
         about_area,
     );
 
@@ -71,10 +102,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .iter()
                 .find(|r| r.tenant.as_deref() == Some(name));
             let mut lines = vec![
-                field(theme, "integration", integration.as_str()),
                 field(
                     theme,
-                    "status",
+                    app.settings.lang.pick("integration", "統合"),
+                    integration.as_str(),
+                ),
+                field(
+                    theme,
+                    app.settings.lang.pick("status", "状態"),
                     state.map_or(Span::raw("—"), |s| {
                         word_span(
                             theme,
@@ -85,7 +120,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
                 field(
                     theme,
-                    "lag",
+                    app.settings.lang.pick("lag", "遅延"),
                     replica
                         .and_then(|r| r.lag_seconds)
                         .map_or("—".into(), format_duration_secs),
@@ -94,7 +129,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             if let Some(error) = state.and_then(|s| s.errors.first()) {
                 lines.push(field(
                     theme,
-                    "error",
+                    app.settings.lang.pick("error", "エラー"),
                     Span::styled(error.clone(), theme.style(Role::Critical)),
                 ));
             }
@@ -103,8 +138,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .unwrap_or(&[]);
             lines.push(field(
                 theme,
-                "not synced",
-                format!("{} table(s)", tables.len()),
+                app.settings.lang.pick("not synced", "未同期"),
+                format!(
+                    "{} {}",
+                    tables.len(),
+                    app.settings.lang.pick("table(s)", "テーブル")
+                ),
             ));
             for table in tables.iter().take(2) {
                 lines.push(Line::styled(
@@ -119,7 +158,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines
         }
         Ingest::Export { bucket, prefix } => {
-            let mut lines = vec![field(theme, "export to", format!("s3://{bucket}/{prefix}"))];
+            let mut lines = vec![field(
+                theme,
+                app.settings.lang.pick("export to", "エクスポート先"),
+                format!("s3://{bucket}/{prefix}"),
+            )];
             let mut tasks: Vec<_> = app
                 .snapshot
                 .rds
@@ -139,7 +182,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                         " {}% {} {}",
                         task.percent_progress,
                         task.id,
-                        ago(app.now, task.finished_at.or(task.started_at))
+                        ago(
+                            app.settings.lang,
+                            app.now,
+                            task.finished_at.or(task.started_at)
+                        )
                     )),
                 ];
                 if let Some(cause) = &task.failure_cause {
@@ -158,9 +205,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .find(|l| l.tenant == name);
             lines.push(field(
                 theme,
-                "last COPY",
+                app.settings.lang.pick("last COPY", "最終 COPY"),
                 copy.map_or("—".into(), |c| {
-                    format!("{} rows, {}", c.rows, ago(app.now, Some(c.last_copy_at)))
+                    format!(
+                        "{} {}, {}",
+                        c.rows,
+                        app.settings.lang.pick("rows", "行"),
+                        ago(app.settings.lang, app.now, Some(c.last_copy_at))
+                    )
                 }),
             ));
             lines
@@ -169,13 +221,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     frame.render_widget(
         Paragraph::new(path_lines)
             .wrap(Wrap { trim: false })
-            .block(block(theme, format!("Ingest: {}", tenant.ingest.label()))),
+            .block(block(
+                theme,
+                format!(
+                    "{}: {}",
+                    app.settings.lang.pick("Ingest", "取り込み"),
+                    tenant.ingest.label()
+                ),
+            )),
         path_area,
     );
 
     let visible = app.rows.visible(View::Tenant);
     let table = ScrollTable {
-        header: &["SEVERITY", "CHECK", "FINDING"],
+        header: app.settings.lang.pick_array(
+            &["SEVERITY", "CHECK", "FINDING"],
+            &["重大度", "チェック", "検出事項"],
+        ),
         widths: &[
             Constraint::Length(8),
             Constraint::Length(18),
@@ -183,18 +245,26 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         ],
         selected: Some(app.selected(View::Tenant)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let page = table.render(
         frame,
         middle,
         theme,
-        block(theme, format!("Findings ({})", visible.len())),
+        block(
+            theme,
+            format!(
+                "{} ({})",
+                app.settings.lang.pick("Findings", "検出事項"),
+                visible.len()
+            ),
+        ),
         |i| {
             let f = &app.health.findings[visible[i]];
             Row::new(vec![
-                Cell::from(severity_span(theme, f.severity)),
+                Cell::from(severity_span(theme, app.settings.lang, f.severity)),
                 Cell::from(f.check.as_str()),
-                Cell::from(f.message.as_str()),
+                Cell::from(f.text(app.settings.lang)),
             ])
         },
     );
@@ -212,8 +282,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Line::from(vec![
                 Span::styled(format!("{} ", hhmm(e.time)), theme.style(Role::Muted)),
                 Span::raw(format!(
-                    "{} line {} {}: {}",
-                    e.table, e.line, e.column, e.reason
+                    "{} {} {} {}: {}",
+                    e.table,
+                    app.settings.lang.pick("line", "行"),
+                    e.line,
+                    e.column,
+                    e.reason
                 )),
             ])
         })
@@ -226,7 +300,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .filter(|e| e.tenant == name)
         .count();
     frame.render_widget(
-        Paragraph::new(errors).block(block(theme, format!("Load errors ({count})"))),
+        Paragraph::new(errors).block(block(
+            theme,
+            format!(
+                "{} ({count})",
+                app.settings.lang.pick("Load errors", "ロードエラー")
+            ),
+        )),
         errors_area,
     );
 
@@ -249,7 +329,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Span::raw(format!(
                 " {} {}",
                 run.name,
-                ago(app.now, Some(run.started_at))
+                ago(app.settings.lang, app.now, Some(run.started_at))
             )),
         ]));
     }
@@ -269,7 +349,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         ]));
     }
     frame.render_widget(
-        Paragraph::new(side).block(block(theme, "Alarms · ELT · tables".into())),
+        Paragraph::new(side).block(block(
+            theme,
+            app.settings
+                .lang
+                .pick("Alarms · ELT · tables", "アラーム · ELT · テーブル")
+                .into(),
+        )),
         side_area,
     );
     page

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use crate::health::{Severity, Status};
+use crate::i18n::Lang;
 use crate::model::{
     AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_duration_secs,
 };
@@ -23,15 +24,15 @@ pub fn status_role(status: Status) -> Role {
 }
 
 /// A status as symbol and word, coloured: never colour alone.
-pub fn status_span(theme: &Theme, status: Status) -> Span<'static> {
+pub fn status_span(theme: &Theme, lang: Lang, status: Status) -> Span<'static> {
     Span::styled(
-        format!("{} {}", status.symbol(), status.label()),
+        format!("{} {}", status.symbol(), status.label_in(lang)),
         theme.style(status_role(status)),
     )
 }
 
-pub fn severity_span(theme: &Theme, severity: Severity) -> Span<'static> {
-    status_span(theme, severity.into())
+pub fn severity_span(theme: &Theme, lang: Lang, severity: Severity) -> Span<'static> {
+    status_span(theme, lang, severity.into())
 }
 
 pub fn integration_status(status: &IntegrationStatus) -> Status {
@@ -79,11 +80,12 @@ pub fn word_span(theme: &Theme, status: Status, word: &str) -> Span<'static> {
     Span::styled(format!("{symbol} {word}"), theme.style(status_role(status)))
 }
 
-/// `5m ago`; `—` when unknown.
-pub fn ago(now: Time, then: Option<Time>) -> String {
-    match then {
-        Some(_) => format!("{} ago", age(now, then)),
-        None => "—".to_string(),
+/// `5m ago` (`5m前`); `—` when unknown.
+pub fn ago(lang: Lang, now: Time, then: Option<Time>) -> String {
+    match (then, lang) {
+        (Some(_), Lang::En) => format!("{} ago", age(now, then)),
+        (Some(_), Lang::Ja) => format!("{}前", age(now, then)),
+        (None, _) => "—".to_string(),
     }
 }
 
@@ -108,10 +110,18 @@ pub fn block(theme: &Theme, title: String) -> Block<'static> {
 }
 
 /// The title of a list view: its name, how many rows it shows, and the filter in force.
-pub fn list_title(name: &str, shown: usize, total: usize, filter: Option<&String>) -> String {
-    match filter {
-        Some(filter) => format!("{name} ({shown} of {total}) /{filter}"),
-        None => format!("{name} ({total})"),
+pub fn list_title(
+    lang: Lang,
+    name: &str,
+    shown: usize,
+    total: usize,
+    filter: Option<&String>,
+) -> String {
+    match (filter, lang) {
+        (Some(filter), Lang::En) => format!("{name} ({shown} of {total}) /{filter}"),
+        (Some(filter), Lang::Ja) => format!("{name}({total} 件中 {shown} 件)/{filter}"),
+        (None, Lang::En) => format!("{name} ({total})"),
+        (None, Lang::Ja) => format!("{name}({total} 件)"),
     }
 }
 
@@ -122,6 +132,7 @@ pub struct ScrollTable<'a> {
     pub widths: &'a [Constraint],
     pub selected: Option<usize>,
     pub len: usize,
+    pub lang: Lang,
 }
 
 impl ScrollTable<'_> {
@@ -175,7 +186,10 @@ impl ScrollTable<'_> {
                 height: 1,
             };
             frame.render_widget(
-                Paragraph::new(Line::styled("nothing to show", theme.style(Role::Muted))),
+                Paragraph::new(Line::styled(
+                    self.lang.pick("nothing to show", "表示する行はありません"),
+                    theme.style(Role::Muted),
+                )),
                 inner,
             );
         }
@@ -183,10 +197,10 @@ impl ScrollTable<'_> {
     }
 }
 
-/// A label and a value on one line, the label muted.
+/// A label and a value on one line, the label muted and padded by display width.
 pub fn field<'a>(theme: &Theme, label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{label:<15}"), theme.style(Role::Muted)),
+        Span::styled(crate::i18n::pad(label, 15), theme.style(Role::Muted)),
         value.into(),
     ])
 }

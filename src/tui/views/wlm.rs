@@ -61,18 +61,27 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let queued_style = theme.style(if over { Role::Warning } else { Role::Text });
         let lines = vec![
             Line::from(vec![
-                Span::styled("queued now ", theme.style(Role::Muted)),
+                Span::styled(
+                    crate::i18n::pad(app.settings.lang.pick("queued now", "待機中"), 11),
+                    theme.style(Role::Muted),
+                ),
                 Span::styled(
                     format!("{}{}", if over { "▲ " } else { "" }, number(queued)),
                     queued_style,
                 ),
             ]),
             Line::from(vec![
-                Span::styled("running    ", theme.style(Role::Muted)),
+                Span::styled(
+                    crate::i18n::pad(app.settings.lang.pick("running", "実行中"), 11),
+                    theme.style(Role::Muted),
+                ),
                 Span::raw(number(running)),
             ]),
             Line::from(vec![
-                Span::styled("wait       ", theme.style(Role::Muted)),
+                Span::styled(
+                    crate::i18n::pad(app.settings.lang.pick("wait", "待ち時間"), 11),
+                    theme.style(Role::Muted),
+                ),
                 Span::raw(wait_ms.map_or("—".into(), |ms| format!("{:.1} s", ms / 1000.0))),
             ]),
         ];
@@ -95,11 +104,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let failing = failure.is_some_and(|f| f > thresholds.query_failure_percent);
     let lines = vec![
         Line::from(vec![
-            Span::styled("concurrency scaling clusters  ", theme.style(Role::Muted)),
+            Span::styled(
+                crate::i18n::pad(
+                    app.settings.lang.pick(
+                        "concurrency scaling clusters",
+                        "Concurrency Scaling クラスター",
+                    ),
+                    31,
+                ),
+                theme.style(Role::Muted),
+            ),
             Span::raw(scaling.map_or("—".into(), |v| format!("{v:.0}"))),
         ]),
         Line::from(vec![
-            Span::styled("query failure rate, 1 h       ", theme.style(Role::Muted)),
+            Span::styled(
+                crate::i18n::pad(
+                    app.settings
+                        .lang
+                        .pick("query failure rate, 1 h", "クエリ失敗率(1 時間)"),
+                    31,
+                ),
+                theme.style(Role::Muted),
+            ),
             Span::styled(
                 failure.map_or("—".into(), |v| {
                     format!(
@@ -113,7 +139,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         ]),
     ];
     frame.render_widget(
-        Paragraph::new(lines).block(block(theme, "Fleet".into())),
+        Paragraph::new(lines).block(block(
+            theme,
+            app.settings.lang.pick("Fleet", "フリート").into(),
+        )),
         fleet_area,
     );
 
@@ -127,13 +156,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Min(20),
     ];
     let table = ScrollTable {
-        header: &["PID", "QUEUE", "USER", "RUNNING", "SQL"],
+        header: app.settings.lang.pick_array(
+            &["PID", "QUEUE", "USER", "RUNNING", "SQL"],
+            &["PID", "キュー", "ユーザー", "実行時間", "SQL"],
+        ),
         widths: &widths,
         selected: Some(app.selected(View::Wlm)),
         len: visible.len(),
+        lang: app.settings.lang,
     };
     let title = list_title(
-        "Running queries (a: cancel)",
+        app.settings.lang,
+        app.settings.lang.pick(
+            "Running queries (a: cancel)",
+            "実行中のクエリ(a: キャンセル)",
+        ),
         visible.len(),
         app.rows.total(View::Wlm),
         app.filters.get(&View::Wlm),
