@@ -169,7 +169,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Check(args)) => check(&args, &config, &overrides, lang),
-        Some(Command::Doctor { format }) => doctor(&config, &overrides, format),
+        Some(Command::Doctor { format }) => doctor(&config, &overrides, format, lang),
         Some(Command::Demo(args)) => {
             let settings = match tui::Settings::load(
                 &config,
@@ -180,7 +180,12 @@ pub fn run(cli: Cli) -> Result<u8> {
                 Ok(settings) => settings,
                 Err(error) => return Ok(bad_data_file(&error)),
             };
-            let title = format!("demo:{} · {} tenants", args.scenario.name(), args.tenants);
+            let title = format!(
+                "demo:{} · {} {}",
+                args.scenario.name(),
+                args.tenants,
+                lang.pick("tenants", "テナント")
+            );
             let runtime = runtime()?;
             let (fleet, world) = sim_fleet_with_world(&args);
             // The demo keeps its paused WLM configuration where the live console does, so a
@@ -220,7 +225,11 @@ describe your fleet in {} (see docs/configuration.md).",
             let fleet = runtime
                 .block_on(aws::fleet(&config, &overrides))
                 .map_err(|e| color_eyre::eyre::eyre!(e))?;
-            let title = format!("{} tenants", fleet.tenants.len());
+            let title = format!(
+                "{} {}",
+                fleet.tenants.len(),
+                lang.pick("tenants", "テナント")
+            );
             let extras = match StateDir::default_location() {
                 Some(state) => {
                     match runtime.block_on(AwsOperator::connect(&config, &overrides, state.clone()))
@@ -289,7 +298,7 @@ pub fn action_extras(
     }
 }
 
-fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat) -> Result<u8> {
+fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: Lang) -> Result<u8> {
     if !config.is_live() {
         eprintln!("shiftops doctor: the config lists no [[tenants]]; pass --config FILE");
         return Ok(EXIT_BAD_DATA_FILE);
@@ -297,7 +306,7 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat) -> Resul
     let runtime = runtime()?;
     let checks = runtime.block_on(aws::doctor::run(config, overrides));
     let text = match format {
-        DoctorFormat::Text => aws::doctor::render(&checks),
+        DoctorFormat::Text => aws::doctor::render(&checks, lang),
         DoctorFormat::Json => {
             let mut json = serde_json::to_string_pretty(&checks).expect("checks serialize");
             json.push('\n');

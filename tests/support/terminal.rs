@@ -65,7 +65,12 @@ pub struct PtyOptions<'a> {
 
 /// Runs `program args` under an 80×24 pseudo-terminal with exactly `env` added to a clean
 /// environment (PATH, HOME, TERM=xterm-256color, LANG=C.UTF-8).
-pub fn run_in_pty(program: &Path, args: &[&str], env: &[(&str, &str)], options: PtyOptions<'_>) -> PtyRun {
+pub fn run_in_pty(
+    program: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    options: PtyOptions<'_>,
+) -> PtyRun {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pty_drive.py");
     let mut command = Command::new(super::python());
     command
@@ -119,7 +124,13 @@ pub fn run_helper_in_pty(name: &str, env: &[(&str, &str)]) -> PtyRun {
     let me = std::env::current_exe().expect("the test binary");
     run_in_pty(
         &me,
-        &[name, "--exact", "--ignored", "--nocapture", "--test-threads=1"],
+        &[
+            name,
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ],
         env,
         PtyOptions::default(),
     )

@@ -13,6 +13,7 @@ use super::error::{describe, is_access_denied};
 use super::redshift::Parameters;
 use super::{Aws, Overrides, Warehouse};
 use crate::config::Config;
+use crate::i18n::{Lang, pad};
 use crate::model::Ingest;
 use crate::source::Source;
 
@@ -451,38 +452,51 @@ async fn binlog_checks(
 }
 
 /// The table the command prints.
-pub fn render(checks: &[DoctorCheck]) -> String {
+pub fn render(checks: &[DoctorCheck], lang: Lang) -> String {
     let mut out = String::new();
-    let width = |f: fn(&DoctorCheck) -> &str, min: usize| {
+    // Columns are padded by display width, so Japanese tenant names line up.
+    let width = |f: fn(&DoctorCheck) -> &str, header: &str| {
         checks
             .iter()
-            .map(|c| f(c).chars().count())
+            .map(|c| crate::i18n::width(f(c)))
+            .chain([crate::i18n::width(header)])
             .max()
             .unwrap_or(0)
-            .max(min)
     };
-    let (scope_w, service_w, check_w) = (
-        width(|c| &c.scope, 5),
-        width(|c| &c.service, 7),
-        width(|c| &c.check, 5),
-    );
+    let headers = [
+        lang.pick("SCOPE", "範囲"),
+        lang.pick("SERVICE", "サービス"),
+        lang.pick("CHECK", "チェック"),
+        lang.pick("DETAIL", "詳細"),
+    ];
+    let widths = [
+        width(|c| &c.scope, headers[0]),
+        width(|c| &c.service, headers[1]),
+        width(|c| &c.check, headers[2]),
+    ];
     let _ = writeln!(
         out,
-        "  {:<scope_w$}  {:<service_w$}  {:<check_w$}  DETAIL",
-        "SCOPE", "SERVICE", "CHECK"
+        "  {}  {}  {}  {}",
+        pad(headers[0], widths[0]),
+        pad(headers[1], widths[1]),
+        pad(headers[2], widths[2]),
+        headers[3]
     );
     for c in checks {
         let mut detail = c.detail.clone();
         if let Some(action) = &c.missing_action {
-            detail = format!("missing {action}: {detail}");
+            detail = format!(
+                "{} {action}: {detail}",
+                lang.pick("missing", "不足している権限:")
+            );
         }
         let _ = writeln!(
             out,
-            "{} {:<scope_w$}  {:<service_w$}  {:<check_w$}  {detail}",
+            "{} {}  {}  {}  {detail}",
             c.outcome.symbol(),
-            c.scope,
-            c.service,
-            c.check
+            pad(&c.scope, widths[0]),
+            pad(&c.service, widths[1]),
+            pad(&c.check, widths[2]),
         );
     }
     let failed = checks
@@ -493,11 +507,18 @@ pub fn render(checks: &[DoctorCheck]) -> String {
         .iter()
         .filter(|c| c.outcome == Outcome::Advisory)
         .count();
-    let _ = writeln!(
-        out,
-        "\n{} check(s): {} ok, {failed} failed, {advisory} advisory",
-        checks.len(),
-        checks.len() - failed - advisory
-    );
+    let ok = checks.len() - failed - advisory;
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "\n{} check(s): {ok} ok, {failed} failed, {advisory} advisory",
+            checks.len()
+        ),
+        Lang::Ja => writeln!(
+            out,
+            "\nチェック {} 件: 成功 {ok}、失敗 {failed}、注意 {advisory}",
+            checks.len()
+        ),
+    };
     out
 }
