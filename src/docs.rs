@@ -1,6 +1,7 @@
 //! Documentation generated from the code, kept current by `tests/docs.rs`: a picture of every
 //! screen of the demo for the user guide (`docs/screens/<name>.txt`, embedded in
-//! `docs/user-guide.md`) and the key reference (`docs/keys.md`).
+//! `docs/user-guide.md`; in Japanese `docs/screens/ja/<name>.txt`, the overview embedded in
+//! `docs/ja/README.md`) and the key reference (`docs/keys.md`).
 //!
 //! Every picture is the real console: the simulated fleet built with a [`ManualClock`] at
 //! [`start`] and seed [`SEED`], an [`App`] driven by the keys a user would press, drawn into
@@ -42,8 +43,8 @@ pub const TENANTS: usize = 3;
 pub const OVERVIEW_TENANTS: usize = 24;
 
 /// The languages whose captures are kept: English in `docs/screens/`, any other in
-/// `docs/screens/<code>/`. Japanese joins once the console is translated.
-pub const CAPTURE_LANGS: &[Lang] = &[Lang::En];
+/// `docs/screens/<code>/` (`docs/screens/ja/`).
+pub const CAPTURE_LANGS: &[Lang] = &[Lang::En, Lang::Ja];
 
 /// The demo's clock at the moment of every capture: 2026-11-21T06:00:00Z, the morning COPY.
 pub fn start() -> Time {
@@ -157,25 +158,6 @@ impl Screen {
             "shiftops demo --scenario {}{tenants} --seed {SEED}",
             self.scenario().name()
         )
-    }
-
-    /// The keys pressed after start, as the guide's captions spell them.
-    pub fn keys(self) -> &'static str {
-        match self {
-            Screen::Overview => "",
-            Screen::Command => ":tenant t Tab",
-            Screen::Alarms => "2 Enter",
-            Screen::Wlm => "3",
-            Screen::Storage => "4",
-            Screen::LoadErrors => "5",
-            Screen::Elt => "6",
-            Screen::Logs => "7",
-            Screen::Tenant => ":tenant tenant_a Enter",
-            Screen::Runbook => "2 r Enter Esc",
-            Screen::ActionMenu => "a",
-            Screen::ActionDialog => "2 r ↓ ↓ ↓ Enter",
-            Screen::Help => "?",
-        }
     }
 }
 

@@ -87,12 +87,24 @@ fn no_stale_capture_files_are_left() {
     );
 }
 
+/// The pages that embed screen captures, with the language of their pictures.
+const EMBEDDING_PAGES: &[(&str, Lang)] = &[
+    ("docs/user-guide.md", Lang::En),
+    ("docs/ja/README.md", Lang::Ja),
+];
+
 #[test]
-fn user_guide_embeds_the_current_captures() {
-    let relative = "docs/user-guide.md".to_owned();
-    let guide = read(&relative);
-    let embedded = docs::embed_captures(&guide, Lang::En).unwrap_or_else(|e| panic!("{e}"));
-    check_generated(&[(relative, embedded)]);
+fn pages_embed_the_current_captures() {
+    let pages: Vec<(String, String)> = EMBEDDING_PAGES
+        .iter()
+        .map(|(relative, lang)| {
+            let page = read(relative);
+            let embedded =
+                docs::embed_captures(&page, *lang).unwrap_or_else(|e| panic!("{relative}: {e}"));
+            ((*relative).to_owned(), embedded)
+        })
+        .collect();
+    check_generated(&pages);
 }
 
 #[test]
@@ -105,13 +117,15 @@ fn user_guide_shows_every_screen() {
             screen,
             docs::screen_marker(screen).trim_end()
         );
+        let path = docs::capture_path(screen, Lang::En);
         assert!(
-            guide.contains(&format!(
-                "({})",
-                docs::capture_path(screen, Lang::En).trim_start_matches("docs/")
-            )),
-            "docs/user-guide.md does not link {}",
-            docs::capture_path(screen, Lang::En)
+            guide.contains(&format!("({})", path.trim_start_matches("docs/"))),
+            "docs/user-guide.md does not link {path}"
+        );
+        assert!(
+            guide.contains(&format!("`{}`", screen.demo_command())),
+            "docs/user-guide.md does not say how to stage {screen:?}: `{}`",
+            screen.demo_command()
         );
     }
 }

@@ -52,7 +52,7 @@ fn console(scenario: Scenario, read_only: bool) -> Console {
         theme: theme::load("dark").unwrap(),
         keymap: keymap::load("default", None).unwrap(),
         thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(shiftops::i18n::Lang::En).unwrap(),
+        runbooks: runbook::load_shipped(shiftops::i18n::Lang::En).unwrap(),
         lang: shiftops::i18n::Lang::En,
         actions: true,
         read_only,

@@ -32,7 +32,7 @@ fn settings_in(lang: Lang) -> Settings {
         theme: theme::load("dark").unwrap(),
         keymap: keymap::load("default", None).unwrap(),
         thresholds: Thresholds::default(),
-        runbooks: shiftops::tui::runbook::load_all(lang).unwrap(),
+        runbooks: shiftops::tui::runbook::load_shipped(lang).unwrap(),
         lang,
         actions: true,
         read_only: false,

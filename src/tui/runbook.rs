@@ -377,7 +377,7 @@ fn kind_text(kind: &StepKind, lang: Lang) -> String {
             action.title()
         ),
         (StepKind::Action(action), Lang::Ja) => format!(
-            "*アクション:* `{action}` — {}。shiftops がプレビューを表示し、確認を求める。",
+            "*操作:* `{action}` — {}。shiftops がプレビューを表示し、確認を求める。",
             action.title_in(Lang::Ja)
         ),
         (StepKind::Note, Lang::En) => "*Note:* read it, then mark it done.".to_owned(),
@@ -1395,7 +1395,7 @@ mod tests {
              ## 一次切り分け\n\n### 1. 見る\n\n\
              *確認:* 「{}」パネル（`:elt`）をフィルタ `failed` で開く。\n\n見る。\n\n\
              ## 復旧フロー\n\n### 2. 再実行\n\n\
-             *アクション:* `rerun_elt` — {}。shiftops がプレビューを表示し、確認を求める。\n\n\
+             *操作:* `rerun_elt` — {}。shiftops がプレビューを表示し、確認を求める。\n\n\
              再実行する。\n\n\
              ## 事後対応\n\n### 3. 記録\n\n*メモ:* 読んで対応し、完了にする。\n\n記録する。\n",
             View::Elt.title_in(Lang::Ja),
@@ -1471,6 +1471,34 @@ mod tests {
         );
         // The English console does not read ja/, so the mistake does not stop it.
         assert!(load_from(Some(dir.path()), Lang::En).is_ok());
+    }
+
+    #[test]
+    fn conflicts_with_a_japanese_shipped_runbook_name_its_file() {
+        let text = "id = \"mine\"\ntitle = \"x\"\nsummary = \"x\"\n\
+                    [triggers]\nalarms = [\"Alert-WLM-Queue\"]\n\
+                    [[steps]]\nphase = \"triage\"\ntitle = \"x\"\ntext = \"x\"\nkind = \"note\"\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("ja")).unwrap();
+        let path = dir.path().join("ja").join("mine.toml");
+        std::fs::write(&path, text).unwrap();
+        let (shipped_path, shipped_text) = SHIPPED_FILES_JA
+            .iter()
+            .find(|(path, _)| *path == "runbooks/ja/wlm-queue-overload.toml")
+            .unwrap();
+        let claim = shipped_text.find("\"Alert-WLM-Queue\"").unwrap();
+        let shipped_location = datafile::location(shipped_path, shipped_text, claim..claim);
+        assert!(shipped_location.starts_with("runbooks/ja/wlm-queue-overload.toml:"));
+        assert_eq!(
+            load_from(Some(dir.path()), Lang::Ja)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "{}:5:11: alarm \"Alert-WLM-Queue\" already opens runbook \
+                 \"wlm-queue-overload\" ({shipped_location}); each alarm opens one runbook",
+                path.display()
+            )
+        );
     }
 
     #[test]

@@ -198,6 +198,27 @@ pub fn load(name: &str) -> Result<Theme, DataFileError> {
     load_with(name, &find_theme_file)
 }
 
+/// Parses the theme file `path` with contents `text` (its name is the file stem), as [`load`]
+/// would: `extends` may name a shipped theme or another theme in the user's theme directory.
+/// Every error names `path:line:column`.
+pub fn parse(path: &str, text: &str) -> Result<Theme, DataFileError> {
+    let name = std::path::Path::new(path)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or(path)
+        .to_owned();
+    let find = |wanted: &str| -> Result<Option<ThemeText>, DataFileError> {
+        if wanted == name {
+            return Ok(Some(ThemeText {
+                path: path.to_owned(),
+                text: Cow::Owned(text.to_owned()),
+            }));
+        }
+        find_theme_file(wanted)
+    };
+    load_with(&name, &find)
+}
+
 /// A theme file's path (as shown in errors) and contents.
 struct ThemeText {
     path: String,

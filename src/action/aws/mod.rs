@@ -406,6 +406,33 @@ impl Operator for AwsOperator {
     }
 
     async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+        self.apply_plan(plan, progress)
+            .await
+            .map_err(outcome_unknown_when_unanswered)
+    }
+}
+
+/// A call that changes something and got no answer (a timeout, a dropped connection, a garbled
+/// response) may have been carried out all the same: the error says so, for the audit log and the
+/// dialog. A refusal by the service (a code and a message) means nothing was done.
+fn outcome_unknown_when_unanswered(error: String) -> String {
+    let unanswered = [
+        "timed out",
+        "connection failed",
+        "request failed",
+        "bad response",
+    ]
+    .iter()
+    .any(|prefix| error.starts_with(prefix));
+    if unanswered {
+        format!("{error} — no answer, so the change may have been made: verify")
+    } else {
+        error
+    }
+}
+
+impl AwsOperator {
+    async fn apply_plan(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
         let payload = &plan.payload;
         match &plan.request {
             Request::RerunElt { execution_arn } => {

@@ -62,6 +62,7 @@ fn root_cause(error: &dyn Error) -> String {
 }
 
 /// Whether an error says the caller may not do this (so the doctor can name the IAM action).
+/// Expired or unknown credentials are not that: no policy change would fix them.
 pub fn is_access_denied<E, R>(error: &SdkError<E, R>) -> bool
 where
     E: ProvideErrorMetadata + Error + 'static,
@@ -73,12 +74,6 @@ where
     };
     matches!(
         code.as_str(),
-        "AccessDenied"
-            | "AccessDeniedException"
-            | "UnauthorizedOperation"
-            | "UnrecognizedClientException"
-            | "InvalidClientTokenId"
-            | "ExpiredToken"
-            | "ExpiredTokenException"
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
     )
 }

@@ -35,13 +35,27 @@ fn time(t: &aws_smithy_types::DateTime) -> Option<crate::model::Time> {
 }
 
 /// Command-line overrides of the config's `[aws]` table.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Overrides {
     pub profile: Option<String>,
     pub region: Option<String>,
     /// Fixed central credentials (access key id, secret), instead of the default chain:
     /// for embedding shiftops and for tests against an emulator.
     pub static_credentials: Option<(String, String)>,
+}
+
+/// Never prints the credentials: a debug print may end up in a log or a panic message.
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("profile", &self.profile)
+            .field("region", &self.region)
+            .field(
+                "static_credentials",
+                &self.static_credentials.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 
 /// What every live source shares: the central account's SDK config and the call limiter.

@@ -3,9 +3,10 @@
 
 use crate::config::is_identifier;
 
-/// `'text'`, with quotes doubled.
+/// `'text'`, with quotes and backslashes doubled: Redshift reads a backslash in a literal as an
+/// escape (in `'a\'` the quote would not close the string), so both are doubled to stay inside.
 pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 /// `"name"`, with quotes doubled.
@@ -84,6 +85,8 @@ mod tests {
     #[test]
     fn literals_and_identifiers_are_quoted() {
         assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(quote_literal("a\\"), "'a\\\\'");
+        assert_eq!(quote_literal("\\'; DROP"), "'\\\\''; DROP'");
         assert_eq!(quote_identifier("a\"b"), "\"a\"\"b\"");
     }
 
