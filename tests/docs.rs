@@ -89,6 +89,7 @@ fn no_stale_capture_files_are_left() {
 
 /// The pages that embed screen captures, with the language of their pictures.
 const EMBEDDING_PAGES: &[(&str, Lang)] = &[
+    ("README.md", Lang::En),
     ("docs/user-guide.md", Lang::En),
     ("docs/ja/README.md", Lang::Ja),
 ];
