@@ -13,14 +13,17 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
+use shiftops::action::Operator;
+use shiftops::action::sim::SimOperator;
 use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
-use shiftops::model::Time;
+use shiftops::model::{SourceId, Time};
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::source::{Fleet, ManualClock, SystemClock};
 use shiftops::tui::action::{Action, View};
-use shiftops::tui::app::App;
+use shiftops::tui::app::{App, Effect};
+use shiftops::tui::recovery::ActionEvent;
 use shiftops::tui::{Extras, Settings, keymap, runbook, theme, views};
 use support::terminal::{PanickingClock, PtyOptions, PtyRun, run_helper_in_pty, run_in_pty};
 
@@ -187,6 +190,99 @@ fn helper_console_that_panics() {
     unreachable!("the clock panics first: {code:?}");
 }
 
+/// A source with a bug: every fetch panics.
+struct PanickingSource;
+
+#[async_trait::async_trait]
+impl shiftops::source::Source for PanickingSource {
+    fn id(&self) -> SourceId {
+        SourceId::Logs
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(1)
+    }
+
+    async fn fetch(&self) -> Result<shiftops::model::SourceData, shiftops::source::SourceError> {
+        panic!("a bug in the logs source");
+    }
+}
+
+#[test]
+fn a_panic_in_a_source_is_its_error_and_the_console_goes_on() {
+    // In-process: the panic becomes the source's error, and the source keeps refreshing.
+    let fleet = Fleet {
+        sources: vec![Arc::new(PanickingSource)],
+        ..sim::fleet(&SimOptions::default(), Arc::new(SystemClock))
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let snapshot = runtime.block_on(refresh_once(&fleet));
+    assert_eq!(
+        snapshot.source(SourceId::Logs).unwrap().error.as_deref(),
+        Some("internal error: a bug in the logs source")
+    );
+
+    // Under a terminal: the console shows the error, stays in its screen, and quits normally.
+    let run = run_in_pty(
+        &std::env::current_exe().unwrap(),
+        &[
+            "helper_console_with_a_panicking_source",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+        &[("SHIFTOPS_TEST_HELPER", "1")],
+        PtyOptions {
+            wait_for: Some("a bug in the logs source"),
+            send: Some("q"),
+            ..PtyOptions::default()
+        },
+    );
+    assert_restored(&run);
+    assert_eq!(run.code, Some(0), "{:?}", run.text());
+    let text = run.text();
+    assert_eq!(
+        text.matches("\x1b[?1049l").count(),
+        1,
+        "the terminal was handed back once, at the end: {text:?}"
+    );
+    assert!(
+        !text.contains("panicked"),
+        "no report over the screen: {text:?}"
+    );
+}
+
+#[test]
+#[ignore = "a helper process: run by a_panic_in_a_source_is_its_error_and_the_console_goes_on"]
+fn helper_console_with_a_panicking_source() {
+    if std::env::var_os("SHIFTOPS_TEST_HELPER").is_none() {
+        return;
+    }
+    shiftops::cli::install_hooks().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut fleet = sim::fleet(&SimOptions::default(), Arc::new(SystemClock));
+    fleet.sources.retain(|s| s.id() != SourceId::Logs);
+    fleet.sources.push(Arc::new(PanickingSource));
+    let code = runtime
+        .block_on(shiftops::tui::run(
+            fleet,
+            settings(),
+            "panicking source".into(),
+            Extras::default(),
+        ))
+        .unwrap();
+    assert_eq!(code, 0);
+}
+
 #[test]
 fn without_a_terminal_the_console_says_so_and_does_not_panic() {
     let home = tempfile::tempdir().unwrap();
@@ -223,22 +319,33 @@ fn settings() -> Settings {
     }
 }
 
-fn app(scenario: Scenario, settings: Settings) -> App {
+/// The console on the simulated fleet, and a planner for its action dialog.
+struct Console {
+    app: App,
+    operator: SimOperator,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn app(scenario: Scenario, settings: Settings) -> Console {
     let clock = Arc::new(ManualClock::new(start()));
-    let fleet = sim::fleet(
+    let (fleet, world) = sim::fleet_with_world(
         &SimOptions {
             tenants: 3,
             scenario,
             seed: 7,
         },
-        clock,
+        clock.clone(),
     );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let snapshot = runtime.block_on(refresh_once(&fleet));
-    App::new("demo".into(), settings, snapshot, start())
+    Console {
+        app: App::new("demo".into(), settings, snapshot, start()),
+        operator: SimOperator::new(world, clock),
+        runtime,
+    }
 }
 
 fn terminal(app: &App) -> Terminal<TestBackend> {
@@ -257,7 +364,8 @@ fn key(code: KeyCode) -> KeyEvent {
 
 /// Every screen the console has: each view, the tenant view, a runbook, help, the action menu and
 /// the action dialog.
-fn every_screen(app: &mut App, mut visit: impl FnMut(&str, &App)) {
+fn every_screen(console: &mut Console, mut visit: impl FnMut(&str, &App)) {
+    let app = &mut console.app;
     for view in View::TABS {
         app.dispatch(Action::Show(view));
         visit(view.command(), app);
@@ -273,15 +381,22 @@ fn every_screen(app: &mut App, mut visit: impl FnMut(&str, &App)) {
     app.on_key(key(KeyCode::Char('a')));
     visit("menu", app);
     app.on_key(key(KeyCode::Esc));
-    app.run_command("vacuum tenant_b");
+    let Effect::PlanAction(request) = app.run_command("pause-adhoc") else {
+        panic!("pause-adhoc opens the dialog")
+    };
+    let plan = console
+        .runtime
+        .block_on(console.operator.plan(&request))
+        .unwrap();
+    app.on_action_event(ActionEvent::Planned(Ok(Box::new(plan))));
     visit("dialog", app);
     app.on_key(key(KeyCode::Esc));
 }
 
 #[test]
 fn every_screen_is_readable_at_80x24() {
-    let mut app = app(Scenario::CopyError, settings());
-    every_screen(&mut app, |name, app| {
+    let mut console = app(Scenario::CopyError, settings());
+    every_screen(&mut console, |name, app| {
         let screen = terminal(app).backend().to_string();
         let lines: Vec<&str> = screen.lines().collect();
         assert_eq!(lines.len(), 24, "{name}");
@@ -301,8 +416,8 @@ fn without_colour_no_cell_has_a_colour_on_any_screen_in_any_theme() {
     for name in theme::SHIPPED {
         let mut settings = settings();
         settings.theme = theme::load(name).unwrap().no_color();
-        let mut app = app(Scenario::CopyError, settings);
-        every_screen(&mut app, |screen, app| {
+        let mut console = app(Scenario::CopyError, settings);
+        every_screen(&mut console, |screen, app| {
             let terminal = terminal(app);
             for cell in terminal.backend().buffer().content() {
                 assert!(

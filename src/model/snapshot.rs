@@ -187,15 +187,25 @@ impl Snapshot {
     }
 
     /// The warehouse names integrations by id only; RDS says whose each id is.
+    /// One map of the integrations by id, not a scan per row: a fleet has thousands of both.
     fn resolve_replication_tenants(&mut self) {
+        if self.warehouse.replication.is_empty() {
+            return;
+        }
+        let mut tenant_of: std::collections::HashMap<&str, &str> =
+            std::collections::HashMap::with_capacity(self.rds.integrations.len());
+        for integration in &self.rds.integrations {
+            // The first integration with an id wins, as a scan in order would find it.
+            tenant_of
+                .entry(integration.id.as_str())
+                .or_insert(integration.tenant.as_str());
+        }
         for replication in &mut self.warehouse.replication {
-            replication.tenant = self
-                .rds
-                .integrations
-                .iter()
-                .find(|i| i.id == replication.integration_id)
-                .map(|i| i.tenant.clone())
-                .or(replication.tenant.take());
+            if let Some(tenant) = tenant_of.get(replication.integration_id.as_str()) {
+                if replication.tenant.as_deref() != Some(*tenant) {
+                    replication.tenant = Some((*tenant).to_string());
+                }
+            }
         }
     }
 

@@ -32,6 +32,14 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
         .iter()
         .map(|i| (i.tenant.as_str(), i))
         .collect();
+    // A tenant's integration id as `Snapshot::integration_id` finds it (the first one listed),
+    // looked up once per tenant rather than by a scan of every integration per tenant.
+    let mut integration_ids: HashMap<&str, &str> = HashMap::with_capacity(integrations.len());
+    for integration in &snapshot.rds.integrations {
+        integration_ids
+            .entry(integration.tenant.as_str())
+            .or_insert(integration.id.as_str());
+    }
     let replication: HashMap<&str, _> = snapshot
         .warehouse
         .replication
@@ -68,7 +76,7 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
             let integration = integrations.get(name);
             let replica = replication.get(name);
             let lag_seconds = replica.and_then(|r| r.lag_seconds).or_else(|| {
-                let id = snapshot.integration_id(name)?;
+                let id = *integration_ids.get(name)?;
                 snapshot.metrics.integration_lag_seconds.get(id)?.latest()
             });
             TenantSummary {

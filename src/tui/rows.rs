@@ -33,11 +33,25 @@ pub struct Rows {
 
 impl Rows {
     pub fn build(snapshot: &Snapshot, health: &Health, now: Time) -> Self {
+        let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, finding) in health.findings.iter().enumerate() {
+            if let Some(tenant) = &finding.tenant {
+                findings_by_tenant
+                    .entry(tenant.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        // Each tenant's worst finding is its first (findings are sorted worst first): one map
+        // lookup per tenant, not a scan of every finding per tenant.
         let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
             .into_iter()
             .map(|summary| TenantRow {
                 status: health.tenant(&summary.name),
-                worst: health.worst_for(&summary.name).cloned(),
+                worst: findings_by_tenant
+                    .get(summary.name.as_str())
+                    .and_then(|found| found.first())
+                    .map(|&i| health.findings[i].clone()),
                 summary,
             })
             .collect();
@@ -56,16 +70,6 @@ impl Rows {
             .filter(|q| !queues.contains(q))
             .collect();
         queues.extend(extra.into_iter().cloned());
-
-        let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, finding) in health.findings.iter().enumerate() {
-            if let Some(tenant) = &finding.tenant {
-                findings_by_tenant
-                    .entry(tenant.clone())
-                    .or_default()
-                    .push(i);
-            }
-        }
 
         let mut rows = Rows {
             tenants,

@@ -1,0 +1,354 @@
+//! Read-only mode is enforced below the UI. Every action kind is reached by every path the console
+//! has — (a) command mode, (b) a runbook's action step, (c) the action menu — and in read-only mode
+//! the runner refuses each one, the operator is never asked to apply anything, nothing is written to
+//! the audit log, and the dialog says why. (tests/actions_aws.rs shows the runner refuses every
+//! request against AWS; tests/recovery_ui.rs shows one refusal in the dialog.)
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shiftops::action::sim::SimOperator;
+use shiftops::action::{
+    ActionError, ActionKind, Actions, Operator, Outcome, PausedWlm, Plan, Progress, Request,
+    StateDir,
+};
+use shiftops::health::Thresholds;
+use shiftops::i18n::Lang;
+use shiftops::model::Time;
+use shiftops::source::ManualClock;
+use shiftops::source::refresh::refresh_once;
+use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::tui::action::View;
+use shiftops::tui::app::{App, Effect, Mode};
+use shiftops::tui::recovery::{ActionEvent, Stage};
+use shiftops::tui::{Settings, keymap, runbook, theme, views};
+
+fn start() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+}
+
+/// The simulated operator, counting how often it is asked to change anything.
+struct Counting {
+    inner: SimOperator,
+    applied: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Operator for Counting {
+    async fn caller(&self) -> String {
+        self.inner.caller().await
+    }
+
+    async fn plan(&self, request: &Request) -> Result<Plan, String> {
+        self.inner.plan(request).await
+    }
+
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+        self.applied.fetch_add(1, Ordering::SeqCst);
+        self.inner.apply(plan, progress).await
+    }
+}
+
+/// One runbook per action kind, each a single action step.
+fn runbooks() -> Vec<runbook::Runbook> {
+    let mut runbooks = runbook::load_all(Lang::En).unwrap();
+    for kind in ActionKind::ALL {
+        let id = format!("ro-{}", kind.name().replace('_', "-"));
+        let text = format!(
+            "id = \"{id}\"\ntitle = \"{kind}\"\nsummary = \"Read-only test\"\n\n[[steps]]\n\
+phase = \"recovery\"\ntitle = \"Do {kind}\"\ntext = \"It must be refused.\"\nkind = \"action\"\n\
+action = \"{}\"\n",
+            kind.name()
+        );
+        runbooks.push(runbook::parse(&format!("runbooks/{id}.toml"), &text).unwrap());
+    }
+    runbooks
+}
+
+struct Console {
+    app: App,
+    actions: Actions,
+    applied: Arc<AtomicUsize>,
+    runtime: tokio::runtime::Runtime,
+    state: StateDir,
+    _dir: tempfile::TempDir,
+    /// The kind of every dialog that reached the runner, and what the dialog said after it.
+    refused: Vec<(ActionKind, String, String)>,
+}
+
+impl Console {
+    fn new() -> Console {
+        let clock = Arc::new(ManualClock::new(start()));
+        let (fleet, world) = sim::fleet_with_world(
+            &SimOptions {
+                tenants: 3,
+                scenario: Scenario::CopyError,
+                seed: 7,
+            },
+            clock.clone(),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let snapshot = runtime.block_on(refresh_once(&fleet));
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::at(dir.path());
+        let settings = Settings {
+            theme: theme::load("dark").unwrap(),
+            keymap: keymap::load("default", None).unwrap(),
+            thresholds: Thresholds::default(),
+            runbooks: runbooks(),
+            lang: Lang::En,
+            actions: true,
+            read_only: true,
+        };
+        let applied = Arc::new(AtomicUsize::new(0));
+        let operator = Counting {
+            inner: SimOperator::with_state(world, clock, state.clone()),
+            applied: applied.clone(),
+        };
+        // As `shiftops --read-only` builds it.
+        let extras = shiftops::cli::action_extras(Arc::new(operator), true, Some(state.clone()));
+        let actions = Arc::into_inner(extras.actions.unwrap()).unwrap();
+        assert!(actions.read_only());
+        Console {
+            app: App::new("demo".into(), settings, snapshot, start()),
+            actions,
+            applied,
+            runtime,
+            state,
+            _dir: dir,
+            refused: Vec::new(),
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let effect = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.perform(effect);
+    }
+
+    fn command(&mut self, line: &str) {
+        self.key(KeyCode::Char(':'));
+        for c in line.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self.key(KeyCode::Enter);
+    }
+
+    fn perform(&mut self, effect: Effect) {
+        match effect {
+            Effect::PlanAction(request) => {
+                let planned = self
+                    .runtime
+                    .block_on(self.actions.plan(&request))
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                self.app.on_action_event(ActionEvent::Planned(planned));
+            }
+            Effect::ExecuteAction { plan, typed } => {
+                self.app.action_started(&plan);
+                let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
+                let result = self
+                    .runtime
+                    .block_on(self.actions.execute(&plan, &typed, &progress));
+                assert_eq!(result, Err(ActionError::ReadOnly), "{:?}", plan.request);
+                self.app.on_action_event(ActionEvent::Finished(result));
+            }
+            _ => {}
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
+        terminal
+            .draw(|frame| {
+                views::draw(frame, &self.app);
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    /// In the dialog that just opened: the preview warns, the confirmation is typed, Enter is
+    /// refused by the runner, and the dialog says why. Then Esc closes it.
+    fn confirm_and_expect_refusal(&mut self, path: &str) -> ActionKind {
+        assert_eq!(
+            self.app.mode,
+            Mode::Dialog,
+            "{path}: {:?}",
+            self.app.message
+        );
+        let dialog = self.app.dialog.as_ref().unwrap();
+        let Stage::Ready(plan) = &dialog.stage else {
+            panic!("{path}: {:?}", dialog.stage)
+        };
+        let kind = plan.request.kind();
+        let typed = plan.confirm.clone().unwrap_or_default();
+        let before = self.screen();
+        assert!(
+            before.contains("read-only mode: this would be refused"),
+            "{path} {kind}: the preview warns\n{before}"
+        );
+        for c in typed.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self.key(KeyCode::Enter);
+        let dialog = self.app.dialog.as_ref().unwrap();
+        let refusal = dialog.refusal.clone().unwrap_or_default();
+        assert!(
+            matches!(dialog.stage, Stage::Ready(_)),
+            "{path} {kind}: stays on the preview"
+        );
+        let after = self.screen();
+        self.refused.push((kind, path.to_string(), refusal));
+        assert!(
+            after.contains("refused: shiftops is in read-only mode"),
+            "{path} {kind}: the dialog says why\n{after}"
+        );
+        self.key(KeyCode::Esc);
+        assert_eq!(self.app.mode, Mode::Normal);
+        kind
+    }
+
+    /// Whether a pause was saved earlier (in a session that could act): resume needs one to have
+    /// anything to preview, pause needs none.
+    fn saved_pause_for(&self, kind: ActionKind) {
+        if kind == ActionKind::ResumeAdhoc {
+            self.state
+                .save_paused_wlm(&PausedWlm {
+                    cluster: "demo".into(),
+                    parameter_group: "dpc-learning-params".into(),
+                    previous: "[]".into(),
+                    paused_at: "2026-11-21T05:00:00Z".into(),
+                    caller: "demo:earlier".into(),
+                })
+                .unwrap();
+        } else {
+            self.state.clear_paused_wlm("demo").unwrap();
+        }
+    }
+
+    /// Selects the overview row of `tenant`.
+    fn select_tenant(&mut self, tenant: &str) {
+        self.command("overview");
+        self.key(KeyCode::Home);
+        for _ in 0..self.app.rows.len(View::Overview) {
+            if self.app.selected_tenant().as_deref() == Some(tenant) {
+                return;
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("no row for {tenant}");
+    }
+}
+
+fn all() -> BTreeSet<ActionKind> {
+    ActionKind::ALL.into_iter().collect()
+}
+
+#[test]
+fn every_action_from_command_mode_is_refused_in_read_only_mode() {
+    let mut c = Console::new();
+    let mut reached = BTreeSet::new();
+    for (command, kind) in [
+        ("rerun", ActionKind::RerunElt),
+        ("pause-adhoc", ActionKind::PauseAdhoc),
+        ("pause-adhoc cancel", ActionKind::PauseAdhoc),
+        ("resume-adhoc", ActionKind::ResumeAdhoc),
+        ("resync tenant_a", ActionKind::ResyncTables),
+        ("resync tenant_a all", ActionKind::ResyncTables),
+        ("start-export tenant_b", ActionKind::StartExport),
+        ("vacuum tenant_b", ActionKind::Vacuum),
+        ("analyze tenant_b", ActionKind::Analyze),
+        ("cancel 1073741824", ActionKind::CancelQuery),
+    ] {
+        c.saved_pause_for(kind);
+        c.command(command);
+        reached.insert(c.confirm_and_expect_refusal(&format!(":{command}")));
+    }
+    assert_eq!(reached, all(), "command mode reaches every action");
+    assert_eq!(c.applied.load(Ordering::SeqCst), 0, "nothing was applied");
+    assert!(!c.state.audit_log().exists(), "nothing was attempted");
+}
+
+#[test]
+fn every_action_from_a_runbook_step_is_refused_in_read_only_mode() {
+    let mut c = Console::new();
+    let mut reached = BTreeSet::new();
+    for kind in ActionKind::ALL {
+        // The tenant the walkthrough is about is the selected row's: one on the kind's path.
+        let tenant = match kind {
+            ActionKind::ResyncTables => "tenant_a",
+            _ => "tenant_b",
+        };
+        c.select_tenant(tenant);
+        let id = format!("ro-{}", kind.name().replace('_', "-"));
+        c.saved_pause_for(kind);
+        c.command(&format!("runbook {id}"));
+        assert_eq!(c.app.view, View::Runbook, "{id}: {:?}", c.app.message);
+        c.key(KeyCode::Enter);
+        if kind == ActionKind::CancelQuery {
+            // The step sends the engineer to the running queries; `a` there offers the cancel.
+            assert_eq!(c.app.view, View::Wlm);
+            c.key(KeyCode::Char('a'));
+            assert_eq!(c.app.mode, Mode::Menu);
+            c.key(KeyCode::Enter);
+        }
+        let reached_kind = c.confirm_and_expect_refusal(&format!("runbook {id}"));
+        assert_eq!(reached_kind, kind);
+        reached.insert(reached_kind);
+        let walkthrough = c.app.walkthrough.as_ref().unwrap();
+        assert!(!walkthrough.done[0], "{id}: a refused step is not done");
+        c.key(KeyCode::Esc);
+    }
+    assert_eq!(reached, all(), "runbook steps reach every action");
+    assert_eq!(c.applied.load(Ordering::SeqCst), 0);
+    assert!(!c.state.audit_log().exists());
+}
+
+#[test]
+fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
+    let mut c = Console::new();
+    let mut reached = BTreeSet::new();
+    // Each place the menu opens from, and every item it offers there.
+    let go = |c: &mut Console, place: &str| match place {
+        "a running query" => {
+            c.command("wlm");
+            c.key(KeyCode::Home);
+        }
+        tenant_row => c.select_tenant(tenant_row.trim_end_matches(" row")),
+    };
+    let places = ["tenant_a row", "tenant_b row", "a running query"];
+    for place in places {
+        go(&mut c, place);
+        c.key(KeyCode::Char('a'));
+        assert_eq!(c.app.mode, Mode::Menu, "{place}");
+        let items = c.app.menu.as_ref().unwrap().items.len();
+        c.key(KeyCode::Esc);
+        for item in 0..items {
+            go(&mut c, place);
+            c.key(KeyCode::Char('a'));
+            for _ in 0..item {
+                c.key(KeyCode::Down);
+            }
+            let kind = c.app.menu.as_ref().unwrap().items[item].1.kind();
+            c.saved_pause_for(kind);
+            c.key(KeyCode::Enter);
+            reached.insert(c.confirm_and_expect_refusal(&format!("menu on {place}, item {item}")));
+        }
+    }
+    assert_eq!(reached, all(), "the action menu reaches every action");
+    assert_eq!(c.applied.load(Ordering::SeqCst), 0);
+    assert!(!c.state.audit_log().exists());
+    assert!(
+        c.refused
+            .iter()
+            .all(|(_, _, why)| why.contains("read-only"))
+    );
+}
