@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::wlm::{pause_adhoc, pretty};
-use super::{Change, Operator, Outcome, PausedWlm, Plan, Progress, Request, ResyncScope, StateDir};
+use super::wlm::{cancel_queries, plan_change};
+use super::{Operator, Outcome, PausedWlm, Plan, Progress, Request, ResyncScope, StateDir};
 use crate::model::{Ingest, Tenant};
 use crate::source::Clock;
 use crate::source::aws::sql::quote_identifier;
@@ -24,7 +24,7 @@ pub struct SimOperator {
     clock: Arc<dyn Clock>,
     /// The configuration saved by a pause, restored exactly by resume: in the state dir when
     /// there is one (so a pause survives a restart, as against AWS), else in memory.
-    paused: Mutex<Option<String>>,
+    paused: Mutex<Option<PausedWlm>>,
     state: Option<StateDir>,
 }
 
@@ -55,37 +55,43 @@ impl SimOperator {
         world
     }
 
-    fn saved(&self) -> Option<String> {
-        if let Some(state) = &self.state {
-            return state.paused_wlm(SAVED_AS).map(|saved| saved.previous);
+    fn saved(&self) -> Option<PausedWlm> {
+        match &self.state {
+            Some(state) => state.paused_wlm(SAVED_AS),
+            None => self
+                .paused
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
         }
-        self.paused
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 
     /// Saves the configuration to restore, before the change is made.
     fn save(&self, previous: String, caller: String) -> Result<(), String> {
-        if let Some(state) = &self.state {
-            state.save_paused_wlm(&PausedWlm {
-                cluster: SAVED_AS.into(),
-                parameter_group: PARAMETER_GROUP.into(),
-                previous: previous.clone(),
-                paused_at: self.clock.now().to_rfc3339(),
-                caller,
-            })?;
+        let paused = PausedWlm {
+            cluster: SAVED_AS.into(),
+            parameter_group: PARAMETER_GROUP.into(),
+            previous,
+            paused_at: self.clock.now().to_rfc3339(),
+            caller,
+        };
+        match &self.state {
+            Some(state) => state.save_paused_wlm(&paused),
+            None => {
+                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(paused);
+                Ok(())
+            }
         }
-        *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(previous);
-        Ok(())
     }
 
     fn forget_saved(&self) -> Result<(), String> {
-        if let Some(state) = &self.state {
-            state.clear_paused_wlm(SAVED_AS)?;
+        match &self.state {
+            Some(state) => state.clear_paused_wlm(SAVED_AS),
+            None => {
+                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                Ok(())
+            }
         }
-        *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        Ok(())
     }
 
     fn tenant(world: &SimWorld, name: &str) -> Result<Tenant, String> {
@@ -100,53 +106,20 @@ impl SimOperator {
     fn plan_wlm(&self, request: &Request) -> Plan {
         let world = self.world();
         let current = world.wlm_configuration();
-        let mut plan = Plan::new(request.clone(), format!("WLM queue adhoc on {CLUSTER}"));
-        plan.confirm = Some("adhoc".into());
-        plan.before =
-            json!({"parameter_group": PARAMETER_GROUP, "wlm_json_configuration": current});
-        let target = match (request, self.saved()) {
-            (Request::PauseAdhoc { .. }, Some(_)) => {
-                plan.unsupported = Some("adhoc is already paused: resume it first".into());
-                return plan;
-            }
-            (Request::PauseAdhoc { .. }, None) => match pause_adhoc(&current) {
-                Ok(paused) => paused,
-                Err(error) => {
-                    plan.unsupported = Some(error);
-                    return plan;
-                }
-            },
-            (_, Some(previous)) => previous,
-            (_, None) => {
-                plan.unsupported =
-                    Some("nothing to resume: no configuration was saved by a pause".into());
-                return plan;
-            }
-        };
-        plan.calls.push(format!(
-            "redshift:ModifyClusterParameterGroup ParameterGroupName={PARAMETER_GROUP} \
-Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue=<the configuration after the change below>}}]"
-        ));
-        plan.change = Some(Change {
-            what: format!("wlm_json_configuration of {PARAMETER_GROUP}"),
-            before: pretty(&current),
-            after: pretty(&target),
-        });
-        let mut pids = Vec::new();
-        if let Request::PauseAdhoc {
-            cancel_running: true,
-        } = request
+        let mut plan = plan_change(request, CLUSTER, PARAMETER_GROUP, &current, self.saved());
+        if plan.unsupported.is_none()
+            && let Request::PauseAdhoc {
+                cancel_running: true,
+            } = request
         {
-            for query in world
+            let pids: Vec<i64> = world
                 .running_queries()
                 .into_iter()
                 .filter(|q| q.queue == "adhoc")
-            {
-                plan.calls.push(format!("CANCEL {}", query.pid));
-                pids.push(query.pid);
-            }
+                .map(|q| q.pid)
+                .collect();
+            cancel_queries(&mut plan, &pids);
         }
-        plan.payload = json!({"configuration": target, "cancel": pids});
         plan
     }
 }

@@ -3,6 +3,8 @@
 
 use serde_json::{Value, json};
 
+use super::{Change, PausedWlm, Plan, Request};
+
 /// The query-monitoring rule that aborts adhoc queries while the queue is paused.
 pub const PAUSE_RULE: &str = "shiftops_pause_adhoc";
 
@@ -67,6 +69,63 @@ pub fn pretty(configuration: &str) -> String {
     serde_json::from_str::<Value>(configuration)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|_| configuration.to_string())
+}
+
+/// The plan of a pause or a resume, the same against AWS and the demo: `current` is the
+/// parameter group's configuration now, `saved` what a pause saved. A pause over a pause is
+/// refused, since it would save the paused configuration as the one to restore. The operator adds
+/// the `CANCEL` of the running adhoc queries it finds.
+pub fn plan_change(
+    request: &Request,
+    cluster: &str,
+    group: &str,
+    current: &str,
+    saved: Option<PausedWlm>,
+) -> Plan {
+    let mut plan = Plan::new(request.clone(), format!("WLM queue adhoc on {cluster}"));
+    plan.confirm = Some("adhoc".into());
+    plan.before = json!({"parameter_group": group, "wlm_json_configuration": current});
+    let target = match (request, saved) {
+        (Request::PauseAdhoc { .. }, Some(saved)) => {
+            plan.unsupported = Some(format!(
+                "adhoc is already paused (by {} at {}): resume it first",
+                saved.caller, saved.paused_at
+            ));
+            return plan;
+        }
+        (Request::PauseAdhoc { .. }, None) => match pause_adhoc(current) {
+            Ok(paused) => paused,
+            Err(error) => {
+                plan.unsupported = Some(error);
+                return plan;
+            }
+        },
+        (_, Some(saved)) => saved.previous,
+        (_, None) => {
+            plan.unsupported =
+                Some("nothing to resume: no configuration was saved by a pause".into());
+            return plan;
+        }
+    };
+    plan.calls.push(format!(
+        "redshift:ModifyClusterParameterGroup ParameterGroupName={group} \
+Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue=<the configuration after the change below>}}]"
+    ));
+    plan.change = Some(Change {
+        what: format!("wlm_json_configuration of {group}"),
+        before: pretty(current),
+        after: pretty(&target),
+    });
+    plan.payload = json!({"parameter_group": group, "configuration": target, "cancel": []});
+    plan
+}
+
+/// Adds the `CANCEL` of each running adhoc query to a pause's plan.
+pub fn cancel_queries(plan: &mut Plan, pids: &[i64]) {
+    for pid in pids {
+        plan.calls.push(format!("CANCEL {pid}"));
+    }
+    plan.payload["cancel"] = json!(pids);
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-use super::wlm::{pause_adhoc, pretty};
-use super::{Change, Operator, Outcome, Plan, Progress, Request, ResyncScope, StateDir};
+use super::wlm::{cancel_queries, plan_change};
+use super::{Operator, Outcome, Plan, Progress, Request, ResyncScope, StateDir};
 use crate::config::{Config, RedshiftConfig, TenantConfig, is_identifier};
 use crate::source::aws::sql::{quote_identifier, quote_literal};
 use crate::source::aws::{Account, Aws, Overrides, Warehouse, accounts};
@@ -145,39 +145,17 @@ Limit queries with the workgroup's max_query_execution_time or usage limits by h
         };
         let group = redshift::parameter_group(&self.redshift, cluster).await?;
         let current = redshift::wlm_configuration(&self.redshift, &group).await?;
-        let mut plan = Plan::new(request.clone(), format!("WLM queue adhoc on {cluster}"));
-        plan.confirm = Some("adhoc".into());
-        plan.before = json!({"parameter_group": group, "wlm_json_configuration": current});
-        let saved = self.state.paused_wlm(cluster);
-        let target = match (request, saved) {
-            (Request::PauseAdhoc { .. }, Some(saved)) => {
-                plan.unsupported = Some(format!(
-                    "adhoc is already paused (by {} at {}): resume it first",
-                    saved.caller, saved.paused_at
-                ));
-                return Ok(plan);
-            }
-            (Request::PauseAdhoc { .. }, None) => pause_adhoc(&current)?,
-            (_, Some(saved)) => saved.previous,
-            (_, None) => {
-                plan.unsupported =
-                    Some("nothing to resume: no configuration was saved by a pause".into());
-                return Ok(plan);
-            }
-        };
-        plan.calls.push(format!(
-            "redshift:ModifyClusterParameterGroup ParameterGroupName={group} \
-Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue=<the configuration after the change below>}}]"
-        ));
-        plan.change = Some(Change {
-            what: format!("wlm_json_configuration of {group}"),
-            before: pretty(&current),
-            after: pretty(&target),
-        });
-        let mut pids = Vec::new();
-        if let Request::PauseAdhoc {
-            cancel_running: true,
-        } = request
+        let mut plan = plan_change(
+            request,
+            cluster,
+            &group,
+            &current,
+            self.state.paused_wlm(cluster),
+        );
+        if plan.unsupported.is_none()
+            && let Request::PauseAdhoc {
+                cancel_running: true,
+            } = request
         {
             let rows = self
                 .warehouse
@@ -186,14 +164,12 @@ Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, Parameter
 JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE TRIM(c.name) = 'adhoc'",
                 )
                 .await?;
-            for record in rows.records() {
-                if let Some(pid) = record.get("pid").as_i64() {
-                    plan.calls.push(format!("CANCEL {pid}"));
-                    pids.push(pid);
-                }
-            }
+            let pids: Vec<i64> = rows
+                .records()
+                .filter_map(|r| r.get("pid").as_i64())
+                .collect();
+            cancel_queries(&mut plan, &pids);
         }
-        plan.payload = json!({"parameter_group": group, "configuration": target, "cancel": pids});
         Ok(plan)
     }
 
