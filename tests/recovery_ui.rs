@@ -297,4 +297,42 @@ fn an_intent_without_outcome_is_reported_as_unknown() {
     assert_eq!(unfinished.len(), 1);
     assert_eq!(unfinished[0].id, id);
     assert_eq!(unfinished[0].action, "vacuum");
+
+    // After checking by hand, `:verified` closes it so the next start no longer reports it.
+    let mut c = console(Scenario::Healthy, false);
+    c.key(KeyCode::Char(':'));
+    c.type_text("verified");
+    assert_eq!(c.key(KeyCode::Enter), Effect::AcknowledgeUnknown);
+    let acknowledged = c.runtime.block_on(
+        Actions::new(
+            Arc::new(SimOperator::new(
+                sim::fleet_with_world(&SimOptions::default(), Arc::new(ManualClock::new(start())))
+                    .1,
+                Arc::new(ManualClock::new(start())),
+            )),
+            false,
+            Some(log),
+        )
+        .acknowledge_unknown(),
+    );
+    assert_eq!(acknowledged, Ok(1));
+    assert!(audit::unfinished(&state.audit_log()).is_empty());
+    let records = audit::read(&state.audit_log());
+    assert!(
+        records[1]
+            .outcome
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("verified by hand")
+    );
+    c.app.on_action_event(ActionEvent::Acknowledged(Ok(1)));
+    assert!(
+        c.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("1 action(s) of unknown outcome marked verified")
+    );
 }

@@ -50,6 +50,7 @@ pub struct AuditRecord {
 
 pub struct AuditLog {
     file: Mutex<File>,
+    path: std::path::PathBuf,
 }
 
 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
@@ -62,7 +63,30 @@ impl AuditLog {
     pub fn open(state: &StateDir) -> Result<AuditLog, String> {
         Ok(AuditLog {
             file: Mutex::new(state.open_audit()?),
+            path: state.audit_log(),
         })
+    }
+
+    /// Closes every intent without outcome with an outcome that says someone verified it by
+    /// hand, so it stops being reported at start. Returns how many there were.
+    pub fn acknowledge_unfinished(&self, caller: &str) -> Result<usize, String> {
+        let open = unfinished(&self.path);
+        for intent in &open {
+            self.append(&AuditRecord {
+                time: now(),
+                phase: Phase::Outcome,
+                caller: caller.to_string(),
+                after: Value::Null,
+                outcome: Some(AuditResult {
+                    ok: false,
+                    message: format!(
+                        "outcome unknown; verified by hand and acknowledged by {caller}"
+                    ),
+                }),
+                ..intent.clone()
+            })?;
+        }
+        Ok(open.len())
     }
 
     fn append(&self, record: &AuditRecord) -> Result<(), String> {

@@ -88,6 +88,16 @@ impl Actions {
         self.read_only
     }
 
+    /// Records that the actions whose outcome was unknown have been verified by hand.
+    pub async fn acknowledge_unknown(&self) -> Result<usize, String> {
+        let audit = self
+            .audit
+            .as_ref()
+            .ok_or("the audit log is not open (read-only mode)")?;
+        let caller = self.operator.caller().await;
+        audit.acknowledge_unfinished(&caller)
+    }
+
     /// The preview: allowed in read-only mode, since it changes nothing.
     pub async fn plan(&self, request: &Request) -> Result<Plan, ActionError> {
         self.operator

@@ -30,6 +30,8 @@ pub enum Effect {
         plan: Box<Plan>,
         typed: String,
     },
+    /// Record that the actions of unknown outcome were verified by hand.
+    AcknowledgeUnknown,
     /// Write the incident record (Markdown) to this file.
     ExportIncident {
         path: std::path::PathBuf,
@@ -176,6 +178,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "export",
         "write the incident record as Markdown: :export [FILE]",
     ),
+    (
+        "verified",
+        "mark actions of unknown outcome as verified by hand",
+    ),
     ("refresh", "refresh every source now"),
     ("help", "keys and commands"),
     ("quit", "quit shiftops"),
@@ -208,6 +214,7 @@ pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) 
         "cancel" => "クエリをキャンセル: :cancel PID",
         "note" => "インシデント記録にメモ: :note メモ",
         "export" => "インシデント記録を Markdown で書き出す: :export [ファイル]",
+        "verified" => "結果不明の操作を手で確認済みにする",
         "refresh" => "すべてのソースを今すぐ更新",
         "help" => "キーとコマンド",
         "quit" => "shiftops を終了",
@@ -527,6 +534,7 @@ impl App {
                 return Effect::None;
             }
             "export" => return self.export_incident(&argument),
+            "verified" => return Effect::AcknowledgeUnknown,
             "rerun" | "pause-adhoc" | "resume-adhoc" | "resync" | "start-export" | "vacuum"
             | "analyze" | "cancel" => return self.action_command(command, &argument),
             "errors" | "load" | "loaderrors" | "load_errors" => Action::Show(View::LoadErrors),
@@ -734,6 +742,10 @@ impl App {
     /// What the event loop reports of the action in the dialog.
     pub fn on_action_event(&mut self, event: ActionEvent) {
         self.dirty = true;
+        let event = match event {
+            ActionEvent::Acknowledged(result) => return self.on_acknowledged(result),
+            other => other,
+        };
         let Some(dialog) = &mut self.dialog else {
             return;
         };
@@ -745,6 +757,7 @@ impl App {
                     progress.push(line);
                 }
             }
+            ActionEvent::Acknowledged(_) => {}
             ActionEvent::Finished(result) => {
                 let Stage::Running { plan, .. } = &dialog.stage else {
                     return;
@@ -794,6 +807,25 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    fn on_acknowledged(&mut self, result: Result<usize, String>) {
+        match result {
+            Ok(count) => {
+                let text = match self.settings.lang {
+                    crate::i18n::Lang::En => {
+                        format!("{count} action(s) of unknown outcome marked verified")
+                    }
+                    crate::i18n::Lang::Ja => {
+                        format!("結果不明の操作 {count} 件を確認済みにしました")
+                    }
+                };
+                self.timeline
+                    .push(self.now, Event::Note { text: text.clone() });
+                self.info(text);
+            }
+            Err(error) => self.error(error),
         }
     }
 

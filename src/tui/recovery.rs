@@ -67,6 +67,8 @@ pub enum ActionEvent {
     Planned(Result<Box<Plan>, String>),
     Progress(String),
     Finished(Result<Outcome, ActionError>),
+    /// Intents of unknown outcome acknowledged (`:verified`): how many, or why not.
+    Acknowledged(Result<usize, String>),
 }
 
 /// The actions that fit where the user is, for the action menu.

@@ -243,6 +243,16 @@ fn perform(
                 refresh();
             });
         }
+        Effect::AcknowledgeUnknown => {
+            let Some(actions) = actions.clone() else {
+                return false;
+            };
+            let events = action_events.clone();
+            tokio::spawn(async move {
+                let acknowledged = actions.acknowledge_unknown().await;
+                let _ = events.send(ActionEvent::Acknowledged(acknowledged));
+            });
+        }
         Effect::ExportIncident { path, markdown } => match std::fs::write(&path, markdown) {
             Ok(()) => app.info(format!("incident record written to {}", path.display())),
             Err(error) => app.error(format!("cannot write {}: {error}", path.display())),
