@@ -744,6 +744,20 @@ impl App {
         self.dirty = true;
         let event = match event {
             ActionEvent::Acknowledged(result) => return self.on_acknowledged(result),
+            ActionEvent::Exported(Ok(path)) => {
+                let text = self.t(
+                    "incident record written to",
+                    "インシデント記録を書き出しました:",
+                );
+                return self.info(format!("{text} {}", path.display()));
+            }
+            ActionEvent::Exported(Err(error)) => {
+                let text = self.t(
+                    "cannot write the incident record",
+                    "インシデント記録を書き出せません",
+                );
+                return self.error(format!("{text}: {error}"));
+            }
             other => other,
         };
         let Some(dialog) = &mut self.dialog else {
@@ -757,7 +771,7 @@ impl App {
                     progress.push(line);
                 }
             }
-            ActionEvent::Acknowledged(_) => {}
+            ActionEvent::Acknowledged(_) | ActionEvent::Exported(_) => {}
             ActionEvent::Finished(result) => {
                 let Stage::Running { plan, .. } = &dialog.stage else {
                     return;

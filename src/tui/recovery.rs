@@ -69,6 +69,8 @@ pub enum ActionEvent {
     Finished(Result<Outcome, ActionError>),
     /// Intents of unknown outcome acknowledged (`:verified`): how many, or why not.
     Acknowledged(Result<usize, String>),
+    /// The incident record was written (`:export`), or why not.
+    Exported(Result<std::path::PathBuf, String>),
 }
 
 /// The actions that fit where the user is, for the action menu.

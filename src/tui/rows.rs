@@ -83,17 +83,16 @@ impl Rows {
             .iter()
             .map(|t| {
                 let s = &t.summary;
-                format!(
-                    "{} {} {} {} {}",
-                    s.name,
+                haystack([
+                    s.name.as_str(),
                     s.path,
                     t.status.as_str(),
                     s.integration_status
                         .as_ref()
                         .map(|i| i.as_str())
                         .unwrap_or(""),
-                    t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or("")
-                )
+                    t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or(""),
+                ])
             })
             .collect();
         rows.set(View::Overview, (0..rows.tenants.len()).collect(), overview);
@@ -110,13 +109,12 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let a = &snapshot.alarms[i];
-                format!(
-                    "{} {} {} {}",
-                    a.name,
-                    a.state,
+                haystack([
+                    a.name.as_str(),
+                    a.state.as_str(),
                     a.tenant.as_deref().unwrap_or(""),
-                    a.reason
-                )
+                    a.reason.as_str(),
+                ])
             })
             .collect();
         rows.set(View::Alarms, alarms, haystack);
@@ -133,10 +131,13 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let e = &snapshot.warehouse.load_errors[i];
-                format!(
-                    "{} {} {} {} {}",
-                    e.tenant, e.table, e.file, e.column, e.reason
-                )
+                haystack([
+                    e.tenant.as_str(),
+                    &e.table,
+                    &e.file,
+                    &e.column,
+                    &e.reason,
+                ])
             })
             .collect();
         rows.set(View::LoadErrors, errors, haystack);
@@ -151,14 +152,13 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let r = &snapshot.elt_runs[i];
-                format!(
-                    "{} {} {} {} {}",
-                    r.name,
-                    r.status,
+                haystack([
+                    r.name.as_str(),
+                    r.status.as_str(),
                     r.failed_step.as_deref().unwrap_or(""),
                     r.error.as_deref().unwrap_or(""),
-                    r.cause.as_deref().unwrap_or("")
-                )
+                    r.cause.as_deref().unwrap_or(""),
+                ])
             })
             .collect();
         rows.set(View::Elt, runs, haystack);
@@ -174,7 +174,11 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let t = &snapshot.warehouse.tables[i];
-                format!("{}.{}", t.schema, t.table)
+                let mut text = String::with_capacity(t.schema.len() + 1 + t.table.len());
+                text.push_str(&t.schema);
+                text.push('.');
+                text.push_str(&t.table);
+                lowercase(text)
             })
             .collect();
         rows.set(View::Storage, tables, haystack);
@@ -182,7 +186,7 @@ impl Rows {
         let haystack = snapshot
             .error_logs
             .iter()
-            .map(|l| l.message.clone())
+            .map(|l| lowercase(l.message.clone()))
             .collect();
         rows.set(
             View::Logs,
@@ -197,21 +201,29 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let q = &queries[i];
-                format!("{} {} {} {} {}", q.pid, q.queue, q.user, q.state, q.sql)
+                haystack([
+                    q.pid.to_string().as_str(),
+                    &q.queue,
+                    &q.user,
+                    &q.state,
+                    &q.sql,
+                ])
             })
             .collect();
         rows.set(View::Wlm, order, haystack);
 
-        let haystack = health.findings.iter().map(|f| f.message.clone()).collect();
+        let haystack = health
+            .findings
+            .iter()
+            .map(|f| lowercase(f.message.clone()))
+            .collect();
         rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);
         rows
     }
 
+    /// `haystacks` are lowercase already (see [`haystack`]).
     fn set(&mut self, view: View, order: Vec<usize>, haystacks: Vec<String>) {
-        self.haystacks.insert(
-            view,
-            haystacks.into_iter().map(|h| h.to_lowercase()).collect(),
-        );
+        self.haystacks.insert(view, haystacks);
         self.visible.insert(view, order.clone());
         self.order.insert(view, order);
     }
@@ -280,6 +292,28 @@ impl Rows {
             }
             View::Wlm | View::Tenant | View::Runbook => None,
         }
+    }
+}
+
+/// The lowercase text a row is filtered on: its parts joined by spaces, in one buffer. Every row
+/// of every view has one, rebuilt on each data change, so no formatter and no second copy.
+fn haystack<'a, const N: usize>(parts: [&'a str; N]) -> String {
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(part);
+    }
+    lowercase(text)
+}
+
+fn lowercase(mut text: String) -> String {
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
     }
 }
 

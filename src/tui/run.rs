@@ -253,10 +253,16 @@ fn perform(
                 let _ = events.send(ActionEvent::Acknowledged(acknowledged));
             });
         }
-        Effect::ExportIncident { path, markdown } => match std::fs::write(&path, markdown) {
-            Ok(()) => app.info(format!("incident record written to {}", path.display())),
-            Err(error) => app.error(format!("cannot write {}: {error}", path.display())),
-        },
+        Effect::ExportIncident { path, markdown } => {
+            // Written off the UI loop: a slow or full disk must not freeze the console.
+            let events = action_events.clone();
+            tokio::task::spawn_blocking(move || {
+                let written = std::fs::write(&path, markdown)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{}: {e}", path.display()));
+                let _ = events.send(ActionEvent::Exported(written));
+            });
+        }
         Effect::None => {}
     }
     false
