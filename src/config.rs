@@ -205,6 +205,9 @@ pub struct MetricsConfig {
     pub integration_dimension: String,
     /// The `QueueName` dimension values of the WLM queues.
     pub queues: Vec<String>,
+    /// What GetMetricData costs per 1,000 metrics requested, in USD, for the console's polling
+    /// cost on the status line (`cw ≈ $0.42/day`).
+    pub price_per_1000_metrics: f64,
 }
 
 impl Default for MetricsConfig {
@@ -223,6 +226,7 @@ impl Default for MetricsConfig {
             integration_lag: metric("AWS/Redshift", "IntegrationLag", &[], "Maximum"),
             integration_dimension: "IntegrationId".into(),
             queues: crate::model::WLM_QUEUES.map(String::from).to_vec(),
+            price_per_1000_metrics: crate::tui::cost::LIST_PRICE_PER_1000_METRICS,
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct CheckReport {
     pub sources: Vec<SourceReport>,
     /// The language of the messages (`en` or `ja`); keys and check ids stay English.
     pub lang: Lang,
+    /// AWS requests this check's refresh sent, by service (`sts`, `rds`, `redshift-data`,
+    /// `monitoring`, `states`, `logs`): what one refresh of the fleet costs. Empty for `--demo`,
+    /// whose simulated fleet calls no AWS.
+    pub api_calls: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +79,7 @@ impl CheckReport {
                 .collect(),
             sources,
             lang,
+            api_calls: Default::default(),
         }
     }
 

@@ -502,7 +502,7 @@ impl Console {
             }
             Effect::FetchAlarmHistory(alarm) => self.app.on_alarm_history(alarm, Ok(Vec::new())),
             Effect::ExportIncident { markdown, .. } => assert!(!markdown.is_empty()),
-            Effect::Quit | Effect::Refresh | Effect::None => {}
+            Effect::Quit | Effect::Refresh | Effect::AcknowledgeUnknown | Effect::None => {}
         }
     }
 

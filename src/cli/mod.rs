@@ -195,7 +195,10 @@ pub fn run(cli: Cli) -> Result<u8> {
                 Some(state) => SimOperator::with_state(world, fleet.clock.clone(), state.clone()),
                 None => SimOperator::new(world, fleet.clock.clone()),
             });
-            let extras = action_extras(operator, config.safety.read_only, state);
+            let extras = tui::Extras {
+                metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
+                ..action_extras(operator, config.safety.read_only, state)
+            };
             Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
         }
         None => {
@@ -240,6 +243,7 @@ describe your fleet in {} (see docs/configuration.md).",
                         Err(error) => tui::Extras {
                             actions: None,
                             notices: vec![format!("recovery actions are off: {error}")],
+                            ..Default::default()
                         },
                     }
                 }
@@ -248,7 +252,12 @@ describe your fleet in {} (see docs/configuration.md).",
                     notices: vec![
                         "recovery actions are off: no state directory for the audit log".into(),
                     ],
+                    ..Default::default()
                 },
+            };
+            let extras = tui::Extras {
+                metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
+                ..extras
             };
             Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
         }
@@ -267,6 +276,7 @@ pub fn action_extras(
         return tui::Extras {
             actions: Some(Arc::new(Actions::new(operator, true, None))),
             notices: vec!["no state directory: actions are read-only".into()],
+            ..Default::default()
         };
     };
     let mut notices: Vec<String> = audit::unfinished(&state.audit_log())
@@ -295,6 +305,7 @@ pub fn action_extras(
     tui::Extras {
         actions: Some(Arc::new(Actions::new(operator, refuse, log))),
         notices,
+        ..Default::default()
     }
 }
 
@@ -325,11 +336,11 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: La
 
 fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -> Result<u8> {
     let runtime = runtime()?;
-    let fleet = if args.demo {
-        sim_fleet(&args.sim)
+    let (fleet, meter) = if args.demo {
+        (sim_fleet(&args.sim), None)
     } else if config.is_live() {
-        match runtime.block_on(aws::fleet(config, overrides)) {
-            Ok(fleet) => fleet,
+        match runtime.block_on(aws::fleet_with_meter(config, overrides)) {
+            Ok((fleet, meter)) => (fleet, Some(meter)),
             Err(error) => {
                 eprintln!("shiftops check: {error}");
                 return Ok(health::Status::Unknown.exit_code() as u8);
@@ -344,7 +355,10 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -
     let snapshot = runtime.block_on(refresh::refresh_once(&fleet));
     let now = fleet.clock.now();
     let health = health::evaluate(&snapshot, &config.thresholds, now);
-    let report = CheckReport::new(&snapshot, &health, now, lang);
+    let mut report = CheckReport::new(&snapshot, &health, now, lang);
+    if let Some(meter) = meter {
+        report.api_calls = meter.requests_by_service();
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(report.render(args.format).as_bytes())

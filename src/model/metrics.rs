@@ -40,4 +40,7 @@ pub struct FleetMetrics {
     pub query_failure_percent: Series,
     /// IntegrationLag per integration id, in seconds.
     pub integration_lag_seconds: BTreeMap<String, Series>,
+    /// How many metrics the fetch asked GetMetricData for (what CloudWatch bills); the simulated
+    /// fleet says what a live fetch of it would ask for.
+    pub metrics_requested: usize,
 }

@@ -201,10 +201,10 @@ impl Snapshot {
                 .or_insert(integration.tenant.as_str());
         }
         for replication in &mut self.warehouse.replication {
-            if let Some(tenant) = tenant_of.get(replication.integration_id.as_str()) {
-                if replication.tenant.as_deref() != Some(*tenant) {
-                    replication.tenant = Some((*tenant).to_string());
-                }
+            if let Some(tenant) = tenant_of.get(replication.integration_id.as_str())
+                && replication.tenant.as_deref() != Some(*tenant)
+            {
+                replication.tenant = Some((*tenant).to_string());
             }
         }
     }

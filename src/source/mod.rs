@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod clock;
+pub mod meter;
 pub mod refresh;
 pub mod sim;
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use meter::Meter;
 
 use crate::model::{AlarmHistoryItem, SourceData, SourceId, Tenant};
 

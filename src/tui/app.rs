@@ -139,6 +139,8 @@ pub struct App {
     alarm_states: HashMap<String, AlarmState>,
     /// How many rows the current view shows, set by the last draw; paging moves by it.
     pub page_size: usize,
+    /// How the console polls CloudWatch, for its cost on the status line (set by the event loop).
+    pub polling: Option<super::cost::Polling>,
     dirty: bool,
 }
 
@@ -249,6 +251,7 @@ impl App {
             timeline: Timeline::default(),
             alarm_states: HashMap::new(),
             page_size: 10,
+            polling: None,
             dirty: true,
         };
         app.rows.apply_filters(&app.filters, app.tenant.as_deref());
@@ -341,13 +344,21 @@ impl App {
     }
 
     pub fn on_source_event(&mut self, event: SourceEvent) {
-        match event {
-            SourceEvent::Started(id) => self.snapshot.begin(id),
-            SourceEvent::Finished(result) => {
-                if self.snapshot.accept(*result) {
-                    self.recompute();
-                }
+        self.on_source_events([event]);
+    }
+
+    /// Applies what several sources reported, then re-derives health and rows once: the event
+    /// loop hands over together what arrived within one tick of its clock.
+    pub fn on_source_events(&mut self, events: impl IntoIterator<Item = SourceEvent>) {
+        let mut changed = false;
+        for event in events {
+            match event {
+                SourceEvent::Started(id) => self.snapshot.begin(id),
+                SourceEvent::Finished(result) => changed |= self.snapshot.accept(*result),
             }
+        }
+        if changed {
+            self.recompute();
         }
         self.dirty = true;
     }

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod cost;
 pub mod keymap;
 pub mod recovery;
 pub mod rows;

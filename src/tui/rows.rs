@@ -83,7 +83,7 @@ impl Rows {
             .iter()
             .map(|t| {
                 let s = &t.summary;
-                haystack([
+                filter_text([
                     s.name.as_str(),
                     s.path,
                     t.status.as_str(),
@@ -109,7 +109,7 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let a = &snapshot.alarms[i];
-                haystack([
+                filter_text([
                     a.name.as_str(),
                     a.state.as_str(),
                     a.tenant.as_deref().unwrap_or(""),
@@ -131,13 +131,7 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let e = &snapshot.warehouse.load_errors[i];
-                haystack([
-                    e.tenant.as_str(),
-                    &e.table,
-                    &e.file,
-                    &e.column,
-                    &e.reason,
-                ])
+                filter_text([e.tenant.as_str(), &e.table, &e.file, &e.column, &e.reason])
             })
             .collect();
         rows.set(View::LoadErrors, errors, haystack);
@@ -152,7 +146,7 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let r = &snapshot.elt_runs[i];
-                haystack([
+                filter_text([
                     r.name.as_str(),
                     r.status.as_str(),
                     r.failed_step.as_deref().unwrap_or(""),
@@ -201,7 +195,7 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let q = &queries[i];
-                haystack([
+                filter_text([
                     q.pid.to_string().as_str(),
                     &q.queue,
                     &q.user,
@@ -221,7 +215,7 @@ impl Rows {
         rows
     }
 
-    /// `haystacks` are lowercase already (see [`haystack`]).
+    /// `haystacks` are lowercase already (see [`filter_text`]).
     fn set(&mut self, view: View, order: Vec<usize>, haystacks: Vec<String>) {
         self.haystacks.insert(view, haystacks);
         self.visible.insert(view, order.clone());
@@ -297,7 +291,7 @@ impl Rows {
 
 /// The lowercase text a row is filtered on: its parts joined by spaces, in one buffer. Every row
 /// of every view has one, rebuilt on each data change, so no formatter and no second copy.
-fn haystack<'a, const N: usize>(parts: [&'a str; N]) -> String {
+fn filter_text<const N: usize>(parts: [&str; N]) -> String {
     let mut text = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {

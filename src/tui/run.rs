@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
-use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
+use futures_util::{Stream, StreamExt};
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use ratatui::{DefaultTerminal, Terminal};
 #[cfg(unix)]
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
@@ -17,7 +18,7 @@ use super::recovery::ActionEvent;
 use super::views;
 use crate::action::Actions;
 use crate::source::Fleet;
-use crate::source::refresh::Refresher;
+use crate::source::refresh::{Refresher, SourceEvent};
 
 /// What the console runs with besides its data: the actions it may take and anything to say at start.
 #[derive(Default)]
@@ -25,6 +26,9 @@ pub struct Extras {
     pub actions: Option<Arc<Actions>>,
     /// Shown and recorded at start (an earlier action whose outcome is unknown …).
     pub notices: Vec<String>,
+    /// What CloudWatch charges per 1,000 metrics GetMetricData requests (`[metrics]
+    /// price_per_1000_metrics`), for the polling cost on the status line; `None`: the list price.
+    pub metrics_price_per_1000: Option<f64>,
 }
 
 /// Runs the console until the user quits (exit code 0) or a signal ends it: SIGTERM (143),
@@ -136,57 +140,176 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     signals: &mut Signals,
     fleet: Fleet,
-    mut settings: Settings,
+    settings: Settings,
     title: String,
     extras: Extras,
 ) -> Result<u8> {
-    let (sender, mut source_events) = mpsc::unbounded_channel();
-    let refresher = Refresher::spawn(&fleet, sender);
-    settings.actions = extras.actions.is_some();
-    let snapshot = fleet.empty_snapshot();
-    let mut app = App::new(title, settings, snapshot, fleet.clock.now());
-    for notice in extras.notices {
-        app.notice(notice);
-    }
-    let (history_sender, mut history_results) = mpsc::unbounded_channel();
-    let (action_sender, mut action_events) = mpsc::unbounded_channel();
-    let mut terminal_events = EventStream::new();
-    let mut clock = tokio::time::interval(Duration::from_secs(1));
-    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-
+    let mut console = Console::new(terminal, EventStream::new(), fleet, settings, title, extras);
     loop {
-        if app.take_dirty() {
-            let mut page_size = app.page_size;
-            terminal
-                .draw(|frame| page_size = views::draw(frame, &app))
-                .wrap_err("drawing the screen")?;
-            app.page_size = page_size;
-        }
+        console.draw_if_dirty()?;
         tokio::select! {
-            Some(event) = source_events.recv() => {
-                app.on_source_event(event);
-                // Apply everything already waiting, then draw once.
-                while let Ok(event) = source_events.try_recv() {
-                    app.on_source_event(event);
+            code = signals.recv() => return Ok(code),
+            step = console.step() => if let Some(code) = step? {
+                return Ok(code);
+            },
+        }
+    }
+}
+
+/// The console's loop body, over any backend and any stream of terminal events: the real
+/// terminal's in [`run`], a `TestBackend` and a channel in tests. [`Console::draw_if_dirty`] draws
+/// when something changed, [`Console::step`] waits for one thing to happen and handles it.
+///
+/// Input (keys, resizes, action progress, alarm history) is handled and drawn at once. What the
+/// sources report is applied with the next tick of the one-second clock, all of it together: one
+/// re-derivation of health and rows and one frame a second at most, however many sources
+/// refresh (the tick draws anyway while a data age on screen counts seconds). Until every source
+/// has answered once, data is applied as it comes, so the first figures show without waiting.
+pub struct Console<'t, B: Backend, E> {
+    terminal: &'t mut Terminal<B>,
+    terminal_events: E,
+    app: App,
+    fleet: Fleet,
+    refresher: Refresher,
+    actions: Option<Arc<Actions>>,
+    source_events: mpsc::UnboundedReceiver<SourceEvent>,
+    history_sender: mpsc::UnboundedSender<HistoryResult>,
+    history_results: mpsc::UnboundedReceiver<HistoryResult>,
+    action_sender: mpsc::UnboundedSender<ActionEvent>,
+    action_events: mpsc::UnboundedReceiver<ActionEvent>,
+    clock: tokio::time::Interval,
+    /// What the sources reported since the last tick, applied together with the next one.
+    pending: Vec<SourceEvent>,
+}
+
+impl<'t, B, E> Console<'t, B, E>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    /// Starts the sources' refresh tasks (so it must run inside a tokio runtime).
+    pub fn new(
+        terminal: &'t mut Terminal<B>,
+        terminal_events: E,
+        fleet: Fleet,
+        mut settings: Settings,
+        title: String,
+        extras: Extras,
+    ) -> Self {
+        let (sender, source_events) = mpsc::unbounded_channel();
+        let refresher = Refresher::spawn(&fleet, sender);
+        settings.actions = extras.actions.is_some();
+        let snapshot = fleet.empty_snapshot();
+        let mut app = App::new(title, settings, snapshot, fleet.clock.now());
+        for notice in extras.notices {
+            app.notice(notice);
+        }
+        app.polling = fleet
+            .sources
+            .iter()
+            .find(|s| s.id() == crate::model::SourceId::Metrics)
+            .map(|metrics| super::cost::Polling {
+                metrics_interval: metrics.interval(),
+                price_per_1000_metrics: extras
+                    .metrics_price_per_1000
+                    .unwrap_or(super::cost::LIST_PRICE_PER_1000_METRICS),
+            });
+        let (history_sender, history_results) = mpsc::unbounded_channel();
+        let (action_sender, action_events) = mpsc::unbounded_channel();
+        let mut clock = tokio::time::interval(Duration::from_secs(1));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        Self {
+            terminal,
+            terminal_events,
+            app,
+            fleet,
+            refresher,
+            actions: extras.actions,
+            source_events,
+            history_sender,
+            history_results,
+            action_sender,
+            action_events,
+            clock,
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    pub fn terminal(&self) -> &Terminal<B> {
+        self.terminal
+    }
+
+    /// Draws the screen if anything changed since the last frame; returns whether it drew.
+    pub fn draw_if_dirty(&mut self) -> Result<bool> {
+        if !self.app.take_dirty() {
+            return Ok(false);
+        }
+        let mut page_size = self.app.page_size;
+        let app = &self.app;
+        self.terminal
+            .draw(|frame| page_size = views::draw(frame, app))
+            .wrap_err("drawing the screen")?;
+        self.app.page_size = page_size;
+        Ok(true)
+    }
+
+    /// Waits for the next event of any kind and handles it; `Some(code)` when the console quits.
+    pub async fn step(&mut self) -> Result<Option<u8>> {
+        tokio::select! {
+            Some(event) = self.source_events.recv() => {
+                self.pending.push(event);
+                while let Ok(event) = self.source_events.try_recv() {
+                    self.pending.push(event);
+                }
+                // Until every source has answered once, data shows as it comes; after that it
+                // is applied, health and rows re-derived and drawn once per tick.
+                let starting = self
+                    .app
+                    .snapshot
+                    .sources
+                    .iter()
+                    .any(|s| s.fetched_at.is_none() && s.error.is_none());
+                if starting {
+                    self.app.on_source_events(self.pending.drain(..));
                 }
             }
-            event = terminal_events.next() => match event {
+            event = self.terminal_events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
-                    let effect = app.on_key(key);
-                    if perform(effect, &mut app, &fleet, &refresher, &extras.actions, &history_sender, &action_sender) {
-                        return Ok(0);
+                    let effect = self.app.on_key(key);
+                    if perform(
+                        effect,
+                        &mut self.app,
+                        &self.fleet,
+                        &self.refresher,
+                        &self.actions,
+                        &self.history_sender,
+                        &self.action_sender,
+                    ) {
+                        return Ok(Some(0));
                     }
                 }
-                Some(Ok(Event::Resize(..))) => app.mark_dirty(),
+                Some(Ok(Event::Resize(..))) => self.app.mark_dirty(),
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(error).wrap_err("reading the terminal"),
-                None => return Ok(0),
+                None => return Ok(Some(0)),
             },
-            code = signals.recv() => return Ok(code),
-            Some((alarm, result)) = history_results.recv() => app.on_alarm_history(alarm, result),
-            Some(event) = action_events.recv() => app.on_action_event(event),
-            _ = clock.tick() => app.tick(fleet.clock.now()),
+            Some((alarm, result)) = self.history_results.recv() => {
+                self.app.on_alarm_history(alarm, result)
+            }
+            Some(event) = self.action_events.recv() => self.app.on_action_event(event),
+            _ = self.clock.tick() => {
+                self.app.tick(self.fleet.clock.now());
+                if !self.pending.is_empty() {
+                    self.app.on_source_events(self.pending.drain(..));
+                }
+            }
         }
+        Ok(None)
     }
 }
 

@@ -579,3 +579,64 @@ def test_control_endpoint_errors(emu):
     assert exc.value.code == 400
 
 
+
+
+# -- bulk fleets ---------------------------------------------------------------------------
+
+
+def test_bulk_seed_builds_many_accounts_server_side_without_counting(emu):
+    emu.control("/_shiftops/requests/reset", {})
+    out = emu.control("/_shiftops/seed/bulk", {"accounts": 20, "tenants_per_account": 5,
+                                               "first_account": 300000000000})
+    assert len(out["accounts"]) == 20 and len(out["tenants"]) == 100
+    assert emu.control("/_shiftops/requests")["total"] == 0, "seeding is not counted"
+    first = out["tenants"][0]
+    assert first["name"] == "tenant_0001" and first["account_id"] == "300000000000"
+    assert first["path"] == "zero-etl" and out["tenants"][1]["path"] == "export"
+    rds = emu.tenant("rds", "300000000000")
+    assert sorted(c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]) == [
+        f"tenant-{n:04d}-mysql" for n in range(1, 6)]
+    integrations = rds.describe_integrations()["Integrations"]
+    assert [i["Status"] for i in integrations] == ["active"] * 3
+    tasks = rds.describe_export_tasks()["ExportTasks"]
+    assert len(tasks) == 2 and all(t["Status"] == "COMPLETE" and t["SnapshotTime"] for t in tasks)
+    assert tasks[0]["S3Bucket"] == "tenant-0002-snapshots" and tasks[0]["S3Prefix"] == "tenant_0002/"
+    last = emu.tenant("rds", "300000000019").describe_db_clusters()["DBClusters"]
+    assert sorted(c["DBClusterIdentifier"] for c in last)[-1] == "tenant-0100-mysql"
+
+
+def test_big_get_metric_data_calls_answer_as_moto_does(emu):
+    import datetime as dt
+
+    emu.control("/_shiftops/seed", {"fleet": "standard"})
+    cw = emu.client("cloudwatch")
+    metric = lambda ns, name, dims: {"Namespace": ns, "MetricName": name,  # noqa: E731
+                                     "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()]}
+    specs = []
+    for queue in ("batch", "adhoc", "admin", "nope"):
+        for name in ("WLMQueueLength", "WLMRunningQueries", "WLMQueueWaitTime"):
+            specs.append((metric("AWS/Redshift", name, {"ClusterIdentifier": "dpc-learning", "QueueName": queue}),
+                          "Average", None))
+    for tenant in ("tenant_a", "tenant_b", "tenant_c", "tenant_x"):
+        specs.append((metric("Custom/DPC", "CopyErrorCount", {"Tenant": tenant}), "Sum", None))
+        specs.append((metric("Custom/DPC", "CopyErrorCount", {"Tenant": tenant}), "Maximum", "Count"))
+    specs.append((metric("Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}), "Maximum", None))
+    specs.append((metric("Custom/DPC", "WLMAttemptedQueries", {}), "Sum", None))
+    specs.append((metric("AWS/Redshift", "PercentageDiskSpaceUsed", {"ClusterIdentifier": "dpc-learning"}),
+                  "Average", "Percent"))
+    specs.append((metric("AWS/Redshift", "PercentageDiskSpaceUsed", {"ClusterIdentifier": "dpc-learning"}),
+                  "Average", "Bytes"))
+    queries = [{"Id": f"q{i}", "MetricStat": {"Metric": m, "Period": p, "Stat": s, **({"Unit": u} if u else {})},
+                "ReturnData": i != 3}
+               for i, (m, s, u) in enumerate(specs) for p in (60, 300)]
+    assert len(queries) > 20
+    end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1)
+    start = end - dt.timedelta(hours=1, minutes=2)
+    for scan in ("TimestampAscending", "TimestampDescending"):
+        def call(qs):
+            return cw.get_metric_data(MetricDataQueries=qs, StartTime=start, EndTime=end,
+                                      ScanBy=scan)["MetricDataResults"]
+        whole = call(queries)  # the index
+        one_by_one = [r for q in queries for r in call([q])]  # moto's own code
+        assert whole == one_by_one
+        assert any(r["Values"] for r in whole)

@@ -17,7 +17,7 @@ pub struct CloudWatchAlarmHistory {
 impl CloudWatchAlarmHistory {
     pub fn new(aws: &Aws) -> Self {
         Self {
-            client: Client::new(&aws.central),
+            client: aws.cloudwatch(),
             limiter: aws.limiter.clone(),
         }
     }

@@ -58,7 +58,7 @@ impl MetricsSource {
         interval: Duration,
     ) -> Self {
         Self {
-            client: Client::new(&aws.central),
+            client: aws.cloudwatch(),
             limiter: aws.limiter.clone(),
             config,
             redshift: redshift.clone(),
@@ -347,6 +347,7 @@ impl Source for MetricsSource {
             }
         }
         metrics.query_failure_percent = failure_rate(&rejected, &attempted, end);
+        metrics.metrics_requested = queries.len();
         Ok(SourceData::Metrics(metrics))
     }
 }
@@ -380,7 +381,7 @@ impl AlarmsSource {
         interval: Duration,
     ) -> Self {
         Self {
-            client: Client::new(&aws.central),
+            client: aws.cloudwatch(),
             limiter: aws.limiter.clone(),
             tenants,
             tenant_dimension,

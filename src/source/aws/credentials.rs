@@ -2,12 +2,16 @@
 //! credentials. Tenants that share credentials share one provider, so a role is assumed once per
 //! account and its credentials are cached and refreshed by the SDK until they expire.
 
+use std::time::SystemTime;
+
 use aws_config::profile::ProfileFileCredentialsProvider;
-use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 
 use super::Aws;
+use super::error::describe;
 use crate::config::TenantConfig;
 use crate::model::Tenant;
 
@@ -59,11 +63,10 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
         let described = match &via {
             Via::Central => "central credentials".to_string(),
             Via::Role(role) => {
-                let provider = AssumeRoleProvider::builder(role.clone())
-                    .session_name("shiftops")
-                    .configure(&aws.central)
-                    .build()
-                    .await;
+                let provider = AssumedRole {
+                    sts: aws.sts(),
+                    role_arn: role.clone(),
+                };
                 builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
                 format!("role {role}")
             }
@@ -83,4 +86,46 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
         });
     }
     accounts
+}
+
+/// A role in a tenant's account, assumed with the central credentials (sts:AssumeRole) on a client
+/// that counts its requests. The SDK's identity cache, shared by every client of the account's
+/// config, keeps the credentials until shortly before they expire and lets concurrent callers wait
+/// for one load: so a role is assumed once per account per credential lifetime.
+#[derive(Debug)]
+struct AssumedRole {
+    sts: aws_sdk_sts::Client,
+    role_arn: String,
+}
+
+impl AssumedRole {
+    async fn assume(&self) -> provider::Result {
+        let output = self
+            .sts
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name("shiftops")
+            .send()
+            .await
+            .map_err(|e| CredentialsError::provider_error(describe(&e)))?;
+        let credentials = output
+            .credentials()
+            .ok_or_else(|| CredentialsError::unhandled("AssumeRole returned no credentials"))?;
+        Ok(Credentials::new(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            Some(credentials.session_token().to_string()),
+            SystemTime::try_from(*credentials.expiration()).ok(),
+            "shiftops-assume-role",
+        ))
+    }
+}
+
+impl ProvideCredentials for AssumedRole {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.assume())
+    }
 }

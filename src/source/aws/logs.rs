@@ -27,7 +27,7 @@ pub struct LogsSource {
 impl LogsSource {
     pub fn new(aws: &Aws, log_group: String, interval: Duration) -> Self {
         Self {
-            client: Client::new(&aws.central),
+            client: aws.logs(),
             limiter: aws.limiter.clone(),
             log_group,
             interval,

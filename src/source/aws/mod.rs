@@ -3,6 +3,7 @@
 
 mod alarm_history;
 mod cloudwatch;
+mod counting;
 mod credentials;
 pub mod doctor;
 pub(crate) mod error;
@@ -26,7 +27,7 @@ pub use credentials::{Account, accounts};
 pub use limiter::Limiter;
 pub use redshift_data::{Value, Warehouse};
 
-use super::{Fleet, Source, SystemClock};
+use super::{Fleet, Meter, Source, SystemClock};
 use crate::config::Config;
 
 /// An SDK timestamp as a model time.
@@ -58,11 +59,13 @@ impl std::fmt::Debug for Overrides {
     }
 }
 
-/// What every live source shares: the central account's SDK config and the call limiter.
+/// What every live source shares: the central account's SDK config, the call limiter and the
+/// meter that counts their requests (every client built through `Aws` feeds it).
 #[derive(Clone)]
 pub struct Aws {
     pub central: SdkConfig,
     pub limiter: Limiter,
+    pub meter: Meter,
 }
 
 impl Aws {
@@ -102,15 +105,28 @@ impl Aws {
                 "shiftops-static",
             ));
         }
+        let meter = Meter::new();
         Aws {
             central: loader.load().await,
-            limiter: Limiter::new(aws.max_concurrency),
+            limiter: Limiter::with_meter(aws.max_concurrency, meter.clone()),
+            meter,
         }
     }
 }
 
 /// Builds the live fleet a config describes: one source per service, all sharing the limiter.
 pub async fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, String> {
+    fleet_with_meter(config, overrides)
+        .await
+        .map(|(fleet, _)| fleet)
+}
+
+/// The live fleet and the meter that counts its requests by service and action, and its calls
+/// in flight (for `check`'s `api_calls` and the tests of the call budget).
+pub async fn fleet_with_meter(
+    config: &Config,
+    overrides: &Overrides,
+) -> Result<(Fleet, Meter), String> {
     let Some(redshift) = config.redshift.clone() else {
         return Err("the config has no [redshift] table: nothing to watch".into());
     };
@@ -122,8 +138,8 @@ pub async fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, Stri
 
     let mut sources: Vec<Arc<dyn Source>> = vec![
         Arc::new(rds::RdsSource::new(
+            &aws,
             accounts,
-            aws.limiter.clone(),
             interval(crate::model::SourceId::Rds),
         )),
         Arc::new(redshift_data::WarehouseSource::new(
@@ -160,11 +176,12 @@ pub async fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, Stri
             interval(crate::model::SourceId::Logs),
         )));
     }
-    Ok(Fleet {
+    let fleet = Fleet {
         tenants,
         sources,
         clock: Arc::new(SystemClock),
         fetch_timeout: Duration::from_secs(config.refresh.timeout_seconds.max(1)),
         alarm_history: Some(Arc::new(CloudWatchAlarmHistory::new(&aws))),
-    })
+    };
+    Ok((fleet, aws.meter.clone()))
 }

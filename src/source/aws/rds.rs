@@ -9,12 +9,15 @@ use futures_util::future::join_all;
 
 use super::credentials::Account;
 use super::error::describe;
-use super::{Limiter, time};
+use super::{Aws, Limiter, time};
 use crate::model::{
     ClusterState, ExportStatus, ExportTask, Ingest, IntegrationState, IntegrationStatus, RdsData,
     SnapshotInfo, SourceData, SourceId, Tenant, TenantFailure, integration_id_from_arn,
 };
 use crate::source::{Source, SourceError};
+
+/// Records per page of every Describe call (the most RDS returns).
+const PAGE: i32 = 100;
 
 pub struct RdsSource {
     accounts: Vec<(Account, Client)>,
@@ -23,17 +26,17 @@ pub struct RdsSource {
 }
 
 impl RdsSource {
-    pub fn new(accounts: Vec<Account>, limiter: Limiter, interval: Duration) -> Self {
+    pub fn new(aws: &Aws, accounts: Vec<Account>, interval: Duration) -> Self {
         let accounts = accounts
             .into_iter()
             .map(|account| {
-                let client = Client::new(&account.config);
+                let client = aws.rds(&account.config);
                 (account, client)
             })
             .collect();
         Self {
             accounts,
-            limiter,
+            limiter: aws.limiter.clone(),
             interval,
         }
     }
@@ -88,8 +91,8 @@ impl Source for RdsSource {
     }
 }
 
-/// At most three calls an account: clusters, then integrations and/or export tasks with
-/// snapshots, depending on the paths of its tenants.
+/// At most three calls an account, whatever its number of tenants: clusters, then integrations
+/// and/or export tasks (which also name the snapshots exported), depending on its tenants' paths.
 async fn read_account(
     account: &Account,
     client: &Client,
@@ -98,11 +101,27 @@ async fn read_account(
     let tenants = &account.tenants;
     let mut data = RdsData::default();
 
-    let clusters = limiter
-        .run(client.describe_db_clusters().send())
-        .await
-        .map_err(|e| describe(&e))?;
-    for cluster in clusters.db_clusters() {
+    // Every call reads pages of 100 records: one call an account up to 100 tenants.
+    let mut clusters = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = limiter
+            .run(
+                client
+                    .describe_db_clusters()
+                    .max_records(PAGE)
+                    .set_marker(marker.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        clusters.extend(page.db_clusters().iter().cloned());
+        match page.marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    for cluster in &clusters {
         let Some(id) = cluster.db_cluster_identifier() else {
             continue;
         };
@@ -124,11 +143,26 @@ async fn read_account(
         .iter()
         .any(|t| matches!(t.ingest, Ingest::ZeroEtl { .. }))
     {
-        let output = limiter
-            .run(client.describe_integrations().send())
-            .await
-            .map_err(|e| describe(&e))?;
-        for integration in output.integrations() {
+        let mut integrations = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = limiter
+                .run(
+                    client
+                        .describe_integrations()
+                        .max_records(PAGE)
+                        .set_marker(marker.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+            integrations.extend(page.integrations().iter().cloned());
+            match page.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+        for integration in &integrations {
             let name = integration.integration_name().unwrap_or_default();
             let Some(tenant) = tenants
                 .iter()
@@ -168,30 +202,51 @@ async fn read_account(
         .filter(|t| matches!(t.ingest, Ingest::Export { .. }))
         .collect();
     if !export_tenants.is_empty() {
-        let (tasks, snapshots) = tokio::join!(
-            limiter.run(client.describe_export_tasks().send()),
-            limiter.run(
-                client
-                    .describe_db_cluster_snapshots()
-                    .snapshot_type("manual")
-                    .send()
-            ),
-        );
-        let tasks = tasks.map_err(|e| describe(&e))?;
-        for task in tasks.export_tasks() {
+        // The snapshots come from the export tasks themselves (SourceArn, SnapshotTime), not
+        // from DescribeDBClusterSnapshots: one call less per account, three at most in all.
+        let mut tasks = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = limiter
+                .run(
+                    client
+                        .describe_export_tasks()
+                        .max_records(PAGE)
+                        .set_marker(marker.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+            tasks.extend(page.export_tasks().iter().cloned());
+            match page.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+        for task in &tasks {
             let Some(tenant) = export_tenants
                 .iter()
                 .find(|t| exported_by(t, task.s3_bucket(), task.s3_prefix()))
             else {
                 continue;
             };
+            let source = task.source_arn().unwrap_or_default();
+            if !source.is_empty() && !data.snapshots.iter().any(|s| s.id == snapshot_id(source)) {
+                data.snapshots.push(SnapshotInfo {
+                    tenant: tenant.name.clone(),
+                    id: snapshot_id(source).to_string(),
+                    // RDS exports only an available snapshot.
+                    status: "available".to_string(),
+                    created_at: task.snapshot_time().and_then(time),
+                });
+            }
             data.exports.push(ExportTask {
                 tenant: tenant.name.clone(),
                 id: task
                     .export_task_identifier()
                     .unwrap_or_default()
                     .to_string(),
-                snapshot: task.source_arn().unwrap_or_default().to_string(),
+                snapshot: source.to_string(),
                 status: ExportStatus::parse(task.status().unwrap_or("unknown")),
                 percent_progress: task.percent_progress().unwrap_or(0).clamp(0, 100) as u8,
                 started_at: task.task_start_time().and_then(time),
@@ -199,27 +254,13 @@ async fn read_account(
                 failure_cause: task.failure_cause().map(str::to_string),
             });
         }
-        let snapshots = snapshots.map_err(|e| describe(&e))?;
-        for snapshot in snapshots.db_cluster_snapshots() {
-            let cluster = snapshot.db_cluster_identifier().unwrap_or_default();
-            let Some(tenant) = export_tenants
-                .iter()
-                .find(|t| t.cluster_identifier == cluster)
-            else {
-                continue;
-            };
-            data.snapshots.push(SnapshotInfo {
-                tenant: tenant.name.clone(),
-                id: snapshot
-                    .db_cluster_snapshot_identifier()
-                    .unwrap_or_default()
-                    .to_string(),
-                status: snapshot.status().unwrap_or("unknown").to_string(),
-                created_at: snapshot.snapshot_create_time().and_then(time),
-            });
-        }
     }
     Ok(data)
+}
+
+/// `tenant-b-mysql-snapshot-20261121-021500` of `arn:aws:rds:…:cluster-snapshot:tenant-b-…`.
+fn snapshot_id(source_arn: &str) -> &str {
+    source_arn.rsplit(':').next().unwrap_or(source_arn)
 }
 
 /// An export task belongs to the tenant whose bucket (and prefix, if set) it writes to.

@@ -22,8 +22,8 @@ pub struct Parameters {
 impl Parameters {
     pub fn new(aws: &Aws) -> Self {
         Self {
-            redshift: RedshiftClient::new(&aws.central),
-            serverless: ServerlessClient::new(&aws.central),
+            redshift: aws.redshift(),
+            serverless: aws.redshift_serverless(),
             limiter: aws.limiter.clone(),
         }
     }

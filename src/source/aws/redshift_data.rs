@@ -154,7 +154,7 @@ impl Warehouse {
             (None, None) => unreachable!("validated: [redshift] names a cluster or a workgroup"),
         };
         Self {
-            client: Client::new(&aws.central),
+            client: aws.redshift_data(),
             target,
             database: config.database.clone(),
             limiter: aws.limiter.clone(),

@@ -31,7 +31,7 @@ impl EltSource {
         interval: Duration,
     ) -> Self {
         Self {
-            client: Client::new(&aws.central),
+            client: aws.sfn(),
             limiter: aws.limiter.clone(),
             state_machine_arn,
             tenants,

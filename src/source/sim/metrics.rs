@@ -131,6 +131,8 @@ impl MetricsBook {
                 .map(|(tenant, window)| (tenant.clone(), window.to_series()))
                 .collect(),
             query_failure_percent: self.query_failure_percent.to_series(),
+            // Counted by the world, which knows the fleet's tenants and integrations.
+            metrics_requested: 0,
             integration_lag_seconds: self
                 .lags
                 .iter()

@@ -495,7 +495,17 @@ impl SimWorld {
 
     /// The last hour of one-minute datapoints.
     pub fn metrics(&self) -> FleetMetrics {
-        self.metrics.published()
+        FleetMetrics {
+            // What the live source would ask GetMetricData for: three per WLM queue, storage,
+            // concurrency scaling, ELT delay, COPY errors per tenant, rejected and attempted
+            // queries, and the lag of each integration.
+            metrics_requested: WLM_QUEUES.len() * 3
+                + 3
+                + self.tenants.len()
+                + 2
+                + self.integrations.len(),
+            ..self.metrics.published()
+        }
     }
 
     /// An alarm's state changes, newest first; `None` for an alarm the fleet does not have.

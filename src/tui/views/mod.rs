@@ -142,7 +142,19 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     failing.append(&mut healthy);
+    failing.extend(polling_cost(app));
     frame.render_widget(Paragraph::new(Line::from(failing)), area);
+}
+
+/// The end of the status line: what the console's own CloudWatch polling costs a day
+/// (`cw ≈ $0.42/day`, see `tui::cost`), muted.
+fn polling_cost(app: &App) -> Option<Span<'static>> {
+    let text =
+        super::cost::status_text(app.polling.as_ref(), app.snapshot.metrics.metrics_requested)?;
+    Some(Span::styled(
+        format!(" {text} "),
+        app.settings.theme.style(Role::Muted),
+    ))
 }
 
 /// `text` on one line, cut to `max` characters with `…`.

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from . import (
+    accounts,
     alarm_history,
     cloudwatch_alarms,
     cloudwatch_cbor,
@@ -26,6 +27,7 @@ from . import (
     control,
     deny,
     logs_insights,
+    metric_index,
     metric_math,
     rds_exports,
     rds_integrations,
@@ -42,6 +44,7 @@ EXTENSIONS = (
     cloudwatch_metrics,
     alarm_history,
     metric_math,
+    metric_index,
     rds_integrations,
     rds_exports,
     sfn_redrive,
@@ -58,7 +61,18 @@ def install_extensions() -> None:
     if not _installed:
         for module in EXTENSIONS:
             module.install()
+        _cache_module_list()
         _installed = True
+
+
+def _cache_module_list() -> None:
+    """moto's dispatcher lists its own package directory (a listdir and an isdir per service) on
+    every request to find the backend; the list never changes while the server runs. Listed once,
+    a fleet-scale refresh measures the console rather than the emulator's disk lookups."""
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
 
 
 class ShiftopsApp:
@@ -79,6 +93,8 @@ class ShiftopsApp:
         if path.startswith("/_shiftops/"):
             return control.handle(environ, self)
         if path.startswith("/moto-api") or path == "/favicon.ico":
+            if path.startswith("/moto-api/reset"):
+                accounts.forget()
             return call_app(self.moto, environ)
         req = AwsRequest.from_environ(environ)
         request_counter.count(req)
@@ -93,6 +109,7 @@ class ShiftopsApp:
 
     def moto_reset(self) -> None:
         """What `POST /moto-api/reset` does: moto's state and every extension store."""
+        accounts.forget()
         environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/moto-api/reset", "SERVER_NAME": "127.0.0.1",
                    "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
                    "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}

@@ -120,6 +120,13 @@ def seed(payload: dict, app: Any, query: dict) -> dict:
     return seeding.seed_standard(app.own_address())
 
 
+@route("POST", "/_shiftops/seed/bulk")
+def seed_bulk(payload: dict, app: Any, query: dict) -> dict:
+    from . import bulk_seed
+
+    return bulk_seed.seed_bulk(payload)
+
+
 @route("POST", "/_shiftops/reset")
 def reset(payload: dict, app: Any, query: dict) -> dict:
     app.moto_reset()

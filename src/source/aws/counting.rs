@@ -1,0 +1,113 @@
+//! Every client the live fleet builds counts its requests: an SDK interceptor that tells the
+//! fleet's [`Meter`] the service (its signing name, as AWS bills and throttles it) and the action
+//! of each attempt it sends. So `check --format json` says what a refresh costs in `api_calls`.
+
+use aws_config::SdkConfig;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use super::Aws;
+use crate::source::Meter;
+
+/// Counts each request (every attempt, retries included) as it is about to be sent.
+#[derive(Debug, Clone)]
+pub(crate) struct CountRequests {
+    meter: Meter,
+    /// The signing name: `sts`, `rds`, `redshift-data`, `monitoring`, `logs`, `states` …
+    service: &'static str,
+}
+
+impl Intercept for CountRequests {
+    fn name(&self) -> &'static str {
+        "shiftops::CountRequests"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let action = cfg.load::<Metadata>().map_or("?", |m| m.name());
+        self.meter.record_request(self.service, action);
+        Ok(())
+    }
+}
+
+impl Aws {
+    fn counter(&self, service: &'static str) -> CountRequests {
+        CountRequests {
+            meter: self.meter.clone(),
+            service,
+        }
+    }
+
+    /// RDS with a tenant account's credentials.
+    pub(crate) fn rds(&self, config: &SdkConfig) -> aws_sdk_rds::Client {
+        aws_sdk_rds::Client::from_conf(
+            aws_sdk_rds::config::Builder::from(config)
+                .interceptor(self.counter("rds"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&self.central)
+                .interceptor(self.counter("sts"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn redshift_data(&self) -> aws_sdk_redshiftdata::Client {
+        aws_sdk_redshiftdata::Client::from_conf(
+            aws_sdk_redshiftdata::config::Builder::from(&self.central)
+                .interceptor(self.counter("redshift-data"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&self.central)
+                .interceptor(self.counter("monitoring"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&self.central)
+                .interceptor(self.counter("logs"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn sfn(&self) -> aws_sdk_sfn::Client {
+        aws_sdk_sfn::Client::from_conf(
+            aws_sdk_sfn::config::Builder::from(&self.central)
+                .interceptor(self.counter("states"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn redshift(&self) -> aws_sdk_redshift::Client {
+        aws_sdk_redshift::Client::from_conf(
+            aws_sdk_redshift::config::Builder::from(&self.central)
+                .interceptor(self.counter("redshift"))
+                .build(),
+        )
+    }
+
+    pub(crate) fn redshift_serverless(&self) -> aws_sdk_redshiftserverless::Client {
+        aws_sdk_redshiftserverless::Client::from_conf(
+            aws_sdk_redshiftserverless::config::Builder::from(&self.central)
+                .interceptor(self.counter("redshift-serverless"))
+                .build(),
+        )
+    }
+}

@@ -1,0 +1,271 @@
+//! What one full refresh of a big fleet costs, on the local AWS emulator: requests counted per
+//! service and action (by the emulator and by the console's own interceptor, which must agree),
+//! AssumeRole once per account, the limiter's bound on calls in flight, and the wall time of 1,000
+//! tenants each in its own account. Budgets and figures: docs/performance.md.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use shiftops::config::Config;
+use shiftops::source::aws::{self, Overrides};
+use shiftops::source::refresh::refresh_once;
+use support::{ACCESS_KEY, Emulator, SECRET_KEY};
+
+fn overrides() -> Overrides {
+    Overrides {
+        static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+        ..Overrides::default()
+    }
+}
+
+/// The standard fleet's central account (warehouse, metrics, alarms, ELT, logs) with the bulk
+/// seed's tenants instead of the standard three.
+fn config(url: &str, tenants: &Value, max_concurrency: usize) -> Config {
+    let mut text = format!(
+        r#"
+[aws]
+region = "us-east-1"
+endpoint_url = "{url}"
+max_attempts = 1
+call_timeout_seconds = 120
+max_concurrency = {max_concurrency}
+
+[refresh]
+timeout_seconds = 300
+
+[redshift]
+cluster_identifier = "dpc-learning"
+database = "dev"
+db_user = "shiftops"
+
+[elt]
+state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
+"#
+    );
+    for tenant in tenants.as_array().expect("the seed lists its tenants") {
+        let name = tenant["name"].as_str().unwrap();
+        text.push_str(&format!(
+            "\n[[tenants]]\nname = \"{name}\"\nschema = \"{name}\"\naccount_id = \"{}\"\nrole_arn = \"{}\"\ncluster_identifier = \"{}\"\n",
+            tenant["account_id"].as_str().unwrap(),
+            tenant["role_arn"].as_str().unwrap(),
+            tenant["cluster"].as_str().unwrap(),
+        ));
+        match tenant["integration"].as_str() {
+            Some(integration) => text.push_str(&format!("integration = \"{integration}\"\n")),
+            None => text.push_str(&format!(
+                "export = {{ bucket = \"{}\", prefix = \"{}\" }}\n",
+                tenant["bucket"].as_str().unwrap(),
+                tenant["prefix"].as_str().unwrap()
+            )),
+        }
+    }
+    Config::parse("config.toml", &text).expect("the generated config is valid")
+}
+
+/// The standard fleet plus `accounts` × `per_account` bulk tenants; returns the bulk tenants.
+fn seeded(accounts: usize, per_account: usize) -> (Emulator, Value) {
+    let (emulator, _) = Emulator::standard();
+    let bulk = emulator.post(
+        "/_shiftops/seed/bulk",
+        json!({"accounts": accounts, "tenants_per_account": per_account}),
+    );
+    assert!(
+        bulk["seconds"].as_f64().unwrap() < 30.0,
+        "bulk seeding is fast: {}",
+        bulk["seconds"]
+    );
+    (emulator, bulk["tenants"].clone())
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+fn count(counts: &Value, action: &str) -> u64 {
+    counts["by_action"][action].as_u64().unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_per_tenant() {
+    let (emulator, tenants) = blocking(|| seeded(10, 100)).await;
+    assert_eq!(tenants.as_array().unwrap().len(), 1_000);
+    let url = emulator.url.clone();
+    // The warehouse answers SVV_INTEGRATION with 5 rows, two a page: 3 GetStatementResult.
+    let emulator = blocking(move || {
+        emulator.result_set(
+            r"(?i)from\s+svv_integration\b",
+            &[
+                ("integration_id", "varchar"),
+                ("state", "varchar"),
+                ("current_lag_ms", "int8"),
+            ],
+            json!([
+                ["a", "CdcRefreshState", 1000],
+                ["b", "CdcRefreshState", 1000],
+                ["c", "CdcRefreshState", 1000],
+                ["d", "CdcRefreshState", 1000],
+                ["e", "CdcRefreshState", 1000],
+            ]),
+        );
+        emulator
+    })
+    .await;
+    // 242 alarms more than the standard 8: 250, three pages of DescribeAlarms.
+    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await;
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
+    for chunk in (0..242).collect::<Vec<_>>().chunks(16) {
+        futures_util::future::join_all(chunk.iter().map(|i| {
+            cloudwatch
+                .put_metric_alarm()
+                .alarm_name(format!("tenant-alarm-{i:03}"))
+                .namespace("Custom/DPC")
+                .metric_name("CopyErrorCount")
+                .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+                .period(300)
+                .evaluation_periods(1)
+                .threshold(1.0)
+                .comparison_operator(
+                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+                )
+                .send()
+        }))
+        .await
+        .into_iter()
+        .for_each(|created| {
+            created.expect("alarm created");
+        });
+    }
+
+    let config = config(&url, &tenants, 16);
+    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides())
+        .await
+        .expect("fleet");
+    blocking({
+        let url = url.clone();
+        move || support::reset_requests_at(&url)
+    })
+    .await;
+    meter.reset_requests();
+
+    let snapshot = refresh_once(&fleet).await;
+    for status in &snapshot.sources {
+        assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
+    }
+    assert!(snapshot.tenant_errors.is_empty());
+    assert_eq!(snapshot.rds.clusters.len(), 1_000);
+    assert_eq!(snapshot.rds.integrations.len(), 500);
+    assert_eq!(snapshot.rds.exports.len(), 500);
+    assert_eq!(snapshot.alarms.len(), 250);
+
+    let counts = blocking(move || emulator.requests()).await;
+    let by_action = &counts["by_action"];
+    // RDS: three calls per account (clusters, integrations, export tasks), 100 tenants each.
+    assert_eq!(count(&counts, "sts:AssumeRole"), 10, "{by_action}");
+    assert_eq!(count(&counts, "rds:DescribeDBClusters"), 10, "{by_action}");
+    assert_eq!(
+        count(&counts, "rds:DescribeIntegrations"),
+        10,
+        "{by_action}"
+    );
+    assert_eq!(count(&counts, "rds:DescribeExportTasks"), 10, "{by_action}");
+    assert_eq!(count(&counts, "rds:DescribeDBClusterSnapshots"), 0);
+    assert_eq!(counts["by_service"]["rds"], 3 * 10);
+    // Redshift Data: one statement per view (7) for all tenants, one poll each (the emulator
+    // finishes statements at once), and the pages of the one view with rows.
+    assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 7);
+    assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 7);
+    assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3);
+    // GetMetricData: 3 queues × 3 + storage + concurrency scaling + ELT delay + 1,000 tenants'
+    // COPY errors + rejected + attempted + the 2 integrations with an IntegrationLag metric
+    // = 1,016 queries, 500 a call: 3 calls. ListMetrics finds those integrations: 1 call.
+    assert_eq!(count(&counts, "monitoring:GetMetricData"), 3);
+    assert_eq!(count(&counts, "monitoring:ListMetrics"), 1);
+    // DescribeAlarms: 250 alarms, 100 a page.
+    assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3);
+    // Step Functions: the recent executions, and the latest failure's description and history.
+    assert_eq!(count(&counts, "states:ListExecutions"), 1);
+    assert_eq!(count(&counts, "states:DescribeExecution"), 1);
+    assert_eq!(count(&counts, "states:GetExecutionHistory"), 1);
+    // Logs Insights: the error-log query and its result (complete at once on the emulator).
+    assert_eq!(count(&counts, "logs:StartQuery"), 1);
+    assert_eq!(count(&counts, "logs:GetQueryResults"), 1);
+    assert_eq!(
+        counts["total"].as_u64().unwrap(),
+        10 + 30 + 17 + 7 + 3 + 2,
+        "nothing else: {by_action}"
+    );
+
+    // The console counts the same requests itself (what `check` reports as api_calls).
+    let own: Value = serde_json::to_value(meter.requests_by_action()).unwrap();
+    assert_eq!(&own, by_action, "the interceptor and the emulator agree");
+    let by_service = meter.requests_by_service();
+    assert_eq!(by_service["sts"], 10);
+    assert_eq!(by_service["rds"], 30);
+    assert_eq!(by_service["redshift-data"], 17);
+    assert_eq!(by_service["monitoring"], 7);
+    assert_eq!(by_service["states"], 3);
+    assert_eq!(by_service["logs"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assumes_each_role_once() {
+    let (emulator, tenants) = blocking(|| seeded(1_000, 1)).await;
+    let url = emulator.url.clone();
+    let permits = 16;
+    let config = config(&url, &tenants, permits);
+    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides())
+        .await
+        .expect("fleet");
+    blocking({
+        let url = url.clone();
+        move || support::reset_requests_at(&url)
+    })
+    .await;
+
+    let started = Instant::now();
+    let first = refresh_once(&fleet).await;
+    let wall = started.elapsed();
+    println!(
+        "full refresh, 1,000 tenants in 1,000 accounts: {:.2} s wall, {} requests, at most {} in flight",
+        wall.as_secs_f64(),
+        meter.total_requests(),
+        meter.peak_in_flight()
+    );
+    for status in &first.sources {
+        assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
+    }
+    assert!(first.tenant_errors.is_empty());
+    assert_eq!(first.rds.clusters.len(), 1_000);
+    // A generous ceiling only, so a slow CI machine cannot fail it; the figure is in the note.
+    assert!(wall < Duration::from_secs(120), "{wall:?}");
+
+    let second = refresh_once(&fleet).await;
+    assert!(second.tenant_errors.is_empty());
+    let counts = blocking(move || emulator.requests()).await;
+    assert_eq!(
+        count(&counts, "sts:AssumeRole"),
+        1_000,
+        "once per account across two refreshes: the credentials are cached"
+    );
+    // Two calls an account: clusters, and integrations or export tasks (one tenant each).
+    assert_eq!(counts["by_service"]["rds"], 2 * 2 * 1_000);
+    assert_eq!(meter.requests_by_service()["sts"], 1_000);
+
+    // Bounded: the limiter never let more calls run than it has permits, and it was used.
+    assert!(
+        meter.peak_in_flight() <= permits,
+        "{} in flight, {permits} permits",
+        meter.peak_in_flight()
+    );
+    assert!(meter.peak_in_flight() > 1, "calls ran side by side");
+    assert_eq!(meter.in_flight(), 0, "every call gave its slot back");
+}
