@@ -116,7 +116,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 view.title_in(app.settings.lang),
                 filter
                     .as_ref()
-                    .map(|f| format!(" filtered by /{f}"))
+                    .map(|f| match app.settings.lang {
+                        crate::i18n::Lang::En => format!(" filtered by /{f}"),
+                        crate::i18n::Lang::Ja => format!("(絞り込み /{f})"),
+                    })
                     .unwrap_or_default()
             ),
             StepKind::Action(action) => format!(
