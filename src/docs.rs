@@ -19,7 +19,6 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::action::Actions;
 use crate::action::sim::SimOperator;
-use crate::health::Thresholds;
 use crate::i18n::Lang;
 use crate::model::Time;
 use crate::source::refresh::refresh_once;
@@ -27,7 +26,7 @@ use crate::source::sim::{self, Scenario, SimOptions};
 use crate::source::{Fleet, ManualClock};
 use crate::tui::app::{App, COMMANDS, Effect};
 use crate::tui::recovery::ActionEvent;
-use crate::tui::{Settings, keymap, runbook, theme, views};
+use crate::tui::{Settings, keymap, views};
 
 /// The size of every capture, in columns and rows: the size of the insta snapshots too.
 pub const WIDTH: u16 = 120;
@@ -392,15 +391,7 @@ impl Demo {
             .build()
             .expect("a tokio runtime");
         let snapshot = runtime.block_on(refresh_once(&fleet));
-        let settings = Settings {
-            theme: theme::load("dark").expect("the shipped themes are valid"),
-            keymap: keymap::load("default", None).expect("the shipped keymaps are valid"),
-            thresholds: Thresholds::default(),
-            runbooks: runbook::load_shipped(lang).expect("the shipped runbooks are valid"),
-            lang,
-            actions: true,
-            read_only: false,
-        };
+        let settings = Settings::shipped(lang);
         // Previews only: nothing is executed, so no audit log is opened.
         let actions = Actions::new(Arc::new(SimOperator::new(world, clock)), false, None);
         let title = format!("demo:{} · {tenants} tenants", scenario.name());

@@ -19,7 +19,6 @@ use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, Request, StateDir};
 use shiftops::config::{Config, is_identifier};
 use shiftops::datafile::DataFileError;
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::model::{Snapshot, Time};
 use shiftops::source::ManualClock;
@@ -406,13 +405,8 @@ fn start() -> Time {
 
 fn settings() -> Settings {
     Settings {
-        theme: theme::load("dark").unwrap(),
         keymap: keymap::load("vim", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(Lang::En).unwrap(),
-        lang: Lang::En,
-        actions: true,
-        read_only: false,
+        ..Settings::shipped(Lang::En)
     }
 }
 

@@ -18,13 +18,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use shiftops::config::Config;
-use shiftops::health::{Status, Thresholds};
+use shiftops::health::Status;
 use shiftops::i18n::Lang;
 use shiftops::model::{SourceId, SourceStatus};
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::refresh::{Refresher, SourceEvent};
 use shiftops::tui::app::App;
-use shiftops::tui::{Settings, keymap, runbook, theme, views};
+use shiftops::tui::{Settings, views};
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, stage_warehouse};
 use tokio::sync::mpsc;
@@ -48,13 +48,8 @@ alarms_seconds = 3600\nelt_seconds = 3600\nlogs_seconds = 3600\ntimeout_seconds 
 
 fn settings() -> Settings {
     Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(Lang::En).unwrap(),
-        lang: Lang::En,
         actions: false,
-        read_only: false,
+        ..Settings::shipped(Lang::En)
     }
 }
 

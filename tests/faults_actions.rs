@@ -18,14 +18,13 @@ use shiftops::action::aws::AwsOperator;
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{ActionError, Actions, Operator, Request, StateDir};
 use shiftops::config::Config;
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::Overrides;
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::source::{Clock, ManualClock};
 use shiftops::tui::app::App;
-use shiftops::tui::{Settings, keymap, runbook, theme, views};
+use shiftops::tui::{Settings, views};
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY};
 use tokio::sync::mpsc;
@@ -510,15 +509,7 @@ fn a_panic_mid_action_is_a_failure_of_unknown_outcome_and_the_action_can_run_aga
 }
 
 fn settings() -> Settings {
-    Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(Lang::En).unwrap(),
-        lang: Lang::En,
-        actions: true,
-        read_only: false,
-    }
+    Settings::shipped(Lang::En)
 }
 
 async fn sim_snapshot() -> shiftops::model::Snapshot {

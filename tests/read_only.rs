@@ -18,7 +18,6 @@ use shiftops::action::{
     ActionError, ActionKind, Actions, Operator, Outcome, PausedWlm, Plan, Progress, Request,
     StateDir,
 };
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::model::Time;
 use shiftops::source::ManualClock;
@@ -27,7 +26,7 @@ use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::{ActionEvent, Stage};
-use shiftops::tui::{Settings, keymap, runbook, theme, views};
+use shiftops::tui::{Settings, runbook, views};
 
 fn start() -> Time {
     Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
@@ -101,13 +100,9 @@ impl Console {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::at(dir.path());
         let settings = Settings {
-            theme: theme::load("dark").unwrap(),
-            keymap: keymap::load("default", None).unwrap(),
-            thresholds: Thresholds::default(),
             runbooks: runbooks(),
-            lang: Lang::En,
-            actions: true,
             read_only: true,
+            ..Settings::shipped(Lang::En)
         };
         let applied = Arc::new(AtomicUsize::new(0));
         let operator = Counting {

@@ -10,7 +10,6 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, StateDir, audit};
-use shiftops::health::Thresholds;
 use shiftops::model::Time;
 use shiftops::source::ManualClock;
 use shiftops::source::refresh::refresh_once;
@@ -18,7 +17,7 @@ use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::{ActionEvent, Stage};
-use shiftops::tui::{Settings, keymap, runbook, theme, views};
+use shiftops::tui::{Settings, runbook, views};
 use tokio::runtime::Runtime;
 
 fn start() -> Time {
@@ -49,13 +48,8 @@ fn console(scenario: Scenario, read_only: bool) -> Console {
         .unwrap();
     let snapshot = runtime.block_on(refresh_once(&fleet));
     let settings = Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_shipped(shiftops::i18n::Lang::En).unwrap(),
-        lang: shiftops::i18n::Lang::En,
-        actions: true,
         read_only,
+        ..Settings::shipped(shiftops::i18n::Lang::En)
     };
     let dir = tempfile::tempdir().unwrap();
     let state = StateDir::at(dir.path());

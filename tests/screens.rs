@@ -9,7 +9,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::config::Config;
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::model::Time;
 use shiftops::source::ManualClock;
@@ -17,7 +16,7 @@ use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect, Mode};
-use shiftops::tui::{Settings, keymap, theme, views};
+use shiftops::tui::{Settings, theme, views};
 
 fn start() -> Time {
     Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
@@ -28,15 +27,7 @@ fn settings() -> Settings {
 }
 
 fn settings_in(lang: Lang) -> Settings {
-    Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: shiftops::tui::runbook::load_shipped(lang).unwrap(),
-        lang,
-        actions: true,
-        read_only: false,
-    }
+    Settings::shipped(lang)
 }
 
 fn app(scenario: Scenario, tenants: usize) -> App {

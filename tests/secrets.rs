@@ -16,14 +16,13 @@ use shiftops::action::audit::AuditLog;
 use shiftops::action::aws::AwsOperator;
 use shiftops::action::{Actions, Request, ResyncScope, StateDir};
 use shiftops::config::Config;
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::{Fleet, SystemClock};
 use shiftops::tui::app::App;
 use shiftops::tui::recovery::ActionEvent;
-use shiftops::tui::{Extras, Settings, keymap, runbook, theme};
+use shiftops::tui::{Extras, Settings};
 use support::faults::FaultProxy;
 use support::terminal::{PanickingClock, run_helper_in_pty};
 use support::{Emulator, integration_ids, stage_warehouse};
@@ -227,15 +226,7 @@ fn no_secret_in_check_doctor_or_the_console_s_errors() {
 }
 
 fn settings() -> Settings {
-    Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(Lang::En).unwrap(),
-        lang: Lang::En,
-        actions: true,
-        read_only: false,
-    }
+    Settings::shipped(Lang::En)
 }
 
 #[test]

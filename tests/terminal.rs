@@ -15,7 +15,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use shiftops::action::Operator;
 use shiftops::action::sim::SimOperator;
-use shiftops::health::Thresholds;
 use shiftops::i18n::Lang;
 use shiftops::model::{SourceId, Time};
 use shiftops::source::refresh::refresh_once;
@@ -24,7 +23,7 @@ use shiftops::source::{Fleet, ManualClock, SystemClock};
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect};
 use shiftops::tui::recovery::ActionEvent;
-use shiftops::tui::{Extras, Settings, keymap, runbook, theme, views};
+use shiftops::tui::{Extras, Settings, theme, views};
 use support::terminal::{PanickingClock, PtyOptions, PtyRun, run_helper_in_pty, run_in_pty};
 
 fn shiftops_bin() -> &'static std::path::Path {
@@ -308,15 +307,7 @@ fn start() -> Time {
 }
 
 fn settings() -> Settings {
-    Settings {
-        theme: theme::load("dark").unwrap(),
-        keymap: keymap::load("default", None).unwrap(),
-        thresholds: Thresholds::default(),
-        runbooks: runbook::load_all(Lang::En).unwrap(),
-        lang: Lang::En,
-        actions: true,
-        read_only: false,
-    }
+    Settings::shipped(Lang::En)
 }
 
 /// The console on the simulated fleet, and a planner for its action dialog.

@@ -82,6 +82,20 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What a console with no configuration at all uses: the dark theme, the default keymap,
+    /// seed 001's thresholds and the shipped runbooks, with actions on.
+    pub fn shipped(lang: crate::i18n::Lang) -> Settings {
+        Settings {
+            theme: super::theme::load("dark").expect("the shipped themes are valid"),
+            keymap: super::keymap::load("default", None).expect("the shipped keymaps are valid"),
+            thresholds: Thresholds::default(),
+            runbooks: runbook::load_shipped(lang).expect("the shipped runbooks are valid"),
+            lang,
+            actions: true,
+            read_only: false,
+        }
+    }
+
     /// Loads the theme and keymap named on the command line or in the config file.
     /// `NO_COLOR` (any value) keeps the theme's emphasis but drops its colours.
     pub fn load(
