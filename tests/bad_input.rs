@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::drive::perform_action;
+
 use std::sync::mpsc;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -27,7 +29,6 @@ use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect};
-use shiftops::tui::recovery::ActionEvent;
 use shiftops::tui::{Settings, keymap, runbook, theme, views};
 
 // -- positions -------------------------------------------------------------------------------
@@ -477,26 +478,13 @@ impl Console {
     }
 
     fn perform(&mut self, effect: Effect) {
+        if perform_action(&mut self.app, &self.actions, &self.runtime, &effect).is_some() {
+            return;
+        }
         match effect {
-            Effect::PlanAction(request) => {
-                let planned = self
-                    .runtime
-                    .block_on(self.actions.plan(&request))
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                self.app.on_action_event(ActionEvent::Planned(planned));
-            }
-            Effect::ExecuteAction { plan, typed } => {
-                self.app.action_started(&plan);
-                let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
-                let result = self
-                    .runtime
-                    .block_on(self.actions.execute(&plan, &typed, &progress));
-                self.app.on_action_event(ActionEvent::Finished(result));
-            }
             Effect::FetchAlarmHistory(alarm) => self.app.on_alarm_history(alarm, Ok(Vec::new())),
             Effect::ExportIncident { markdown, .. } => assert!(!markdown.is_empty()),
-            Effect::Quit | Effect::Refresh | Effect::AcknowledgeUnknown | Effect::None => {}
+            _ => {}
         }
     }
 

@@ -4,6 +4,10 @@
 //! the audit log, and the dialog says why. (tests/actions_aws.rs shows the runner refuses every
 //! request against AWS; tests/recovery_ui.rs shows one refusal in the dialog.)
 
+mod support;
+
+use support::drive::perform_action;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,7 +29,7 @@ use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
-use shiftops::tui::recovery::{ActionEvent, Stage};
+use shiftops::tui::recovery::Stage;
 use shiftops::tui::{Settings, runbook, views};
 
 fn start() -> Time {
@@ -138,25 +142,12 @@ impl Console {
     }
 
     fn perform(&mut self, effect: Effect) {
-        match effect {
-            Effect::PlanAction(request) => {
-                let planned = self
-                    .runtime
-                    .block_on(self.actions.plan(&request))
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                self.app.on_action_event(ActionEvent::Planned(planned));
-            }
-            Effect::ExecuteAction { plan, typed } => {
-                self.app.action_started(&plan);
-                let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
-                let result = self
-                    .runtime
-                    .block_on(self.actions.execute(&plan, &typed, &progress));
-                assert_eq!(result, Err(ActionError::ReadOnly), "{:?}", plan.request);
-                self.app.on_action_event(ActionEvent::Finished(result));
-            }
-            _ => {}
+        let request = match &effect {
+            Effect::ExecuteAction { plan, .. } => Some(plan.request.clone()),
+            _ => None,
+        };
+        if let Some(result) = perform_action(&mut self.app, &self.actions, &self.runtime, &effect) {
+            assert_eq!(result, Err(ActionError::ReadOnly), "{request:?}");
         }
     }
 

@@ -2,6 +2,10 @@
 //! alarm, an action previewed, confirmed and executed on the simulated fleet, read-only refusal in
 //! the UI, and the incident record.
 
+mod support;
+
+use support::drive::perform_action;
+
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
@@ -78,26 +82,9 @@ impl Console {
     }
 
     /// Does what the event loop would, synchronously.
+    /// Does what the event loop would, synchronously.
     fn perform(&mut self, effect: Effect) {
-        match effect {
-            Effect::PlanAction(request) => {
-                let planned = self
-                    .runtime
-                    .block_on(self.actions.plan(&request))
-                    .map(Box::new)
-                    .map_err(|e| e.to_string());
-                self.app.on_action_event(ActionEvent::Planned(planned));
-            }
-            Effect::ExecuteAction { plan, typed } => {
-                self.app.action_started(&plan);
-                let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
-                let result = self
-                    .runtime
-                    .block_on(self.actions.execute(&plan, &typed, &progress));
-                self.app.on_action_event(ActionEvent::Finished(result));
-            }
-            _ => {}
-        }
+        perform_action(&mut self.app, &self.actions, &self.runtime, &effect);
     }
 
     fn screen(&self) -> String {
