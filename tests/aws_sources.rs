@@ -329,7 +329,7 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
         .unwrap();
     tokio::task::spawn_blocking({
         let url = emulator.url.clone();
-        move || support::reset_requests_at(&url)
+        move || Emulator::attach(&url).reset_requests()
     })
     .await
     .unwrap();
@@ -376,7 +376,7 @@ async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
     }
     let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
     let url = emulator.url.clone();
-    tokio::task::spawn_blocking(move || support::reset_requests_at(&url))
+    tokio::task::spawn_blocking(move || Emulator::attach(&url).reset_requests())
         .await
         .unwrap();
     let first = refresh_once(&fleet).await;

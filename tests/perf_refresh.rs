@@ -151,7 +151,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
         .expect("fleet");
     blocking({
         let url = url.clone();
-        move || support::reset_requests_at(&url)
+        move || Emulator::attach(&url).reset_requests()
     })
     .await;
     meter.reset_requests();
@@ -227,7 +227,7 @@ async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assume
         .expect("fleet");
     blocking({
         let url = url.clone();
-        move || support::reset_requests_at(&url)
+        move || Emulator::attach(&url).reset_requests()
     })
     .await;
 

@@ -29,43 +29,105 @@ pub fn python() -> PathBuf {
     venv
 }
 
-pub struct Emulator {
+/// A project-owned Python server (the emulator, the fault proxy) on a free port of 127.0.0.1.
+/// It prints `READY port=N` once it accepts requests, and exits when its stdin closes, so it never
+/// outlives the test; dropping this kills it at once.
+pub struct Server {
     child: Child,
-    /// Held open: the emulator exits when its stdin closes, so it never outlives the test.
     _stdin: ChildStdin,
     pub url: String,
 }
 
-impl Emulator {
-    /// Starts an emulator and waits until it accepts requests.
-    pub fn start() -> Emulator {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/run.py");
+impl Server {
+    /// Runs `tests/emulator/<script>` with `args` and waits for its READY line.
+    pub fn start(script: &str, args: &[&str]) -> Server {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/emulator")
+            .join(script);
         let mut child = Command::new(python())
-            .arg(&script)
-            .args(["--port", "0"])
+            .arg(&path)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("the emulator starts");
+            .unwrap_or_else(|e| panic!("{script} starts: {e}"));
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let port = loop {
             let line = lines
                 .next()
-                .expect("the emulator prints READY before it exits")
-                .expect("the emulator's output is text");
+                .unwrap_or_else(|| panic!("{script} prints READY before it exits"))
+                .expect("its output is text");
             if let Some(port) = line.strip_prefix("READY port=") {
                 break port.trim().to_string();
             }
         };
-        // Keep draining its stdout so the emulator never blocks on a full pipe.
+        // Keep draining its stdout so it never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Emulator {
+        Server {
             child,
             _stdin: stdin,
             url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A JSON control call: POST when there is a body, GET otherwise. Panics on any failure, with
+/// the server's answer.
+pub fn call(url: &str, path: &str, body: Option<Value>) -> Value {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let target = format!("{url}{path}");
+    let result = match body {
+        Some(body) => agent
+            .post(&target)
+            .header("Content-Type", "application/json")
+            .send(body.to_string()),
+        None => agent.get(&target).call(),
+    };
+    let mut response = result.unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    assert!(
+        response.status().is_success(),
+        "{path}: {} {text}",
+        response.status()
+    );
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// The emulator, owned by the test that started it; its control calls come from [`EmulatorHandle`].
+pub struct Emulator {
+    _server: Server,
+    handle: EmulatorHandle,
+}
+
+impl std::ops::Deref for Emulator {
+    type Target = EmulatorHandle;
+
+    fn deref(&self) -> &EmulatorHandle {
+        &self.handle
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator and waits until it accepts requests.
+    pub fn start() -> Emulator {
+        let server = Server::start("run.py", &["--port", "0"]);
+        Emulator {
+            handle: Emulator::attach(&server.url),
+            _server: server,
         }
     }
 
@@ -76,33 +138,30 @@ impl Emulator {
         (emulator, seeded)
     }
 
+    /// Control calls on an emulator another value owns (for blocking calls from async tests).
+    pub fn attach(url: &str) -> EmulatorHandle {
+        EmulatorHandle {
+            url: url.to_string(),
+        }
+    }
+}
+
+/// The emulator's control calls, by its URL; cloned freely into blocking tasks.
+#[derive(Debug, Clone)]
+pub struct EmulatorHandle {
+    pub url: String,
+}
+
+impl EmulatorHandle {
     pub fn post(&self, path: &str, body: Value) -> Value {
-        let agent = agent();
-        let mut response = agent
-            .post(&format!("{}{path}", self.url))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        let text = response.body_mut().read_to_string().unwrap_or_default();
-        assert!(
-            response.status().is_success(),
-            "POST {path}: {} {text}",
-            response.status()
-        );
-        serde_json::from_str(&text).unwrap_or(Value::Null)
+        call(&self.url, path, Some(body))
     }
 
     pub fn get(&self, path: &str) -> Value {
-        let agent = agent();
-        let mut response = agent
-            .get(&format!("{}{path}", self.url))
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let text = response.body_mut().read_to_string().unwrap_or_default();
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+        call(&self.url, path, None)
     }
 
-    /// Makes statements matching `pattern` return these rows.
+    /// Makes statements matching `pattern` return these rows, two rows a page.
     pub fn result_set(&self, pattern: &str, columns: &[(&str, &str)], rows: Value) {
         let columns: Vec<Value> = columns
             .iter()
@@ -136,21 +195,6 @@ impl Emulator {
         std::fs::write(&path, standard_config(&self.url)).expect("config written");
         path
     }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(60)))
-        .http_status_as_error(false)
-        .build()
-        .into()
 }
 
 /// The standard fleet's config: the example shape with three tenants reached by AssumeRole.
@@ -391,66 +435,4 @@ pub fn integration_ids(seeded: &Value) -> (String, String) {
             .collect()
     };
     (find("111111111111"), find("333333333333"))
-}
-
-/// Resets the emulator's request counts, given only its URL (for use from a blocking task).
-pub fn reset_requests_at(url: &str) {
-    let agent = agent();
-    agent
-        .post(&format!("{url}/_shiftops/requests/reset"))
-        .header("Content-Type", "application/json")
-        .send("{}")
-        .expect("reset");
-}
-
-impl Emulator {
-    /// A handle on an emulator another handle owns (for blocking calls from async tests).
-    pub fn attach(url: &str) -> AttachedEmulator {
-        AttachedEmulator {
-            url: url.to_string(),
-        }
-    }
-}
-
-/// Control calls on an emulator without owning (or stopping) it.
-pub struct AttachedEmulator {
-    url: String,
-}
-
-impl AttachedEmulator {
-    pub fn result_set(&self, pattern: &str, columns: &[(&str, &str)], rows: Value) {
-        let columns: Vec<Value> = columns
-            .iter()
-            .map(|(name, kind)| json!({"name": name, "type": kind}))
-            .collect();
-        post(
-            &self.url,
-            "/_shiftops/redshift-data/results",
-            json!({"pattern": pattern, "columns": columns, "rows": rows}),
-        );
-    }
-
-    pub fn get(&self, path: &str) -> Value {
-        let mut response = agent()
-            .get(&format!("{}{path}", self.url))
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let text = response.body_mut().read_to_string().unwrap_or_default();
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
-    }
-}
-
-fn post(url: &str, path: &str, body: Value) -> Value {
-    let mut response = agent()
-        .post(&format!("{url}{path}"))
-        .header("Content-Type", "application/json")
-        .send(body.to_string())
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    assert!(
-        response.status().is_success(),
-        "POST {path}: {} {text}",
-        response.status()
-    );
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
