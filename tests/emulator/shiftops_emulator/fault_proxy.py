@@ -54,7 +54,6 @@ import os
 import re
 import signal
 import socket
-import stat
 import sys
 import threading
 import time
@@ -65,6 +64,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import CENTRAL_ACCOUNT
+from .lifecycle import stdin_is_watchable, watch_stdin
 from .accounts import credential_scope
 
 HOST = "127.0.0.1"
@@ -351,23 +351,6 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-def _stdin_is_watchable() -> bool:
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError, AttributeError):
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) and sys.stdin.isatty()
-
-
-def _watch_stdin(stop: threading.Event) -> None:
-    try:
-        while sys.stdin.buffer.read1(4096):
-            pass
-    except (OSError, ValueError):
-        pass
-    stop.set()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="shiftops fault-injecting proxy in front of the AWS emulator")
     parser.add_argument("--upstream", required=True, help="the emulator's URL, e.g. http://127.0.0.1:40123")
@@ -383,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if not args.no_stdin_watch and _stdin_is_watchable():
-        threading.Thread(target=_watch_stdin, args=(stop,), daemon=True).start()
+    if not args.no_stdin_watch and stdin_is_watchable():
+        threading.Thread(target=watch_stdin, args=(stop,), daemon=True).start()
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     print(f"READY port={server.server_address[1]}", flush=True)
     quiet = open(os.devnull, "w")

@@ -13,11 +13,11 @@ import argparse
 import logging
 import os
 import signal
-import stat
 import sys
 import threading
 
 from . import CENTRAL_ACCOUNT, DEFAULT_REGION
+from .lifecycle import stdin_is_watchable, watch_stdin
 
 HOST = "127.0.0.1"
 
@@ -27,23 +27,6 @@ def _prepare_environment() -> None:
     os.environ["AWS_DEFAULT_REGION"] = DEFAULT_REGION
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-
-
-def _stdin_is_watchable() -> bool:
-    try:
-        mode = os.fstat(sys.stdin.fileno()).st_mode
-    except (OSError, ValueError, AttributeError):
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) and sys.stdin.isatty()
-
-
-def _watch_stdin(stop: threading.Event) -> None:
-    try:
-        while sys.stdin.buffer.read1(4096):
-            pass
-    except (OSError, ValueError):
-        pass
-    stop.set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if not args.no_stdin_watch and _stdin_is_watchable():
-        threading.Thread(target=_watch_stdin, args=(stop,), daemon=True).start()
+    if not args.no_stdin_watch and stdin_is_watchable():
+        threading.Thread(target=watch_stdin, args=(stop,), daemon=True).start()
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     serving.start()
     print(f"READY port={port}", flush=True)
