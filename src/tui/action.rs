@@ -248,3 +248,31 @@ impl fmt::Display for Action {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_bindable_action_and_view_speaks_japanese() {
+        for (name, _, english) in Action::BINDABLE {
+            let japanese = Action::help_in(name, english, Lang::Ja);
+            assert_ne!(japanese, *english, "{name} has no Japanese help");
+            assert_eq!(Action::help_in(name, english, Lang::En), *english);
+        }
+        for view in View::TABS.into_iter().chain([View::Tenant, View::Runbook]) {
+            if view != View::Wlm {
+                assert_ne!(view.title_in(Lang::Ja), view.title(), "{view:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_speaks_japanese() {
+        for (name, english) in crate::tui::app::COMMANDS {
+            let japanese = crate::tui::app::command_help(name, english, Lang::Ja);
+            assert_ne!(japanese, *english, ":{name} has no Japanese help");
+        }
+    }
+}
