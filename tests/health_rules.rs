@@ -100,6 +100,7 @@ fn elt_delay_falls_back_to_the_last_successful_run() {
         error: None,
         cause: None,
         redrive_count: 0,
+        current_step: None,
     };
     let with = |m| snapshot(vec![], vec![SourceData::Elt(vec![run(m)])]);
     assert_eq!(severity_of(&with(90), CheckId::EltDelay), None);
@@ -432,6 +433,7 @@ fn run(status: EltStatus, minutes_ago: i64) -> EltRun {
         error: Some("States.TaskFailed".into()),
         cause: None,
         redrive_count: 0,
+        current_step: None,
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod aws;
+pub mod rerun;
+mod error;
 mod kind;
 mod plan;
 mod request;
@@ -14,5 +16,6 @@ pub mod wlm;
 pub use kind::ActionKind;
 pub use plan::{Change, Outcome, Plan};
 pub use request::{Request, ResyncScope};
-pub use runner::{ActionError, Actions, Operator, Progress};
-pub use state::{PausedWlm, StateDir};
+pub use error::ApplyError;
+pub use runner::{ActionError, ActionUpdate, Actions, Executed, Operator, Progress};
+pub use state::StateDir;

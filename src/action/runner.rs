@@ -1,6 +1,7 @@
 //! Runs actions safely: read-only mode refuses here, in the action layer itself, whatever asked
-//! (a key, a runbook step, command mode); confirmation is checked here; every execution is audited
-//! (intent before, outcome after) and a plan cannot run twice at once.
+//! (a key, a runbook step, command mode); confirmation is checked here; what the preview was based
+//! on is read again from AWS right before the call; every execution is audited (intent before,
+//! outcome after) and a plan cannot run twice at once.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -11,10 +12,38 @@ use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
 use super::audit::AuditLog;
-use super::{Outcome, Plan, Request};
+use super::{ApplyError, Outcome, Plan, Request};
 
-/// A line of progress while an action runs (`snapshot creating…`, `export 40 %`).
-pub type Progress = mpsc::UnboundedSender<String>;
+/// What the runner reports while an action runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionUpdate {
+    /// Every check passed and the intent is in the audit log: the operator's calls begin now.
+    Started,
+    /// A line of progress (`snapshot creating…`, `export 40 %`).
+    Line(String),
+}
+
+/// Where an action's updates go.
+#[derive(Debug, Clone)]
+pub struct Progress(mpsc::UnboundedSender<ActionUpdate>);
+
+impl Progress {
+    pub fn channel() -> (Progress, mpsc::UnboundedReceiver<ActionUpdate>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (Progress(sender), receiver)
+    }
+
+    /// A line of progress; nobody listening is not an error worth stopping for.
+    pub fn send(&self, line: String) -> Result<(), String> {
+        self.0
+            .send(ActionUpdate::Line(line))
+            .map_err(|_| "nobody follows this action's progress".to_string())
+    }
+
+    fn started(&self) {
+        let _ = self.0.send(ActionUpdate::Started);
+    }
+}
 
 /// Does the work, against AWS or the simulated fleet.
 #[async_trait]
@@ -23,10 +52,12 @@ pub trait Operator: Send + Sync {
     async fn caller(&self) -> String;
 
     /// Reads what the request needs and says exactly what would be done. Changes nothing.
+    /// Everything the plan depends on that another operator could change goes into
+    /// [`Plan::before`]: the runner plans again right before executing and refuses when it differs.
     async fn plan(&self, request: &Request) -> Result<Plan, String>;
 
     /// Does what the plan says.
-    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String>;
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +71,30 @@ pub enum ActionError {
     Unsupported(String),
     /// The same plan is already running (a double key press).
     AlreadyRunning,
+    /// What the preview was based on changed since (another operator acted): nothing was done.
+    Stale(String),
     /// The intent could not be recorded, so nothing was done.
     Audit(String),
-    Failed(String),
+    /// It ran and failed; nothing was changed. `recorded`: whether the outcome is in the audit log.
+    Failed {
+        error: String,
+        recorded: bool,
+    },
+    /// It ran and got no answer: the change may have been made.
+    OutcomeUnknown {
+        error: String,
+        recorded: bool,
+    },
+}
+
+impl ActionError {
+    /// Whether it was refused before anything ran (the preview stays, with the reason).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(
+            self,
+            ActionError::Failed { .. } | ActionError::OutcomeUnknown { .. }
+        )
+    }
 }
 
 impl fmt::Display for ActionError {
@@ -54,17 +106,35 @@ impl fmt::Display for ActionError {
             ActionError::NotConfirmed { expected } => {
                 write!(f, "not confirmed: type {expected:?} to confirm")
             }
-            ActionError::Unsupported(why) => write!(f, "not supported: {why}"),
+            ActionError::Unsupported(why) => write!(f, "refused: {why}"),
             ActionError::AlreadyRunning => f.write_str("already running"),
+            ActionError::Stale(why) => write!(
+                f,
+                "refused: {why} — this changed since the preview; nothing was done (Esc, then preview again)"
+            ),
             ActionError::Audit(e) => {
                 write!(f, "nothing done: the audit log cannot be written: {e}")
             }
-            ActionError::Failed(e) => write!(f, "failed: {e}"),
+            ActionError::Failed { error, .. } => write!(f, "failed: {error}"),
+            ActionError::OutcomeUnknown { error, .. } => {
+                write!(
+                    f,
+                    "outcome unknown: {error} — no answer, so the change may have been made: verify"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for ActionError {}
+
+/// An action that ran to its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    pub outcome: Outcome,
+    /// Whether the outcome is in the audit log (a full disk can refuse it after the fact).
+    pub recorded: bool,
+}
 
 pub struct Actions {
     operator: Arc<dyn Operator>,
@@ -95,15 +165,14 @@ impl Actions {
             .as_ref()
             .ok_or("the audit log is not open (read-only mode)")?;
         let caller = self.operator.caller().await;
-        audit.acknowledge_unfinished(&caller)
+        audit
+            .acknowledge_unfinished(&caller)
+            .map_err(|e| e.to_string())
     }
 
     /// The preview: allowed in read-only mode, since it changes nothing.
-    pub async fn plan(&self, request: &Request) -> Result<Plan, ActionError> {
-        self.operator
-            .plan(request)
-            .await
-            .map_err(ActionError::Failed)
+    pub async fn plan(&self, request: &Request) -> Result<Plan, String> {
+        self.operator.plan(request).await
     }
 
     /// Executes a plan the user confirmed by typing `typed`.
@@ -112,7 +181,7 @@ impl Actions {
         plan: &Plan,
         typed: &str,
         progress: &Progress,
-    ) -> Result<Outcome, ActionError> {
+    ) -> Result<Executed, ActionError> {
         if self.read_only {
             return Err(ActionError::ReadOnly);
         }
@@ -137,14 +206,17 @@ impl Actions {
         }
         // A bug that panics mid-action must not wedge the console: the plan can run again, and
         // the intent stays without outcome, so the next start says to verify it.
-        let result = std::panic::AssertUnwindSafe(self.audited(plan, progress))
+        let result = std::panic::AssertUnwindSafe(self.checked(plan, progress))
             .catch_unwind()
             .await
             .unwrap_or_else(|panic| {
-                Err(ActionError::Failed(format!(
-                    "internal error: {}; the outcome is unknown: verify",
-                    crate::source::refresh::panic_message(panic.as_ref())
-                )))
+                Err(ActionError::OutcomeUnknown {
+                    error: format!(
+                        "internal error: {}",
+                        crate::source::refresh::panic_message(panic.as_ref())
+                    ),
+                    recorded: false,
+                })
             });
         self.running
             .lock()
@@ -153,19 +225,46 @@ impl Actions {
         result
     }
 
-    async fn audited(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ActionError> {
+    /// Plans again from what AWS says now: another operator may have acted since the preview.
+    async fn checked(&self, plan: &Plan, progress: &Progress) -> Result<Executed, ActionError> {
+        let fresh = self
+            .operator
+            .plan(&plan.request)
+            .await
+            .map_err(|e| ActionError::Stale(format!("cannot read the current state: {e}")))?;
+        if let Some(why) = fresh.unsupported {
+            return Err(ActionError::Stale(why));
+        }
+        if fresh.before != plan.before {
+            return Err(ActionError::Stale(format!(
+                "{} is no longer as previewed (now: {})",
+                plan.target, fresh.before
+            )));
+        }
+        self.audited(plan, progress).await
+    }
+
+    async fn audited(&self, plan: &Plan, progress: &Progress) -> Result<Executed, ActionError> {
         let audit = self
             .audit
             .as_ref()
             .ok_or_else(|| ActionError::Audit("no audit log is open".into()))?;
         let caller = self.operator.caller().await;
-        let id = audit.intent(&caller, plan).map_err(ActionError::Audit)?;
+        let id = audit
+            .intent(&caller, plan)
+            .map_err(|e| ActionError::Audit(e.to_string()))?;
+        progress.started();
         let result = self.operator.apply(plan, progress).await;
         // The outcome is recorded even when the action failed; a failure to record it leaves the
-        // intent without outcome, which the next start reports.
-        let recorded = audit.outcome(&id, &caller, plan, &result);
-        let outcome = result.map_err(ActionError::Failed)?;
-        recorded.map_err(ActionError::Audit)?;
-        Ok(outcome)
+        // intent without outcome, which the next start reports, and is said now.
+        let logged = result.clone().map_err(|e| e.to_string());
+        let recorded = audit.outcome(&id, &caller, plan, &logged).is_ok();
+        match result {
+            Ok(outcome) => Ok(Executed { outcome, recorded }),
+            Err(ApplyError::NotDone(error)) => Err(ActionError::Failed { error, recorded }),
+            Err(ApplyError::Unknown(error)) => {
+                Err(ActionError::OutcomeUnknown { error, recorded })
+            }
+        }
     }
 }

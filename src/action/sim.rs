@@ -1,50 +1,68 @@
 //! Recovery actions against the simulated fleet: the same plans, previews and confirmations as
 //! against AWS, so the demo trains the real gestures; execution changes the simulated world.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use async_trait::async_trait;
 use serde_json::json;
 
+use super::rerun::{Execution, plan_rerun};
 use super::wlm::{cancel_queries, plan_change};
-use super::{Operator, Outcome, PausedWlm, Plan, Progress, Request, ResyncScope, StateDir};
-use crate::model::{Ingest, Tenant};
+use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope, StateDir};
+use crate::model::{EltStatus, Ingest, Tenant};
 use crate::source::Clock;
 use crate::source::aws::sql::quote_identifier;
 use crate::source::sim::{SharedWorld, SimWorld};
 
 const CLUSTER: &str = "dpc-learning";
 const PARAMETER_GROUP: &str = "dpc-learning-params";
-/// The name the demo's saved WLM configuration goes by in the state dir, apart from any real
-/// cluster's (`paused-wlm-demo.json`).
-const SAVED_AS: &str = "demo";
+const STATE_MACHINE_ARN: &str = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt";
+/// The demo's parameter group as AWS would hold it, in the console's state dir: a pause made in
+/// the demo is still in place after a restart, as it would be on a real cluster, and consoles
+/// with their own state dirs have their own demo.
+const DEMO_WLM_FILE: &str = "demo-wlm-configuration.json";
 
 pub struct SimOperator {
     world: SharedWorld,
     clock: Arc<dyn Clock>,
-    /// The configuration saved by a pause, restored exactly by resume: in the state dir when
-    /// there is one (so a pause survives a restart, as against AWS), else in memory.
-    paused: Mutex<Option<PausedWlm>>,
     state: Option<StateDir>,
 }
 
 impl SimOperator {
-    /// An operator that keeps a paused configuration in memory only.
+    /// An operator whose changes live only as long as the world.
     pub fn new(world: SharedWorld, clock: Arc<dyn Clock>) -> Self {
         Self {
             world,
             clock,
-            paused: Mutex::new(None),
             state: None,
         }
     }
 
-    /// An operator that saves the configuration a pause replaces in `state`, as the AWS operator
-    /// does: a restarted demo can still resume adhoc.
+    /// An operator whose WLM changes outlive the process in `state`, as they would in AWS: the
+    /// world takes the configuration saved there, if any.
     pub fn with_state(world: SharedWorld, clock: Arc<dyn Clock>, state: StateDir) -> Self {
-        Self {
+        let operator = Self {
             state: Some(state),
             ..Self::new(world, clock)
+        };
+        if let Some(saved) = operator.saved_configuration() {
+            let now = operator.clock.now();
+            let _ = operator.world().set_wlm_configuration(&saved, now);
+        }
+        operator
+    }
+
+    fn saved_configuration(&self) -> Option<String> {
+        let path = self.state.as_ref()?.path().join(DEMO_WLM_FILE);
+        std::fs::read_to_string(path).ok()
+    }
+
+    /// ModifyClusterParameterGroup on the demo: the world, then the state dir.
+    fn set_configuration(&self, world: &mut SimWorld, configuration: &str) -> Result<(), String> {
+        world.set_wlm_configuration(configuration, self.clock.now())?;
+        match &self.state {
+            Some(state) => state.write_atomically(DEMO_WLM_FILE, configuration),
+            None => Ok(()),
         }
     }
 
@@ -53,45 +71,6 @@ impl SimOperator {
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         world.advance_to(self.clock.now());
         world
-    }
-
-    fn saved(&self) -> Option<PausedWlm> {
-        match &self.state {
-            Some(state) => state.paused_wlm(SAVED_AS),
-            None => self
-                .paused
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone(),
-        }
-    }
-
-    /// Saves the configuration to restore, before the change is made.
-    fn save(&self, previous: String, caller: String) -> Result<(), String> {
-        let paused = PausedWlm {
-            cluster: SAVED_AS.into(),
-            parameter_group: PARAMETER_GROUP.into(),
-            previous,
-            paused_at: self.clock.now().to_rfc3339(),
-            caller,
-        };
-        match &self.state {
-            Some(state) => state.save_paused_wlm(&paused),
-            None => {
-                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = Some(paused);
-                Ok(())
-            }
-        }
-    }
-
-    fn forget_saved(&self) -> Result<(), String> {
-        match &self.state {
-            Some(state) => state.clear_paused_wlm(SAVED_AS),
-            None => {
-                *self.paused.lock().unwrap_or_else(PoisonError::into_inner) = None;
-                Ok(())
-            }
-        }
     }
 
     fn tenant(world: &SimWorld, name: &str) -> Result<Tenant, String> {
@@ -106,7 +85,7 @@ impl SimOperator {
     fn plan_wlm(&self, request: &Request) -> Plan {
         let world = self.world();
         let current = world.wlm_configuration();
-        let mut plan = plan_change(request, CLUSTER, PARAMETER_GROUP, &current, self.saved());
+        let mut plan = plan_change(request, CLUSTER, PARAMETER_GROUP, &current, self.clock.now());
         if plan.unsupported.is_none()
             && let Request::PauseAdhoc {
                 cancel_running: true,
@@ -136,36 +115,24 @@ impl Operator for SimOperator {
         match request {
             Request::RerunElt { execution_arn } => {
                 let world = self.world();
-                let run = world
-                    .elt_runs()
-                    .into_iter()
+                let runs = world.elt_runs();
+                let run = runs
+                    .iter()
                     .find(|r| &r.execution_arn == execution_arn)
+                    .cloned()
                     .ok_or_else(|| format!("ExecutionDoesNotExist: {execution_arn}"))?;
-                let mut plan = Plan::new(request.clone(), format!("execution {}", run.name));
-                plan.confirm = Some("daily-elt".into());
-                plan.before =
-                    json!({"status": run.status.as_str(), "redrive_count": run.redrive_count});
-                let recent = run
-                    .stopped_at
-                    .is_some_and(|t| now - t <= chrono::Duration::days(14));
-                if run.status.is_failure() && recent {
-                    plan.calls.push(format!(
-                        "states:RedriveExecution executionArn={execution_arn} clientToken=shiftops-{}-{}",
-                        run.name, run.redrive_count
-                    ));
-                    plan.payload = json!({"redrive": true});
-                } else {
-                    let name = format!("{}-rerun-{}", run.name, now.format("%Y%m%dT%H%M"));
-                    plan.notes.push(format!(
-                        "not redrivable (it is {}): starting it again under a new name",
-                        run.status
-                    ));
-                    plan.calls.push(format!(
-                        "states:StartExecution stateMachineArn=arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt name={name}"
-                    ));
-                    plan.payload = json!({"redrive": false, "name": name});
-                }
-                Ok(plan)
+                let running: Vec<_> = runs
+                    .iter()
+                    .filter(|r| r.status == EltStatus::Running)
+                    .cloned()
+                    .collect();
+                let target = Execution {
+                    run,
+                    state_machine_arn: STATE_MACHINE_ARN.into(),
+                    input: Some("{}".into()),
+                    not_redrivable: None,
+                };
+                Ok(plan_rerun(request, &target, runs.first(), &running, now))
             }
             Request::PauseAdhoc { .. } | Request::ResumeAdhoc => Ok(self.plan_wlm(request)),
             Request::ResyncTables { tenant, scope } => {
@@ -202,17 +169,18 @@ impl Operator for SimOperator {
                     return Ok(plan);
                 };
                 let cluster = &found.cluster_identifier;
-                let stamp = now.format("%Y%m%d-%H%M%S");
+                let (snapshot, task) = world.export_ids(tenant, now)?;
                 plan.confirm = Some(tenant.clone());
                 plan.calls.push(format!(
-                    "rds:CreateDBClusterSnapshot DBClusterIdentifier={cluster} DBClusterSnapshotIdentifier={cluster}-snapshot-{stamp}"
+                    "rds:CreateDBClusterSnapshot DBClusterIdentifier={cluster} DBClusterSnapshotIdentifier={snapshot}"
                 ));
                 plan.calls.push(format!(
-                    "rds:DescribeDBClusterSnapshots until {cluster}-snapshot-{stamp} is available"
+                    "rds:DescribeDBClusterSnapshots until {snapshot} is available"
                 ));
                 plan.calls.push(format!(
-                    "rds:StartExportTask ExportTaskIdentifier={cluster}-export-{stamp} S3BucketName={bucket} S3Prefix={prefix}"
+                    "rds:StartExportTask ExportTaskIdentifier={task} S3BucketName={bucket} S3Prefix={prefix}"
                 ));
+                plan.payload = json!({"snapshot": snapshot, "task": task});
                 Ok(plan)
             }
             Request::Vacuum { tenant } | Request::Analyze { tenant } => {
@@ -267,9 +235,15 @@ impl Operator for SimOperator {
         }
     }
 
-    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
+        // The demo answers every call: its errors are refusals, nothing was done.
+        self.apply_plan(plan, progress).map_err(ApplyError::NotDone)
+    }
+}
+
+impl SimOperator {
+    fn apply_plan(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
         let now = self.clock.now();
-        let caller = self.caller().await;
         let mut world = self.world();
         match &plan.request {
             Request::RerunElt { execution_arn } => {
@@ -283,20 +257,14 @@ impl Operator for SimOperator {
                     let name = plan.payload["name"].as_str().unwrap_or_default();
                     let arn = world.start_execution(name, now)?;
                     Ok(Outcome {
-                        summary: format!("started {arn}"),
+                        summary: format!("started {name}"),
                         after: json!({"started": arn}),
                     })
                 }
             }
             Request::PauseAdhoc { .. } => {
-                let previous = plan.before["wlm_json_configuration"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                // Saved first: whatever happens next, the previous configuration can be restored.
-                self.save(previous, caller)?;
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();
-                world.set_wlm_configuration(configuration, now)?;
+                self.set_configuration(&mut world, configuration)?;
                 let mut cancelled = 0;
                 for pid in plan.payload["cancel"]
                     .as_array()
@@ -313,17 +281,16 @@ impl Operator for SimOperator {
                 }
                 Ok(Outcome {
                     summary: format!(
-                        "adhoc paused; {cancelled} adhoc quer(ies) cancelled; resume restores the saved configuration"
+                        "adhoc paused (the pause is in {PARAMETER_GROUP}'s wlm_json_configuration); {cancelled} adhoc quer(ies) cancelled; :resume-adhoc undoes it"
                     ),
                     after: json!({"wlm_json_configuration": configuration}),
                 })
             }
             Request::ResumeAdhoc => {
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();
-                world.set_wlm_configuration(configuration, now)?;
-                self.forget_saved()?;
+                self.set_configuration(&mut world, configuration)?;
                 Ok(Outcome {
-                    summary: "adhoc resumed: the saved configuration is back".into(),
+                    summary: "adhoc resumed: its configuration is as before the pause".into(),
                     after: json!({"wlm_json_configuration": configuration}),
                 })
             }
@@ -339,7 +306,9 @@ impl Operator for SimOperator {
                 })
             }
             Request::StartExport { tenant } => {
-                let (snapshot, task) = world.start_export(tenant, now)?;
+                let snapshot = plan.payload["snapshot"].as_str().unwrap_or_default();
+                let task = plan.payload["task"].as_str().unwrap_or_default();
+                let (snapshot, task) = world.start_export_as(tenant, snapshot, task, now)?;
                 let _ = progress.send(format!("snapshot {snapshot}: available"));
                 Ok(Outcome {
                     summary: format!("export {task} started from {snapshot}"),

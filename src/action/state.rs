@@ -1,28 +1,13 @@
 //! What the action layer keeps on disk, in the XDG state dir (`~/.local/state/shiftops`): the audit
-//! log and the WLM configuration saved when adhoc was paused, so it can be restored even after a
-//! restart or a crash.
+//! log, the record of what *we* did. Nothing here decides what is true: a pause, a running
+//! execution and everything else another operator can change are read from AWS.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
 pub struct StateDir {
     dir: PathBuf,
-}
-
-/// The WLM configuration as it was before adhoc was paused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PausedWlm {
-    /// The cluster (or `demo`) whose parameter group was changed.
-    pub cluster: String,
-    pub parameter_group: String,
-    /// The exact `wlm_json_configuration` value to restore.
-    pub previous: String,
-    pub paused_at: String,
-    pub caller: String,
 }
 
 impl StateDir {
@@ -45,45 +30,17 @@ impl StateDir {
         self.dir.join("audit.jsonl")
     }
 
-    fn paused_wlm_path(&self, cluster: &str) -> PathBuf {
-        let safe: String = cluster
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.dir.join(format!("paused-wlm-{safe}.json"))
-    }
-
-    /// Saves the configuration to restore, durably, before the change is made.
-    pub fn save_paused_wlm(&self, paused: &PausedWlm) -> Result<(), String> {
+    /// Writes `name` in the state dir whole or not at all (a temporary file, fsync, rename).
+    pub fn write_atomically(&self, name: &str, text: &str) -> Result<(), String> {
         fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let path = self.paused_wlm_path(&paused.cluster);
-        let temporary = path.with_extension("json.tmp");
-        let text = serde_json::to_string_pretty(paused).map_err(|e| e.to_string())?;
+        let path = self.dir.join(name);
+        let temporary = self.dir.join(format!("{name}.tmp"));
         let mut file =
             File::create(&temporary).map_err(|e| format!("{}: {e}", temporary.display()))?;
-        file.write_all(text.as_bytes())
+        std::io::Write::write_all(&mut file, text.as_bytes())
             .and_then(|_| file.sync_all())
             .map_err(|e| format!("{}: {e}", temporary.display()))?;
         fs::rename(&temporary, &path).map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    pub fn paused_wlm(&self, cluster: &str) -> Option<PausedWlm> {
-        let text = fs::read_to_string(self.paused_wlm_path(cluster)).ok()?;
-        serde_json::from_str(&text).ok()
-    }
-
-    pub fn clear_paused_wlm(&self, cluster: &str) -> Result<(), String> {
-        match fs::remove_file(self.paused_wlm_path(cluster)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.to_string()),
-        }
     }
 
     /// Opens the audit log for appending, creating the directory and file (owner-only) if needed.
@@ -100,32 +57,5 @@ impl StateDir {
         options
             .open(&path)
             .map_err(|e| format!("{}: {e}", path.display()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_saved_configuration_survives_until_cleared() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = StateDir::at(dir.path().join("shiftops"));
-        assert_eq!(state.paused_wlm("dpc-learning"), None);
-        let paused = PausedWlm {
-            cluster: "dpc-learning".into(),
-            parameter_group: "dpc-learning-params".into(),
-            previous: "[{\"name\":\"adhoc\"}]".into(),
-            paused_at: "2026-11-21T06:00:00Z".into(),
-            caller: "arn:aws:sts::999999999999:assumed-role/oncall/alice".into(),
-        };
-        state.save_paused_wlm(&paused).unwrap();
-        assert_eq!(
-            StateDir::at(dir.path().join("shiftops")).paused_wlm("dpc-learning"),
-            Some(paused)
-        );
-        state.clear_paused_wlm("dpc-learning").unwrap();
-        assert_eq!(state.paused_wlm("dpc-learning"), None);
-        state.clear_paused_wlm("dpc-learning").unwrap();
     }
 }

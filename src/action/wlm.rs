@@ -1,22 +1,18 @@
 //! Pausing the adhoc WLM queue (seed 001 runbook: "stop adhoc temporarily, favour batch") by
 //! changing only dynamic properties of `wlm_json_configuration`, which apply without a reboot.
+//!
+//! The pause lives in the live configuration and nowhere else: its abort rule's name records
+//! when it began and what resume puts back ([`AdhocPause`]). Whether adhoc is paused, since when
+//! and what resume restores are therefore read from AWS, the same for every operator.
 
 use serde_json::{Value, json};
 
-use super::{Change, PausedWlm, Plan, Request};
+use super::{Change, Plan, Request};
+use crate::model::{AdhocPause, PAUSE_RULE_PREFIX, Time, adhoc_pause, is_queue};
 
-/// The query-monitoring rule that aborts adhoc queries while the queue is paused.
-pub const PAUSE_RULE: &str = "shiftops_pause_adhoc";
-
-fn is_queue(entry: &Value, name: &str) -> bool {
-    let named = entry.get("name").and_then(Value::as_str) == Some(name);
-    let grouped = ["user_group", "query_group"].iter().any(|key| {
-        entry
-            .get(*key)
-            .and_then(Value::as_array)
-            .is_some_and(|groups| groups.iter().any(|g| g.as_str() == Some(name)))
-    });
-    named || grouped
+fn entries(configuration: &str) -> Result<Vec<Value>, String> {
+    serde_json::from_str(configuration)
+        .map_err(|e| format!("wlm_json_configuration is not a JSON array: {e}"))
 }
 
 fn is_auto(entries: &[Value]) -> bool {
@@ -25,41 +21,72 @@ fn is_auto(entries: &[Value]) -> bool {
         .any(|e| e.get("auto_wlm").and_then(Value::as_bool) == Some(true))
 }
 
-/// The configuration with adhoc paused. Manual WLM: adhoc's concurrency to its minimum (1) and a
-/// rule that aborts its queries. Automatic WLM: adhoc's priority lowest and batch's highest.
-pub fn pause_adhoc(configuration: &str) -> Result<String, String> {
-    let mut entries: Vec<Value> = serde_json::from_str(configuration)
-        .map_err(|e| format!("wlm_json_configuration is not a JSON array: {e}"))?;
+const NO_ADHOC: &str =
+    "wlm_json_configuration has no adhoc queue (by name, user_group or query_group)";
+
+/// The configuration with adhoc paused at `at`: a query-monitoring rule that aborts adhoc's
+/// queries (WLM checks rules every 10 seconds, so a query shorter than that may still finish) and,
+/// on manual WLM, adhoc's concurrency at its minimum (1). Nothing else changes.
+pub fn pause_adhoc(configuration: &str, at: Time) -> Result<String, String> {
+    let mut entries = entries(configuration)?;
     let auto = is_auto(&entries);
     let adhoc = entries
         .iter_mut()
         .find(|e| is_queue(e, "adhoc"))
-        .ok_or("wlm_json_configuration has no adhoc queue (by name, user_group or query_group)")?;
-    if auto {
-        adhoc["priority"] = json!("lowest");
-        if let Some(batch) = entries.iter_mut().find(|e| is_queue(e, "batch")) {
-            batch["priority"] = json!("highest");
-        }
+        .ok_or(NO_ADHOC)?;
+    let queue = adhoc.as_object_mut().ok_or("the adhoc queue is not an object")?;
+    let concurrency = if auto {
+        None
     } else {
-        adhoc["query_concurrency"] = json!(1);
-        let rules = adhoc
-            .as_object_mut()
-            .expect("a queue is an object")
-            .entry("rules")
-            .or_insert_with(|| json!([]));
-        let Some(rules) = rules.as_array_mut() else {
-            return Err("the adhoc queue's rules are not a list".into());
-        };
-        if !rules
-            .iter()
-            .any(|r| r.get("rule_name").and_then(Value::as_str) == Some(PAUSE_RULE))
-        {
-            rules.push(json!({
-                "rule_name": PAUSE_RULE,
-                "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 1}],
-                "action": "abort"
-            }));
+        let current = queue.get("query_concurrency").and_then(Value::as_u64);
+        // WLM's default concurrency for a manual queue is 5.
+        Some(current.unwrap_or(5) as u32)
+    };
+    let pause = AdhocPause {
+        since: at,
+        concurrency,
+        had_no_rules: !queue.contains_key("rules"),
+    };
+    if !auto {
+        queue.insert("query_concurrency".into(), json!(1));
+    }
+    let rules = queue
+        .entry("rules")
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .ok_or("the adhoc queue's rules are not a list")?;
+    // query_execution_time is in seconds, 0 to 86,399 ("WLM query monitoring rules").
+    rules.push(json!({
+        "rule_name": pause.rule_name(),
+        "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 0}],
+        "action": "abort"
+    }));
+    serde_json::to_string(&entries).map_err(|e| e.to_string())
+}
+
+/// The configuration with the pause undone exactly: the rule removed, adhoc's concurrency and
+/// its rules list as they were before. Changes anyone made meanwhile to other properties stay.
+pub fn resume_adhoc(configuration: &str) -> Result<String, String> {
+    let pause = adhoc_pause(configuration)?.ok_or("adhoc is not paused")?;
+    let mut entries = entries(configuration)?;
+    let adhoc = entries
+        .iter_mut()
+        .find(|e| is_queue(e, "adhoc"))
+        .and_then(Value::as_object_mut)
+        .ok_or(NO_ADHOC)?;
+    if let Some(rules) = adhoc.get_mut("rules").and_then(Value::as_array_mut) {
+        rules.retain(|rule| {
+            !rule
+                .get("rule_name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.starts_with(PAUSE_RULE_PREFIX))
+        });
+        if rules.is_empty() && pause.had_no_rules {
+            adhoc.shift_remove("rules");
         }
+    }
+    if let Some(concurrency) = pause.concurrency {
+        adhoc.insert("query_concurrency".into(), json!(concurrency));
     }
     serde_json::to_string(&entries).map_err(|e| e.to_string())
 }
@@ -71,42 +98,75 @@ pub fn pretty(configuration: &str) -> String {
         .unwrap_or_else(|_| configuration.to_string())
 }
 
-/// The plan of a pause or a resume, the same against AWS and the demo: `current` is the
-/// parameter group's configuration now, `saved` what a pause saved. A pause over a pause is
-/// refused, since it would save the paused configuration as the one to restore. The operator adds
-/// the `CANCEL` of the running adhoc queries it finds.
+/// Default parameter groups cannot be modified ("Amazon Redshift parameter groups", Amazon
+/// Redshift Management Guide: "you can't modify the default parameter group"; the emulator
+/// refuses it the same way).
+pub fn is_default_group(group: &str) -> bool {
+    group.starts_with("default.")
+}
+
+/// The plan of a pause or a resume, the same against AWS and the demo, from the parameter
+/// group's configuration as AWS holds it now. A pause over a pause and a resume with nothing
+/// paused are refused; so is any change to a default parameter group. The operator adds the
+/// `CANCEL` of the running adhoc queries it finds.
 pub fn plan_change(
     request: &Request,
     cluster: &str,
     group: &str,
     current: &str,
-    saved: Option<PausedWlm>,
+    now: Time,
 ) -> Plan {
     let mut plan = Plan::new(request.clone(), format!("WLM queue adhoc on {cluster}"));
     plan.confirm = Some("adhoc".into());
     plan.before = json!({"parameter_group": group, "wlm_json_configuration": current});
-    let target = match (request, saved) {
-        (Request::PauseAdhoc { .. }, Some(saved)) => {
-            plan.unsupported = Some(format!(
-                "adhoc is already paused (by {} at {}): resume it first",
-                saved.caller, saved.paused_at
-            ));
-            return plan;
-        }
-        (Request::PauseAdhoc { .. }, None) => match pause_adhoc(current) {
-            Ok(paused) => paused,
-            Err(error) => {
-                plan.unsupported = Some(error);
-                return plan;
-            }
-        },
-        (_, Some(saved)) => saved.previous,
-        (_, None) => {
-            plan.unsupported =
-                Some("nothing to resume: no configuration was saved by a pause".into());
+    if is_default_group(group) {
+        plan.unsupported = Some(format!(
+            "{cluster} uses the default parameter group {group}, which AWS does not let anyone modify. \
+Fix: create a parameter group with the same wlm_json_configuration (redshift:CreateClusterParameterGroup), \
+associate it with {cluster} (redshift:ModifyCluster ClusterParameterGroupName=…; it applies after a reboot), \
+then pause"
+        ));
+        return plan;
+    }
+    let paused = match adhoc_pause(current) {
+        Ok(paused) => paused,
+        Err(error) => {
+            plan.unsupported = Some(error);
             return plan;
         }
     };
+    let target = match (request, paused) {
+        (Request::PauseAdhoc { .. }, Some(pause)) => {
+            plan.unsupported = Some(format!(
+                "adhoc is already paused since {} UTC (rule {} in {group}): resume it first",
+                pause.since.format("%Y-%m-%d %H:%M"),
+                pause.rule_name()
+            ));
+            return plan;
+        }
+        (Request::PauseAdhoc { .. }, None) => pause_adhoc(current, now),
+        (_, Some(_)) => resume_adhoc(current),
+        (_, None) => Err(format!(
+            "nothing to resume: adhoc is not paused on {cluster} (its live configuration in {group} has no {PAUSE_RULE_PREFIX}… rule)"
+        )),
+    };
+    let target = match target {
+        Ok(target) => target,
+        Err(error) => {
+            plan.unsupported = Some(error);
+            return plan;
+        }
+    };
+    if matches!(request, Request::PauseAdhoc { .. })
+        && let Ok(entries) = entries(current)
+        && is_auto(&entries)
+    {
+        plan.notes.push(
+            "automatic WLM: adhoc's concurrency is not set by hand, so the pause is the abort rule alone: \
+adhoc queries are aborted at WLM's next check (every 10 s); batch's priority is unchanged"
+                .into(),
+        );
+    }
     plan.calls.push(format!(
         "redshift:ModifyClusterParameterGroup ParameterGroupName={group} \
 Parameters=[{{ParameterName=wlm_json_configuration, ApplyType=dynamic, ParameterValue=<the configuration after the change below>}}]"
@@ -134,33 +194,78 @@ mod tests {
 
     const MANUAL: &str = r#"[{"name":"batch","user_group":["batch"],"query_concurrency":5,"memory_percent_to_use":50},{"name":"adhoc","user_group":["adhoc"],"query_concurrency":5,"memory_percent_to_use":30,"max_execution_time":1800000},{"name":"admin","query_concurrency":2,"memory_percent_to_use":20},{"short_query_queue":true}]"#;
 
+    fn at() -> Time {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(8, 12, 31)
+            .unwrap()
+            .and_utc()
+    }
+
     #[test]
     fn manual_wlm_gets_minimum_concurrency_and_an_abort_rule_and_nothing_else_changes() {
-        let paused: Vec<Value> = serde_json::from_str(&pause_adhoc(MANUAL).unwrap()).unwrap();
+        let paused: Vec<Value> = serde_json::from_str(&pause_adhoc(MANUAL, at()).unwrap()).unwrap();
         let original: Vec<Value> = serde_json::from_str(MANUAL).unwrap();
         assert_eq!(paused[1]["query_concurrency"], 1);
         assert_eq!(paused[1]["rules"][0]["action"], "abort");
+        assert_eq!(
+            paused[1]["rules"][0]["rule_name"],
+            "shiftops_pause_2612020812_q5_n"
+        );
         assert_eq!(paused[1]["memory_percent_to_use"], 30);
         assert_eq!(paused[0], original[0]);
         assert_eq!(paused[2], original[2]);
         assert_eq!(paused[3], original[3]);
-        // Pausing twice adds the rule once.
-        let twice: Vec<Value> =
-            serde_json::from_str(&pause_adhoc(&pause_adhoc(MANUAL).unwrap()).unwrap()).unwrap();
-        assert_eq!(twice[1]["rules"].as_array().unwrap().len(), 1);
     }
 
     #[test]
-    fn automatic_wlm_changes_priorities() {
+    fn resume_restores_the_configuration_to_the_byte() {
+        let with_rules = r#"[{"name":"adhoc","query_concurrency":3,"rules":[{"rule_name":"long","predicate":[{"metric_name":"query_execution_time","operator":">","value":600}],"action":"log"}]},{"name":"batch","query_concurrency":5}]"#;
+        for original in [MANUAL, with_rules] {
+            let paused = pause_adhoc(original, at()).unwrap();
+            assert_eq!(adhoc_pause(&paused).unwrap().unwrap().since.format("%H:%M").to_string(), "08:12");
+            assert_eq!(resume_adhoc(&paused).unwrap(), original);
+            assert_eq!(adhoc_pause(original).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn resume_keeps_what_others_changed_meanwhile() {
+        let paused = pause_adhoc(MANUAL, at()).unwrap();
+        let changed = paused.replace(r#""name":"batch","user_group":["batch"],"query_concurrency":5"#, r#""name":"batch","user_group":["batch"],"query_concurrency":7"#);
+        let resumed = resume_adhoc(&changed).unwrap();
+        assert_eq!(resumed, MANUAL.replace(r#""query_concurrency":5,"memory_percent_to_use":50"#, r#""query_concurrency":7,"memory_percent_to_use":50"#));
+    }
+
+    #[test]
+    fn automatic_wlm_gets_the_abort_rule_only() {
         let auto = r#"[{"name":"batch","auto_wlm":true,"priority":"normal"},{"name":"adhoc","auto_wlm":true,"priority":"normal"}]"#;
-        let paused: Vec<Value> = serde_json::from_str(&pause_adhoc(auto).unwrap()).unwrap();
-        assert_eq!(paused[0]["priority"], "highest");
-        assert_eq!(paused[1]["priority"], "lowest");
+        let paused: Vec<Value> = serde_json::from_str(&pause_adhoc(auto, at()).unwrap()).unwrap();
+        assert_eq!(paused[0]["priority"], "normal");
+        assert_eq!(paused[1]["priority"], "normal");
+        assert_eq!(paused[1]["rules"][0]["action"], "abort");
+        assert_eq!(paused[1].get("query_concurrency"), None);
+        assert_eq!(resume_adhoc(&pause_adhoc(auto, at()).unwrap()).unwrap(), auto);
+    }
+
+    #[test]
+    fn pause_over_pause_resume_without_pause_and_default_groups_are_refused() {
+        let pause = Request::PauseAdhoc { cancel_running: false };
+        let paused = pause_adhoc(MANUAL, at()).unwrap();
+        let twice = plan_change(&pause, "dpc-learning", "dpc-params", &paused, at());
+        assert!(twice.unsupported.unwrap().contains("already paused since 2026-12-02 08:12"));
+        let resume = plan_change(&Request::ResumeAdhoc, "dpc-learning", "dpc-params", MANUAL, at());
+        assert!(resume.unsupported.unwrap().starts_with("nothing to resume"));
+        let default = plan_change(&pause, "dpc-learning", "default.redshift-2.0", MANUAL, at());
+        assert!(default.unsupported.unwrap().contains("default parameter group"));
+        let fine = plan_change(&pause, "dpc-learning", "dpc-params", MANUAL, at());
+        assert_eq!(fine.unsupported, None);
+        assert_eq!(fine.payload["configuration"], paused);
     }
 
     #[test]
     fn a_configuration_without_adhoc_is_refused() {
-        assert!(pause_adhoc(r#"[{"name":"batch"}]"#).is_err());
-        assert!(pause_adhoc("not json").is_err());
+        assert!(pause_adhoc(r#"[{"name":"batch"}]"#, at()).is_err());
+        assert!(pause_adhoc("not json", at()).is_err());
     }
 }

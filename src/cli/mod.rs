@@ -235,7 +235,7 @@ describe your fleet in {} (see docs/configuration.md).",
             );
             let extras = match StateDir::default_location() {
                 Some(state) => {
-                    match runtime.block_on(AwsOperator::connect(&config, &overrides, state.clone()))
+                    match runtime.block_on(AwsOperator::connect(&config, &overrides))
                     {
                         Ok(operator) => {
                             action_extras(Arc::new(operator), config.safety.read_only, Some(state))

@@ -69,6 +69,8 @@ pub struct EltRun {
     pub error: Option<String>,
     pub cause: Option<String>,
     pub redrive_count: u32,
+    /// The state it is in while running, from the execution history.
+    pub current_step: Option<String>,
 }
 
 impl EltRun {

@@ -35,7 +35,9 @@ pub use storage::TableInfo;
 pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
 pub use timeline::{Entry, Event, Timeline};
-pub use wlm::{QueueActivity, RunningQuery, WLM_QUEUES};
+pub use wlm::{
+    AdhocPause, PAUSE_RULE_PREFIX, QueueActivity, RunningQuery, WLM_QUEUES, WlmSettings, adhoc_pause, is_queue,
+};
 
 /// All timestamps in shiftops are UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;

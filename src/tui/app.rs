@@ -797,53 +797,76 @@ impl App {
                 }
             }
             ActionEvent::Acknowledged(_) | ActionEvent::Exported(_) => {}
+            ActionEvent::Started => {
+                if let Stage::Running { plan, .. } = &dialog.stage {
+                    self.timeline.push(
+                        self.now,
+                        Event::ActionStarted {
+                            action: plan.request.kind().name().to_string(),
+                            target: plan.target.clone(),
+                            calls: plan.calls.clone(),
+                        },
+                    );
+                }
+            }
             ActionEvent::Finished(result) => {
                 let Stage::Running { plan, .. } = &dialog.stage else {
                     return;
                 };
                 let plan = plan.clone();
-                match result {
-                    // Refused before anything ran: stay on the preview and say why.
-                    Err(
-                        refusal @ (ActionError::ReadOnly
-                        | ActionError::NotConfirmed { .. }
-                        | ActionError::Unsupported(_)
-                        | ActionError::AlreadyRunning
-                        | ActionError::Audit(_)),
-                    ) => {
-                        dialog.refusal = Some(refusal.to_string());
-                        dialog.stage = Stage::Ready(plan);
+                // Refused before anything ran: stay on the preview and say why.
+                if let Err(refusal) = &result
+                    && refusal.is_refusal()
+                {
+                    dialog.refusal = Some(refusal.to_string());
+                    dialog.stage = Stage::Ready(plan);
+                    return;
+                }
+                let (result, recorded) = match result {
+                    Ok(executed) => (Ok(executed.outcome), executed.recorded),
+                    Err(error @ ActionError::Failed { recorded, .. })
+                    | Err(error @ ActionError::OutcomeUnknown { recorded, .. }) => {
+                        (Err(error.to_string()), recorded)
                     }
-                    result => {
-                        let result = result.map_err(|e| e.to_string());
-                        let action = plan.request.kind().name().to_string();
-                        self.timeline.push(
-                            self.now,
-                            Event::ActionFinished {
-                                action,
-                                target: plan.target.clone(),
-                                ok: result.is_ok(),
-                                summary: match &result {
-                                    Ok(outcome) => outcome.summary.clone(),
-                                    Err(error) => error.clone(),
-                                },
-                            },
-                        );
-                        // The step that asked for this action, or the walkthrough's current step
-                        // when it is this kind of action (opened from the menu instead).
-                        let step = dialog.step.or_else(|| {
-                            let walkthrough = self.walkthrough.as_ref()?;
-                            let step = self.current_runbook()?.steps.get(walkthrough.selected)?;
-                            (step.kind == StepKind::Action(plan.request.kind()))
-                                .then_some(walkthrough.selected)
-                        });
-                        if let (Ok(_), Some(step)) = (&result, step) {
-                            self.finish_step(step);
-                        }
-                        if let Some(dialog) = &mut self.dialog {
-                            dialog.stage = Stage::Done { plan, result };
-                        }
-                    }
+                    Err(error) => (Err(error.to_string()), true),
+                };
+                let action = plan.request.kind().name().to_string();
+                let mut summary = match &result {
+                    Ok(outcome) => outcome.summary.clone(),
+                    Err(error) => error.clone(),
+                };
+                if !recorded {
+                    summary.push_str(self.settings.lang.pick(
+                        " (not recorded in the audit log)",
+                        "(監査ログに記録されていません)",
+                    ));
+                }
+                self.timeline.push(
+                    self.now,
+                    Event::ActionFinished {
+                        action,
+                        target: plan.target.clone(),
+                        ok: result.is_ok(),
+                        summary,
+                    },
+                );
+                // The step that asked for this action, or the walkthrough's current step
+                // when it is this kind of action (opened from the menu instead).
+                let step = dialog.step.or_else(|| {
+                    let walkthrough = self.walkthrough.as_ref()?;
+                    let step = self.current_runbook()?.steps.get(walkthrough.selected)?;
+                    (step.kind == StepKind::Action(plan.request.kind()))
+                        .then_some(walkthrough.selected)
+                });
+                if let (Ok(_), Some(step)) = (&result, step) {
+                    self.finish_step(step);
+                }
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.stage = Stage::Done {
+                        plan,
+                        result,
+                        recorded,
+                    };
                 }
             }
         }
@@ -866,19 +889,6 @@ impl App {
             }
             Err(error) => self.error(error),
         }
-    }
-
-    /// Records that an execution was sent to the operator (the runner audits it; this is the
-    /// session's own record).
-    pub fn action_started(&mut self, plan: &Plan) {
-        self.timeline.push(
-            self.now,
-            Event::ActionStarted {
-                action: plan.request.kind().name().to_string(),
-                target: plan.target.clone(),
-                calls: plan.calls.clone(),
-            },
-        );
     }
 
     /// The runbook for where the user is: the selected alarm, finding or tenant's worst finding.

@@ -1,7 +1,7 @@
 //! Recovery in the UI: the action menu, the action dialog (preview → confirmation → progress →
 //! result) and the runbook walkthrough. Pure state; the event loop runs the actions in tasks.
 
-use crate::action::{ActionError, ActionKind, Outcome, Plan, Request, ResyncScope};
+use crate::action::{ActionError, ActionKind, Executed, Outcome, Plan, Request, ResyncScope};
 use crate::i18n::Lang;
 use crate::model::{Ingest, RunningQuery, Snapshot};
 
@@ -19,6 +19,8 @@ pub enum Stage {
     Done {
         plan: Box<Plan>,
         result: Result<Outcome, String>,
+        /// Whether the outcome is in the audit log.
+        recorded: bool,
     },
     /// The preview could not be made.
     Failed(String),
@@ -65,8 +67,10 @@ impl Dialog {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionEvent {
     Planned(Result<Box<Plan>, String>),
+    /// The runner began the calls (every check passed, the intent is recorded).
+    Started,
     Progress(String),
-    Finished(Result<Outcome, ActionError>),
+    Finished(Result<Executed, ActionError>),
     /// Intents of unknown outcome acknowledged (`:verified`): how many, or why not.
     Acknowledged(Result<usize, String>),
     /// The incident record was written (`:export`), or why not.

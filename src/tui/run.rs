@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use super::app::{App, Effect, Settings};
 use super::recovery::ActionEvent;
 use super::views;
-use crate::action::Actions;
+use crate::action::{ActionUpdate, Actions, Progress};
 use crate::source::Fleet;
 use crate::source::refresh::{Refresher, SourceEvent};
 
@@ -283,7 +283,6 @@ where
                     let effect = self.app.on_key(key);
                     if perform(
                         effect,
-                        &mut self.app,
                         &self.fleet,
                         &self.refresher,
                         &self.actions,
@@ -316,7 +315,6 @@ where
 /// Carries out what the UI asked for, in tasks; returns whether to quit.
 fn perform(
     effect: Effect,
-    app: &mut App,
     fleet: &Fleet,
     refresher: &Refresher,
     actions: &Option<Arc<Actions>>,
@@ -345,16 +343,18 @@ fn perform(
             let Some(actions) = actions.clone() else {
                 return false;
             };
-            app.action_started(&plan);
             let events = action_events.clone();
             let refresh = refresher.trigger();
             tokio::spawn(async move {
-                let (progress, mut lines) = mpsc::unbounded_channel::<String>();
+                let (progress, mut updates) = Progress::channel();
                 let forward = {
                     let events = events.clone();
                     tokio::spawn(async move {
-                        while let Some(line) = lines.recv().await {
-                            let _ = events.send(ActionEvent::Progress(line));
+                        while let Some(update) = updates.recv().await {
+                            let _ = events.send(match update {
+                                ActionUpdate::Started => ActionEvent::Started,
+                                ActionUpdate::Line(line) => ActionEvent::Progress(line),
+                            });
                         }
                     })
                 };

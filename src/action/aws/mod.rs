@@ -10,9 +10,13 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
 use super::wlm::{cancel_queries, plan_change};
-use super::{Operator, Outcome, Plan, Progress, Request, ResyncScope, StateDir};
+use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope};
 use crate::config::{Config, RedshiftConfig, TenantConfig, is_identifier};
+use crate::source::aws::error::CallFailure;
 use crate::source::aws::sql::{quote_identifier, quote_literal};
 use crate::source::aws::{Account, Aws, Overrides, Warehouse, accounts};
 
@@ -26,7 +30,6 @@ pub struct AwsOperator {
     redshift: aws_sdk_redshift::Client,
     sts: aws_sdk_sts::Client,
     accounts: Vec<Account>,
-    state: StateDir,
     caller: OnceCell<String>,
     /// How long execution follows a snapshot or an export before leaving it to the refresh.
     pub patience: Duration,
@@ -36,7 +39,6 @@ impl AwsOperator {
     pub async fn connect(
         config: &Config,
         overrides: &Overrides,
-        state: StateDir,
     ) -> Result<Self, String> {
         let redshift_config = config
             .redshift
@@ -60,7 +62,6 @@ impl AwsOperator {
             redshift: aws_sdk_redshift::Client::new(&aws.central),
             sts: aws_sdk_sts::Client::new(&aws.central),
             accounts: accounts(&aws, &operators).await,
-            state,
             caller: OnceCell::new(),
             patience: Duration::from_secs(120),
         })
@@ -87,50 +88,16 @@ impl AwsOperator {
     }
 
     async fn plan_rerun(&self, request: &Request, execution_arn: &str) -> Result<Plan, String> {
-        let now = chrono::Utc::now();
-        let facts = sfn::facts(&self.sfn, execution_arn, now).await?;
-        let machine = facts
-            .state_machine_arn
-            .rsplit(':')
-            .next()
-            .unwrap_or("the state machine")
-            .to_string();
-        let mut plan = Plan::new(request.clone(), format!("execution {}", facts.name));
-        plan.confirm = Some(machine);
-        plan.before = json!({"status": facts.status, "redrive_count": facts.redrive_count});
-        if facts.redrivable {
-            // The same token for the same failure: a second press cannot redrive twice.
-            let token = format!(
-                "shiftops-{:016x}-{}",
-                fnv(execution_arn),
-                facts.redrive_count
-            );
-            plan.calls.push(format!(
-                "states:RedriveExecution executionArn={execution_arn} clientToken={token}"
-            ));
-            plan.payload = json!({"redrive": true, "client_token": token});
-        } else {
-            let name: String = format!("{}-rerun-{}", facts.name, now.format("%Y%m%dT%H%M"))
-                .chars()
-                .take(80)
-                .collect();
-            plan.notes.push(format!(
-                "not redrivable ({}): starting it again under a new name with the same input",
-                facts.why_not.as_deref().unwrap_or("unknown")
-            ));
-            plan.calls.push(format!(
-                "states:StartExecution stateMachineArn={} name={name} input={}",
-                facts.state_machine_arn,
-                facts.input.as_deref().unwrap_or("{}")
-            ));
-            plan.payload = json!({
-                "redrive": false,
-                "state_machine_arn": facts.state_machine_arn,
-                "name": name,
-                "input": facts.input,
-            });
-        }
-        Ok(plan)
+        let target = sfn::execution(&self.sfn, execution_arn).await?;
+        let (latest, running) =
+            sfn::latest_and_running(&self.sfn, &target.state_machine_arn).await?;
+        Ok(super::rerun::plan_rerun(
+            request,
+            &target,
+            latest.as_ref(),
+            &running,
+            chrono::Utc::now(),
+        ))
     }
 
     async fn plan_wlm(&self, request: &Request) -> Result<Plan, String> {
@@ -145,13 +112,7 @@ Limit queries with the workgroup's max_query_execution_time or usage limits by h
         };
         let group = redshift::parameter_group(&self.redshift, cluster).await?;
         let current = redshift::wlm_configuration(&self.redshift, &group).await?;
-        let mut plan = plan_change(
-            request,
-            cluster,
-            &group,
-            &current,
-            self.state.paused_wlm(cluster),
-        );
+        let mut plan = plan_change(request, cluster, &group, &current, chrono::Utc::now());
         if plan.unsupported.is_none()
             && let Request::PauseAdhoc {
                 cancel_running: true,
@@ -323,23 +284,97 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
         Ok(plan)
     }
 
-    async fn run_sql(&self, plan: &Plan, progress: &Progress) -> Result<Vec<String>, String> {
+    async fn run_sql(&self, plan: &Plan, progress: &Progress) -> Result<Vec<String>, ApplyError> {
         let statements: Vec<String> =
             serde_json::from_value(plan.payload["sql"].clone()).unwrap_or_default();
         let total = statements.len();
         for (i, sql) in statements.iter().enumerate() {
             let _ = progress.send(format!("{}/{total}: {sql}", i + 1));
-            self.warehouse.execute(sql).await?;
+            match self.warehouse.execute(sql).await {
+                Ok(()) => {}
+                Err(CallFailure::Refused(error)) if i > 0 => {
+                    return Err(ApplyError::NotDone(format!(
+                        "statement {}/{total} refused: {error} (the {i} before it ran)",
+                        i + 1
+                    )));
+                }
+                Err(failure) => return Err(failure.into()),
+            }
         }
         Ok(statements)
     }
+
+    /// Redrive or start, as planned. Step Functions' idempotency makes a second operator's call
+    /// for the same rerun a no-op: the same client token, or the same execution name.
+    async fn apply_rerun(&self, plan: &Plan, execution_arn: &str) -> Result<Outcome, ApplyError> {
+        let payload = &plan.payload;
+        let sent_at = chrono::Utc::now();
+        if payload["redrive"] == true {
+            let token = payload["client_token"].as_str().unwrap_or_default();
+            let redriven_at = sfn::redrive(&self.sfn, execution_arn, token).await?;
+            let earlier = redriven_at.filter(|at| *at < sent_at - chrono::Duration::seconds(1));
+            return Ok(Outcome {
+                summary: match earlier {
+                    Some(at) => format!(
+                        "already rerun at {} as {} (the same redrive, asked before): nothing more was done",
+                        at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        plan.target
+                    ),
+                    None => format!("redriven: {}", plan.target),
+                },
+                after: json!({"redriven": execution_arn, "redrive_date": redriven_at}),
+            });
+        }
+        let machine = payload["state_machine_arn"].as_str().unwrap_or_default();
+        let name = payload["name"].as_str().unwrap_or_default();
+        match sfn::start(&self.sfn, machine, name, payload["input"].as_str()).await? {
+            sfn::Started::New { arn, at } => {
+                let earlier = at.filter(|at| *at < sent_at - chrono::Duration::seconds(1));
+                Ok(Outcome {
+                    summary: match earlier {
+                        Some(at) => format!(
+                            "already rerun at {} as {name} (the same rerun, asked before): nothing more was done",
+                            at.format("%Y-%m-%d %H:%M:%S UTC")
+                        ),
+                        None => format!("started {name}"),
+                    },
+                    after: json!({"started": arn}),
+                })
+            }
+            sfn::Started::Exists => {
+                let arn = format!(
+                    "{}:{name}",
+                    machine.replacen(":stateMachine:", ":execution:", 1)
+                );
+                let when = sfn::execution(&self.sfn, &arn)
+                    .await
+                    .map(|e| e.run.started_at.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|_| "an earlier time".into());
+                Err(ApplyError::NotDone(format!(
+                    "already rerun at {when} as {name} (ExecutionAlreadyExists): nothing was done"
+                )))
+            }
+        }
+    }
 }
 
-/// FNV-1a: a short stable hash for idempotency tokens.
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// The error of a call that changes something: refused by the service (nothing was done), or
+/// unanswered (it may have been done).
+pub(crate) fn change_error<E, R>(error: &SdkError<E, R>) -> ApplyError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    crate::source::aws::error::classify(error).into()
+}
+
+impl From<CallFailure> for ApplyError {
+    fn from(failure: CallFailure) -> Self {
+        match failure {
+            CallFailure::Refused(message) => ApplyError::NotDone(message),
+            CallFailure::Unanswered(message) => ApplyError::Unknown(message),
+        }
+    }
 }
 
 #[async_trait]
@@ -381,75 +416,22 @@ impl Operator for AwsOperator {
         }
     }
 
-    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
-        self.apply_plan(plan, progress)
-            .await
-            .map_err(outcome_unknown_when_unanswered)
-    }
-}
-
-/// A call that changes something and got no answer (a timeout, a dropped connection, a garbled
-/// response) may have been carried out all the same: the error says so, for the audit log and the
-/// dialog. A refusal by the service (a code and a message) means nothing was done.
-fn outcome_unknown_when_unanswered(error: String) -> String {
-    let unanswered = [
-        "timed out",
-        "connection failed",
-        "request failed",
-        "bad response",
-    ]
-    .iter()
-    .any(|prefix| error.starts_with(prefix));
-    if unanswered {
-        format!("{error} — no answer, so the change may have been made: verify")
-    } else {
-        error
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
+        self.apply_plan(plan, progress).await
     }
 }
 
 impl AwsOperator {
-    async fn apply_plan(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+    async fn apply_plan(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
         let payload = &plan.payload;
         match &plan.request {
-            Request::RerunElt { execution_arn } => {
-                if payload["redrive"] == true {
-                    let token = payload["client_token"].as_str().unwrap_or_default();
-                    sfn::redrive(&self.sfn, execution_arn, token).await?;
-                    Ok(Outcome {
-                        summary: format!("redriven: {}", plan.target),
-                        after: json!({"redriven": execution_arn}),
-                    })
-                } else {
-                    let arn = sfn::start(
-                        &self.sfn,
-                        payload["state_machine_arn"].as_str().unwrap_or_default(),
-                        payload["name"].as_str().unwrap_or_default(),
-                        payload["input"].as_str(),
-                    )
-                    .await?;
-                    Ok(Outcome {
-                        summary: format!("started {arn}"),
-                        after: json!({"started": arn}),
-                    })
-                }
-            }
+            Request::RerunElt { execution_arn } => self.apply_rerun(plan, execution_arn).await,
             Request::PauseAdhoc { .. } => {
                 let cluster = self.cluster().ok_or("no cluster")?;
                 let group = payload["parameter_group"].as_str().unwrap_or_default();
                 let configuration = payload["configuration"].as_str().unwrap_or_default();
-                // Saved first: whatever happens next, the previous configuration can be restored.
-                self.state.save_paused_wlm(&super::PausedWlm {
-                    cluster: cluster.to_string(),
-                    parameter_group: group.to_string(),
-                    previous: plan.before["wlm_json_configuration"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                    paused_at: chrono::Utc::now().to_rfc3339(),
-                    caller: self.caller().await,
-                })?;
                 redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
-                let _ = progress.send("adhoc paused; batch favoured".into());
+                let _ = progress.send("adhoc paused: its queries are aborted; batch favoured".into());
                 let mut cancelled = Vec::new();
                 for pid in payload["cancel"]
                     .as_array()
@@ -466,7 +448,7 @@ impl AwsOperator {
                 }
                 Ok(Outcome {
                     summary: format!(
-                        "adhoc paused on {cluster}; {} adhoc quer(ies) cancelled; resume restores the saved configuration",
+                        "adhoc paused on {cluster} (the pause is in {group}'s wlm_json_configuration); {} adhoc quer(ies) cancelled; :resume-adhoc undoes it",
                         cancelled.len()
                     ),
                     after: json!({"wlm_json_configuration": configuration, "cancelled": cancelled}),
@@ -477,9 +459,10 @@ impl AwsOperator {
                 let group = payload["parameter_group"].as_str().unwrap_or_default();
                 let configuration = payload["configuration"].as_str().unwrap_or_default();
                 redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
-                self.state.clear_paused_wlm(cluster)?;
                 Ok(Outcome {
-                    summary: format!("adhoc resumed on {cluster}: the saved configuration is back"),
+                    summary: format!(
+                        "adhoc resumed on {cluster}: its configuration is as before the pause"
+                    ),
                     after: json!({"wlm_json_configuration": configuration}),
                 })
             }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aws_sdk_rds::Client;
 
-use crate::action::Progress;
+use crate::action::{ApplyError, Progress};
 use crate::source::aws::error::describe;
 
 /// Creates a manual cluster snapshot and waits until it is available; returns its ARN.
@@ -14,7 +14,7 @@ pub async fn snapshot(
     snapshot_id: &str,
     progress: &Progress,
     patience: Duration,
-) -> Result<String, String> {
+) -> Result<String, ApplyError> {
     let created = client
         .create_db_cluster_snapshot()
         .db_cluster_identifier(cluster)
@@ -27,7 +27,7 @@ pub async fn snapshot(
         )
         .send()
         .await
-        .map_err(|e| describe(&e))?;
+        .map_err(|e| super::change_error(&e))?;
     let arn = created
         .db_cluster_snapshot()
         .and_then(|s| s.db_cluster_snapshot_arn())
@@ -41,7 +41,7 @@ pub async fn snapshot(
             .db_cluster_snapshot_identifier(snapshot_id)
             .send()
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| ApplyError::NotDone(format!("snapshot {snapshot_id} was created, then: {}", describe(&e))))?;
         let snapshot = described.db_cluster_snapshots().first();
         let status = snapshot.and_then(|s| s.status()).unwrap_or("unknown");
         let percent = snapshot.and_then(|s| s.percent_progress()).unwrap_or(0);
@@ -50,13 +50,13 @@ pub async fn snapshot(
             return Ok(arn);
         }
         if matches!(status, "failed" | "deleted" | "incompatible-restore") {
-            return Err(format!("snapshot {snapshot_id} is {status}"));
+            return Err(ApplyError::NotDone(format!("snapshot {snapshot_id} is {status}")));
         }
         if tokio::time::Instant::now() >= deadline {
-            return Err(format!(
-                "snapshot {snapshot_id} still {status} after {}s",
+            return Err(ApplyError::NotDone(format!(
+                "snapshot {snapshot_id} still {status} after {}s: no export was started",
                 patience.as_secs()
-            ));
+            )));
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_secs(15));
@@ -78,7 +78,7 @@ pub async fn export(
     target: &ExportTarget<'_>,
     progress: &Progress,
     patience: Duration,
-) -> Result<String, String> {
+) -> Result<String, ApplyError> {
     client
         .start_export_task()
         .export_task_identifier(task_id)
@@ -89,7 +89,7 @@ pub async fn export(
         .kms_key_id(target.kms_key_id)
         .send()
         .await
-        .map_err(|e| describe(&e))?;
+        .map_err(|e| super::change_error(&e))?;
     let deadline = tokio::time::Instant::now() + patience;
     loop {
         let described = client
@@ -97,7 +97,12 @@ pub async fn export(
             .export_task_identifier(task_id)
             .send()
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| {
+                ApplyError::Unknown(format!(
+                    "export {task_id} was started, then its status could not be read: {}",
+                    describe(&e)
+                ))
+            })?;
         let task = described.export_tasks().first();
         let status = task
             .and_then(|t| t.status())
@@ -111,7 +116,7 @@ pub async fn export(
                 let cause = task
                     .and_then(|t| t.failure_cause())
                     .unwrap_or("no cause given");
-                return Err(format!("export {task_id} {status}: {cause}"));
+                return Err(ApplyError::NotDone(format!("export {task_id} {status}: {cause}")));
             }
             // Exports run for many minutes: once it is under way the tenant view follows it.
             _ if tokio::time::Instant::now() >= deadline => return Ok(status),

@@ -53,7 +53,7 @@ pub async fn set_wlm_configuration(
     client: &Client,
     group: &str,
     value: &str,
-) -> Result<(), String> {
+) -> Result<(), crate::action::ApplyError> {
     client
         .modify_cluster_parameter_group()
         .parameter_group_name(group)
@@ -67,5 +67,5 @@ pub async fn set_wlm_configuration(
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| describe(&e))
+        .map_err(|e| super::change_error(&e))
 }

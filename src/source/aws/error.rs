@@ -6,6 +6,38 @@ use std::error::Error;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+/// How a call failed, for calls that change something: whether the service answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallFailure {
+    /// The service answered with an error: the call was refused, nothing was done.
+    Refused(String),
+    /// No answer (timeout, connection, garbled response): it may have been done.
+    Unanswered(String),
+}
+
+impl std::fmt::Display for CallFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallFailure::Refused(message) | CallFailure::Unanswered(message) => f.write_str(message),
+        }
+    }
+}
+
+/// [`CallFailure`] by the SDK's error kind, never by its message.
+pub fn classify<E, R>(error: &SdkError<E, R>) -> CallFailure
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: std::fmt::Debug,
+{
+    let message = describe(error);
+    match error {
+        SdkError::ServiceError(_) | SdkError::ConstructionFailure(_) => {
+            CallFailure::Refused(message)
+        }
+        _ => CallFailure::Unanswered(message),
+    }
+}
+
 /// `AccessDenied: User … is not authorized to perform rds:DescribeIntegrations`.
 pub fn describe<E, R>(error: &SdkError<E, R>) -> String
 where

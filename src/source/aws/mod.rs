@@ -12,7 +12,7 @@ mod logs;
 mod rds;
 pub mod redshift;
 pub mod redshift_data;
-mod sfn;
+pub(crate) mod sfn;
 pub mod sql;
 
 use std::sync::Arc;

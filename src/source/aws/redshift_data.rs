@@ -172,12 +172,42 @@ impl Warehouse {
     }
 
     /// Runs one statement that returns no rows (VACUUM, ALTER …) to the end.
-    pub async fn execute(&self, sql: &str) -> Result<(), String> {
-        let id = self.start(sql).await?;
-        self.wait(&id).await.map(|_| ())
+    /// Runs a statement that changes something. A statement that FAILED or was ABORTED was
+    /// refused; a submission or a status nobody answered may have run.
+    pub async fn execute(&self, sql: &str) -> Result<(), super::error::CallFailure> {
+        use super::error::CallFailure;
+        let id = self.submit(sql).await?;
+        let mut pause = Duration::from_millis(25);
+        loop {
+            let output = self
+                .limiter
+                .run(self.client.describe_statement().id(&id).send())
+                .await
+                .map_err(|e| CallFailure::Unanswered(describe(&e)))?;
+            match output.status() {
+                Some(StatusString::Finished) => return Ok(()),
+                Some(StatusString::Failed) => {
+                    return Err(CallFailure::Refused(
+                        output.error().unwrap_or("statement failed").to_string(),
+                    ));
+                }
+                Some(StatusString::Aborted) => {
+                    return Err(CallFailure::Refused("statement aborted".into()));
+                }
+                _ => {}
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(1));
+        }
     }
 
     async fn start(&self, sql: &str) -> Result<String, String> {
+        self.submit(sql).await.map_err(|e| match e {
+            super::error::CallFailure::Refused(m) | super::error::CallFailure::Unanswered(m) => m,
+        })
+    }
+
+    async fn submit(&self, sql: &str) -> Result<String, super::error::CallFailure> {
         let mut request = self
             .client
             .execute_statement()
@@ -209,11 +239,10 @@ impl Warehouse {
             .limiter
             .run(request.send())
             .await
-            .map_err(|e| describe(&e))?;
-        output
-            .id()
-            .map(str::to_string)
-            .ok_or_else(|| "ExecuteStatement returned no statement id".to_string())
+            .map_err(|e| super::error::classify(&e))?;
+        output.id().map(str::to_string).ok_or_else(|| {
+            super::error::CallFailure::Unanswered("ExecuteStatement returned no statement id".into())
+        })
     }
 
     /// Polls DescribeStatement with growing pauses; returns whether there are rows to read.

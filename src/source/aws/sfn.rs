@@ -80,9 +80,9 @@ impl EltSource {
     }
 }
 
-/// The state the execution was in when it failed: the last state entered. Event ids grow with
+/// The state the execution was in when it failed (or is in while it runs): the last state entered. Event ids grow with
 /// time, so order by id rather than trust the page's order.
-fn failed_state(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Option<String> {
+pub(crate) fn failed_state(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Option<String> {
     let mut newest_first: Vec<&aws_sdk_sfn::types::HistoryEvent> = events.iter().collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse(e.id()));
     newest_first.into_iter().find_map(|event| {
@@ -153,6 +153,7 @@ impl Source for EltSource {
                     error: None,
                     cause: None,
                     redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
+                    current_step: None,
                 })
             })
             .collect();

@@ -295,6 +295,22 @@ impl SimRun {
         Duration::seconds((self.duration.num_seconds() as f64 * share) as i64)
     }
 
+    /// The state a running run is in at `at`: the COPY map, `dbt run`, then `dbt test`. A redriven
+    /// run resumes at the state that failed.
+    fn step_at(&self, at: Time) -> String {
+        let since = self.redrive_by(at).map_or(self.started_at, |r| r.at);
+        let share = (at - since).num_seconds() as f64 / self.duration.num_seconds().max(1) as f64;
+        let from = match (&self.outcome, self.redrive_by(at)) {
+            (RunOutcome::Fails { stage, .. }, Some(_)) => stage.window().0,
+            _ => 0.0,
+        };
+        match from + share {
+            s if s < COPY_ENDS => "COPY".into(),
+            s if s < DBT_RUN_ENDS => "dbt run".into(),
+            _ => "dbt test".into(),
+        }
+    }
+
     pub(crate) fn to_model(&self, at: Time) -> EltRun {
         let status = self.status_at(at);
         let name = self.name.clone();
@@ -315,6 +331,7 @@ impl SimRun {
             failed_tenant: failure.and_then(|(stage, _, _)| stage.tenant().map(str::to_string)),
             error: failure.map(|(_, error, _)| error.clone()),
             cause: failure.map(|(_, _, cause)| cause.clone()),
+            current_step: (status == EltStatus::Running).then(|| self.step_at(at)),
             status,
             started_at: self.started_at,
             redrive_count: self.redrive_count,

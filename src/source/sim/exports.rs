@@ -155,9 +155,36 @@ impl ExportBook {
 
     /// Snapshots `tenant`'s cluster and exports the snapshot, from `now`; returns the snapshot and
     /// export task ids, named as the export Lambda names them.
+    /// The snapshot and export task ids of an export started at `at`, as the design's Lambda
+    /// names them: fixed when the action is previewed, so the preview names what runs.
+    pub(crate) fn manual_ids(&self, tenant: &str, at: Time) -> Result<(String, String), String> {
+        let plan = self
+            .plans
+            .iter()
+            .find(|p| p.tenant == tenant)
+            .ok_or_else(|| format!("{tenant} is not on the snapshot-export path"))?;
+        let stamp = compact_stamp(at);
+        Ok((
+            [plan.snapshot_prefix.as_str(), &stamp].concat(),
+            [plan.task_prefix.as_str(), &stamp].concat(),
+        ))
+    }
+
     pub(crate) fn start_manual(
         &mut self,
         tenant: &str,
+        now: Time,
+    ) -> Result<(String, String), String> {
+        let (snapshot_id, task_id) = self.manual_ids(tenant, now)?;
+        self.start_manual_as(tenant, snapshot_id, task_id, now)
+    }
+
+    /// Starts an export under the ids it was previewed with.
+    pub(crate) fn start_manual_as(
+        &mut self,
+        tenant: &str,
+        snapshot_id: String,
+        task_id: String,
         now: Time,
     ) -> Result<(String, String), String> {
         let plan = self
@@ -165,11 +192,9 @@ impl ExportBook {
             .iter()
             .find(|p| p.tenant == tenant)
             .ok_or_else(|| format!("{tenant} is not on the snapshot-export path"))?;
-        let stamp = compact_stamp(now);
-        let snapshot_id = [plan.snapshot_prefix.as_str(), &stamp].concat();
-        let task_id = [plan.task_prefix.as_str(), &stamp].concat();
         // Only the latest nightly snapshot can carry the same second as one taken now.
-        let taken = latest_start(plan, now) == now
+        let nightly = [plan.snapshot_prefix.as_str(), &compact_stamp(latest_start(plan, now))].concat();
+        let taken = nightly == snapshot_id
             || self.manual.iter().any(|m| m.snapshot_id == snapshot_id);
         if taken {
             return Err(format!(

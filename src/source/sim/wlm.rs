@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use crate::model::is_queue;
+
 use super::walk::{Band, Bands};
 
 /// Seed 001's design: batch 50 % (ELT from Step Functions only, 2-hour timeout, concurrency
@@ -80,8 +82,8 @@ impl WlmSettings {
             .map(|n| n.clamp(1, 50) as u32);
         let paused = adhoc.is_some_and(|entry| {
             if auto {
-                // Automatic WLM has no slots to take away: the lowest priority starves the queue.
-                entry.get("priority").and_then(Value::as_str) == Some("lowest")
+                // Automatic WLM has no slots to take away: a rule that aborts stops the queue.
+                aborts(entry)
             } else {
                 slots == Some(1) && aborts(entry)
             }
@@ -132,17 +134,6 @@ impl WlmSettings {
 
 /// The queue for `name`: named so, or mapping a user or query group of that name (as the
 /// console's own pause action finds it).
-fn is_queue(entry: &Value, name: &str) -> bool {
-    let named = entry.get("name").and_then(Value::as_str) == Some(name);
-    let grouped = ["user_group", "query_group"].iter().any(|key| {
-        entry
-            .get(*key)
-            .and_then(Value::as_array)
-            .is_some_and(|groups| groups.iter().any(|g| g.as_str() == Some(name)))
-    });
-    named || grouped
-}
-
 /// Whether a queue has a query monitoring rule that aborts its queries.
 fn aborts(entry: &Value) -> bool {
     entry

@@ -225,7 +225,9 @@ fn footer_for<'a>(
                 footer.push(Line::styled(format!("  {line}"), muted));
             }
         }
-        Stage::Done { result, .. } => {
+        Stage::Done {
+            result, recorded, ..
+        } => {
             match result {
                 Ok(outcome) => footer.push(Line::styled(
                     format!("✓ {}", outcome.summary),
@@ -236,13 +238,23 @@ fn footer_for<'a>(
                     theme.style(Role::Critical),
                 )),
             }
-            footer.push(Line::styled(
-                app.settings.lang.pick(
-                    "recorded in the audit log · Enter or Esc closes",
-                    "監査ログに記録しました · Enter か Esc で閉じる",
-                ),
-                muted,
-            ));
+            footer.push(if *recorded {
+                Line::styled(
+                    app.settings.lang.pick(
+                        "recorded in the audit log · Enter or Esc closes",
+                        "監査ログに記録しました · Enter か Esc で閉じる",
+                    ),
+                    muted,
+                )
+            } else {
+                Line::styled(
+                    app.settings.lang.pick(
+                        "NOT recorded in the audit log (it could not be written): note what happened · Enter or Esc closes",
+                        "監査ログに記録されていません(書き込めませんでした): 結果を控えてください · Enter か Esc で閉じる",
+                    ),
+                    theme.style(Role::Critical),
+                )
+            });
         }
         _ => {}
     }

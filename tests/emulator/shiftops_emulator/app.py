@@ -35,6 +35,7 @@ from . import (
     redshift_parameters,
     redshift_serverless,
     request_counter,
+    sfn_executions,
     sfn_redrive,
 )
 from .wsgi import AwsRequest, call_app, note_error, Reply
@@ -48,6 +49,7 @@ EXTENSIONS = (
     rds_integrations,
     rds_exports,
     sfn_redrive,
+    sfn_executions,  # after sfn_redrive: it wraps the history sfn_redrive builds
     redshift_parameters,
     redshift_serverless,
     redshift_data,

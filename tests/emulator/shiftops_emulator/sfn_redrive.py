@@ -1,7 +1,7 @@
 """Step Functions RedriveExecution and the redrive fields, which moto 5.2.5 lacks.
 
-RedriveExecution (idempotent by clientToken) takes a FAILED, ABORTED or TIMED_OUT
-execution that stopped less than 14 days ago and sets it RUNNING again:
+RedriveExecution takes a FAILED, ABORTED or TIMED_OUT execution that stopped less than 14
+days ago and sets it RUNNING again:
 
 * with `execute_state_machine` on (moto's ASL interpreter), the execution is run
   again by moto's own machinery with the same input (moto cannot resume from the
@@ -9,10 +9,23 @@ execution that stopped less than 14 days ago and sets it RUNNING again:
   attempt's events, an `ExecutionRedriven` event, and the new attempt's events;
 * otherwise (moto's plain executions never run anything) it is marked SUCCEEDED.
 
-Either way redriveCount goes up and redriveDate is set. Anything else answers
-`ExecutionNotRedrivable`. DescribeExecution gains redriveCount, redriveStatus
-(REDRIVABLE / NOT_REDRIVABLE), redriveStatusReason and redriveDate; ListExecutions
-gains redriveCount and redriveDate and honours redriveFilter.
+Either way redriveCount goes up once and redriveDate is set. Anything else answers
+`ExecutionNotRedrivable`, a second redrive with another token while the redriven execution
+runs included: RedriveExecution "Restarts unsuccessful executions of Standard workflows that
+didn't complete successfully in the last 14 days. These include failed, aborted, or timed
+out executions." (API Reference, below), and a running execution is none of these.
+
+clientToken, as the RedriveExecution API Reference states it
+(https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html):
+"The API will return idempotent responses for the last 10 client tokens used to
+successfully redrive the execution. These client tokens are valid for up to 15 minutes
+after they are first used." A repeated token within that answers the first redriveDate and
+redrives nothing; an older or forgotten one is a new request. "Length Constraints: Minimum
+length of 1. Maximum length of 64. Pattern: [!-~]+", otherwise `ValidationException`.
+
+DescribeExecution gains redriveCount, redriveStatus (REDRIVABLE / NOT_REDRIVABLE),
+redriveStatusReason and redriveDate; ListExecutions gains redriveCount and redriveDate and
+honours redriveFilter.
 
 Also: moto's SendTaskFailure drops `cause`; it is passed on here.
 """
@@ -20,6 +33,7 @@ Also: moto's SendTaskFailure drops `cause`; it is passed on here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from moto.stepfunctions.responses import StepFunctionResponse
@@ -28,6 +42,9 @@ from .moto_ext import ServiceError, add_action, result, utcnow, wrap_action
 
 REDRIVABLE = {"FAILED", "ABORTED", "TIMED_OUT"}
 WINDOW = dt.timedelta(days=14)
+TOKENS_KEPT = 10
+TOKEN_LIFETIME = dt.timedelta(minutes=15)
+CLIENT_TOKEN = re.compile(r"[!-~]{1,64}")
 
 
 def install() -> None:
@@ -63,21 +80,41 @@ def redrive_state(execution: Any) -> tuple[str, str | None]:
     return "REDRIVABLE", None
 
 
+def remembered(tokens: dict, token: str | None, now: dt.datetime) -> dt.datetime | None:
+    """The redriveDate that answered `token` first, while it is among the kept and fresh ones."""
+    first = tokens.get(token) if token else None
+    if first is None or now - first[0] > TOKEN_LIFETIME:
+        return None
+    return first[1]
+
+
+def remember(tokens: dict, token: str, now: dt.datetime) -> None:
+    tokens.pop(token, None)
+    tokens[token] = (now, now)
+    while len(tokens) > TOKENS_KEPT:
+        tokens.pop(next(iter(tokens)))  # the oldest: dicts keep insertion order
+
+
 def redrive_execution(self: StepFunctionResponse):
     arn = self._get_param("executionArn")
     token = self._get_param("clientToken")
+    if token is not None and not CLIENT_TOKEN.fullmatch(token):
+        raise ServiceError("ValidationException", f"1 validation error detected: Value '{token}' at 'clientToken' "
+                                                  "failed to satisfy constraint: Member must have length between 1 "
+                                                  "and 64 and match pattern [!-~]+")
     execution = self.stepfunction_backend.describe_execution(arn)
     tokens = execution.__dict__.setdefault("_shiftops_redrive_tokens", {})
-    if token and token in tokens:
-        return result({"redriveDate": tokens[token]})
+    now = utcnow()
+    earlier = remembered(tokens, token, now)
+    if earlier is not None:
+        return result({"redriveDate": earlier})
     state, reason = redrive_state(execution)
     if state != "REDRIVABLE":
         raise ServiceError("ExecutionNotRedrivable", reason or "Execution cannot be redriven")
-    now = utcnow()
     execution._shiftops_redrive_count = getattr(execution, "_shiftops_redrive_count", 0) + 1
     execution._shiftops_redrive_date = now
     if token:
-        tokens[token] = now
+        remember(tokens, token, now)
     if hasattr(execution, "exec_worker"):  # moto's ASL interpreter: run it again
         _rerun(execution)
     else:
@@ -146,9 +183,7 @@ def get_execution_history(self: StepFunctionResponse, original: Any):
         return answer
     events = _renumber(list(earlier), [e for e in answer.result.get("events", []) if e.get("type") != "ExecutionStarted"],
                        execution)
-    if self._get_param("reverseOrder"):
-        events.reverse()
-    answer.result["events"] = events
+    answer.result["events"] = events  # in id order; sfn_executions applies reverseOrder and pages
     return answer
 
 

@@ -104,6 +104,25 @@ impl SimWorld {
         self.exports.start_manual(tenant, now)
     }
 
+    /// The ids an export started at `at` would take: what its preview shows.
+    pub fn export_ids(&self, tenant: &str, at: Time) -> Result<(String, String), String> {
+        self.exports.manual_ids(tenant, at)
+    }
+
+    /// [`SimWorld::start_export`] under the ids of its preview.
+    pub fn start_export_as(
+        &mut self,
+        tenant: &str,
+        snapshot_id: &str,
+        task_id: &str,
+        now: Time,
+    ) -> Result<(String, String), String> {
+        self.advance_to(now);
+        self.tenant_position(tenant)?;
+        self.exports
+            .start_manual_as(tenant, snapshot_id.into(), task_id.into(), now)
+    }
+
     /// VACUUM of each of the tenant schema's tables: unsorted falls to nothing and the reclaimed
     /// space shows in PercentageDiskSpaceUsed from the next datapoint. Returns the tables,
     /// `schema.table`.
