@@ -131,6 +131,8 @@ pub struct RefreshConfig {
     pub alarms_seconds: u64,
     pub elt_seconds: u64,
     pub logs_seconds: u64,
+    /// The warehouse's WLM configuration: it changes only when someone changes it.
+    pub parameters_seconds: u64,
     pub timeout_seconds: u64,
 }
 
@@ -143,6 +145,7 @@ impl Default for RefreshConfig {
             alarms_seconds: 30,
             elt_seconds: 30,
             logs_seconds: 120,
+            parameters_seconds: 60,
             timeout_seconds: 60,
         }
     }
@@ -157,6 +160,7 @@ impl RefreshConfig {
             SourceId::Alarms => self.alarms_seconds,
             SourceId::Elt => self.elt_seconds,
             SourceId::Logs => self.logs_seconds,
+            SourceId::Parameters => self.parameters_seconds,
         };
         Duration::from_secs(seconds.max(1))
     }

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use serde_json::json;
 use shiftops::action::audit::{self, Phase};
 use shiftops::action::aws::AwsOperator;
-use shiftops::action::{ActionError, ActionKind, Actions, Request, ResyncScope, StateDir};
+use shiftops::action::{
+    ActionError, ActionKind, ActionUpdate, Actions, Progress, Request, ResyncScope, StateDir,
+};
 use shiftops::config::Config;
 use shiftops::source::aws::Overrides;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, standard_config};
-use tokio::sync::mpsc;
 
 const FAILED_RUN: &str =
     "arn:aws:states:us-east-1:999999999999:execution:daily-elt:daily-elt-20261121-0600";
@@ -67,7 +68,7 @@ async fn setup(read_only: bool) -> Setup {
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         ..Overrides::default()
     };
-    let mut operator = AwsOperator::connect(&config(&emulator.url), &overrides, state_dir.clone())
+    let mut operator = AwsOperator::connect(&config(&emulator.url), &overrides)
         .await
         .unwrap();
     operator.patience = std::time::Duration::from_secs(5);
@@ -79,8 +80,8 @@ async fn setup(read_only: bool) -> Setup {
     }
 }
 
-fn progress() -> mpsc::UnboundedSender<String> {
-    mpsc::unbounded_channel().0
+fn progress() -> Progress {
+    Progress::channel().0
 }
 
 async fn statements(emulator: &Emulator) -> Vec<String> {
@@ -98,8 +99,45 @@ async fn statements(emulator: &Emulator) -> Vec<String> {
         .collect()
 }
 
+/// Plays the COPY Lambda for a running execution until it succeeds.
+async fn finish_copies(emulator: &Emulator, execution_arn: &str) {
+    let url = emulator.url.clone();
+    let arn = execution_arn.to_string();
+    let finished = tokio::task::spawn_blocking(move || {
+        Emulator::attach(&url).post(
+            "/_shiftops/sfn/work-copy-queue",
+            json!({"execution_arn": arn, "fail": null}),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(finished["status"], "SUCCEEDED", "{finished}");
+}
+
+async fn executions(emulator: &Emulator) -> Vec<(String, String)> {
+    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&emulator.url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await;
+    let listed = aws_sdk_sfn::Client::new(&central)
+        .list_executions()
+        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
+        .send()
+        .await
+        .unwrap();
+    listed
+        .executions()
+        .iter()
+        .map(|e| (e.name().to_string(), e.status().as_str().to_string()))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rerun_redrives_a_failed_execution_once_and_restarts_a_finished_one() {
+async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() {
     let s = setup(false).await;
     let plan = s
         .actions
@@ -120,17 +158,67 @@ async fn rerun_redrives_a_failed_execution_once_and_restarts_a_finished_one() {
             expected: "daily-elt".into()
         })
     );
-    let outcome = s
+    let done = s
         .actions
         .execute(&plan, "daily-elt", &progress())
         .await
         .unwrap();
+    assert!(done.recorded);
     assert!(
-        outcome.summary.starts_with("redriven"),
+        done.outcome.summary.starts_with("redriven"),
         "{}",
-        outcome.summary
+        done.outcome.summary
+    );
+    // The same preview again: what it was based on has changed, so nothing more is done.
+    let again = s.actions.execute(&plan, "daily-elt", &progress()).await;
+    assert!(matches!(again, Err(ActionError::Stale(_))), "{again:?}");
+    // While the redriven run runs, a rerun is refused and says where it is.
+    let busy = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    let why = busy.unsupported.unwrap();
+    assert!(
+        why.starts_with("already rerun at ") && why.contains("as daily-elt-20261121-0600 (RUNNING, now in step COPY"),
+        "{why}"
     );
 
+    // The redriven run finishes: a rerun now starts it again, named after it and its attempt.
+    finish_copies(&s.emulator, FAILED_RUN).await;
+    let plan = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(plan.unsupported, None, "{plan:?}");
+    assert!(
+        plan.calls[0].starts_with("states:StartExecution")
+            && plan.calls[0].contains("name=daily-elt-20261121-0600-rerun-1 "),
+        "{:?}",
+        plan.calls
+    );
+    s.actions
+        .execute(&plan, "daily-elt", &progress())
+        .await
+        .unwrap();
+    let again = s.actions.execute(&plan, "daily-elt", &progress()).await;
+    assert!(matches!(again, Err(ActionError::Stale(_))), "{again:?}");
+    let reruns = executions(&s.emulator)
+        .await
+        .into_iter()
+        .filter(|(name, _)| name.contains("-rerun-"))
+        .count();
+    assert_eq!(reruns, 1, "one rerun, however often it was confirmed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_run_is_not_rerun() {
+    let s = setup(false).await;
     let plan = s
         .actions
         .plan(&Request::RerunElt {
@@ -138,44 +226,11 @@ async fn rerun_redrives_a_failed_execution_once_and_restarts_a_finished_one() {
         })
         .await
         .unwrap();
+    let why = plan.unsupported.unwrap();
     assert!(
-        plan.calls[0].starts_with("states:StartExecution"),
-        "{:?}",
-        plan.calls
+        why.contains("daily-elt-20261120-0600 is not the latest run: daily-elt-20261121-0600"),
+        "{why}"
     );
-    assert!(plan.notes[0].contains("not redrivable"));
-    s.actions
-        .execute(&plan, "daily-elt", &progress())
-        .await
-        .unwrap();
-    // Pressing again with the same plan cannot start a second execution: Step Functions either
-    // answers with the same execution (still running) or ExecutionAlreadyExists (closed).
-    let again = s.actions.execute(&plan, "daily-elt", &progress()).await;
-    assert!(
-        again.is_ok()
-            || matches!(&again, Err(ActionError::Failed(e)) if e.contains("ExecutionAlreadyExists")),
-        "{again:?}"
-    );
-    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&s.emulator.url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await;
-    let listed = aws_sdk_sfn::Client::new(&central)
-        .list_executions()
-        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
-        .send()
-        .await
-        .unwrap();
-    let reruns = listed
-        .executions()
-        .iter()
-        .filter(|e| e.name().starts_with("daily-elt-20261120-0600-rerun-"))
-        .count();
-    assert_eq!(reruns, 1, "one rerun, however often it was confirmed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,20 +270,21 @@ async fn pause_and_resume_restore_the_wlm_configuration_exactly() {
         ran.contains(&"CANCEL 30001".to_string()) && ran.contains(&"CANCEL 30002".to_string()),
         "{ran:?}"
     );
-
-    // The saved configuration survives a restart: a new operator over the same state dir resumes.
-    assert!(
-        StateDir::at(s.state.path())
-            .paused_wlm("dpc-learning")
-            .is_some()
-    );
+    // Nothing of the pause is kept on this machine: AWS holds it.
+    let files: Vec<_> = std::fs::read_dir(s.state.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !name.starts_with("audit") && name != "lock")
+        .collect();
+    assert!(files.is_empty(), "{files:?}");
     let twice = s.actions.plan(&pause).await.unwrap();
     assert!(
         twice
             .unsupported
             .as_deref()
             .unwrap()
-            .contains("already paused")
+            .contains("already paused since"),
+        "{twice:?}"
     );
 
     let resume = s.actions.plan(&Request::ResumeAdhoc).await.unwrap();
@@ -246,13 +302,11 @@ async fn pause_and_resume_restore_the_wlm_configuration_exactly() {
         original,
         "restored exactly"
     );
-    assert!(
-        StateDir::at(s.state.path())
-            .paused_wlm("dpc-learning")
-            .is_none()
-    );
     let nothing = s.actions.plan(&Request::ResumeAdhoc).await.unwrap();
-    assert!(nothing.unsupported.is_some());
+    assert!(
+        nothing.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        "{nothing:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,16 +408,22 @@ async fn start_export_snapshots_then_exports_in_the_tenant_account() {
         plan.calls[0].starts_with("rds:CreateDBClusterSnapshot DBClusterIdentifier=tenant-b-mysql")
     );
     assert!(plan.calls[2].contains("S3BucketName=tenant-b-snapshots"));
-    let (sender, mut progress) = mpsc::unbounded_channel();
-    let outcome = s.actions.execute(&plan, "tenant_b", &sender).await.unwrap();
+    let (sender, mut progress) = Progress::channel();
+    let done = s.actions.execute(&plan, "tenant_b", &sender).await.unwrap();
     assert!(
-        outcome.summary.starts_with("export "),
+        done.outcome.summary.starts_with("export "),
         "{}",
-        outcome.summary
+        done.outcome.summary
     );
+    // The preview named the export that ran.
+    let task = plan.payload["task"].as_str().unwrap();
+    assert!(plan.calls[2].contains(&format!("ExportTaskIdentifier={task} ")));
+    assert!(done.outcome.summary.contains(task), "{}", done.outcome.summary);
     let mut seen = Vec::new();
-    while let Ok(line) = progress.try_recv() {
-        seen.push(line);
+    while let Ok(update) = progress.try_recv() {
+        if let ActionUpdate::Line(line) = update {
+            seen.push(line);
+        }
     }
     assert!(seen.iter().any(|l| l.contains("available")), "{seen:?}");
     let zero_etl = s

@@ -16,7 +16,9 @@ use serde_json::json;
 use shiftops::action::audit::{self, AuditLog, Phase};
 use shiftops::action::aws::AwsOperator;
 use shiftops::action::sim::SimOperator;
-use shiftops::action::{ActionError, Actions, Operator, Request, StateDir};
+use shiftops::action::{
+    ActionError, Actions, ApplyError, Operator, Progress, Request, StateDir,
+};
 use shiftops::config::Config;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::Overrides;
@@ -27,7 +29,6 @@ use shiftops::tui::app::App;
 use shiftops::tui::{Settings, views};
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY};
-use tokio::sync::mpsc;
 
 const FAILED_RUN: &str =
     "arn:aws:states:us-east-1:999999999999:execution:daily-elt:daily-elt-20261121-0600";
@@ -59,20 +60,16 @@ fn runtime() -> tokio::runtime::Runtime {
 fn operator(
     runtime: &tokio::runtime::Runtime,
     url: &str,
-    state: &StateDir,
+    _state: &StateDir,
     timeout: u64,
 ) -> AwsOperator {
     runtime
-        .block_on(AwsOperator::connect(
-            &config(url, timeout),
-            &overrides(),
-            state.clone(),
-        ))
+        .block_on(AwsOperator::connect(&config(url, timeout), &overrides()))
         .unwrap()
 }
 
-fn progress() -> mpsc::UnboundedSender<String> {
-    mpsc::unbounded_channel().0
+fn progress() -> Progress {
+    Progress::channel().0
 }
 
 /// The WLM configuration the cluster has now, as the next pause's preview reads it.
@@ -110,10 +107,11 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
         }))
         .unwrap();
     let result = runtime.block_on(actions.execute(&pause, "adhoc", &progress()));
-    let Err(ActionError::Failed(error)) = &result else {
+    let Err(ActionError::Failed { error, recorded }) = &result else {
         panic!("{result:?}")
     };
     assert!(error.contains("ServiceUnavailable"), "{error}");
+    assert!(recorded);
     let (attempts, failed) = proxy.handle().count("redshift:ModifyClusterParameterGroup");
     assert_eq!((attempts, failed), (3, 3), "a 5xx is retried");
 
@@ -157,21 +155,16 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
     );
     assert!(audit::unfinished(&state.audit_log()).is_empty());
 
-    // The configuration was saved before the change was tried: resume is possible, and puts back
-    // exactly what was there.
+    // Redshift refused the change, so nothing is paused: AWS says so, and nothing claims otherwise.
     proxy.clear();
-    let saved = state
-        .paused_wlm("dpc-learning")
-        .expect("saved before the change");
-    assert_eq!(saved.previous, original);
+    assert_eq!(current_wlm(&runtime, &actions), original);
     let resume = runtime
         .block_on(actions.plan(&Request::ResumeAdhoc))
         .unwrap();
-    assert_eq!(resume.unsupported, None);
-    runtime
-        .block_on(actions.execute(&resume, "adhoc", &progress()))
-        .unwrap();
-    assert_eq!(current_wlm(&runtime, &actions), original);
+    assert!(
+        resume.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        "{resume:?}"
+    );
 }
 
 #[test]
@@ -194,22 +187,19 @@ fn a_change_that_gets_no_answer_is_recorded_as_unknown_not_as_undone() {
         }))
         .unwrap();
     let result = runtime.block_on(actions.execute(&pause, "adhoc", &progress()));
-    let Err(ActionError::Failed(error)) = &result else {
+    let Err(error @ ActionError::OutcomeUnknown { .. }) = &result else {
         panic!("{result:?}")
     };
+    let text = error.to_string();
     assert!(
-        error.starts_with("timed out") && error.contains("may have been made: verify"),
-        "{error}"
+        text.starts_with("outcome unknown: timed out") && text.contains("may have been made: verify"),
+        "{text}"
     );
     let records = audit::read(&state.audit_log());
     assert_eq!(records.len(), 2);
     let outcome = records[1].outcome.as_ref().unwrap();
     assert!(!outcome.ok);
     assert!(outcome.message.contains("verify"), "{}", outcome.message);
-    assert!(
-        state.paused_wlm("dpc-learning").is_some(),
-        "resume stays possible"
-    );
 }
 
 /// The helper process of `kill_9_mid_action_…`: pauses adhoc through the proxy, whose delay keeps
@@ -322,21 +312,23 @@ fn kill_9_mid_action_leaves_an_intent_that_the_next_start_reports() {
         "on the incident record"
     );
 
-    // The configuration saved before the change is there: resume restores it exactly.
-    let saved = state
-        .paused_wlm("dpc-learning")
-        .expect("saved before the call");
+    // What happened is read from AWS, not from this machine: the call never got through, so
+    // adhoc is not paused, and the next preview says so.
     let actions = extras.actions.unwrap();
     assert!(!actions.read_only());
     let resume = runtime
         .block_on(actions.plan(&Request::ResumeAdhoc))
         .unwrap();
-    assert_eq!(resume.unsupported, None);
-    runtime
-        .block_on(actions.execute(&resume, "adhoc", &progress()))
+    assert!(
+        resume.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        "{resume:?}"
+    );
+    let pause = runtime
+        .block_on(actions.plan(&Request::PauseAdhoc {
+            cancel_running: false,
+        }))
         .unwrap();
-    assert_eq!(current_wlm(&runtime, &actions), saved.previous);
-    assert!(state.paused_wlm("dpc-learning").is_none());
+    assert_eq!(pause.unsupported, None);
 }
 
 #[test]
@@ -454,7 +446,6 @@ fn a_paused_queue_is_resumed_by_a_new_demo_after_a_restart() {
         .block_on(actions.execute(&resume, "adhoc", &progress()))
         .unwrap();
     assert_eq!(world.lock().unwrap().wlm_configuration(), original);
-    assert!(state.paused_wlm("demo").is_none());
 }
 
 /// An operator with a bug: applying panics.
@@ -474,7 +465,7 @@ impl Operator for PanickingOperator {
         &self,
         _plan: &shiftops::action::Plan,
         _progress: &shiftops::action::Progress,
-    ) -> Result<shiftops::action::Outcome, String> {
+    ) -> Result<shiftops::action::Outcome, ApplyError> {
         panic!("a bug in the operator");
     }
 }
@@ -496,13 +487,13 @@ fn a_panic_mid_action_is_a_failure_of_unknown_outcome_and_the_action_can_run_aga
         .unwrap();
     for _ in 0..2 {
         let result = runtime.block_on(actions.execute(&plan, "", &progress()));
-        let Err(ActionError::Failed(error)) = &result else {
+        let Err(error @ ActionError::OutcomeUnknown { .. }) = &result else {
             panic!("{result:?}: not `already running`, not a crash")
         };
+        let text = error.to_string();
         assert!(
-            error.contains("internal error: a bug in the operator")
-                && error.contains("the outcome is unknown: verify"),
-            "{error}"
+            text.contains("internal error: a bug in the operator") && text.contains("verify"),
+            "{text}"
         );
     }
     assert_eq!(audit::unfinished(&state.audit_log()).len(), 2);

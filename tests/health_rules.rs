@@ -47,6 +47,7 @@ fn snapshot(tenants: Vec<Tenant>, data: Vec<SourceData>) -> Snapshot {
             SourceId::Alarms => SourceData::Alarms(vec![]),
             SourceId::Elt => SourceData::Elt(vec![]),
             SourceId::Logs => SourceData::Logs(vec![]),
+            SourceId::Parameters => SourceData::Parameters(Default::default()),
         };
         snapshot.apply(id, 1, Ok(empty), now());
     }

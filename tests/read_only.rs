@@ -19,7 +19,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{
-    ActionError, ActionKind, Actions, Operator, Outcome, PausedWlm, Plan, Progress, Request,
+    ActionError, ActionKind, Actions, ApplyError, Operator, Outcome, Plan, Progress, Request,
     StateDir,
 };
 use shiftops::i18n::Lang;
@@ -52,7 +52,7 @@ impl Operator for Counting {
         self.inner.plan(request).await
     }
 
-    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
         self.applied.fetch_add(1, Ordering::SeqCst);
         self.inner.apply(plan, progress).await
     }
@@ -80,6 +80,9 @@ struct Console {
     applied: Arc<AtomicUsize>,
     runtime: tokio::runtime::Runtime,
     state: StateDir,
+    world: shiftops::source::sim::SharedWorld,
+    /// The demo's WLM configuration before anything was paused.
+    original_wlm: String,
     _dir: tempfile::TempDir,
     /// The kind of every dialog that reached the runner, and what the dialog said after it.
     refused: Vec<(ActionKind, String, String)>,
@@ -109,8 +112,9 @@ impl Console {
             ..Settings::shipped(Lang::En)
         };
         let applied = Arc::new(AtomicUsize::new(0));
+        let original_wlm = world.lock().unwrap().wlm_configuration();
         let operator = Counting {
-            inner: SimOperator::with_state(world, clock, state.clone()),
+            inner: SimOperator::with_state(world.clone(), clock, state.clone()),
             applied: applied.clone(),
         };
         // As `shiftops --read-only` builds it.
@@ -123,6 +127,8 @@ impl Console {
             applied,
             runtime,
             state,
+            world,
+            original_wlm,
             _dir: dir,
             refused: Vec::new(),
         }
@@ -202,22 +208,19 @@ impl Console {
         kind
     }
 
-    /// Whether a pause was saved earlier (in a session that could act): resume needs one to have
-    /// anything to preview, pause needs none.
+    /// Whether adhoc is paused in the demo's configuration (by an earlier session that could
+    /// act): resume needs a pause to have anything to preview, pause needs none.
     fn saved_pause_for(&self, kind: ActionKind) {
-        if kind == ActionKind::ResumeAdhoc {
-            self.state
-                .save_paused_wlm(&PausedWlm {
-                    cluster: "demo".into(),
-                    parameter_group: "dpc-learning-params".into(),
-                    previous: "[]".into(),
-                    paused_at: "2026-11-21T05:00:00Z".into(),
-                    caller: "demo:earlier".into(),
-                })
-                .unwrap();
+        let configuration = if kind == ActionKind::ResumeAdhoc {
+            shiftops::action::wlm::pause_adhoc(&self.original_wlm, start()).unwrap()
         } else {
-            self.state.clear_paused_wlm("demo").unwrap();
-        }
+            self.original_wlm.clone()
+        };
+        self.world
+            .lock()
+            .unwrap()
+            .set_wlm_configuration(&configuration, start())
+            .unwrap();
     }
 
     /// Selects the overview row of `tenant`.

@@ -268,7 +268,7 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
     let actions = Actions::new(
         Arc::new(
             runtime
-                .block_on(AwsOperator::connect(&s.config, &overrides, state.clone()))
+                .block_on(AwsOperator::connect(&s.config, &overrides))
                 .unwrap(),
         ),
         false,
@@ -320,23 +320,27 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
                 continue;
             }
         };
-        app.action_started(&plan);
         app.dialog = Some(shiftops::tui::recovery::Dialog::new(request.clone(), None));
         app.on_action_event(ActionEvent::Planned(Ok(Box::new(plan.clone()))));
-        let (progress, mut lines) = tokio::sync::mpsc::unbounded_channel();
+        app.dialog.as_mut().unwrap().stage = shiftops::tui::recovery::Stage::Running {
+            plan: Box::new(plan.clone()),
+            progress: Vec::new(),
+        };
+        let (progress, mut updates) = shiftops::action::Progress::channel();
         let result = runtime.block_on(actions.execute(&plan, typed, &progress));
         drop(progress);
-        while let Ok(line) = lines.try_recv() {
-            texts.push(("action progress".into(), line));
+        while let Ok(update) = updates.try_recv() {
+            match update {
+                shiftops::action::ActionUpdate::Started => app.on_action_event(ActionEvent::Started),
+                shiftops::action::ActionUpdate::Line(line) => {
+                    texts.push(("action progress".into(), line))
+                }
+            }
         }
         if let Err(error) = &result {
             failures += 1;
             texts.push((format!("the error of {request:?}"), error.to_string()));
         }
-        app.dialog.as_mut().unwrap().stage = shiftops::tui::recovery::Stage::Running {
-            plan: Box::new(plan),
-            progress: Vec::new(),
-        };
         app.on_action_event(ActionEvent::Finished(result));
     }
     assert!(failures >= 2, "faults made actions fail");

@@ -15,6 +15,48 @@ fn entries(configuration: &str) -> Result<Vec<Value>, String> {
         .map_err(|e| format!("wlm_json_configuration is not a JSON array: {e}"))
 }
 
+/// Writes `entries` in the layout `like` was written in: compact, or with a space after each
+/// `:` and `,` (as Python's json.dumps and the AWS CLI write it). Resume then puts back the very
+/// text that was there, not only an equal value.
+fn serialize_like(entries: &[Value], like: &str) -> Result<String, String> {
+    let spaced = like.contains("\": ") || like.contains(", ");
+    if !spaced {
+        return serde_json::to_string(entries).map_err(|e| e.to_string());
+    }
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, SpacedFormatter);
+    serde::Serialize::serialize(entries, &mut serializer).map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// `{"a": 1, "b": [1, 2]}`: one line, a space after `:` and `,`.
+struct SpacedFormatter;
+
+impl serde_json::ser::Formatter for SpacedFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first { Ok(()) } else { writer.write_all(b", ") }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first { Ok(()) } else { writer.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+}
+
 fn is_auto(entries: &[Value]) -> bool {
     entries
         .iter()
@@ -61,7 +103,7 @@ pub fn pause_adhoc(configuration: &str, at: Time) -> Result<String, String> {
         "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 0}],
         "action": "abort"
     }));
-    serde_json::to_string(&entries).map_err(|e| e.to_string())
+    serialize_like(&entries, configuration)
 }
 
 /// The configuration with the pause undone exactly: the rule removed, adhoc's concurrency and
@@ -88,7 +130,7 @@ pub fn resume_adhoc(configuration: &str) -> Result<String, String> {
     if let Some(concurrency) = pause.concurrency {
         adhoc.insert("query_concurrency".into(), json!(concurrency));
     }
-    serde_json::to_string(&entries).map_err(|e| e.to_string())
+    serialize_like(&entries, configuration)
 }
 
 /// A configuration laid out one property per line, so a diff shows exactly what changes.
@@ -221,7 +263,8 @@ mod tests {
     #[test]
     fn resume_restores_the_configuration_to_the_byte() {
         let with_rules = r#"[{"name":"adhoc","query_concurrency":3,"rules":[{"rule_name":"long","predicate":[{"metric_name":"query_execution_time","operator":">","value":600}],"action":"log"}]},{"name":"batch","query_concurrency":5}]"#;
-        for original in [MANUAL, with_rules] {
+        let spaced = r#"[{"name": "batch", "query_concurrency": 5}, {"name": "adhoc", "user_group": ["adhoc", "analysts"], "query_concurrency": 5}]"#;
+        for original in [MANUAL, with_rules, spaced] {
             let paused = pause_adhoc(original, at()).unwrap();
             assert_eq!(adhoc_pause(&paused).unwrap().unwrap().since.format("%H:%M").to_string(), "08:12");
             assert_eq!(resume_adhoc(&paused).unwrap(), original);

@@ -61,6 +61,11 @@ pub enum Detail {
         percent: f64,
         threshold: f64,
     },
+    AdhocPaused {
+        since: crate::model::Time,
+        minutes: f64,
+        parameter_group: String,
+    },
     TableSkew {
         schema: String,
         table: String,
@@ -226,6 +231,23 @@ impl Detail {
                 } else {
                     format!(
                         "{length:.0} queries waiting in WLM queue {queue} (threshold {threshold})"
+                    )
+                }
+            }
+            Detail::AdhocPaused {
+                since,
+                minutes,
+                parameter_group,
+            } => {
+                let since = since.format("%Y-%m-%d %H:%M UTC");
+                let paused_for = format_duration_secs(minutes * 60.0);
+                if ja {
+                    format!(
+                        "adhoc WLM キューが {since} から一時停止中({paused_for}、{parameter_group}): クエリは中止されます。:resume-adhoc で再開"
+                    )
+                } else {
+                    format!(
+                        "adhoc WLM queue PAUSED since {since} ({paused_for}, {parameter_group}): its queries are aborted until :resume-adhoc"
                     )
                 }
             }

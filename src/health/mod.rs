@@ -119,13 +119,15 @@ pub enum CheckId {
     CopyErrors,
     Storage,
     WlmQueue,
+    /// The adhoc queue is paused (by shiftops, from any machine): left changed until resumed.
+    WlmPaused,
     QueryFailureRate,
     TableSkew,
     Alarm,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 12] = [
+    pub const ALL: [CheckId; 13] = [
         CheckId::IntegrationStatus,
         CheckId::IntegrationLag,
         CheckId::IntegrationTables,
@@ -135,6 +137,7 @@ impl CheckId {
         CheckId::CopyErrors,
         CheckId::Storage,
         CheckId::WlmQueue,
+        CheckId::WlmPaused,
         CheckId::QueryFailureRate,
         CheckId::TableSkew,
         CheckId::Alarm,
@@ -151,6 +154,7 @@ impl CheckId {
             CheckId::CopyErrors => "copy_errors",
             CheckId::Storage => "storage",
             CheckId::WlmQueue => "wlm_queue",
+            CheckId::WlmPaused => "wlm_paused",
             CheckId::QueryFailureRate => "query_failure_rate",
             CheckId::TableSkew => "table_skew",
             CheckId::Alarm => "alarm",

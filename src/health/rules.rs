@@ -40,6 +40,9 @@ pub fn evaluate(snapshot: &Snapshot, thresholds: &Thresholds, now: Time) -> Heal
     if snapshot.has(SourceId::Alarms) {
         ctx.alarms(&mut findings);
     }
+    if snapshot.has(SourceId::Parameters) {
+        ctx.wlm_paused(&mut findings);
+    }
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -483,6 +486,27 @@ impl<'a> Context<'a> {
                 threshold,
             ));
         }
+    }
+
+    /// A pause is left in place on purpose, but never silently: it is a warning until resumed.
+    fn wlm_paused(&self, out: &mut Vec<Finding>) {
+        let settings = &self.snapshot.wlm_settings;
+        let Some(pause) = settings.adhoc_pause else {
+            return;
+        };
+        let minutes = ((self.now - pause.since).num_seconds().max(0) as f64 / 60.0).floor();
+        out.push(finding(
+            None,
+            CheckId::WlmPaused,
+            Severity::Warning,
+            Detail::AdhocPaused {
+                since: pause.since,
+                minutes,
+                parameter_group: settings.parameter_group.clone(),
+            },
+            minutes,
+            0.0,
+        ));
     }
 
     fn query_failure_rate(&self, out: &mut Vec<Finding>) {

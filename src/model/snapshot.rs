@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{
     Alarm, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState, LoadError,
     LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus, TableInfo, Tenant,
-    Time,
+    Time, WlmSettings,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -83,6 +83,7 @@ pub enum SourceData {
     Alarms(Vec<Alarm>),
     Elt(Vec<EltRun>),
     Logs(Vec<LogEvent>),
+    Parameters(WlmSettings),
 }
 
 impl SourceData {
@@ -94,6 +95,7 @@ impl SourceData {
             SourceData::Alarms(_) => SourceId::Alarms,
             SourceData::Elt(_) => SourceId::Elt,
             SourceData::Logs(_) => SourceId::Logs,
+            SourceData::Parameters(_) => SourceId::Parameters,
         }
     }
 }
@@ -110,6 +112,8 @@ pub struct Snapshot {
     pub elt_runs: Vec<EltRun>,
     /// Recent ERROR lines of the warehouse's log, newest first.
     pub error_logs: Vec<LogEvent>,
+    /// The warehouse's WLM configuration as AWS holds it now.
+    pub wlm_settings: WlmSettings,
     pub sources: Vec<SourceStatus>,
     /// Tenants whose data could not be fetched from some source, with the error.
     pub tenant_errors: BTreeMap<String, String>,
@@ -132,6 +136,7 @@ impl Snapshot {
             alarms: Vec::new(),
             elt_runs: Vec::new(),
             error_logs: Vec::new(),
+            wlm_settings: WlmSettings::default(),
             sources: sources.iter().map(|&id| SourceStatus::new(id)).collect(),
             tenant_errors: BTreeMap::new(),
         }
@@ -182,6 +187,7 @@ impl Snapshot {
             SourceData::Alarms(alarms) => self.alarms = alarms,
             SourceData::Elt(runs) => self.elt_runs = runs,
             SourceData::Logs(lines) => self.error_logs = lines,
+            SourceData::Parameters(settings) => self.wlm_settings = settings,
         }
         self.resolve_replication_tenants();
     }

@@ -20,16 +20,19 @@ pub enum SourceId {
     Elt,
     /// CloudWatch Logs Insights on the warehouse's log group: recent ERROR lines.
     Logs,
+    /// Redshift's control plane: the warehouse's live WLM configuration (a pause in place).
+    Parameters,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 6] = [
+    pub const ALL: [SourceId; 7] = [
         SourceId::Rds,
         SourceId::Warehouse,
         SourceId::Metrics,
         SourceId::Alarms,
         SourceId::Elt,
         SourceId::Logs,
+        SourceId::Parameters,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl SourceId {
             SourceId::Alarms => "alarms",
             SourceId::Elt => "elt",
             SourceId::Logs => "logs",
+            SourceId::Parameters => "params",
         }
     }
 }

@@ -59,6 +59,8 @@ pub enum Mode {
     Menu,
     /// An action's preview, confirmation, progress and result.
     Dialog,
+    /// Quitting while something is left changed (a pause): `y` or the quit key quits.
+    ConfirmQuit,
 }
 
 /// A line of feedback under the view (an unknown command, a refresh request …).
@@ -425,6 +427,16 @@ impl App {
             Mode::Command | Mode::Filter => self.on_input_key(key),
             Mode::Menu => self.on_menu_key(key),
             Mode::Dialog => self.on_dialog_key(key),
+            Mode::ConfirmQuit => {
+                self.mode = Mode::Normal;
+                let quit = key.code == KeyCode::Char('y')
+                    || self.settings.keymap.action_for(&key) == Some(Action::Quit);
+                if quit {
+                    return Effect::Quit;
+                }
+                self.info(self.t("still here", "終了しませんでした"));
+                Effect::None
+            }
         }
     }
 
@@ -534,7 +546,8 @@ impl App {
         };
         let argument = words.collect::<Vec<_>>().join(" ");
         let action = match command {
-            "q" | "q!" | "quit" => Action::Quit,
+            "q!" => return Effect::Quit,
+            "q" | "quit" => Action::Quit,
             "refresh" | "r" => Action::Refresh,
             "help" | "h" => Action::Help,
             "tenant" | "t" if !argument.is_empty() => Action::ShowTenant(argument),
@@ -1119,7 +1132,24 @@ impl App {
             self.message = None;
         }
         match action {
-            Action::Quit => return Effect::Quit,
+            Action::Quit => {
+                let Some(pause) = self.snapshot.wlm_settings.adhoc_pause else {
+                    return Effect::Quit;
+                };
+                self.mode = Mode::ConfirmQuit;
+                let since = pause.since.format("%H:%M UTC");
+                self.message = Some(Message {
+                    text: match self.settings.lang {
+                        crate::i18n::Lang::En => format!(
+                            "adhoc is PAUSED since {since} and stays paused after you quit (:resume-adhoc undoes it). Quit anyway? y / any other key stays"
+                        ),
+                        crate::i18n::Lang::Ja => format!(
+                            "adhoc は {since} から一時停止中で、終了しても停止したままです(:resume-adhoc で再開)。終了しますか? y / 他のキーで残る"
+                        ),
+                    },
+                    is_error: true,
+                });
+            }
             Action::Refresh => {
                 self.info(self.t(
                     "refreshing every source…",

@@ -854,6 +854,7 @@ mod tests {
             (CheckId::CopyErrors, "copy-error"),
             (CheckId::Storage, "storage-pressure"),
             (CheckId::WlmQueue, "wlm-queue-overload"),
+            (CheckId::WlmPaused, "wlm-queue-overload"),
             (CheckId::QueryFailureRate, "wlm-queue-overload"),
             (CheckId::TableSkew, "storage-pressure"),
         ];
@@ -1007,7 +1008,7 @@ mod tests {
             error(&text),
             "runbooks/sample.toml:5:22: unknown check \"copy_error\"; the checks are \
              integration_status, integration_lag, integration_tables, export_task, elt_failed, \
-             elt_delay, copy_errors, storage, wlm_queue, query_failure_rate, table_skew"
+             elt_delay, copy_errors, storage, wlm_queue, wlm_paused, query_failure_rate, table_skew"
         );
     }
 

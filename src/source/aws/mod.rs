@@ -176,6 +176,13 @@ pub async fn fleet_with_meter(
             interval(crate::model::SourceId::Logs),
         )));
     }
+    if let Some(cluster) = &redshift.cluster_identifier {
+        sources.push(Arc::new(redshift::ParametersSource::new(
+            &aws,
+            cluster.clone(),
+            interval(crate::model::SourceId::Parameters),
+        )));
+    }
     let fleet = Fleet {
         tenants,
         sources,

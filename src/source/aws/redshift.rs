@@ -124,3 +124,61 @@ impl Parameters {
             .unwrap_or_default())
     }
 }
+
+/// The warehouse's live WLM configuration, read where it lives (the cluster's parameter group),
+/// so that a pause shows on every console whoever made it. Two calls a refresh.
+pub struct ParametersSource {
+    parameters: Parameters,
+    cluster: String,
+    interval: std::time::Duration,
+}
+
+impl ParametersSource {
+    pub fn new(aws: &Aws, cluster: String, interval: std::time::Duration) -> Self {
+        Self {
+            parameters: Parameters::new(aws),
+            cluster,
+            interval,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::source::Source for ParametersSource {
+    fn id(&self) -> crate::model::SourceId {
+        crate::model::SourceId::Parameters
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<crate::model::SourceData, crate::source::SourceError> {
+        let failed = |e: CallError| crate::source::SourceError(e.message);
+        let group = self
+            .parameters
+            .cluster_parameter_group(&self.cluster)
+            .await
+            .map_err(failed)?;
+        let parameters = self
+            .parameters
+            .cluster_parameters(&group)
+            .await
+            .map_err(failed)?;
+        let configuration = parameters
+            .into_iter()
+            .find(|(name, _)| name == "wlm_json_configuration")
+            .map(|(_, value)| value)
+            .ok_or_else(|| {
+                crate::source::SourceError(format!("{group} has no wlm_json_configuration"))
+            })?;
+        let adhoc_pause = crate::model::adhoc_pause(&configuration)
+            .map_err(|e| crate::source::SourceError(format!("{group}: {e}")))?;
+        Ok(crate::model::SourceData::Parameters(
+            crate::model::WlmSettings {
+                parameter_group: group,
+                adhoc_pause,
+            },
+        ))
+    }
+}

@@ -193,6 +193,7 @@ impl Source for SimSource {
             SourceId::Warehouse | SourceId::Alarms | SourceId::Elt => 10,
             SourceId::Rds => 15,
             SourceId::Logs => 30,
+            SourceId::Parameters => 10,
         };
         Duration::from_secs(seconds)
     }

@@ -220,10 +220,13 @@ mod tests {
     }
 
     #[test]
-    fn automatic_wlm_pauses_adhoc_by_lowest_priority() {
-        let auto = r#"[{"name":"batch","auto_wlm":true,"priority":"highest"},{"name":"adhoc","auto_wlm":true,"priority":"lowest"},{"short_query_queue":true}]"#;
+    fn automatic_wlm_pauses_adhoc_by_an_abort_rule_not_by_priority() {
+        let lowest = r#"[{"name":"batch","auto_wlm":true,"priority":"highest"},{"name":"adhoc","auto_wlm":true,"priority":"lowest"},{"short_query_queue":true}]"#;
         let mut settings = WlmSettings::default();
-        settings.apply(auto).unwrap();
+        settings.apply(lowest).unwrap();
+        assert!(!settings.adhoc_paused(), "a low priority still runs adhoc");
+        let aborting = r#"[{"name":"batch","auto_wlm":true},{"name":"adhoc","auto_wlm":true,"rules":[{"rule_name":"stop","predicate":[{"metric_name":"query_execution_time","operator":">","value":0}],"action":"abort"}]}]"#;
+        settings.apply(aborting).unwrap();
         assert!(settings.adhoc_paused());
         assert_eq!(settings.adhoc_slots, None);
     }

@@ -338,6 +338,7 @@ impl SimWorld {
             SourceId::Alarms => SourceData::Alarms(self.alarms()),
             SourceId::Elt => SourceData::Elt(self.elt_runs()),
             SourceId::Logs => SourceData::Logs(self.error_logs()),
+            SourceId::Parameters => SourceData::Parameters(self.wlm_settings()),
         }
     }
 

@@ -16,9 +16,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Elt);
+    // Execution names run to 80 characters and a rerun differs from its run only at the end
+    // (`…-rerun-1`): the column takes the longest name, as far as the width allows.
+    let longest = visible
+        .iter()
+        .map(|&i| crate::i18n::width(&app.snapshot.elt_runs[i].name))
+        .max()
+        .unwrap_or(0);
+    let name_width = longest.clamp(24, usize::from(area.width.saturating_sub(40)).max(24)) as u16;
     let widths = [
         Constraint::Length(17),
-        Constraint::Length(24),
+        Constraint::Length(name_width),
         Constraint::Length(11),
         Constraint::Length(9),
         Constraint::Length(16),
@@ -75,8 +83,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("execution", "実行"),
-                    run.execution_arn.as_str(),
+                    run.name.as_str(),
                 ),
+                field(theme, "ARN", run.execution_arn.as_str()),
                 field(
                     theme,
                     app.settings.lang.pick("failed step", "失敗ステップ"),

@@ -65,6 +65,19 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(" shiftops ", theme.style(Role::Title)),
         widgets::status_span(theme, app.settings.lang, app.health.status),
     ];
+    // Something left changed is the next thing no width may cut off.
+    if let Some(pause) = app.snapshot.wlm_settings.adhoc_pause {
+        let since = pause.since.format("%H:%M UTC");
+        spans.push(Span::styled(
+            match app.settings.lang {
+                crate::i18n::Lang::En => format!(" adhoc PAUSED since {since} "),
+                crate::i18n::Lang::Ja => format!(" adhoc 一時停止中 {since}〜 "),
+            },
+            theme
+                .style(Role::Critical)
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
     if app.settings.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
@@ -195,7 +208,7 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
                 theme.style(Role::Muted),
             ),
         ]),
-        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog => match &app.message {
+        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog | Mode::ConfirmQuit => match &app.message {
             Some(message) => Line::styled(
                 message.text.clone(),
                 theme.style(if message.is_error {

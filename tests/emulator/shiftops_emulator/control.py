@@ -120,6 +120,13 @@ def seed(payload: dict, app: Any, query: dict) -> dict:
     return seeding.seed_standard(app.own_address())
 
 
+@route("POST", "/_shiftops/sfn/work-copy-queue")
+def work_copy_queue(payload: dict, app: Any, query: dict) -> dict:
+    from . import seed as seeding
+
+    return seeding.work_copy_queue(app.own_address(), payload["execution_arn"], payload.get("fail"))
+
+
 @route("POST", "/_shiftops/seed/bulk")
 def seed_bulk(payload: dict, app: Any, query: dict) -> dict:
     from . import bulk_seed

@@ -188,7 +188,8 @@ def _rule(rule: Any, mode: str) -> str:
     if action not in ACTIONS:
         raise invalid(f"rule {name}: action must be one of {', '.join(ACTIONS)}")
     if ACTIONS[action] not in (None, mode):
-        raise invalid(f"rule {name}: action {action} is only available with {ACTIONS[action]} WLM")
+        needed = "automatic" if ACTIONS[action] == "auto" else "manual"
+        raise invalid(f"rule {name}: action {action} is only available with {needed} WLM")
     # [PRIO] change_query_priority names the new priority in the rule's "value".
     if action == "change_query_priority" and rule.get("value") not in PRIORITIES:
         raise invalid(f"rule {name}: change_query_priority needs a value among {', '.join(PRIORITIES)}")

@@ -69,6 +69,16 @@ def seed_standard(url: str) -> dict:
     return marker["standard"]
 
 
+def work_copy_queue(url: str, execution_arn: str, failing: str | None) -> dict:
+    """Play the COPY Lambda for one running execution of the standard fleet's ELT (a redriven or
+    rerun one) until it stops, failing `failing`'s COPY if given; returns its final status."""
+    seeded = seed_standard(url)
+    seeder = Seeder(url)
+    seeder.copy_worker(seeded["state_machine"]["copy_queue_url"], execution_arn, failing)
+    status = seeder.central("stepfunctions").describe_execution(executionArn=execution_arn)["status"]
+    return {"status": status}
+
+
 class Seeder:
     def __init__(self, url: str):
         self.url = url

@@ -25,6 +25,14 @@ impl SimWorld {
         self.wlm.apply(json)
     }
 
+    /// The parameter group as the Parameters source reads it: the pause the configuration records.
+    pub fn wlm_settings(&self) -> crate::model::WlmSettings {
+        crate::model::WlmSettings {
+            parameter_group: "dpc-learning-params".into(),
+            adhoc_pause: crate::model::adhoc_pause(self.wlm.json()).ok().flatten(),
+        }
+    }
+
     /// Whether the current configuration pauses the adhoc queue.
     pub fn adhoc_paused(&self) -> bool {
         self.wlm.adhoc_paused()
