@@ -19,8 +19,8 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{
-    ActionError, ActionKind, Actions, Operator, Outcome, PausedWlm, Plan, Progress, Request,
-    StateDir,
+    ActionError, ActionKind, Actions, ApplyError, Operator, Outcome, Plan, Progress, Request,
+    StateDir, wlm,
 };
 use shiftops::i18n::Lang;
 use shiftops::model::Time;
@@ -52,7 +52,7 @@ impl Operator for Counting {
         self.inner.plan(request).await
     }
 
-    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, String> {
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
         self.applied.fetch_add(1, Ordering::SeqCst);
         self.inner.apply(plan, progress).await
     }
@@ -77,6 +77,8 @@ action = \"{}\"\n",
 struct Console {
     app: App,
     actions: Actions,
+    /// The simulated warehouse, whose WLM configuration says whether adhoc is paused.
+    world: sim::SharedWorld,
     applied: Arc<AtomicUsize>,
     runtime: tokio::runtime::Runtime,
     state: StateDir,
@@ -110,7 +112,7 @@ impl Console {
         };
         let applied = Arc::new(AtomicUsize::new(0));
         let operator = Counting {
-            inner: SimOperator::with_state(world, clock, state.clone()),
+            inner: SimOperator::with_state(world.clone(), clock, state.clone()),
             applied: applied.clone(),
         };
         // As `shiftops --read-only` builds it.
@@ -120,6 +122,7 @@ impl Console {
         Console {
             app: App::new("demo".into(), settings, snapshot, start()),
             actions,
+            world,
             applied,
             runtime,
             state,
@@ -202,22 +205,18 @@ impl Console {
         kind
     }
 
-    /// Whether a pause was saved earlier (in a session that could act): resume needs one to have
-    /// anything to preview, pause needs none.
+    /// Whether adhoc was paused earlier (in a session that could act): resume needs a pause to
+    /// have anything to preview, pause needs none. The pause is in the live WLM configuration.
     fn saved_pause_for(&self, kind: ActionKind) {
-        if kind == ActionKind::ResumeAdhoc {
-            self.state
-                .save_paused_wlm(&PausedWlm {
-                    cluster: "demo".into(),
-                    parameter_group: "dpc-learning-params".into(),
-                    previous: "[]".into(),
-                    paused_at: "2026-11-21T05:00:00Z".into(),
-                    caller: "demo:earlier".into(),
-                })
-                .unwrap();
-        } else {
-            self.state.clear_paused_wlm("demo").unwrap();
-        }
+        let mut world = self.world.lock().unwrap();
+        let current = world.wlm_configuration();
+        let paused = shiftops::model::adhoc_pause(&current).unwrap().is_some();
+        let wanted = match (kind == ActionKind::ResumeAdhoc, paused) {
+            (true, false) => wlm::pause_adhoc(&current, start()).unwrap(),
+            (false, true) => wlm::resume_adhoc(&current).unwrap(),
+            _ => return,
+        };
+        world.set_wlm_configuration(&wanted, start()).unwrap();
     }
 
     /// Selects the overview row of `tenant`.

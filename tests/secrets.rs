@@ -268,7 +268,7 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
     let actions = Actions::new(
         Arc::new(
             runtime
-                .block_on(AwsOperator::connect(&s.config, &overrides, state.clone()))
+                .block_on(AwsOperator::connect(&s.config, &overrides))
                 .unwrap(),
         ),
         false,
