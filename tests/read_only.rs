@@ -173,7 +173,7 @@ impl Console {
             "{path}: {:?}",
             self.app.message
         );
-        let dialog = self.app.dialog.as_ref().unwrap();
+        let dialog = self.app.recovery().dialog().unwrap();
         let Stage::Ready(plan) = &dialog.stage else {
             panic!("{path}: {:?}", dialog.stage)
         };
@@ -188,7 +188,7 @@ impl Console {
             self.key(KeyCode::Char(c));
         }
         self.key(KeyCode::Enter);
-        let dialog = self.app.dialog.as_ref().unwrap();
+        let dialog = self.app.recovery().dialog().unwrap();
         let refusal = dialog.refusal.clone().unwrap_or_default();
         assert!(
             matches!(dialog.stage, Stage::Ready(_)),
@@ -288,7 +288,7 @@ fn every_action_from_a_runbook_step_is_refused_in_read_only_mode() {
         let reached_kind = c.confirm_and_expect_refusal(&format!("runbook {id}"));
         assert_eq!(reached_kind, kind);
         reached.insert(reached_kind);
-        let walkthrough = c.app.walkthrough.as_ref().unwrap();
+        let walkthrough = c.app.recovery().walkthrough().unwrap();
         assert!(!walkthrough.done[0], "{id}: a refused step is not done");
         c.key(KeyCode::Esc);
     }
@@ -314,7 +314,7 @@ fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
         go(&mut c, place);
         c.key(KeyCode::Char('a'));
         assert_eq!(c.app.mode, Mode::Menu, "{place}");
-        let items = c.app.menu.as_ref().unwrap().items.len();
+        let items = c.app.recovery().menu().unwrap().items.len();
         c.key(KeyCode::Esc);
         for item in 0..items {
             go(&mut c, place);
@@ -322,7 +322,7 @@ fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
             for _ in 0..item {
                 c.key(KeyCode::Down);
             }
-            let kind = c.app.menu.as_ref().unwrap().items[item].1.kind();
+            let kind = c.app.recovery().menu().unwrap().items[item].1.kind();
             c.saved_pause_for(kind);
             c.key(KeyCode::Enter);
             reached.insert(c.confirm_and_expect_refusal(&format!("menu on {place}, item {item}")));

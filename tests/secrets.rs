@@ -11,10 +11,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use shiftops::action::audit::AuditLog;
 use shiftops::action::aws::AwsOperator;
-use shiftops::action::{Actions, Request, ResyncScope, StateDir};
+use shiftops::action::{ActionUpdate, Actions, Progress, Request, ResyncScope, StateDir};
 use shiftops::config::Config;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::{self, Overrides};
@@ -320,23 +321,23 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
                 continue;
             }
         };
-        app.action_started(&plan);
-        app.dialog = Some(shiftops::tui::recovery::Dialog::new(request.clone(), None));
+        app.ask_recovery(|recovery, context| recovery.open_action(context, request.clone(), None));
         app.on_action_event(ActionEvent::Planned(Ok(Box::new(plan.clone()))));
-        let (progress, mut lines) = tokio::sync::mpsc::unbounded_channel();
+        // Enter on the preview: the dialog waits for the runner.
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let (progress, mut updates) = Progress::channel();
         let result = runtime.block_on(actions.execute(&plan, typed, &progress));
         drop(progress);
-        while let Ok(line) = lines.try_recv() {
-            texts.push(("action progress".into(), line));
+        while let Ok(update) = updates.try_recv() {
+            if let ActionUpdate::Line(line) = &update {
+                texts.push(("action progress".into(), line.clone()));
+            }
+            app.on_action_event(ActionEvent::from(update));
         }
         if let Err(error) = &result {
             failures += 1;
             texts.push((format!("the error of {request:?}"), error.to_string()));
         }
-        app.dialog.as_mut().unwrap().stage = shiftops::tui::recovery::Stage::Running {
-            plan: Box::new(plan),
-            progress: Vec::new(),
-        };
         app.on_action_event(ActionEvent::Finished(result));
     }
     assert!(failures >= 2, "faults made actions fail");

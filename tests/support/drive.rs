@@ -1,7 +1,7 @@
 //! Driving the console in tests: what the event loop does with an action's effects, done
 //! synchronously so a test sees each step.
 
-use shiftops::action::{ActionError, Actions, Outcome};
+use shiftops::action::{ActionError, Actions, Executed, Progress};
 use shiftops::tui::app::{App, Effect};
 use shiftops::tui::recovery::ActionEvent;
 use tokio::runtime::Runtime;
@@ -13,7 +13,7 @@ pub fn perform_action(
     actions: &Actions,
     runtime: &Runtime,
     effect: &Effect,
-) -> Option<Result<Outcome, ActionError>> {
+) -> Option<Result<Executed, ActionError>> {
     match effect {
         Effect::PlanAction(request) => {
             let planned = runtime
@@ -24,9 +24,12 @@ pub fn perform_action(
             None
         }
         Effect::ExecuteAction { plan, typed } => {
-            app.action_started(plan);
-            let (progress, _lines) = tokio::sync::mpsc::unbounded_channel();
+            let (progress, mut updates) = Progress::channel();
             let result = runtime.block_on(actions.execute(plan, typed, &progress));
+            // What the runner reported on the way (its start, progress), as the loop forwards it.
+            while let Ok(update) = updates.try_recv() {
+                app.on_action_event(ActionEvent::from(update));
+            }
             app.on_action_event(ActionEvent::Finished(result.clone()));
             Some(result)
         }
