@@ -215,6 +215,39 @@ fn read_only_says_why_in_the_dialog_and_refuses_in_the_action_layer() {
 }
 
 #[test]
+fn a_mistyped_confirmation_then_esc_leaves_no_action_in_the_incident_record() {
+    let mut c = console(Scenario::WlmSaturation, false);
+    c.key(KeyCode::Char(':'));
+    c.type_text("pause-adhoc");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.mode, Mode::Dialog);
+    c.type_text("adhok");
+    c.key(KeyCode::Enter);
+    let dialog = c.app.recovery().dialog().unwrap();
+    assert!(matches!(dialog.stage, Stage::Ready(_)));
+    assert!(
+        dialog.refusal.as_deref().unwrap().contains("not confirmed"),
+        "{:?}",
+        dialog.refusal
+    );
+    c.key(KeyCode::Esc);
+    assert_eq!(c.app.mode, Mode::Normal);
+
+    c.key(KeyCode::Char(':'));
+    c.type_text("export incident.md");
+    let Effect::ExportIncident { markdown, .. } = c.key(KeyCode::Enter) else {
+        panic!("{:?}", c.app.message)
+    };
+    assert!(
+        !markdown.contains("action `pause_adhoc` started"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Actions taken"), "{markdown}");
+    assert!(!markdown.contains("pause_adhoc"), "{markdown}");
+    assert!(audit::read(&c.state.audit_log()).is_empty(), "nothing ran");
+}
+
+#[test]
 fn every_action_kind_can_be_reached_from_the_console() {
     use shiftops::action::ActionKind;
     let mut c = console(Scenario::CopyError, false);
