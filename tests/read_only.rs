@@ -20,7 +20,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{
     ActionError, ActionKind, Actions, ApplyError, Operator, Outcome, Plan, Progress, Request,
-    StateDir,
+    StateDir, wlm,
 };
 use shiftops::i18n::Lang;
 use shiftops::model::Time;
@@ -77,12 +77,11 @@ action = \"{}\"\n",
 struct Console {
     app: App,
     actions: Actions,
+    /// The simulated warehouse, whose WLM configuration says whether adhoc is paused.
+    world: sim::SharedWorld,
     applied: Arc<AtomicUsize>,
     runtime: tokio::runtime::Runtime,
     state: StateDir,
-    world: shiftops::source::sim::SharedWorld,
-    /// The demo's WLM configuration before anything was paused.
-    original_wlm: String,
     _dir: tempfile::TempDir,
     /// The kind of every dialog that reached the runner, and what the dialog said after it.
     refused: Vec<(ActionKind, String, String)>,
@@ -112,7 +111,6 @@ impl Console {
             ..Settings::shipped(Lang::En)
         };
         let applied = Arc::new(AtomicUsize::new(0));
-        let original_wlm = world.lock().unwrap().wlm_configuration();
         let operator = Counting {
             inner: SimOperator::with_state(world.clone(), clock, state.clone()),
             applied: applied.clone(),
@@ -124,11 +122,10 @@ impl Console {
         Console {
             app: App::new("demo".into(), settings, snapshot, start()),
             actions,
+            world,
             applied,
             runtime,
             state,
-            world,
-            original_wlm,
             _dir: dir,
             refused: Vec::new(),
         }
@@ -176,7 +173,7 @@ impl Console {
             "{path}: {:?}",
             self.app.message
         );
-        let dialog = self.app.dialog.as_ref().unwrap();
+        let dialog = self.app.recovery().dialog().unwrap();
         let Stage::Ready(plan) = &dialog.stage else {
             panic!("{path}: {:?}", dialog.stage)
         };
@@ -191,7 +188,7 @@ impl Console {
             self.key(KeyCode::Char(c));
         }
         self.key(KeyCode::Enter);
-        let dialog = self.app.dialog.as_ref().unwrap();
+        let dialog = self.app.recovery().dialog().unwrap();
         let refusal = dialog.refusal.clone().unwrap_or_default();
         assert!(
             matches!(dialog.stage, Stage::Ready(_)),
@@ -208,19 +205,18 @@ impl Console {
         kind
     }
 
-    /// Whether adhoc is paused in the demo's configuration (by an earlier session that could
-    /// act): resume needs a pause to have anything to preview, pause needs none.
+    /// Whether adhoc was paused earlier (in a session that could act): resume needs a pause to
+    /// have anything to preview, pause needs none. The pause is in the live WLM configuration.
     fn saved_pause_for(&self, kind: ActionKind) {
-        let configuration = if kind == ActionKind::ResumeAdhoc {
-            shiftops::action::wlm::pause_adhoc(&self.original_wlm, start()).unwrap()
-        } else {
-            self.original_wlm.clone()
+        let mut world = self.world.lock().unwrap();
+        let current = world.wlm_configuration();
+        let paused = shiftops::model::adhoc_pause(&current).unwrap().is_some();
+        let wanted = match (kind == ActionKind::ResumeAdhoc, paused) {
+            (true, false) => wlm::pause_adhoc(&current, start()).unwrap(),
+            (false, true) => wlm::resume_adhoc(&current).unwrap(),
+            _ => return,
         };
-        self.world
-            .lock()
-            .unwrap()
-            .set_wlm_configuration(&configuration, start())
-            .unwrap();
+        world.set_wlm_configuration(&wanted, start()).unwrap();
     }
 
     /// Selects the overview row of `tenant`.
@@ -292,7 +288,7 @@ fn every_action_from_a_runbook_step_is_refused_in_read_only_mode() {
         let reached_kind = c.confirm_and_expect_refusal(&format!("runbook {id}"));
         assert_eq!(reached_kind, kind);
         reached.insert(reached_kind);
-        let walkthrough = c.app.walkthrough.as_ref().unwrap();
+        let walkthrough = c.app.recovery().walkthrough().unwrap();
         assert!(!walkthrough.done[0], "{id}: a refused step is not done");
         c.key(KeyCode::Esc);
     }
@@ -318,7 +314,7 @@ fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
         go(&mut c, place);
         c.key(KeyCode::Char('a'));
         assert_eq!(c.app.mode, Mode::Menu, "{place}");
-        let items = c.app.menu.as_ref().unwrap().items.len();
+        let items = c.app.recovery().menu().unwrap().items.len();
         c.key(KeyCode::Esc);
         for item in 0..items {
             go(&mut c, place);
@@ -326,7 +322,7 @@ fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
             for _ in 0..item {
                 c.key(KeyCode::Down);
             }
-            let kind = c.app.menu.as_ref().unwrap().items[item].1.kind();
+            let kind = c.app.recovery().menu().unwrap().items[item].1.kind();
             c.saved_pause_for(kind);
             c.key(KeyCode::Enter);
             reached.insert(c.confirm_and_expect_refusal(&format!("menu on {place}, item {item}")));

@@ -107,7 +107,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     c.key(KeyCode::Char('r'));
     assert_eq!(c.app.view, View::Runbook);
     assert_eq!(
-        c.app.walkthrough.as_ref().unwrap().runbook,
+        c.app.recovery().walkthrough().unwrap().runbook,
         "wlm-queue-overload"
     );
     insta::assert_snapshot!("walkthrough_start", c.screen());
@@ -117,18 +117,23 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     assert_eq!(c.app.view, View::Wlm);
     c.key(KeyCode::Esc);
     assert_eq!(c.app.view, View::Runbook);
-    let walkthrough = c.app.walkthrough.as_ref().unwrap();
+    let walkthrough = c.app.recovery().walkthrough().unwrap();
     assert!(walkthrough.done[0]);
     assert_eq!(walkthrough.selected, 1, "moves on to the next step");
 
     // Walk to the pause action and run it: preview, wrong word refused, right word executes.
-    let runbook = c.app.current_runbook().unwrap().clone();
+    let runbook = c
+        .app
+        .recovery()
+        .current_runbook(&c.app.settings.runbooks)
+        .unwrap()
+        .clone();
     let pause = runbook
         .steps
         .iter()
         .position(|s| s.kind == runbook::StepKind::Action(shiftops::action::ActionKind::PauseAdhoc))
         .unwrap();
-    while c.app.walkthrough.as_ref().unwrap().selected < pause {
+    while c.app.recovery().walkthrough().unwrap().selected < pause {
         c.key(KeyCode::Down);
     }
     let effect = c.key(KeyCode::Enter);
@@ -147,7 +152,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
 
     c.type_text("adhok");
     c.key(KeyCode::Enter);
-    let dialog = c.app.dialog.as_ref().unwrap();
+    let dialog = c.app.recovery().dialog().unwrap();
     assert!(matches!(dialog.stage, Stage::Ready(_)));
     assert!(
         dialog.refusal.as_deref().unwrap().contains("not confirmed"),
@@ -157,7 +162,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     c.key(KeyCode::Backspace);
     c.type_text("c");
     c.key(KeyCode::Enter);
-    let dialog = c.app.dialog.as_ref().unwrap();
+    let dialog = c.app.recovery().dialog().unwrap();
     let Stage::Done { result, .. } = &dialog.stage else {
         panic!("{:?}", dialog.stage)
     };
@@ -166,7 +171,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     c.key(KeyCode::Enter);
     assert_eq!(c.app.mode, Mode::Normal);
     assert!(
-        c.app.walkthrough.as_ref().unwrap().done[pause],
+        c.app.recovery().walkthrough().unwrap().done[pause],
         "the action's step is done"
     );
 
@@ -200,13 +205,46 @@ fn read_only_says_why_in_the_dialog_and_refuses_in_the_action_layer() {
     );
     c.type_text("daily-elt");
     c.key(KeyCode::Enter);
-    let dialog = c.app.dialog.as_ref().unwrap();
+    let dialog = c.app.recovery().dialog().unwrap();
     assert!(
         dialog.refusal.as_deref().unwrap().contains("read-only"),
         "{:?}",
         dialog.refusal
     );
     assert!(!c.state.audit_log().exists(), "nothing was attempted");
+}
+
+#[test]
+fn a_mistyped_confirmation_then_esc_leaves_no_action_in_the_incident_record() {
+    let mut c = console(Scenario::WlmSaturation, false);
+    c.key(KeyCode::Char(':'));
+    c.type_text("pause-adhoc");
+    c.key(KeyCode::Enter);
+    assert_eq!(c.app.mode, Mode::Dialog);
+    c.type_text("adhok");
+    c.key(KeyCode::Enter);
+    let dialog = c.app.recovery().dialog().unwrap();
+    assert!(matches!(dialog.stage, Stage::Ready(_)));
+    assert!(
+        dialog.refusal.as_deref().unwrap().contains("not confirmed"),
+        "{:?}",
+        dialog.refusal
+    );
+    c.key(KeyCode::Esc);
+    assert_eq!(c.app.mode, Mode::Normal);
+
+    c.key(KeyCode::Char(':'));
+    c.type_text("export incident.md");
+    let Effect::ExportIncident { markdown, .. } = c.key(KeyCode::Enter) else {
+        panic!("{:?}", c.app.message)
+    };
+    assert!(
+        !markdown.contains("action `pause_adhoc` started"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Actions taken"), "{markdown}");
+    assert!(!markdown.contains("pause_adhoc"), "{markdown}");
+    assert!(audit::read(&c.state.audit_log()).is_empty(), "nothing ran");
 }
 
 #[test]

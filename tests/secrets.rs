@@ -11,10 +11,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use shiftops::action::audit::AuditLog;
 use shiftops::action::aws::AwsOperator;
-use shiftops::action::{Actions, Request, ResyncScope, StateDir};
+use shiftops::action::{ActionUpdate, Actions, Progress, Request, ResyncScope, StateDir};
 use shiftops::config::Config;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::{self, Overrides};
@@ -320,22 +321,18 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
                 continue;
             }
         };
-        app.dialog = Some(shiftops::tui::recovery::Dialog::new(request.clone(), None));
+        app.ask_recovery(|recovery, context| recovery.open_action(context, request.clone(), None));
         app.on_action_event(ActionEvent::Planned(Ok(Box::new(plan.clone()))));
-        app.dialog.as_mut().unwrap().stage = shiftops::tui::recovery::Stage::Running {
-            plan: Box::new(plan.clone()),
-            progress: Vec::new(),
-        };
-        let (progress, mut updates) = shiftops::action::Progress::channel();
+        // Enter on the preview: the dialog waits for the runner.
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let (progress, mut updates) = Progress::channel();
         let result = runtime.block_on(actions.execute(&plan, typed, &progress));
         drop(progress);
         while let Ok(update) = updates.try_recv() {
-            match update {
-                shiftops::action::ActionUpdate::Started => app.on_action_event(ActionEvent::Started),
-                shiftops::action::ActionUpdate::Line(line) => {
-                    texts.push(("action progress".into(), line))
-                }
+            if let ActionUpdate::Line(line) = &update {
+                texts.push(("action progress".into(), line.clone()));
             }
+            app.on_action_event(ActionEvent::from(update));
         }
         if let Err(error) = &result {
             failures += 1;

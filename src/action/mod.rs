@@ -3,19 +3,19 @@
 
 pub mod audit;
 pub mod aws;
-pub mod rerun;
 mod error;
 mod kind;
 mod plan;
 mod request;
+pub mod rerun;
 mod runner;
 pub mod sim;
 mod state;
 pub mod wlm;
 
+pub use error::ApplyError;
 pub use kind::ActionKind;
 pub use plan::{Change, Outcome, Plan};
 pub use request::{Request, ResyncScope};
-pub use error::ApplyError;
 pub use runner::{ActionError, ActionUpdate, Actions, Executed, Operator, Progress};
 pub use state::StateDir;

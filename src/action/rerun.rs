@@ -53,9 +53,11 @@ pub fn rerun_name(name: &str) -> String {
 /// The client token of the `redrive_count`-th redrive of an execution: the same for the same
 /// failure, whoever asks. At most 64 characters, as RedriveExecution allows.
 pub fn redrive_token(execution_arn: &str, redrive_count: u32) -> String {
-    let hash = execution_arn.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash = execution_arn
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
     format!("shiftops-{hash:016x}-{redrive_count}")
 }
 
@@ -187,7 +189,9 @@ mod tests {
 
     fn run(name: &str, status: EltStatus, started: u32) -> EltRun {
         EltRun {
-            execution_arn: format!("arn:aws:states:us-east-1:999999999999:execution:daily-elt:{name}"),
+            execution_arn: format!(
+                "arn:aws:states:us-east-1:999999999999:execution:daily-elt:{name}"
+            ),
             name: name.into(),
             stopped_at: (status != EltStatus::Running).then(|| at(started + 1)),
             status,
@@ -204,7 +208,8 @@ mod tests {
     fn execution(run: EltRun) -> Execution {
         Execution {
             run,
-            state_machine_arn: "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt".into(),
+            state_machine_arn: "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
+                .into(),
             input: Some("{}".into()),
             not_redrivable: None,
         }
@@ -218,8 +223,14 @@ mod tests {
 
     #[test]
     fn names_follow_the_attempt_and_fit_80_characters() {
-        assert_eq!(rerun_name("daily-elt-20261121T06"), "daily-elt-20261121T06-rerun-1");
-        assert_eq!(rerun_name("daily-elt-20261121T06-rerun-1"), "daily-elt-20261121T06-rerun-2");
+        assert_eq!(
+            rerun_name("daily-elt-20261121T06"),
+            "daily-elt-20261121T06-rerun-1"
+        );
+        assert_eq!(
+            rerun_name("daily-elt-20261121T06-rerun-1"),
+            "daily-elt-20261121T06-rerun-2"
+        );
         assert_eq!(rerun_name("x-rerun-"), "x-rerun--rerun-1");
         let long = "a".repeat(80);
         assert_eq!(rerun_name(&long).len(), 80);
@@ -234,27 +245,57 @@ mod tests {
         let failed = run("daily-elt-a", EltStatus::Failed, 6);
         let mut busy = run("daily-elt-b", EltStatus::Running, 8);
         busy.current_step = Some("dbt run".into());
-        let plan = plan_rerun(&request(&failed), &execution(failed.clone()), Some(&busy), &[busy.clone()], at(9));
+        let plan = plan_rerun(
+            &request(&failed),
+            &execution(failed.clone()),
+            Some(&busy),
+            &[busy.clone()],
+            at(9),
+        );
         let why = plan.unsupported.unwrap();
-        assert!(why.contains("daily-elt-b is RUNNING since 2026-12-02 08:00 UTC, now in step dbt run"), "{why}");
+        assert!(
+            why.contains("daily-elt-b is RUNNING since 2026-12-02 08:00 UTC, now in step dbt run"),
+            "{why}"
+        );
         assert!(plan.calls.is_empty());
     }
 
     #[test]
     fn a_failed_latest_run_is_redriven_and_a_finished_one_started_again_under_its_attempt_name() {
         let failed = run("daily-elt-a", EltStatus::Failed, 6);
-        let plan = plan_rerun(&request(&failed), &execution(failed.clone()), Some(&failed), &[], at(9));
+        let plan = plan_rerun(
+            &request(&failed),
+            &execution(failed.clone()),
+            Some(&failed),
+            &[],
+            at(9),
+        );
         assert_eq!(plan.unsupported, None);
         assert_eq!(plan.payload["redrive"], true);
-        assert_eq!(plan.payload["client_token"], redrive_token(&failed.execution_arn, 0));
+        assert_eq!(
+            plan.payload["client_token"],
+            redrive_token(&failed.execution_arn, 0)
+        );
 
         let done = run("daily-elt-a", EltStatus::Succeeded, 6);
-        let plan = plan_rerun(&request(&done), &execution(done.clone()), Some(&done), &[], at(9));
+        let plan = plan_rerun(
+            &request(&done),
+            &execution(done.clone()),
+            Some(&done),
+            &[],
+            at(9),
+        );
         assert_eq!(plan.payload["name"], "daily-elt-a-rerun-1");
 
         let mut old = run("daily-elt-a", EltStatus::Failed, 6);
         old.stopped_at = Some(at(6) - chrono::Duration::days(15));
-        let plan = plan_rerun(&request(&old), &execution(old.clone()), Some(&old), &[], at(9));
+        let plan = plan_rerun(
+            &request(&old),
+            &execution(old.clone()),
+            Some(&old),
+            &[],
+            at(9),
+        );
         assert_eq!(plan.payload["redrive"], false);
         assert!(plan.notes[0].contains("more than 14 days"));
     }
@@ -263,15 +304,37 @@ mod tests {
     fn an_older_run_is_not_rerun_and_one_rerun_already_says_so() {
         let failed = run("daily-elt-a", EltStatus::Failed, 6);
         let rerun = run("daily-elt-a-rerun-1", EltStatus::Succeeded, 7);
-        let plan = plan_rerun(&request(&failed), &execution(failed.clone()), Some(&rerun), &[], at(9));
-        assert!(plan.unsupported.unwrap().starts_with("already rerun at 2026-12-02 07:00 UTC as daily-elt-a-rerun-1"));
+        let plan = plan_rerun(
+            &request(&failed),
+            &execution(failed.clone()),
+            Some(&rerun),
+            &[],
+            at(9),
+        );
+        assert!(
+            plan.unsupported
+                .unwrap()
+                .starts_with("already rerun at 2026-12-02 07:00 UTC as daily-elt-a-rerun-1")
+        );
         let other = run("daily-elt-b", EltStatus::Succeeded, 7);
-        let plan = plan_rerun(&request(&failed), &execution(failed.clone()), Some(&other), &[], at(9));
+        let plan = plan_rerun(
+            &request(&failed),
+            &execution(failed.clone()),
+            Some(&other),
+            &[],
+            at(9),
+        );
         assert!(plan.unsupported.unwrap().contains("is not the latest run"));
         let mut redriven = failed.clone();
         redriven.status = EltStatus::Running;
         redriven.redrive_count = 1;
-        let plan = plan_rerun(&request(&failed), &execution(redriven.clone()), Some(&redriven), &[redriven.clone()], at(9));
+        let plan = plan_rerun(
+            &request(&failed),
+            &execution(redriven.clone()),
+            Some(&redriven),
+            &[redriven.clone()],
+            at(9),
+        );
         assert!(plan.unsupported.unwrap().starts_with("already rerun at"));
     }
 }

@@ -262,9 +262,7 @@ impl Actions {
         match result {
             Ok(outcome) => Ok(Executed { outcome, recorded }),
             Err(ApplyError::NotDone(error)) => Err(ActionError::Failed { error, recorded }),
-            Err(ApplyError::Unknown(error)) => {
-                Err(ActionError::OutcomeUnknown { error, recorded })
-            }
+            Err(ApplyError::Unknown(error)) => Err(ActionError::OutcomeUnknown { error, recorded }),
         }
     }
 }

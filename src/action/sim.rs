@@ -85,7 +85,13 @@ impl SimOperator {
     fn plan_wlm(&self, request: &Request) -> Plan {
         let world = self.world();
         let current = world.wlm_configuration();
-        let mut plan = plan_change(request, CLUSTER, PARAMETER_GROUP, &current, self.clock.now());
+        let mut plan = plan_change(
+            request,
+            CLUSTER,
+            PARAMETER_GROUP,
+            &current,
+            self.clock.now(),
+        );
         if plan.unsupported.is_none()
             && let Request::PauseAdhoc {
                 cancel_running: true,

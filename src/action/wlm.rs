@@ -76,7 +76,9 @@ pub fn pause_adhoc(configuration: &str, at: Time) -> Result<String, String> {
         .iter_mut()
         .find(|e| is_queue(e, "adhoc"))
         .ok_or(NO_ADHOC)?;
-    let queue = adhoc.as_object_mut().ok_or("the adhoc queue is not an object")?;
+    let queue = adhoc
+        .as_object_mut()
+        .ok_or("the adhoc queue is not an object")?;
     let concurrency = if auto {
         None
     } else {
@@ -266,7 +268,15 @@ mod tests {
         let spaced = r#"[{"name": "batch", "query_concurrency": 5}, {"name": "adhoc", "user_group": ["adhoc", "analysts"], "query_concurrency": 5}]"#;
         for original in [MANUAL, with_rules, spaced] {
             let paused = pause_adhoc(original, at()).unwrap();
-            assert_eq!(adhoc_pause(&paused).unwrap().unwrap().since.format("%H:%M").to_string(), "08:12");
+            assert_eq!(
+                adhoc_pause(&paused)
+                    .unwrap()
+                    .unwrap()
+                    .since
+                    .format("%H:%M")
+                    .to_string(),
+                "08:12"
+            );
             assert_eq!(resume_adhoc(&paused).unwrap(), original);
             assert_eq!(adhoc_pause(original).unwrap(), None);
         }
@@ -275,9 +285,18 @@ mod tests {
     #[test]
     fn resume_keeps_what_others_changed_meanwhile() {
         let paused = pause_adhoc(MANUAL, at()).unwrap();
-        let changed = paused.replace(r#""name":"batch","user_group":["batch"],"query_concurrency":5"#, r#""name":"batch","user_group":["batch"],"query_concurrency":7"#);
+        let changed = paused.replace(
+            r#""name":"batch","user_group":["batch"],"query_concurrency":5"#,
+            r#""name":"batch","user_group":["batch"],"query_concurrency":7"#,
+        );
         let resumed = resume_adhoc(&changed).unwrap();
-        assert_eq!(resumed, MANUAL.replace(r#""query_concurrency":5,"memory_percent_to_use":50"#, r#""query_concurrency":7,"memory_percent_to_use":50"#));
+        assert_eq!(
+            resumed,
+            MANUAL.replace(
+                r#""query_concurrency":5,"memory_percent_to_use":50"#,
+                r#""query_concurrency":7,"memory_percent_to_use":50"#
+            )
+        );
     }
 
     #[test]
@@ -288,19 +307,40 @@ mod tests {
         assert_eq!(paused[1]["priority"], "normal");
         assert_eq!(paused[1]["rules"][0]["action"], "abort");
         assert_eq!(paused[1].get("query_concurrency"), None);
-        assert_eq!(resume_adhoc(&pause_adhoc(auto, at()).unwrap()).unwrap(), auto);
+        assert_eq!(
+            resume_adhoc(&pause_adhoc(auto, at()).unwrap()).unwrap(),
+            auto
+        );
     }
 
     #[test]
     fn pause_over_pause_resume_without_pause_and_default_groups_are_refused() {
-        let pause = Request::PauseAdhoc { cancel_running: false };
+        let pause = Request::PauseAdhoc {
+            cancel_running: false,
+        };
         let paused = pause_adhoc(MANUAL, at()).unwrap();
         let twice = plan_change(&pause, "dpc-learning", "dpc-params", &paused, at());
-        assert!(twice.unsupported.unwrap().contains("already paused since 2026-12-02 08:12"));
-        let resume = plan_change(&Request::ResumeAdhoc, "dpc-learning", "dpc-params", MANUAL, at());
+        assert!(
+            twice
+                .unsupported
+                .unwrap()
+                .contains("already paused since 2026-12-02 08:12")
+        );
+        let resume = plan_change(
+            &Request::ResumeAdhoc,
+            "dpc-learning",
+            "dpc-params",
+            MANUAL,
+            at(),
+        );
         assert!(resume.unsupported.unwrap().starts_with("nothing to resume"));
         let default = plan_change(&pause, "dpc-learning", "default.redshift-2.0", MANUAL, at());
-        assert!(default.unsupported.unwrap().contains("default parameter group"));
+        assert!(
+            default
+                .unsupported
+                .unwrap()
+                .contains("default parameter group")
+        );
         let fine = plan_change(&pause, "dpc-learning", "dpc-params", MANUAL, at());
         assert_eq!(fine.unsupported, None);
         assert_eq!(fine.payload["configuration"], paused);

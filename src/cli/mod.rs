@@ -234,19 +234,16 @@ describe your fleet in {} (see docs/configuration.md).",
                 lang.pick("tenants", "テナント")
             );
             let extras = match StateDir::default_location() {
-                Some(state) => {
-                    match runtime.block_on(AwsOperator::connect(&config, &overrides))
-                    {
-                        Ok(operator) => {
-                            action_extras(Arc::new(operator), config.safety.read_only, Some(state))
-                        }
-                        Err(error) => tui::Extras {
-                            actions: None,
-                            notices: vec![format!("recovery actions are off: {error}")],
-                            ..Default::default()
-                        },
+                Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides)) {
+                    Ok(operator) => {
+                        action_extras(Arc::new(operator), config.safety.read_only, Some(state))
                     }
-                }
+                    Err(error) => tui::Extras {
+                        actions: None,
+                        notices: vec![format!("recovery actions are off: {error}")],
+                        ..Default::default()
+                    },
+                },
                 None => tui::Extras {
                     actions: None,
                     notices: vec![

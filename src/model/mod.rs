@@ -36,7 +36,8 @@ pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
 pub use timeline::{Entry, Event, Timeline};
 pub use wlm::{
-    AdhocPause, PAUSE_RULE_PREFIX, QueueActivity, RunningQuery, WLM_QUEUES, WlmSettings, adhoc_pause, is_queue,
+    AdhocPause, PAUSE_RULE_PREFIX, QueueActivity, RunningQuery, WLM_QUEUES, WlmSettings,
+    adhoc_pause, is_queue,
 };
 
 /// All timestamps in shiftops are UTC.

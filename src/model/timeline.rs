@@ -36,6 +36,8 @@ pub enum Event {
         target: String,
         ok: bool,
         summary: String,
+        /// Whether the audit log holds the outcome.
+        recorded: bool,
     },
     StepDone {
         runbook: String,
@@ -202,6 +204,7 @@ fn describe(event: &Event, lang: Lang) -> (String, String) {
             target,
             ok,
             summary,
+            recorded,
         } => (
             match (ja, ok) {
                 (false, true) => format!("action `{action}` succeeded"),
@@ -209,7 +212,17 @@ fn describe(event: &Event, lang: Lang) -> (String, String) {
                 (true, true) => format!("操作 `{action}` が成功"),
                 (true, false) => format!("操作 `{action}` が失敗"),
             },
-            format!("{target}: {summary}"),
+            if *recorded {
+                format!("{target}: {summary}")
+            } else {
+                format!(
+                    "{target}: {summary} ({})",
+                    lang.pick(
+                        "not recorded in the audit log",
+                        "監査ログに記録されていません"
+                    )
+                )
+            },
         ),
         Event::StepDone { runbook, step } => (
             format!("{} {runbook}", lang.pick("runbook", "ランブック")),

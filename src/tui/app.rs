@@ -6,11 +6,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, View};
 use super::keymap::Keymap;
-use super::recovery::{self, ActionEvent, Dialog, Menu, Stage, Walkthrough};
+use super::recovery::{self, ActionEvent, Destination, Recovery, Reply};
 use super::rows::Rows;
-use super::runbook::{self, Runbook, StepKind};
+use super::runbook::{self, Runbook};
 use super::theme::Theme;
-use crate::action::{ActionError, ActionKind, Plan, Request, ResyncScope};
+use crate::action::{Plan, Request};
 use crate::health::{Health, Thresholds, evaluate};
 use crate::model::{AlarmState, Event, Snapshot, SourceId, Time, Timeline};
 use crate::source::refresh::SourceEvent;
@@ -146,9 +146,8 @@ pub struct App {
     pub message: Option<Message>,
     pub help_scroll: u16,
     pub alarm_history: Option<AlarmHistoryView>,
-    pub menu: Option<Menu>,
-    pub dialog: Option<Dialog>,
-    pub walkthrough: Option<Walkthrough>,
+    /// The action menu, the action dialog and the runbook walkthrough.
+    recovery: Recovery,
     /// The session's incident record.
     pub timeline: Timeline,
     /// The alarm states last seen, so the timeline records changes.
@@ -261,9 +260,7 @@ impl App {
             message: None,
             help_scroll: 0,
             alarm_history: None,
-            menu: None,
-            dialog: None,
-            walkthrough: None,
+            recovery: Recovery::default(),
             timeline: Timeline::default(),
             alarm_states: HashMap::new(),
             page_size: 10,
@@ -425,8 +422,9 @@ impl App {
             },
             Mode::Help => self.on_help_key(key),
             Mode::Command | Mode::Filter => self.on_input_key(key),
-            Mode::Menu => self.on_menu_key(key),
-            Mode::Dialog => self.on_dialog_key(key),
+            Mode::Menu | Mode::Dialog => {
+                self.ask_recovery(|recovery, context| recovery.on_key(context, key))
+            }
             Mode::ConfirmQuit => {
                 self.mode = Mode::Normal;
                 let quit = key.code == KeyCode::Char('y')
@@ -545,6 +543,10 @@ impl App {
             return Effect::None;
         };
         let argument = words.collect::<Vec<_>>().join(" ");
+        if let Some(command) = recovery::Command::parse(command) {
+            return self
+                .ask_recovery(|recovery, context| recovery.command(context, command, &argument));
+        }
         let action = match command {
             "q!" => return Effect::Quit,
             "q" | "quit" => Action::Quit,
@@ -558,7 +560,6 @@ impl App {
                 ));
                 return Effect::None;
             }
-            "runbook" | "rb" => return self.open_runbook_named(&argument),
             "note" if !argument.is_empty() => {
                 self.timeline.push(self.now, Event::Note { text: argument });
                 self.info(self.t(
@@ -572,9 +573,6 @@ impl App {
                 return Effect::None;
             }
             "export" => return self.export_incident(&argument),
-            "verified" => return Effect::AcknowledgeUnknown,
-            "rerun" | "pause-adhoc" | "resume-adhoc" | "resync" | "start-export" | "vacuum"
-            | "analyze" | "cancel" => return self.action_command(command, &argument),
             "errors" | "load" | "loaderrors" | "load_errors" => Action::Show(View::LoadErrors),
             "alarm" => Action::Show(View::Alarms),
             "runs" | "sfn" => Action::Show(View::Elt),
@@ -598,491 +596,91 @@ impl App {
         self.dispatch(action)
     }
 
-    /// The tenant an action is about: named, else the tenant view's, else the selected row's.
-    fn context_tenant(&self, named: &str) -> Option<String> {
-        if !named.is_empty() {
-            return Some(named.to_string());
-        }
-        match self.view {
+    /// The action menu, the action dialog and the runbook walkthrough, for drawing.
+    pub fn recovery(&self) -> &Recovery {
+        &self.recovery
+    }
+
+    /// Runs a call of the recovery component with the facts it needs, then applies its reply.
+    pub fn ask_recovery(
+        &mut self,
+        call: impl FnOnce(&mut Recovery, &recovery::Context) -> Reply,
+    ) -> Effect {
+        let view = self.view;
+        let tenant = match view {
             View::Tenant => self.tenant.clone(),
-            View::Runbook => self.walkthrough.as_ref().and_then(|w| w.tenant.clone()),
             _ => self.selected_tenant(),
-        }
-    }
-
-    /// `:rerun`, `:pause-adhoc [cancel]`, `:resync [TENANT] [all]`, `:cancel PID` …
-    fn action_command(&mut self, command: &str, argument: &str) -> Effect {
-        let mut words = argument.split_whitespace();
-        let first = words.next().unwrap_or("");
-        let request = match command {
-            "pause-adhoc" => Ok(Request::PauseAdhoc {
-                cancel_running: first == "cancel",
-            }),
-            "cancel" => first
-                .parse::<i64>()
-                .map(|pid| Request::CancelQuery { pid })
-                .map_err(|_| self.t("usage: :cancel PID", "使い方: :cancel PID")),
-            "resync" => {
-                let (tenant, all) = match first {
-                    "all" => (self.context_tenant(""), true),
-                    name => (self.context_tenant(name), words.next() == Some("all")),
-                };
-                recovery::request_for(
-                    ActionKind::ResyncTables,
-                    tenant.as_deref(),
-                    &self.snapshot,
-                    self.settings.lang,
-                )
-                .map(|request| match (request, all) {
-                    (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
-                        tenant,
-                        scope: ResyncScope::All,
-                    },
-                    (request, _) => request,
-                })
-            }
-            other => {
-                let kind = match other {
-                    "rerun" => ActionKind::RerunElt,
-                    "resume-adhoc" => ActionKind::ResumeAdhoc,
-                    "start-export" => ActionKind::StartExport,
-                    "vacuum" => ActionKind::Vacuum,
-                    _ => ActionKind::Analyze,
-                };
-                recovery::request_for(
-                    kind,
-                    self.context_tenant(first).as_deref(),
-                    &self.snapshot,
-                    self.settings.lang,
-                )
-            }
         };
-        match request {
-            Ok(request) => self.open_action(request, None),
-            Err(error) => {
-                self.error(error);
-                Effect::None
-            }
-        }
-    }
-
-    /// Opens the action dialog and asks for the preview.
-    pub fn open_action(&mut self, request: Request, step: Option<usize>) -> Effect {
-        if !self.settings.actions {
-            self.error(self.t(
-                "recovery actions are not available in this console",
-                "このコンソールでは復旧アクションを使えません",
-            ));
-            return Effect::None;
-        }
-        self.dialog = Some(Dialog::new(request.clone(), step));
-        self.mode = Mode::Dialog;
-        Effect::PlanAction(request)
-    }
-
-    /// The action menu for where the user is.
-    fn open_menu(&mut self) {
-        let tenant = self.context_tenant("");
-        let execution = (self.view == View::Elt)
-            .then(|| {
-                self.rows
-                    .visible(View::Elt)
-                    .get(self.selected(View::Elt))
-                    .map(|&i| self.snapshot.elt_runs[i].execution_arn.clone())
-            })
-            .flatten();
-        let query = (self.view == View::Wlm)
-            .then(|| {
-                self.rows
-                    .visible(View::Wlm)
-                    .get(self.selected(View::Wlm))
-                    .map(|&i| &self.snapshot.warehouse.queries[i])
-            })
-            .flatten();
-        self.menu = Some(recovery::menu_for(
-            tenant.as_deref(),
-            &self.snapshot,
-            execution.as_deref(),
-            query,
-            self.settings.lang,
-        ));
-        self.mode = Mode::Menu;
-    }
-
-    fn on_menu_key(&mut self, key: KeyEvent) -> Effect {
-        let Some(menu) = &mut self.menu else {
-            self.mode = Mode::Normal;
-            return Effect::None;
+        let row = self.rows.visible(view).get(self.selected(view)).copied();
+        let row_in = |shown: View| row.filter(|_| view == shown);
+        let snapshot = &self.snapshot;
+        let context = recovery::Context {
+            view,
+            tenant,
+            alarm: row_in(View::Alarms).map(|i| &snapshot.alarms[i]),
+            finding: row_in(View::Tenant).map(|i| &self.health.findings[i]),
+            execution: row_in(View::Elt).map(|i| snapshot.elt_runs[i].execution_arn.as_str()),
+            query: row_in(View::Wlm).map(|i| &snapshot.warehouse.queries[i]),
+            snapshot,
+            health: &self.health,
+            runbooks: &self.settings.runbooks,
+            keymap: &self.settings.keymap,
+            lang: self.settings.lang,
+            actions: self.settings.actions,
         };
-        match (self.settings.keymap.action_for(&key), key.code) {
-            (Some(Action::Down), _) => {
-                menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1))
-            }
-            (Some(Action::Up), _) => menu.selected = menu.selected.saturating_sub(1),
-            (Some(Action::Select), _) | (_, KeyCode::Enter) => {
-                let request = menu.items.get(menu.selected).map(|(_, r)| r.clone());
-                self.menu = None;
-                self.mode = Mode::Normal;
-                if let Some(request) = request {
-                    return self.open_action(request, None);
-                }
-            }
-            (Some(Action::Back | Action::Quit), _) | (_, KeyCode::Esc) => {
-                self.menu = None;
-                self.mode = Mode::Normal;
-            }
-            _ => {}
-        }
-        Effect::None
+        let reply = call(&mut self.recovery, &context);
+        self.apply(reply)
     }
 
-    /// Typing goes to the confirmation; Enter executes a ready plan or closes a finished one.
-    fn on_dialog_key(&mut self, key: KeyEvent) -> Effect {
-        let Some(dialog) = &mut self.dialog else {
-            self.mode = Mode::Normal;
-            return Effect::None;
+    /// Does what recovery replied: the timeline first, then where to go, then what to say.
+    fn apply(&mut self, reply: Reply) -> Effect {
+        for event in reply.events {
+            self.timeline.push(self.now, event);
+        }
+        match reply.go_to {
+            Some(Destination::View(view)) => self.go_to(view),
+            Some(Destination::Tenant(name)) => self.show_tenant(name),
+            None => {}
+        }
+        if let Some(filter) = reply.filter {
+            self.dispatch(Action::SetFilter(filter));
+        }
+        if let Some(message) = reply.message {
+            self.message = Some(message);
+        }
+        // The menu and the dialog take the keys while they are open.
+        self.mode = if self.recovery.dialog().is_some() {
+            Mode::Dialog
+        } else if self.recovery.menu().is_some() {
+            Mode::Menu
+        } else if matches!(self.mode, Mode::Menu | Mode::Dialog) {
+            Mode::Normal
+        } else {
+            self.mode
         };
-        match key.code {
-            KeyCode::Esc if !dialog.is_running() => {
-                self.dialog = None;
-                self.mode = Mode::Normal;
-            }
-            KeyCode::Enter => match &dialog.stage {
-                Stage::Ready(plan) => {
-                    let plan = plan.clone();
-                    let typed = dialog.typed.clone();
-                    dialog.refusal = None;
-                    dialog.stage = Stage::Running {
-                        plan: plan.clone(),
-                        progress: Vec::new(),
-                    };
-                    return Effect::ExecuteAction { plan, typed };
-                }
-                Stage::Done { .. } | Stage::Failed(_) => {
-                    self.dialog = None;
-                    self.mode = Mode::Normal;
-                }
-                Stage::Planning | Stage::Running { .. } => {}
-            },
-            KeyCode::Backspace => {
-                dialog.typed.pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if matches!(dialog.stage, Stage::Ready(_)) {
-                    dialog.typed.push(c);
-                }
-            }
-            _ => {}
-        }
-        Effect::None
+        reply.effect
     }
 
-    /// What the event loop reports of the action in the dialog.
+    /// What the event loop reports of an action, of `:verified` or of `:export`.
     pub fn on_action_event(&mut self, event: ActionEvent) {
         self.dirty = true;
-        let event = match event {
-            ActionEvent::Acknowledged(result) => return self.on_acknowledged(result),
+        match event {
             ActionEvent::Exported(Ok(path)) => {
                 let text = self.t(
                     "incident record written to",
                     "インシデント記録を書き出しました:",
                 );
-                return self.info(format!("{text} {}", path.display()));
+                self.info(format!("{text} {}", path.display()));
             }
             ActionEvent::Exported(Err(error)) => {
                 let text = self.t(
                     "cannot write the incident record",
                     "インシデント記録を書き出せません",
                 );
-                return self.error(format!("{text}: {error}"));
+                self.error(format!("{text}: {error}"));
             }
-            other => other,
-        };
-        let Some(dialog) = &mut self.dialog else {
-            return;
-        };
-        match event {
-            ActionEvent::Planned(Ok(plan)) => dialog.stage = Stage::Ready(plan),
-            ActionEvent::Planned(Err(error)) => dialog.stage = Stage::Failed(error),
-            ActionEvent::Progress(line) => {
-                if let Stage::Running { progress, .. } = &mut dialog.stage {
-                    progress.push(line);
-                }
-            }
-            ActionEvent::Acknowledged(_) | ActionEvent::Exported(_) => {}
-            ActionEvent::Started => {
-                if let Stage::Running { plan, .. } = &dialog.stage {
-                    self.timeline.push(
-                        self.now,
-                        Event::ActionStarted {
-                            action: plan.request.kind().name().to_string(),
-                            target: plan.target.clone(),
-                            calls: plan.calls.clone(),
-                        },
-                    );
-                }
-            }
-            ActionEvent::Finished(result) => {
-                let Stage::Running { plan, .. } = &dialog.stage else {
-                    return;
-                };
-                let plan = plan.clone();
-                // Refused before anything ran: stay on the preview and say why.
-                if let Err(refusal) = &result
-                    && refusal.is_refusal()
-                {
-                    dialog.refusal = Some(refusal.to_string());
-                    dialog.stage = Stage::Ready(plan);
-                    return;
-                }
-                let (result, recorded) = match result {
-                    Ok(executed) => (Ok(executed.outcome), executed.recorded),
-                    Err(error @ ActionError::Failed { recorded, .. })
-                    | Err(error @ ActionError::OutcomeUnknown { recorded, .. }) => {
-                        (Err(error.to_string()), recorded)
-                    }
-                    Err(error) => (Err(error.to_string()), true),
-                };
-                let action = plan.request.kind().name().to_string();
-                let mut summary = match &result {
-                    Ok(outcome) => outcome.summary.clone(),
-                    Err(error) => error.clone(),
-                };
-                if !recorded {
-                    summary.push_str(self.settings.lang.pick(
-                        " (not recorded in the audit log)",
-                        "(監査ログに記録されていません)",
-                    ));
-                }
-                self.timeline.push(
-                    self.now,
-                    Event::ActionFinished {
-                        action,
-                        target: plan.target.clone(),
-                        ok: result.is_ok(),
-                        summary,
-                    },
-                );
-                // The step that asked for this action, or the walkthrough's current step
-                // when it is this kind of action (opened from the menu instead).
-                let step = dialog.step.or_else(|| {
-                    let walkthrough = self.walkthrough.as_ref()?;
-                    let step = self.current_runbook()?.steps.get(walkthrough.selected)?;
-                    (step.kind == StepKind::Action(plan.request.kind()))
-                        .then_some(walkthrough.selected)
-                });
-                if let (Ok(_), Some(step)) = (&result, step) {
-                    self.finish_step(step);
-                }
-                if let Some(dialog) = &mut self.dialog {
-                    dialog.stage = Stage::Done {
-                        plan,
-                        result,
-                        recorded,
-                    };
-                }
-            }
-        }
-    }
-
-    fn on_acknowledged(&mut self, result: Result<usize, String>) {
-        match result {
-            Ok(count) => {
-                let text = match self.settings.lang {
-                    crate::i18n::Lang::En => {
-                        format!("{count} action(s) of unknown outcome marked verified")
-                    }
-                    crate::i18n::Lang::Ja => {
-                        format!("結果不明の操作 {count} 件を確認済みにしました")
-                    }
-                };
-                self.timeline
-                    .push(self.now, Event::Note { text: text.clone() });
-                self.info(text);
-            }
-            Err(error) => self.error(error),
-        }
-    }
-
-    /// The runbook for where the user is: the selected alarm, finding or tenant's worst finding.
-    fn open_runbook_here(&mut self) -> Effect {
-        let runbooks = &self.settings.runbooks;
-        let (found, tenant) = match self.view {
-            View::Alarms => {
-                let alarm = self
-                    .rows
-                    .visible(View::Alarms)
-                    .get(self.selected(View::Alarms))
-                    .map(|&i| &self.snapshot.alarms[i]);
-                (
-                    alarm.and_then(|a| runbook::for_alarm(runbooks, &a.name)),
-                    alarm.and_then(|a| a.tenant.clone()),
-                )
-            }
-            View::Tenant => {
-                let finding = self
-                    .rows
-                    .visible(View::Tenant)
-                    .get(self.selected(View::Tenant))
-                    .map(|&i| &self.health.findings[i]);
-                (
-                    finding.and_then(|f| self.runbook_for_finding(f)),
-                    self.tenant.clone(),
-                )
-            }
-            _ => {
-                let tenant = self.selected_tenant();
-                let finding = match &tenant {
-                    Some(name) => self.health.worst_for(name),
-                    None => self.health.findings.first(),
-                };
-                (
-                    finding.and_then(|f| self.runbook_for_finding(f)),
-                    tenant.or_else(|| finding.and_then(|f| f.tenant.clone())),
-                )
-            }
-        };
-        match found.map(|r| r.id.clone()) {
-            Some(id) => self.start_walkthrough(&id, tenant),
-            None => self.info(self.t(
-                "no runbook for this row; :runbook ID opens one by name",
-                "この行に対応するランブックはありません。:runbook ID で名前から開けます",
-            )),
-        }
-        Effect::None
-    }
-
-    fn runbook_for_finding(&self, finding: &crate::health::Finding) -> Option<&Runbook> {
-        let runbooks = &self.settings.runbooks;
-        if let Some(name) = finding.alarm() {
-            return runbook::for_alarm(runbooks, name);
-        }
-        runbook::for_check(runbooks, finding.check)
-    }
-
-    fn open_runbook_named(&mut self, id: &str) -> Effect {
-        let ids: Vec<String> = self
-            .settings
-            .runbooks
-            .iter()
-            .map(|r| r.id.clone())
-            .collect();
-        if ids.iter().any(|known| known == id) {
-            let tenant = self.context_tenant("");
-            self.start_walkthrough(id, tenant);
-        } else if id.is_empty() {
-            self.info(format!(
-                "{}: {}",
-                self.t("runbooks", "ランブック"),
-                ids.join(", ")
-            ));
-        } else {
-            let text = match self.settings.lang {
-                crate::i18n::Lang::En => format!("no runbook {id:?}; runbooks: {}", ids.join(", ")),
-                crate::i18n::Lang::Ja => format!(
-                    "ランブック {id:?} はありません。ランブック: {}",
-                    ids.join(", ")
-                ),
-            };
-            self.error(text);
-        }
-        Effect::None
-    }
-
-    fn start_walkthrough(&mut self, id: &str, tenant: Option<String>) {
-        let steps = self
-            .settings
-            .runbooks
-            .iter()
-            .find(|r| r.id == id)
-            .map_or(0, |r| r.steps.len());
-        let continuing = self.walkthrough.as_ref().is_some_and(|w| w.runbook == id);
-        if !continuing {
-            self.walkthrough = Some(Walkthrough::new(id, steps, tenant));
-        }
-        self.go_to(View::Runbook);
-    }
-
-    /// The runbook of the walkthrough.
-    pub fn current_runbook(&self) -> Option<&Runbook> {
-        let walkthrough = self.walkthrough.as_ref()?;
-        self.settings
-            .runbooks
-            .iter()
-            .find(|r| r.id == walkthrough.runbook)
-    }
-
-    fn finish_step(&mut self, step: usize) {
-        let title = self
-            .current_runbook()
-            .and_then(|r| r.steps.get(step))
-            .map(|s| s.title.clone());
-        if let (Some(walkthrough), Some(title)) = (&mut self.walkthrough, title) {
-            walkthrough.finish(step);
-            self.timeline.push(
-                self.now,
-                Event::StepDone {
-                    runbook: walkthrough.runbook.clone(),
-                    step: title,
-                },
-            );
-        }
-    }
-
-    /// Enter on a runbook step: a check jumps to its panel, an action opens its dialog, a note is done.
-    fn do_step(&mut self) -> Effect {
-        let Some(walkthrough) = &self.walkthrough else {
-            return Effect::None;
-        };
-        let index = walkthrough.selected;
-        let tenant = walkthrough.tenant.clone();
-        let Some(step) = self
-            .current_runbook()
-            .and_then(|r| r.steps.get(index))
-            .cloned()
-        else {
-            return Effect::None;
-        };
-        match step.kind {
-            StepKind::Check { view, filter } => {
-                self.finish_step(index);
-                if view == View::Tenant {
-                    if let Some(tenant) = tenant {
-                        self.show_tenant(tenant);
-                    }
-                } else {
-                    self.go_to(view);
-                }
-                if let Some(filter) = filter {
-                    self.dispatch(Action::SetFilter(filter));
-                }
-                Effect::None
-            }
-            StepKind::Action(ActionKind::CancelQuery) => {
-                self.go_to(View::Wlm);
-                self.info(self.t(
-                    "select the query to cancel, then press a",
-                    "キャンセルするクエリを選び、a を押してください",
-                ));
-                Effect::None
-            }
-            StepKind::Action(kind) => {
-                match recovery::request_for(
-                    kind,
-                    tenant.as_deref(),
-                    &self.snapshot,
-                    self.settings.lang,
-                ) {
-                    Ok(request) => self.open_action(request, Some(index)),
-                    Err(error) => {
-                        self.error(error);
-                        Effect::None
-                    }
-                }
-            }
-            StepKind::Note => {
-                self.finish_step(index);
-                Effect::None
+            event => {
+                self.ask_recovery(|recovery, context| recovery.on_action_event(context, event));
             }
         }
     }
@@ -1095,8 +693,8 @@ impl App {
             std::path::PathBuf::from(path)
         };
         let title = self
-            .walkthrough
-            .as_ref()
+            .recovery
+            .walkthrough()
             .map_or_else(|| self.title.clone(), |w| w.runbook.clone());
         Effect::ExportIncident {
             markdown: self
@@ -1172,10 +770,16 @@ impl App {
                     return Effect::FetchAlarmHistory(name);
                 }
             }
-            Action::Select if self.view == View::Runbook => return self.do_step(),
+            Action::Select if self.view == View::Runbook => {
+                return self.ask_recovery(|recovery, context| recovery.do_step(context));
+            }
             Action::Select => self.drill_in(),
-            Action::ActionMenu => self.open_menu(),
-            Action::OpenRunbook => return self.open_runbook_here(),
+            Action::ActionMenu => {
+                return self.ask_recovery(|recovery, context| recovery.open_menu(context));
+            }
+            Action::OpenRunbook => {
+                return self.ask_recovery(|recovery, context| recovery.open_runbook_here(context));
+            }
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;
@@ -1232,10 +836,7 @@ impl App {
 
     fn move_by(&mut self, delta: isize) {
         if self.view == View::Runbook {
-            if let Some(w) = &mut self.walkthrough {
-                let last = w.done.len().saturating_sub(1) as isize;
-                w.selected = (w.selected as isize + delta).clamp(0, last) as usize;
-            }
+            self.recovery.move_step(delta);
             return;
         }
         let current = self.selected(self.view) as isize;

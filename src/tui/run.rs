@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use super::app::{App, Effect, Settings};
 use super::recovery::ActionEvent;
 use super::views;
-use crate::action::{ActionUpdate, Actions, Progress};
+use crate::action::{Actions, Progress};
 use crate::source::Fleet;
 use crate::source::refresh::{Refresher, SourceEvent};
 
@@ -351,10 +351,7 @@ fn perform(
                     let events = events.clone();
                     tokio::spawn(async move {
                         while let Some(update) = updates.recv().await {
-                            let _ = events.send(match update {
-                                ActionUpdate::Started => ActionEvent::Started,
-                                ActionUpdate::Line(line) => ActionEvent::Progress(line),
-                            });
+                            let _ = events.send(ActionEvent::from(update));
                         }
                     })
                 };

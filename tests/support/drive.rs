@@ -1,7 +1,7 @@
 //! Driving the console in tests: what the event loop does with an action's effects, done
 //! synchronously so a test sees each step.
 
-use shiftops::action::{ActionError, ActionUpdate, Actions, Executed, Progress};
+use shiftops::action::{ActionError, Actions, Executed, Progress};
 use shiftops::tui::app::{App, Effect};
 use shiftops::tui::recovery::ActionEvent;
 use tokio::runtime::Runtime;
@@ -26,11 +26,9 @@ pub fn perform_action(
         Effect::ExecuteAction { plan, typed } => {
             let (progress, mut updates) = Progress::channel();
             let result = runtime.block_on(actions.execute(plan, typed, &progress));
+            // What the runner reported on the way (its start, progress), as the loop forwards it.
             while let Ok(update) = updates.try_recv() {
-                app.on_action_event(match update {
-                    ActionUpdate::Started => ActionEvent::Started,
-                    ActionUpdate::Line(line) => ActionEvent::Progress(line),
-                });
+                app.on_action_event(ActionEvent::from(update));
             }
             app.on_action_event(ActionEvent::Finished(result.clone()));
             Some(result)

@@ -36,10 +36,7 @@ pub struct AwsOperator {
 }
 
 impl AwsOperator {
-    pub async fn connect(
-        config: &Config,
-        overrides: &Overrides,
-    ) -> Result<Self, String> {
+    pub async fn connect(config: &Config, overrides: &Overrides) -> Result<Self, String> {
         let redshift_config = config
             .redshift
             .clone()
@@ -431,7 +428,8 @@ impl AwsOperator {
                 let group = payload["parameter_group"].as_str().unwrap_or_default();
                 let configuration = payload["configuration"].as_str().unwrap_or_default();
                 redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
-                let _ = progress.send("adhoc paused: its queries are aborted; batch favoured".into());
+                let _ =
+                    progress.send("adhoc paused: its queries are aborted; batch favoured".into());
                 let mut cancelled = Vec::new();
                 for pid in payload["cancel"]
                     .as_array()

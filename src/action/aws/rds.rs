@@ -41,7 +41,12 @@ pub async fn snapshot(
             .db_cluster_snapshot_identifier(snapshot_id)
             .send()
             .await
-            .map_err(|e| ApplyError::NotDone(format!("snapshot {snapshot_id} was created, then: {}", describe(&e))))?;
+            .map_err(|e| {
+                ApplyError::NotDone(format!(
+                    "snapshot {snapshot_id} was created, then: {}",
+                    describe(&e)
+                ))
+            })?;
         let snapshot = described.db_cluster_snapshots().first();
         let status = snapshot.and_then(|s| s.status()).unwrap_or("unknown");
         let percent = snapshot.and_then(|s| s.percent_progress()).unwrap_or(0);
@@ -50,7 +55,9 @@ pub async fn snapshot(
             return Ok(arn);
         }
         if matches!(status, "failed" | "deleted" | "incompatible-restore") {
-            return Err(ApplyError::NotDone(format!("snapshot {snapshot_id} is {status}")));
+            return Err(ApplyError::NotDone(format!(
+                "snapshot {snapshot_id} is {status}"
+            )));
         }
         if tokio::time::Instant::now() >= deadline {
             return Err(ApplyError::NotDone(format!(
@@ -116,7 +123,9 @@ pub async fn export(
                 let cause = task
                     .and_then(|t| t.failure_cause())
                     .unwrap_or("no cause given");
-                return Err(ApplyError::NotDone(format!("export {task_id} {status}: {cause}")));
+                return Err(ApplyError::NotDone(format!(
+                    "export {task_id} {status}: {cause}"
+                )));
             }
             // Exports run for many minutes: once it is under way the tenant view follows it.
             _ if tokio::time::Instant::now() >= deadline => return Ok(status),

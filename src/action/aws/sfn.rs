@@ -38,8 +38,8 @@ pub async fn execution(client: &Client, execution_arn: &str) -> Result<Execution
         .send()
         .await
         .map_err(|e| describe(&e))?;
-    let not_redrivable = (execution.redrive_status() == Some(&ExecutionRedriveStatus::NotRedrivable))
-        .then(|| {
+    let not_redrivable =
+        (execution.redrive_status() == Some(&ExecutionRedriveStatus::NotRedrivable)).then(|| {
             execution
                 .redrive_status_reason()
                 .unwrap_or("Step Functions marks it NOT_REDRIVABLE")

@@ -18,7 +18,9 @@ pub enum CallFailure {
 impl std::fmt::Display for CallFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CallFailure::Refused(message) | CallFailure::Unanswered(message) => f.write_str(message),
+            CallFailure::Refused(message) | CallFailure::Unanswered(message) => {
+                f.write_str(message)
+            }
         }
     }
 }

@@ -241,7 +241,9 @@ impl Warehouse {
             .await
             .map_err(|e| super::error::classify(&e))?;
         output.id().map(str::to_string).ok_or_else(|| {
-            super::error::CallFailure::Unanswered("ExecuteStatement returned no statement id".into())
+            super::error::CallFailure::Unanswered(
+                "ExecuteStatement returned no statement id".into(),
+            )
         })
     }
 

@@ -193,9 +193,13 @@ impl ExportBook {
             .find(|p| p.tenant == tenant)
             .ok_or_else(|| format!("{tenant} is not on the snapshot-export path"))?;
         // Only the latest nightly snapshot can carry the same second as one taken now.
-        let nightly = [plan.snapshot_prefix.as_str(), &compact_stamp(latest_start(plan, now))].concat();
-        let taken = nightly == snapshot_id
-            || self.manual.iter().any(|m| m.snapshot_id == snapshot_id);
+        let nightly = [
+            plan.snapshot_prefix.as_str(),
+            &compact_stamp(latest_start(plan, now)),
+        ]
+        .concat();
+        let taken =
+            nightly == snapshot_id || self.manual.iter().any(|m| m.snapshot_id == snapshot_id);
         if taken {
             return Err(format!(
                 "DBClusterSnapshotAlreadyExistsFault: snapshot {snapshot_id} already exists"

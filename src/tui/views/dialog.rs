@@ -25,7 +25,9 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
-    let Some(menu) = &app.menu else { return };
+    let Some(menu) = app.recovery().menu() else {
+        return;
+    };
     let popup = centred(area, 72, menu.items.len() as u16 + 4);
     let mut lines: Vec<Line> = menu
         .items
@@ -66,7 +68,9 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
 
 pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
-    let Some(dialog) = &app.dialog else { return };
+    let Some(dialog) = app.recovery().dialog() else {
+        return;
+    };
     let popup = centred(area, 110, area.height);
     let muted = theme.style(Role::Muted);
     let title = format!(

@@ -12,7 +12,11 @@ use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
-    let (Some(walkthrough), Some(runbook)) = (&app.walkthrough, app.current_runbook()) else {
+    let recovery = app.recovery();
+    let (Some(walkthrough), Some(runbook)) = (
+        recovery.walkthrough(),
+        recovery.current_runbook(&app.settings.runbooks),
+    ) else {
         frame.render_widget(
             Paragraph::new(app.settings.lang.pick(
                 "no runbook open: press r on an alarm or finding, or :runbook ID",

@@ -1,123 +1,11 @@
-//! Recovery in the UI: the action menu, the action dialog (preview → confirmation → progress →
-//! result) and the runbook walkthrough. Pure state; the event loop runs the actions in tasks.
+//! What the user asks of recovery in words: the request an action kind means where the user is,
+//! the actions of the menu, and the `:` commands of recovery.
 
-use crate::action::{ActionError, ActionKind, Executed, Outcome, Plan, Request, ResyncScope};
+use super::{Context, Menu, Recovery, Reply};
+use crate::action::{ActionKind, Request, ResyncScope};
 use crate::i18n::Lang;
-use crate::model::{Ingest, RunningQuery, Snapshot};
-
-/// Where an action dialog is.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Stage {
-    /// The operator is reading what the request needs.
-    Planning,
-    /// The preview, waiting for the confirmation to be typed.
-    Ready(Box<Plan>),
-    Running {
-        plan: Box<Plan>,
-        progress: Vec<String>,
-    },
-    Done {
-        plan: Box<Plan>,
-        result: Result<Outcome, String>,
-        /// Whether the outcome is in the audit log.
-        recorded: bool,
-    },
-    /// The preview could not be made.
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dialog {
-    pub request: Request,
-    pub stage: Stage,
-    /// What the user typed to confirm.
-    pub typed: String,
-    /// Why the last attempt was refused (wrong confirmation, read-only …), shown under the input.
-    pub refusal: Option<String>,
-    /// The runbook step that opened this dialog, marked done when the action succeeds.
-    pub step: Option<usize>,
-}
-
-impl Dialog {
-    pub fn new(request: Request, step: Option<usize>) -> Self {
-        Self {
-            request,
-            stage: Stage::Planning,
-            typed: String::new(),
-            refusal: None,
-            step,
-        }
-    }
-
-    pub fn plan(&self) -> Option<&Plan> {
-        match &self.stage {
-            Stage::Ready(plan) | Stage::Running { plan, .. } | Stage::Done { plan, .. } => {
-                Some(plan)
-            }
-            _ => None,
-        }
-    }
-
-    pub fn is_running(&self) -> bool {
-        matches!(self.stage, Stage::Running { .. })
-    }
-}
-
-/// What the event loop reports about an action.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ActionEvent {
-    Planned(Result<Box<Plan>, String>),
-    /// The runner began the calls (every check passed, the intent is recorded).
-    Started,
-    Progress(String),
-    Finished(Result<Executed, ActionError>),
-    /// Intents of unknown outcome acknowledged (`:verified`): how many, or why not.
-    Acknowledged(Result<usize, String>),
-    /// The incident record was written (`:export`), or why not.
-    Exported(Result<std::path::PathBuf, String>),
-}
-
-/// The actions that fit where the user is, for the action menu.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Menu {
-    pub items: Vec<(String, Request)>,
-    pub selected: usize,
-}
-
-/// A runbook being walked through.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Walkthrough {
-    pub runbook: String,
-    pub done: Vec<bool>,
-    pub selected: usize,
-    /// The tenant the incident is about, for the tenant actions of its steps.
-    pub tenant: Option<String>,
-}
-
-impl Walkthrough {
-    pub fn new(runbook: &str, steps: usize, tenant: Option<String>) -> Self {
-        Self {
-            runbook: runbook.to_string(),
-            done: vec![false; steps],
-            selected: 0,
-            tenant,
-        }
-    }
-
-    pub fn completed(&self) -> usize {
-        self.done.iter().filter(|d| **d).count()
-    }
-
-    /// Marks a step done and moves to the next one not done.
-    pub fn finish(&mut self, step: usize) {
-        if let Some(done) = self.done.get_mut(step) {
-            *done = true;
-        }
-        if let Some(next) = (step + 1..self.done.len()).find(|&i| !self.done[i]) {
-            self.selected = next;
-        }
-    }
-}
+use crate::model::{Event, Ingest, RunningQuery, Snapshot};
+use crate::tui::app::Effect;
 
 /// The request an action kind means here: the latest failed run, the given tenant …
 pub fn request_for(
@@ -318,4 +206,116 @@ pub fn menu_for(
         ));
     }
     Menu { items, selected: 0 }
+}
+
+/// A `:` command of recovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `:runbook ID` (`:rb`): open a walkthrough; without an id, list the runbooks.
+    Runbook,
+    /// `:verified`: the actions of unknown outcome were verified by hand.
+    Verified,
+    /// `:rerun`, `:pause-adhoc [cancel]`, `:resync [TENANT] [all]`, `:cancel PID` …
+    Action(ActionKind),
+}
+
+impl Command {
+    /// The command a `:` word names, if it is one of recovery's.
+    pub fn parse(word: &str) -> Option<Command> {
+        Some(match word {
+            "runbook" | "rb" => Command::Runbook,
+            "verified" => Command::Verified,
+            "rerun" => Command::Action(ActionKind::RerunElt),
+            "pause-adhoc" => Command::Action(ActionKind::PauseAdhoc),
+            "resume-adhoc" => Command::Action(ActionKind::ResumeAdhoc),
+            "resync" => Command::Action(ActionKind::ResyncTables),
+            "start-export" => Command::Action(ActionKind::StartExport),
+            "vacuum" => Command::Action(ActionKind::Vacuum),
+            "analyze" => Command::Action(ActionKind::Analyze),
+            "cancel" => Command::Action(ActionKind::CancelQuery),
+            _ => return None,
+        })
+    }
+}
+
+impl Recovery {
+    /// Runs a `:` command of recovery with what was typed after it.
+    pub fn command(&mut self, context: &Context, command: Command, argument: &str) -> Reply {
+        match command {
+            Command::Runbook => self.open_runbook_named(context, argument),
+            Command::Verified => Reply::effect(Effect::AcknowledgeUnknown),
+            Command::Action(kind) => match self.action_request(context, kind, argument) {
+                Ok(request) => self.open_action(context, request, None),
+                Err(error) => Reply::error(error),
+            },
+        }
+    }
+
+    /// The request of an action command: its argument names the tenant (or the pid, or `cancel`
+    /// / `all`), else the tenant is the one the user is on.
+    fn action_request(
+        &self,
+        context: &Context,
+        kind: ActionKind,
+        argument: &str,
+    ) -> Result<Request, String> {
+        let mut words = argument.split_whitespace();
+        let first = words.next().unwrap_or("");
+        match kind {
+            ActionKind::PauseAdhoc => Ok(Request::PauseAdhoc {
+                cancel_running: first == "cancel",
+            }),
+            ActionKind::CancelQuery => first
+                .parse::<i64>()
+                .map(|pid| Request::CancelQuery { pid })
+                .map_err(|_| {
+                    context
+                        .lang
+                        .pick("usage: :cancel PID", "使い方: :cancel PID")
+                        .to_string()
+                }),
+            ActionKind::ResyncTables => {
+                let (tenant, all) = match first {
+                    "all" => (self.tenant_for(context, ""), true),
+                    name => (self.tenant_for(context, name), words.next() == Some("all")),
+                };
+                request_for(kind, tenant.as_deref(), context.snapshot, context.lang).map(
+                    |request| match (request, all) {
+                        (Request::ResyncTables { tenant, .. }, true) => Request::ResyncTables {
+                            tenant,
+                            scope: ResyncScope::All,
+                        },
+                        (request, _) => request,
+                    },
+                )
+            }
+            ActionKind::RerunElt
+            | ActionKind::ResumeAdhoc
+            | ActionKind::StartExport
+            | ActionKind::Vacuum
+            | ActionKind::Analyze => request_for(
+                kind,
+                self.tenant_for(context, first).as_deref(),
+                context.snapshot,
+                context.lang,
+            ),
+        }
+    }
+}
+
+/// What `:verified` came to: a note on the timeline, or why it could not be done.
+pub(super) fn acknowledged(lang: Lang, result: Result<usize, String>) -> Reply {
+    match result {
+        Ok(count) => {
+            let text = match lang {
+                Lang::En => format!("{count} action(s) of unknown outcome marked verified"),
+                Lang::Ja => format!("結果不明の操作 {count} 件を確認済みにしました"),
+            };
+            Reply {
+                events: vec![Event::Note { text: text.clone() }],
+                ..Reply::info(text)
+            }
+        }
+        Err(error) => Reply::error(error),
+    }
 }

@@ -1,0 +1,331 @@
+//! The component alone: a context in, a reply out, no app.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use super::*;
+use crate::action::{ActionError, Executed, Outcome, Plan, Request};
+use crate::health::Status;
+use crate::model::Timeline;
+
+/// What a context borrows.
+struct Facts {
+    snapshot: Snapshot,
+    health: Health,
+    runbooks: Vec<Runbook>,
+    keymap: Keymap,
+}
+
+impl Facts {
+    fn new() -> Facts {
+        let runbook = "id = \"test-vacuum\"\ntitle = \"Vacuum\"\nsummary = \"For tests\"\n\n\
+[[steps]]\nphase = \"triage\"\ntitle = \"Look at storage\"\ntext = \"x\"\nkind = \"check\"\n\
+view = \"storage\"\nfilter = \"tenant_b\"\n\n\
+[[steps]]\nphase = \"recovery\"\ntitle = \"Vacuum tenant_b\"\ntext = \"x\"\nkind = \"action\"\n\
+action = \"vacuum\"\n";
+        Facts {
+            snapshot: Snapshot::new(Vec::new()),
+            health: Health {
+                findings: Vec::new(),
+                tenant_status: Default::default(),
+                status: Status::Ok,
+            },
+            runbooks: vec![
+                crate::tui::runbook::parse("runbooks/test-vacuum.toml", runbook).unwrap(),
+            ],
+            keymap: crate::tui::keymap::load("default", None).unwrap(),
+        }
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            view: View::Overview,
+            tenant: None,
+            alarm: None,
+            finding: None,
+            execution: None,
+            query: None,
+            snapshot: &self.snapshot,
+            health: &self.health,
+            runbooks: &self.runbooks,
+            keymap: &self.keymap,
+            lang: Lang::En,
+            actions: true,
+        }
+    }
+}
+
+fn vacuum() -> Request {
+    Request::Vacuum {
+        tenant: "tenant_b".into(),
+    }
+}
+
+fn plan() -> Box<Plan> {
+    let mut plan = Plan::new(vacuum(), "tenant_b");
+    plan.calls = vec!["VACUUM tenant_b.orders".into()];
+    plan.confirm = Some("tenant_b".into());
+    Box::new(plan)
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn stage(recovery: &Recovery) -> &Stage {
+    &recovery.dialog().unwrap().stage
+}
+
+/// A dialog whose confirmation was typed and sent: the runner has it now.
+fn sent(facts: &Facts, step: Option<usize>) -> Recovery {
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    let opened = recovery.open_action(&context, vacuum(), step);
+    assert_eq!(opened.effect, Effect::PlanAction(vacuum()));
+    recovery.on_action_event(&context, ActionEvent::Planned(Ok(plan())));
+    for c in "tenant_b".chars() {
+        recovery.on_key(&context, key(KeyCode::Char(c)));
+    }
+    recovery.on_key(&context, key(KeyCode::Enter));
+    recovery
+}
+
+fn ran(summary: &str, recorded: bool) -> Result<Executed, ActionError> {
+    Ok(Executed {
+        outcome: Outcome {
+            summary: summary.into(),
+            after: json!(null),
+        },
+        recorded,
+    })
+}
+
+#[test]
+fn enter_on_a_ready_dialog_asks_for_the_execution_and_records_nothing_yet() {
+    let facts = Facts::new();
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    recovery.open_action(&context, vacuum(), None);
+    recovery.on_action_event(&context, ActionEvent::Planned(Ok(plan())));
+    for c in "tenant_b".chars() {
+        recovery.on_key(&context, key(KeyCode::Char(c)));
+    }
+    let reply = recovery.on_key(&context, key(KeyCode::Enter));
+    assert_eq!(
+        reply.effect,
+        Effect::ExecuteAction {
+            plan: plan(),
+            typed: "tenant_b".into()
+        }
+    );
+    assert!(reply.events.is_empty(), "{:?}", reply.events);
+    assert!(recovery.dialog().unwrap().is_running());
+}
+
+#[test]
+fn the_runner_starting_puts_the_action_on_the_timeline() {
+    let facts = Facts::new();
+    let mut recovery = sent(&facts, None);
+    let reply = recovery.on_action_event(&facts.context(), ActionEvent::Started);
+    assert_eq!(
+        reply.events,
+        [Event::ActionStarted {
+            action: "vacuum".into(),
+            target: "tenant_b".into(),
+            calls: vec!["VACUUM tenant_b.orders".into()],
+        }]
+    );
+    assert_eq!(reply.effect, Effect::None);
+}
+
+#[test]
+fn a_refusal_keeps_the_preview_says_why_and_records_nothing() {
+    let facts = Facts::new();
+    let refusals = [
+        ActionError::ReadOnly,
+        ActionError::NotConfirmed {
+            expected: "tenant_b".into(),
+        },
+        ActionError::Unsupported("no such schema".into()),
+        ActionError::AlreadyRunning,
+        ActionError::Stale("tenant_b changed".into()),
+        ActionError::Audit("disk full".into()),
+    ];
+    for refusal in refusals {
+        let mut recovery = sent(&facts, Some(1));
+        let reply = recovery.on_action_event(
+            &facts.context(),
+            ActionEvent::Finished(Err(refusal.clone())),
+        );
+        assert!(reply.events.is_empty(), "{refusal:?}: {:?}", reply.events);
+        assert_eq!(*stage(&recovery), Stage::Ready(plan()), "{refusal:?}");
+        assert_eq!(
+            recovery.dialog().unwrap().refusal,
+            Some(refusal.to_string()),
+            "{refusal:?}"
+        );
+    }
+}
+
+#[test]
+fn an_action_that_ran_is_recorded_as_finished_and_completes_its_step() {
+    let facts = Facts::new();
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    recovery.command(&context, Command::Runbook, "test-vacuum");
+    let mut recovery = Recovery {
+        dialog: sent(&facts, Some(1)).dialog,
+        ..recovery
+    };
+    recovery.on_action_event(&context, ActionEvent::Started);
+    let reply = recovery.on_action_event(
+        &context,
+        ActionEvent::Finished(ran("1 statement(s) ran", true)),
+    );
+    assert_eq!(
+        reply.events,
+        [
+            Event::ActionFinished {
+                action: "vacuum".into(),
+                target: "tenant_b".into(),
+                ok: true,
+                summary: "1 statement(s) ran".into(),
+                recorded: true,
+            },
+            Event::StepDone {
+                runbook: "test-vacuum".into(),
+                step: "Vacuum tenant_b".into(),
+            },
+        ]
+    );
+    assert!(recovery.walkthrough().unwrap().done[1]);
+    let Stage::Done {
+        result, recorded, ..
+    } = stage(&recovery)
+    else {
+        panic!("{:?}", stage(&recovery))
+    };
+    assert!(result.is_ok() && *recorded);
+}
+
+#[test]
+fn a_finished_action_the_audit_log_missed_says_not_recorded() {
+    let facts = Facts::new();
+    let endings = [
+        ran("1 statement(s) ran", false),
+        Err(ActionError::Failed {
+            error: "permission denied".into(),
+            recorded: false,
+        }),
+        Err(ActionError::OutcomeUnknown {
+            error: "timed out".into(),
+            recorded: false,
+        }),
+    ];
+    for ending in endings {
+        let mut recovery = sent(&facts, None);
+        recovery.on_action_event(&facts.context(), ActionEvent::Started);
+        let reply =
+            recovery.on_action_event(&facts.context(), ActionEvent::Finished(ending.clone()));
+        let Stage::Done { recorded, .. } = stage(&recovery) else {
+            panic!("{ending:?}: {:?}", stage(&recovery))
+        };
+        assert!(!recorded, "{ending:?}");
+        let mut timeline = Timeline::default();
+        for event in reply.events {
+            timeline.push(chrono::Utc::now(), event);
+        }
+        for (lang, text) in [
+            (Lang::En, "not recorded in the audit log"),
+            (Lang::Ja, "監査ログに記録されていません"),
+        ] {
+            let markdown = timeline.to_markdown("t", chrono::Utc::now(), lang);
+            assert!(markdown.contains(text), "{ending:?}: {markdown}");
+        }
+    }
+}
+
+#[test]
+fn a_failure_is_done_with_its_error_and_leaves_the_step_open() {
+    let facts = Facts::new();
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    recovery.command(&context, Command::Runbook, "test-vacuum");
+    let mut recovery = Recovery {
+        dialog: sent(&facts, Some(1)).dialog,
+        ..recovery
+    };
+    let failed = ActionError::OutcomeUnknown {
+        error: "timed out".into(),
+        recorded: true,
+    };
+    let reply = recovery.on_action_event(&context, ActionEvent::Finished(Err(failed.clone())));
+    assert!(matches!(
+        &reply.events[..],
+        [Event::ActionFinished { ok: false, recorded: true, summary, .. }] if *summary == failed.to_string()
+    ));
+    assert!(!recovery.walkthrough().unwrap().done[1]);
+    assert!(matches!(
+        stage(&recovery),
+        Stage::Done { result: Err(_), .. }
+    ));
+}
+
+#[test]
+fn a_check_step_sends_the_user_to_its_panel_with_its_filter() {
+    let facts = Facts::new();
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    let opened = recovery.command(&context, Command::Runbook, "test-vacuum");
+    assert_eq!(opened.go_to, Some(Destination::View(View::Runbook)));
+    let reply = recovery.do_step(&Context {
+        view: View::Runbook,
+        ..facts.context()
+    });
+    assert_eq!(reply.go_to, Some(Destination::View(View::Storage)));
+    assert_eq!(reply.filter.as_deref(), Some("tenant_b"));
+    assert_eq!(
+        reply.events,
+        [Event::StepDone {
+            runbook: "test-vacuum".into(),
+            step: "Look at storage".into(),
+        }]
+    );
+    assert_eq!(recovery.walkthrough().unwrap().selected, 1);
+}
+
+#[test]
+fn commands_parse_and_answer_without_an_app() {
+    let facts = Facts::new();
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    assert_eq!(Command::parse("note"), None);
+    assert_eq!(
+        recovery
+            .command(&context, Command::parse("verified").unwrap(), "")
+            .effect,
+        Effect::AcknowledgeUnknown
+    );
+    let usage = recovery.command(&context, Command::parse("cancel").unwrap(), "x");
+    assert_eq!(
+        usage.message,
+        Some(Message {
+            text: "usage: :cancel PID".into(),
+            is_error: true
+        })
+    );
+    let cancel = recovery.command(&context, Command::parse("cancel").unwrap(), "42");
+    assert_eq!(
+        cancel.effect,
+        Effect::PlanAction(Request::CancelQuery { pid: 42 })
+    );
+    let closed = Context {
+        actions: false,
+        ..facts.context()
+    };
+    let mut recovery = Recovery::default();
+    let refused = recovery.command(&closed, Command::parse("cancel").unwrap(), "42");
+    assert_eq!(refused.effect, Effect::None);
+    assert!(refused.message.unwrap().is_error);
+    assert!(recovery.dialog().is_none());
+}
