@@ -141,8 +141,9 @@ impl Operator {
                 .next()
                 .expect("the operator process answers")
                 .unwrap();
-            if line.starts_with("PLANNED ") || line.starts_with("RESULT ") {
-                return line;
+            // libtest may have begun the line with `test operator_process ... `.
+            if let Some(at) = line.find("PLANNED ").or_else(|| line.find("RESULT ")) {
+                return line[at..].to_string();
             }
         }
     }
