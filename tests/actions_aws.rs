@@ -182,7 +182,8 @@ async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() 
         .unwrap();
     let why = busy.unsupported.unwrap();
     assert!(
-        why.starts_with("already rerun at ") && why.contains("as daily-elt-20261121-0600 (RUNNING, now in step COPY"),
+        why.starts_with("already rerun at ")
+            && why.contains("as daily-elt-20261121-0600 (RUNNING, now in step COPY"),
         "{why}"
     );
 
@@ -304,7 +305,11 @@ async fn pause_and_resume_restore_the_wlm_configuration_exactly() {
     );
     let nothing = s.actions.plan(&Request::ResumeAdhoc).await.unwrap();
     assert!(
-        nothing.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        nothing
+            .unsupported
+            .as_deref()
+            .unwrap()
+            .starts_with("nothing to resume"),
         "{nothing:?}"
     );
 }
@@ -418,7 +423,11 @@ async fn start_export_snapshots_then_exports_in_the_tenant_account() {
     // The preview named the export that ran.
     let task = plan.payload["task"].as_str().unwrap();
     assert!(plan.calls[2].contains(&format!("ExportTaskIdentifier={task} ")));
-    assert!(done.outcome.summary.contains(task), "{}", done.outcome.summary);
+    assert!(
+        done.outcome.summary.contains(task),
+        "{}",
+        done.outcome.summary
+    );
     let mut seen = Vec::new();
     while let Ok(update) = progress.try_recv() {
         if let ActionUpdate::Line(line) = update {
@@ -518,4 +527,73 @@ async fn read_only_refuses_every_action_in_the_action_layer() {
         "only reads ran: {ran:#?}"
     );
     assert!(!StateDir::at(s.state.path()).audit_log().exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_on_a_default_parameter_group_is_refused_at_preview_with_the_fix() {
+    let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&emulator.url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await;
+    // A cluster created without a parameter group gets the default one.
+    let created = aws_sdk_redshift::Client::new(&central)
+        .create_cluster()
+        .cluster_identifier("dpc-default")
+        .node_type("ra3.xlplus")
+        .master_username("admin")
+        .master_user_password("Secret-password-1")
+        .send()
+        .await
+        .unwrap();
+    let group = created.cluster().unwrap().cluster_parameter_groups()[0]
+        .parameter_group_name()
+        .unwrap()
+        .to_string();
+    assert!(group.starts_with("default."), "{group}");
+    let text = standard_config(&emulator.url).replace(
+        "cluster_identifier = \"dpc-learning\"",
+        "cluster_identifier = \"dpc-default\"",
+    );
+    let config = Config::parse("config.toml", &text).unwrap();
+    let overrides = Overrides {
+        static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+        ..Overrides::default()
+    };
+    let operator = AwsOperator::connect(&config, &overrides).await.unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let actions = Actions::new(
+        Arc::new(operator),
+        false,
+        Some(audit::AuditLog::open(&StateDir::at(state.path())).unwrap()),
+    );
+    for request in [
+        Request::PauseAdhoc {
+            cancel_running: false,
+        },
+        Request::ResumeAdhoc,
+    ] {
+        let plan = actions.plan(&request).await.unwrap();
+        let why = plan.unsupported.clone().unwrap();
+        assert!(
+            why.contains(&format!("uses the default parameter group {group}"))
+                && why.contains("CreateClusterParameterGroup"),
+            "{why}"
+        );
+        assert!(plan.calls.is_empty());
+        assert!(matches!(
+            actions.execute(&plan, "adhoc", &progress()).await,
+            Err(ActionError::Unsupported(_))
+        ));
+    }
+    assert!(
+        audit::read(&StateDir::at(state.path()).audit_log()).is_empty(),
+        "nothing was attempted"
+    );
 }

@@ -81,7 +81,15 @@ fn json_follows_the_contract() {
         .collect();
     assert_eq!(
         names,
-        ["rds", "warehouse", "metrics", "alarms", "elt", "logs"]
+        [
+            "rds",
+            "warehouse",
+            "metrics",
+            "alarms",
+            "elt",
+            "logs",
+            "params"
+        ]
     );
     for source in sources {
         assert_eq!(source["ok"], true);

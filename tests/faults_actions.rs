@@ -16,9 +16,7 @@ use serde_json::json;
 use shiftops::action::audit::{self, AuditLog, Phase};
 use shiftops::action::aws::AwsOperator;
 use shiftops::action::sim::SimOperator;
-use shiftops::action::{
-    ActionError, Actions, ApplyError, Operator, Progress, Request, StateDir,
-};
+use shiftops::action::{ActionError, Actions, ApplyError, Operator, Progress, Request, StateDir};
 use shiftops::config::Config;
 use shiftops::i18n::Lang;
 use shiftops::source::aws::Overrides;
@@ -162,7 +160,11 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
         .block_on(actions.plan(&Request::ResumeAdhoc))
         .unwrap();
     assert!(
-        resume.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        resume
+            .unsupported
+            .as_deref()
+            .unwrap()
+            .starts_with("nothing to resume"),
         "{resume:?}"
     );
 }
@@ -192,7 +194,8 @@ fn a_change_that_gets_no_answer_is_recorded_as_unknown_not_as_undone() {
     };
     let text = error.to_string();
     assert!(
-        text.starts_with("outcome unknown: timed out") && text.contains("may have been made: verify"),
+        text.starts_with("outcome unknown: timed out")
+            && text.contains("may have been made: verify"),
         "{text}"
     );
     let records = audit::read(&state.audit_log());
@@ -320,7 +323,11 @@ fn kill_9_mid_action_leaves_an_intent_that_the_next_start_reports() {
         .block_on(actions.plan(&Request::ResumeAdhoc))
         .unwrap();
     assert!(
-        resume.unsupported.as_deref().unwrap().starts_with("nothing to resume"),
+        resume
+            .unsupported
+            .as_deref()
+            .unwrap()
+            .starts_with("nothing to resume"),
         "{resume:?}"
     );
     let pause = runtime

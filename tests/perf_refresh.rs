@@ -198,9 +198,12 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     // Logs Insights: the error-log query and its result (complete at once on the emulator).
     assert_eq!(count(&counts, "logs:StartQuery"), 1);
     assert_eq!(count(&counts, "logs:GetQueryResults"), 1);
+    // The warehouse's live WLM configuration (a pause in place): its cluster, then its parameters.
+    assert_eq!(count(&counts, "redshift:DescribeClusters"), 1);
+    assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 17 + 7 + 3 + 2,
+        10 + 30 + 17 + 7 + 3 + 2 + 2,
         "nothing else: {by_action}"
     );
 
@@ -214,6 +217,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(by_service["monitoring"], 7);
     assert_eq!(by_service["states"], 3);
     assert_eq!(by_service["logs"], 2);
+    assert_eq!(by_service["redshift"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -414,6 +414,7 @@ fn sources_refresh_on_their_intervals() {
             ("alarms".to_string(), 10),
             ("elt".to_string(), 10),
             ("logs".to_string(), 30),
+            ("params".to_string(), 10),
         ]
     );
     assert_eq!(fleet.fetch_timeout.as_secs(), 10);

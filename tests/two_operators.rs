@@ -12,8 +12,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
 
-use shiftops::action::{ActionError, Actions, Plan, Progress, Request};
 use shiftops::action::aws::AwsOperator;
+use shiftops::action::{ActionError, Actions, Plan, Progress, Request};
 use shiftops::config::Config;
 use shiftops::source::aws::Overrides;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY};
@@ -37,8 +37,11 @@ fn operator_process() {
         .enable_all()
         .build()
         .unwrap();
-    let config =
-        Config::parse("config.toml", &support::standard_config(url.to_str().unwrap())).unwrap();
+    let config = Config::parse(
+        "config.toml",
+        &support::standard_config(url.to_str().unwrap()),
+    )
+    .unwrap();
     let overrides = Overrides {
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         ..Overrides::default()
@@ -237,18 +240,26 @@ fn both_rerun_and_exactly_one_execution_runs() {
     // Both see the same failed run and preview the same redrive.
     let plan_a = a.ask(&format!("plan rerun {FAILED_RUN}"));
     let plan_b = b.ask(&format!("plan rerun {FAILED_RUN}"));
-    assert!(plan_a.starts_with("PLANNED ready states:RedriveExecution"), "{plan_a}");
+    assert!(
+        plan_a.starts_with("PLANNED ready states:RedriveExecution"),
+        "{plan_a}"
+    );
     assert_eq!(plan_a, plan_b, "the same client token for the same failure");
     let done_a = a.ask("execute daily-elt");
     assert!(done_a.starts_with("RESULT ok redriven"), "{done_a}");
     // B confirms a moment later: AWS says it was already rerun, and nothing more happens.
     let done_b = b.ask("execute daily-elt");
     assert!(
-        done_b.starts_with("RESULT stale already rerun at ") && done_b.contains("as daily-elt-20261121-0600 (RUNNING"),
+        done_b.starts_with("RESULT stale already rerun at ")
+            && done_b.contains("as daily-elt-20261121-0600 (RUNNING"),
         "{done_b}"
     );
     let after = executions(&emulator.url);
-    assert_eq!(after.len(), before.len(), "a redrive starts no new execution");
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "a redrive starts no new execution"
+    );
     let redriven = after
         .iter()
         .find(|(name, _, _)| name == "daily-elt-20261121-0600")
@@ -264,15 +275,20 @@ fn both_rerun_and_exactly_one_execution_runs() {
     let plan_a = a.ask(&format!("plan rerun {FAILED_RUN}"));
     let plan_b = b.ask(&format!("plan rerun {FAILED_RUN}"));
     assert!(
-        plan_a.contains("states:StartExecution") && plan_a.contains("name=daily-elt-20261121-0600-rerun-1 "),
+        plan_a.contains("states:StartExecution")
+            && plan_a.contains("name=daily-elt-20261121-0600-rerun-1 "),
         "{plan_a}"
     );
     assert_eq!(plan_a, plan_b);
     let done_a = a.ask("execute daily-elt");
-    assert!(done_a.starts_with("RESULT ok started daily-elt-20261121-0600-rerun-1"), "{done_a}");
+    assert!(
+        done_a.starts_with("RESULT ok started daily-elt-20261121-0600-rerun-1"),
+        "{done_a}"
+    );
     let done_b = b.ask("execute daily-elt");
     assert!(
-        done_b.starts_with("RESULT stale already rerun at ") && done_b.contains("daily-elt-20261121-0600-rerun-1"),
+        done_b.starts_with("RESULT stale already rerun at ")
+            && done_b.contains("daily-elt-20261121-0600-rerun-1"),
         "{done_b}"
     );
     let reruns: Vec<_> = executions(&emulator.url)
@@ -306,16 +322,29 @@ fn a_pause_from_one_machine_is_resumed_exactly_from_the_other() {
     let original = live_wlm(&emulator.url);
 
     // B previews a pause too, before A's lands: its confirmation then finds adhoc paused.
-    assert!(a.ask("plan pause").starts_with("PLANNED ready redshift:ModifyClusterParameterGroup"));
+    assert!(
+        a.ask("plan pause")
+            .starts_with("PLANNED ready redshift:ModifyClusterParameterGroup")
+    );
     assert!(b.ask("plan pause").starts_with("PLANNED ready "));
     assert!(a.ask("execute adhoc").starts_with("RESULT ok adhoc paused"));
     let paused = live_wlm(&emulator.url);
     assert_ne!(paused, original);
     let late = b.ask("execute adhoc");
-    assert!(late.starts_with("RESULT stale adhoc is already paused since "), "{late}");
-    assert_eq!(live_wlm(&emulator.url), paused, "a double pause is harmless");
+    assert!(
+        late.starts_with("RESULT stale adhoc is already paused since "),
+        "{late}"
+    );
+    assert_eq!(
+        live_wlm(&emulator.url),
+        paused,
+        "a double pause is harmless"
+    );
     let again = b.ask("plan pause");
-    assert!(again.starts_with("PLANNED refused adhoc is already paused since "), "{again}");
+    assert!(
+        again.starts_with("PLANNED refused adhoc is already paused since "),
+        "{again}"
+    );
 
     // B resumes what A paused: the configuration is exactly the original.
     assert!(b.ask("plan resume").starts_with("PLANNED ready "));
@@ -325,6 +354,9 @@ fn a_pause_from_one_machine_is_resumed_exactly_from_the_other() {
 
     // A's resume, previewed earlier or now, finds nothing to resume and changes nothing.
     let nothing = a.ask("plan resume");
-    assert!(nothing.starts_with("PLANNED refused nothing to resume"), "{nothing}");
+    assert!(
+        nothing.starts_with("PLANNED refused nothing to resume"),
+        "{nothing}"
+    );
     assert_eq!(live_wlm(&emulator.url), original);
 }

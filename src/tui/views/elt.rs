@@ -12,7 +12,7 @@ use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
-    let detail_height = if area.height >= 18 { 7 } else { 0 };
+    let detail_height = if area.height >= 19 { 8 } else { 0 };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Elt);

@@ -208,17 +208,19 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
                 theme.style(Role::Muted),
             ),
         ]),
-        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog | Mode::ConfirmQuit => match &app.message {
-            Some(message) => Line::styled(
-                message.text.clone(),
-                theme.style(if message.is_error {
-                    Role::Critical
-                } else {
-                    Role::Accent
-                }),
-            ),
-            None => hints(app),
-        },
+        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog | Mode::ConfirmQuit => {
+            match &app.message {
+                Some(message) => Line::styled(
+                    message.text.clone(),
+                    theme.style(if message.is_error {
+                        Role::Critical
+                    } else {
+                        Role::Accent
+                    }),
+                ),
+                None => hints(app),
+            }
+        }
     };
     frame.render_widget(Paragraph::new(line), area);
 }
