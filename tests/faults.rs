@@ -42,7 +42,7 @@ fn fault_config(url: &str, call_timeout_seconds: u64) -> String {
     assert!(text.contains("max_attempts = 3"));
     format!(
         "{text}\n[refresh]\nrds_seconds = 3600\nwarehouse_seconds = 3600\nmetrics_seconds = 3600\n\
-alarms_seconds = 3600\nelt_seconds = 3600\nlogs_seconds = 3600\ntimeout_seconds = 120\n"
+alarms_seconds = 3600\nelt_seconds = 3600\nlogs_seconds = 3600\nparameters_seconds = 3600\ntimeout_seconds = 120\n"
     )
 }
 
@@ -321,6 +321,7 @@ fn while_one_source_hangs_every_other_source_stays_live() {
             SourceId::Metrics,
             SourceId::Alarms,
             SourceId::Elt,
+            SourceId::Parameters,
         ] {
             c.refresher.refresh(id);
         }

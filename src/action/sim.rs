@@ -342,3 +342,39 @@ impl SimOperator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::source::ManualClock;
+    use crate::source::sim::{Scenario, SimOptions, fleet_with_world};
+
+    #[tokio::test]
+    async fn the_export_that_runs_is_the_one_the_preview_named() {
+        let clock = Arc::new(ManualClock::new(
+            chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap(),
+        ));
+        let (_, world) = fleet_with_world(
+            &SimOptions {
+                tenants: 3,
+                scenario: Scenario::ExportFailure,
+                seed: 7,
+            },
+            clock.clone(),
+        );
+        let operator = SimOperator::new(world, clock.clone());
+        let request = Request::StartExport {
+            tenant: "tenant_b".into(),
+        };
+        let plan = operator.plan(&request).await.unwrap();
+        let task = plan.payload["task"].as_str().unwrap().to_string();
+        assert!(plan.calls[2].contains(&format!("ExportTaskIdentifier={task} ")));
+        // The engineer reads the preview for a while before confirming.
+        clock.advance(chrono::Duration::seconds(95));
+        let (progress, _updates) = Progress::channel();
+        let outcome = operator.apply(&plan, &progress).await.unwrap();
+        assert_eq!(outcome.after["export_task"], task.as_str());
+    }
+}
