@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod aws;
 mod kind;
+mod lock;
 mod plan;
 mod request;
 mod runner;
@@ -12,6 +13,7 @@ mod state;
 pub mod wlm;
 
 pub use kind::ActionKind;
+pub use lock::{LockError, StateLock};
 pub use plan::{Change, Outcome, Plan};
 pub use request::{Request, ResyncScope};
 pub use runner::{ActionError, Actions, Operator, Progress};

@@ -1,12 +1,14 @@
 //! What the action layer keeps on disk, in the XDG state dir (`~/.local/state/shiftops`): the audit
-//! log and the WLM configuration saved when adhoc was paused, so it can be restored even after a
-//! restart or a crash.
+//! log, the WLM configuration saved when adhoc was paused, so it can be restored even after a
+//! restart or a crash, and the lock that lets one console at a time run actions from it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use super::lock::{LockError, StateLock};
 
 #[derive(Debug, Clone)]
 pub struct StateDir {
@@ -43,6 +45,11 @@ impl StateDir {
 
     pub fn audit_log(&self) -> PathBuf {
         self.dir.join("audit.jsonl")
+    }
+
+    /// The file whose lock says which console runs actions from this dir, and holds its pid.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join("lock")
     }
 
     fn paused_wlm_path(&self, cluster: &str) -> PathBuf {
@@ -100,6 +107,11 @@ impl StateDir {
         options
             .open(&path)
             .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Takes the exclusive lock on this dir that running actions needs; released on drop.
+    pub fn lock(&self) -> Result<StateLock, LockError> {
+        super::lock::lock(self)
     }
 }
 
