@@ -95,7 +95,9 @@ impl Actions {
             .as_ref()
             .ok_or("the audit log is not open (read-only mode)")?;
         let caller = self.operator.caller().await;
-        audit.acknowledge_unfinished(&caller)
+        audit
+            .acknowledge_unfinished(&caller)
+            .map_err(|e| e.to_string())
     }
 
     /// The preview: allowed in read-only mode, since it changes nothing.
@@ -159,13 +161,15 @@ impl Actions {
             .as_ref()
             .ok_or_else(|| ActionError::Audit("no audit log is open".into()))?;
         let caller = self.operator.caller().await;
-        let id = audit.intent(&caller, plan).map_err(ActionError::Audit)?;
+        let id = audit
+            .intent(&caller, plan)
+            .map_err(|e| ActionError::Audit(e.to_string()))?;
         let result = self.operator.apply(plan, progress).await;
         // The outcome is recorded even when the action failed; a failure to record it leaves the
         // intent without outcome, which the next start reports.
         let recorded = audit.outcome(&id, &caller, plan, &result);
         let outcome = result.map_err(ActionError::Failed)?;
-        recorded.map_err(ActionError::Audit)?;
+        recorded.map_err(|e| ActionError::Audit(e.to_string()))?;
         Ok(outcome)
     }
 }

@@ -2,7 +2,7 @@
 //! log, the WLM configuration saved when adhoc was paused, so it can be restored even after a
 //! restart or a crash, and the lock that lets one console at a time run actions from it.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -91,22 +91,6 @@ impl StateDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.to_string()),
         }
-    }
-
-    /// Opens the audit log for appending, creating the directory and file (owner-only) if needed.
-    pub fn open_audit(&self) -> Result<File, String> {
-        fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let path = self.audit_log();
-        options
-            .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Takes the exclusive lock on this dir that running actions needs; released on drop.
