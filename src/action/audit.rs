@@ -95,7 +95,11 @@ impl fmt::Display for AuditError {
             }
             AuditError::Encode(error) => write!(f, "the record cannot be encoded: {error}"),
             AuditError::Write { path, error } => {
-                write!(f, "{}: the record was not written: {error}", path.display())
+                write!(
+                    f,
+                    "{}: the record could not be written: {error}",
+                    path.display()
+                )
             }
         }
     }
@@ -138,16 +142,21 @@ struct Appender {
 impl Appender {
     /// Appends `record`, which ends in a newline and starts with one that is written only when the
     /// file does not end a line: one write of one buffer, then a sync.
-    fn append(&mut self, record: &[u8]) -> io::Result<()> {
+    fn append(&mut self, record: &[u8]) -> Result<(), String> {
         let mut line = &record[1..];
-        if !self.ends_a_line && !ends_with_newline(&mut self.file)? {
+        if !self.ends_a_line
+            && !ends_with_newline(&mut self.file)
+                .map_err(|e| format!("reading its last byte: {e}"))?
+        {
             line = record;
         }
         self.ends_a_line = false;
         // With O_APPEND the line lands at the end as one write; the lock makes this console the
         // only writer, so a short write (a full disk) continued by write_all cannot interleave.
-        self.file.write_all(line)?;
-        self.file.sync_data()?;
+        self.file.write_all(line).map_err(|e| e.to_string())?;
+        self.file
+            .sync_data()
+            .map_err(|e| format!("written but not synced: {e}"))?;
         self.ends_a_line = true;
         Ok(())
     }
@@ -230,9 +239,9 @@ impl AuditLog {
         let mut line = vec![b'\n'];
         serde_json::to_writer(&mut line, record).map_err(|e| AuditError::Encode(e.to_string()))?;
         line.push(b'\n');
-        out.append(&line).map_err(|e| AuditError::Write {
+        out.append(&line).map_err(|error| AuditError::Write {
             path: self.path.clone(),
-            error: e.to_string(),
+            error,
         })
     }
 
@@ -781,7 +790,7 @@ mod tests {
             result
                 .unwrap_err()
                 .to_string()
-                .contains("the record was not written")
+                .contains("the record could not be written: No space left on device")
         );
         assert_eq!(
             ids(&scan(&state.audit_log()).unwrap().unfinished),
