@@ -72,7 +72,8 @@ async fn setup(read_only: bool) -> Setup {
         .await
         .unwrap();
     operator.patience = std::time::Duration::from_secs(5);
-    let audit = (!read_only).then(|| shiftops::action::audit::AuditLog::open(&state_dir).unwrap());
+    let audit = (!read_only)
+        .then(|| shiftops::action::audit::AuditLog::open(state_dir.lock().unwrap()).unwrap());
     Setup {
         emulator,
         state,
@@ -463,7 +464,7 @@ async fn every_execution_is_audited_with_intent_then_outcome_and_no_secrets() {
     assert!(plan.is_err(), "an unknown execution cannot be planned");
 
     let path = StateDir::at(s.state.path()).audit_log();
-    let records = audit::read(&path);
+    let records = audit::read(&path).unwrap();
     assert_eq!(records.len(), 2, "{records:#?}");
     assert_eq!(records[0].phase, Phase::Intent);
     assert_eq!(records[1].phase, Phase::Outcome);
@@ -475,7 +476,7 @@ async fn every_execution_is_audited_with_intent_then_outcome_and_no_secrets() {
         records[0].caller
     );
     assert!(records[1].outcome.as_ref().unwrap().ok);
-    assert!(audit::unfinished(&path).is_empty());
+    assert!(audit::scan(&path).unwrap().unfinished.is_empty());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
         !text.contains(SECRET_KEY) && !text.contains(ACCESS_KEY),
@@ -571,7 +572,7 @@ async fn a_cluster_on_a_default_parameter_group_is_refused_at_preview_with_the_f
     let actions = Actions::new(
         Arc::new(operator),
         false,
-        Some(audit::AuditLog::open(&StateDir::at(state.path())).unwrap()),
+        Some(audit::AuditLog::open(StateDir::at(state.path()).lock().unwrap()).unwrap()),
     );
     for request in [
         Request::PauseAdhoc {
@@ -593,7 +594,9 @@ async fn a_cluster_on_a_default_parameter_group_is_refused_at_preview_with_the_f
         ));
     }
     assert!(
-        audit::read(&StateDir::at(state.path()).audit_log()).is_empty(),
+        audit::read(&StateDir::at(state.path()).audit_log())
+            .unwrap()
+            .is_empty(),
         "nothing was attempted"
     );
 }

@@ -452,7 +452,7 @@ impl Console {
             clock.clone(),
         );
         let state = tempfile::tempdir().unwrap();
-        let log = AuditLog::open(&StateDir::at(state.path())).unwrap();
+        let log = AuditLog::open(StateDir::at(state.path()).lock().unwrap()).unwrap();
         let mut app = App::new("fuzz".into(), settings(), snapshot().clone(), start());
         match view {
             0..7 => {

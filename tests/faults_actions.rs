@@ -93,7 +93,7 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
     let actions = Actions::new(
         Arc::new(operator(&runtime, &proxy.url, &state, 20)),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let original = current_wlm(&runtime, &actions);
 
@@ -129,7 +129,7 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
     assert_eq!(proxy.handle().count("states:RedriveExecution"), (3, 2));
 
     // The audit log has both, each an intent and an outcome; nothing is left unfinished.
-    let records = audit::read(&state.audit_log());
+    let records = audit::read(&state.audit_log()).unwrap();
     let phases: Vec<(String, Phase, Option<bool>)> = records
         .iter()
         .map(|r| (r.action.clone(), r.phase, r.outcome.as_ref().map(|o| o.ok)))
@@ -151,7 +151,12 @@ fn a_failed_call_mid_action_records_the_intent_and_the_failure() {
             .message
             .contains("ServiceUnavailable")
     );
-    assert!(audit::unfinished(&state.audit_log()).is_empty());
+    assert!(
+        audit::scan(&state.audit_log())
+            .unwrap()
+            .unfinished
+            .is_empty()
+    );
 
     // Redshift refused the change, so nothing is paused: AWS says so, and nothing claims otherwise.
     proxy.clear();
@@ -180,7 +185,7 @@ fn a_change_that_gets_no_answer_is_recorded_as_unknown_not_as_undone() {
     let actions = Actions::new(
         Arc::new(operator(&runtime, &proxy.url, &state, 5)),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     proxy.fault(json!({"fault": "slow", "service": "redshift", "action": "ModifyClusterParameterGroup", "delay_seconds": 60}));
     let pause = runtime
@@ -198,7 +203,7 @@ fn a_change_that_gets_no_answer_is_recorded_as_unknown_not_as_undone() {
             && text.contains("may have been made: verify"),
         "{text}"
     );
-    let records = audit::read(&state.audit_log());
+    let records = audit::read(&state.audit_log()).unwrap();
     assert_eq!(records.len(), 2);
     let outcome = records[1].outcome.as_ref().unwrap();
     assert!(!outcome.ok);
@@ -221,7 +226,7 @@ fn helper_pause_adhoc_blocked_mid_call() {
     let actions = Actions::new(
         Arc::new(operator(&runtime, url.to_str().unwrap(), &state, 900)),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let pause = runtime
         .block_on(actions.plan(&Request::PauseAdhoc {
@@ -276,7 +281,7 @@ fn kill_9_mid_action_leaves_an_intent_that_the_next_start_reports() {
     let status = helper.wait().unwrap();
     assert!(!status.success());
 
-    let unfinished = audit::unfinished(&state.audit_log());
+    let unfinished = audit::scan(&state.audit_log()).unwrap().unfinished;
     assert_eq!(unfinished.len(), 1, "{unfinished:#?}");
     assert_eq!(unfinished[0].action, "pause_adhoc");
     assert_eq!(unfinished[0].target, "WLM queue adhoc on dpc-learning");
@@ -348,7 +353,7 @@ fn a_paused_queue_is_resumed_by_a_new_aws_operator_after_a_restart() {
         let actions = Actions::new(
             Arc::new(operator(&runtime, &emulator.url, &state, 20)),
             false,
-            Some(AuditLog::open(&state).unwrap()),
+            Some(AuditLog::open(state.lock().unwrap()).unwrap()),
         );
         let original = current_wlm(&runtime, &actions);
         let pause = runtime
@@ -366,7 +371,7 @@ fn a_paused_queue_is_resumed_by_a_new_aws_operator_after_a_restart() {
     let actions = Actions::new(
         Arc::new(operator(&runtime, &emulator.url, &state, 20)),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let again = runtime
         .block_on(actions.plan(&Request::PauseAdhoc {
@@ -411,7 +416,7 @@ fn a_paused_queue_is_resumed_by_a_new_demo_after_a_restart() {
     let actions = Actions::new(
         Arc::new(operator),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let pause = runtime
         .block_on(actions.plan(&Request::PauseAdhoc {
@@ -443,7 +448,7 @@ fn a_paused_queue_is_resumed_by_a_new_demo_after_a_restart() {
     let actions = Actions::new(
         Arc::new(operator),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let resume = runtime
         .block_on(actions.plan(&Request::ResumeAdhoc))
@@ -484,7 +489,7 @@ fn a_panic_mid_action_is_a_failure_of_unknown_outcome_and_the_action_can_run_aga
     let actions = Actions::new(
         Arc::new(PanickingOperator),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     let runtime = runtime();
     let plan = runtime
@@ -503,7 +508,7 @@ fn a_panic_mid_action_is_a_failure_of_unknown_outcome_and_the_action_can_run_aga
             "{text}"
         );
     }
-    assert_eq!(audit::unfinished(&state.audit_log()).len(), 2);
+    assert_eq!(audit::scan(&state.audit_log()).unwrap().unfinished.len(), 2);
 }
 
 fn settings() -> Settings {

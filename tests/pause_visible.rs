@@ -46,7 +46,7 @@ fn demo(state: &StateDir) -> (Snapshot, Actions) {
     let actions = Actions::new(
         Arc::new(operator),
         false,
-        Some(audit::AuditLog::open(state).unwrap()),
+        Some(audit::AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     (runtime().block_on(refresh_once(&fleet)), actions)
 }
@@ -191,6 +191,7 @@ fn demo_consoles_with_their_own_state_dirs_have_their_own_demo() {
             cancel_running: false,
         },
     );
+    drop(actions);
     let (snapshot, _) = demo(&StateDir::at(other.path()));
     assert_eq!(snapshot.wlm_settings.adhoc_pause, None);
     let (snapshot, _) = demo(&StateDir::at(one.path()));

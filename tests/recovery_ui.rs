@@ -57,7 +57,7 @@ fn console(scenario: Scenario, read_only: bool) -> Console {
     };
     let dir = tempfile::tempdir().unwrap();
     let state = StateDir::at(dir.path());
-    let log = (!read_only).then(|| audit::AuditLog::open(&state).unwrap());
+    let log = (!read_only).then(|| audit::AuditLog::open(state.lock().unwrap()).unwrap());
     let actions = Actions::new(Arc::new(SimOperator::new(world, clock)), read_only, log);
     Console {
         app: App::new("demo".into(), settings, snapshot, start()),
@@ -176,7 +176,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     );
 
     // The audit log has the intent and the outcome; the timeline has the action and the step.
-    let records = audit::read(&c.state.audit_log());
+    let records = audit::read(&c.state.audit_log()).unwrap();
     assert_eq!(records.len(), 2);
     assert_eq!(records[0].action, "pause_adhoc");
     let markdown = c
@@ -244,7 +244,10 @@ fn a_mistyped_confirmation_then_esc_leaves_no_action_in_the_incident_record() {
     );
     assert!(!markdown.contains("Actions taken"), "{markdown}");
     assert!(!markdown.contains("pause_adhoc"), "{markdown}");
-    assert!(audit::read(&c.state.audit_log()).is_empty(), "nothing ran");
+    assert!(
+        audit::read(&c.state.audit_log()).unwrap().is_empty(),
+        "nothing ran"
+    );
 }
 
 #[test]
@@ -303,7 +306,7 @@ fn notes_and_the_incident_record_export() {
 fn an_intent_without_outcome_is_reported_as_unknown() {
     let dir = tempfile::tempdir().unwrap();
     let state = StateDir::at(dir.path());
-    let log = audit::AuditLog::open(&state).unwrap();
+    let log = audit::AuditLog::open(state.lock().unwrap()).unwrap();
     let plan = shiftops::action::Plan::new(
         shiftops::action::Request::Vacuum {
             tenant: "tenant_b".into(),
@@ -312,7 +315,7 @@ fn an_intent_without_outcome_is_reported_as_unknown() {
     );
     let id = log.intent("demo:test", &plan).unwrap();
     // A crash here: no outcome is written.
-    let unfinished = audit::unfinished(&state.audit_log());
+    let unfinished = audit::scan(&state.audit_log()).unwrap().unfinished;
     assert_eq!(unfinished.len(), 1);
     assert_eq!(unfinished[0].id, id);
     assert_eq!(unfinished[0].action, "vacuum");
@@ -335,8 +338,13 @@ fn an_intent_without_outcome_is_reported_as_unknown() {
         .acknowledge_unknown(),
     );
     assert_eq!(acknowledged, Ok(1));
-    assert!(audit::unfinished(&state.audit_log()).is_empty());
-    let records = audit::read(&state.audit_log());
+    assert!(
+        audit::scan(&state.audit_log())
+            .unwrap()
+            .unfinished
+            .is_empty()
+    );
+    let records = audit::read(&state.audit_log()).unwrap();
     assert!(
         records[1]
             .outcome

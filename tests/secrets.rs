@@ -273,7 +273,7 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
                 .unwrap(),
         ),
         false,
-        Some(AuditLog::open(&state).unwrap()),
+        Some(AuditLog::open(state.lock().unwrap()).unwrap()),
     );
     s.proxy
         .fault(json!({"fault": "error503", "service": "states", "action": "RedriveExecution"}));

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod aws;
 mod error;
 mod kind;
+mod lock;
 mod plan;
 mod request;
 pub mod rerun;
@@ -15,6 +16,7 @@ pub mod wlm;
 
 pub use error::ApplyError;
 pub use kind::ActionKind;
+pub use lock::{LockError, StateLock};
 pub use plan::{Change, Outcome, Plan};
 pub use request::{Request, ResyncScope};
 pub use runner::{ActionError, ActionUpdate, Actions, Executed, Operator, Progress};

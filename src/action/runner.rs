@@ -163,7 +163,7 @@ impl Actions {
         let audit = self
             .audit
             .as_ref()
-            .ok_or("the audit log is not open (read-only mode)")?;
+            .ok_or("the audit log is not open in this console (read-only, or another console runs actions from its state dir)")?;
         let caller = self.operator.caller().await;
         audit
             .acknowledge_unfinished(&caller)

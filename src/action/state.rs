@@ -1,9 +1,13 @@
 //! What the action layer keeps on disk, in the XDG state dir (`~/.local/state/shiftops`): the audit
-//! log, the record of what *we* did. Nothing here decides what is true: a pause, a running
-//! execution and everything else another operator can change are read from AWS.
+//! log, the record of what *we* did, and the lock that lets one console at a time run actions from
+//! it. Nothing here decides what is true: a pause, a running execution and everything else another
+//! operator can change are read from AWS. (The demo keeps its simulated parameter group here,
+//! standing in for AWS.)
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+
+use super::lock::{LockError, StateLock};
 
 #[derive(Debug, Clone)]
 pub struct StateDir {
@@ -30,6 +34,11 @@ impl StateDir {
         self.dir.join("audit.jsonl")
     }
 
+    /// The file whose lock says which console runs actions from this dir, and holds its pid.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join("lock")
+    }
+
     /// Writes `name` in the state dir whole or not at all (a temporary file, fsync, rename).
     pub fn write_atomically(&self, name: &str, text: &str) -> Result<(), String> {
         fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
@@ -43,19 +52,8 @@ impl StateDir {
         fs::rename(&temporary, &path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Opens the audit log for appending, creating the directory and file (owner-only) if needed.
-    pub fn open_audit(&self) -> Result<File, String> {
-        fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let path = self.audit_log();
-        options
-            .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))
+    /// Takes the exclusive lock on this dir that running actions needs; released on drop.
+    pub fn lock(&self) -> Result<StateLock, LockError> {
+        super::lock::lock(self)
     }
 }

@@ -9,7 +9,7 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use crate::action::aws::AwsOperator;
 use crate::action::sim::SimOperator;
-use crate::action::{Actions, Operator, StateDir, audit};
+use crate::action::{Actions, LockError, Operator, StateDir, audit};
 use crate::config::Config;
 use crate::datafile::DataFileError;
 use crate::health;
@@ -264,43 +264,96 @@ describe your fleet in {} (see docs/configuration.md).",
 /// The actions runner and what to tell the user at start: an earlier action whose outcome nobody
 /// saw (a crash mid-action) is shown as "outcome unknown — verify", never lost. `state` is where
 /// the audit log lives (`StateDir::default_location()`); without one, actions are refused.
+///
+/// Running actions needs the state dir's lock, held for the life of the returned runner. A console
+/// that cannot take it (another one runs actions from the same dir) is read-only for actions and
+/// says so; it does not report the other's intents, which may be in flight, as unknown. A
+/// read-only console takes the lock only to read the log, and lets it go at once.
 pub fn action_extras(
     operator: Arc<dyn Operator>,
     read_only: bool,
     state: Option<StateDir>,
 ) -> tui::Extras {
-    let Some(state) = state else {
-        return tui::Extras {
-            actions: Some(Arc::new(Actions::new(operator, true, None))),
-            notices: vec!["no state directory: actions are read-only".into()],
-            ..Default::default()
-        };
+    let refused = |operator, notices| tui::Extras {
+        actions: Some(Arc::new(Actions::new(operator, true, None))),
+        notices,
+        ..Default::default()
     };
-    let mut notices: Vec<String> = audit::unfinished(&state.audit_log())
-        .into_iter()
-        .map(|intent| {
-            format!(
-                "outcome unknown — verify: {} on {} at {} by {}",
-                intent.action, intent.target, intent.time, intent.caller
-            )
-        })
-        .collect();
-    let log = if read_only {
-        None
-    } else {
-        match audit::AuditLog::open(&state) {
-            Ok(log) => Some(log),
-            Err(error) => {
-                notices.push(format!(
-                    "actions are off: the audit log cannot be opened: {error}"
-                ));
-                None
-            }
+    let Some(state) = state else {
+        return refused(
+            operator,
+            vec!["no state directory: actions are read-only".into()],
+        );
+    };
+    let lock = match state.lock() {
+        Ok(lock) => lock,
+        Err(LockError::Held { pid }) => {
+            let holder = match pid {
+                Some(pid) => format!("another shiftops (pid {pid})"),
+                None => "another shiftops".to_string(),
+            };
+            return refused(
+                operator,
+                vec![format!(
+                    "{holder} runs actions from {}: this console is read-only for actions",
+                    state.path().display()
+                )],
+            );
+        }
+        Err(LockError::Io(error)) => {
+            return refused(
+                operator,
+                vec![format!(
+                    "actions are off: the state directory cannot be locked: {error}"
+                )],
+            );
         }
     };
-    let refuse = read_only || log.is_none();
+    let path = state.audit_log();
+    let mut notices = Vec::new();
+    let scan = match audit::scan(&path) {
+        Ok(scan) => scan,
+        Err(error) => {
+            notices.push(format!(
+                "actions are off: the audit log cannot be read: {error}"
+            ));
+            return refused(operator, notices);
+        }
+    };
+    notices.extend(scan.unfinished.iter().map(|intent| {
+        format!(
+            "outcome unknown — verify: {} on {} at {} by {}",
+            intent.action, intent.target, intent.time, intent.caller
+        )
+    }));
+    if let Some(offset) = scan.torn_tail {
+        notices.push(format!(
+            "the audit log {} ends in a record cut short at byte {offset} (a crash or a full disk): \
+it is kept, and the next record starts on a new line",
+            path.display()
+        ));
+    }
+    if scan.unreadable_lines > 0 {
+        notices.push(format!(
+            "the audit log {} has {} line(s) that are not records: kept as they are, not read",
+            path.display(),
+            scan.unreadable_lines
+        ));
+    }
+    if read_only {
+        return refused(operator, notices);
+    }
+    let log = match audit::AuditLog::open(lock) {
+        Ok(log) => log,
+        Err(error) => {
+            notices.push(format!(
+                "actions are off: the audit log cannot be opened: {error}"
+            ));
+            return refused(operator, notices);
+        }
+    };
     tui::Extras {
-        actions: Some(Arc::new(Actions::new(operator, refuse, log))),
+        actions: Some(Arc::new(Actions::new(operator, false, Some(log)))),
         notices,
         ..Default::default()
     }
