@@ -116,14 +116,7 @@ async fn finish_copies(emulator: &Emulator, execution_arn: &str) {
 }
 
 async fn executions(emulator: &Emulator) -> Vec<(String, String)> {
-    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&emulator.url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await;
+    let central = support::central_sdk_config(&emulator.url).await;
     let listed = aws_sdk_sfn::Client::new(&central)
         .list_executions()
         .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
@@ -535,14 +528,7 @@ async fn a_cluster_on_a_default_parameter_group_is_refused_at_preview_with_the_f
     let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
         .await
         .unwrap();
-    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&emulator.url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await;
+    let central = support::central_sdk_config(&emulator.url).await;
     // A cluster created without a parameter group gets the default one.
     let created = aws_sdk_redshift::Client::new(&central)
         .create_cluster()

@@ -349,14 +349,7 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
 async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
     let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
     // 150 more alarms: DescribeAlarms pages them 100 at a time.
-    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&emulator.url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await;
+    let central = support::central_sdk_config(&emulator.url).await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
     for i in 0..150 {
         cloudwatch

@@ -166,21 +166,10 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-async fn central(url: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await
-}
-
 /// Every execution of the ELT state machine: (name, status, redrive count).
 fn executions(url: &str) -> Vec<(String, String, i32)> {
     runtime().block_on(async {
-        let listed = aws_sdk_sfn::Client::new(&central(url).await)
+        let listed = aws_sdk_sfn::Client::new(&support::central_sdk_config(url).await)
             .list_executions()
             .state_machine_arn(MACHINE)
             .send()
@@ -203,7 +192,7 @@ fn executions(url: &str) -> Vec<(String, String, i32)> {
 /// The live `wlm_json_configuration` of the cluster's parameter group.
 fn live_wlm(url: &str) -> String {
     runtime().block_on(async {
-        let redshift = aws_sdk_redshift::Client::new(&central(url).await);
+        let redshift = aws_sdk_redshift::Client::new(&support::central_sdk_config(url).await);
         let cluster = redshift
             .describe_clusters()
             .cluster_identifier("dpc-learning")

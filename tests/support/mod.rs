@@ -198,6 +198,19 @@ impl EmulatorHandle {
 }
 
 /// The standard fleet's config: the issue's example shape with three tenants reached by AssumeRole.
+/// The central account's SDK configuration against the emulator at `url`, for a test that looks
+/// at AWS itself (what an action really did) or stages data there.
+pub async fn central_sdk_config(url: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            ACCESS_KEY, SECRET_KEY, None, None, "test",
+        ))
+        .load()
+        .await
+}
+
 pub fn standard_config(url: &str) -> String {
     format!(
         r#"

@@ -2,32 +2,17 @@
 //! where they are), and the redrive or start itself.
 
 use aws_sdk_sfn::Client;
-use aws_sdk_sfn::types::{ExecutionListItem, ExecutionRedriveStatus, ExecutionStatus};
+use aws_sdk_sfn::types::{ExecutionRedriveStatus, ExecutionStatus};
 
 use super::change_error;
 use crate::action::ApplyError;
 use crate::action::rerun::Execution;
 use crate::model::{EltRun, EltStatus, Time};
 use crate::source::aws::error::describe;
+use crate::source::aws::sfn::run_of;
 
 fn time(value: Option<&aws_smithy_types::DateTime>) -> Option<Time> {
     value.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
-}
-
-fn run_of(item: &ExecutionListItem) -> Option<EltRun> {
-    Some(EltRun {
-        execution_arn: item.execution_arn().to_string(),
-        name: item.name().to_string(),
-        status: EltStatus::parse(item.status().as_str()),
-        started_at: time(Some(item.start_date()))?,
-        stopped_at: time(item.stop_date()),
-        failed_step: None,
-        failed_tenant: None,
-        error: None,
-        cause: None,
-        redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
-        current_step: None,
-    })
 }
 
 /// The execution to rerun, as Step Functions describes it now.

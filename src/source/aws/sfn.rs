@@ -112,6 +112,23 @@ fn tenant_named_in(step: &str, tenants: &[Tenant]) -> Option<String> {
         .map(|t| t.name.clone())
 }
 
+/// A run as ListExecutions lists it: no failure details, no current step yet.
+pub(crate) fn run_of(item: &aws_sdk_sfn::types::ExecutionListItem) -> Option<EltRun> {
+    Some(EltRun {
+        execution_arn: item.execution_arn().to_string(),
+        name: item.name().to_string(),
+        status: status(item.status()),
+        started_at: time(item.start_date())?,
+        stopped_at: item.stop_date().and_then(time),
+        failed_step: None,
+        failed_tenant: None,
+        error: None,
+        cause: None,
+        redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
+        current_step: None,
+    })
+}
+
 fn status(status: &ExecutionStatus) -> EltStatus {
     EltStatus::parse(status.as_str())
 }
@@ -138,25 +155,7 @@ impl Source for EltSource {
             )
             .await
             .map_err(|e| SourceError(describe(&e)))?;
-        let mut runs: Vec<EltRun> = output
-            .executions()
-            .iter()
-            .filter_map(|item| {
-                Some(EltRun {
-                    execution_arn: item.execution_arn().to_string(),
-                    name: item.name().to_string(),
-                    status: status(item.status()),
-                    started_at: time(item.start_date())?,
-                    stopped_at: item.stop_date().and_then(time),
-                    failed_step: None,
-                    failed_tenant: None,
-                    error: None,
-                    cause: None,
-                    redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
-                    current_step: None,
-                })
-            })
-            .collect();
+        let mut runs: Vec<EltRun> = output.executions().iter().filter_map(run_of).collect();
         runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
         if let Some(failed) = runs.iter_mut().find(|r| r.status.is_failure()) {
             self.explain(failed).await.map_err(SourceError)?;
