@@ -177,7 +177,7 @@ async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() 
     let why = busy.unsupported.unwrap();
     assert!(
         why.starts_with("already rerun at ")
-            && why.contains("as daily-elt-20261121-0600 (RUNNING, now in step COPY"),
+            && why.contains("as daily-elt-20261121-0600 (redriven, RUNNING, now in step COPY"),
         "{why}"
     );
 

@@ -141,7 +141,7 @@ fn a_console_that_finds_the_state_dir_locked_is_read_only_and_leaves_the_other_s
 
     // B, on the same state dir, able to act and read-only alike: no action, nothing unknown.
     let held = format!(
-        "another shiftops (pid {}) runs actions from {}: this console is read-only for actions",
+        "actions are read-only here: another shiftops (pid {}) runs actions from {}",
         a.0.id(),
         dir.path().display()
     );

@@ -102,6 +102,7 @@ fn elt_delay_falls_back_to_the_last_successful_run() {
         cause: None,
         redrive_count: 0,
         current_step: None,
+        redriven_at: None,
     };
     let with = |m| snapshot(vec![], vec![SourceData::Elt(vec![run(m)])]);
     assert_eq!(severity_of(&with(90), CheckId::EltDelay), None);
@@ -435,6 +436,7 @@ fn run(status: EltStatus, minutes_ago: i64) -> EltRun {
         cause: None,
         redrive_count: 0,
         current_step: None,
+        redriven_at: None,
     }
 }
 

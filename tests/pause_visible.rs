@@ -139,8 +139,8 @@ fn a_pause_shows_on_every_view_in_both_languages_after_a_restart_and_until_resum
         let bottom = screen(&app, 120, 40);
         assert!(
             bottom.contains(match lang {
-                Lang::En => "stays paused after you quit",
-                Lang::Ja => "終了しても停止したまま",
+                Lang::En => "Quit? y quits, any other key stays — adhoc stays PAUSED",
+                Lang::Ja => "終了? y で終了、他のキーで残る",
             }),
             "{bottom}"
         );

@@ -181,7 +181,7 @@ impl Console {
         let typed = plan.confirm.clone().unwrap_or_default();
         let before = self.screen();
         assert!(
-            before.contains("read-only mode: this would be refused"),
+            before.contains("read-only: this console refuses actions"),
             "{path} {kind}: the preview warns\n{before}"
         );
         for c in typed.chars() {
@@ -197,7 +197,7 @@ impl Console {
         let after = self.screen();
         self.refused.push((kind, path.to_string(), refusal));
         assert!(
-            after.contains("refused: shiftops is in read-only mode"),
+            after.contains("refused: this console is read-only for actions"),
             "{path} {kind}: the dialog says why\n{after}"
         );
         self.key(KeyCode::Esc);

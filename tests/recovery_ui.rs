@@ -200,7 +200,7 @@ fn read_only_says_why_in_the_dialog_and_refuses_in_the_action_layer() {
     let screen = c.screen();
     assert!(screen.contains("READ-ONLY"), "{screen}");
     assert!(
-        screen.contains("read-only mode: this would be refused"),
+        screen.contains("read-only: this console refuses actions"),
         "{screen}"
     );
     c.type_text("daily-elt");

@@ -240,7 +240,7 @@ fn both_rerun_and_exactly_one_execution_runs() {
     let done_b = b.ask("execute daily-elt");
     assert!(
         done_b.starts_with("RESULT stale already rerun at ")
-            && done_b.contains("as daily-elt-20261121-0600 (RUNNING"),
+            && done_b.contains("as daily-elt-20261121-0600 (redriven, RUNNING"),
         "{done_b}"
     );
     let after = executions(&emulator.url);

@@ -546,6 +546,18 @@ pub fn read(path: &Path) -> Result<Vec<AuditRecord>, AuditError> {
 }
 
 #[cfg(test)]
+impl AuditLog {
+    /// From now on every write fails with ENOSPC, as on a full disk: the same appender over
+    /// `/dev/full`. For the tests of what a write that fails after the intent means.
+    pub(crate) fn fill_the_disk(&self) {
+        self.out.lock().unwrap_or_else(|e| e.into_inner()).file = OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::action::{Request, StateDir};
@@ -779,7 +791,7 @@ mod tests {
         let id = log.intent("demo:test", &plan("tenant_b")).unwrap();
         // The disk fills up between the intent and the outcome: the same appender, over a file
         // whose every write fails with ENOSPC.
-        log.out.lock().unwrap().file = OpenOptions::new().write(true).open("/dev/full").unwrap();
+        log.fill_the_disk();
         let result = log.outcome(&id, "demo:test", &plan("tenant_b"), &Err("x".into()));
         let Err(AuditError::Write { path, error }) = &result else {
             panic!("{result:?}")

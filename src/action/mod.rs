@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod aws;
 mod error;
+mod export;
 mod kind;
 mod lock;
 mod plan;

@@ -96,12 +96,22 @@ pub fn plan_rerun(
             .as_deref()
             .map(|s| format!(", now in step {s}"))
             .unwrap_or_default();
-        let already = busy.name == next_name || (busy.name == run.name && run.redrive_count > 0);
+        let redriven = busy.name == run.name && run.redrive_count > 0;
+        let already = busy.name == next_name || redriven;
         plan.unsupported = Some(if already {
+            let at = match busy.redriven_at {
+                Some(at) if redriven => at,
+                _ => busy.started_at,
+            };
             format!(
-                "already rerun at {} as {} (RUNNING{step}): wait for it",
-                when(busy.started_at),
-                busy.name
+                "already rerun at {} as {} ({}, RUNNING{step}): wait for it",
+                when(at),
+                busy.name,
+                if redriven {
+                    "redriven"
+                } else {
+                    "started again"
+                }
             )
         } else {
             format!(
@@ -202,6 +212,7 @@ mod tests {
             cause: None,
             redrive_count: 0,
             current_step: None,
+            redriven_at: None,
         }
     }
 

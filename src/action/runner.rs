@@ -101,7 +101,7 @@ impl fmt::Display for ActionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ActionError::ReadOnly => f.write_str(
-                "refused: shiftops is in read-only mode (--read-only or [safety] read_only)",
+                "refused: this console is read-only for actions (--read-only or [safety] read_only, or another console runs actions from its state dir)",
             ),
             ActionError::NotConfirmed { expected } => {
                 write!(f, "not confirmed: type {expected:?} to confirm")
@@ -264,5 +264,79 @@ impl Actions {
             Err(ApplyError::NotDone(error)) => Err(ActionError::Failed { error, recorded }),
             Err(ApplyError::Unknown(error)) => Err(ActionError::OutcomeUnknown { error, recorded }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::audit::{self, AuditLog};
+    use crate::action::{Request, StateDir};
+    use tokio::sync::{Notify, oneshot};
+
+    /// An operator whose action waits, once started, until the test lets it finish.
+    struct Held {
+        started: Arc<Notify>,
+        release: Mutex<Option<oneshot::Receiver<()>>>,
+    }
+
+    #[async_trait]
+    impl Operator for Held {
+        async fn caller(&self) -> String {
+            "demo:test".into()
+        }
+
+        async fn plan(&self, request: &Request) -> Result<Plan, String> {
+            Ok(Plan::new(request.clone(), "tenant_b"))
+        }
+
+        async fn apply(&self, _plan: &Plan, _progress: &Progress) -> Result<Outcome, ApplyError> {
+            self.started.notify_one();
+            let release = self.release.lock().unwrap().take().expect("applied once");
+            let _ = release.await;
+            Ok(Outcome {
+                summary: "vacuumed".into(),
+                after: serde_json::Value::Null,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn an_outcome_the_disk_refuses_is_reported_as_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::at(dir.path());
+        let started = Arc::new(Notify::new());
+        let (release, released) = oneshot::channel();
+        let operator = Held {
+            started: started.clone(),
+            release: Mutex::new(Some(released)),
+        };
+        let actions = Actions::new(
+            Arc::new(operator),
+            false,
+            Some(AuditLog::open(state.lock().unwrap()).unwrap()),
+        );
+        let request = Request::Vacuum {
+            tenant: "tenant_b".into(),
+        };
+        let plan = actions.plan(&request).await.unwrap();
+        let (progress, mut updates) = Progress::channel();
+        // The disk fills up while the action runs: the intent is written, the outcome cannot be.
+        let fill = async {
+            started.notified().await;
+            actions.audit.as_ref().unwrap().fill_the_disk();
+            release.send(()).unwrap();
+        };
+        let (executed, ()) = tokio::join!(actions.execute(&plan, "", &progress), fill);
+        let executed = executed.unwrap();
+        assert!(!executed.recorded, "the outcome is said to be not recorded");
+        assert_eq!(executed.outcome.summary, "vacuumed");
+        assert_eq!(updates.try_recv(), Ok(ActionUpdate::Started));
+        let unfinished = audit::scan(&state.audit_log()).unwrap().unfinished;
+        assert_eq!(
+            unfinished.len(),
+            1,
+            "the intent stays for the next start to report"
+        );
     }
 }

@@ -174,6 +174,20 @@ impl Operator for SimOperator {
                     ));
                     return Ok(plan);
                 };
+                let running: Vec<super::export::Running> = world
+                    .rds()
+                    .exports
+                    .into_iter()
+                    .filter(|t| &t.tenant == tenant && t.status.is_running())
+                    .map(|t| super::export::Running {
+                        id: t.id,
+                        status: t.status.as_str().to_ascii_uppercase(),
+                        percent: i32::from(t.percent_progress),
+                    })
+                    .collect();
+                if super::export::refuse_while_running(&mut plan, &running) {
+                    return Ok(plan);
+                }
                 let cluster = &found.cluster_identifier;
                 let (snapshot, task) = world.export_ids(tenant, now)?;
                 plan.confirm = Some(tenant.clone());
@@ -352,7 +366,7 @@ mod tests {
     use crate::source::sim::{Scenario, SimOptions, fleet_with_world};
 
     #[tokio::test]
-    async fn the_export_that_runs_is_the_one_the_preview_named() {
+    async fn the_export_that_runs_is_the_one_the_preview_named_and_runs_once() {
         let clock = Arc::new(ManualClock::new(
             chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap(),
         ));
@@ -376,5 +390,15 @@ mod tests {
         let (progress, _updates) = Progress::channel();
         let outcome = operator.apply(&plan, &progress).await.unwrap();
         assert_eq!(outcome.after["export_task"], task.as_str());
+        // While it runs (as the next minute's data shows it), a second export of the same tenant is
+        // refused: it would export the same data twice.
+        clock.advance(chrono::Duration::minutes(1));
+        let again = operator.plan(&request).await.unwrap();
+        let why = again.unsupported.unwrap();
+        assert!(
+            why.starts_with(&format!("export {task} is "))
+                && why.contains("export the same data twice"),
+            "{why}"
+        );
     }
 }

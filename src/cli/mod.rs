@@ -295,7 +295,7 @@ pub fn action_extras(
             return refused(
                 operator,
                 vec![format!(
-                    "{holder} runs actions from {}: this console is read-only for actions",
+                    "actions are read-only here: {holder} runs actions from {}",
                     state.path().display()
                 )],
             );

@@ -71,6 +71,8 @@ pub struct EltRun {
     pub redrive_count: u32,
     /// The state it is in while running, from the execution history.
     pub current_step: Option<String>,
+    /// When it was last redriven, if it was.
+    pub redriven_at: Option<Time>,
 }
 
 impl EltRun {

@@ -739,10 +739,10 @@ impl App {
                 self.message = Some(Message {
                     text: match self.settings.lang {
                         crate::i18n::Lang::En => format!(
-                            "adhoc is PAUSED since {since} and stays paused after you quit (:resume-adhoc undoes it). Quit anyway? y / any other key stays"
+                            "Quit? y quits, any other key stays — adhoc stays PAUSED (since {since}) after you quit; :resume-adhoc undoes it"
                         ),
                         crate::i18n::Lang::Ja => format!(
-                            "adhoc は {since} から一時停止中で、終了しても停止したままです(:resume-adhoc で再開)。終了しますか? y / 他のキーで残る"
+                            "終了? y で終了、他のキーで残る — adhoc は終了しても一時停止のまま({since} から)。:resume-adhoc で再開"
                         ),
                     },
                     is_error: true,

@@ -200,6 +200,9 @@ where
         let (sender, source_events) = mpsc::unbounded_channel();
         let refresher = Refresher::spawn(&fleet, sender);
         settings.actions = extras.actions.is_some();
+        // A console whose actions are refused (the flag, or another console holds the state dir)
+        // says so in its header and before anything is typed.
+        settings.read_only |= extras.actions.as_ref().is_some_and(|a| a.read_only());
         let snapshot = fleet.empty_snapshot();
         let mut app = App::new(title, settings, snapshot, fleet.clock.now());
         for notice in extras.notices {

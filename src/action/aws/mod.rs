@@ -210,7 +210,7 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
         Ok(plan)
     }
 
-    fn plan_export(&self, request: &Request, tenant: &str) -> Result<Plan, String> {
+    async fn plan_export(&self, request: &Request, tenant: &str) -> Result<Plan, String> {
         let config = self.tenant(tenant)?;
         let mut plan = Plan::new(request.clone(), tenant);
         let Some(export) = &config.export else {
@@ -225,6 +225,30 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
             ));
             return Ok(plan);
         };
+        // An export of this tenant still running: a second would export the same data twice.
+        let tasks = self
+            .rds_for(tenant)?
+            .describe_export_tasks()
+            .send()
+            .await
+            .map_err(|e| crate::source::aws::error::describe(&e))?;
+        let running: Vec<super::export::Running> = tasks
+            .export_tasks()
+            .iter()
+            .filter(|t| t.s3_bucket() == Some(export.bucket.as_str()))
+            .filter(|t| t.s3_prefix().unwrap_or_default() == export.prefix)
+            .filter(|t| {
+                crate::model::ExportStatus::parse(t.status().unwrap_or_default()).is_running()
+            })
+            .map(|t| super::export::Running {
+                id: t.export_task_identifier().unwrap_or_default().to_string(),
+                status: t.status().unwrap_or_default().to_ascii_uppercase(),
+                percent: t.percent_progress().unwrap_or(0),
+            })
+            .collect();
+        if super::export::refuse_while_running(&mut plan, &running) {
+            return Ok(plan);
+        }
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         let cluster = &config.cluster_identifier;
         let snapshot = format!("{cluster}-snapshot-{stamp}");
@@ -398,7 +422,7 @@ impl Operator for AwsOperator {
             Request::ResyncTables { tenant, scope } => {
                 self.plan_resync(request, tenant, scope).await
             }
-            Request::StartExport { tenant } => self.plan_export(request, tenant),
+            Request::StartExport { tenant } => self.plan_export(request, tenant).await,
             Request::Vacuum { tenant } | Request::Analyze { tenant } => {
                 self.plan_maintenance(request, tenant).await
             }

@@ -43,6 +43,7 @@ pub async fn execution(client: &Client, execution_arn: &str) -> Result<Execution
             cause: None,
             redrive_count: execution.redrive_count().unwrap_or(0).max(0) as u32,
             current_step: None,
+            redriven_at: time(execution.redrive_date()),
         },
         state_machine_arn: execution.state_machine_arn().to_string(),
         input: execution.input().map(str::to_string),

@@ -126,6 +126,7 @@ pub(crate) fn run_of(item: &aws_sdk_sfn::types::ExecutionListItem) -> Option<Elt
         cause: None,
         redrive_count: item.redrive_count().unwrap_or(0).max(0) as u32,
         current_step: None,
+        redriven_at: item.redrive_date().and_then(time),
     })
 }
 

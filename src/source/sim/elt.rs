@@ -332,6 +332,7 @@ impl SimRun {
             error: failure.map(|(_, error, _)| error.clone()),
             cause: failure.map(|(_, _, cause)| cause.clone()),
             current_step: (status == EltStatus::Running).then(|| self.step_at(at)),
+            redriven_at: self.redrive_by(at).map(|r| r.at),
             status,
             started_at: self.started_at,
             redrive_count: self.redrive_count,

@@ -179,15 +179,12 @@ fn footer_for<'a>(
         Stage::Ready(_) => {
             if let Some(why) = &plan.unsupported {
                 footer.push(Line::styled(
-                    format!(
-                        "✗ {}: {why}",
-                        app.settings.lang.pick("not supported", "未対応")
-                    ),
+                    format!("✗ {}: {why}", app.settings.lang.pick("refused", "拒否")),
                     theme.style(Role::Critical),
                 ));
             } else if app.settings.read_only {
                 footer.push(Line::styled(
-                    app.settings.lang.pick("✗ read-only mode: this would be refused (--read-only or [safety] read_only)", "✗ 読み取り専用モード: 実行は拒否されます(--read-only または [safety] read_only)"),
+                    app.settings.lang.pick("✗ read-only: this console refuses actions (--read-only, or another console runs actions from its state dir)", "✗ 読み取り専用: このコンソールは操作を拒否します(--read-only、または別のコンソールが状態ディレクトリで操作中)"),
                     theme.style(Role::Warning),
                 ));
             } else if let Some(word) = &plan.confirm {
