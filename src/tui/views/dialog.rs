@@ -75,7 +75,7 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let muted = theme.style(Role::Muted);
     let title = format!(
         "{} — {}",
-        dialog.request.kind().title(),
+        dialog.request.kind().title_in(app.settings.lang),
         dialog.request.kind().name()
     );
     // The body says what will happen; the footer, always in sight, says what to do or what happened.
@@ -154,7 +154,14 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let outer = block(theme, title);
     let inner = outer.inner(popup);
     frame.render_widget(outer.style(theme.style(Role::Text)), popup);
-    let footer_height = (footer.len() as u16).min(inner.height);
+    // Each footer line takes the rows it wraps to, so a long refusal is read to its end; the
+    // margin allows for words carried to the next row.
+    let columns = usize::from(inner.width.saturating_sub(4)).max(1);
+    let footer_rows: usize = footer
+        .iter()
+        .map(|line| line.width().div_ceil(columns).max(1))
+        .sum();
+    let footer_height = (footer_rows as u16).min(inner.height);
     let [body_area, footer_area] = ratatui::layout::Layout::vertical([
         ratatui::layout::Constraint::Min(0),
         ratatui::layout::Constraint::Length(footer_height),
