@@ -317,6 +317,8 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
         let plan = match runtime.block_on(actions.plan(&request)) {
             Ok(plan) => plan,
             Err(error) => {
+                // A precondition that cannot be read (a denied account) fails the preview.
+                failures += 1;
                 texts.push((format!("the plan of {request:?}"), error.to_string()));
                 continue;
             }
