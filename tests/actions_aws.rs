@@ -115,21 +115,6 @@ async fn finish_copies(emulator: &Emulator, execution_arn: &str) {
     assert_eq!(finished["status"], "SUCCEEDED", "{finished}");
 }
 
-async fn executions(emulator: &Emulator) -> Vec<(String, String)> {
-    let central = support::central_sdk_config(&emulator.url).await;
-    let listed = aws_sdk_sfn::Client::new(&central)
-        .list_executions()
-        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
-        .send()
-        .await
-        .unwrap();
-    listed
-        .executions()
-        .iter()
-        .map(|e| (e.name().to_string(), e.status().as_str().to_string()))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() {
     let s = setup(false).await;
@@ -203,10 +188,10 @@ async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() 
         .unwrap();
     let again = s.actions.execute(&plan, "daily-elt", &progress()).await;
     assert!(matches!(again, Err(ActionError::Stale(_))), "{again:?}");
-    let reruns = executions(&s.emulator)
+    let reruns = support::elt_executions(&s.emulator.url)
         .await
         .into_iter()
-        .filter(|(name, _)| name.contains("-rerun-"))
+        .filter(|(name, _, _)| name.contains("-rerun-"))
         .count();
     assert_eq!(reruns, 1, "one rerun, however often it was confirmed");
 }

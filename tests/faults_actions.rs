@@ -408,7 +408,7 @@ fn a_paused_queue_is_resumed_by_a_new_demo_after_a_restart() {
     let demo = || {
         let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(start));
         let (_, world) = sim::fleet_with_world(&SimOptions::default(), clock.clone());
-        let operator = SimOperator::with_state(world.clone(), clock, state.clone());
+        let operator = SimOperator::with_state(world.clone(), clock, state.clone()).unwrap();
         (operator, world)
     };
     let (operator, world) = demo();

@@ -42,7 +42,7 @@ fn demo(state: &StateDir) -> (Snapshot, Actions) {
         },
         clock.clone(),
     );
-    let operator = SimOperator::with_state(world, clock, state.clone());
+    let operator = SimOperator::with_state(world, clock, state.clone()).unwrap();
     let actions = Actions::new(
         Arc::new(operator),
         false,
@@ -196,4 +196,17 @@ fn demo_consoles_with_their_own_state_dirs_have_their_own_demo() {
     assert_eq!(snapshot.wlm_settings.adhoc_pause, None);
     let (snapshot, _) = demo(&StateDir::at(one.path()));
     assert!(snapshot.wlm_settings.adhoc_pause.is_some());
+}
+
+#[test]
+fn an_unusable_saved_demo_configuration_is_an_error_not_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = StateDir::at(dir.path());
+    std::fs::write(dir.path().join("demo-wlm-configuration.json"), "not json").unwrap();
+    let clock = Arc::new(ManualClock::new(start()));
+    let (_, world) = sim::fleet_with_world(&SimOptions::default(), clock.clone());
+    let Err(error) = SimOperator::with_state(world, clock, state) else {
+        panic!("an unusable configuration was taken")
+    };
+    assert!(error.contains("demo-wlm-configuration.json"), "{error}");
 }

@@ -112,7 +112,7 @@ impl Console {
         };
         let applied = Arc::new(AtomicUsize::new(0));
         let operator = Counting {
-            inner: SimOperator::with_state(world.clone(), clock, state.clone()),
+            inner: SimOperator::with_state(world.clone(), clock, state.clone()).unwrap(),
             applied: applied.clone(),
         };
         // As `shiftops --read-only` builds it.

@@ -20,7 +20,6 @@ use support::{ACCESS_KEY, Emulator, SECRET_KEY};
 
 const FAILED_RUN: &str =
     "arn:aws:states:us-east-1:999999999999:execution:daily-elt:daily-elt-20261121-0600";
-const MACHINE: &str = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt";
 
 /// The helper: one operator's process. Does nothing unless the parent set its environment.
 #[test]
@@ -168,25 +167,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Every execution of the ELT state machine: (name, status, redrive count).
 fn executions(url: &str) -> Vec<(String, String, i32)> {
-    runtime().block_on(async {
-        let listed = aws_sdk_sfn::Client::new(&support::central_sdk_config(url).await)
-            .list_executions()
-            .state_machine_arn(MACHINE)
-            .send()
-            .await
-            .unwrap();
-        listed
-            .executions()
-            .iter()
-            .map(|e| {
-                (
-                    e.name().to_string(),
-                    e.status().as_str().to_string(),
-                    e.redrive_count().unwrap_or(0),
-                )
-            })
-            .collect()
-    })
+    runtime().block_on(support::elt_executions(url))
 }
 
 /// The live `wlm_json_configuration` of the cluster's parameter group.

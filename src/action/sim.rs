@@ -39,22 +39,29 @@ impl SimOperator {
     }
 
     /// An operator whose WLM changes outlive the process in `state`, as they would in AWS: the
-    /// world takes the configuration saved there, if any.
-    pub fn with_state(world: SharedWorld, clock: Arc<dyn Clock>, state: StateDir) -> Self {
+    /// world takes the configuration saved there, if any. A saved configuration that cannot be
+    /// read or is not a valid one is an error naming the file, never silently dropped.
+    pub fn with_state(
+        world: SharedWorld,
+        clock: Arc<dyn Clock>,
+        state: StateDir,
+    ) -> Result<Self, String> {
+        let path = state.path().join(DEMO_WLM_FILE);
         let operator = Self {
             state: Some(state),
             ..Self::new(world, clock)
         };
-        if let Some(saved) = operator.saved_configuration() {
-            let now = operator.clock.now();
-            let _ = operator.world().set_wlm_configuration(&saved, now);
-        }
+        let saved = match std::fs::read_to_string(&path) {
+            Ok(saved) => saved,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(operator),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let now = operator.clock.now();
         operator
-    }
-
-    fn saved_configuration(&self) -> Option<String> {
-        let path = self.state.as_ref()?.path().join(DEMO_WLM_FILE);
-        std::fs::read_to_string(path).ok()
+            .world()
+            .set_wlm_configuration(&saved, now)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(operator)
     }
 
     /// ModifyClusterParameterGroup on the demo: the world, then the state dir.

@@ -107,7 +107,9 @@ pub fn pause_adhoc(configuration: &str, at: Time) -> Result<String, String> {
         .or_insert_with(|| json!([]))
         .as_array_mut()
         .ok_or("the adhoc queue's rules are not a list")?;
-    // query_execution_time is in seconds, 0 to 86,399 ("WLM query monitoring rules").
+    // query_execution_time is in seconds, 0 to 86,399 ("WLM query monitoring rules",
+    // https://docs.aws.amazon.com/redshift/latest/dg/cm-c-wlm-query-monitoring-rules.html); at most
+    // 25 rules in all, which the emulator enforces too.
     rules.push(json!({
         "rule_name": pause.rule_name(),
         "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 0}],
@@ -151,8 +153,10 @@ pub fn pretty(configuration: &str) -> String {
 }
 
 /// Default parameter groups cannot be modified ("Amazon Redshift parameter groups", Amazon
-/// Redshift Management Guide: "you can't modify the default parameter group"; the emulator
-/// refuses it the same way).
+/// Redshift Management Guide,
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-parameter-groups.html); the
+/// emulator refuses ModifyClusterParameterGroup on them with InvalidParameterValue, so this is
+/// checked at preview rather than learnt from a failed call.
 pub fn is_default_group(group: &str) -> bool {
     group.starts_with("default.")
 }

@@ -188,16 +188,30 @@ pub fn run(cli: Cli) -> Result<u8> {
             );
             let runtime = runtime()?;
             let (fleet, world) = sim_fleet_with_world(&args);
-            // The demo keeps its paused WLM configuration where the live console does, so a
-            // pause survives a restart of the demo too.
+            // The demo keeps its simulated parameter group in the console's state dir, standing
+            // in for AWS, so a pause made in the demo is still there after a restart.
             let state = StateDir::default_location();
+            let mut trouble = None;
             let operator = Arc::new(match &state {
-                Some(state) => SimOperator::with_state(world, fleet.clock.clone(), state.clone()),
+                Some(state) => {
+                    match SimOperator::with_state(world.clone(), fleet.clock.clone(), state.clone())
+                    {
+                        Ok(operator) => operator,
+                        Err(error) => {
+                            trouble = Some(format!(
+                                "the demo's saved WLM configuration is unusable ({error}): the demo starts from seed 001's and does not keep its changes"
+                            ));
+                            SimOperator::new(world, fleet.clock.clone())
+                        }
+                    }
+                }
                 None => SimOperator::new(world, fleet.clock.clone()),
             });
+            let mut extras = action_extras(operator, config.safety.read_only, state);
+            extras.notices.extend(trouble);
             let extras = tui::Extras {
                 metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
-                ..action_extras(operator, config.safety.read_only, state)
+                ..extras
             };
             Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
         }

@@ -211,6 +211,28 @@ pub async fn central_sdk_config(url: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// Every execution of the standard fleet's ELT state machine as Step Functions lists it, newest
+/// first: (name, status, redrive count). What an action really did, seen from AWS.
+pub async fn elt_executions(url: &str) -> Vec<(String, String, i32)> {
+    let listed = aws_sdk_sfn::Client::new(&central_sdk_config(url).await)
+        .list_executions()
+        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
+        .send()
+        .await
+        .expect("ListExecutions");
+    listed
+        .executions()
+        .iter()
+        .map(|e| {
+            (
+                e.name().to_string(),
+                e.status().as_str().to_string(),
+                e.redrive_count().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 pub fn standard_config(url: &str) -> String {
     format!(
         r#"

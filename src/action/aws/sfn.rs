@@ -52,7 +52,9 @@ pub async fn execution(client: &Client, execution_arn: &str) -> Result<Execution
 }
 
 /// The state machine's latest execution, and those RUNNING now (each with its current step).
-/// ListExecutions lists the most recent first.
+/// ListExecutions lists the most recent first ("ListExecutions", AWS Step Functions API
+/// Reference: "Results are sorted by time, with the most recent execution first",
+/// https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
 pub async fn latest_and_running(
     client: &Client,
     state_machine_arn: &str,

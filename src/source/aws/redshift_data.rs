@@ -163,7 +163,7 @@ impl Warehouse {
 
     /// Runs one statement to the end and returns all its rows.
     pub async fn query(&self, sql: &str) -> Result<ResultSet, String> {
-        let id = self.start(sql).await?;
+        let id = self.submit(sql).await.map_err(|e| e.to_string())?;
         let has_result = self.wait(&id).await?;
         if !has_result {
             return Ok(ResultSet::default());
@@ -199,12 +199,6 @@ impl Warehouse {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(1));
         }
-    }
-
-    async fn start(&self, sql: &str) -> Result<String, String> {
-        self.submit(sql).await.map_err(|e| match e {
-            super::error::CallFailure::Refused(m) | super::error::CallFailure::Unanswered(m) => m,
-        })
     }
 
     async fn submit(&self, sql: &str) -> Result<String, super::error::CallFailure> {
