@@ -120,12 +120,15 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
                     theme.style(Role::Warning),
                 ));
             }
-            body.push(Line::styled(
-                app.settings
-                    .lang
-                    .pick("will run, in order:", "実行する内容(順番どおり):"),
-                theme.style(Role::Header),
-            ));
+            // A refused plan runs nothing: no empty list under a heading.
+            if !plan.calls.is_empty() {
+                body.push(Line::styled(
+                    app.settings
+                        .lang
+                        .pick("will run, in order:", "実行する内容(順番どおり):"),
+                    theme.style(Role::Header),
+                ));
+            }
             for call in &plan.calls {
                 body.push(Line::raw(format!("  {call}")));
             }
