@@ -97,6 +97,46 @@ pub fn truncate(text: &str, columns: usize) -> String {
     out
 }
 
+/// `text` broken into lines of at most `columns` columns: at the last space that fits, else
+/// (Japanese has no spaces) between characters.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for c in paragraph.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > columns {
+                match line.rfind(' ').filter(|&at| at > 0) {
+                    Some(at) => {
+                        let rest = line[at + 1..].to_string();
+                        line.truncate(at);
+                        lines.push(std::mem::take(&mut line));
+                        used = width(&rest);
+                        line = rest;
+                        if used + w > columns {
+                            lines.push(std::mem::take(&mut line));
+                            used = 0;
+                        }
+                    }
+                    None => {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    }
+                }
+                if c == ' ' && line.is_empty() {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += w;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// `text` padded with spaces on the right to `columns` columns (cut first if longer).
 pub fn pad(text: &str, columns: usize) -> String {
     let cut = truncate(text, columns);
@@ -138,6 +178,23 @@ mod tests {
         assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
         assert_eq!(Lang::from_locale(""), Lang::En);
         assert_eq!(Lang::detect(Some(Lang::Ja)), Lang::Ja);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_between_japanese_characters() {
+        assert_eq!(
+            wrap("ELT run daily failed at COPY tenant_b", 16),
+            ["ELT run daily", "failed at COPY", "tenant_b"]
+        );
+        assert_eq!(
+            wrap("統合の状態が異常です", 8),
+            ["統合の状", "態が異常", "です"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a\nb", 10), ["a", "b"]);
+        for line in wrap("the quick brown fox jumps over the lazy dog", 7) {
+            assert!(width(&line) <= 7, "{line:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,15 @@ use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
 use crate::model::{Snapshot, TenantSummary, Time, format_duration_secs, summarize_tenants};
 
+/// A finding's message (already in the report's language) and, when it holds other tenants'
+/// data back, how many.
+fn with_impact(finding: &Finding, lang: Lang) -> String {
+    match finding.impact_text(lang) {
+        Some(impact) => format!("{} — {impact}", finding.message),
+        None => finding.message.clone(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
@@ -34,6 +43,9 @@ pub struct CheckReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantReport {
     pub status: Status,
+    /// The checks of findings about other tenants or the fleet that hold this tenant's data back
+    /// (a failed or late ELT run): why a tenant with no finding of its own is not ok.
+    pub affected_by: Vec<crate::health::CheckId>,
     #[serde(flatten)]
     pub summary: TenantSummary,
 }
@@ -52,6 +64,12 @@ impl CheckReport {
             .into_iter()
             .map(|summary| TenantReport {
                 status: health.tenant(&summary.name),
+                affected_by: health
+                    .findings
+                    .iter()
+                    .filter(|f| f.affected.contains(&summary.name))
+                    .map(|f| f.check)
+                    .collect(),
                 summary,
             })
             .collect();
@@ -144,7 +162,7 @@ impl CheckReport {
                 pad(status.label_in(lang), 4),
                 pad(f.tenant.as_deref().unwrap_or(fleet), 14),
                 pad(f.check.as_str(), 18),
-                f.message
+                with_impact(f, lang)
             );
         }
         let _ = writeln!(out, "{}", lang.pick("sources:", "ソース:"));
@@ -228,7 +246,7 @@ impl CheckReport {
                     status.label_in(lang),
                     f.tenant.as_deref().unwrap_or(fleet),
                     f.check.as_str(),
-                    escape_cell(&f.message),
+                    escape_cell(&with_impact(f, lang)),
                     f.value.as_ref().map(|v| v.to_string()).unwrap_or_default(),
                     f.threshold
                         .as_ref()

@@ -339,10 +339,15 @@ fn japanese_reports_keep_english_keys_and_check_ids() {
     ]);
     let out = String::from_utf8(text.stdout).unwrap();
     assert!(
-        out.contains("テナント: 3(重大 1、警告 0、不明 0、正常 2)"),
+        // tenant_b's failed COPY stopped the run: every tenant's marts are held back.
+        out.contains("テナント: 3(重大 3、警告 0、不明 0、正常 0)"),
         "{out}"
     );
-    assert!(out.contains("直近 24 時間の COPY エラーが 4 件"), "{out}");
+    assert!(
+        out.contains("再ロードで解消していない COPY エラーが 4 件"),
+        "{out}"
+    );
+    assert!(out.contains("ほか 2 テナントのデータに影響"), "{out}");
     assert!(
         out.contains("copy_errors"),
         "check ids stay as they are: {out}"

@@ -9,6 +9,8 @@ use serde::Serialize;
 pub enum ActionKind {
     /// Redrive the failed ELT execution, or start it again under a new name.
     RerunElt,
+    /// Stop a hung ELT execution (StopExecution), so it can be redriven.
+    StopElt,
     /// Stop the adhoc WLM queue for a while, favouring batch (seed 001 runbook).
     PauseAdhoc,
     /// Restore the WLM configuration saved when adhoc was paused.
@@ -26,8 +28,9 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 8] = [
+    pub const ALL: [ActionKind; 9] = [
         ActionKind::RerunElt,
+        ActionKind::StopElt,
         ActionKind::PauseAdhoc,
         ActionKind::ResumeAdhoc,
         ActionKind::ResyncTables,
@@ -40,6 +43,7 @@ impl ActionKind {
     pub fn name(self) -> &'static str {
         match self {
             ActionKind::RerunElt => "rerun_elt",
+            ActionKind::StopElt => "stop_elt",
             ActionKind::PauseAdhoc => "pause_adhoc",
             ActionKind::ResumeAdhoc => "resume_adhoc",
             ActionKind::ResyncTables => "resync_tables",
@@ -58,6 +62,7 @@ impl ActionKind {
     pub fn title(self) -> &'static str {
         match self {
             ActionKind::RerunElt => "Rerun the ELT (redrive or start again)",
+            ActionKind::StopElt => "Stop the hung ELT run",
             ActionKind::PauseAdhoc => "Pause the adhoc WLM queue, favour batch",
             ActionKind::ResumeAdhoc => "Resume the adhoc WLM queue",
             ActionKind::ResyncTables => "Resync the integration's tables in error",
@@ -77,6 +82,7 @@ impl ActionKind {
         }
         match self {
             ActionKind::RerunElt => "ELT を再実行(redrive または再開始)",
+            ActionKind::StopElt => "止まった ELT 実行を停止",
             ActionKind::PauseAdhoc => "adhoc WLM キューを一時停止し batch を優先",
             ActionKind::ResumeAdhoc => "adhoc WLM キューを再開",
             ActionKind::ResyncTables => "統合のエラー中テーブルを再同期",

@@ -13,6 +13,7 @@ pub mod rerun;
 mod runner;
 pub mod sim;
 mod state;
+pub mod stop;
 pub mod wlm;
 
 pub use error::ApplyError;

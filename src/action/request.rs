@@ -19,6 +19,7 @@ pub enum ResyncScope {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Request {
     RerunElt { execution_arn: String },
+    StopElt { execution_arn: String },
     PauseAdhoc { cancel_running: bool },
     ResumeAdhoc,
     ResyncTables { tenant: String, scope: ResyncScope },
@@ -32,6 +33,7 @@ impl Request {
     pub fn kind(&self) -> ActionKind {
         match self {
             Request::RerunElt { .. } => ActionKind::RerunElt,
+            Request::StopElt { .. } => ActionKind::StopElt,
             Request::PauseAdhoc { .. } => ActionKind::PauseAdhoc,
             Request::ResumeAdhoc => ActionKind::ResumeAdhoc,
             Request::ResyncTables { .. } => ActionKind::ResyncTables,

@@ -147,6 +147,14 @@ impl Operator for SimOperator {
                 };
                 Ok(plan_rerun(request, &target, runs.first(), &running, now))
             }
+            Request::StopElt { execution_arn } => {
+                let runs = self.world().elt_runs();
+                let run = runs
+                    .iter()
+                    .find(|r| &r.execution_arn == execution_arn)
+                    .ok_or_else(|| format!("ExecutionDoesNotExist: {execution_arn}"))?;
+                Ok(super::stop::plan_stop(request, run, now))
+            }
             Request::PauseAdhoc { .. } | Request::ResumeAdhoc => Ok(self.plan_wlm(request)),
             Request::ResyncTables { tenant, scope } => {
                 let world = self.world();
@@ -288,6 +296,13 @@ impl SimOperator {
                         after: json!({"started": arn}),
                     })
                 }
+            }
+            Request::StopElt { execution_arn } => {
+                world.stop_execution(execution_arn, now)?;
+                Ok(Outcome {
+                    summary: format!("stopped: {} is ABORTED; :rerun redrives it", plan.target),
+                    after: json!({"stopped": execution_arn}),
+                })
             }
             Request::PauseAdhoc { .. } => {
                 let configuration = plan.payload["configuration"].as_str().unwrap_or_default();

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::report::{CheckReport, Format};
 use crate::source::aws::{self, Overrides};
 use crate::source::sim::{self, Scenario, SimOptions};
-use crate::source::{Fleet, ManualClock, SystemClock, refresh};
+use crate::source::{FastClock, Fleet, ManualClock, SystemClock, refresh};
 use crate::tui;
 
 /// Exit code for a bad data file (config, keymap, theme): the message names file, line and column.
@@ -61,7 +61,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the console on the embedded simulated fleet (no AWS needed)
-    Demo(SimArgs),
+    Demo(DemoArgs),
     /// One refresh, the health rules and a report; exit 0 ok, 1 warning, 2 critical, 3 unknown
     Check(CheckArgs),
     /// Can shiftops call what it needs, per tenant and service? And are the Zero-ETL prerequisites met?
@@ -94,6 +94,16 @@ pub struct SimArgs {
     pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Play the simulation N times faster, for training: at 10 an incident's hour passes in six
+    /// minutes
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub speed: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DoctorFormat {
     Text,
@@ -117,10 +127,10 @@ fn parse_scenario(name: &str) -> Result<Scenario, String> {
 }
 
 fn sim_fleet(args: &SimArgs) -> Fleet {
-    sim_fleet_with_world(args).0
+    sim_fleet_with_world(args, 1).0
 }
 
-fn sim_fleet_with_world(args: &SimArgs) -> (Fleet, sim::SharedWorld) {
+fn sim_fleet_with_world(args: &SimArgs, speed: u32) -> (Fleet, sim::SharedWorld) {
     let options = SimOptions {
         tenants: args.tenants as usize,
         scenario: args.scenario,
@@ -128,6 +138,10 @@ fn sim_fleet_with_world(args: &SimArgs) -> (Fleet, sim::SharedWorld) {
     };
     match args.at {
         Some(at) => sim::fleet_with_world(&options, Arc::new(ManualClock::new(at))),
+        None if speed > 1 => sim::fleet_with_world(
+            &options,
+            Arc::new(FastClock::new(chrono::Utc::now(), speed)),
+        ),
         None => sim::fleet_with_world(&options, Arc::new(SystemClock)),
     }
 }
@@ -170,7 +184,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Some(Command::Check(args)) => check(&args, &config, &overrides, lang),
         Some(Command::Doctor { format }) => doctor(&config, &overrides, format, lang),
-        Some(Command::Demo(args)) => {
+        Some(Command::Demo(DemoArgs { sim: args, speed })) => {
             let settings = match tui::Settings::load(
                 &config,
                 cli.theme.as_deref(),
@@ -180,14 +194,17 @@ pub fn run(cli: Cli) -> Result<u8> {
                 Ok(settings) => settings,
                 Err(error) => return Ok(bad_data_file(&error)),
             };
-            let title = format!(
+            let mut title = format!(
                 "demo:{} · {} {}",
                 args.scenario.name(),
                 args.tenants,
                 lang.pick("tenants", "テナント")
             );
+            if speed > 1 {
+                title.push_str(&format!(" · ×{speed}"));
+            }
             let runtime = runtime()?;
-            let (fleet, world) = sim_fleet_with_world(&args);
+            let (fleet, world) = sim_fleet_with_world(&args, speed);
             // The demo keeps its simulated parameter group in the console's state dir, standing
             // in for AWS, so a pause made in the demo is still there after a restart.
             let state = StateDir::default_location();

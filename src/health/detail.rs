@@ -209,9 +209,9 @@ impl Detail {
             }
             Detail::CopyErrors { count } => {
                 if ja {
-                    format!("直近 24 時間の COPY エラーが {count} 件")
+                    format!("再ロードで解消していない COPY エラーが {count} 件(直近 24 時間)")
                 } else {
-                    format!("{count} COPY error(s) in the last 24 h")
+                    format!("{count} COPY error(s) not fixed by a reload (last 24 h)")
                 }
             }
             Detail::Storage { percent, threshold } => {

@@ -207,6 +207,12 @@ pub struct Finding {
     pub message: String,
     pub value: Option<Measure>,
     pub threshold: Option<Measure>,
+    /// Other tenants whose data this finding holds back: every tenant for an ELT run that failed
+    /// or is late, as the daily dbt run unions all tenants' tables into the marts.
+    pub affected: Vec<String>,
+    /// When the trouble began, as the data says (an alarm's transition, the failed run's end, the
+    /// first COPY error, the first datapoint over the threshold); `None` where the data cannot say.
+    pub since: Option<crate::model::Time>,
     /// What the message says, as data: rendered in the user's language by [`Finding::text`].
     #[serde(skip)]
     pub detail: Detail,
@@ -216,6 +222,40 @@ impl Finding {
     /// The message in `lang`.
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
         self.detail.render(lang)
+    }
+
+    /// Whether the finding is about `tenant` or holds its data back.
+    pub fn concerns(&self, tenant: &str) -> bool {
+        self.tenant.as_deref() == Some(tenant) || self.affected.iter().any(|t| t == tenant)
+    }
+
+    /// The message as a tenant's row says it: a finding about another tenant or the fleet that
+    /// holds this tenant's data back says so first.
+    pub fn text_for(&self, tenant: &str, lang: crate::i18n::Lang) -> String {
+        let text = self.text(lang);
+        if self.tenant.as_deref() == Some(tenant) {
+            return text;
+        }
+        format!("{} {text}", lang.pick("held back:", "影響:"))
+    }
+
+    /// What the finding holds back, when it holds other tenants' data back: said after its message.
+    pub fn impact_text(&self, lang: crate::i18n::Lang) -> Option<String> {
+        let count = self.affected.len();
+        (count > 0).then(|| match lang {
+            crate::i18n::Lang::En => format!("holds back {count} other tenant(s)"),
+            crate::i18n::Lang::Ja => format!("ほか {count} テナントのデータに影響"),
+        })
+    }
+
+    /// The stage an ELT run failed in, for a finding of the `elt_failed` check.
+    pub fn elt_stage(&self) -> Option<crate::model::EltStage> {
+        match &self.detail {
+            Detail::EltFailed {
+                step: Some(step), ..
+            } => crate::model::EltStage::of_step(step),
+            _ => None,
+        }
     }
 
     /// The alarm a finding of the `alarm` check is about.
@@ -241,11 +281,10 @@ impl Health {
         self.tenant_status.get(name).copied().unwrap_or(Status::Ok)
     }
 
-    /// The worst finding about a tenant (the first, as findings are sorted worst first).
+    /// The worst finding about a tenant or holding its data back (the first, as findings are
+    /// sorted worst first).
     pub fn worst_for(&self, tenant: &str) -> Option<&Finding> {
-        self.findings
-            .iter()
-            .find(|f| f.tenant.as_deref() == Some(tenant))
+        self.findings.iter().find(|f| f.concerns(tenant))
     }
 
     pub fn fleet_findings(&self) -> impl Iterator<Item = &Finding> {

@@ -43,6 +43,7 @@ pub fn evaluate(snapshot: &Snapshot, thresholds: &Thresholds, now: Time) -> Heal
     if snapshot.has(SourceId::Parameters) {
         ctx.wlm_paused(&mut findings);
     }
+    ctx.mark_held_back(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -69,12 +70,10 @@ fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
         }
     }
     for finding in &findings {
-        if let Some(status) = finding
-            .tenant
-            .as_ref()
-            .and_then(|t| tenant_status.get_mut(t))
-        {
-            *status = worse(*status, finding.severity.into());
+        for tenant in finding.tenant.iter().chain(&finding.affected) {
+            if let Some(status) = tenant_status.get_mut(tenant) {
+                *status = worse(*status, finding.severity.into());
+            }
         }
     }
     let worst_finding = findings
@@ -122,7 +121,20 @@ fn finding(
         message: detail.render(Lang::En),
         value: Some(value.into()),
         threshold: Some(threshold.into()),
+        affected: Vec::new(),
+        since: None,
         detail,
+    }
+}
+
+trait Since {
+    fn since(self, at: Option<Time>) -> Self;
+}
+
+impl Since for Finding {
+    fn since(mut self, at: Option<Time>) -> Self {
+        self.since = at;
+        self
     }
 }
 
@@ -138,6 +150,22 @@ impl<'a> Context<'a> {
             thresholds,
             now,
             tenant_by_schema,
+        }
+    }
+
+    /// An ELT run that failed or is late holds back every tenant's marts: the daily dbt run
+    /// unions all tenants' tables (seed 000's `get_tenant_union`), so none is refreshed.
+    fn mark_held_back(&self, findings: &mut [Finding]) {
+        for finding in findings {
+            if matches!(finding.check, CheckId::EltFailed | CheckId::EltDelay) {
+                finding.affected = self
+                    .snapshot
+                    .tenants
+                    .iter()
+                    .map(|t| t.name.clone())
+                    .filter(|name| finding.tenant.as_ref() != Some(name))
+                    .collect();
+            }
         }
     }
 
@@ -295,27 +323,33 @@ impl<'a> Context<'a> {
             }
             let name = Some(tenant.name.as_str());
             match latest.get(tenant.name.as_str()) {
-                Some(task) if task.status == ExportStatus::Failed => out.push(finding(
-                    name,
-                    CheckId::ExportTask,
-                    Severity::Critical,
-                    Detail::ExportFailed {
-                        id: task.id.clone(),
-                        cause: task.failure_cause.clone(),
-                    },
-                    "failed",
-                    "complete",
-                )),
-                Some(task) if task.status == ExportStatus::Canceled => out.push(finding(
-                    name,
-                    CheckId::ExportTask,
-                    Severity::Warning,
-                    Detail::ExportCanceled {
-                        id: task.id.clone(),
-                    },
-                    "canceled",
-                    "complete",
-                )),
+                Some(task) if task.status == ExportStatus::Failed => out.push(
+                    finding(
+                        name,
+                        CheckId::ExportTask,
+                        Severity::Critical,
+                        Detail::ExportFailed {
+                            id: task.id.clone(),
+                            cause: task.failure_cause.clone(),
+                        },
+                        "failed",
+                        "complete",
+                    )
+                    .since(task.finished_at.or(task.started_at)),
+                ),
+                Some(task) if task.status == ExportStatus::Canceled => out.push(
+                    finding(
+                        name,
+                        CheckId::ExportTask,
+                        Severity::Warning,
+                        Detail::ExportCanceled {
+                            id: task.id.clone(),
+                        },
+                        "canceled",
+                        "complete",
+                    )
+                    .since(task.finished_at.or(task.started_at)),
+                ),
                 Some(task) if task.status.is_running() => {}
                 None => out.push(finding(
                     name,
@@ -331,17 +365,20 @@ impl<'a> Context<'a> {
                     };
                     let age_hours = (self.now - *done).num_minutes() as f64 / 60.0;
                     if age_hours > max_age {
-                        out.push(finding(
-                            name,
-                            CheckId::ExportTask,
-                            Severity::Warning,
-                            Detail::ExportStale {
+                        out.push(
+                            finding(
+                                name,
+                                CheckId::ExportTask,
+                                Severity::Warning,
+                                Detail::ExportStale {
+                                    age_hours,
+                                    max_hours: max_age,
+                                },
                                 age_hours,
-                                max_hours: max_age,
-                            },
-                            age_hours,
-                            max_age,
-                        ));
+                                max_age,
+                            )
+                            .since(Some(*done + Duration::minutes((max_age * 60.0) as i64))),
+                        );
                     }
                 }
             }
@@ -357,19 +394,22 @@ impl<'a> Context<'a> {
         if !run.status.is_failure() {
             return;
         }
-        out.push(finding(
-            run.failed_tenant.as_deref(),
-            CheckId::EltFailed,
-            Severity::Critical,
-            Detail::EltFailed {
-                run: run.name.clone(),
-                status: run.status.to_string(),
-                step: run.failed_step.clone(),
-                error: run.error.clone(),
-            },
-            run.status.as_str(),
-            "succeeded",
-        ));
+        out.push(
+            finding(
+                run.failed_tenant.as_deref(),
+                CheckId::EltFailed,
+                Severity::Critical,
+                Detail::EltFailed {
+                    run: run.name.clone(),
+                    status: run.status.to_string(),
+                    step: run.failed_step.clone(),
+                    error: run.error.clone(),
+                },
+                run.status.as_str(),
+                "succeeded",
+            )
+            .since(run.stopped_at),
+        );
     }
 
     /// ELTExecutionDelay from CloudWatch; without it, minutes since the last successful run ended.
@@ -389,39 +429,65 @@ impl<'a> Context<'a> {
         };
         let threshold = self.thresholds.elt_delay_minutes;
         if delay > threshold {
-            out.push(finding(
-                None,
-                CheckId::EltDelay,
-                Severity::Critical,
-                Detail::EltDelay {
-                    minutes: delay,
+            out.push(
+                finding(
+                    None,
+                    CheckId::EltDelay,
+                    Severity::Critical,
+                    Detail::EltDelay {
+                        minutes: delay,
+                        threshold,
+                    },
+                    delay,
                     threshold,
-                },
-                delay,
-                threshold,
-            ));
+                )
+                // The data became late when the delay crossed the threshold.
+                .since(Some(
+                    self.now - Duration::minutes((delay - threshold).max(0.0) as i64),
+                )),
+            );
         }
     }
 
+    /// COPY errors of the last 24 hours that no later clean load of their table fixed: a good
+    /// reload of the table ends the incident, a COPY that fails again keeps it.
     fn copy_errors(&self, out: &mut Vec<Finding>) {
         let since = self.now - Duration::hours(24);
-        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        let loads: HashMap<&str, &crate::model::LoadSummary> = self
+            .snapshot
+            .warehouse
+            .loads
+            .iter()
+            .map(|l| (l.tenant.as_str(), l))
+            .collect();
+        let mut counts: BTreeMap<&str, (u64, Time)> = BTreeMap::new();
         for error in &self.snapshot.warehouse.load_errors {
-            if error.time >= since {
-                *counts.entry(error.tenant.as_str()).or_default() += 1;
+            let fixed = loads
+                .get(error.tenant.as_str())
+                .and_then(|l| l.clean_load_of(&error.table))
+                .is_some_and(|clean| clean > error.time);
+            if error.time >= since && !fixed {
+                let entry = counts
+                    .entry(error.tenant.as_str())
+                    .or_insert((0, error.time));
+                entry.0 += 1;
+                entry.1 = entry.1.min(error.time);
             }
         }
         let threshold = self.thresholds.copy_errors;
-        for (tenant, count) in counts {
+        for (tenant, (count, first)) in counts {
             if count >= threshold {
-                out.push(finding(
-                    Some(tenant),
-                    CheckId::CopyErrors,
-                    Severity::Critical,
-                    Detail::CopyErrors { count },
-                    count as f64,
-                    threshold as f64,
-                ));
+                out.push(
+                    finding(
+                        Some(tenant),
+                        CheckId::CopyErrors,
+                        Severity::Critical,
+                        Detail::CopyErrors { count },
+                        count as f64,
+                        threshold as f64,
+                    )
+                    .since(Some(first)),
+                );
             }
         }
     }
@@ -438,28 +504,32 @@ impl<'a> Context<'a> {
         } else {
             return;
         };
-        out.push(finding(
-            None,
-            CheckId::Storage,
-            severity,
-            Detail::Storage {
-                percent: used,
+        out.push(
+            finding(
+                None,
+                CheckId::Storage,
+                severity,
+                Detail::Storage {
+                    percent: used,
+                    threshold,
+                },
+                used,
                 threshold,
-            },
-            used,
-            threshold,
-        ));
+            )
+            .since(
+                self.snapshot
+                    .metrics
+                    .storage_percent
+                    .breaching_since(|v| v > threshold),
+            ),
+        );
     }
 
     /// The queue length from CloudWatch; without it, the queued count the warehouse reports now.
     fn wlm_queue(&self, out: &mut Vec<Finding>) {
         let queue = self.thresholds.wlm_queue.as_str();
-        let from_metric = self
-            .snapshot
-            .metrics
-            .queue_length
-            .get(queue)
-            .and_then(|s| s.latest());
+        let series = self.snapshot.metrics.queue_length.get(queue);
+        let from_metric = series.and_then(|s| s.latest());
         let from_warehouse = || {
             self.snapshot
                 .warehouse
@@ -473,18 +543,21 @@ impl<'a> Context<'a> {
         };
         let threshold = self.thresholds.wlm_queue_length;
         if length > threshold {
-            out.push(finding(
-                None,
-                CheckId::WlmQueue,
-                Severity::Warning,
-                Detail::WlmQueue {
-                    queue: queue.to_string(),
+            out.push(
+                finding(
+                    None,
+                    CheckId::WlmQueue,
+                    Severity::Warning,
+                    Detail::WlmQueue {
+                        queue: queue.to_string(),
+                        length,
+                        threshold,
+                    },
                     length,
                     threshold,
-                },
-                length,
-                threshold,
-            ));
+                )
+                .since(series.and_then(|s| s.breaching_since(|v| v > threshold))),
+            );
         }
     }
 
@@ -495,18 +568,21 @@ impl<'a> Context<'a> {
             return;
         };
         let minutes = ((self.now - pause.since).num_seconds().max(0) as f64 / 60.0).floor();
-        out.push(finding(
-            None,
-            CheckId::WlmPaused,
-            Severity::Warning,
-            Detail::AdhocPaused {
-                since: pause.since,
+        out.push(
+            finding(
+                None,
+                CheckId::WlmPaused,
+                Severity::Warning,
+                Detail::AdhocPaused {
+                    since: pause.since,
+                    minutes,
+                    parameter_group: settings.parameter_group.clone(),
+                },
                 minutes,
-                parameter_group: settings.parameter_group.clone(),
-            },
-            minutes,
-            0.0,
-        ));
+                0.0,
+            )
+            .since(Some(pause.since)),
+        );
     }
 
     fn query_failure_rate(&self, out: &mut Vec<Finding>) {
@@ -560,17 +636,20 @@ impl<'a> Context<'a> {
             } else {
                 Severity::Warning
             };
-            out.push(finding(
-                alarm.tenant.as_deref(),
-                CheckId::Alarm,
-                severity,
-                Detail::Alarm {
-                    name: alarm.name.clone(),
-                    reason: alarm.reason.clone(),
-                },
-                "ALARM",
-                "OK",
-            ));
+            out.push(
+                finding(
+                    alarm.tenant.as_deref(),
+                    CheckId::Alarm,
+                    severity,
+                    Detail::Alarm {
+                        name: alarm.name.clone(),
+                        reason: alarm.reason.clone(),
+                    },
+                    "ALARM",
+                    "OK",
+                )
+                .since(Some(alarm.since)),
+            );
         }
     }
 }

@@ -75,9 +75,62 @@ pub struct EltRun {
     pub redriven_at: Option<Time>,
 }
 
+/// What an ELT state does, read from its name: the COPY map or dbt. It decides which runbook a
+/// failure belongs to (seed 001: a COPY error is fixed in S3, a dbt failure in the model's SQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EltStage {
+    Copy,
+    Dbt,
+}
+
+impl EltStage {
+    pub const ALL: [EltStage; 2] = [EltStage::Copy, EltStage::Dbt];
+
+    /// The stage a state's name says: `COPY tenant_b`, `CopyOrders` → COPY; `dbt run` → dbt.
+    pub fn of_step(step: &str) -> Option<EltStage> {
+        let step = step.to_ascii_lowercase();
+        if step.contains("dbt") {
+            Some(EltStage::Dbt)
+        } else if step.contains("copy") {
+            Some(EltStage::Copy)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EltStage::Copy => "copy",
+            EltStage::Dbt => "dbt",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EltStage> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 impl EltRun {
     /// How this run went for one tenant: a run that failed on another tenant's step did not fail this one.
     pub fn failed_for(&self, tenant: &str) -> bool {
         self.status.is_failure() && self.failed_tenant.as_deref().is_none_or(|t| t == tenant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_name_says_its_stage() {
+        assert_eq!(EltStage::of_step("COPY tenant_b"), Some(EltStage::Copy));
+        assert_eq!(EltStage::of_step("CopyOrders"), Some(EltStage::Copy));
+        assert_eq!(EltStage::of_step("dbt run"), Some(EltStage::Dbt));
+        assert_eq!(EltStage::of_step("RunDbtTests"), Some(EltStage::Dbt));
+        assert_eq!(EltStage::of_step("NotifySlack"), None);
+        for stage in EltStage::ALL {
+            assert_eq!(EltStage::parse(stage.as_str()), Some(stage));
+        }
     }
 }

@@ -20,4 +20,15 @@ pub struct LoadSummary {
     pub tenant: String,
     pub last_copy_at: Time,
     pub rows: u64,
+    /// Each table's latest COPY that completed with no rejected row: the COPY errors of a table
+    /// before it are fixed by it.
+    pub clean_loads: std::collections::BTreeMap<String, Time>,
+}
+
+impl LoadSummary {
+    /// When `table` (bare or `schema.table`) was last loaded with no rejected row.
+    pub fn clean_load_of(&self, table: &str) -> Option<Time> {
+        let bare = table.rsplit('.').next().unwrap_or(table);
+        self.clean_loads.get(bare).copied()
+    }
 }

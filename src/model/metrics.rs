@@ -15,6 +15,17 @@ impl Series {
         self.points.last().map(|(_, v)| *v)
     }
 
+    /// When the run of latest points that all `breach` began: the first point of the current
+    /// excursion the series holds (it may have begun before the series' window).
+    pub fn breaching_since(&self, breach: impl Fn(f64) -> bool) -> Option<Time> {
+        self.points
+            .iter()
+            .rev()
+            .take_while(|(_, v)| breach(*v))
+            .last()
+            .map(|(t, _)| *t)
+    }
+
     pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.points.iter().map(|(_, v)| *v)
     }

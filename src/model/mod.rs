@@ -17,7 +17,7 @@ mod timeline;
 mod wlm;
 
 pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
-pub use elt::{EltRun, EltStatus};
+pub use elt::{EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
 pub use format::format_duration_secs;
 pub use integration::{

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, FastClock, ManualClock, SystemClock};
 pub use meter::Meter;
 
 use crate::model::{AlarmHistoryItem, SourceData, SourceId, Tenant};

@@ -143,11 +143,22 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Fetches every source once, concurrently, into a fresh snapshot (for `check`).
 pub async fn refresh_once(fleet: &Fleet) -> Snapshot {
     let mut snapshot = fleet.empty_snapshot();
-    let results = join_all(fleet.sources.iter().map(|s| fetch(s.as_ref(), fleet, 1))).await;
-    for result in results {
+    for result in fetch_all(fleet, 1).await {
         snapshot.accept(result);
     }
     snapshot
+}
+
+/// Fetches every source once, concurrently, as results of `generation`: what the refresh tasks
+/// would deliver, for a caller that steps a console through time itself.
+pub async fn fetch_all(fleet: &Fleet, generation: u64) -> Vec<FetchResult> {
+    join_all(
+        fleet
+            .sources
+            .iter()
+            .map(|s| fetch(s.as_ref(), fleet, generation)),
+    )
+    .await
 }
 
 impl Snapshot {

@@ -172,6 +172,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("runbook", "open a runbook: :runbook ID (Tab completes)"),
     ("rerun", "rerun the latest failed ELT execution"),
     (
+        "stop-elt",
+        "stop the running ELT execution, so it can be rerun",
+    ),
+    (
         "pause-adhoc",
         "pause the adhoc WLM queue (:pause-adhoc cancel also cancels its queries)",
     ),
@@ -220,6 +224,7 @@ pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) 
         "tenant" => "テナント: :tenant 名前",
         "runbook" => "ランブックを開く: :runbook ID(Tab で補完)",
         "rerun" => "直近に失敗した ELT 実行を再実行",
+        "stop-elt" => "実行中の ELT 実行を停止し、再実行できるようにする",
         "pause-adhoc" => {
             "adhoc WLM キューを一時停止(:pause-adhoc cancel で実行中のクエリもキャンセル)"
         }
@@ -618,7 +623,14 @@ impl App {
             view,
             tenant,
             alarm: row_in(View::Alarms).map(|i| &snapshot.alarms[i]),
-            finding: row_in(View::Tenant).map(|i| &self.health.findings[i]),
+            finding: row_in(View::Tenant)
+                .or_else(
+                    || match row_in(View::Overview).map(|i| self.rows.overview_row(i)) {
+                        Some(super::rows::OverviewRow::Finding(i)) => Some(i),
+                        _ => None,
+                    },
+                )
+                .map(|i| &self.health.findings[i]),
             execution: row_in(View::Elt).map(|i| snapshot.elt_runs[i].execution_arn.as_str()),
             query: row_in(View::Wlm).map(|i| &snapshot.warehouse.queries[i]),
             snapshot,

@@ -14,6 +14,15 @@ pub struct TenantRow {
     pub worst: Option<Finding>,
 }
 
+/// A row of the overview: the fleet's findings come first, then the tenants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewRow {
+    /// An index into `Health::findings`.
+    Finding(usize),
+    /// An index into [`Rows::tenants`].
+    Tenant(usize),
+}
+
 /// Ordered rows of every view and the positions the filters let through.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
@@ -29,13 +38,15 @@ pub struct Rows {
     visible: HashMap<View, Vec<usize>>,
     /// The findings of every tenant, as indices into `Health::findings`.
     findings_by_tenant: HashMap<String, Vec<usize>>,
+    /// The tenant of each finding, in `Health::findings` order: the overview's first rows.
+    finding_tenants: Vec<Option<String>>,
 }
 
 impl Rows {
     pub fn build(snapshot: &Snapshot, health: &Health, now: Time) -> Self {
         let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, finding) in health.findings.iter().enumerate() {
-            if let Some(tenant) = &finding.tenant {
+            for tenant in finding.tenant.iter().chain(&finding.affected) {
                 findings_by_tenant
                     .entry(tenant.clone())
                     .or_default()
@@ -75,27 +86,33 @@ impl Rows {
             tenants,
             queues,
             findings_by_tenant,
+            finding_tenants: health.findings.iter().map(|f| f.tenant.clone()).collect(),
             ..Rows::default()
         };
 
-        let overview: Vec<String> = rows
-            .tenants
-            .iter()
-            .map(|t| {
-                let s = &t.summary;
-                filter_text([
-                    s.name.as_str(),
-                    s.path,
-                    t.status.as_str(),
-                    s.integration_status
-                        .as_ref()
-                        .map(|i| i.as_str())
-                        .unwrap_or(""),
-                    t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or(""),
-                ])
-            })
-            .collect();
-        rows.set(View::Overview, (0..rows.tenants.len()).collect(), overview);
+        let findings = health.findings.iter().map(|f| {
+            filter_text([
+                f.tenant.as_deref().unwrap_or("fleet"),
+                Status::from(f.severity).as_str(),
+                f.check.as_str(),
+                f.message.as_str(),
+            ])
+        });
+        let tenants = rows.tenants.iter().map(|t| {
+            let s = &t.summary;
+            filter_text([
+                s.name.as_str(),
+                s.path,
+                t.status.as_str(),
+                s.integration_status
+                    .as_ref()
+                    .map(|i| i.as_str())
+                    .unwrap_or(""),
+                t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or(""),
+            ])
+        });
+        let overview: Vec<String> = findings.chain(tenants).collect();
+        rows.set(View::Overview, (0..overview.len()).collect(), overview);
 
         let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
         alarms.sort_by(|&a, &b| {
@@ -260,11 +277,25 @@ impl Rows {
         self.order.get(&view).map_or(0, Vec::len)
     }
 
+    /// What the overview's row `index` (an index of its collection, as [`Rows::visible`] gives)
+    /// is.
+    pub fn overview_row(&self, index: usize) -> OverviewRow {
+        let findings = self.finding_tenants.len();
+        if index < findings {
+            OverviewRow::Finding(index)
+        } else {
+            OverviewRow::Tenant(index - findings)
+        }
+    }
+
     /// The tenant the row at `position` of a view is about, if it is about one.
     pub fn tenant_of(&self, snapshot: &Snapshot, view: View, position: usize) -> Option<String> {
         let index = *self.visible(view).get(position)?;
         match view {
-            View::Overview => Some(self.tenants[index].summary.name.clone()),
+            View::Overview => match self.overview_row(index) {
+                OverviewRow::Finding(i) => self.finding_tenants[i].clone(),
+                OverviewRow::Tenant(i) => Some(self.tenants[i].summary.name.clone()),
+            },
             View::Alarms => snapshot.alarms[index].tenant.clone(),
             View::LoadErrors => Some(snapshot.warehouse.load_errors[index].tenant.clone()),
             View::Elt => snapshot.elt_runs[index].failed_tenant.clone(),

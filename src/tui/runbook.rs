@@ -20,8 +20,9 @@ use toml::Spanned;
 
 use crate::action::ActionKind;
 use crate::datafile::{self, DataFileError};
-use crate::health::CheckId;
+use crate::health::{CheckId, Finding};
 use crate::i18n::Lang;
+use crate::model::EltStage;
 use crate::tui::action::View;
 
 /// The ids of the runbooks built into the binary.
@@ -31,6 +32,7 @@ pub const SHIPPED: &[&str] = &[
     "elt-delay",
     "export-failure",
     "integration-needs-attention",
+    "query-failure-rate",
     "storage-pressure",
     "wlm-queue-overload",
 ];
@@ -56,6 +58,10 @@ const SHIPPED_FILES: &[(&str, &str)] = &[
     (
         "runbooks/integration-needs-attention.toml",
         include_str!("../../runbooks/integration-needs-attention.toml"),
+    ),
+    (
+        "runbooks/query-failure-rate.toml",
+        include_str!("../../runbooks/query-failure-rate.toml"),
     ),
     (
         "runbooks/storage-pressure.toml",
@@ -89,6 +95,10 @@ const SHIPPED_FILES_JA: &[(&str, &str)] = &[
     (
         "runbooks/ja/integration-needs-attention.toml",
         include_str!("../../runbooks/ja/integration-needs-attention.toml"),
+    ),
+    (
+        "runbooks/ja/query-failure-rate.toml",
+        include_str!("../../runbooks/ja/query-failure-rate.toml"),
     ),
     (
         "runbooks/ja/storage-pressure.toml",
@@ -202,6 +212,9 @@ pub struct Runbook {
     pub checks: Vec<CheckId>,
     /// CloudWatch alarms with these exact names open this runbook.
     pub alarms: Vec<String>,
+    /// An ELT run that failed in a state of these stages opens this runbook, before the runbook
+    /// of the `elt_failed` check: a COPY failure is copy-error's, a dbt failure dbt-failure's.
+    pub elt_failed_at: Vec<EltStage>,
     /// In phase order.
     pub steps: Vec<Step>,
     /// Where it came from: `runbooks/<id>.toml` for shipped runbooks, else the file's path.
@@ -250,6 +263,20 @@ pub fn for_check(runbooks: &[Runbook], check: CheckId) -> Option<&Runbook> {
     runbooks
         .iter()
         .find(|runbook| runbook.checks.contains(&check))
+}
+
+/// The runbook for what a finding says: its alarm's, the one for the stage its ELT run failed
+/// in, else its check's.
+pub fn for_finding<'a>(runbooks: &'a [Runbook], finding: &Finding) -> Option<&'a Runbook> {
+    if let Some(name) = finding.alarm() {
+        return for_alarm(runbooks, name);
+    }
+    if let Some(stage) = finding.elt_stage()
+        && let Some(found) = runbooks.iter().find(|r| r.elt_failed_at.contains(&stage))
+    {
+        return Some(found);
+    }
+    for_check(runbooks, finding.check)
 }
 
 /// The runbook the CloudWatch alarm named `alarm` opens (names are compared exactly, as
@@ -336,6 +363,14 @@ fn triggers_text(runbook: &Runbook, lang: Lang) -> String {
             code_list(alarms)
         ));
     }
+    if !runbook.elt_failed_at.is_empty() {
+        let stages = runbook.elt_failed_at.iter().map(|s| s.as_str()).collect();
+        parts.push(format!(
+            "{} {}",
+            lang.pick("an ELT run failed at", "ELT 実行の失敗箇所"),
+            code_list(stages)
+        ));
+    }
     if parts.is_empty() {
         lang.pick(
             "no check or alarm; open it from the runbook list",
@@ -405,6 +440,8 @@ struct TriggersFile {
     checks: Vec<Spanned<String>>,
     #[serde(default)]
     alarms: Vec<Spanned<String>>,
+    #[serde(default)]
+    elt_failed_at: Vec<Spanned<String>>,
 }
 
 /// One `[[steps]]` table before its kind is known; which of the optional fields may appear
@@ -428,6 +465,7 @@ struct ParsedRunbook {
     text: String,
     check_spans: Vec<Range<usize>>,
     alarm_spans: Vec<Range<usize>>,
+    stage_spans: Vec<Range<usize>>,
 }
 
 fn parse_with_spans(path: &str, text: &str) -> Result<ParsedRunbook, DataFileError> {
@@ -475,6 +513,28 @@ fn parse_with_spans(path: &str, text: &str) -> Result<ParsedRunbook, DataFileErr
         alarms.push(name.get_ref().clone());
         alarm_spans.push(name.span());
     }
+    let mut elt_failed_at = Vec::new();
+    let mut stage_spans = Vec::new();
+    for name in &file.triggers.elt_failed_at {
+        let stage = EltStage::parse(name.get_ref()).ok_or_else(|| {
+            error_at(
+                name.span(),
+                format!(
+                    "unknown ELT stage \"{}\"; the stages are {}",
+                    name.get_ref(),
+                    EltStage::ALL.map(EltStage::as_str).join(", ")
+                ),
+            )
+        })?;
+        if elt_failed_at.contains(&stage) {
+            return Err(error_at(
+                name.span(),
+                format!("stage \"{}\" is listed twice", stage.as_str()),
+            ));
+        }
+        elt_failed_at.push(stage);
+        stage_spans.push(name.span());
+    }
 
     let Some(step_files) = file.steps else {
         return Err(error_at(0..0, no_steps_message()));
@@ -521,12 +581,14 @@ fn parse_with_spans(path: &str, text: &str) -> Result<ParsedRunbook, DataFileErr
             summary: file.summary,
             checks,
             alarms,
+            elt_failed_at,
             steps,
             path: path.to_owned(),
         },
         text: text.to_owned(),
         check_spans,
         alarm_spans,
+        stage_spans,
     })
 }
 
@@ -740,8 +802,17 @@ fn check_unique_triggers(parsed: &[ParsedRunbook]) -> Result<(), DataFileError> 
             .alarms
             .iter()
             .map(|alarm| ("alarm", alarm.clone()));
-        let spans = runbook.check_spans.iter().chain(&runbook.alarm_spans);
-        for ((what, name), span) in checks.chain(alarms).zip(spans) {
+        let stages = runbook
+            .runbook
+            .elt_failed_at
+            .iter()
+            .map(|stage| ("ELT stage", stage.as_str().to_owned()));
+        let spans = runbook
+            .check_spans
+            .iter()
+            .chain(&runbook.alarm_spans)
+            .chain(&runbook.stage_spans);
+        for ((what, name), span) in checks.chain(alarms).chain(stages).zip(spans) {
             let key = format!("{what} {name}");
             if let Some((other, other_span)) = claims.get(&key) {
                 let other = &parsed[*other];
@@ -841,6 +912,63 @@ mod tests {
         }
     }
 
+    fn elt_failure(step: Option<&str>) -> Finding {
+        let detail = crate::health::Detail::EltFailed {
+            run: "daily-elt-1".into(),
+            status: "failed".into(),
+            step: step.map(str::to_string),
+            error: None,
+        };
+        Finding {
+            tenant: None,
+            check: CheckId::EltFailed,
+            severity: crate::health::Severity::Critical,
+            message: detail.render(Lang::En),
+            value: None,
+            threshold: None,
+            affected: Vec::new(),
+            since: None,
+            detail,
+        }
+    }
+
+    #[test]
+    fn an_elt_failure_opens_the_runbook_of_the_stage_it_failed_in() {
+        for runbooks in [shipped(), shipped_ja()] {
+            let opened = |step| for_finding(&runbooks, &elt_failure(step)).map(|r| r.id.as_str());
+            assert_eq!(opened(Some("COPY tenant_b")), Some("copy-error"));
+            assert_eq!(opened(Some("dbt run")), Some("dbt-failure"));
+            assert_eq!(opened(Some("dbt test")), Some("dbt-failure"));
+            // A state of neither stage, or none known: the check's runbook.
+            assert_eq!(opened(Some("NotifySlack")), Some("dbt-failure"));
+            assert_eq!(opened(None), Some("dbt-failure"));
+        }
+    }
+
+    #[test]
+    fn rejects_an_unknown_elt_stage_and_a_stage_claimed_twice() {
+        let runbook = |id: &str, stage: &str| {
+            format!(
+                "id = \"{id}\"\ntitle = \"T\"\nsummary = \"S\"\n[triggers]\n\
+                 elt_failed_at = [\"{stage}\"]\n[[steps]]\nphase = \"triage\"\n\
+                 title = \"t\"\ntext = \"x\"\nkind = \"note\"\n"
+            )
+        };
+        let message = error(&runbook("sample", "unload"));
+        assert!(
+            message.contains("unknown ELT stage \"unload\"; the stages are copy, dbt"),
+            "{message}"
+        );
+        let dir = user_dir(&[("mine.toml", &runbook("mine", "copy"))]);
+        let message = load_from(Some(dir.path()), Lang::En)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("ELT stage \"copy\" already opens runbook \"copy-error\""),
+            "{message}"
+        );
+    }
+
     #[test]
     fn every_check_but_alarm_has_a_runbook() {
         let runbooks = shipped();
@@ -855,7 +983,7 @@ mod tests {
             (CheckId::Storage, "storage-pressure"),
             (CheckId::WlmQueue, "wlm-queue-overload"),
             (CheckId::WlmPaused, "wlm-queue-overload"),
-            (CheckId::QueryFailureRate, "wlm-queue-overload"),
+            (CheckId::QueryFailureRate, "query-failure-rate"),
             (CheckId::TableSkew, "storage-pressure"),
         ];
         for check in CheckId::ALL {
@@ -877,7 +1005,7 @@ mod tests {
             ("Alert-COPY-Error", "copy-error"),
             ("Alert-Storage-High", "storage-pressure"),
             ("Alert-WLM-Queue", "wlm-queue-overload"),
-            ("Alert-Query-Failure", "wlm-queue-overload"),
+            ("Alert-Query-Failure", "query-failure-rate"),
             ("aurora-export-failure", "export-failure"),
             ("redshift-copy-failure", "copy-error"),
             ("Alert-Integration-Lag", "integration-needs-attention"),

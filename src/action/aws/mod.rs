@@ -418,6 +418,17 @@ impl Operator for AwsOperator {
     async fn plan(&self, request: &Request) -> Result<Plan, String> {
         match request {
             Request::RerunElt { execution_arn } => self.plan_rerun(request, execution_arn).await,
+            Request::StopElt { execution_arn } => {
+                let mut target = sfn::execution(&self.sfn, execution_arn).await?;
+                if target.run.status == crate::model::EltStatus::Running {
+                    target.run.current_step = sfn::current_step(&self.sfn, execution_arn).await;
+                }
+                Ok(super::stop::plan_stop(
+                    request,
+                    &target.run,
+                    chrono::Utc::now(),
+                ))
+            }
             Request::PauseAdhoc { .. } | Request::ResumeAdhoc => self.plan_wlm(request).await,
             Request::ResyncTables { tenant, scope } => {
                 self.plan_resync(request, tenant, scope).await
@@ -447,6 +458,15 @@ impl AwsOperator {
         let payload = &plan.payload;
         match &plan.request {
             Request::RerunElt { execution_arn } => self.apply_rerun(plan, execution_arn).await,
+            Request::StopElt { execution_arn } => {
+                let error = payload["error"].as_str().unwrap_or_default();
+                let cause = payload["cause"].as_str().unwrap_or_default();
+                let stopped = sfn::stop(&self.sfn, execution_arn, error, cause).await?;
+                Ok(Outcome {
+                    summary: format!("stopped: {} is ABORTED; :rerun redrives it", plan.target),
+                    after: json!({"stopped": execution_arn, "stop_date": stopped}),
+                })
+            }
             Request::PauseAdhoc { .. } => {
                 let cluster = self.cluster().ok_or("no cluster")?;
                 let group = payload["parameter_group"].as_str().unwrap_or_default();

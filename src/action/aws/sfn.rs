@@ -82,7 +82,7 @@ pub async fn latest_and_running(
 }
 
 /// The state a running execution is in: the last state it entered.
-async fn current_step(client: &Client, execution_arn: &str) -> Option<String> {
+pub async fn current_step(client: &Client, execution_arn: &str) -> Option<String> {
     let history = client
         .get_execution_history()
         .execution_arn(execution_arn)
@@ -108,6 +108,24 @@ pub async fn redrive(
         .send()
         .await
         .map(|o| time(Some(o.redrive_date())))
+        .map_err(|e| change_error(&e))
+}
+
+/// StopExecution with who stopped it and why; returns when it stopped.
+pub async fn stop(
+    client: &Client,
+    execution_arn: &str,
+    error: &str,
+    cause: &str,
+) -> Result<Option<Time>, ApplyError> {
+    client
+        .stop_execution()
+        .execution_arn(execution_arn)
+        .error(error)
+        .cause(cause)
+        .send()
+        .await
+        .map(|o| time(Some(o.stop_date())))
         .map_err(|e| change_error(&e))
 }
 

@@ -459,16 +459,31 @@ fn load_summaries(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadSummary> {
             continue;
         };
         let rows = record.get("loaded_rows").as_i64().unwrap_or(0).max(0) as u64;
-        match summaries.iter_mut().find(|s| s.tenant == tenant.name) {
-            Some(summary) => {
-                summary.last_copy_at = summary.last_copy_at.max(at);
-                summary.rows += rows;
+        let index = match summaries.iter().position(|s| s.tenant == tenant.name) {
+            Some(index) => index,
+            None => {
+                summaries.push(LoadSummary {
+                    tenant: tenant.name.clone(),
+                    last_copy_at: at,
+                    rows: 0,
+                    clean_loads: Default::default(),
+                });
+                summaries.len() - 1
             }
-            None => summaries.push(LoadSummary {
-                tenant: tenant.name.clone(),
-                last_copy_at: at,
-                rows,
-            }),
+        };
+        let summary = &mut summaries[index];
+        summary.last_copy_at = summary.last_copy_at.max(at);
+        summary.rows += rows;
+        let table = record.text("table_name");
+        let table = table.rsplit('.').next().unwrap_or_default();
+        if let Some(clean) = record.get("last_clean_at").as_time()
+            && !table.is_empty()
+        {
+            let best = summary
+                .clean_loads
+                .entry(table.to_string())
+                .or_insert(clean);
+            *best = (*best).max(clean);
         }
     }
     summaries

@@ -52,11 +52,14 @@ ORDER BY e.start_time DESC LIMIT 5000"
     )
 }
 
-/// SYS_LOAD_HISTORY of the last two days: completed COPYs by S3 source, matched to tenants by
-/// their export bucket and prefix.
-pub const LOADS: &str = "SELECT TRIM(data_source) AS data_source, MAX(end_time) AS last_copy_at, \
+/// SYS_LOAD_HISTORY of the last two days: completed COPYs by S3 source and table, matched to
+/// tenants by their export bucket and prefix. `last_clean_at` is the latest COPY with no rejected
+/// row (`error_count` = 0): the COPY errors of the table before it were fixed by that load.
+/// Columns: https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_HISTORY.html
+pub const LOADS: &str = "SELECT TRIM(data_source) AS data_source, TRIM(table_name) AS table_name, \
+MAX(end_time) AS last_copy_at, MAX(CASE WHEN error_count = 0 THEN end_time END) AS last_clean_at, \
 SUM(loaded_rows) AS loaded_rows FROM sys_load_history WHERE status = 'completed' \
-AND end_time > DATEADD(day, -2, GETDATE()) GROUP BY 1";
+AND end_time > DATEADD(day, -2, GETDATE()) GROUP BY 1, 2";
 
 /// STV_WLM_QUERY_STATE by queue: queued and running now, and the longest wait in seconds.
 pub const QUEUES: &str = "SELECT TRIM(c.name) AS queue, \

@@ -105,11 +105,14 @@ pub(crate) struct StagedRun {
     pub outcome: StagedOutcome,
 }
 
-/// A redrive of a failed run: it runs again from the state that failed, and succeeds.
+/// A redrive of a failed run: it runs again from the state that failed, and succeeds — unless
+/// the cause of the failure was not fixed yet, when the same state fails again.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Redrive {
     pub at: Time,
-    pub succeeds_at: Time,
+    /// When it succeeds, or fails again.
+    pub ends_at: Time,
+    pub succeeds: bool,
 }
 
 /// What the execution history says of a failure.
@@ -132,6 +135,8 @@ pub(crate) struct SimRun {
     pub outcome: RunOutcome,
     pub redrive_count: u32,
     pub redrive: Option<Redrive>,
+    /// When StopExecution aborted it.
+    pub aborted_at: Option<Time>,
 }
 
 impl SimRun {
@@ -180,6 +185,7 @@ impl SimRun {
             outcome,
             redrive_count,
             redrive: None,
+            aborted_at: None,
         }
     }
 
@@ -194,15 +200,20 @@ impl SimRun {
             outcome: RunOutcome::Succeeds,
             redrive_count: 0,
             redrive: None,
+            aborted_at: None,
         }
     }
 
-    /// When the run first ended, if it ever does on its own.
+    /// When the run first ended, if it ever does on its own (or was stopped).
     fn first_end(&self) -> Option<Time> {
-        match &self.outcome {
+        let own = match &self.outcome {
             RunOutcome::Succeeds => Some(self.started_at + self.duration),
             RunOutcome::Fails { after, .. } => Some(self.started_at + *after),
             RunOutcome::Stuck { .. } => None,
+        };
+        match (own, self.aborted_at) {
+            (Some(own), Some(aborted)) => Some(own.min(aborted)),
+            (own, aborted) => own.or(aborted),
         }
     }
 
@@ -211,10 +222,10 @@ impl SimRun {
         self.redrive.as_ref().filter(|r| r.at <= at)
     }
 
-    /// When the run ends for good, as things stand: a redriven run when its redrive succeeds.
+    /// When the run ends, as things stand: a redriven run when its redrive ends.
     pub(crate) fn ends_at(&self) -> Option<Time> {
         match &self.redrive {
-            Some(redrive) => Some(redrive.succeeds_at),
+            Some(redrive) => Some(redrive.ends_at),
             None => self.first_end(),
         }
     }
@@ -222,7 +233,7 @@ impl SimRun {
     /// StopDate at `at`: empty while the run (or its redrive) runs.
     fn stopped_at(&self, at: Time) -> Option<Time> {
         match self.redrive_by(at) {
-            Some(redrive) => Some(redrive.succeeds_at),
+            Some(redrive) => Some(redrive.ends_at),
             None => self.first_end(),
         }
         .filter(|end| *end <= at)
@@ -230,11 +241,16 @@ impl SimRun {
 
     pub(crate) fn status_at(&self, at: Time) -> EltStatus {
         if let Some(redrive) = self.redrive_by(at) {
-            return if redrive.succeeds_at <= at {
-                EltStatus::Succeeded
-            } else {
-                EltStatus::Running
+            return match (redrive.ends_at <= at, redrive.succeeds) {
+                (true, true) => EltStatus::Succeeded,
+                (true, false) => EltStatus::Failed,
+                (false, _) => EltStatus::Running,
             };
+        }
+        if self.aborted_at.is_some_and(|aborted| aborted <= at)
+            && self.first_end() == self.aborted_at
+        {
+            return EltStatus::Aborted;
         }
         match (&self.outcome, self.first_end()) {
             (RunOutcome::Succeeds, Some(end)) if end <= at => EltStatus::Succeeded,
@@ -261,7 +277,10 @@ impl SimRun {
         else {
             return None;
         };
-        let failed_at = self.started_at + *after;
+        let failed_at = match self.redrive_by(at) {
+            Some(redrive) if !redrive.succeeds && redrive.ends_at <= at => redrive.ends_at,
+            _ => self.started_at + *after,
+        };
         (failed_at <= at).then(|| RunFailure {
             at: failed_at,
             name: &self.name,
@@ -283,7 +302,8 @@ impl SimRun {
                     self.started_at + *after
                 } else {
                     // The redrive runs the failed branch of the map again.
-                    self.redrive_by(at)?.at + self.share(COPY_ENDS)
+                    let redrive = self.redrive_by(at).filter(|r| r.succeeds)?;
+                    redrive.at + self.share(COPY_ENDS)
                 }
             }
             _ => self.started_at + self.share(COPY_ENDS),
@@ -301,7 +321,9 @@ impl SimRun {
         let since = self.redrive_by(at).map_or(self.started_at, |r| r.at);
         let share = (at - since).num_seconds() as f64 / self.duration.num_seconds().max(1) as f64;
         let from = match (&self.outcome, self.redrive_by(at)) {
-            (RunOutcome::Fails { stage, .. }, Some(_)) => stage.window().0,
+            (RunOutcome::Fails { stage, .. } | RunOutcome::Stuck { stage }, Some(_)) => {
+                stage.window().0
+            }
             _ => 0.0,
         };
         match from + share {
@@ -355,6 +377,9 @@ pub(crate) struct EltSchedule {
     next_slot: i64,
     staged: Option<StagedRun>,
     runs: VecDeque<SimRun>,
+    /// When the cause of the staged failure is fixed (the model's fix deployed): a redrive before
+    /// it fails again in the same state.
+    fixed_at: Option<Time>,
 }
 
 impl EltSchedule {
@@ -367,7 +392,13 @@ impl EltSchedule {
             next_slot: first_slot,
             staged,
             runs: VecDeque::new(),
+            fixed_at: None,
         }
+    }
+
+    /// The staged failure's cause is fixed only from `at`: redrives before it fail again.
+    pub(crate) fn fix_cause_at(&mut self, at: Time) {
+        self.fixed_at = Some(at);
     }
 
     fn slot_start(&self, slot: i64) -> Time {
@@ -494,15 +525,54 @@ impl EltSchedule {
             ));
         }
         let from = match &run.outcome {
-            RunOutcome::Fails { stage, .. } => stage.window().0,
-            RunOutcome::Succeeds | RunOutcome::Stuck { .. } => 0.0,
+            RunOutcome::Fails { stage, .. } | RunOutcome::Stuck { stage } => stage.window().0,
+            RunOutcome::Succeeds => 0.0,
         };
         let remaining = run.duration - run.share(from);
         run.redrive_count += 1;
+        let fixed = self.fixed_at.is_none_or(|fixed| now >= fixed);
+        let ends_at = match &run.outcome {
+            // Not fixed yet: the same state fails again, as long into it as the first time.
+            RunOutcome::Fails { after, .. } if !fixed => {
+                now + (*after - run.share(from)).max(Duration::seconds(30))
+            }
+            _ => now + remaining,
+        };
         run.redrive = Some(Redrive {
             at: now,
-            succeeds_at: now + remaining,
+            ends_at,
+            succeeds: fixed,
         });
+        Ok(())
+    }
+
+    /// StopExecution: a RUNNING run is ABORTED at `now`.
+    pub(crate) fn stop(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
+        let name = execution_arn
+            .strip_prefix(EXECUTION_ARN_PREFIX)
+            .ok_or_else(|| {
+                format!("InvalidArn: {execution_arn} is not an execution of the ELT state machine")
+            })?;
+        let run = self
+            .runs
+            .iter_mut()
+            .find(|r| r.name == name && r.started_at <= now)
+            .ok_or_else(|| format!("ExecutionDoesNotExist: no execution named {name}"))?;
+        let status = run.status_at(now);
+        if status != EltStatus::Running {
+            return Err(format!(
+                "execution {name} is {}: only a RUNNING execution can be stopped",
+                status.as_str().to_ascii_uppercase()
+            ));
+        }
+        match &mut run.redrive {
+            // A redrive under way ends here, unsuccessfully.
+            Some(redrive) if redrive.at <= now => {
+                redrive.ends_at = now;
+                redrive.succeeds = false;
+            }
+            _ => run.aborted_at = Some(now),
+        }
         Ok(())
     }
 

@@ -22,11 +22,14 @@ pub(crate) struct Incident {
     /// When the incident's alarm condition began to hold; `None` for a healthy fleet. Alarms that
     /// are already breaching when the generated history starts date their transition from here.
     pub began_at: Option<Time>,
+    /// When its cause went away by itself (a learner's failing script stopped by its owner);
+    /// `None` while only an operator's action can end it.
+    pub ended_at: Option<Time>,
 }
 
 impl Incident {
     fn active(&self, at: Time) -> bool {
-        self.began_at.is_some_and(|began| at >= began)
+        self.began_at.is_some_and(|began| at >= began) && self.ended_at.is_none_or(|end| at < end)
     }
 
     /// The bands the walks follow at `at`.
@@ -59,6 +62,14 @@ impl Incident {
         bands
     }
 }
+
+/// How long after the demo starts the query-failure scenario's failing script is stopped by its
+/// owner: the runbook's triage finds it, its recovery asks for it to stop.
+pub(crate) const FAILING_SCRIPT_STOPS_AFTER: Duration = Duration::minutes(20);
+
+/// The user whose script fails in the query-failure scenario, and its error.
+pub(crate) const FAILING_USER: &str = "learner_17";
+pub(crate) const FAILING_QUERY_ERROR: &str = "permission denied for relation orders";
 
 /// When a scenario whose incident is a gauge's excursion began, relative to the creation minute:
 /// recent enough that the sparkline shows the onset, long enough ago that the alarm has fired.

@@ -190,6 +190,7 @@ mod tests {
         let incident = Incident {
             scenario: Scenario::IntegrationNeedsAttention,
             began_at: Some(at(-30)),
+            ended_at: None,
         };
         build(&tenants::build(3), 5, at(0), &incident).remove(0)
     }

@@ -58,11 +58,17 @@ impl Scenario {
             Scenario::StorageHigh => "warehouse disk about 92 % used",
             Scenario::WlmSaturation => "20-30 queries waiting in the batch WLM queue",
             Scenario::EltDelay => "an ELT run stuck in dbt run for hours; last success long ago",
-            Scenario::DbtFailure => "the latest ELT run failed at dbt run with a database error",
+            Scenario::DbtFailure => {
+                "the latest ELT run failed at dbt run with a database error; the model's fix is \
+                 deployed 15 minutes in, and a redrive before then fails again"
+            }
             Scenario::ExportFailure => {
                 "tenant_b's snapshot export failed: its KMS key is not accessible"
             }
-            Scenario::QueryFailure => "about 8 % of warehouse queries failing",
+            Scenario::QueryFailure => {
+                "about 8 % of warehouse queries failing: learner_17's script, denied on orders, \
+                 until its owner stops it 20 minutes in"
+            }
         }
     }
 

@@ -41,6 +41,9 @@ const HISTORY_MINUTES: i64 = 60;
 /// Hourly ELT slots generated at creation: a week.
 const ELT_HISTORY_SLOTS: i64 = 7 * 24;
 
+/// How long after the demo starts the dbt-failure scenario's model fix is deployed.
+pub(crate) const DBT_FIX_DEPLOYED_AFTER: Duration = Duration::minutes(15);
+
 fn tick() -> Duration {
     Duration::seconds(TICK_SECONDS)
 }
@@ -125,7 +128,18 @@ impl SimWorld {
             Scenario::ExportFailure => export_failed_at.map(ceil_minute),
             _ => incident::gauge_onset(scenario, seed, minute),
         };
-        let incident = Incident { scenario, began_at };
+        let ended_at = (scenario == Scenario::QueryFailure)
+            .then(|| now + incident::FAILING_SCRIPT_STOPS_AFTER);
+        let incident = Incident {
+            scenario,
+            began_at,
+            ended_at,
+        };
+        if scenario == Scenario::DbtFailure {
+            // The model's owner deploys the fix a quarter of an hour in: a redrive before then
+            // fails again at dbt run, as it would on AWS.
+            elt.fix_cause_at(now + DBT_FIX_DEPLOYED_AFTER);
+        }
 
         let integrations = integrations::build(&tenants, seed, minute, &incident);
 
@@ -265,9 +279,16 @@ impl SimWorld {
     fn sample(&self, at: Time, levels: &Levels) -> Sample {
         let since = at - Duration::hours(24);
         let mut copy_errors = vec![0.0; self.copy_metric_index.len()];
+        // CopyErrorCount counts the rejected rows that no later load of the tenant fixed: the
+        // same rows the copy_errors check counts, so the alarm clears with the reload.
         for error in &self.load_errors {
+            let fixed = self
+                .elt
+                .last_copy(&error.tenant, at)
+                .is_some_and(|clean| clean > error.time);
             if error.time > since
                 && error.time <= at
+                && !fixed
                 && let Some(index) = self.copy_metric_index.get(&error.tenant)
             {
                 copy_errors[*index] += 1.0;
@@ -408,10 +429,22 @@ impl SimWorld {
         let loads = self
             .export_tenants()
             .filter_map(|(position, tenant)| {
+                let last_copy_at = self.elt.last_copy(&tenant.name, self.now)?;
+                // Each run's COPY loads every table of the tenant; a COPY that fails loads none.
+                let clean_loads = self
+                    .catalog
+                    .table_names(position)
+                    .into_iter()
+                    .map(|name| {
+                        let bare = name.rsplit('.').next().unwrap_or(&name).to_string();
+                        (bare, last_copy_at)
+                    })
+                    .collect();
                 Some(LoadSummary {
                     tenant: tenant.name.clone(),
-                    last_copy_at: self.elt.last_copy(&tenant.name, self.now)?,
+                    last_copy_at,
                     rows: self.catalog.tenant_rows(position),
+                    clean_loads,
                 })
             })
             .collect();
@@ -473,6 +506,29 @@ impl SimWorld {
                     failure.name, failure.step, failure.cause
                 ),
             });
+        }
+        // The query-failure scenario's script: the same denied query twice a minute while it runs.
+        if self.scenario == Scenario::QueryFailure
+            && let Some(began) = self.incident.began_at
+        {
+            let stopped = self.incident.ended_at.unwrap_or(self.now).min(self.now);
+            let mut at = floor_minute(stopped);
+            while at >= began && lines.len() < 40 {
+                for second in [40, 10] {
+                    if at + Duration::seconds(second) > self.now {
+                        continue;
+                    }
+                    lines.push(LogEvent {
+                        time: at + Duration::seconds(second),
+                        message: format!(
+                            "ERROR: {} (user {}, queue adhoc)",
+                            incident::FAILING_QUERY_ERROR,
+                            incident::FAILING_USER
+                        ),
+                    });
+                }
+                at -= Duration::minutes(1);
+            }
         }
         // Learners' ad-hoc mistakes: the everyday noise of a shared warehouse, every 40 minutes.
         let noise = [

@@ -30,7 +30,7 @@ pub struct Context<'a> {
     pub tenant: Option<String>,
     /// The alarm selected, when the alarms view is shown.
     pub alarm: Option<&'a Alarm>,
-    /// The finding selected, when the tenant view is shown.
+    /// The finding selected: in the tenant view, or among the overview's findings.
     pub finding: Option<&'a Finding>,
     /// The ARN of the ELT execution selected, when the ELT view is shown.
     pub execution: Option<&'a str>,

@@ -58,6 +58,23 @@ pub fn request_for(
                 execution_arn: run.execution_arn.clone(),
             }
         }
+        ActionKind::StopElt => {
+            let run = snapshot
+                .elt_runs
+                .iter()
+                .filter(|r| r.status == crate::model::EltStatus::Running)
+                .max_by_key(|r| r.started_at)
+                .ok_or_else(|| {
+                    lang.pick(
+                        "no ELT run is running: nothing to stop",
+                        "実行中の ELT 実行はありません: 停止するものはありません",
+                    )
+                    .to_string()
+                })?;
+            Request::StopElt {
+                execution_arn: run.execution_arn.clone(),
+            }
+        }
         ActionKind::PauseAdhoc => Request::PauseAdhoc {
             cancel_running: false,
         },
@@ -125,6 +142,16 @@ pub fn menu_for(
         let name = execution_arn.rsplit(':').next().unwrap_or(execution_arn);
         items.push((
             format!("{}: {name}", lang.pick("Rerun the ELT", "ELT を再実行")),
+            request,
+        ));
+    }
+    if let Ok(request) = request_for(ActionKind::StopElt, None, snapshot, lang) {
+        let Request::StopElt { execution_arn } = &request else {
+            unreachable!()
+        };
+        let name = execution_arn.rsplit(':').next().unwrap_or(execution_arn);
+        items.push((
+            format!("{}: {name}", ActionKind::StopElt.title_in(lang)),
             request,
         ));
     }
@@ -226,6 +253,7 @@ impl Command {
             "runbook" | "rb" => Command::Runbook,
             "verified" => Command::Verified,
             "rerun" => Command::Action(ActionKind::RerunElt),
+            "stop-elt" => Command::Action(ActionKind::StopElt),
             "pause-adhoc" => Command::Action(ActionKind::PauseAdhoc),
             "resume-adhoc" => Command::Action(ActionKind::ResumeAdhoc),
             "resync" => Command::Action(ActionKind::ResyncTables),
@@ -290,6 +318,7 @@ impl Recovery {
                 )
             }
             ActionKind::RerunElt
+            | ActionKind::StopElt
             | ActionKind::ResumeAdhoc
             | ActionKind::StartExport
             | ActionKind::Vacuum

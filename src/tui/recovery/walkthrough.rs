@@ -2,7 +2,6 @@
 
 use super::{Context, Destination, Recovery, Reply, request};
 use crate::action::ActionKind;
-use crate::health::Finding;
 use crate::model::Event;
 use crate::tui::action::View;
 use crate::tui::runbook::{self, Runbook, StepKind};
@@ -42,13 +41,6 @@ impl Walkthrough {
     }
 }
 
-fn runbook_for_finding<'a>(runbooks: &'a [Runbook], finding: &Finding) -> Option<&'a Runbook> {
-    if let Some(name) = finding.alarm() {
-        return runbook::for_alarm(runbooks, name);
-    }
-    runbook::for_check(runbooks, finding.check)
-}
-
 impl Recovery {
     /// The runbook of the walkthrough.
     pub fn current_runbook<'a>(&self, runbooks: &'a [Runbook]) -> Option<&'a Runbook> {
@@ -74,11 +66,14 @@ impl Recovery {
                     .and_then(|a| runbook::for_alarm(runbooks, &a.name)),
                 context.alarm.and_then(|a| a.tenant.clone()),
             ),
-            View::Tenant => (
+            _ if context.finding.is_some() || context.view == View::Tenant => (
                 context
                     .finding
-                    .and_then(|f| runbook_for_finding(runbooks, f)),
-                context.tenant.clone(),
+                    .and_then(|f| runbook::for_finding(runbooks, f)),
+                context
+                    .finding
+                    .and_then(|f| f.tenant.clone())
+                    .or_else(|| context.tenant.clone()),
             ),
             _ => {
                 let finding = match &context.tenant {
@@ -86,7 +81,7 @@ impl Recovery {
                     None => context.health.findings.first(),
                 };
                 (
-                    finding.and_then(|f| runbook_for_finding(runbooks, f)),
+                    finding.and_then(|f| runbook::for_finding(runbooks, f)),
                     context
                         .tenant
                         .clone()

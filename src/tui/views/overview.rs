@@ -1,4 +1,6 @@
-//! One row per tenant, worst first, with fleet-wide WLM, storage and alarm summaries below.
+//! The fleet's findings first, worst first, each in full; then one row per tenant, worst first,
+//! with fleet-wide WLM, storage and alarm summaries below. One cursor goes through the findings
+//! and on into the tenants, so `r` and `a` work on a finding as on a tenant.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +11,7 @@ use super::widgets::{self, ScrollTable, age, block, list_title, status_span, wor
 use crate::model::{AlarmState, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
-use crate::tui::rows::TenantRow;
+use crate::tui::rows::{OverviewRow, TenantRow};
 use crate::tui::theme::Role;
 
 const HEADER: [&str; 9] = [
@@ -37,19 +39,193 @@ const HEADER_JA: [&str; 9] = [
 ];
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
-    let summary_height = if area.height >= 16 { 6 } else { 0 };
-    let [table_area, summary_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(summary_height)]).areas(area);
-    let page = draw_tenants(frame, app, table_area);
+    let mut findings = Vec::new();
+    let mut tenants = Vec::new();
+    for &index in app.rows.visible(View::Overview) {
+        match app.rows.overview_row(index) {
+            OverviewRow::Finding(i) => findings.push(i),
+            OverviewRow::Tenant(i) => tenants.push(i),
+        }
+    }
+    let cursor = app.selected(View::Overview);
+    let (finding_cursor, tenant_cursor) = if cursor < findings.len() {
+        (Some(cursor), None)
+    } else {
+        (None, Some(cursor - findings.len()))
+    };
+    let width = area.width.saturating_sub(2) as usize;
+    let lines = finding_lines(app, &findings, width);
+    // The findings take what they need, up to 40 % of the height; at least one line says none.
+    let wanted = lines.iter().map(Vec::len).sum::<usize>().max(1) as u16 + 2;
+    let findings_height = wanted.min((area.height * 2 / 5).max(3)).min(area.height);
+    let rest = area.height - findings_height;
+    let summary_height = if rest >= 16 { 6 } else { 0 };
+    let [findings_area, table_area, summary_area] = Layout::vertical([
+        Constraint::Length(findings_height),
+        Constraint::Min(0),
+        Constraint::Length(summary_height),
+    ])
+    .areas(area);
+    draw_findings(frame, app, findings_area, &lines, finding_cursor);
+    let page = draw_tenants(frame, app, table_area, &tenants, tenant_cursor);
     if summary_height > 0 {
         draw_summaries(frame, app, summary_area);
     }
     page
 }
 
-fn draw_tenants(frame: &mut Frame, app: &App, area: Rect) -> usize {
+/// Each finding (indices into `Health::findings`) as the lines it takes at `width`: status, where, age, then the message and its
+/// runbook, wrapped under the message's column.
+fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'static>>> {
+    let lang = app.settings.lang;
     let theme = &app.settings.theme;
-    let visible = app.rows.visible(View::Overview);
+    const WHO: usize = 12;
+    const AGE: usize = 5;
+    let indent = 6 + 1 + WHO + 1 + AGE + 2;
+    let text_width = width.saturating_sub(indent).max(10);
+    findings
+        .iter()
+        .map(|&i| {
+            let finding = &app.health.findings[i];
+            let role = widgets::status_role(finding.severity.into());
+            let who = finding
+                .tenant
+                .clone()
+                .unwrap_or_else(|| lang.pick("fleet", "全体").to_string());
+            let mut text = finding.text(lang);
+            if let Some(impact) = finding.impact_text(lang) {
+                text.push_str(&format!(" — {impact}"));
+            }
+            if let Some(runbook) = crate::tui::runbook::for_finding(&app.settings.runbooks, finding)
+            {
+                text.push_str(&format!("  → {}", runbook.id));
+            }
+            let wrapped = crate::i18n::wrap(&text, text_width);
+            let cut = wrapped.len() > 4;
+            wrapped
+                .into_iter()
+                .take(4)
+                .enumerate()
+                .map(|(n, part)| {
+                    let part = if cut && n == 3 {
+                        crate::i18n::truncate(&format!("{part} …"), text_width)
+                    } else {
+                        part
+                    };
+                    if n == 0 {
+                        Line::from(vec![
+                            widgets::severity_span(theme, lang, finding.severity),
+                            Span::raw(" "),
+                            Span::raw(crate::i18n::pad(&who, WHO)),
+                            Span::raw(" "),
+                            Span::styled(
+                                format!("{:>AGE$}", age(app.now, finding.since)),
+                                theme.style(Role::Muted),
+                            ),
+                            Span::raw("  "),
+                            Span::styled(part, theme.style(role)),
+                        ])
+                    } else {
+                        Line::from(vec![
+                            Span::raw(" ".repeat(indent)),
+                            Span::styled(part, theme.style(role)),
+                        ])
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn draw_findings(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    findings: &[Vec<Line<'static>>],
+    selected: Option<usize>,
+) {
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
+    let total = app
+        .health
+        .findings
+        .len()
+        .min(app.rows.total(View::Overview));
+    let title = list_title(
+        lang,
+        lang.pick("Findings", "検出事項"),
+        findings.len(),
+        total,
+        app.filters.get(&View::Overview),
+    );
+    let block = block(theme, title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if findings.is_empty() {
+        let (text, role) = if total == 0 {
+            (
+                lang.pick(
+                    "✓ no findings: every check passes",
+                    "✓ 検出事項なし: すべてのチェックが正常",
+                ),
+                Role::Ok,
+            )
+        } else {
+            (
+                lang.pick(
+                    "no finding matches the filter",
+                    "フィルタに合う検出事項はありません",
+                ),
+                Role::Muted,
+            )
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.style(role))), inner);
+        return;
+    }
+    // Scroll so the selected finding's lines are all on screen.
+    let capacity = inner.height as usize;
+    let first_line: Vec<usize> = findings
+        .iter()
+        .scan(0, |line, f| {
+            let at = *line;
+            *line += f.len();
+            Some(at)
+        })
+        .collect();
+    let start = match selected {
+        Some(s) => {
+            let end = first_line[s] + findings[s].len();
+            end.saturating_sub(capacity).min(first_line[s])
+        }
+        None => 0,
+    };
+    let lines: Vec<Line> = findings
+        .iter()
+        .enumerate()
+        .flat_map(|(i, lines)| {
+            let chosen = Some(i) == selected;
+            lines.iter().cloned().map(move |line| {
+                if chosen {
+                    line.style(theme.style(Role::Selection))
+                } else {
+                    line
+                }
+            })
+        })
+        .skip(start)
+        .take(capacity)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_tenants(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    visible: &[usize],
+    selected: Option<usize>,
+) -> usize {
+    let theme = &app.settings.theme;
     let widths = [
         Constraint::Length(6),
         Constraint::Length(12),
@@ -64,7 +240,7 @@ fn draw_tenants(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let table = ScrollTable {
         header: app.settings.lang.pick_array(&HEADER, &HEADER_JA),
         widths: &widths,
-        selected: Some(app.selected(View::Overview)),
+        selected,
         len: visible.len(),
         lang: app.settings.lang,
     };
@@ -72,7 +248,7 @@ fn draw_tenants(frame: &mut Frame, app: &App, area: Rect) -> usize {
         app.settings.lang,
         app.settings.lang.pick("Tenants", "テナント"),
         visible.len(),
-        app.rows.total(View::Overview),
+        app.rows.tenants.len(),
         app.filters.get(&View::Overview),
     );
     table.render(frame, area, theme, block(theme, title), |i| {
@@ -135,7 +311,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
             theme.style(Role::Unknown),
         )),
         (Some(f), None) => Cell::from(Span::styled(
-            f.text(app.settings.lang),
+            f.text_for(&s.name, app.settings.lang),
             theme.style(widgets::status_role(f.severity.into())),
         )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),

@@ -66,6 +66,13 @@ impl SimWorld {
         self.elt.redrive(execution_arn, now)
     }
 
+    /// StopExecution: a RUNNING run is ABORTED now and can be redriven from the state it stopped
+    /// in; anything else is refused.
+    pub fn stop_execution(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
+        self.advance_to(now);
+        self.elt.stop(execution_arn, now)
+    }
+
     /// StartExecution under a new `name`, for a run that cannot be redriven: a run starting now
     /// that succeeds minutes later. Returns its execution ARN; a name already used is refused, so
     /// a second press cannot start a second run.

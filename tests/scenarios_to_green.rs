@@ -1,0 +1,349 @@
+//! Every incident of the demo, played as on-call would, by keys into a `TestBackend`: the first
+//! screen shows the worst finding, `r` opens the runbook the finding calls for, and following its
+//! steps — checks, notes and the actions they prescribe, previewed and confirmed — brings the fleet
+//! back to green. The simulated clock moves as a person would take time over each step.
+
+mod support;
+
+use support::drive::perform_action;
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shiftops::action::sim::SimOperator;
+use shiftops::action::{Actions, StateDir, audit};
+use shiftops::health::Status;
+use shiftops::i18n::Lang;
+use shiftops::model::Time;
+use shiftops::source::refresh::{SourceEvent, fetch_all, refresh_once};
+use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::source::{Clock, Fleet, ManualClock};
+use shiftops::tui::action::View;
+use shiftops::tui::app::{App, Effect, Mode};
+use shiftops::tui::recovery::Stage;
+use shiftops::tui::runbook::StepKind;
+use shiftops::tui::{Settings, views};
+use tokio::runtime::Runtime;
+
+fn start() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+}
+
+struct Play {
+    clock: Arc<ManualClock>,
+    fleet: Fleet,
+    app: App,
+    actions: Actions,
+    runtime: Runtime,
+    generation: u64,
+    _dir: tempfile::TempDir,
+    state: StateDir,
+    /// What happened to each action step: its request's kind and whether it ran.
+    actions_run: Vec<(String, Result<(), String>)>,
+}
+
+fn play(scenario: Scenario, lang: Lang) -> Play {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (fleet, world) = sim::fleet_with_world(
+        &SimOptions {
+            tenants: 3,
+            scenario,
+            seed: 7,
+        },
+        clock.clone(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let dir = tempfile::tempdir().unwrap();
+    let state = StateDir::at(dir.path());
+    let log = audit::AuditLog::open(state.lock().unwrap()).unwrap();
+    let actions = Actions::new(
+        Arc::new(SimOperator::new(world, clock.clone())),
+        false,
+        Some(log),
+    );
+    Play {
+        app: App::new("demo".into(), Settings::shipped(lang), snapshot, start()),
+        clock,
+        fleet,
+        actions,
+        runtime,
+        generation: 1,
+        _dir: dir,
+        state,
+        actions_run: Vec::new(),
+    }
+}
+
+impl Play {
+    fn key(&mut self, code: KeyCode) -> Effect {
+        let effect = self.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        perform_action(&mut self.app, &self.actions, &self.runtime, &effect);
+        effect
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// The clock moves on and every source is read again, as the refresh tasks would.
+    fn wait(&mut self, minutes: i64) {
+        for _ in 0..minutes {
+            self.clock.advance(Duration::minutes(1));
+            self.generation += 1;
+            let results = self
+                .runtime
+                .block_on(fetch_all(&self.fleet, self.generation));
+            self.app.tick(self.clock.now());
+            self.app.on_source_events(
+                results
+                    .into_iter()
+                    .map(|result| SourceEvent::Finished(Box::new(result))),
+            );
+        }
+    }
+
+    fn screen(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| {
+                views::draw(frame, &self.app);
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    /// Until the fleet is green, at most `minutes` minutes; the minutes it took.
+    fn wait_for_green(&mut self, minutes: i64) -> Option<i64> {
+        (0..=minutes).find(|_| {
+            let green = self.app.health.status == Status::Ok;
+            if !green {
+                self.wait(1);
+            }
+            green
+        })
+    }
+
+    /// Back to the walkthrough from where a check step sent us (Esc clears a filter first).
+    fn back_to_runbook(&mut self) {
+        for _ in 0..3 {
+            if self.app.view == View::Runbook {
+                return;
+            }
+            self.key(KeyCode::Esc);
+        }
+        assert_eq!(self.app.view, View::Runbook, "{:?}", self.app.message);
+    }
+
+    /// Enter on an action step: the preview, then the confirmation it asks for.
+    fn run_action_step(&mut self, step: &str) {
+        let effect = self.key(KeyCode::Enter);
+        if self.app.mode != Mode::Dialog {
+            let message = self.app.message.as_ref().map(|m| m.text.clone());
+            self.actions_run.push((
+                step.to_string(),
+                Err(format!("no dialog: {message:?} {effect:?}")),
+            ));
+            return;
+        }
+        let dialog = self.app.recovery().dialog().unwrap();
+        let plan = match &dialog.stage {
+            Stage::Ready(plan) if dialog.refusal.is_none() && plan.unsupported.is_none() => {
+                plan.clone()
+            }
+            other => {
+                let refusal = dialog.refusal.clone();
+                self.actions_run.push((
+                    step.to_string(),
+                    Err(format!("refused at preview: {refusal:?} {other:?}")),
+                ));
+                self.key(KeyCode::Esc);
+                return;
+            }
+        };
+        if let Some(word) = &plan.confirm {
+            self.type_text(word);
+        }
+        self.key(KeyCode::Enter);
+        let dialog = self.app.recovery().dialog().unwrap();
+        let outcome = match &dialog.stage {
+            Stage::Done { result, .. } => result.clone().map(|_| ()),
+            other => Err(format!("not done: {other:?} refusal {:?}", dialog.refusal)),
+        };
+        self.actions_run.push((step.to_string(), outcome));
+        self.key(KeyCode::Enter);
+        if self.app.mode == Mode::Dialog {
+            self.key(KeyCode::Esc);
+        }
+        assert_eq!(self.app.mode, Mode::Normal);
+        assert_eq!(self.app.view, View::Runbook);
+    }
+
+    /// Every step of the open runbook in order, taking `minutes_per_step` over each and
+    /// `extra(step title)` more where a step takes longer (a fix to deploy).
+    fn follow_runbook(&mut self, minutes_per_step: i64, extra: impl Fn(&str) -> i64) {
+        let runbook = self
+            .app
+            .recovery()
+            .current_runbook(&self.app.settings.runbooks)
+            .unwrap()
+            .clone();
+        for (index, step) in runbook.steps.iter().enumerate() {
+            assert_eq!(self.app.view, View::Runbook, "before step {index}");
+            while self.app.recovery().walkthrough().unwrap().selected < index {
+                self.key(KeyCode::Down);
+            }
+            while self.app.recovery().walkthrough().unwrap().selected > index {
+                self.key(KeyCode::Up);
+            }
+            match &step.kind {
+                StepKind::Check { .. } => {
+                    self.key(KeyCode::Enter);
+                    self.back_to_runbook();
+                }
+                StepKind::Note => {
+                    self.key(KeyCode::Enter);
+                }
+                StepKind::Action(_) => self.run_action_step(&step.title),
+            }
+            self.wait(minutes_per_step + extra(&step.title));
+        }
+    }
+}
+
+/// What each incident opens and how long after its runbook the fleet must be green.
+fn expected(scenario: Scenario) -> Option<&'static str> {
+    match scenario {
+        Scenario::Healthy => None,
+        Scenario::CopyError => Some("copy-error"),
+        Scenario::IntegrationNeedsAttention => Some("integration-needs-attention"),
+        Scenario::StorageHigh => Some("storage-pressure"),
+        Scenario::WlmSaturation => Some("wlm-queue-overload"),
+        Scenario::EltDelay => Some("elt-delay"),
+        Scenario::DbtFailure => Some("dbt-failure"),
+        Scenario::ExportFailure => Some("export-failure"),
+        Scenario::QueryFailure => Some("query-failure-rate"),
+    }
+}
+
+fn play_to_green(scenario: Scenario, lang: Lang) -> Play {
+    let mut p = play(scenario, lang);
+    let screen = p.screen(120, 40);
+    let Some(runbook) = expected(scenario) else {
+        assert_eq!(p.app.health.status, Status::Ok, "{screen}");
+        assert!(
+            screen.contains(lang.pick("no findings", "検出事項なし")),
+            "{screen}"
+        );
+        return p;
+    };
+    // The first screen leads with the worst finding, selected, in full.
+    let worst = p.app.health.findings[0].text(lang);
+    let first_words: String = worst.chars().take(30).collect();
+    assert!(
+        screen.contains(&first_words),
+        "{scenario}: {first_words:?}\n{screen}"
+    );
+    assert_eq!(p.app.selected_tenant(), p.app.health.findings[0].tenant);
+
+    p.key(KeyCode::Char('r'));
+    assert_eq!(p.app.view, View::Runbook, "{scenario}: {:?}", p.app.message);
+    assert_eq!(
+        p.app.recovery().walkthrough().unwrap().runbook,
+        runbook,
+        "{scenario}"
+    );
+    p.follow_runbook(1, |title| match (scenario, title) {
+        // The model's fix takes a quarter of an hour to review and deploy.
+        (
+            Scenario::DbtFailure,
+            "Fix the model and run it alone" | "モデルを修正して単独で実行する",
+        ) => 15,
+        _ => 0,
+    });
+    let took = p.wait_for_green(90);
+    let findings: Vec<String> = p
+        .app
+        .health
+        .findings
+        .iter()
+        .map(|f| f.message.clone())
+        .collect();
+    assert!(
+        took.is_some(),
+        "{scenario} is not green 90 minutes after its runbook ({:?}): {findings:#?}\nactions: {:#?}\nsources: {:#?}",
+        p.app.health.status,
+        p.actions_run,
+        p.app
+            .snapshot
+            .sources
+            .iter()
+            .filter(|s| s.failed())
+            .map(|s| (s.id, s.error.clone()))
+            .collect::<Vec<_>>()
+    );
+    p
+}
+
+#[test]
+fn healthy_fleet_has_nothing_to_do() {
+    play_to_green(Scenario::Healthy, Lang::En);
+}
+
+#[test]
+fn copy_error_is_played_to_green() {
+    let p = play_to_green(Scenario::CopyError, Lang::En);
+    assert!(
+        p.actions_run.iter().all(|(_, r)| r.is_ok()),
+        "{:#?}",
+        p.actions_run
+    );
+}
+
+#[test]
+fn integration_needs_attention_is_played_to_green() {
+    play_to_green(Scenario::IntegrationNeedsAttention, Lang::En);
+}
+
+#[test]
+fn storage_high_is_played_to_green() {
+    play_to_green(Scenario::StorageHigh, Lang::En);
+}
+
+#[test]
+fn wlm_saturation_is_played_to_green() {
+    play_to_green(Scenario::WlmSaturation, Lang::En);
+}
+
+#[test]
+fn elt_delay_is_played_to_green() {
+    play_to_green(Scenario::EltDelay, Lang::En);
+}
+
+#[test]
+fn dbt_failure_is_played_to_green() {
+    play_to_green(Scenario::DbtFailure, Lang::En);
+}
+
+#[test]
+fn export_failure_is_played_to_green() {
+    play_to_green(Scenario::ExportFailure, Lang::En);
+}
+
+#[test]
+fn query_failure_is_played_to_green() {
+    play_to_green(Scenario::QueryFailure, Lang::En);
+}
+
+#[test]
+fn a_scenario_is_played_to_green_in_japanese() {
+    play_to_green(Scenario::CopyError, Lang::Ja);
+}
