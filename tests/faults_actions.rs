@@ -314,8 +314,7 @@ fn kill_9_mid_action_leaves_an_intent_that_the_next_start_reports() {
     let screen = render(&app);
     assert!(screen.contains("outcome unknown — verify"), "{screen}");
     assert!(
-        app.timeline
-            .to_markdown("incident", Utc::now(), Lang::En)
+        app.incident_record()
             .contains("outcome unknown — verify: pause_adhoc"),
         "on the incident record"
     );

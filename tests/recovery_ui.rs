@@ -175,16 +175,22 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
         "the action's step is done"
     );
 
-    // The audit log has the intent and the outcome; the timeline has the action and the step.
+    // The audit log has the intent and the outcome; the record has the action under its audit id
+    // and caller, and the step.
     let records = audit::read(&c.state.audit_log()).unwrap();
     assert_eq!(records.len(), 2);
     assert_eq!(records[0].action, "pause_adhoc");
-    let markdown = c
-        .app
-        .timeline
-        .to_markdown("wlm", start(), shiftops::i18n::Lang::En);
+    let markdown = c.app.incident_record();
     assert!(
         markdown.contains("action `pause_adhoc` succeeded"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("- **Audit id:** `{}`", records[0].id)),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("- **Operator:** `{}`", records[0].caller)),
         "{markdown}"
     );
     assert!(markdown.contains("done: "), "{markdown}");
@@ -286,19 +292,97 @@ fn notes_and_the_incident_record_export() {
     c.key(KeyCode::Char(':'));
     c.type_text("export incident.md");
     let effect = c.key(KeyCode::Enter);
-    let Effect::ExportIncident { path, markdown } = effect else {
+    let Effect::ExportIncident {
+        path,
+        markdown,
+        overwrite,
+    } = effect
+    else {
         panic!("{effect:?}")
     };
     assert_eq!(path.to_str(), Some("incident.md"));
+    assert!(!overwrite, "a plain :export never overwrites");
     assert!(markdown.starts_with("# Incident record"), "{markdown}");
     assert!(markdown.contains("`copy_errors` (tenant_b)"), "{markdown}");
     assert!(
-        markdown.contains("alarm Alert-COPY-Error: — → ALARM"),
+        markdown.contains("alarm Alert-COPY-Error in ALARM"),
         "{markdown}"
     );
     assert!(
-        markdown.contains("- re-uploaded part-0003.parquet"),
+        markdown.contains("re-uploaded part-0003.parquet"),
         "{markdown}"
+    );
+    // The record begins when the fleet's trouble did, before the console started.
+    let from = markdown
+        .lines()
+        .find_map(|l| l.strip_prefix("- **From:** "))
+        .unwrap();
+    assert!(
+        from < start().format("%Y-%m-%d %H:%M UTC").to_string().as_str(),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn export_asks_before_overwriting_a_file_and_resolve_marks_the_time() {
+    let mut c = console(Scenario::CopyError, false);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("incident.md");
+    std::fs::write(&file, "someone's notes").unwrap();
+    let name = file.to_str().unwrap().to_string();
+
+    c.key(KeyCode::Char(':'));
+    c.type_text("resolve re-uploaded part-0003");
+    c.key(KeyCode::Enter);
+    let message = c.app.message.clone().unwrap();
+    assert!(
+        message.text.starts_with("incident resolved at 06:00 UTC"),
+        "{message:?}"
+    );
+    c.key(KeyCode::Char(':'));
+    c.type_text(&format!("export {name}"));
+    let effect = c.key(KeyCode::Enter);
+    let Effect::ExportIncident {
+        path,
+        markdown,
+        overwrite: false,
+    } = effect
+    else {
+        panic!("{effect:?}")
+    };
+    assert!(
+        markdown.contains("- **Resolved:** 2026-11-21 06:00 UTC — re-uploaded part-0003"),
+        "{markdown}"
+    );
+    // The event loop finds the file there and writes nothing.
+    let written = shiftops::tui::run::write_record(&path, &markdown, false);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "someone's notes");
+    c.app
+        .on_action_event(ActionEvent::Exported(written.map(|()| path)));
+    let message = c.app.message.clone().unwrap();
+    assert!(message.is_error);
+    assert_eq!(
+        message.text,
+        format!("{name} exists — :export! {name} overwrites it (nothing written)")
+    );
+
+    c.key(KeyCode::Char(':'));
+    c.type_text("export!");
+    let effect = c.key(KeyCode::Enter);
+    let Effect::ExportIncident {
+        path,
+        markdown,
+        overwrite: true,
+    } = effect
+    else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(path, file);
+    shiftops::tui::run::write_record(&path, &markdown, true).unwrap();
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# Incident record")
     );
 }
 

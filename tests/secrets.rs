@@ -348,11 +348,7 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
         "the audit log".into(),
         std::fs::read_to_string(state.audit_log()).unwrap(),
     ));
-    texts.push((
-        "the incident record".into(),
-        app.timeline
-            .to_markdown("incident", chrono::Utc::now(), Lang::En),
-    ));
+    texts.push(("the incident record".into(), app.incident_record()));
 
     let secrets = secrets(&s.proxy);
     for (what, text) in &texts {

@@ -21,5 +21,5 @@ pub use kind::ActionKind;
 pub use lock::{LockError, StateLock};
 pub use plan::{Change, Outcome, Plan};
 pub use request::{Request, ResyncScope};
-pub use runner::{ActionError, ActionUpdate, Actions, Executed, Operator, Progress};
+pub use runner::{ActionError, ActionUpdate, Actions, Audited, Executed, Operator, Progress};
 pub use state::StateDir;

@@ -18,7 +18,7 @@ use super::{ApplyError, Outcome, Plan, Request};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionUpdate {
     /// Every check passed and the intent is in the audit log: the operator's calls begin now.
-    Started,
+    Started(Audited),
     /// A line of progress (`snapshot creating…`, `export 40 %`).
     Line(String),
 }
@@ -40,9 +40,18 @@ impl Progress {
             .map_err(|_| "nobody follows this action's progress".to_string())
     }
 
-    fn started(&self) {
-        let _ = self.0.send(ActionUpdate::Started);
+    fn started(&self, audited: Audited) {
+        let _ = self.0.send(ActionUpdate::Started(audited));
     }
+}
+
+/// An action's place in the audit log, as its intent was written: what the incident record cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audited {
+    /// The id shared by the action's intent and outcome records.
+    pub id: String,
+    /// Who acted: the caller's AWS identity ARN, or `demo:<user>`.
+    pub caller: String,
 }
 
 /// Does the work, against AWS or the simulated fleet.
@@ -253,7 +262,10 @@ impl Actions {
         let id = audit
             .intent(&caller, plan)
             .map_err(|e| ActionError::Audit(e.to_string()))?;
-        progress.started();
+        progress.started(Audited {
+            id: id.clone(),
+            caller: caller.clone(),
+        });
         let result = self.operator.apply(plan, progress).await;
         // The outcome is recorded even when the action failed; a failure to record it leaves the
         // intent without outcome, which the next start reports, and is said now.
@@ -331,12 +343,19 @@ mod tests {
         let executed = executed.unwrap();
         assert!(!executed.recorded, "the outcome is said to be not recorded");
         assert_eq!(executed.outcome.summary, "vacuumed");
-        assert_eq!(updates.try_recv(), Ok(ActionUpdate::Started));
+        let Ok(ActionUpdate::Started(audited)) = updates.try_recv() else {
+            panic!("the start is reported")
+        };
+        assert_eq!(audited.caller, "demo:test");
         let unfinished = audit::scan(&state.audit_log()).unwrap().unfinished;
         assert_eq!(
             unfinished.len(),
             1,
             "the intent stays for the next start to report"
+        );
+        assert_eq!(
+            unfinished[0].id, audited.id,
+            "the start names its audit record"
         );
     }
 }

@@ -34,7 +34,7 @@ pub use source_status::{SourceId, SourceStatus};
 pub use storage::TableInfo;
 pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
-pub use timeline::{Entry, Event, Timeline};
+pub use timeline::{ActionOutcome, Entry, Event, Said, Timeline, severity_word};
 pub use wlm::{
     AdhocPause, PAUSE_RULE_PREFIX, QueueActivity, RunningQuery, WLM_QUEUES, WlmSettings,
     adhoc_pause, is_queue,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, View};
+use super::incident::{self, Incident};
 use super::keymap::Keymap;
 use super::recovery::{self, ActionEvent, Destination, Recovery, Reply};
 use super::rows::Rows;
@@ -12,7 +13,7 @@ use super::runbook::{self, Runbook};
 use super::theme::Theme;
 use crate::action::{Plan, Request};
 use crate::health::{Health, Thresholds, evaluate};
-use crate::model::{AlarmState, Event, Snapshot, SourceId, Time, Timeline};
+use crate::model::{Snapshot, SourceId, Time};
 use crate::source::refresh::SourceEvent;
 
 /// What the event loop must do after the UI handled something.
@@ -32,10 +33,11 @@ pub enum Effect {
     },
     /// Record that the actions of unknown outcome were verified by hand.
     AcknowledgeUnknown,
-    /// Write the incident record (Markdown) to this file.
+    /// Write the incident record (Markdown) to this file: a new file, unless `overwrite`.
     ExportIncident {
         path: std::path::PathBuf,
         markdown: String,
+        overwrite: bool,
     },
 }
 
@@ -149,9 +151,7 @@ pub struct App {
     /// The action menu, the action dialog and the runbook walkthrough.
     recovery: Recovery,
     /// The session's incident record.
-    pub timeline: Timeline,
-    /// The alarm states last seen, so the timeline records changes.
-    alarm_states: HashMap<String, AlarmState>,
+    incident: Incident,
     /// How many rows the current view shows, set by the last draw; paging moves by it.
     pub page_size: usize,
     /// How the console polls CloudWatch, for its cost on the status line (set by the event loop).
@@ -195,9 +195,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("analyze", "ANALYZE a tenant's tables (:analyze TENANT)"),
     ("cancel", "cancel a query: :cancel PID"),
     ("note", "add a note to the incident record: :note TEXT"),
+    ("resolve", "mark the incident resolved now: :resolve [NOTE]"),
     (
         "export",
-        "write the incident record as Markdown: :export [FILE]",
+        "write the incident record as Markdown: :export [FILE] (:export! FILE overwrites)",
     ),
     (
         "verified",
@@ -235,7 +236,10 @@ pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) 
         "analyze" => "テナントのテーブルを ANALYZE(:analyze テナント)",
         "cancel" => "クエリをキャンセル: :cancel PID",
         "note" => "インシデント記録にメモ: :note メモ",
-        "export" => "インシデント記録を Markdown で書き出す: :export [ファイル]",
+        "resolve" => "インシデントを今の時刻で解決済みにする: :resolve [メモ]",
+        "export" => {
+            "インシデント記録を Markdown で書き出す: :export [ファイル](:export! ファイル で上書き)"
+        }
         "verified" => "結果不明の操作を手で確認済みにする",
         "refresh" => "すべてのソースを今すぐ更新",
         "help" => "キーとコマンド",
@@ -266,80 +270,19 @@ impl App {
             help_scroll: 0,
             alarm_history: None,
             recovery: Recovery::default(),
-            timeline: Timeline::default(),
-            alarm_states: HashMap::new(),
+            incident: Incident::default(),
             page_size: 10,
             polling: None,
             dirty: true,
         };
         app.rows.apply_filters(&app.filters, app.tenant.as_deref());
-        let empty = Health {
-            findings: Vec::new(),
-            tenant_status: Default::default(),
-            status: crate::health::Status::Ok,
-        };
-        app.record_changes(&empty);
+        app.incident.observe(&app.health, &app.snapshot, now);
         app
-    }
-
-    /// Puts what changed since `before` on the incident timeline: findings raised and cleared,
-    /// alarms that changed state.
-    fn record_changes(&mut self, before: &Health) {
-        let key = |f: &crate::health::Finding| {
-            let alarm = f.alarm().unwrap_or_default().to_string();
-            (f.tenant.clone(), f.check, alarm)
-        };
-        let old: std::collections::HashSet<_> = before.findings.iter().map(key).collect();
-        let new: std::collections::HashSet<_> = self.health.findings.iter().map(key).collect();
-        for finding in &self.health.findings {
-            if !old.contains(&key(finding)) {
-                self.timeline.push(
-                    self.now,
-                    Event::FindingRaised {
-                        tenant: finding.tenant.clone(),
-                        check: finding.check.as_str().into(),
-                        severity: finding.severity.to_string(),
-                        message: finding.message.clone(),
-                    },
-                );
-            }
-        }
-        for finding in &before.findings {
-            if !new.contains(&key(finding)) {
-                self.timeline.push(
-                    self.now,
-                    Event::FindingCleared {
-                        tenant: finding.tenant.clone(),
-                        check: finding.check.as_str().into(),
-                        message: finding.message.clone(),
-                    },
-                );
-            }
-        }
-        for alarm in &self.snapshot.alarms {
-            let previous = self.alarm_states.insert(alarm.name.clone(), alarm.state);
-            let changed = match previous {
-                Some(state) => state != alarm.state,
-                None => alarm.state == AlarmState::Alarm,
-            };
-            if changed {
-                self.timeline.push(
-                    alarm.since.max(self.now - chrono::Duration::days(1)),
-                    Event::AlarmChanged {
-                        alarm: alarm.name.clone(),
-                        from: previous.map_or("—".into(), |s| s.to_string()),
-                        to: alarm.state.to_string(),
-                        reason: alarm.reason.clone(),
-                    },
-                );
-            }
-        }
     }
 
     /// A message that must not be missed (an action whose outcome is unknown …): shown and recorded.
     pub fn notice(&mut self, text: String) {
-        self.timeline
-            .push(self.now, Event::Note { text: text.clone() });
+        self.incident.note(self.now, text.clone());
         self.error(text);
     }
 
@@ -383,11 +326,9 @@ impl App {
 
     /// Re-derives health and rows after the data changed (not on every frame).
     fn recompute(&mut self) {
-        let before = std::mem::replace(
-            &mut self.health,
-            evaluate(&self.snapshot, &self.settings.thresholds, self.now),
-        );
-        self.record_changes(&before);
+        self.health = evaluate(&self.snapshot, &self.settings.thresholds, self.now);
+        self.incident
+            .observe(&self.health, &self.snapshot, self.now);
         self.rows = Rows::build(&self.snapshot, &self.health, self.now);
         self.rows
             .apply_filters(&self.filters, self.tenant.as_deref());
@@ -566,7 +507,7 @@ impl App {
                 return Effect::None;
             }
             "note" if !argument.is_empty() => {
-                self.timeline.push(self.now, Event::Note { text: argument });
+                self.incident.note(self.now, argument);
                 self.info(self.t(
                     "noted in the incident record",
                     "インシデント記録にメモしました",
@@ -577,7 +518,15 @@ impl App {
                 self.error(self.t("usage: :note TEXT", "使い方: :note メモ"));
                 return Effect::None;
             }
-            "export" => return self.export_incident(&argument),
+            "resolve" => {
+                let message = self
+                    .incident
+                    .command_resolve(self.now, argument, self.settings.lang);
+                self.message = Some(message);
+                return Effect::None;
+            }
+            "export" => return self.export_incident(&argument, false),
+            "export!" => return self.export_incident(&argument, true),
             "errors" | "load" | "loaderrors" | "load_errors" => Action::Show(View::LoadErrors),
             "alarm" => Action::Show(View::Alarms),
             "runs" | "sfn" => Action::Show(View::Elt),
@@ -647,7 +596,7 @@ impl App {
     /// Does what recovery replied: the timeline first, then where to go, then what to say.
     fn apply(&mut self, reply: Reply) -> Effect {
         for event in reply.events {
-            self.timeline.push(self.now, event);
+            self.incident.record(self.now, event);
         }
         match reply.go_to {
             Some(Destination::View(view)) => self.go_to(view),
@@ -677,19 +626,8 @@ impl App {
     pub fn on_action_event(&mut self, event: ActionEvent) {
         self.dirty = true;
         match event {
-            ActionEvent::Exported(Ok(path)) => {
-                let text = self.t(
-                    "incident record written to",
-                    "インシデント記録を書き出しました:",
-                );
-                self.info(format!("{text} {}", path.display()));
-            }
-            ActionEvent::Exported(Err(error)) => {
-                let text = self.t(
-                    "cannot write the incident record",
-                    "インシデント記録を書き出せません",
-                );
-                self.error(format!("{text}: {error}"));
+            ActionEvent::Exported(result) => {
+                self.message = Some(self.incident.on_exported(result, self.settings.lang));
             }
             event => {
                 self.ask_recovery(|recovery, context| recovery.on_action_event(context, event));
@@ -697,22 +635,38 @@ impl App {
         }
     }
 
-    /// `:export [FILE]`: the incident record as Markdown, by default `incident-YYYYMMDD-HHMM.md`.
-    fn export_incident(&mut self, path: &str) -> Effect {
-        let path = if path.is_empty() {
-            std::path::PathBuf::from(format!("incident-{}.md", self.now.format("%Y%m%d-%H%M")))
-        } else {
-            std::path::PathBuf::from(path)
-        };
-        let title = self
-            .recovery
+    /// The incident record: its timeline, findings and resolution.
+    pub fn incident(&self) -> &Incident {
+        &self.incident
+    }
+
+    /// The incident record as `:export` would write it now.
+    pub fn incident_record(&self) -> String {
+        let title = self.incident_title();
+        self.incident.markdown(&incident::Facts {
+            title: &title,
+            now: self.now,
+            snapshot: &self.snapshot,
+            health: &self.health,
+            lang: self.settings.lang,
+        })
+    }
+
+    /// A runbook walked names the incident; else the console's title.
+    fn incident_title(&self) -> String {
+        self.recovery
             .walkthrough()
-            .map_or_else(|| self.title.clone(), |w| w.runbook.clone());
+            .map_or_else(|| self.title.clone(), |w| w.runbook.clone())
+    }
+
+    /// `:export [FILE]` and `:export! [FILE]`: the incident record as Markdown, by default
+    /// `incident-YYYYMMDD-HHMM.md`; only `:export!` overwrites a file that exists.
+    fn export_incident(&mut self, file: &str, force: bool) -> Effect {
+        let (path, overwrite) = self.incident.export_to(file, force, self.now);
         Effect::ExportIncident {
-            markdown: self
-                .timeline
-                .to_markdown(&title, self.now, self.settings.lang),
             path,
+            markdown: self.incident_record(),
+            overwrite,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod cost;
+pub mod incident;
 pub mod keymap;
 pub mod recovery;
 pub mod rows;

@@ -14,6 +14,7 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Settings};
+use super::incident::ExportError;
 use super::recovery::ActionEvent;
 use super::views;
 use crate::action::{Actions, Progress};
@@ -376,19 +377,59 @@ fn perform(
                 let _ = events.send(ActionEvent::Acknowledged(acknowledged));
             });
         }
-        Effect::ExportIncident { path, markdown } => {
+        Effect::ExportIncident {
+            path,
+            markdown,
+            overwrite,
+        } => {
             // Written off the UI loop: a slow or full disk must not freeze the console.
             let events = action_events.clone();
             tokio::task::spawn_blocking(move || {
-                let written = std::fs::write(&path, markdown)
-                    .map(|()| path.clone())
-                    .map_err(|e| format!("{}: {e}", path.display()));
+                let written = write_record(&path, &markdown, overwrite).map(|()| path);
                 let _ = events.send(ActionEvent::Exported(written));
             });
         }
         Effect::None => {}
     }
     false
+}
+
+/// Writes the incident record to a new file; an existing one only when `overwrite` (`:export!`).
+/// The file is created in the same call that checks it is absent, so nothing written in between
+/// (another console's export, a file of the same name) is ever overwritten unasked.
+pub fn write_record(
+    path: &std::path::Path,
+    markdown: &str,
+    overwrite: bool,
+) -> Result<(), ExportError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| ExportError::Failed(format!("{}: {e}", path.display()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(ExportError::Exists(path.to_path_buf()));
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let written = file
+        .write_all(markdown.as_bytes())
+        .and_then(|()| file.flush());
+    if let Err(e) = written {
+        // A new file cut short is ours: it goes, so the next `:export` is not asked to overwrite it.
+        if !overwrite {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(failed(e));
+    }
+    Ok(())
 }
 
 type HistoryResult = (String, Result<Vec<crate::model::AlarmHistoryItem>, String>);
@@ -411,4 +452,28 @@ fn fetch_alarm_history(
         };
         let _ = results.send((alarm, result));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_record_never_overwrites_a_file_unasked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("incident.md");
+        write_record(&path, "first", false).unwrap();
+        assert_eq!(
+            write_record(&path, "second", false),
+            Err(ExportError::Exists(path.clone()))
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        write_record(&path, "third", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "third");
+        let missing = dir.path().join("no-such-dir").join("incident.md");
+        assert!(matches!(
+            write_record(&missing, "x", false),
+            Err(ExportError::Failed(_))
+        ));
+    }
 }

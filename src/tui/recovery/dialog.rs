@@ -4,8 +4,8 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Context, Recovery, Reply};
-use crate::action::{ActionError, ActionUpdate, Executed, Outcome, Plan, Request};
-use crate::model::Event;
+use crate::action::{ActionError, ActionUpdate, Audited, Executed, Outcome, Plan, Request};
+use crate::model::{ActionOutcome, Event, Said};
 use crate::tui::app::Effect;
 use crate::tui::runbook::StepKind;
 
@@ -40,6 +40,8 @@ pub struct Dialog {
     pub refusal: Option<String>,
     /// The runbook step that opened this dialog, marked done when the action succeeds.
     pub step: Option<usize>,
+    /// The audit record of the execution under way, once the runner started it.
+    pub audited: Option<Audited>,
 }
 
 impl Dialog {
@@ -50,6 +52,7 @@ impl Dialog {
             typed: String::new(),
             refusal: None,
             step,
+            audited: None,
         }
     }
 
@@ -72,20 +75,20 @@ impl Dialog {
 pub enum ActionEvent {
     Planned(Result<Box<Plan>, String>),
     /// The runner passed its checks (read-only, confirmation, the audit intent) and is calling
-    /// the operator: from here on the action is one that was taken.
-    Started,
+    /// the operator: from here on the action is one that was taken, under this audit record.
+    Started(Audited),
     Progress(String),
     Finished(Result<Executed, ActionError>),
     /// Intents of unknown outcome acknowledged (`:verified`): how many, or why not.
     Acknowledged(Result<usize, String>),
     /// The incident record was written (`:export`), or why not.
-    Exported(Result<std::path::PathBuf, String>),
+    Exported(Result<std::path::PathBuf, crate::tui::incident::ExportError>),
 }
 
 impl From<ActionUpdate> for ActionEvent {
     fn from(update: ActionUpdate) -> Self {
         match update {
-            ActionUpdate::Started => ActionEvent::Started,
+            ActionUpdate::Started(audited) => ActionEvent::Started(audited),
             ActionUpdate::Line(line) => ActionEvent::Progress(line),
         }
     }
@@ -94,10 +97,11 @@ impl From<ActionUpdate> for ActionEvent {
 /// How an execution ended, told apart by the runner's error variants alone.
 enum Ending {
     /// Refused before the operator was called: the dialog stays on the preview and says why.
-    Refused(String),
+    Refused(ActionError),
     /// The operator was called: the dialog shows the outcome or the error.
     Ran {
         result: Result<Outcome, String>,
+        outcome: ActionOutcome,
         recorded: bool,
     },
 }
@@ -108,6 +112,7 @@ impl Ending {
         match result {
             Ok(Executed { outcome, recorded }) => Ending::Ran {
                 result: Ok(outcome),
+                outcome: ActionOutcome::Succeeded,
                 recorded,
             },
             Err(
@@ -117,16 +122,49 @@ impl Ending {
                 | ActionError::AlreadyRunning
                 | ActionError::Stale(_)
                 | ActionError::Audit(_)),
-            ) => Ending::Refused(refusal.to_string()),
-            Err(
-                error @ (ActionError::Failed { recorded, .. }
-                | ActionError::OutcomeUnknown { recorded, .. }),
-            ) => Ending::Ran {
+            ) => Ending::Refused(refusal),
+            Err(error @ ActionError::Failed { recorded, .. }) => Ending::Ran {
                 result: Err(error.to_string()),
+                outcome: ActionOutcome::Failed,
+                recorded,
+            },
+            Err(error @ ActionError::OutcomeUnknown { recorded, .. }) => Ending::Ran {
+                result: Err(error.to_string()),
+                outcome: ActionOutcome::Unknown,
                 recorded,
             },
         }
     }
+}
+
+/// Why the runner refused, for the incident record in either language; `None` for a mistyped
+/// confirmation, which is the user's slip, not an attempt worth recording.
+fn refusal_reason(error: &ActionError) -> Option<Said> {
+    Some(match error {
+        ActionError::NotConfirmed { .. } => return None,
+        ActionError::ReadOnly => Said::new(
+            "this console is read-only for actions",
+            "このコンソールは操作について読み取り専用です",
+        ),
+        ActionError::Unsupported(why) => Said::new(
+            format!("not possible: {why}"),
+            format!("実行できません: {why}"),
+        ),
+        ActionError::AlreadyRunning => Said::new(
+            "the same action was already running",
+            "同じ操作が実行中でした",
+        ),
+        ActionError::Stale(why) => Said::new(
+            format!("changed since the preview: {why}"),
+            format!("プレビュー後に状態が変わりました: {why}"),
+        ),
+        ActionError::Audit(why) => Said::new(
+            format!("the audit log could not be written: {why}"),
+            format!("監査ログに書き込めませんでした: {why}"),
+        ),
+        // Not refusals: these ran.
+        ActionError::Failed { .. } | ActionError::OutcomeUnknown { .. } => return None,
+    })
 }
 
 impl Recovery {
@@ -159,6 +197,7 @@ impl Recovery {
                     let plan = plan.clone();
                     let typed = dialog.typed.clone();
                     dialog.refusal = None;
+                    dialog.audited = None;
                     dialog.stage = Stage::Running {
                         plan: plan.clone(),
                         progress: Vec::new(),
@@ -201,23 +240,30 @@ impl Recovery {
         }
     }
 
-    /// The runner is calling the operator: the action enters the incident record.
-    pub(super) fn on_started(&self) -> Reply {
+    /// The runner is calling the operator: the action enters the incident record with its audit id.
+    pub(super) fn on_started(&mut self, audited: Audited) -> Reply {
         let Some(plan) = self.running_plan() else {
             return Reply::default();
         };
+        let event = Event::ActionStarted {
+            action: plan.request.kind().name().to_string(),
+            target: plan.target.clone(),
+            calls: plan.calls.clone(),
+            audit_id: audited.id.clone(),
+            caller: audited.caller.clone(),
+        };
+        if let Some(dialog) = &mut self.dialog {
+            dialog.audited = Some(audited);
+        }
         Reply {
-            events: vec![Event::ActionStarted {
-                action: plan.request.kind().name().to_string(),
-                target: plan.target.clone(),
-                calls: plan.calls.clone(),
-            }],
+            events: vec![event],
             ..Reply::default()
         }
     }
 
-    /// A refusal goes back to the preview with its reason and leaves no trace on the timeline;
-    /// an action that ran is recorded as finished and completes its runbook step if it succeeded.
+    /// A refusal goes back to the preview with its reason and goes on the record as refused (a
+    /// mistyped confirmation leaves no trace); an action that ran is recorded as finished and
+    /// completes its runbook step if it succeeded.
     pub(super) fn on_finished(
         &mut self,
         context: &Context,
@@ -229,24 +275,40 @@ impl Recovery {
         let Some(dialog) = &mut self.dialog else {
             return Reply::default();
         };
-        let (result, recorded) = match Ending::of(result) {
-            Ending::Refused(reason) => {
-                dialog.refusal = Some(reason);
+        let (result, outcome, recorded) = match Ending::of(result) {
+            Ending::Refused(error) => {
+                dialog.refusal = Some(error.to_string());
+                let events = refusal_reason(&error)
+                    .map(|reason| Event::ActionRefused {
+                        action: plan.request.kind().name().to_string(),
+                        target: plan.target.clone(),
+                        reason,
+                    })
+                    .into_iter()
+                    .collect();
                 dialog.stage = Stage::Ready(plan);
-                return Reply::default();
+                return Reply {
+                    events,
+                    ..Reply::default()
+                };
             }
-            Ending::Ran { result, recorded } => (result, recorded),
+            Ending::Ran {
+                result,
+                outcome,
+                recorded,
+            } => (result, outcome, recorded),
         };
         let asked_by = dialog.step;
         let mut events = vec![Event::ActionFinished {
             action: plan.request.kind().name().to_string(),
             target: plan.target.clone(),
-            ok: result.is_ok(),
+            outcome,
             summary: match &result {
                 Ok(outcome) => outcome.summary.clone(),
                 Err(error) => error.clone(),
             },
             recorded,
+            audit_id: dialog.audited.as_ref().map(|a| a.id.clone()),
         }];
         // The step that asked for this action, or the walkthrough's current step when it is this
         // kind of action (opened from the menu instead).

@@ -137,7 +137,7 @@ impl Recovery {
     pub fn on_action_event(&mut self, context: &Context, event: ActionEvent) -> Reply {
         match event {
             ActionEvent::Planned(planned) => self.on_planned(planned),
-            ActionEvent::Started => return self.on_started(),
+            ActionEvent::Started(audited) => return self.on_started(audited),
             ActionEvent::Progress(line) => self.on_progress(line),
             ActionEvent::Finished(result) => return self.on_finished(context, result),
             ActionEvent::Acknowledged(result) => {

@@ -4,9 +4,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use super::*;
-use crate::action::{ActionError, Executed, Outcome, Plan, Request};
+use crate::action::{ActionError, Audited, Executed, Outcome, Plan, Request};
 use crate::health::Status;
-use crate::model::Timeline;
+use crate::model::ActionOutcome;
 
 /// What a context borrows.
 struct Facts {
@@ -90,6 +90,14 @@ fn sent(facts: &Facts, step: Option<usize>) -> Recovery {
     recovery
 }
 
+/// The runner's start of the action, under its audit record.
+fn started() -> ActionEvent {
+    ActionEvent::Started(Audited {
+        id: "20261121T060000.000Z-1-0".into(),
+        caller: "arn:aws:sts::111111111111:assumed-role/OnCall/alice".into(),
+    })
+}
+
 fn ran(summary: &str, recorded: bool) -> Result<Executed, ActionError> {
     Ok(Executed {
         outcome: Outcome {
@@ -123,41 +131,70 @@ fn enter_on_a_ready_dialog_asks_for_the_execution_and_records_nothing_yet() {
 }
 
 #[test]
-fn the_runner_starting_puts_the_action_on_the_timeline() {
+fn the_runner_starting_puts_the_action_on_the_timeline_with_its_audit_record() {
     let facts = Facts::new();
     let mut recovery = sent(&facts, None);
-    let reply = recovery.on_action_event(&facts.context(), ActionEvent::Started);
+    let reply = recovery.on_action_event(&facts.context(), started());
     assert_eq!(
         reply.events,
         [Event::ActionStarted {
             action: "vacuum".into(),
             target: "tenant_b".into(),
             calls: vec!["VACUUM tenant_b.orders".into()],
+            audit_id: "20261121T060000.000Z-1-0".into(),
+            caller: "arn:aws:sts::111111111111:assumed-role/OnCall/alice".into(),
         }]
     );
     assert_eq!(reply.effect, Effect::None);
 }
 
 #[test]
-fn a_refusal_keeps_the_preview_says_why_and_records_nothing() {
+fn a_refusal_keeps_the_preview_says_why_and_is_recorded_as_refused() {
     let facts = Facts::new();
     let refusals = [
-        ActionError::ReadOnly,
-        ActionError::NotConfirmed {
-            expected: "tenant_b".into(),
-        },
-        ActionError::Unsupported("no such schema".into()),
-        ActionError::AlreadyRunning,
-        ActionError::Stale("tenant_b changed".into()),
-        ActionError::Audit("disk full".into()),
+        (ActionError::ReadOnly, Some("read-only")),
+        (
+            ActionError::NotConfirmed {
+                expected: "tenant_b".into(),
+            },
+            // The user's slip, not an attempt: no trace.
+            None,
+        ),
+        (
+            ActionError::Unsupported("no such schema".into()),
+            Some("no such schema"),
+        ),
+        (ActionError::AlreadyRunning, Some("already running")),
+        (
+            ActionError::Stale("tenant_b changed".into()),
+            Some("changed since the preview: tenant_b changed"),
+        ),
+        (ActionError::Audit("disk full".into()), Some("disk full")),
     ];
-    for refusal in refusals {
+    for (refusal, recorded) in refusals {
         let mut recovery = sent(&facts, Some(1));
         let reply = recovery.on_action_event(
             &facts.context(),
             ActionEvent::Finished(Err(refusal.clone())),
         );
-        assert!(reply.events.is_empty(), "{refusal:?}: {:?}", reply.events);
+        match (&reply.events[..], recorded) {
+            ([], None) => {}
+            (
+                [
+                    Event::ActionRefused {
+                        action,
+                        target,
+                        reason,
+                    },
+                ],
+                Some(why),
+            ) => {
+                assert_eq!((action.as_str(), target.as_str()), ("vacuum", "tenant_b"));
+                assert!(reason.en.contains(why), "{refusal:?}: {reason:?}");
+                assert_ne!(reason.en, reason.ja, "said in Japanese too");
+            }
+            (events, _) => panic!("{refusal:?}: {events:?}"),
+        }
         assert_eq!(*stage(&recovery), Stage::Ready(plan()), "{refusal:?}");
         assert_eq!(
             recovery.dialog().unwrap().refusal,
@@ -177,7 +214,7 @@ fn an_action_that_ran_is_recorded_as_finished_and_completes_its_step() {
         dialog: sent(&facts, Some(1)).dialog,
         ..recovery
     };
-    recovery.on_action_event(&context, ActionEvent::Started);
+    recovery.on_action_event(&context, started());
     let reply = recovery.on_action_event(
         &context,
         ActionEvent::Finished(ran("1 statement(s) ran", true)),
@@ -188,9 +225,10 @@ fn an_action_that_ran_is_recorded_as_finished_and_completes_its_step() {
             Event::ActionFinished {
                 action: "vacuum".into(),
                 target: "tenant_b".into(),
-                ok: true,
+                outcome: ActionOutcome::Succeeded,
                 summary: "1 statement(s) ran".into(),
                 recorded: true,
+                audit_id: Some("20261121T060000.000Z-1-0".into()),
             },
             Event::StepDone {
                 runbook: "test-vacuum".into(),
@@ -224,23 +262,21 @@ fn a_finished_action_the_audit_log_missed_says_not_recorded() {
     ];
     for ending in endings {
         let mut recovery = sent(&facts, None);
-        recovery.on_action_event(&facts.context(), ActionEvent::Started);
+        recovery.on_action_event(&facts.context(), started());
         let reply =
             recovery.on_action_event(&facts.context(), ActionEvent::Finished(ending.clone()));
         let Stage::Done { recorded, .. } = stage(&recovery) else {
             panic!("{ending:?}: {:?}", stage(&recovery))
         };
         assert!(!recorded, "{ending:?}");
-        let mut timeline = Timeline::default();
-        for event in reply.events {
-            timeline.push(chrono::Utc::now(), event);
-        }
-        for (lang, text) in [
-            (Lang::En, "not recorded in the audit log"),
-            (Lang::Ja, "監査ログに記録されていません"),
-        ] {
-            let markdown = timeline.to_markdown("t", chrono::Utc::now(), lang);
-            assert!(markdown.contains(text), "{ending:?}: {markdown}");
+        for event in &reply.events {
+            for (lang, text) in [
+                (Lang::En, "not recorded in the audit log"),
+                (Lang::Ja, "監査ログに記録されていません"),
+            ] {
+                let (_, detail) = event.describe(lang);
+                assert!(detail.contains(text), "{ending:?}: {detail}");
+            }
         }
     }
 }
@@ -262,7 +298,7 @@ fn a_failure_is_done_with_its_error_and_leaves_the_step_open() {
     let reply = recovery.on_action_event(&context, ActionEvent::Finished(Err(failed.clone())));
     assert!(matches!(
         &reply.events[..],
-        [Event::ActionFinished { ok: false, recorded: true, summary, .. }] if *summary == failed.to_string()
+        [Event::ActionFinished { outcome: ActionOutcome::Unknown, recorded: true, summary, .. }] if *summary == failed.to_string()
     ));
     assert!(!recovery.walkthrough().unwrap().done[1]);
     assert!(matches!(
