@@ -197,6 +197,76 @@ async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_run_is_stopped_once_then_redriven() {
+    let s = setup(false).await;
+    // Only a RUNNING execution can be stopped: the failed one is refused at preview.
+    let plan = s
+        .actions
+        .plan(&Request::StopElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    let why = plan.unsupported.clone().unwrap();
+    assert!(why.contains("is FAILED: only a RUNNING execution"), "{why}");
+    // Redriven, it runs (waiting in its COPY): now it can be stopped, by its name.
+    let rerun = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    s.actions
+        .execute(&rerun, "daily-elt", &progress())
+        .await
+        .unwrap();
+    let stop = s
+        .actions
+        .plan(&Request::StopElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(stop.unsupported, None, "{stop:?}");
+    assert_eq!(stop.confirm.as_deref(), Some("daily-elt-20261121-0600"));
+    assert!(
+        stop.calls[0].starts_with("states:StopExecution executionArn=")
+            && stop.calls[0].contains("error=shiftops.Stopped"),
+        "{:?}",
+        stop.calls
+    );
+    let done = s
+        .actions
+        .execute(&stop, "daily-elt-20261121-0600", &progress())
+        .await
+        .unwrap();
+    assert!(done.outcome.summary.starts_with("stopped"), "{done:?}");
+    let (status, error) = support::execution_status(&s.emulator.url, FAILED_RUN).await;
+    assert_eq!(status, "ABORTED");
+    assert_eq!(error.as_deref(), Some("shiftops.Stopped"));
+    // The same preview again is stale: nothing more is stopped.
+    let again = s
+        .actions
+        .execute(&stop, "daily-elt-20261121-0600", &progress())
+        .await;
+    assert!(matches!(again, Err(ActionError::Stale(_))), "{again:?}");
+    // ABORTED is redrivable: the rerun redrives it from where it stopped.
+    let rerun = s
+        .actions
+        .plan(&Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        rerun.calls[0].starts_with("states:RedriveExecution"),
+        "{:?}",
+        rerun.calls
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_older_run_is_not_rerun() {
     let s = setup(false).await;
     let plan = s
@@ -467,6 +537,9 @@ async fn read_only_refuses_every_action_in_the_action_layer() {
     let s = setup(true).await;
     let requests = [
         Request::RerunElt {
+            execution_arn: FAILED_RUN.into(),
+        },
+        Request::StopElt {
             execution_arn: FAILED_RUN.into(),
         },
         Request::PauseAdhoc {

@@ -267,10 +267,19 @@ async fn a_denied_tenant_never_blanks_the_others() {
         Status::Critical,
         "its known problems stay known"
     );
-    assert_eq!(
-        health.tenant("tenant_c"),
-        Status::Warning,
-        "tenant_c is judged on its own data (its skewed table), not made unknown by tenant_b"
+    // tenant_c is judged on its own data (its skewed table) and on what holds it back (the
+    // failed ELT run), not made unknown by tenant_b.
+    assert_eq!(health.tenant("tenant_c"), Status::Critical);
+    let about_c: Vec<_> = health
+        .findings
+        .iter()
+        .filter(|f| f.concerns("tenant_c"))
+        .map(|f| f.check)
+        .collect();
+    assert!(
+        about_c.contains(&shiftops::health::CheckId::TableSkew)
+            && about_c.contains(&shiftops::health::CheckId::EltFailed),
+        "{about_c:?}"
     );
 
     emulator.allow("222222222222");

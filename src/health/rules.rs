@@ -591,17 +591,25 @@ impl<'a> Context<'a> {
         };
         let threshold = self.thresholds.query_failure_percent;
         if rate > threshold {
-            out.push(finding(
-                None,
-                CheckId::QueryFailureRate,
-                Severity::Warning,
-                Detail::QueryFailure {
-                    percent: rate,
+            out.push(
+                finding(
+                    None,
+                    CheckId::QueryFailureRate,
+                    Severity::Warning,
+                    Detail::QueryFailure {
+                        percent: rate,
+                        threshold,
+                    },
+                    rate,
                     threshold,
-                },
-                rate,
-                threshold,
-            ));
+                )
+                .since(
+                    self.snapshot
+                        .metrics
+                        .query_failure_percent
+                        .breaching_since(|v| v > threshold),
+                ),
+            );
         }
     }
 

@@ -1124,7 +1124,7 @@ mod tests {
         assert_eq!(
             error(&text),
             "runbooks/sample.toml:9:10: unknown action \"reboot\"; the actions are rerun_elt, \
-             pause_adhoc, resume_adhoc, resync_tables, start_export, vacuum, analyze, \
+             stop_elt, pause_adhoc, resume_adhoc, resync_tables, start_export, vacuum, analyze, \
              cancel_query"
         );
     }
@@ -1185,7 +1185,7 @@ mod tests {
         assert_eq!(
             error(&text),
             "runbooks/sample.toml:8:8: an action step needs an `action`: one of rerun_elt, \
-             pause_adhoc, resume_adhoc, resync_tables, start_export, vacuum, analyze, \
+             stop_elt, pause_adhoc, resume_adhoc, resync_tables, start_export, vacuum, analyze, \
              cancel_query"
         );
     }

@@ -421,3 +421,40 @@ def test_redrive_tokens_are_forgotten_after_15_minutes():
     for i in range(10):
         remember(tokens, f"other-{i}", t0)
     assert remembered(tokens, "press", t0) is None and len(tokens) == 10
+
+
+# -- StopExecution --------------------------------------------------------------------------
+
+def test_stop_execution_keeps_who_and_why_and_leaves_a_finished_execution_alone(emu):
+    interpreter(emu, True)
+    sfn = emu.client("stepfunctions")
+    arn = sfn.start_execution(stateMachineArn=machine(sfn, "stop-wait", WAIT), name="hung")["executionArn"]
+    in_step(sfn, arn, "Wait")
+    sfn.stop_execution(executionArn=arn, error="shiftops.Stopped", cause="hung in Wait")
+    # ABORTED when the call returns, as on AWS, not when moto's thread gets round to it.
+    described = sfn.describe_execution(executionArn=arn)
+    assert described["status"] == "ABORTED"
+    assert (described.get("error"), described.get("cause")) == ("shiftops.Stopped", "hung in Wait")
+    stopped = described["stopDate"]
+    # Stopping it again changes nothing; a finished execution is never turned ABORTED.
+    sfn.stop_execution(executionArn=arn, error="again", cause="again")
+    assert sfn.describe_execution(executionArn=arn)["stopDate"] == stopped
+    interpreter(emu, False)
+    done = sfn.start_execution(stateMachineArn=machine(sfn, "stop-done", WAIT), name="done")["executionArn"]
+    sfn.stop_execution(executionArn=done)
+    sfn.redrive_execution(executionArn=done)
+    assert sfn.describe_execution(executionArn=done)["status"] == "SUCCEEDED"
+    sfn.stop_execution(executionArn=done)
+    assert sfn.describe_execution(executionArn=done)["status"] == "SUCCEEDED"
+
+
+def test_stop_execution_refuses_an_error_or_cause_too_long(emu):
+    interpreter(emu, False)
+    sfn = unchecked(emu, "stepfunctions")
+    arn = sfn.start_execution(stateMachineArn=machine(sfn, "stop-long", WAIT), name="long")["executionArn"]
+    refused(lambda: sfn.stop_execution(executionArn=arn, error="e" * 257), "ValidationException")
+    refused(lambda: sfn.stop_execution(executionArn=arn, cause="c" * 32769), "ValidationException")
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    sfn.stop_execution(executionArn=arn, error="e" * 256, cause="c" * 32768)
+    assert sfn.describe_execution(executionArn=arn)["status"] == "ABORTED"
+    refused(lambda: sfn.stop_execution(executionArn=arn.replace(":long", ":nope")), "ExecutionDoesNotExist")

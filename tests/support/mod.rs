@@ -233,6 +233,27 @@ pub async fn elt_executions(url: &str) -> Vec<(String, String, i32)> {
         .collect()
 }
 
+/// One execution's status and error, as DescribeExecution answers: what a stop really did.
+pub async fn execution_status(url: &str, execution_arn: &str) -> (String, Option<String>) {
+    // moto's interpreter reports the stop once its thread has ended.
+    for _ in 0..200 {
+        let described = aws_sdk_sfn::Client::new(&central_sdk_config(url).await)
+            .describe_execution()
+            .execution_arn(execution_arn)
+            .send()
+            .await
+            .expect("DescribeExecution");
+        if described.status().as_str() != "RUNNING" {
+            return (
+                described.status().as_str().to_string(),
+                described.error().map(str::to_string),
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    ("RUNNING".into(), None)
+}
+
 pub fn standard_config(url: &str) -> String {
     format!(
         r#"

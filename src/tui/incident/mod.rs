@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use super::app::Message;
 use crate::health::{CheckId, Detail, Finding, Health};
 use crate::i18n::Lang;
-use crate::model::{AlarmState, Event, Said, Series, Snapshot, Time, Timeline};
+use crate::model::{AlarmState, Event, Said, Snapshot, Time, Timeline};
 
 /// Why the record was not written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +127,8 @@ impl Incident {
             // What the data says of its start, unless that is before it last cleared: a finding
             // back after clearing began again after that (the first COPY error of the window may
             // be one counted before).
-            let began = started_at(finding, snapshot, now)
+            let began = finding
+                .since
                 .filter(|began| cleared.is_none_or(|cleared| *began >= cleared));
             let time = began.unwrap_or(now);
             let tracked = self.findings.entry(key).or_insert_with(|| Tracked {
@@ -406,69 +407,4 @@ pub fn check_label(check: CheckId, lang: Lang) -> &'static str {
         CheckId::Alarm => ("alarm", "アラーム"),
     };
     lang.pick(en, ja)
-}
-
-/// When what a finding reports began, where the data says it: an ELT run's stop, the first COPY
-/// error of the window counted, an export task's end, an alarm's transition, a pause's start, a
-/// metric's first datapoint past the threshold (when the series shows it crossing). `None`: the
-/// data does not say, and the finding is placed when the console first saw it.
-pub fn started_at(finding: &Finding, snapshot: &Snapshot, now: Time) -> Option<Time> {
-    let metrics = &snapshot.metrics;
-    match &finding.detail {
-        Detail::EltFailed { run, .. } => snapshot
-            .elt_runs
-            .iter()
-            .find(|r| &r.name == run)
-            .and_then(|r| r.stopped_at),
-        Detail::CopyErrors { .. } => {
-            let tenant = finding.tenant.as_deref()?;
-            let window = now - chrono::Duration::hours(24);
-            snapshot
-                .warehouse
-                .load_errors
-                .iter()
-                .filter(|e| e.tenant == tenant && e.time >= window)
-                .map(|e| e.time)
-                .min()
-        }
-        Detail::ExportFailed { id, .. } | Detail::ExportCanceled { id } => snapshot
-            .rds
-            .exports
-            .iter()
-            .find(|t| &t.id == id)
-            .and_then(|t| t.finished_at.or(t.started_at)),
-        Detail::Alarm { name, .. } => snapshot
-            .alarms
-            .iter()
-            .find(|a| &a.name == name)
-            .map(|a| a.since)
-            .filter(|since| *since > Time::UNIX_EPOCH),
-        Detail::AdhocPaused { since, .. } => Some(*since),
-        Detail::Storage { threshold, .. } => crossed(&metrics.storage_percent, *threshold),
-        Detail::WlmQueue {
-            queue, threshold, ..
-        } => crossed(metrics.queue_length.get(queue)?, *threshold),
-        Detail::QueryFailure { threshold, .. } => {
-            crossed(&metrics.query_failure_percent, *threshold)
-        }
-        _ => None,
-    }
-}
-
-/// The first datapoint of the series' latest run above `threshold`, when the series shows the
-/// crossing: a run that fills the whole window began before it, which the series cannot say.
-fn crossed(series: &Series, threshold: f64) -> Option<Time> {
-    let above = series
-        .points
-        .iter()
-        .rev()
-        .take_while(|(_, v)| *v > threshold)
-        .count();
-    if above == 0 || above == series.points.len() {
-        return None;
-    }
-    series
-        .points
-        .get(series.points.len() - above)
-        .map(|(t, _)| *t)
 }

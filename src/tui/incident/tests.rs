@@ -22,8 +22,16 @@ fn finding(tenant: Option<&str>, check: CheckId, severity: Severity, detail: Det
         message: detail.render(Lang::En),
         value: None,
         threshold: None,
+        affected: Vec::new(),
+        since: None,
         detail,
     }
+}
+
+/// A finding whose data says when it began (as the health rules date it).
+fn dated(mut finding: Finding, since: Time) -> Finding {
+    finding.since = Some(since);
+    finding
 }
 
 fn copy_errors(count: u64) -> Finding {
@@ -221,7 +229,11 @@ fn an_alarm_without_a_time_from_aws_is_placed_when_seen_and_marked() {
 
 #[test]
 fn entries_are_sorted_by_when_they_happened_per_aws() {
-    let mut world = World::new(vec![elt_failed(), copy_errors(4), alarm_finding()]);
+    let mut world = World::new(vec![
+        dated(elt_failed(), at(5, 40)),
+        dated(copy_errors(4), at(5, 10)),
+        dated(alarm_finding(), at(5, 12)),
+    ]);
     world.snapshot.elt_runs = vec![run(EltStatus::Failed, at(5, 0), at(5, 40))];
     world.snapshot.warehouse.load_errors = vec![load_error(at(5, 20)), load_error(at(5, 10))];
     world.snapshot.alarms = vec![alarm(AlarmState::Alarm, at(5, 12))];
@@ -340,33 +352,18 @@ fn a_growing_count_is_the_same_finding_and_a_worse_severity_is_recorded() {
 }
 
 #[test]
-fn a_metric_finding_begins_where_its_series_crossed_the_threshold() {
-    let mut world = World::new(vec![storage(87.0, Severity::Warning, 80.0)]);
-    world.snapshot.metrics.storage_percent = Series {
-        points: vec![(at(5, 0), 70.0), (at(5, 10), 81.0), (at(5, 20), 87.0)],
-    };
-    assert_eq!(
-        started_at(&world.health.findings[0], &world.snapshot, at(6, 0)),
-        Some(at(5, 10))
-    );
-    // Above the threshold for the whole window: it began before, at a time the series cannot say.
-    world.snapshot.metrics.storage_percent.points[0].1 = 82.0;
-    assert_eq!(
-        started_at(&world.health.findings[0], &world.snapshot, at(6, 0)),
-        None
-    );
-}
-
-#[test]
 fn an_export_failure_begins_when_its_task_ended() {
-    let mut world = World::new(vec![finding(
-        Some("tenant_b"),
-        CheckId::ExportTask,
-        Severity::Critical,
-        Detail::ExportFailed {
-            id: "tenant-b-export-1".into(),
-            cause: Some("KMS key access denied".into()),
-        },
+    let mut world = World::new(vec![dated(
+        finding(
+            Some("tenant_b"),
+            CheckId::ExportTask,
+            Severity::Critical,
+            Detail::ExportFailed {
+                id: "tenant-b-export-1".into(),
+                cause: Some("KMS key access denied".into()),
+            },
+        ),
+        at(3, 17),
     )]);
     world.snapshot.rds.exports = vec![ExportTask {
         tenant: "tenant_b".into(),
@@ -491,8 +488,8 @@ fn without_an_action_there_is_no_operator_and_no_actions_section() {
 #[test]
 fn summary_impact_and_follow_ups_are_about_this_incident() {
     let mut world = World::new(vec![
-        copy_errors(4),
-        elt_failed(),
+        dated(copy_errors(4), at(5, 10)),
+        dated(elt_failed(), at(5, 40)),
         storage(87.0, Severity::Warning, 80.0),
     ]);
     world.snapshot.warehouse.load_errors = vec![load_error(at(5, 10))];
@@ -512,7 +509,7 @@ fn summary_impact_and_follow_ups_are_about_this_incident() {
     let summary = section(&markdown, "Summary").join("\n");
     assert!(
         summary.contains(
-            "Critical: 4 COPY error(s) in the last 24 h (tenant_b, since 2026-11-21 05:10 UTC); also ELT run daily-elt-20261121 failed at dbt run"
+            "Critical: 4 COPY error(s) not fixed by a reload (last 24 h) (tenant_b, since 2026-11-21 05:10 UTC); also ELT run daily-elt-20261121 failed at dbt run"
         ),
         "{summary}"
     );
@@ -548,7 +545,10 @@ fn summary_impact_and_follow_ups_are_about_this_incident() {
 
 #[test]
 fn a_japanese_console_writes_a_japanese_record() {
-    let mut world = World::new(vec![copy_errors(4), alarm_finding()]);
+    let mut world = World::new(vec![
+        dated(copy_errors(4), at(5, 10)),
+        dated(alarm_finding(), at(5, 12)),
+    ]);
     world.snapshot.warehouse.load_errors = vec![load_error(at(5, 10))];
     world.snapshot.alarms = vec![alarm(AlarmState::Alarm, at(5, 12))];
     let mut incident = Incident::default();
@@ -558,10 +558,10 @@ fn a_japanese_console_writes_a_japanese_record() {
         "# インシデント記録: copy-error",
         "- **開始:** 2026-11-21 05:10 UTC",
         "## 概要",
-        "重大: 直近 24 時間の COPY エラーが 4 件(tenant_b、2026-11-21 05:10 UTC から)",
+        "重大: 再ロードで解消していない COPY エラーが 4 件(直近 24 時間)(tenant_b、2026-11-21 05:10 UTC から)",
         "## 影響",
         "| 時刻(UTC) | 内容 | 詳細 |",
-        "重大 `copy_errors` (tenant_b) | 直近 24 時間の COPY エラーが 4 件 |",
+        "重大 `copy_errors` (tenant_b) | 再ロードで解消していない COPY エラーが 4 件(直近 24 時間) |",
         "アラーム Alert-COPY-Error が ALARM",
         "## 事後対応",
         "- [ ] tenant_b の Parquet 出力を修正するか、COPY 前のスキーマチェックを追加(テーブル: orders)",
@@ -670,7 +670,7 @@ fn resolve_says_what_is_still_found_and_when_it_already_was() {
 
 #[test]
 fn a_finding_back_after_it_cleared_is_not_dated_before_it_cleared() {
-    let mut world = World::new(vec![copy_errors(4)]);
+    let mut world = World::new(vec![dated(copy_errors(4), at(5, 10))]);
     world.snapshot.warehouse.load_errors = vec![load_error(at(5, 10))];
     let mut incident = Incident::default();
     incident.observe(&world.health, &world.snapshot, at(6, 0));

@@ -37,6 +37,7 @@ from . import (
     request_counter,
     sfn_executions,
     sfn_redrive,
+    sfn_stop,
 )
 from .wsgi import AwsRequest, call_app, note_error, Reply
 
@@ -49,6 +50,7 @@ EXTENSIONS = (
     rds_integrations,
     rds_exports,
     sfn_redrive,
+    sfn_stop,
     sfn_executions,  # after sfn_redrive: it wraps the history sfn_redrive builds
     redshift_parameters,
     redshift_serverless,
