@@ -76,14 +76,13 @@ impl Recovery {
             ),
             (Lang::En, count) => format!(
                 "copied command {} of {count} ({lines} line{}) to the clipboard (OSC 52); {key} \
-                 again copies the next",
+                 copies the next",
                 index + 1,
                 if lines == 1 { "" } else { "s" }
             ),
             (Lang::Ja, 1) => format!("{lines} 行をクリップボードにコピーしました(OSC 52)"),
             (Lang::Ja, count) => format!(
-                "コマンド {}/{count}({lines} 行)をクリップボードにコピーしました(OSC 52)。\
-                 もう一度 {key} で次をコピー",
+                "コマンド {}/{count}({lines} 行)をクリップボードにコピー(OSC 52)。{key} で次のコマンド",
                 index + 1
             ),
         };

@@ -489,7 +489,7 @@ fn the_copy_key_copies_a_steps_commands_filled_in_one_at_a_time() {
     );
     assert_eq!(
         first.message.unwrap().text,
-        "copied command 1 of 2 (1 line) to the clipboard (OSC 52); y again copies the next"
+        "copied command 1 of 2 (1 line) to the clipboard (OSC 52); y copies the next"
     );
     let second = recovery.copy(&context);
     assert_eq!(
@@ -533,7 +533,7 @@ fn copying_what_the_console_does_not_know_says_what_to_fill_in() {
     );
     assert_eq!(
         copied.message.unwrap().text,
-        "コマンド 1/2(1 行)をクリップボードにコピーしました(OSC 52)。もう一度 y で次をコピー。\
+        "コマンド 1/2(1 行)をクリップボードにコピー(OSC 52)。y で次のコマンド。\
          実行前に <file> を埋めてください"
     );
 }
