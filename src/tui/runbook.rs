@@ -7,6 +7,9 @@
 //! translated); files in `<config dir>/shiftops/runbooks/` (and, for Japanese, `…/runbooks/ja/`)
 //! add runbooks or replace a shipped one with the same id. Every mistake in a file is reported as
 //! `file:line:column` at the offending token.
+//!
+//! A step's text may name what the console knows — `{tenant}`, `{file}`, `{execution_arn}` … —
+//! and indents its commands by four spaces: [`text`] fills the one and finds the other.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;

@@ -66,6 +66,13 @@ impl Recovery {
         kind: ActionKind,
         step: usize,
     ) -> Reply {
+        // A console without actions says so at once rather than after the choice.
+        if !context.actions {
+            return Reply::error(context.lang.pick(
+                "recovery actions are not available in this console",
+                "このコンソールでは復旧アクションを使えません",
+            ));
+        }
         let tenants = candidates(kind, context.snapshot, context.health);
         if tenants.is_empty() {
             return Reply::error(match context.lang {

@@ -559,3 +559,17 @@ fn the_copy_key_copies_the_selected_executions_arn_in_the_elt_view() {
             .starts_with("nothing to copy here")
     );
 }
+
+#[test]
+fn a_console_without_actions_does_not_ask_for_a_tenant() {
+    let facts = fleet_facts();
+    let mut recovery = Recovery::default();
+    recovery.command(&facts.context(), Command::Runbook, "fleet");
+    recovery.move_step(1);
+    let refused = recovery.do_step(&Context {
+        actions: false,
+        ..in_runbook(&facts)
+    });
+    assert!(recovery.chooser().is_none());
+    assert!(refused.message.unwrap().is_error);
+}
