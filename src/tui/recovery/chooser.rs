@@ -23,18 +23,16 @@ pub struct Chooser {
     pub selected: usize,
 }
 
-/// Whether an action is about one tenant, so that a step with no tenant must ask for one.
+/// Whether an action is about one tenant, so that a step with no tenant must ask for one. The
+/// others are about the fleet (the ELT, the WLM queues) or about a query.
 pub fn needs_tenant(kind: ActionKind) -> bool {
-    match kind {
+    matches!(
+        kind,
         ActionKind::ResyncTables
-        | ActionKind::StartExport
-        | ActionKind::Vacuum
-        | ActionKind::Analyze => true,
-        ActionKind::RerunElt
-        | ActionKind::PauseAdhoc
-        | ActionKind::ResumeAdhoc
-        | ActionKind::CancelQuery => false,
-    }
+            | ActionKind::StartExport
+            | ActionKind::Vacuum
+            | ActionKind::Analyze
+    )
 }
 
 /// The tenants `kind` can act on (a resync only Zero-ETL ones, an export only export-path ones),
