@@ -325,8 +325,11 @@ pub fn keys_markdown() -> String {
          closes |\n\
          | action dialog | type the confirmation word shown; `enter` runs the action (or closes \
          the finished dialog); `backspace` corrects; `esc` cancels (not while it runs) |\n\
-         | runbook walkthrough | `up` / `down` choose a step; `enter` does it; `esc` from a panel \
-         the runbook opened returns to the walkthrough |\n",
+         | runbook walkthrough | `up` / `down` choose a step; `enter` does it; the `copy` key \
+         copies the step's command (again: its next command); `esc` from a panel the runbook \
+         opened returns to the walkthrough |\n\
+         | tenant chooser (an action step that needs a tenant) | `up` / `down` choose; `enter` \
+         takes the tenant and previews the action; `esc` cancels |\n",
     );
 
     page.push_str(

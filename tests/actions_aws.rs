@@ -394,9 +394,9 @@ async fn resync_vacuum_analyze_and_cancel_run_their_sql() {
     assert_eq!(
         vacuum.calls,
         [
-            "VACUUM \"tenant_b\".\"orders\"",
-            "VACUUM \"tenant_b\".\"products\"",
-            "VACUUM \"tenant_b\".\"users\""
+            "VACUUM DELETE ONLY \"tenant_b\".\"orders\"",
+            "VACUUM DELETE ONLY \"tenant_b\".\"products\"",
+            "VACUUM DELETE ONLY \"tenant_b\".\"users\""
         ]
     );
     s.actions
@@ -427,7 +427,7 @@ async fn resync_vacuum_analyze_and_cancel_run_their_sql() {
     let ran = statements(&s.emulator).await;
     for expected in [
         "ALTER DATABASE \"tenant_a_zeroetl\" INTEGRATION REFRESH INERROR TABLES",
-        "VACUUM \"tenant_b\".\"users\"",
+        "VACUUM DELETE ONLY \"tenant_b\".\"users\"",
         "ANALYZE \"tenant_b\".\"orders\"",
         "CANCEL 4242",
     ] {

@@ -447,3 +447,85 @@ fn an_intent_without_outcome_is_reported_as_unknown() {
             .contains("1 action(s) of unknown outcome marked verified")
     );
 }
+
+#[test]
+fn a_fleet_wide_runbook_asks_which_tenant_then_vacuums_delete_only() {
+    let mut c = console(Scenario::StorageHigh, false);
+    c.key(KeyCode::Char('2'));
+    while c.app.selected_alarm().as_deref() != Some("Alert-Storage-High") {
+        c.key(KeyCode::Down);
+    }
+    c.key(KeyCode::Char('r'));
+    assert_eq!(c.app.view, View::Runbook);
+    assert_eq!(c.app.recovery().walkthrough().unwrap().tenant, None);
+    let runbook = c
+        .app
+        .recovery()
+        .current_runbook(&c.app.settings.runbooks)
+        .unwrap()
+        .clone();
+    let vacuum = runbook
+        .steps
+        .iter()
+        .position(|s| s.kind == runbook::StepKind::Action(shiftops::action::ActionKind::Vacuum))
+        .unwrap();
+    while c.app.recovery().walkthrough().unwrap().selected < vacuum {
+        c.key(KeyCode::Down);
+    }
+    // The step's text says what the action runs.
+    assert!(runbook.steps[vacuum].text.contains("VACUUM DELETE ONLY"));
+
+    // Enter asks which tenant: the worst first, each with its status in words.
+    assert_eq!(c.key(KeyCode::Enter), Effect::None);
+    assert_eq!(c.app.mode, Mode::Choose);
+    let chooser = c.app.recovery().chooser().unwrap();
+    let first = chooser.tenants[0].clone();
+    assert!(
+        chooser.tenants.windows(2).all(|w| w[0].1 >= w[1].1),
+        "{:?}",
+        chooser.tenants
+    );
+    let screen = c.screen();
+    assert!(
+        screen.contains("VACUUM DELETE ONLY the tenant's tables — which tenant?"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!(
+            "{}  {}",
+            first.1.label_in(shiftops::i18n::Lang::En),
+            first.0
+        )) || screen.contains(&first.0),
+        "{screen}"
+    );
+    insta::assert_snapshot!("tenant_chooser", screen);
+
+    // Enter takes it: the walkthrough is about that tenant now, and the preview shows the SQL.
+    let effect = c.key(KeyCode::Enter);
+    assert_eq!(
+        effect,
+        Effect::PlanAction(shiftops::action::Request::Vacuum {
+            tenant: first.0.clone()
+        })
+    );
+    assert_eq!(
+        c.app.recovery().walkthrough().unwrap().tenant.as_deref(),
+        Some(first.0.as_str())
+    );
+    let plan = c.app.recovery().dialog().unwrap().plan().unwrap().clone();
+    assert!(!plan.calls.is_empty());
+    for call in &plan.calls {
+        assert!(call.starts_with("VACUUM DELETE ONLY \""), "{call}");
+    }
+    assert!(c.screen().contains("VACUUM DELETE ONLY \""));
+    c.type_text(&first.0);
+    c.key(KeyCode::Enter);
+    let dialog = c.app.recovery().dialog().unwrap();
+    assert!(
+        matches!(&dialog.stage, Stage::Done { result: Ok(_), .. }),
+        "{:?}",
+        dialog.stage
+    );
+    c.key(KeyCode::Enter);
+    assert!(c.app.recovery().walkthrough().unwrap().done[vacuum]);
+}

@@ -424,3 +424,79 @@ fn japanese_tenant_names_keep_columns_aligned() {
     }
     insta::assert_snapshot!("japanese_tenant_detail", detail);
 }
+
+/// The copy-error walkthrough of the broken tenant at 80×24, in each language: what the console
+/// knows is filled in, and a command too wide for the panel is cut with `…`, never wrapped,
+/// while `y` copies all of it.
+#[test]
+fn a_runbook_step_fills_in_what_the_console_knows_at_80x24() {
+    for (lang, name) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        let mut app = rename_tenant(app(Scenario::CopyError, 3), "unused", "unused", lang);
+        assert_eq!(app.rows.tenants[0].summary.name, "tenant_b");
+        // `:runbook ID` on the tenant's row: the walkthrough is about that tenant.
+        app.on_key(key(KeyCode::Char(':')));
+        type_text(&mut app, "runbook copy-error");
+        app.on_key(key(KeyCode::Enter));
+        assert_eq!(app.view, View::Runbook);
+        let walkthrough = app.recovery().walkthrough().unwrap();
+        assert_eq!(walkthrough.runbook, "copy-error");
+        assert_eq!(walkthrough.tenant.as_deref(), Some("tenant_b"));
+        let file = app.snapshot.warehouse.load_errors[0].file.clone();
+        assert!(file.starts_with("s3://"), "{file}");
+        // Step 5: fix or replace the source file in S3.
+        for _ in 0..4 {
+            app.on_key(key(KeyCode::Down));
+        }
+        let effect = app.on_key(key(KeyCode::Char('y')));
+        assert_eq!(
+            effect,
+            Effect::Copy(format!("aws s3 cp {file} ./rejected-file"))
+        );
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("  ✓ aws s3 cp s3://"), "{screen}");
+        assert!(screen.contains('…'), "{screen}");
+        assert!(!screen.contains("<file>"), "{screen}");
+        assert!(!screen.contains("{file}"), "{screen}");
+        for line in screen.lines() {
+            assert_eq!(shiftops::i18n::width(content(line)), 80, "{line}");
+        }
+        insta::assert_snapshot!(format!("runbook_filled_80x24_{name}"), screen);
+    }
+}
+
+/// A tenant action from a fleet-wide alarm asks which tenant, worst first, in Japanese too.
+#[test]
+fn a_tenant_action_of_a_fleet_wide_runbook_asks_which_tenant() {
+    let mut app = rename_tenant(app(Scenario::StorageHigh, 3), "unused", "unused", Lang::Ja);
+    app.dispatch(Action::Show(View::Alarms));
+    while app.selected_alarm().as_deref() != Some("Alert-Storage-High") {
+        app.on_key(key(KeyCode::Down));
+    }
+    app.on_key(key(KeyCode::Char('r')));
+    let walkthrough = app.recovery().walkthrough().unwrap();
+    assert_eq!(walkthrough.runbook, "storage-pressure");
+    assert_eq!(walkthrough.tenant, None);
+    let runbook = app
+        .recovery()
+        .current_runbook(&app.settings.runbooks)
+        .unwrap()
+        .clone();
+    let vacuum = runbook
+        .steps
+        .iter()
+        .position(|s| {
+            s.kind == shiftops::tui::runbook::StepKind::Action(shiftops::action::ActionKind::Vacuum)
+        })
+        .unwrap();
+    for _ in 0..vacuum {
+        app.on_key(key(KeyCode::Down));
+    }
+    assert!(render(&app, 80, 24).contains("先にテナントを選ぶ"));
+    assert_eq!(app.on_key(key(KeyCode::Enter)), Effect::None);
+    assert_eq!(app.mode, Mode::Choose);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("どのテナント?"), "{screen}");
+    insta::assert_snapshot!("tenant_chooser_80x24_ja", screen);
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}

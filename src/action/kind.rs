@@ -19,7 +19,7 @@ pub enum ActionKind {
     ResyncTables,
     /// CreateDBClusterSnapshot, then StartExportTask, as the design's export Lambda.
     StartExport,
-    /// VACUUM a tenant schema's tables.
+    /// VACUUM DELETE ONLY of a tenant schema's tables (reclaims space, does not re-sort).
     Vacuum,
     /// ANALYZE a tenant schema's tables.
     Analyze,
@@ -67,7 +67,7 @@ impl ActionKind {
             ActionKind::ResumeAdhoc => "Resume the adhoc WLM queue",
             ActionKind::ResyncTables => "Resync the integration's tables in error",
             ActionKind::StartExport => "Start a snapshot export",
-            ActionKind::Vacuum => "VACUUM the tenant's tables",
+            ActionKind::Vacuum => "VACUUM DELETE ONLY the tenant's tables",
             ActionKind::Analyze => "ANALYZE the tenant's tables",
             ActionKind::CancelQuery => "Cancel a query",
         }
@@ -87,7 +87,7 @@ impl ActionKind {
             ActionKind::ResumeAdhoc => "adhoc WLM キューを再開",
             ActionKind::ResyncTables => "統合のエラー中テーブルを再同期",
             ActionKind::StartExport => "スナップショットのエクスポートを開始",
-            ActionKind::Vacuum => "テナントのテーブルを VACUUM",
+            ActionKind::Vacuum => "テナントのテーブルを VACUUM DELETE ONLY",
             ActionKind::Analyze => "テナントのテーブルを ANALYZE",
             ActionKind::CancelQuery => "クエリをキャンセル",
         }

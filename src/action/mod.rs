@@ -20,6 +20,6 @@ pub use error::ApplyError;
 pub use kind::ActionKind;
 pub use lock::{LockError, StateLock};
 pub use plan::{Change, Outcome, Plan};
-pub use request::{Request, ResyncScope};
+pub use request::{Request, ResyncScope, VACUUM_STATEMENT};
 pub use runner::{ActionError, ActionUpdate, Actions, Audited, Executed, Operator, Progress};
 pub use state::StateDir;

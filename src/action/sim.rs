@@ -222,7 +222,7 @@ impl Operator for SimOperator {
                 let world = self.world();
                 let found = Self::tenant(&world, tenant)?;
                 let verb = if matches!(request, Request::Vacuum { .. }) {
-                    "VACUUM"
+                    crate::action::VACUUM_STATEMENT
                 } else {
                     "ANALYZE"
                 };

@@ -123,6 +123,9 @@ pub enum Action {
     ActionMenu,
     /// The runbook for the selected alarm or finding.
     OpenRunbook,
+    /// The selected runbook step's command (or the selected ELT execution's ARN) to the
+    /// clipboard.
+    Copy,
     SetFilter(String),
 }
 
@@ -186,6 +189,11 @@ impl Action {
             Action::OpenRunbook,
             "the runbook of the selected alarm or finding",
         ),
+        (
+            "copy",
+            Action::Copy,
+            "copy the runbook step's command (or the ELT execution's ARN) to the clipboard",
+        ),
     ];
 
     /// The help text of a bindable action in `lang` (`english` is its text in `BINDABLE`).
@@ -219,6 +227,7 @@ impl Action {
             "tenant" => "選択中の行のテナント",
             "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
             "runbook" => "選択中のアラームか検出事項のランブック",
+            "copy" => "ランブックの手順のコマンド(または ELT 実行の ARN)をクリップボードにコピー",
             _ => english,
         }
     }

@@ -39,6 +39,8 @@ pub enum Effect {
         markdown: String,
         overwrite: bool,
     },
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy(String),
 }
 
 /// An alarm's history as last fetched, or why it could not be.
@@ -61,6 +63,8 @@ pub enum Mode {
     Menu,
     /// An action's preview, confirmation, progress and result.
     Dialog,
+    /// Choosing the tenant a runbook step's action is for.
+    Choose,
     /// Quitting while something is left changed (a pause): `y` or the quit key quits.
     ConfirmQuit,
 }
@@ -191,7 +195,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "start-export",
         "start a snapshot export (:start-export TENANT)",
     ),
-    ("vacuum", "VACUUM a tenant's tables (:vacuum TENANT)"),
+    (
+        "vacuum",
+        "VACUUM DELETE ONLY a tenant's tables (:vacuum TENANT)",
+    ),
     ("analyze", "ANALYZE a tenant's tables (:analyze TENANT)"),
     ("cancel", "cancel a query: :cancel PID"),
     ("note", "add a note to the incident record: :note TEXT"),
@@ -232,7 +239,7 @@ pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) 
         "resume-adhoc" => "一時停止で保存した WLM 設定を復元",
         "resync" => "テナントのエラー中テーブルを再同期(:resync テナント [all])",
         "start-export" => "スナップショットのエクスポートを開始(:start-export テナント)",
-        "vacuum" => "テナントのテーブルを VACUUM(:vacuum テナント)",
+        "vacuum" => "テナントのテーブルを VACUUM DELETE ONLY(:vacuum テナント)",
         "analyze" => "テナントのテーブルを ANALYZE(:analyze テナント)",
         "cancel" => "クエリをキャンセル: :cancel PID",
         "note" => "インシデント記録にメモ: :note メモ",
@@ -368,7 +375,7 @@ impl App {
             },
             Mode::Help => self.on_help_key(key),
             Mode::Command | Mode::Filter => self.on_input_key(key),
-            Mode::Menu | Mode::Dialog => {
+            Mode::Menu | Mode::Dialog | Mode::Choose => {
                 self.ask_recovery(|recovery, context| recovery.on_key(context, key))
             }
             Mode::ConfirmQuit => {
@@ -609,12 +616,14 @@ impl App {
         if let Some(message) = reply.message {
             self.message = Some(message);
         }
-        // The menu and the dialog take the keys while they are open.
+        // The menu, the chooser and the dialog take the keys while they are open.
         self.mode = if self.recovery.dialog().is_some() {
             Mode::Dialog
         } else if self.recovery.menu().is_some() {
             Mode::Menu
-        } else if matches!(self.mode, Mode::Menu | Mode::Dialog) {
+        } else if self.recovery.chooser().is_some() {
+            Mode::Choose
+        } else if matches!(self.mode, Mode::Menu | Mode::Dialog | Mode::Choose) {
             Mode::Normal
         } else {
             self.mode
@@ -746,6 +755,7 @@ impl App {
             Action::OpenRunbook => {
                 return self.ask_recovery(|recovery, context| recovery.open_runbook_here(context));
             }
+            Action::Copy => return self.ask_recovery(|recovery, context| recovery.copy(context)),
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;

@@ -1,6 +1,7 @@
 //! The event loop: terminal events, source results, action progress and a one-second clock,
 //! drawn only when something changed. Fetches and actions run in tasks; this loop never awaits I/O.
 
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,13 +31,24 @@ pub struct Extras {
     /// What CloudWatch charges per 1,000 metrics GetMetricData requests (`[metrics]
     /// price_per_1000_metrics`), for the polling cost on the status line; `None`: the list price.
     pub metrics_price_per_1000: Option<f64>,
+    /// Where the copy key's OSC 52 sequence goes: the terminal (stdout) in [`run`]; none, and
+    /// nothing is written, unless given.
+    pub clipboard: Option<Box<dyn std::io::Write + Send>>,
 }
 
 /// Runs the console until the user quits (exit code 0) or a signal ends it: SIGTERM (143),
 /// SIGHUP (129, the SSH session is gone) or SIGINT (130). The terminal is restored — cooked mode,
 /// the main screen, the cursor shown — on return, on error, on those signals and on a panic of the
 /// console (our hook, layered over color-eyre's, which must be installed first).
-pub async fn run(fleet: Fleet, settings: Settings, title: String, extras: Extras) -> Result<u8> {
+pub async fn run(
+    fleet: Fleet,
+    settings: Settings,
+    title: String,
+    mut extras: Extras,
+) -> Result<u8> {
+    extras
+        .clipboard
+        .get_or_insert_with(|| Box::new(std::io::stdout()));
     // Listening before the terminal changes: from here on a SIGTERM cannot leave it raw.
     let mut signals = Signals::listen()?;
     let mut terminal = init_terminal()?;
@@ -181,6 +193,8 @@ pub struct Console<'t, B: Backend, E> {
     clock: tokio::time::Interval,
     /// What the sources reported since the last tick, applied together with the next one.
     pending: Vec<SourceEvent>,
+    /// The terminal's clipboard, by OSC 52.
+    clipboard: Option<Box<dyn std::io::Write + Send>>,
 }
 
 impl<'t, B, E> Console<'t, B, E>
@@ -237,6 +251,27 @@ where
             action_events,
             clock,
             pending: Vec::new(),
+            clipboard: extras.clipboard,
+        }
+    }
+
+    /// Writes the OSC 52 sequence that puts `text` on the terminal's clipboard; a failure to
+    /// write replaces the "copied" message.
+    fn copy(&mut self, text: &str) {
+        let Some(clipboard) = self.clipboard.as_mut() else {
+            return;
+        };
+        let written = clipboard
+            .write_all(super::clipboard::osc52(text).as_bytes())
+            .and_then(|()| clipboard.flush());
+        if let Err(error) = written {
+            self.app.error(format!(
+                "{}: {error}",
+                self.app.t(
+                    "cannot write to the terminal's clipboard",
+                    "端末のクリップボードに書けません"
+                )
+            ));
         }
     }
 
@@ -285,6 +320,9 @@ where
             event = self.terminal_events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     let effect = self.app.on_key(key);
+                    if let Effect::Copy(text) = &effect {
+                        self.copy(text);
+                    }
                     if perform(
                         effect,
                         &self.fleet,
@@ -389,7 +427,8 @@ fn perform(
                 let _ = events.send(ActionEvent::Exported(written));
             });
         }
-        Effect::None => {}
+        // Written by the console itself, to the terminal it draws on (Console::copy).
+        Effect::Copy(_) | Effect::None => {}
     }
     false
 }

@@ -7,6 +7,9 @@
 //! translated); files in `<config dir>/shiftops/runbooks/` (and, for Japanese, `…/runbooks/ja/`)
 //! add runbooks or replace a shipped one with the same id. Every mistake in a file is reported as
 //! `file:line:column` at the offending token.
+//!
+//! A step's text may name what the console knows — `{tenant}`, `{file}`, `{execution_arn}` … —
+//! and indents its commands by four spaces: [`text`] fills the one and finds the other.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -24,6 +27,8 @@ use crate::health::{CheckId, Finding};
 use crate::i18n::Lang;
 use crate::model::EltStage;
 use crate::tui::action::View;
+
+pub mod text;
 
 /// The ids of the runbooks built into the binary.
 pub const SHIPPED: &[&str] = &[
@@ -196,7 +201,9 @@ impl StepKind {
 pub struct Step {
     pub phase: Phase,
     pub title: String,
-    /// Prose for the on-call engineer; may span several lines.
+    /// Prose for the on-call engineer; may span several lines. Lines indented four spaces are
+    /// commands; `{tenant}` and the other [`text::Placeholder`]s are filled in where it is shown
+    /// ([`text::fill`]).
     pub text: String,
     pub kind: StepKind,
 }
@@ -327,7 +334,9 @@ fn markdown_at_level(runbook: &Runbook, level: usize, lang: Lang) -> String {
             number += 1;
             let _ = writeln!(page, "{} {number}. {}\n", heading(2), step.title);
             let _ = writeln!(page, "{}\n", kind_text(&step.kind, lang));
-            let _ = writeln!(page, "{}\n", step.text.trim());
+            // The placeholders show as `<tenant>`: the page is about no incident in particular.
+            let text = text::fill(&step.text, &text::Values::default());
+            let _ = writeln!(page, "{}\n", text.trim());
         }
     }
     // One trailing newline, however the last text ended.
@@ -451,7 +460,7 @@ struct TriggersFile {
 struct StepFile {
     phase: Spanned<String>,
     title: String,
-    text: String,
+    text: Spanned<String>,
     kind: Spanned<String>,
     view: Option<Spanned<String>>,
     filter: Option<Spanned<String>>,
@@ -566,10 +575,14 @@ fn parse_with_spans(path: &str, text: &str) -> Result<ParsedRunbook, DataFileErr
             ));
         }
         let kind = parse_kind(&step).map_err(|(span, message)| error_at(span, message))?;
+        text::check(step.text.get_ref()).map_err(|error| {
+            let at = text_error_offset(text, step.text.span(), step.text.get_ref(), &error);
+            error_at(at..at, error.message)
+        })?;
         steps.push(Step {
             phase,
             title: step.title,
-            text: step.text,
+            text: step.text.into_inner(),
             kind,
         });
     }
@@ -590,6 +603,23 @@ fn parse_with_spans(path: &str, text: &str) -> Result<ParsedRunbook, DataFileErr
         alarm_spans,
         stage_spans,
     })
+}
+
+/// Where in the file a mistake of a step's text is: the text as TOML decoded it may differ from
+/// the file (escapes, line continuations), so the offending token is looked for in the file's
+/// string literal, as the same occurrence; failing that, the literal's start.
+fn text_error_offset(
+    file: &str,
+    literal: Range<usize>,
+    decoded: &str,
+    error: &text::TextError,
+) -> usize {
+    let occurrence = decoded[..error.offset]
+        .matches(error.token.as_str())
+        .count();
+    file.get(literal.clone())
+        .and_then(|raw| raw.match_indices(error.token.as_str()).nth(occurrence))
+        .map_or(literal.start, |(at, _)| literal.start + at)
 }
 
 fn no_steps_message() -> String {
@@ -1355,6 +1385,121 @@ mod tests {
                 "{path}:5:11: alarm \"Alert-WLM-Queue\" already opens runbook \
                  \"wlm-queue-overload\" ({shipped_location}); each alarm opens one runbook"
             )
+        );
+    }
+
+    #[test]
+    fn rejects_an_unknown_placeholder_at_its_line_and_column() {
+        let text = with_steps(
+            "[[steps]]\nphase = \"triage\"\ntitle = \"x\"\ntext = \"\"\"\nFirst line.\n\n    \
+             aws s3 ls s3://{bucket}/{prefixx}\"\"\"\nkind = \"note\"\n",
+        );
+        let message = error(&text);
+        assert!(
+            message.starts_with(
+                "runbooks/sample.toml:10:29: unknown placeholder {prefixx}; the placeholders are \
+                 {tenant}, {schema},"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_lone_brace_but_takes_doubled_ones() {
+        let text = with_steps(
+            "[[steps]]\nphase = \"triage\"\ntitle = \"x\"\n\
+             text = \"SELECT json_parse('{{\\\"a\\\": 1}}') }\"\nkind = \"note\"\n",
+        );
+        assert_eq!(
+            error(&text),
+            "runbooks/sample.toml:7:43: a lone \"}\" in the text: write }} for a literal brace"
+        );
+        let fixed = text.replace("1}}') }", "1}}') }}");
+        let runbook = parse("runbooks/sample.toml", &fixed).unwrap();
+        assert_eq!(
+            text::fill(&runbook.steps[0].text, &text::Values::default()),
+            "SELECT json_parse('{\"a\": 1}') }"
+        );
+    }
+
+    #[test]
+    fn a_text_mistake_after_escapes_falls_back_to_the_text_start() {
+        // The decoded text has the token where the file has an escape: the error still points
+        // into the step's text.
+        let text = with_steps(
+            "[[steps]]\nphase = \"triage\"\ntitle = \"x\"\ntext = \"\\u007Bfoo}\"\nkind = \"note\"\n",
+        );
+        assert!(
+            error(&text).starts_with("runbooks/sample.toml:7:8: unknown placeholder {foo}"),
+            "{}",
+            error(&text)
+        );
+    }
+
+    #[test]
+    fn english_and_japanese_steps_use_the_same_placeholders() {
+        for (en, ja) in shipped().iter().zip(shipped_ja()) {
+            for (number, (en_step, ja_step)) in en.steps.iter().zip(&ja.steps).enumerate() {
+                let mut en_names = text::placeholders(&en_step.text);
+                let mut ja_names = text::placeholders(&ja_step.text);
+                en_names.sort();
+                ja_names.sort();
+                assert_eq!(en_names, ja_names, "{} step {}", en.id, number + 1);
+                assert_eq!(
+                    text::commands(&en_step.text).len(),
+                    text::commands(&ja_step.text).len(),
+                    "{} step {}: the commands",
+                    en.id,
+                    number + 1
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_shipped_runbooks_leave_no_name_for_a_placeholder_to_fill() {
+        // What the console knows is a placeholder, not a `<name>` for the engineer to type.
+        for runbook in shipped().iter().chain(&shipped_ja()) {
+            for step in &runbook.steps {
+                for name in text::Placeholder::ALL {
+                    assert!(
+                        !step.text.contains(&format!("<{name}>")),
+                        "{}: {}: write {{{name}}}",
+                        runbook.id,
+                        step.title
+                    );
+                }
+                for bare in ["<name>", "<id>", "<bucket>", "<prefix>", "<file>"] {
+                    assert!(!step.text.contains(bare), "{}: {bare}", runbook.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_docs_name_every_placeholder() {
+        for lang in [Lang::En, Lang::Ja] {
+            let path = docs_path(lang);
+            let docs = std::fs::read_to_string(&path).unwrap();
+            for name in text::Placeholder::ALL {
+                assert!(
+                    docs.contains(&format!("`{{{name}}}`")),
+                    "{path}: {{{name}}}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_shows_placeholders_as_names_to_fill_in() {
+        let text = with_steps(
+            "[[steps]]\nphase = \"triage\"\ntitle = \"x\"\n\
+             text = \"Look at {tenant}:\\n\\n    aws s3 ls s3://{bucket}/{{x}}\"\nkind = \"note\"\n",
+        );
+        let page = to_markdown(&parse("runbooks/sample.toml", &text).unwrap(), Lang::En);
+        assert!(
+            page.contains("Look at <tenant>:\n\n    aws s3 ls s3://<bucket>/{x}\n"),
+            "{page}"
         );
     }
 

@@ -279,7 +279,7 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
             ))
             .await?;
         let verb = match request {
-            Request::Vacuum { .. } => "VACUUM",
+            Request::Vacuum { .. } => crate::action::VACUUM_STATEMENT,
             _ => "ANALYZE",
         };
         let statements: Vec<String> = rows

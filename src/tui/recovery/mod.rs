@@ -3,13 +3,17 @@
 //! about where the user is and answers with a [`Reply`] that the app applies: the component never
 //! reaches into the app, and never awaits (the event loop runs the actions in tasks).
 
+mod chooser;
+mod copy;
 mod dialog;
+pub mod known;
 mod menu;
 mod request;
 mod walkthrough;
 
 use ratatui::crossterm::event::KeyEvent;
 
+pub use chooser::{Chooser, needs_tenant};
 pub use dialog::{ActionEvent, Dialog, Stage};
 pub use menu::Menu;
 pub use request::Command;
@@ -102,13 +106,15 @@ impl Reply {
     }
 }
 
-/// The state of recovery: at most one of the menu and the dialog is open; a walkthrough stays
-/// while the user moves between panels.
+/// The state of recovery: at most one of the menu, the tenant chooser and the dialog is open; a
+/// walkthrough stays while the user moves between panels.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Recovery {
     menu: Option<Menu>,
     dialog: Option<Dialog>,
     walkthrough: Option<Walkthrough>,
+    /// Which tenant a walkthrough's action step is for, when the walkthrough has none.
+    chooser: Option<Chooser>,
 }
 
 impl Recovery {
@@ -124,10 +130,12 @@ impl Recovery {
         self.walkthrough.as_ref()
     }
 
-    /// A key while the menu or the dialog is open.
+    /// A key while the menu, the tenant chooser or the dialog is open.
     pub fn on_key(&mut self, context: &Context, key: KeyEvent) -> Reply {
         if self.dialog.is_some() {
             self.on_dialog_key(key)
+        } else if self.chooser.is_some() {
+            self.on_chooser_key(context, key)
         } else {
             self.on_menu_key(context, key)
         }

@@ -4,7 +4,7 @@
 use super::{Context, Menu, Recovery, Reply};
 use crate::action::{ActionKind, Request, ResyncScope};
 use crate::i18n::Lang;
-use crate::model::{Event, Ingest, RunningQuery, Snapshot};
+use crate::model::{EltRun, Event, Ingest, RunningQuery, Snapshot};
 use crate::tui::app::Effect;
 
 /// The request an action kind means here: the latest failed run, the given tenant …
@@ -44,16 +44,10 @@ pub fn request_for(
     };
     Ok(match kind {
         ActionKind::RerunElt => {
-            let run = snapshot
-                .elt_runs
-                .iter()
-                .filter(|r| r.status.is_failure())
-                .max_by_key(|r| r.started_at)
-                .or_else(|| snapshot.elt_runs.iter().max_by_key(|r| r.started_at))
-                .ok_or_else(|| {
-                    lang.pick("no ELT run to rerun", "再実行できる ELT 実行がありません")
-                        .to_string()
-                })?;
+            let run = rerun_target(snapshot).ok_or_else(|| {
+                lang.pick("no ELT run to rerun", "再実行できる ELT 実行がありません")
+                    .to_string()
+            })?;
             Request::RerunElt {
                 execution_arn: run.execution_arn.clone(),
             }
@@ -101,6 +95,16 @@ pub fn request_for(
                 .into());
         }
     })
+}
+
+/// The ELT execution a rerun is about: the latest that failed, else the latest.
+pub(super) fn rerun_target(snapshot: &Snapshot) -> Option<&EltRun> {
+    snapshot
+        .elt_runs
+        .iter()
+        .filter(|r| r.status.is_failure())
+        .max_by_key(|r| r.started_at)
+        .or_else(|| snapshot.elt_runs.iter().max_by_key(|r| r.started_at))
 }
 
 /// Every action that applies here: fleet actions, then the tenant's.
@@ -215,9 +219,9 @@ pub fn menu_for(
         }
         items.push((
             if ja {
-                format!("{name} のテーブルを VACUUM")
+                format!("{name} のテーブルを VACUUM DELETE ONLY")
             } else {
-                format!("VACUUM {name}'s tables")
+                format!("VACUUM DELETE ONLY {name}'s tables")
             },
             Request::Vacuum {
                 tenant: name.clone(),

@@ -365,3 +365,247 @@ fn commands_parse_and_answer_without_an_app() {
     assert!(refused.message.unwrap().is_error);
     assert!(recovery.dialog().is_none());
 }
+
+/// Facts with a fleet of three tenants (tenant_b critical) and a runbook whose steps copy
+/// commands and act on a tenant.
+fn fleet_facts() -> Facts {
+    use crate::model::{Ingest, LoadError, Tenant};
+    let runbook = "id = \"fleet\"\ntitle = \"Fleet\"\nsummary = \"For tests\"\n\n\
+[[steps]]\nphase = \"triage\"\ntitle = \"Two commands\"\n\
+text = \"\"\"\nLook at {tenant}:\n\n    aws s3 cp {file} ./rejected\n\nthen\n\n    \
+SELECT * FROM {schema}.{table}\n    WHERE x = '{{y}}';\"\"\"\nkind = \"note\"\n\n\
+[[steps]]\nphase = \"recovery\"\ntitle = \"Vacuum\"\ntext = \"No command.\"\nkind = \"action\"\n\
+action = \"vacuum\"\n";
+    let tenant = |name: &str, ingest: Ingest| Tenant {
+        name: name.into(),
+        schema: format!("{name}_schema"),
+        account_id: "111111111111".into(),
+        cluster_identifier: format!("{name}-cluster"),
+        ingest,
+    };
+    let mut snapshot = Snapshot::new(vec![
+        tenant(
+            "tenant_a",
+            Ingest::ZeroEtl {
+                integration: "a-integration".into(),
+            },
+        ),
+        tenant(
+            "tenant_b",
+            Ingest::Export {
+                bucket: "exports-b".into(),
+                prefix: "b/".into(),
+            },
+        ),
+        tenant(
+            "tenant_c",
+            Ingest::ZeroEtl {
+                integration: "c-integration".into(),
+            },
+        ),
+    ]);
+    snapshot.warehouse.load_errors.push(LoadError {
+        tenant: "tenant_b".into(),
+        table: "orders".into(),
+        file: "s3://exports-b/b/orders/part-0003.parquet".into(),
+        line: 7,
+        column: "quantity".into(),
+        reason: "Invalid digit".into(),
+        time: chrono::Utc::now(),
+    });
+    let mut facts = Facts::new();
+    facts.snapshot = snapshot;
+    facts.health.tenant_status = [
+        ("tenant_b".to_string(), Status::Critical),
+        ("tenant_c".to_string(), Status::Warning),
+    ]
+    .into_iter()
+    .collect();
+    facts.runbooks = vec![crate::tui::runbook::parse("runbooks/fleet.toml", runbook).unwrap()];
+    facts
+}
+
+fn in_runbook(facts: &Facts) -> Context<'_> {
+    Context {
+        view: View::Runbook,
+        ..facts.context()
+    }
+}
+
+#[test]
+fn a_tenant_action_without_a_tenant_asks_which_one_worst_first() {
+    let facts = fleet_facts();
+    let context = in_runbook(&facts);
+    let mut recovery = Recovery::default();
+    recovery.command(&facts.context(), Command::Runbook, "fleet");
+    assert_eq!(recovery.walkthrough().unwrap().tenant, None);
+    recovery.move_step(1);
+    let asked = recovery.do_step(&context);
+    assert_eq!(asked.effect, Effect::None);
+    let chooser = recovery.chooser().unwrap();
+    assert_eq!(
+        chooser.tenants,
+        [
+            ("tenant_b".to_string(), Status::Critical),
+            ("tenant_c".to_string(), Status::Warning),
+            ("tenant_a".to_string(), Status::Ok),
+        ]
+    );
+
+    // Down and up move, and stop at the ends.
+    recovery.on_key(&context, key(KeyCode::Down));
+    recovery.on_key(&context, key(KeyCode::Down));
+    recovery.on_key(&context, key(KeyCode::Down));
+    assert_eq!(recovery.chooser().unwrap().selected, 2);
+    recovery.on_key(&context, key(KeyCode::Up));
+    assert_eq!(recovery.chooser().unwrap().selected, 1);
+
+    // Esc cancels: nothing chosen, nothing opened.
+    let cancelled = recovery.on_key(&context, key(KeyCode::Esc));
+    assert!(recovery.chooser().is_none());
+    assert!(recovery.dialog().is_none());
+    assert_eq!(recovery.walkthrough().unwrap().tenant, None);
+    assert_eq!(
+        cancelled.message.unwrap().text,
+        "no tenant chosen; nothing was done"
+    );
+
+    // Enter takes the tenant for the walkthrough and opens the step's action.
+    recovery.do_step(&context);
+    recovery.on_key(&context, key(KeyCode::Down));
+    let chosen = recovery.on_key(&context, key(KeyCode::Enter));
+    let request = Request::Vacuum {
+        tenant: "tenant_c".into(),
+    };
+    assert_eq!(chosen.effect, Effect::PlanAction(request.clone()));
+    assert!(recovery.chooser().is_none());
+    let dialog = recovery.dialog().unwrap();
+    assert_eq!((&dialog.request, dialog.step), (&request, Some(1)));
+    assert_eq!(
+        recovery.walkthrough().unwrap().tenant.as_deref(),
+        Some("tenant_c")
+    );
+}
+
+#[test]
+fn a_tenant_action_with_its_tenant_opens_at_once() {
+    let facts = fleet_facts();
+    let mut recovery = Recovery::default();
+    let on_b = Context {
+        tenant: Some("tenant_b".into()),
+        ..facts.context()
+    };
+    recovery.command(&on_b, Command::Runbook, "fleet");
+    recovery.move_step(1);
+    let opened = recovery.do_step(&in_runbook(&facts));
+    assert_eq!(
+        opened.effect,
+        Effect::PlanAction(Request::Vacuum {
+            tenant: "tenant_b".into()
+        })
+    );
+    assert!(recovery.chooser().is_none());
+}
+
+#[test]
+fn the_copy_key_copies_a_steps_commands_filled_in_one_at_a_time() {
+    let facts = fleet_facts();
+    let context = in_runbook(&facts);
+    let mut recovery = Recovery::default();
+    let on_b = Context {
+        tenant: Some("tenant_b".into()),
+        ..facts.context()
+    };
+    recovery.command(&on_b, Command::Runbook, "fleet");
+
+    let first = recovery.copy(&context);
+    assert_eq!(
+        first.effect,
+        Effect::Copy("aws s3 cp s3://exports-b/b/orders/part-0003.parquet ./rejected".into())
+    );
+    assert_eq!(
+        first.message.unwrap().text,
+        "copied command 1 of 2 (1 line) to the clipboard (OSC 52); y copies the next"
+    );
+    let second = recovery.copy(&context);
+    assert_eq!(
+        second.effect,
+        Effect::Copy("SELECT * FROM tenant_b_schema.orders\nWHERE x = '{y}';".into())
+    );
+    assert!(
+        second
+            .message
+            .unwrap()
+            .text
+            .starts_with("copied command 2 of 2 (2 lines)")
+    );
+    assert_eq!(recovery.walkthrough().unwrap().copied, Some((0, 1)));
+    let again = recovery.copy(&context);
+    assert!(matches!(again.effect, Effect::Copy(text) if text.starts_with("aws s3 cp")));
+
+    // A step without a command says so.
+    recovery.move_step(1);
+    let none = recovery.copy(&context);
+    assert_eq!(none.effect, Effect::None);
+    assert_eq!(
+        none.message.unwrap().text,
+        "this step has no command to copy"
+    );
+}
+
+#[test]
+fn copying_what_the_console_does_not_know_says_what_to_fill_in() {
+    let facts = fleet_facts();
+    let mut recovery = Recovery::default();
+    recovery.command(&facts.context(), Command::Runbook, "fleet");
+    let context = Context {
+        lang: Lang::Ja,
+        ..in_runbook(&facts)
+    };
+    let copied = recovery.copy(&context);
+    assert_eq!(
+        copied.effect,
+        Effect::Copy("aws s3 cp <file> ./rejected".into())
+    );
+    assert_eq!(
+        copied.message.unwrap().text,
+        "コマンド 1/2(1 行)をクリップボードにコピー(OSC 52)。y で次のコマンド。\
+         実行前に <file> を埋めてください"
+    );
+}
+
+#[test]
+fn the_copy_key_copies_the_selected_executions_arn_in_the_elt_view() {
+    let facts = fleet_facts();
+    let arn = "arn:aws:states:ap-northeast-1:111111111111:execution:daily-elt:run-1";
+    let mut recovery = Recovery::default();
+    let reply = recovery.copy(&Context {
+        view: View::Elt,
+        execution: Some(arn),
+        ..facts.context()
+    });
+    assert_eq!(reply.effect, Effect::Copy(arn.into()));
+    let elsewhere = recovery.copy(&facts.context());
+    assert_eq!(elsewhere.effect, Effect::None);
+    assert!(
+        elsewhere
+            .message
+            .unwrap()
+            .text
+            .starts_with("nothing to copy here")
+    );
+}
+
+#[test]
+fn a_console_without_actions_does_not_ask_for_a_tenant() {
+    let facts = fleet_facts();
+    let mut recovery = Recovery::default();
+    recovery.command(&facts.context(), Command::Runbook, "fleet");
+    recovery.move_step(1);
+    let refused = recovery.do_step(&Context {
+        actions: false,
+        ..in_runbook(&facts)
+    });
+    assert!(recovery.chooser().is_none());
+    assert!(refused.message.unwrap().is_error);
+}

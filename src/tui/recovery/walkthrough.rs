@@ -14,6 +14,9 @@ pub struct Walkthrough {
     pub selected: usize,
     /// The tenant the incident is about, for the tenant actions of its steps.
     pub tenant: Option<String>,
+    /// (step, command): the command of a step the copy key copied last, so that the next press
+    /// on that step copies the step's next command.
+    pub copied: Option<(usize, usize)>,
 }
 
 impl Walkthrough {
@@ -23,6 +26,7 @@ impl Walkthrough {
             done: vec![false; steps],
             selected: 0,
             tenant,
+            copied: None,
         }
     }
 
@@ -187,6 +191,10 @@ impl Recovery {
                     "キャンセルするクエリを選び、a を押してください",
                 ))
             },
+            // A tenant action in a walkthrough about no tenant asks which one.
+            StepKind::Action(kind) if tenant.is_none() && super::chooser::needs_tenant(kind) => {
+                self.open_chooser(context, kind, index)
+            }
             StepKind::Action(kind) => {
                 match request::request_for(kind, tenant.as_deref(), context.snapshot, context.lang)
                 {

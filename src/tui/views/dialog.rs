@@ -12,7 +12,7 @@ use crate::tui::recovery::Stage;
 use crate::tui::theme::Role;
 
 /// A centred box of at most `width` × `height` inside `area`.
-fn centred(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect {

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the UI state. Each view draws only the rows that fit.
 
 mod alarms;
+mod chooser;
 mod dialog;
 mod elt;
 mod help;
@@ -53,6 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         Mode::Help => help::draw(frame, app, body),
         Mode::Menu => dialog::draw_menu(frame, app, body),
         Mode::Dialog => dialog::draw_dialog(frame, app, body),
+        Mode::Choose => chooser::draw(frame, app, body),
         _ => {}
     }
     page_size
@@ -208,19 +210,22 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
                 theme.style(Role::Muted),
             ),
         ]),
-        Mode::Normal | Mode::Help | Mode::Menu | Mode::Dialog | Mode::ConfirmQuit => {
-            match &app.message {
-                Some(message) => Line::styled(
-                    message.text.clone(),
-                    theme.style(if message.is_error {
-                        Role::Critical
-                    } else {
-                        Role::Accent
-                    }),
-                ),
-                None => hints(app),
-            }
-        }
+        Mode::Normal
+        | Mode::Help
+        | Mode::Menu
+        | Mode::Dialog
+        | Mode::Choose
+        | Mode::ConfirmQuit => match &app.message {
+            Some(message) => Line::styled(
+                message.text.clone(),
+                theme.style(if message.is_error {
+                    Role::Critical
+                } else {
+                    Role::Accent
+                }),
+            ),
+            None => hints(app),
+        },
     };
     frame.render_widget(Paragraph::new(line), area);
 }
