@@ -89,11 +89,16 @@ struct Console {
 
 impl Console {
     fn new() -> Console {
+        Console::of(Scenario::CopyError)
+    }
+
+    /// A console on `scenario`: elt-delay has the running (hung) run a stop needs.
+    fn of(scenario: Scenario) -> Console {
         let clock = Arc::new(ManualClock::new(start()));
         let (fleet, world) = sim::fleet_with_world(
             &SimOptions {
                 tenants: 3,
-                scenario: Scenario::CopyError,
+                scenario,
                 seed: 7,
             },
             clock.clone(),
@@ -257,16 +262,27 @@ fn every_action_from_command_mode_is_refused_in_read_only_mode() {
         c.command(command);
         reached.insert(c.confirm_and_expect_refusal(&format!(":{command}")));
     }
+    let mut hung = Console::of(Scenario::EltDelay);
+    hung.command("stop-elt");
+    reached.insert(hung.confirm_and_expect_refusal(":stop-elt"));
     assert_eq!(reached, all(), "command mode reaches every action");
-    assert_eq!(c.applied.load(Ordering::SeqCst), 0, "nothing was applied");
-    assert!(!c.state.audit_log().exists(), "nothing was attempted");
+    for c in [&c, &hung] {
+        assert_eq!(c.applied.load(Ordering::SeqCst), 0, "nothing was applied");
+        assert!(!c.state.audit_log().exists(), "nothing was attempted");
+    }
 }
 
 #[test]
 fn every_action_from_a_runbook_step_is_refused_in_read_only_mode() {
-    let mut c = Console::new();
+    let mut copy_error = Console::new();
+    let mut hung = Console::of(Scenario::EltDelay);
     let mut reached = BTreeSet::new();
     for kind in ActionKind::ALL {
+        let c = if kind == ActionKind::StopElt {
+            &mut hung
+        } else {
+            &mut copy_error
+        };
         // The tenant the walkthrough is about is the selected row's: one on the kind's path.
         let tenant = match kind {
             ActionKind::ResyncTables => "tenant_a",
@@ -293,8 +309,10 @@ fn every_action_from_a_runbook_step_is_refused_in_read_only_mode() {
         c.key(KeyCode::Esc);
     }
     assert_eq!(reached, all(), "runbook steps reach every action");
-    assert_eq!(c.applied.load(Ordering::SeqCst), 0);
-    assert!(!c.state.audit_log().exists());
+    for c in [&copy_error, &hung] {
+        assert_eq!(c.applied.load(Ordering::SeqCst), 0);
+        assert!(!c.state.audit_log().exists());
+    }
 }
 
 #[test]
@@ -310,6 +328,20 @@ fn every_action_from_the_action_menu_is_refused_in_read_only_mode() {
         tenant_row => c.select_tenant(tenant_row.trim_end_matches(" row")),
     };
     let places = ["tenant_a row", "tenant_b row", "a running query"];
+    // The stop of a hung run is offered while one runs.
+    let mut hung = Console::of(Scenario::EltDelay);
+    hung.key(KeyCode::Char('a'));
+    let items = hung.app.recovery().menu().unwrap().items.clone();
+    let stop = items
+        .iter()
+        .position(|(_, request)| request.kind() == ActionKind::StopElt)
+        .expect("the menu offers the stop");
+    for _ in 0..stop {
+        hung.key(KeyCode::Down);
+    }
+    hung.key(KeyCode::Enter);
+    reached.insert(hung.confirm_and_expect_refusal("menu on a hung run"));
+    assert_eq!(hung.applied.load(Ordering::SeqCst), 0);
     for place in places {
         go(&mut c, place);
         c.key(KeyCode::Char('a'));

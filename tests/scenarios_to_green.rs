@@ -13,6 +13,7 @@ use chrono::{Duration, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shiftops::action::ActionKind;
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, StateDir, audit};
 use shiftops::health::Status;
@@ -24,7 +25,7 @@ use shiftops::source::{Clock, Fleet, ManualClock};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::Stage;
-use shiftops::tui::runbook::StepKind;
+use shiftops::tui::runbook::{Step, StepKind};
 use shiftops::tui::{Settings, views};
 use tokio::runtime::Runtime;
 
@@ -132,6 +133,27 @@ impl Play {
         })
     }
 
+    /// The tenant an on-call engineer picks when a step asks: the one whose tables hold the most
+    /// space a VACUUM gives back (the storage view's largest unsorted share), else the worst.
+    fn tenant_to_choose(&self) -> String {
+        let snapshot = &self.app.snapshot;
+        let reclaimable = |schema: &str| -> f64 {
+            snapshot
+                .warehouse
+                .tables
+                .iter()
+                .filter(|t| t.schema == schema)
+                .map(|t| t.size_mb as f64 * t.unsorted_percent / 100.0)
+                .sum()
+        };
+        snapshot
+            .tenants
+            .iter()
+            .max_by(|a, b| reclaimable(&a.schema).total_cmp(&reclaimable(&b.schema)))
+            .map(|t| t.name.clone())
+            .unwrap()
+    }
+
     /// Back to the walkthrough from where a check step sent us (Esc clears a filter first).
     fn back_to_runbook(&mut self) {
         for _ in 0..3 {
@@ -143,9 +165,34 @@ impl Play {
         assert_eq!(self.app.view, View::Runbook, "{:?}", self.app.message);
     }
 
-    /// Enter on an action step: the preview, then the confirmation it asks for.
+    /// Enter on an action step: the tenant it is for when it asks, the preview, then the
+    /// confirmation it asks for.
     fn run_action_step(&mut self, step: &str) {
-        let effect = self.key(KeyCode::Enter);
+        let mut effect = self.key(KeyCode::Enter);
+        if self.app.mode == Mode::Choose {
+            let wanted = self.tenant_to_choose();
+            let chooser = self.app.recovery().chooser().unwrap();
+            let position = chooser
+                .tenants
+                .iter()
+                .position(|(name, _)| *name == wanted)
+                .unwrap_or_else(|| panic!("{wanted} is not offered: {:?}", chooser.tenants));
+            for _ in 0..position {
+                self.key(KeyCode::Down);
+            }
+            effect = self.key(KeyCode::Enter);
+        }
+        if self.app.mode == Mode::Normal && self.app.view != View::Runbook {
+            // The step sends us to pick what to act on (the query to cancel): on-call picks
+            // only what they identified, and nothing here hogs the slots.
+            let message = self.app.message.as_ref().map(|m| m.text.clone());
+            self.actions_run.push((
+                step.to_string(),
+                Err(format!("sent to {:?}: {message:?}", self.app.view)),
+            ));
+            self.back_to_runbook();
+            return;
+        }
         if self.app.mode != Mode::Dialog {
             let message = self.app.message.as_ref().map(|m| m.text.clone());
             self.actions_run.push((
@@ -188,8 +235,8 @@ impl Play {
     }
 
     /// Every step of the open runbook in order, taking `minutes_per_step` over each and
-    /// `extra(step title)` more where a step takes longer (a fix to deploy).
-    fn follow_runbook(&mut self, minutes_per_step: i64, extra: impl Fn(&str) -> i64) {
+    /// `extra(steps, index)` more where a step takes longer (a fix to deploy).
+    fn follow_runbook(&mut self, minutes_per_step: i64, extra: impl Fn(&[Step], usize) -> i64) {
         let runbook = self
             .app
             .recovery()
@@ -198,12 +245,15 @@ impl Play {
             .clone();
         for (index, step) in runbook.steps.iter().enumerate() {
             assert_eq!(self.app.view, View::Runbook, "before step {index}");
-            while self.app.recovery().walkthrough().unwrap().selected < index {
-                self.key(KeyCode::Down);
+            for _ in 0..runbook.steps.len() {
+                let selected = self.app.recovery().walkthrough().unwrap().selected;
+                match selected.cmp(&index) {
+                    std::cmp::Ordering::Less => self.key(KeyCode::Down),
+                    std::cmp::Ordering::Greater => self.key(KeyCode::Up),
+                    std::cmp::Ordering::Equal => break,
+                };
             }
-            while self.app.recovery().walkthrough().unwrap().selected > index {
-                self.key(KeyCode::Up);
-            }
+            assert_eq!(self.app.recovery().walkthrough().unwrap().selected, index);
             match &step.kind {
                 StepKind::Check { .. } => {
                     self.key(KeyCode::Enter);
@@ -214,7 +264,7 @@ impl Play {
                 }
                 StepKind::Action(_) => self.run_action_step(&step.title),
             }
-            self.wait(minutes_per_step + extra(&step.title));
+            self.wait(minutes_per_step + extra(&runbook.steps, index));
         }
     }
 }
@@ -261,15 +311,30 @@ fn play_to_green(scenario: Scenario, lang: Lang) -> Play {
         runbook,
         "{scenario}"
     );
-    p.follow_runbook(1, |title| match (scenario, title) {
-        // The model's fix takes a quarter of an hour to review and deploy.
-        (
-            Scenario::DbtFailure,
-            "Fix the model and run it alone" | "モデルを修正して単独で実行する",
-        ) => 15,
-        _ => 0,
+    p.follow_runbook(1, |steps, index| {
+        let next = steps.get(index + 1).map(|s| &s.kind);
+        let previous = index.checked_sub(1).map(|i| &steps[i].kind);
+        match scenario {
+            // The model's fix takes a quarter of an hour to review and deploy before the rerun.
+            Scenario::DbtFailure
+                if steps[index].kind == StepKind::Note
+                    && next == Some(&StepKind::Action(ActionKind::RerunElt)) =>
+            {
+                15
+            }
+            // On-call watches the batch queue work off its backlog before resuming adhoc.
+            Scenario::WlmSaturation
+                if previous == Some(&StepKind::Action(ActionKind::CancelQuery)) =>
+            {
+                10
+            }
+            _ => 0,
+        }
     });
     let took = p.wait_for_green(90);
+    if took.is_some() {
+        check_the_record(&mut p, scenario, lang);
+    }
     let findings: Vec<String> = p
         .app
         .health
@@ -291,6 +356,104 @@ fn play_to_green(scenario: Scenario, lang: Lang) -> Play {
             .collect::<Vec<_>>()
     );
     p
+}
+
+/// `:resolve`, then `:export`: the record has its sections, its timeline in time order, the
+/// actions that ran with their audit ids, and none that did not run.
+fn check_the_record(p: &mut Play, scenario: Scenario, lang: Lang) {
+    p.key(KeyCode::Char(':'));
+    p.type_text("resolve played to green");
+    p.key(KeyCode::Enter);
+    p.key(KeyCode::Char(':'));
+    p.type_text("export incident.md");
+    let Effect::ExportIncident { markdown, .. } = p.key(KeyCode::Enter) else {
+        panic!("{scenario}: no export: {:?}", p.app.message)
+    };
+    let sections = match lang {
+        Lang::En => ["## Summary", "## Impact", "## Timeline", "## Follow-ups"],
+        Lang::Ja => ["## 概要", "## 影響", "## タイムライン", "## 事後対応"],
+    };
+    for section in sections {
+        assert!(
+            markdown.contains(section),
+            "{scenario}: {section}\n{markdown}"
+        );
+    }
+    assert!(
+        markdown.contains(lang.pick("**Resolved:**", "**解決:**")),
+        "{scenario}: resolved\n{markdown}"
+    );
+    let times: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.starts_with("| 1") && l.len() > 16)
+        .map(|l| &l[2..16])
+        .collect();
+    assert!(!times.is_empty(), "{scenario}: {markdown}");
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "{scenario}: the timeline is in time order: {times:?}"
+    );
+    // Every action under "Actions taken" ran, and every action that ran is there.
+    let ran: Vec<&(String, Result<(), String>)> =
+        p.actions_run.iter().filter(|(_, r)| r.is_ok()).collect();
+    let records = audit::read(&p.state.audit_log()).unwrap();
+    let intents: Vec<_> = records
+        .iter()
+        .filter(|r| r.phase == audit::Phase::Intent)
+        .collect();
+    assert_eq!(intents.len(), ran.len(), "{scenario}: {:#?}", p.actions_run);
+    for intent in intents {
+        assert!(
+            markdown.contains(&intent.id.to_string()),
+            "{scenario}: audit id {} of {} is in the record\n{markdown}",
+            intent.id,
+            intent.action
+        );
+    }
+    let taken = markdown.matches("\n### ").count();
+    assert_eq!(
+        taken,
+        ran.len(),
+        "{scenario}: only actions that ran\n{markdown}"
+    );
+}
+
+#[test]
+fn a_redrive_before_the_fix_fails_again_and_stays_red() {
+    let mut p = play(Scenario::DbtFailure, Lang::En);
+    p.key(KeyCode::Char(':'));
+    p.type_text("rerun");
+    p.key(KeyCode::Enter);
+    let Stage::Ready(plan) = &p.app.recovery().dialog().unwrap().stage else {
+        panic!("{:?}", p.app.recovery().dialog())
+    };
+    assert!(
+        plan.calls[0].starts_with("states:RedriveExecution"),
+        "{plan:?}"
+    );
+    let word = plan.confirm.clone().unwrap();
+    p.type_text(&word);
+    p.key(KeyCode::Enter);
+    p.key(KeyCode::Enter);
+    p.wait(10);
+    let failed: Vec<_> = p
+        .app
+        .health
+        .findings
+        .iter()
+        .filter(|f| f.check == shiftops::health::CheckId::EltFailed)
+        .collect();
+    assert_eq!(failed.len(), 1, "the redrive failed at dbt run again");
+    assert_eq!(p.app.health.status, Status::Critical);
+    let run = p
+        .app
+        .snapshot
+        .elt_runs
+        .iter()
+        .max_by_key(|r| r.started_at)
+        .unwrap();
+    assert_eq!(run.redrive_count, 1);
+    assert_eq!(run.failed_step.as_deref(), Some("dbt run"));
 }
 
 #[test]

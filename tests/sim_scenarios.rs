@@ -249,7 +249,11 @@ async fn healthy_stays_healthy_for_other_seeds_and_start_times() {
 
 #[tokio::test]
 async fn incidents_last_while_the_clock_moves() {
-    for scenario in Scenario::ALL {
+    // All but query-failure, whose failing script is stopped by its owner 20 minutes in.
+    for scenario in Scenario::ALL
+        .into_iter()
+        .filter(|s| *s != Scenario::QueryFailure)
+    {
         let (fleet, clock) = demo(&options(scenario, 7, 3), start());
         clock.advance(Duration::minutes(45));
         let (snapshot, health) = look(&fleet, clock_now(&clock)).await;

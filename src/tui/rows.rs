@@ -66,9 +66,17 @@ impl Rows {
                 summary,
             })
             .collect();
+        // Worst first; at the same status, a tenant with trouble of its own before one only held
+        // back by another's (a failed ELT run holds back every tenant).
+        let held_back_only = |row: &TenantRow| {
+            row.worst
+                .as_ref()
+                .is_some_and(|f| f.tenant.as_deref() != Some(row.summary.name.as_str()))
+        };
         tenants.sort_by(|a, b| {
             b.status
                 .cmp(&a.status)
+                .then_with(|| held_back_only(a).cmp(&held_back_only(b)))
                 .then_with(|| a.summary.name.cmp(&b.summary.name))
         });
 

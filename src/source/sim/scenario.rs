@@ -55,8 +55,14 @@ impl Scenario {
             Scenario::IntegrationNeedsAttention => {
                 "tenant_a's Zero-ETL integration needs attention: failed tables, growing lag"
             }
-            Scenario::StorageHigh => "warehouse disk about 92 % used",
-            Scenario::WlmSaturation => "20-30 queries waiting in the batch WLM queue",
+            Scenario::StorageHigh => {
+                "warehouse disk about 92 % used: tenant_b's archived order history was deleted \
+                 but never vacuumed"
+            }
+            Scenario::WlmSaturation => {
+                "20-30 queries waiting in the batch WLM queue: a burst that pausing adhoc lets \
+                 batch work off"
+            }
             Scenario::EltDelay => "an ELT run stuck in dbt run for hours; last success long ago",
             Scenario::DbtFailure => {
                 "the latest ELT run failed at dbt run with a database error; the model's fix is \
@@ -90,7 +96,7 @@ impl Scenario {
     /// The fewest tenants that stage this scenario: incidents on tenant_b need tenant_b to exist.
     pub fn min_tenants(self) -> usize {
         match self {
-            Scenario::CopyError | Scenario::ExportFailure => 2,
+            Scenario::CopyError | Scenario::ExportFailure | Scenario::StorageHigh => 2,
             _ => 1,
         }
     }

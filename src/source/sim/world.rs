@@ -41,6 +41,9 @@ const HISTORY_MINUTES: i64 = 60;
 /// Hourly ELT slots generated at creation: a week.
 const ELT_HISTORY_SLOTS: i64 = 7 * 24;
 
+/// Batch queries still waiting when the WLM scenario's backlog counts as worked off.
+const WLM_BACKLOG_WORKED_OFF: f64 = 5.0;
+
 /// How long after the demo starts the dbt-failure scenario's model fix is deployed.
 pub(crate) const DBT_FIX_DEPLOYED_AFTER: Duration = Duration::minutes(15);
 
@@ -256,6 +259,15 @@ impl SimWorld {
 
     fn tick(&mut self) {
         self.now += tick();
+        // The batch backlog of the WLM scenario is a burst: once the pause has let batch work it
+        // off, it does not come back when adhoc resumes.
+        if self.scenario == Scenario::WlmSaturation
+            && self.incident.ended_at.is_none()
+            && self.wlm.adhoc_paused()
+            && self.levels.queues[0][0] <= WLM_BACKLOG_WORKED_OFF
+        {
+            self.incident.ended_at = Some(self.now);
+        }
         let mut bands = self.incident.bands(self.now);
         self.wlm.shape(&mut bands);
         self.levels.step_gauges(&bands, &mut self.rng);

@@ -55,11 +55,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     };
     let width = area.width.saturating_sub(2) as usize;
     let lines = finding_lines(app, &findings, width);
-    // The findings take what they need, up to 40 % of the height; at least one line says none.
+    // The findings take what they need: up to 40 % of the height, or more where the tenants
+    // leave rows unused; at least one line says there are none.
     let wanted = lines.iter().map(Vec::len).sum::<usize>().max(1) as u16 + 2;
-    let findings_height = wanted.min((area.height * 2 / 5).max(3)).min(area.height);
-    let rest = area.height - findings_height;
-    let summary_height = if rest >= 16 { 6 } else { 0 };
+    let tenant_rows = (tenants.len() as u16).saturating_add(3);
+    let share = (area.height * 2 / 5).max(3);
+    let summary_height = if area.height.saturating_sub(wanted.min(share)) >= 16 {
+        6
+    } else {
+        0
+    };
+    let spare = area
+        .height
+        .saturating_sub(tenant_rows.saturating_add(summary_height));
+    let findings_height = wanted.min(share.max(spare)).min(area.height);
     let [findings_area, table_area, summary_area] = Layout::vertical([
         Constraint::Length(findings_height),
         Constraint::Min(0),
