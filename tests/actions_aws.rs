@@ -81,6 +81,11 @@ async fn setup(read_only: bool) -> Setup {
     }
 }
 
+/// The preview of `request`, which must be made.
+async fn preview(s: &Setup, request: Request) -> shiftops::action::Plan {
+    s.actions.plan(&request).await.unwrap()
+}
+
 fn progress() -> Progress {
     Progress::channel().0
 }
@@ -200,34 +205,34 @@ async fn rerun_redrives_the_failed_latest_run_then_starts_a_finished_one_once() 
 async fn a_hung_run_is_stopped_once_then_redriven() {
     let s = setup(false).await;
     // Only a RUNNING execution can be stopped: the failed one is refused at preview.
-    let plan = s
-        .actions
-        .plan(&Request::StopElt {
+    let plan = preview(
+        &s,
+        Request::StopElt {
             execution_arn: FAILED_RUN.into(),
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     let why = plan.unsupported.clone().unwrap();
     assert!(why.contains("is FAILED: only a RUNNING execution"), "{why}");
     // Redriven, it runs (waiting in its COPY): now it can be stopped, by its name.
-    let rerun = s
-        .actions
-        .plan(&Request::RerunElt {
+    let rerun = preview(
+        &s,
+        Request::RerunElt {
             execution_arn: FAILED_RUN.into(),
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     s.actions
         .execute(&rerun, "daily-elt", &progress())
         .await
         .unwrap();
-    let stop = s
-        .actions
-        .plan(&Request::StopElt {
+    let stop = preview(
+        &s,
+        Request::StopElt {
             execution_arn: FAILED_RUN.into(),
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(stop.unsupported, None, "{stop:?}");
     assert_eq!(stop.confirm.as_deref(), Some("daily-elt-20261121-0600"));
     assert!(
@@ -252,13 +257,13 @@ async fn a_hung_run_is_stopped_once_then_redriven() {
         .await;
     assert!(matches!(again, Err(ActionError::Stale(_))), "{again:?}");
     // ABORTED is redrivable: the rerun redrives it from where it stopped.
-    let rerun = s
-        .actions
-        .plan(&Request::RerunElt {
+    let rerun = preview(
+        &s,
+        Request::RerunElt {
             execution_arn: FAILED_RUN.into(),
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert!(
         rerun.calls[0].starts_with("states:RedriveExecution"),
         "{:?}",

@@ -10,12 +10,12 @@
 
 mod support;
 
+use support::demo::render;
+
 use std::collections::HashMap;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
 use shiftops::config::Config;
 use shiftops::health::Status;
@@ -23,8 +23,8 @@ use shiftops::i18n::Lang;
 use shiftops::model::{SourceId, SourceStatus};
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::refresh::{Refresher, SourceEvent};
+use shiftops::tui::Settings;
 use shiftops::tui::app::App;
-use shiftops::tui::{Settings, views};
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY, integration_ids, stage_warehouse};
 use tokio::sync::mpsc;
@@ -160,13 +160,7 @@ impl Console {
     }
 
     fn screen(&self, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                views::draw(frame, &self.app);
-            })
-            .unwrap();
-        terminal.backend().to_string()
+        render(&self.app, width, height)
     }
 
     /// After a round with a fault on `failing`: it shows its error and keeps its data and the time

@@ -2,11 +2,14 @@
 //! a restart too (the demo keeps its parameter group in the console's state dir, as AWS would);
 //! `check`'s findings carry it; `q` asks before quitting while it is in place.
 
+mod support;
+
+use support::demo::render;
+
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, Progress, Request, StateDir, audit};
@@ -16,9 +19,9 @@ use shiftops::model::{Snapshot, Time};
 use shiftops::source::ManualClock;
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::tui::Settings;
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect, Mode};
-use shiftops::tui::{Settings, views};
 
 fn start() -> Time {
     Utc.with_ymd_and_hms(2026, 11, 21, 8, 12, 30).unwrap()
@@ -62,13 +65,7 @@ fn act(actions: &Actions, request: Request) {
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            views::draw(frame, app);
-        })
-        .unwrap();
-    terminal.backend().to_string()
+    render(app, width, height)
 }
 
 fn header(screen: &str) -> String {

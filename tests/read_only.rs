@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::demo::{SimDemo, render, sim_demo, start};
+
 use support::drive::perform_action;
 
 use std::collections::BTreeSet;
@@ -13,9 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use chrono::{TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{
@@ -23,18 +23,12 @@ use shiftops::action::{
     StateDir, wlm,
 };
 use shiftops::i18n::Lang;
-use shiftops::model::Time;
-use shiftops::source::ManualClock;
-use shiftops::source::refresh::refresh_once;
-use shiftops::source::sim::{self, Scenario, SimOptions};
+
+use shiftops::source::sim::{self, Scenario};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::Stage;
-use shiftops::tui::{Settings, runbook, views};
-
-fn start() -> Time {
-    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
-}
+use shiftops::tui::{Settings, runbook};
 
 /// The simulated operator, counting how often it is asked to change anything.
 struct Counting {
@@ -94,20 +88,13 @@ impl Console {
 
     /// A console on `scenario`: elt-delay has the running (hung) run a stop needs.
     fn of(scenario: Scenario) -> Console {
-        let clock = Arc::new(ManualClock::new(start()));
-        let (fleet, world) = sim::fleet_with_world(
-            &SimOptions {
-                tenants: 3,
-                scenario,
-                seed: 7,
-            },
-            clock.clone(),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let snapshot = runtime.block_on(refresh_once(&fleet));
+        let SimDemo {
+            clock,
+            world,
+            runtime,
+            snapshot,
+            ..
+        } = sim_demo(scenario, 3);
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::at(dir.path());
         let settings = Settings {
@@ -160,13 +147,7 @@ impl Console {
     }
 
     fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(160, 50)).unwrap();
-        terminal
-            .draw(|frame| {
-                views::draw(frame, &self.app);
-            })
-            .unwrap();
-        terminal.backend().to_string()
+        render(&self.app, 160, 50)
     }
 
     /// In the dialog that just opened: the preview warns, the confirmation is typed, Enter is

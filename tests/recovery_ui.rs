@@ -4,29 +4,24 @@
 
 mod support;
 
+use support::demo::{SimDemo, render, sim_demo, start};
+
 use support::drive::perform_action;
 
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, StateDir, audit};
-use shiftops::model::Time;
+
 use shiftops::source::ManualClock;
-use shiftops::source::refresh::refresh_once;
+
 use shiftops::source::sim::{self, Scenario, SimOptions};
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::{ActionEvent, Stage};
-use shiftops::tui::{Settings, runbook, views};
+use shiftops::tui::{Settings, runbook};
 use tokio::runtime::Runtime;
-
-fn start() -> Time {
-    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
-}
 
 struct Console {
     app: App,
@@ -37,20 +32,13 @@ struct Console {
 }
 
 fn console(scenario: Scenario, read_only: bool) -> Console {
-    let clock = Arc::new(ManualClock::new(start()));
-    let (fleet, world) = sim::fleet_with_world(
-        &SimOptions {
-            tenants: 3,
-            scenario,
-            seed: 7,
-        },
-        clock.clone(),
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let SimDemo {
+        clock,
+        world,
+        runtime,
+        snapshot,
+        ..
+    } = sim_demo(scenario, 3);
     let settings = Settings {
         read_only,
         ..Settings::shipped(shiftops::i18n::Lang::En)
@@ -87,14 +75,27 @@ impl Console {
         perform_action(&mut self.app, &self.actions, &self.runtime, &effect);
     }
 
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        terminal
-            .draw(|frame| {
-                views::draw(frame, &self.app);
-            })
+    /// Selects the walkthrough's first step that runs `kind`; its index.
+    fn select_step(&mut self, kind: shiftops::action::ActionKind) -> usize {
+        let runbook = self
+            .app
+            .recovery()
+            .current_runbook(&self.app.settings.runbooks)
+            .unwrap()
+            .clone();
+        let index = runbook
+            .steps
+            .iter()
+            .position(|s| s.kind == runbook::StepKind::Action(kind))
             .unwrap();
-        terminal.backend().to_string()
+        while self.app.recovery().walkthrough().unwrap().selected < index {
+            self.key(KeyCode::Down);
+        }
+        index
+    }
+
+    fn screen(&self) -> String {
+        render(&self.app, 120, 40)
     }
 }
 
@@ -122,20 +123,7 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
     assert_eq!(walkthrough.selected, 1, "moves on to the next step");
 
     // Walk to the pause action and run it: preview, wrong word refused, right word executes.
-    let runbook = c
-        .app
-        .recovery()
-        .current_runbook(&c.app.settings.runbooks)
-        .unwrap()
-        .clone();
-    let pause = runbook
-        .steps
-        .iter()
-        .position(|s| s.kind == runbook::StepKind::Action(shiftops::action::ActionKind::PauseAdhoc))
-        .unwrap();
-    while c.app.recovery().walkthrough().unwrap().selected < pause {
-        c.key(KeyCode::Down);
-    }
+    let pause = c.select_step(shiftops::action::ActionKind::PauseAdhoc);
     let effect = c.key(KeyCode::Enter);
     assert!(matches!(effect, Effect::PlanAction(_)), "{effect:?}");
     assert_eq!(c.app.mode, Mode::Dialog);
@@ -458,21 +446,13 @@ fn a_fleet_wide_runbook_asks_which_tenant_then_vacuums_delete_only() {
     c.key(KeyCode::Char('r'));
     assert_eq!(c.app.view, View::Runbook);
     assert_eq!(c.app.recovery().walkthrough().unwrap().tenant, None);
+    let vacuum = c.select_step(shiftops::action::ActionKind::Vacuum);
+    // The step's text says what the action runs.
     let runbook = c
         .app
         .recovery()
         .current_runbook(&c.app.settings.runbooks)
-        .unwrap()
-        .clone();
-    let vacuum = runbook
-        .steps
-        .iter()
-        .position(|s| s.kind == runbook::StepKind::Action(shiftops::action::ActionKind::Vacuum))
         .unwrap();
-    while c.app.recovery().walkthrough().unwrap().selected < vacuum {
-        c.key(KeyCode::Down);
-    }
-    // The step's text says what the action runs.
     assert!(runbook.steps[vacuum].text.contains("VACUUM DELETE ONLY"));
 
     // Enter asks which tenant: the worst first, each with its status in words.

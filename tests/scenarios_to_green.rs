@@ -5,33 +5,28 @@
 
 mod support;
 
+use support::demo::{SimDemo, render, sim_demo, start};
 use support::drive::perform_action;
 
 use std::sync::Arc;
 
-use chrono::{Duration, TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use chrono::Duration;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::action::ActionKind;
 use shiftops::action::sim::SimOperator;
 use shiftops::action::{Actions, StateDir, audit};
 use shiftops::health::Status;
 use shiftops::i18n::Lang;
-use shiftops::model::Time;
-use shiftops::source::refresh::{SourceEvent, fetch_all, refresh_once};
-use shiftops::source::sim::{self, Scenario, SimOptions};
+use shiftops::source::refresh::{SourceEvent, fetch_all};
+use shiftops::source::sim::Scenario;
 use shiftops::source::{Clock, Fleet, ManualClock};
+use shiftops::tui::Settings;
 use shiftops::tui::action::View;
 use shiftops::tui::app::{App, Effect, Mode};
 use shiftops::tui::recovery::Stage;
 use shiftops::tui::runbook::{Step, StepKind};
-use shiftops::tui::{Settings, views};
 use tokio::runtime::Runtime;
-
-fn start() -> Time {
-    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
-}
 
 struct Play {
     clock: Arc<ManualClock>,
@@ -47,20 +42,13 @@ struct Play {
 }
 
 fn play(scenario: Scenario, lang: Lang) -> Play {
-    let clock = Arc::new(ManualClock::new(start()));
-    let (fleet, world) = sim::fleet_with_world(
-        &SimOptions {
-            tenants: 3,
-            scenario,
-            seed: 7,
-        },
-        clock.clone(),
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let SimDemo {
+        clock,
+        fleet,
+        world,
+        runtime,
+        snapshot,
+    } = sim_demo(scenario, 3);
     let dir = tempfile::tempdir().unwrap();
     let state = StateDir::at(dir.path());
     let log = audit::AuditLog::open(state.lock().unwrap()).unwrap();
@@ -113,13 +101,7 @@ impl Play {
     }
 
     fn screen(&self, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                views::draw(frame, &self.app);
-            })
-            .unwrap();
-        terminal.backend().to_string()
+        render(&self.app, width, height)
     }
 
     /// Until the fleet is green, at most `minutes` minutes; the minutes it took.

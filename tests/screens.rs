@@ -1,26 +1,20 @@
 //! Every screen rendered into a `TestBackend` at 120×40 for a fixed seed and time, compared with
 //! insta snapshots; and drawing at random sizes never panics.
 
-use std::sync::Arc;
+mod support;
 
-use chrono::{TimeZone, Utc};
+use support::demo::{SimDemo, render, sim_demo, start};
+
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shiftops::config::Config;
 use shiftops::i18n::Lang;
-use shiftops::model::Time;
-use shiftops::source::ManualClock;
-use shiftops::source::refresh::refresh_once;
-use shiftops::source::sim::{self, Scenario, SimOptions};
+
+use shiftops::source::sim::Scenario;
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect, Mode};
-use shiftops::tui::{Settings, theme, views};
-
-fn start() -> Time {
-    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
-}
+use shiftops::tui::{Settings, theme};
 
 fn settings() -> Settings {
     settings_in(Lang::En)
@@ -35,20 +29,9 @@ fn app(scenario: Scenario, tenants: usize) -> App {
 }
 
 fn app_and_fleet(scenario: Scenario, tenants: usize) -> (App, shiftops::source::Fleet) {
-    let clock = Arc::new(ManualClock::new(start()));
-    let fleet = sim::fleet(
-        &SimOptions {
-            tenants,
-            scenario,
-            seed: 7,
-        },
-        clock.clone(),
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let SimDemo {
+        fleet, snapshot, ..
+    } = sim_demo(scenario, tenants);
     let app = App::new(
         format!("demo:{} · {tenants} tenants", scenario.name()),
         settings(),
@@ -83,16 +66,6 @@ fn enter_on_an_alarm_fetches_and_shows_its_history() {
     app.on_alarm_history("another alarm".into(), Ok(vec![]));
     app.on_alarm_history(first, history);
     insta::assert_snapshot!(render(&app, 120, 40));
-}
-
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| {
-            views::draw(frame, app);
-        })
-        .unwrap();
-    terminal.backend().to_string()
 }
 
 fn key(code: KeyCode) -> KeyEvent {

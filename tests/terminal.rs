@@ -6,9 +6,10 @@
 
 mod support;
 
+use support::demo::{SimDemo, sim_demo, start};
+
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -16,10 +17,10 @@ use ratatui::style::Color;
 use shiftops::action::Operator;
 use shiftops::action::sim::SimOperator;
 use shiftops::i18n::Lang;
-use shiftops::model::{SourceId, Time};
+use shiftops::model::SourceId;
 use shiftops::source::refresh::refresh_once;
 use shiftops::source::sim::{self, Scenario, SimOptions};
-use shiftops::source::{Fleet, ManualClock, SystemClock};
+use shiftops::source::{Fleet, SystemClock};
 use shiftops::tui::action::{Action, View};
 use shiftops::tui::app::{App, Effect};
 use shiftops::tui::recovery::ActionEvent;
@@ -302,10 +303,6 @@ fn without_a_terminal_the_console_says_so_and_does_not_panic() {
     );
 }
 
-fn start() -> Time {
-    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
-}
-
 fn settings() -> Settings {
     Settings::shipped(Lang::En)
 }
@@ -318,20 +315,13 @@ struct Console {
 }
 
 fn app(scenario: Scenario, settings: Settings) -> Console {
-    let clock = Arc::new(ManualClock::new(start()));
-    let (fleet, world) = sim::fleet_with_world(
-        &SimOptions {
-            tenants: 3,
-            scenario,
-            seed: 7,
-        },
-        clock.clone(),
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let snapshot = runtime.block_on(refresh_once(&fleet));
+    let SimDemo {
+        clock,
+        world,
+        runtime,
+        snapshot,
+        ..
+    } = sim_demo(scenario, 3);
     Console {
         app: App::new("demo".into(), settings, snapshot, start()),
         operator: SimOperator::new(world, clock),

@@ -219,6 +219,26 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding that says `detail`, with no measure, no other tenant held back and no known start.
+    pub fn new(
+        tenant: Option<&str>,
+        check: CheckId,
+        severity: Severity,
+        detail: Detail,
+    ) -> Finding {
+        Finding {
+            tenant: tenant.map(str::to_string),
+            check,
+            severity,
+            message: detail.render(crate::i18n::Lang::En),
+            value: None,
+            threshold: None,
+            affected: Vec::new(),
+            since: None,
+            detail,
+        }
+    }
+
     /// The message in `lang`.
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
         self.detail.render(lang)

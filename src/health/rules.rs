@@ -3,7 +3,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Duration;
 
 use super::{CheckId, Detail, Finding, Health, Measure, Severity, Status, Thresholds};
-use crate::i18n::Lang;
 use crate::model::{
     AlarmState, EltRun, ExportStatus, ExportTask, Ingest, IntegrationStatus, Snapshot, SourceId,
     Tenant, Time,
@@ -115,15 +114,9 @@ fn finding(
     threshold: impl Into<Measure>,
 ) -> Finding {
     Finding {
-        tenant: tenant.map(str::to_string),
-        check,
-        severity,
-        message: detail.render(Lang::En),
         value: Some(value.into()),
         threshold: Some(threshold.into()),
-        affected: Vec::new(),
-        since: None,
-        detail,
+        ..Finding::new(tenant, check, severity, detail)
     }
 }
 

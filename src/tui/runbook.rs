@@ -949,17 +949,12 @@ mod tests {
             step: step.map(str::to_string),
             error: None,
         };
-        Finding {
-            tenant: None,
-            check: CheckId::EltFailed,
-            severity: crate::health::Severity::Critical,
-            message: detail.render(Lang::En),
-            value: None,
-            threshold: None,
-            affected: Vec::new(),
-            since: None,
+        Finding::new(
+            None,
+            CheckId::EltFailed,
+            crate::health::Severity::Critical,
             detail,
-        }
+        )
     }
 
     #[test]

@@ -493,19 +493,25 @@ impl EltSchedule {
         self.shown(at).filter_map(move |r| r.failure_by(at))
     }
 
-    /// RedriveExecution: the failed run runs again from the state that failed and succeeds after
-    /// the rest of its usual duration.
-    pub(crate) fn redrive(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
+    /// The execution an ARN names, if it had started by `now`, as Step Functions answers it.
+    fn started_run(&mut self, execution_arn: &str, now: Time) -> Result<&mut SimRun, String> {
         let name = execution_arn
             .strip_prefix(EXECUTION_ARN_PREFIX)
             .ok_or_else(|| {
                 format!("InvalidArn: {execution_arn} is not an execution of the ELT state machine")
             })?;
-        let run = self
-            .runs
+        self.runs
             .iter_mut()
             .find(|r| r.name == name && r.started_at <= now)
-            .ok_or_else(|| format!("ExecutionDoesNotExist: no execution named {name}"))?;
+            .ok_or_else(|| format!("ExecutionDoesNotExist: no execution named {name}"))
+    }
+
+    /// RedriveExecution: the failed run runs again from the state that failed and succeeds after
+    /// the rest of its usual duration.
+    pub(crate) fn redrive(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
+        let fixed = self.fixed_at.is_none_or(|fixed| now >= fixed);
+        let run = self.started_run(execution_arn, now)?;
+        let name = run.name.clone();
         let status = run.status_at(now);
         if status == EltStatus::Succeeded {
             return Err(format!("execution {name} SUCCEEDED: nothing to redrive"));
@@ -530,7 +536,6 @@ impl EltSchedule {
         };
         let remaining = run.duration - run.share(from);
         run.redrive_count += 1;
-        let fixed = self.fixed_at.is_none_or(|fixed| now >= fixed);
         let ends_at = match &run.outcome {
             // Not fixed yet: the same state fails again, as long into it as the first time.
             RunOutcome::Fails { after, .. } if !fixed => {
@@ -548,16 +553,8 @@ impl EltSchedule {
 
     /// StopExecution: a RUNNING run is ABORTED at `now`.
     pub(crate) fn stop(&mut self, execution_arn: &str, now: Time) -> Result<(), String> {
-        let name = execution_arn
-            .strip_prefix(EXECUTION_ARN_PREFIX)
-            .ok_or_else(|| {
-                format!("InvalidArn: {execution_arn} is not an execution of the ELT state machine")
-            })?;
-        let run = self
-            .runs
-            .iter_mut()
-            .find(|r| r.name == name && r.started_at <= now)
-            .ok_or_else(|| format!("ExecutionDoesNotExist: no execution named {name}"))?;
+        let run = self.started_run(execution_arn, now)?;
+        let name = run.name.clone();
         let status = run.status_at(now);
         if status != EltStatus::Running {
             return Err(format!(

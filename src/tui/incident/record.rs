@@ -304,14 +304,7 @@ fn held_back(tracked: &Tracked, snapshot: &Snapshot, lang: Lang) -> Option<Strin
             marts(last_success(tracked.cleared.unwrap_or(Time::MAX_UTC)))
         }
         (Detail::CopyErrors { .. }, _) => {
-            let tables: BTreeSet<&str> = snapshot
-                .warehouse
-                .load_errors
-                .iter()
-                .filter(|e| finding.tenant.as_deref() == Some(e.tenant.as_str()))
-                .map(|e| e.table.as_str())
-                .collect();
-            let tables = tables.into_iter().collect::<Vec<_>>().join(", ");
+            let tables = rejected_tables(snapshot, finding);
             match (tables.is_empty(), lang) {
                 (true, Lang::En) => "rows not loaded".to_string(),
                 (true, Lang::Ja) => "行がロードされていません".to_string(),
@@ -608,14 +601,7 @@ fn follow_ups(incident: &Incident, actions: &[Ran], facts: &Facts) -> Vec<String
         let tenant = who(&finding.tenant, lang);
         let item = match &finding.detail {
             Detail::CopyErrors { .. } => {
-                let tables: BTreeSet<&str> = snapshot
-                    .warehouse
-                    .load_errors
-                    .iter()
-                    .filter(|e| finding.tenant.as_deref() == Some(e.tenant.as_str()))
-                    .map(|e| e.table.as_str())
-                    .collect();
-                let tables = tables.into_iter().collect::<Vec<_>>().join(", ");
+                let tables = rejected_tables(snapshot, finding);
                 let tables = match (tables.is_empty(), lang) {
                     (true, _) => String::new(),
                     (false, Lang::En) => format!(" ({tables})"),
@@ -771,4 +757,16 @@ fn follow_ups(incident: &Incident, actions: &[Ran], facts: &Facts) -> Vec<String
         .pick("Root cause and prevention", "原因と再発防止策")
         .to_string());
     items
+}
+
+/// The tables a COPY finding's tenant had rows rejected in, by name, joined by commas.
+fn rejected_tables(snapshot: &Snapshot, finding: &crate::health::Finding) -> String {
+    let tables: BTreeSet<&str> = snapshot
+        .warehouse
+        .load_errors
+        .iter()
+        .filter(|e| finding.tenant.as_deref() == Some(e.tenant.as_str()))
+        .map(|e| e.table.as_str())
+        .collect();
+    tables.into_iter().collect::<Vec<_>>().join(", ")
 }

@@ -15,17 +15,7 @@ fn at(hour: u32, minute: u32) -> Time {
 }
 
 fn finding(tenant: Option<&str>, check: CheckId, severity: Severity, detail: Detail) -> Finding {
-    Finding {
-        tenant: tenant.map(str::to_string),
-        check,
-        severity,
-        message: detail.render(Lang::En),
-        value: None,
-        threshold: None,
-        affected: Vec::new(),
-        since: None,
-        detail,
-    }
+    Finding::new(tenant, check, severity, detail)
 }
 
 /// A finding whose data says when it began (as the health rules date it).

@@ -1,0 +1,65 @@
+//! The simulated fleet as the console tests use it: a world on a clock that moves only when told,
+//! its first refresh, and the screen the console draws.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use shiftops::model::{Snapshot, Time};
+use shiftops::source::refresh::refresh_once;
+use shiftops::source::sim::{self, Scenario, SharedWorld, SimOptions};
+use shiftops::source::{Fleet, ManualClock};
+use shiftops::tui::app::App;
+use shiftops::tui::views;
+use tokio::runtime::Runtime;
+
+/// The simulated fleet's creation time in the console tests.
+pub fn start() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap()
+}
+
+pub struct SimDemo {
+    pub clock: Arc<ManualClock>,
+    pub fleet: Fleet,
+    pub world: SharedWorld,
+    pub runtime: Runtime,
+    /// Every source read once at [`start`].
+    pub snapshot: Snapshot,
+}
+
+/// `scenario` on `tenants` tenants of seed 7, created at [`start`].
+pub fn sim_demo(scenario: Scenario, tenants: usize) -> SimDemo {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (fleet, world) = sim::fleet_with_world(
+        &SimOptions {
+            tenants,
+            scenario,
+            seed: 7,
+        },
+        clock.clone(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let snapshot = runtime.block_on(refresh_once(&fleet));
+    SimDemo {
+        clock,
+        fleet,
+        world,
+        runtime,
+        snapshot,
+    }
+}
+
+/// The console's screen at `width`×`height`, as text.
+pub fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            views::draw(frame, app);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
