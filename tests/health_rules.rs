@@ -1,7 +1,7 @@
 //! Every health rule on both sides of its threshold.
 
 use chrono::{Duration, TimeZone, Utc};
-use shiftops::health::{CheckId, Finding, Severity, Status, Thresholds, evaluate};
+use shiftops::health::{CheckId, Finding, Measure, Severity, Status, Thresholds, evaluate};
 use shiftops::model::*;
 
 fn now() -> Time {
@@ -541,4 +541,99 @@ fn tenant_status_is_its_worst_finding() {
     let health = evaluate(&s, &Thresholds::default(), now());
     assert_eq!(health.tenant("tenant_a"), Status::Critical);
     assert_eq!(health.status, Status::Critical);
+}
+
+#[test]
+fn copy_errors_count_only_until_a_clean_load_of_their_table() {
+    let error = |table: &str, hours_ago: i64| LoadError {
+        tenant: "tenant_b".into(),
+        table: table.into(),
+        file: format!("s3://b/{table}/part-0001.parquet"),
+        line: 3,
+        column: "amount".into(),
+        reason: "Invalid digit".into(),
+        time: now() - Duration::hours(hours_ago),
+    };
+    let with = |clean_hours_ago: Option<i64>| {
+        let loads = clean_hours_ago
+            .map(|hours| LoadSummary {
+                tenant: "tenant_b".into(),
+                last_copy_at: now() - Duration::hours(hours),
+                rows: 10,
+                clean_loads: [("orders".to_string(), now() - Duration::hours(hours))].into(),
+            })
+            .into_iter()
+            .collect();
+        snapshot(
+            vec![export_path("tenant_b")],
+            vec![SourceData::Warehouse(WarehouseData {
+                load_errors: vec![error("orders", 3), error("users", 3)],
+                loads,
+                ..Default::default()
+            })],
+        )
+    };
+    let counted = |snapshot: &Snapshot| {
+        findings(snapshot, CheckId::CopyErrors)
+            .first()
+            .and_then(|f| f.value.clone())
+    };
+    assert_eq!(counted(&with(None)), Some(Measure::Number(2.0)));
+    // A clean load of orders before the errors fixed nothing.
+    assert_eq!(counted(&with(Some(4))), Some(Measure::Number(2.0)));
+    // After them, it fixed orders' rows; users' row is still unfixed.
+    let found = findings(&with(Some(1)), CheckId::CopyErrors);
+    assert_eq!(found[0].value, Some(Measure::Number(1.0)));
+    assert_eq!(found[0].since, Some(now() - Duration::hours(3)));
+}
+
+#[test]
+fn a_failed_or_late_elt_run_holds_back_every_tenant() {
+    let tenants = vec![
+        export_path("tenant_a"),
+        export_path("tenant_b"),
+        export_path("tenant_c"),
+    ];
+    let failed = snapshot(
+        tenants.clone(),
+        vec![SourceData::Elt(vec![run(EltStatus::Failed, 30)])],
+    );
+    let health = evaluate(&failed, &Thresholds::default(), now());
+    let found = findings(&failed, CheckId::EltFailed);
+    // The run failed at tenant_b's COPY: the dbt run that builds every tenant's marts never ran.
+    assert_eq!(found[0].tenant.as_deref(), Some("tenant_b"));
+    assert_eq!(found[0].affected, ["tenant_a", "tenant_c"]);
+    assert_eq!(found[0].since, Some(now() - Duration::minutes(25)));
+    for tenant in ["tenant_a", "tenant_b", "tenant_c"] {
+        assert_eq!(health.tenant(tenant), Status::Critical, "{tenant}");
+        assert!(health.worst_for(tenant).is_some(), "{tenant}");
+    }
+    assert_eq!(
+        found[0].impact_text(shiftops::i18n::Lang::En).as_deref(),
+        Some("holds back 2 other tenant(s)")
+    );
+    assert!(
+        health
+            .worst_for("tenant_a")
+            .unwrap()
+            .text_for("tenant_a", shiftops::i18n::Lang::En)
+            .starts_with("held back: ELT run"),
+        "{:?}",
+        health.worst_for("tenant_a")
+    );
+    // Late, with no run failing: the fleet's finding holds back all three.
+    let late = snapshot(
+        tenants,
+        vec![SourceData::Elt(vec![run(EltStatus::Succeeded, 200)])],
+    );
+    let found = findings(&late, CheckId::EltDelay);
+    assert_eq!(found[0].tenant, None);
+    assert_eq!(found[0].affected.len(), 3);
+    assert_eq!(
+        found[0].impact_text(shiftops::i18n::Lang::Ja).as_deref(),
+        Some("3 テナントのデータに影響")
+    );
+    // Storage, say, holds nobody's data back.
+    let full = metrics(|m| m.storage_percent = series(95.0));
+    assert!(findings(&full, CheckId::Storage)[0].affected.is_empty());
 }

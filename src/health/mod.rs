@@ -262,9 +262,12 @@ impl Finding {
     /// What the finding holds back, when it holds other tenants' data back: said after its message.
     pub fn impact_text(&self, lang: crate::i18n::Lang) -> Option<String> {
         let count = self.affected.len();
-        (count > 0).then(|| match lang {
-            crate::i18n::Lang::En => format!("holds back {count} other tenant(s)"),
-            crate::i18n::Lang::Ja => format!("ほか {count} テナントのデータに影響"),
+        let fleet = self.tenant.is_none();
+        (count > 0).then(|| match (lang, fleet) {
+            (crate::i18n::Lang::En, true) => format!("holds back {count} tenant(s)"),
+            (crate::i18n::Lang::En, false) => format!("holds back {count} other tenant(s)"),
+            (crate::i18n::Lang::Ja, true) => format!("{count} テナントのデータに影響"),
+            (crate::i18n::Lang::Ja, false) => format!("ほか {count} テナントのデータに影響"),
         })
     }
 
