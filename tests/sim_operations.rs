@@ -624,3 +624,44 @@ async fn the_same_operations_at_the_same_times_give_the_same_world() {
     let (other, _) = operate(12).await;
     assert_ne!(first[3].metrics, other[3].metrics);
 }
+
+#[tokio::test]
+async fn a_hung_run_is_stopped_where_it_hangs_and_redriven_from_there() {
+    let demo = Demo::new(Scenario::EltDelay, 3);
+    let (before, _) = demo.look().await;
+    let stuck = before.elt_runs[0].clone();
+    assert_eq!(
+        stuck.current_step.as_deref(),
+        Some("dbt run"),
+        "it hangs in dbt run"
+    );
+    demo.act(|world, now| world.stop_execution(&stuck.execution_arn, now))
+        .unwrap();
+    let (snapshot, health) = demo.look().await;
+    let stopped = run(&snapshot, &stuck.execution_arn);
+    assert_eq!(stopped.status, EltStatus::Aborted);
+    assert_eq!(stopped.failed_step.as_deref(), Some("dbt run"));
+    assert_eq!(stopped.error.as_deref(), Some("shiftops.Stopped"));
+    assert!(
+        has(&health, CheckId::EltFailed),
+        "an aborted run is not a success"
+    );
+    // Stopping it again is refused: it no longer runs.
+    let again = demo.act(|world, now| world.stop_execution(&stuck.execution_arn, now));
+    assert!(
+        again
+            .unwrap_err()
+            .contains("only a RUNNING execution can be stopped"),
+        "a second stop does nothing"
+    );
+    demo.act(|world, now| world.redrive(&stuck.execution_arn, now))
+        .unwrap();
+    demo.wait(15);
+    let (snapshot, health) = demo.look().await;
+    assert_eq!(
+        run(&snapshot, &stuck.execution_arn).status,
+        EltStatus::Succeeded
+    );
+    assert!(!has(&health, CheckId::EltFailed), "{health:#?}");
+    assert!(!has(&health, CheckId::EltDelay), "{health:#?}");
+}

@@ -62,7 +62,7 @@ impl ActionKind {
     pub fn title(self) -> &'static str {
         match self {
             ActionKind::RerunElt => "Rerun the ELT (redrive or start again)",
-            ActionKind::StopElt => "Stop the hung ELT run",
+            ActionKind::StopElt => "Stop the running ELT run",
             ActionKind::PauseAdhoc => "Pause the adhoc WLM queue, favour batch",
             ActionKind::ResumeAdhoc => "Resume the adhoc WLM queue",
             ActionKind::ResyncTables => "Resync the integration's tables in error",
@@ -82,7 +82,7 @@ impl ActionKind {
         }
         match self {
             ActionKind::RerunElt => "ELT を再実行(redrive または再開始)",
-            ActionKind::StopElt => "止まった ELT 実行を停止",
+            ActionKind::StopElt => "実行中の ELT 実行を停止",
             ActionKind::PauseAdhoc => "adhoc WLM キューを一時停止し batch を優先",
             ActionKind::ResumeAdhoc => "adhoc WLM キューを再開",
             ActionKind::ResyncTables => "統合のエラー中テーブルを再同期",

@@ -115,7 +115,7 @@ pub fn plan_rerun(
             )
         } else {
             format!(
-                "{} is RUNNING since {}{step}: a rerun now would run the ELT twice at once; wait for it to finish",
+                "{} is RUNNING since {}{step}: a rerun now would run the ELT twice at once; wait for it to finish, or if it hangs, stop it first (:stop-elt)",
                 busy.name,
                 when(busy.started_at)
             )

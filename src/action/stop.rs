@@ -50,9 +50,12 @@ pub fn plan_stop(request: &Request, run: &EltRun, now: Time) -> Plan {
         run.execution_arn
     ));
     plan.notes.push(format!(
-        "running for {running_for}, in {step}: it becomes ABORTED and stops where it is; what its \
-         states already did stays done"
+        "running for {running_for}, in {step}: stop it only if it hangs — a run within a normal \
+         day's length is better left to finish"
     ));
+    plan.notes.push(
+        "it becomes ABORTED and stops where it is; what its states already did stays done".into(),
+    );
     plan.notes.push(
         "then rerun it (:rerun redrives it from the state it stopped in) once the cause of the \
          hang is understood"
@@ -101,6 +104,11 @@ mod tests {
         assert!(plan.calls[0].starts_with("states:StopExecution executionArn=arn:aws:states"));
         assert!(plan.calls[0].contains("in dbt run"), "{:?}", plan.calls);
         assert!(plan.notes[0].contains("running for 3h"), "{:?}", plan.notes);
+        assert!(
+            plan.notes[0].contains("stop it only if it hangs"),
+            "{:?}",
+            plan.notes
+        );
         assert_eq!(plan.before["status"], "running");
     }
 

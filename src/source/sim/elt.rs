@@ -12,6 +12,7 @@ use chrono::Duration;
 
 use super::compact_stamp;
 use super::rng::SplitMix64;
+use crate::action::stop::STOP_ERROR;
 use crate::model::{EltRun, EltStatus, Time};
 
 pub(crate) const EXECUTION_ARN_PREFIX: &str =
@@ -326,7 +327,15 @@ impl SimRun {
             }
             _ => 0.0,
         };
-        match from + share {
+        let share = from + share;
+        // A hung state is where the run stays.
+        if let RunOutcome::Stuck { stage } = &self.outcome
+            && self.redrive_by(at).is_none()
+            && share >= stage.window().0
+        {
+            return stage.step();
+        }
+        match share {
             s if s < COPY_ENDS => "COPY".into(),
             s if s < DBT_RUN_ENDS => "dbt run".into(),
             _ => "dbt test".into(),
@@ -345,13 +354,21 @@ impl SimRun {
             } if status == EltStatus::Failed => Some((stage, error, cause)),
             _ => None,
         };
+        // A run stopped by an operator records where it was and who stopped it, as
+        // StopExecution's `error` and `cause` do.
+        let aborted = (status == EltStatus::Aborted)
+            .then_some(self.aborted_at)
+            .flatten()
+            .map(|when| self.step_at(when - Duration::seconds(1)));
         EltRun {
             execution_arn: format!("{EXECUTION_ARN_PREFIX}{name}"),
             name,
             stopped_at: self.stopped_at(at),
-            failed_step: failure.map(|(stage, _, _)| stage.step()),
+            failed_step: failure.map(|(stage, _, _)| stage.step()).or(aborted),
             failed_tenant: failure.and_then(|(stage, _, _)| stage.tenant().map(str::to_string)),
-            error: failure.map(|(_, error, _)| error.clone()),
+            error: failure
+                .map(|(_, error, _)| error.clone())
+                .or_else(|| (status == EltStatus::Aborted).then(|| STOP_ERROR.to_string())),
             cause: failure.map(|(_, _, cause)| cause.clone()),
             current_step: (status == EltStatus::Running).then(|| self.step_at(at)),
             redriven_at: self.redrive_by(at).map(|r| r.at),

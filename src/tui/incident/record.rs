@@ -235,7 +235,15 @@ fn summary(incident: &Incident, facts: &Facts) -> String {
 
 fn impact(out: &mut String, incident: &Incident, facts: &Facts) {
     let lang = facts.lang;
-    let tenants: Vec<&str> = tenants(incident).into_iter().collect();
+    // The tenants the findings are about and those they hold back (a failed ELT run holds back
+    // every tenant's marts).
+    let tenants: Vec<&str> = incident
+        .findings()
+        .flat_map(|t| t.finding.tenant.iter().chain(&t.finding.affected))
+        .map(String::as_str)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let affected = if tenants.is_empty() {
         lang.pick(
             "none named by a finding (fleet-wide findings only, or none)",

@@ -687,3 +687,17 @@ fn a_finding_back_after_it_cleared_is_not_dated_before_it_cleared() {
         "the summary says when it first began: {markdown}"
     );
 }
+
+#[test]
+fn the_impact_names_the_tenants_a_failed_run_holds_back() {
+    let mut failed = dated(elt_failed(), at(5, 40));
+    failed.affected = vec!["tenant_a".into(), "tenant_c".into()];
+    let world = World::new(vec![failed]);
+    let mut incident = Incident::default();
+    incident.observe(&world.health, &world.snapshot, at(6, 0));
+    let markdown = incident.markdown(&world.facts(at(6, 30), Lang::En));
+    assert!(
+        markdown.contains("- **Tenants affected:** tenant_a, tenant_b, tenant_c"),
+        "{markdown}"
+    );
+}

@@ -90,6 +90,8 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
     let theme = &app.settings.theme;
     const WHO: usize = 12;
     const AGE: usize = 5;
+    // A finding's text takes at most this many lines; the runbook gets a line of its own if needed.
+    const MAX_LINES: usize = 6;
     let indent = 6 + 1 + WHO + 1 + AGE + 2;
     let text_width = width.saturating_sub(indent).max(10);
     findings
@@ -105,22 +107,28 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
             if let Some(impact) = finding.impact_text(lang) {
                 text.push_str(&format!(" — {impact}"));
             }
-            if let Some(runbook) = crate::tui::runbook::for_finding(&app.settings.runbooks, finding)
-            {
-                text.push_str(&format!("  → {}", runbook.id));
+            // The runbook ends the last line, never split from its arrow (a no-break space).
+            let runbook = crate::tui::runbook::for_finding(&app.settings.runbooks, finding)
+                .map(|r| format!("→\u{a0}{}", r.id));
+            let mut wrapped = crate::i18n::wrap(&text, text_width);
+            if wrapped.len() > MAX_LINES {
+                wrapped.truncate(MAX_LINES);
+                let last = wrapped.last_mut().expect("MAX_LINES > 0");
+                *last = crate::i18n::truncate(&format!("{last} …"), text_width);
             }
-            let wrapped = crate::i18n::wrap(&text, text_width);
-            let cut = wrapped.len() > 4;
+            if let Some(runbook) = runbook {
+                let last = wrapped.last_mut().expect("wrap gives a line");
+                if crate::i18n::width(last) + 2 + crate::i18n::width(&runbook) <= text_width {
+                    last.push_str("  ");
+                    last.push_str(&runbook);
+                } else {
+                    wrapped.push(runbook);
+                }
+            }
             wrapped
                 .into_iter()
-                .take(4)
                 .enumerate()
                 .map(|(n, part)| {
-                    let part = if cut && n == 3 {
-                        crate::i18n::truncate(&format!("{part} …"), text_width)
-                    } else {
-                        part
-                    };
                     if n == 0 {
                         Line::from(vec![
                             widgets::severity_span(theme, lang, finding.severity),
@@ -215,7 +223,14 @@ fn draw_findings(
             let chosen = Some(i) == selected;
             lines.iter().cloned().map(move |line| {
                 if chosen {
-                    line.style(theme.style(Role::Selection))
+                    // The selection's own colours, not the severity's on top of them: the symbol
+                    // and word still say the severity.
+                    let plain: Vec<Span> = line
+                        .spans
+                        .into_iter()
+                        .map(|span| Span::raw(span.content))
+                        .collect();
+                    Line::from(plain).style(theme.style(Role::Selection))
                 } else {
                     line
                 }
