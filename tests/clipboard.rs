@@ -1,6 +1,10 @@
 //! The copy key end to end: the real event loop (`tui::run::Console`) writes the OSC 52 sequence
 //! of the selected runbook step's command to the terminal, and nothing else.
 
+mod support;
+
+use support::demo::key_channel;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +18,6 @@ use shiftops::source::sim::{self, SimOptions};
 use shiftops::tui::clipboard::{base64, osc52};
 use shiftops::tui::run::{Console, Extras};
 use shiftops::tui::{Settings, runbook};
-use tokio::sync::mpsc;
 
 /// What the console wrote to "the terminal", shared with the test.
 #[derive(Clone, Default)]
@@ -50,11 +53,7 @@ async fn the_copy_key_writes_the_steps_command_as_osc_52() {
         "{command}"
     );
     let written = Written::default();
-    let (keys, key_events) = mpsc::unbounded_channel::<std::io::Result<Event>>();
-    let terminal_events = Box::pin(futures_util::stream::unfold(
-        key_events,
-        |mut events| async move { events.recv().await.map(|event| (event, events)) },
-    ));
+    let (keys, terminal_events) = key_channel();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut console = Console::new(
         &mut terminal,

@@ -2,6 +2,10 @@
 //! (`tui::run::Console`, the loop body `run` drives) with the real refresher, a `TestBackend` and
 //! a channel of key events, and a source whose fetch waits until the test lets it return.
 
+mod support;
+
+use support::demo::key_channel;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,7 +22,7 @@ use shiftops::source::{Fleet, Source, SourceError, SystemClock};
 use shiftops::tui::app::Mode;
 use shiftops::tui::run::{Console, Extras};
 use shiftops::tui::{Settings, keymap};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 /// A warehouse that answers only when told to.
 struct SlowWarehouse {
@@ -65,11 +69,7 @@ async fn a_key_is_handled_and_drawn_before_the_fetch_in_flight_returns() {
     let mut settings =
         Settings::load(&Config::default(), Some("dark"), Some("default"), Lang::En).unwrap();
     settings.keymap = keymap::load("default", None).unwrap(); // not the developer's own
-    let (keys, key_events) = mpsc::unbounded_channel::<std::io::Result<Event>>();
-    let terminal_events = Box::pin(futures_util::stream::unfold(
-        key_events,
-        |mut events| async move { events.recv().await.map(|event| (event, events)) },
-    ));
+    let (keys, terminal_events) = key_channel();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut console = Console::new(
         &mut terminal,

@@ -63,3 +63,20 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
         .unwrap();
     terminal.backend().to_string()
 }
+
+/// Key events sent to a console's event loop, as the terminal would deliver them.
+pub type KeyStream = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = std::io::Result<ratatui::crossterm::event::Event>> + Send>,
+>;
+
+/// A channel whose receiving end is the terminal's event stream of a console under test.
+pub fn key_channel() -> (
+    tokio::sync::mpsc::UnboundedSender<std::io::Result<ratatui::crossterm::event::Event>>,
+    KeyStream,
+) {
+    let (keys, key_events) = tokio::sync::mpsc::unbounded_channel();
+    let stream = futures_util::stream::unfold(key_events, |mut events| async move {
+        events.recv().await.map(|event| (event, events))
+    });
+    (keys, Box::pin(stream))
+}
