@@ -271,9 +271,15 @@ impl Finding {
         })
     }
 
-    /// The stage an ELT run failed in, for a finding of the `elt_failed` check.
+    /// The stage an ELT run failed in, for a finding of the `elt_failed` check; `Stopped` for a
+    /// run an operator stopped.
     pub fn elt_stage(&self) -> Option<crate::model::EltStage> {
         match &self.detail {
+            Detail::EltFailed { status, .. }
+                if status == crate::model::EltStatus::Aborted.as_str() =>
+            {
+                Some(crate::model::EltStage::Stopped)
+            }
             Detail::EltFailed {
                 step: Some(step), ..
             } => crate::model::EltStage::of_step(step),

@@ -82,10 +82,13 @@ pub struct EltRun {
 pub enum EltStage {
     Copy,
     Dbt,
+    /// Not a state's kind: an operator stopped the run (ABORTED), wherever it was, because it
+    /// hung. It is rerun from where it stopped, not fixed like a failure of its state.
+    Stopped,
 }
 
 impl EltStage {
-    pub const ALL: [EltStage; 2] = [EltStage::Copy, EltStage::Dbt];
+    pub const ALL: [EltStage; 3] = [EltStage::Copy, EltStage::Dbt, EltStage::Stopped];
 
     /// The stage a state's name says: `COPY tenant_b`, `CopyOrders` → COPY; `dbt run` → dbt.
     pub fn of_step(step: &str) -> Option<EltStage> {
@@ -103,6 +106,7 @@ impl EltStage {
         match self {
             EltStage::Copy => "copy",
             EltStage::Dbt => "dbt",
+            EltStage::Stopped => "stopped",
         }
     }
 

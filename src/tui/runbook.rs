@@ -372,13 +372,26 @@ fn triggers_text(runbook: &Runbook, lang: Lang) -> String {
             code_list(alarms)
         ));
     }
-    if !runbook.elt_failed_at.is_empty() {
-        let stages = runbook.elt_failed_at.iter().map(|s| s.as_str()).collect();
+    let (stopped, stages): (Vec<EltStage>, Vec<EltStage>) = runbook
+        .elt_failed_at
+        .iter()
+        .partition(|s| **s == EltStage::Stopped);
+    if !stages.is_empty() {
+        let stages = stages.iter().map(|s| s.as_str()).collect();
         parts.push(format!(
             "{} {}",
             lang.pick("an ELT run failed at", "ELT 実行の失敗箇所"),
             code_list(stages)
         ));
+    }
+    if !stopped.is_empty() {
+        parts.push(
+            lang.pick(
+                "an ELT run an operator stopped (`stopped`)",
+                "運用者が停止した ELT 実行(`stopped`)",
+            )
+            .to_owned(),
+        );
     }
     if parts.is_empty() {
         lang.pick(
@@ -968,6 +981,20 @@ mod tests {
             assert_eq!(opened(Some("NotifySlack")), Some("dbt-failure"));
             assert_eq!(opened(None), Some("dbt-failure"));
         }
+        // A run an operator stopped because it hung goes on in elt-delay, where it is rerun.
+        for runbooks in [shipped(), shipped_ja()] {
+            let mut stopped = elt_failure(Some("dbt run"));
+            stopped.detail = crate::health::Detail::EltFailed {
+                run: "daily-elt-1".into(),
+                status: "aborted".into(),
+                step: Some("dbt run".into()),
+                error: Some("shiftops.Stopped".into()),
+            };
+            assert_eq!(
+                for_finding(&runbooks, &stopped).map(|r| r.id.as_str()),
+                Some("elt-delay")
+            );
+        }
     }
 
     #[test]
@@ -981,7 +1008,7 @@ mod tests {
         };
         let message = error(&runbook("sample", "unload"));
         assert!(
-            message.contains("unknown ELT stage \"unload\"; the stages are copy, dbt"),
+            message.contains("unknown ELT stage \"unload\"; the stages are copy, dbt, stopped"),
             "{message}"
         );
         let dir = user_dir(&[("mine.toml", &runbook("mine", "copy"))]);
