@@ -473,3 +473,40 @@ fn a_tenant_action_of_a_fleet_wide_runbook_asks_which_tenant() {
     app.on_key(key(KeyCode::Esc));
     assert_eq!(app.mode, Mode::Normal);
 }
+
+/// Below 80×24 the console says so, in the console's language, with the fleet's status, rather
+/// than panels cut to pieces; at 80×24 the views are drawn.
+#[test]
+fn below_the_minimum_size_the_console_says_what_it_needs() {
+    for (lang, words) in [
+        (Lang::En, "terminal too small: need 80×24, have"),
+        (Lang::Ja, "端末が小さすぎます: 80×24 以上が必要です"),
+    ] {
+        let mut app = app(Scenario::CopyError, 3);
+        app.settings = settings_in(lang);
+        for (width, height) in [(40, 12), (79, 24), (80, 23)] {
+            let screen = render(&app, width, height);
+            // Wrapped to the width: compared without the spaces lines end with.
+            let flat: String = screen
+                .lines()
+                .map(content)
+                .collect::<String>()
+                .replace(' ', "");
+            assert!(
+                flat.contains(&words.replace(' ', "")),
+                "{width}×{height}: {screen}"
+            );
+            assert!(
+                flat.contains(&format!("{width}×{height}")),
+                "{width}×{height}: {screen}"
+            );
+            assert!(flat.contains("✗"), "the fleet's status stays: {screen}");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains(words), "{screen}");
+    }
+    insta::assert_snapshot!(
+        "too_small_40x12",
+        render(&app(Scenario::CopyError, 3), 40, 12)
+    );
+}

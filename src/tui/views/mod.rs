@@ -24,11 +24,20 @@ use super::app::{App, Mode};
 use super::theme::Role;
 use crate::model::format_duration_secs;
 
+/// The smallest terminal the views are laid out for: below it, a screen that says so instead of
+/// panels cut to pieces.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 /// Draws the whole screen and returns how many rows the current view shows (the page size).
 pub fn draw(frame: &mut Frame, app: &App) -> usize {
     let theme = &app.settings.theme;
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.style(Role::Background)), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, app, area);
+        return 1;
+    }
     let [header, body, status, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -58,6 +67,47 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         _ => {}
     }
     page_size
+}
+
+/// Below the minimum size: what is needed, what there is, the fleet's status, how to go on.
+fn draw_too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
+    let status = app.health.status;
+    let need = match lang {
+        crate::i18n::Lang::En => format!(
+            "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}. Enlarge it, or q quits.",
+            area.width, area.height
+        ),
+        crate::i18n::Lang::Ja => format!(
+            "端末が小さすぎます: {MIN_WIDTH}×{MIN_HEIGHT} 以上が必要です(現在 {}×{})。広げるか、q で終了します。",
+            area.width, area.height
+        ),
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("shiftops {} {}", status.symbol(), status.label_in(lang)),
+        theme.style(widgets::status_role(status)),
+    ))];
+    let width = area.width.max(1) as usize;
+    lines.extend(
+        crate::i18n::wrap(&need, width)
+            .into_iter()
+            .map(|line| Line::styled(line, theme.style(Role::Text))),
+    );
+    // What the console asks or says (the quit question while adhoc is paused) is never hidden.
+    if let Some(message) = &app.message {
+        let role = if message.is_error {
+            Role::Critical
+        } else {
+            Role::Muted
+        };
+        lines.extend(
+            crate::i18n::wrap(&message.text, width)
+                .into_iter()
+                .map(|line| Line::styled(line, theme.style(role))),
+        );
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
