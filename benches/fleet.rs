@@ -70,13 +70,14 @@ fn benches(c: &mut Criterion) {
     });
 
     let health = evaluate(&snapshot, &thresholds, now);
+    let settings = settings();
     c.bench_function("rows build, 1,000 tenants", |b| {
-        b.iter(|| Rows::build(black_box(&snapshot), &health, now))
+        b.iter(|| Rows::build(black_box(&snapshot), &health, now, &settings))
     });
 
     // One frame as the event loop draws it: the whole screen, diffed against the previous one.
     // Alternating two selections makes each frame differ from the last, as after a keypress.
-    let mut app = App::new("bench".into(), settings(), snapshot.clone(), now);
+    let mut app = App::new("bench".into(), settings, snapshot.clone(), now);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut down = true;
     c.bench_function("overview frame, 1,000 tenants, 200x60", |b| {

@@ -149,7 +149,7 @@ async fn the_status_line_ends_with_the_cost_of_polling_cloudwatch() {
         metrics_interval: Duration::from_secs(60),
         price_per_1000_metrics: LIST_PRICE_PER_1000_METRICS,
     });
-    let mut terminal = Terminal::new(TestBackend::new(160, 12)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(160, 24)).unwrap();
     terminal
         .draw(|frame| {
             shiftops::tui::views::draw(frame, &app);

@@ -510,3 +510,70 @@ fn below_the_minimum_size_the_console_says_what_it_needs() {
         render(&app(Scenario::CopyError, 3), 40, 12)
     );
 }
+
+/// `/` finds what the rows show: a status word of any column, a check id, a runbook's id.
+#[test]
+fn a_filter_matches_every_column_shown_status_words_and_check_ids() {
+    let mut app = app(Scenario::CopyError, 24);
+    let mut filter = |app: &mut App, text: &str| {
+        app.on_key(key(KeyCode::Char('/')));
+        type_text(app, text);
+        app.on_key(key(KeyCode::Enter));
+        app.rows.len(app.view)
+    };
+    // Every tenant's LAST ELT reads "✗ failed": every tenant, and the ELT finding.
+    let findings = app.health.findings.len();
+    let shown = filter(&mut app, "failed");
+    assert!(
+        shown >= 24 + 1,
+        "{shown} of {findings} findings + 24 tenants"
+    );
+    assert!(
+        render(&app, 120, 40).contains("/failed"),
+        "the title names the filter"
+    );
+    app.on_key(key(KeyCode::Esc));
+    // A finding's runbook, shown after its arrow.
+    assert!(filter(&mut app, "copy-error") >= 1);
+    app.on_key(key(KeyCode::Esc));
+    // A check id, shown in the tenant view's CHECK column.
+    app.dispatch(Action::ShowTenant("tenant_b".into()));
+    let all = app.rows.len(View::Tenant);
+    assert_eq!(filter(&mut app, "copy_errors"), 1, "of {all}");
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("/copy_errors"), "{screen}");
+    // Status words as shown, in Japanese too.
+    let SimDemo { snapshot, .. } = sim_demo(Scenario::CopyError, 3);
+    let mut app = App::new("demo".into(), settings_in(Lang::Ja), snapshot, start());
+    let total = app.rows.total(View::Overview);
+    assert_eq!(filter(&mut app, "重大"), total);
+}
+
+/// A runbook step that opens a view with its filter is left with one Esc, back to the step.
+#[test]
+fn one_esc_leaves_a_step_s_filtered_view_back_to_the_walkthrough() {
+    let mut app = app(Scenario::CopyError, 3);
+    app.run_command("runbook copy-error");
+    assert_eq!(app.view, View::Runbook);
+    app.on_key(key(KeyCode::Enter));
+    assert_eq!(app.view, View::Alarms);
+    assert_eq!(
+        app.filters.get(&View::Alarms).map(String::as_str),
+        Some("copy")
+    );
+    assert!(
+        render(&app, 120, 40).contains("/copy"),
+        "the title shows the step's filter"
+    );
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.view, View::Runbook, "one Esc");
+    assert!(app.filters.get(&View::Alarms).is_none());
+    // A filter the user typed is cleared by the first Esc, as before.
+    app.dispatch(Action::Show(View::Alarms));
+    app.on_key(key(KeyCode::Char('/')));
+    type_text(&mut app, "ELT");
+    app.on_key(key(KeyCode::Enter));
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.view, View::Alarms);
+    assert!(app.filters.get(&View::Alarms).is_none());
+}

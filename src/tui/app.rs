@@ -87,6 +87,8 @@ pub struct Settings {
     /// Whether recovery actions run here at all (a console with no operator only shows them).
     pub actions: bool,
     pub read_only: bool,
+    /// Whether the header's clock shows local time beside UTC (the real console only).
+    pub local_clock: bool,
 }
 
 impl Settings {
@@ -101,6 +103,7 @@ impl Settings {
             lang,
             actions: true,
             read_only: false,
+            local_clock: false,
         }
     }
 
@@ -129,6 +132,7 @@ impl Settings {
             lang,
             actions: true,
             read_only: config.safety.read_only,
+            local_clock: false,
         })
     }
 }
@@ -146,6 +150,8 @@ pub struct App {
     pub tenant: Option<String>,
     selected: HashMap<View, usize>,
     pub filters: HashMap<View, String>,
+    /// Views whose filter a runbook step set: one Esc there clears it and goes back at once.
+    step_filters: std::collections::HashSet<View>,
     pub mode: Mode,
     /// The text being typed in command or filter mode.
     pub input: String,
@@ -258,7 +264,7 @@ pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) 
 impl App {
     pub fn new(title: String, settings: Settings, snapshot: Snapshot, now: Time) -> Self {
         let health = evaluate(&snapshot, &settings.thresholds, now);
-        let rows = Rows::build(&snapshot, &health, now);
+        let rows = Rows::build(&snapshot, &health, now, &settings);
         let mut app = Self {
             title,
             settings,
@@ -271,6 +277,7 @@ impl App {
             tenant: None,
             selected: HashMap::new(),
             filters: HashMap::new(),
+            step_filters: Default::default(),
             mode: Mode::Normal,
             input: String::new(),
             message: None,
@@ -336,7 +343,7 @@ impl App {
         self.health = evaluate(&self.snapshot, &self.settings.thresholds, self.now);
         self.incident
             .observe(&self.health, &self.snapshot, self.now);
-        self.rows = Rows::build(&self.snapshot, &self.health, self.now);
+        self.rows = Rows::build(&self.snapshot, &self.health, self.now, &self.settings);
         self.rows
             .apply_filters(&self.filters, self.tenant.as_deref());
         self.clamp_selection();
@@ -612,6 +619,7 @@ impl App {
         }
         if let Some(filter) = reply.filter {
             self.dispatch(Action::SetFilter(filter));
+            self.step_filters.insert(self.view);
         }
         if let Some(message) = reply.message {
             self.message = Some(message);
@@ -796,6 +804,7 @@ impl App {
                 }
             }
             Action::SetFilter(filter) => {
+                self.step_filters.remove(&self.view);
                 let filter = filter.trim().to_string();
                 if filter.is_empty() {
                     self.filters.remove(&self.view);
@@ -834,12 +843,16 @@ impl App {
         self.go_to(View::Tenant);
     }
 
-    /// Esc: first clear the view's filter, then go back where we came from.
+    /// Esc: first clear the filter the user typed, then go back where we came from. A filter a
+    /// runbook step set goes with the step's view: one Esc clears it and goes back.
     fn back(&mut self) {
+        let from_step = self.step_filters.remove(&self.view);
         if self.filters.remove(&self.view).is_some() {
             self.rows
                 .apply_filters(&self.filters, self.tenant.as_deref());
-            return;
+            if !from_step {
+                return;
+            }
         }
         if let Some(previous) = self.back_stack.pop() {
             self.view = previous;

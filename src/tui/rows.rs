@@ -5,6 +5,12 @@ use std::collections::{BTreeSet, HashMap};
 use super::action::View;
 use crate::health::{Finding, Health, Status};
 use crate::model::{AlarmState, Snapshot, TenantSummary, Time, summarize_tenants};
+use crate::tui::app::Settings;
+
+/// Month, day and time as the tables show them.
+fn hhmm(time: Time) -> String {
+    time.format("%m-%d %H:%M").to_string()
+}
 
 /// One overview row.
 #[derive(Debug, Clone)]
@@ -43,7 +49,11 @@ pub struct Rows {
 }
 
 impl Rows {
-    pub fn build(snapshot: &Snapshot, health: &Health, now: Time) -> Self {
+    /// `settings` give the words the rows show (language, runbooks, marks), so that `/` finds
+    /// what is on screen.
+    pub fn build(snapshot: &Snapshot, health: &Health, now: Time, settings: &Settings) -> Self {
+        let lang = settings.lang;
+        let runbooks = &settings.runbooks;
         let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, finding) in health.findings.iter().enumerate() {
             for tenant in finding.tenant.iter().chain(&finding.affected) {
@@ -98,25 +108,44 @@ impl Rows {
             ..Rows::default()
         };
 
+        // Each row is found by what its columns show (status words as shown and as their code,
+        // the check id, the runbook its arrow names), not only by a few fields.
         let findings = health.findings.iter().map(|f| {
+            let status = Status::from(f.severity);
             filter_text([
-                f.tenant.as_deref().unwrap_or("fleet"),
-                Status::from(f.severity).as_str(),
+                f.tenant
+                    .as_deref()
+                    .unwrap_or_else(|| lang.pick("fleet", "全体")),
+                status.as_str(),
+                status.label_in(lang),
                 f.check.as_str(),
-                f.message.as_str(),
+                &f.text(lang),
+                &f.impact_text(lang).unwrap_or_default(),
+                crate::tui::runbook::for_finding(runbooks, f).map_or("", |r| r.id.as_str()),
             ])
         });
         let tenants = rows.tenants.iter().map(|t| {
             let s = &t.summary;
+            let worst = match (&t.worst, &s.error) {
+                (_, Some(error)) => {
+                    format!("{} {error}", lang.pick("cannot read", "読み取れません"))
+                }
+                (Some(f), None) => format!("{} {}", f.check, f.text_for(&s.name, lang)),
+                (None, None) => String::new(),
+            };
             filter_text([
                 s.name.as_str(),
                 s.path,
                 t.status.as_str(),
+                t.status.label_in(lang),
                 s.integration_status
                     .as_ref()
                     .map(|i| i.as_str())
                     .unwrap_or(""),
-                t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or(""),
+                s.last_export.as_ref().map_or("", |e| e.status.as_str()),
+                if s.last_copy_at.is_some() { "copy" } else { "" },
+                s.last_elt.as_ref().map_or("", |e| e.as_str()),
+                &worst,
             ])
         });
         let overview: Vec<String> = findings.chain(tenants).collect();
@@ -139,6 +168,7 @@ impl Rows {
                     a.state.as_str(),
                     a.tenant.as_deref().unwrap_or(""),
                     a.reason.as_str(),
+                    a.metric.as_deref().unwrap_or(""),
                 ])
             })
             .collect();
@@ -156,7 +186,15 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let e = &snapshot.warehouse.load_errors[i];
-                filter_text([e.tenant.as_str(), &e.table, &e.file, &e.column, &e.reason])
+                filter_text([
+                    &hhmm(e.time),
+                    e.tenant.as_str(),
+                    &e.table,
+                    &e.file,
+                    &e.line.to_string(),
+                    &e.column,
+                    &e.reason,
+                ])
             })
             .collect();
         rows.set(View::LoadErrors, errors, haystack);
@@ -174,6 +212,7 @@ impl Rows {
                 filter_text([
                     r.name.as_str(),
                     r.status.as_str(),
+                    &hhmm(r.started_at),
                     r.failed_step.as_deref().unwrap_or(""),
                     r.error.as_deref().unwrap_or(""),
                     r.cause.as_deref().unwrap_or(""),
@@ -193,11 +232,11 @@ impl Rows {
             .iter()
             .map(|&i| {
                 let t = &snapshot.warehouse.tables[i];
-                let mut text = String::with_capacity(t.schema.len() + 1 + t.table.len());
-                text.push_str(&t.schema);
-                text.push('.');
-                text.push_str(&t.table);
-                lowercase(text)
+                let skewed = t.skew_percent > settings.thresholds.table_skew_percent;
+                filter_text([
+                    &format!("{}.{}", t.schema, t.table),
+                    if skewed { "distkey?" } else { "" },
+                ])
             })
             .collect();
         rows.set(View::Storage, tables, haystack);
@@ -205,7 +244,7 @@ impl Rows {
         let haystack = snapshot
             .error_logs
             .iter()
-            .map(|l| lowercase(l.message.clone()))
+            .map(|l| filter_text([&l.time.format("%Y-%m-%d %H:%M:%S").to_string(), &l.message]))
             .collect();
         rows.set(
             View::Logs,
@@ -234,7 +273,15 @@ impl Rows {
         let haystack = health
             .findings
             .iter()
-            .map(|f| lowercase(f.message.clone()))
+            .map(|f| {
+                let status = Status::from(f.severity);
+                filter_text([
+                    status.as_str(),
+                    status.label_in(lang),
+                    f.check.as_str(),
+                    &f.text(lang),
+                ])
+            })
             .collect();
         rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);
         rows

@@ -153,10 +153,11 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     signals: &mut Signals,
     fleet: Fleet,
-    settings: Settings,
+    mut settings: Settings,
     title: String,
     extras: Extras,
 ) -> Result<u8> {
+    settings.local_clock = true;
     let mut console = Console::new(terminal, EventStream::new(), fleet, settings, title, extras);
     loop {
         console.draw_if_dirty()?;

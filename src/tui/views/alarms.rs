@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{ScrollTable, ago, alarm_status, block, field, list_title, word_span};
+use super::widgets::{Column, ScrollTable, ago, alarm_status, block, field, list_title, word_span};
 use crate::model::AlarmKind;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -23,19 +23,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Alarms);
-    let widths = [
-        Constraint::Length(19),
-        Constraint::Length(24),
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Min(20),
+    let h = app.settings.lang.pick_array(
+        &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
+        &["状態", "アラーム", "テナント", "発生", "理由"],
+    );
+    // The reason is in full in the panel below, so it gives way first; the name never does.
+    let columns = [
+        Column::key(h[0], 9).grows_to(19),
+        Column::key(h[1], 24).grows_to(32),
+        Column::optional(h[2], 12, 8, 2),
+        Column::optional(h[3], 10, 9, 1),
+        Column::fill(h[4], 16).hides(3),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
-            &["状態", "アラーム", "テナント", "発生", "理由"],
-        ),
-        widths: &widths,
+        columns: &columns,
         selected: Some(app.selected(View::Alarms)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -49,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
         let alarm = &app.snapshot.alarms[visible[i]];
-        Row::new(vec![
+        vec![
             Cell::from(word_span(
                 theme,
                 alarm_status(alarm.state),
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(alarm.tenant.as_deref().unwrap_or("—")),
             Cell::from(ago(app.settings.lang, app.now, Some(alarm.since))),
             Cell::from(alarm.reason.as_str()),
-        ])
+        ]
     });
     if detail_height > 0 {
         let selected = visible

@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
+use super::widgets::{Column, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
 use crate::model::format_duration_secs;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -23,28 +23,29 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .map(|&i| crate::i18n::width(&app.snapshot.elt_runs[i].name))
         .max()
         .unwrap_or(0);
-    let name_width = longest.clamp(24, usize::from(area.width.saturating_sub(40)).max(24)) as u16;
-    let widths = [
-        Constraint::Length(17),
-        Constraint::Length(name_width),
-        Constraint::Length(11),
-        Constraint::Length(9),
-        Constraint::Length(16),
-        Constraint::Min(20),
+    let name_width = longest.clamp(10, 80) as u16;
+    let h = app.settings.lang.pick_array(
+        &[
+            "STATUS",
+            "EXECUTION",
+            "STARTED",
+            "DURATION",
+            "FAILED STEP",
+            "ERROR",
+        ],
+        &["状態", "実行", "開始", "所要時間", "失敗ステップ", "エラー"],
+    );
+    // The error is in full in the panel below, so it gives way before the name does.
+    let columns = [
+        Column::key(h[0], 9).grows_to(11),
+        Column::key(h[1], name_width),
+        Column::optional(h[2], 11, 11, 2),
+        Column::optional(h[3], 9, 8, 1),
+        Column::optional(h[4], 16, 12, 3),
+        Column::fill(h[5], 12).hides(4),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &[
-                "STATUS",
-                "EXECUTION",
-                "STARTED",
-                "DURATION",
-                "FAILED STEP",
-                "ERROR",
-            ],
-            &["状態", "実行", "開始", "所要時間", "失敗ステップ", "エラー"],
-        ),
-        widths: &widths,
+        columns: &columns,
         selected: Some(app.selected(View::Elt)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
         let run = &app.snapshot.elt_runs[visible[i]];
         let end = run.stopped_at.unwrap_or(app.now);
-        Row::new(vec![
+        vec![
             Cell::from(word_span(
                 theme,
                 elt_status(&run.status),
@@ -72,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             )),
             Cell::from(run.failed_step.as_deref().unwrap_or("—")),
             Cell::from(run.error.as_deref().unwrap_or("—")),
-        ])
+        ]
     });
     if detail_height > 0 {
         let selected = visible

@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{ScrollTable, block, field, hhmm, list_title};
+use super::widgets::{Column, ScrollTable, block, field, hhmm, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -15,31 +15,32 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::LoadErrors);
-    let widths = [
-        Constraint::Length(11),
-        Constraint::Length(12),
-        Constraint::Length(14),
-        Constraint::Length(34),
-        Constraint::Length(6),
-        Constraint::Length(12),
-        Constraint::Min(20),
+    let h = app.settings.lang.pick_array(
+        &[
+            "TIME", "TENANT", "TABLE", "FILE", "LINE", "COLUMN", "REASON",
+        ],
+        &[
+            "時刻",
+            "テナント",
+            "テーブル",
+            "ファイル",
+            "行",
+            "列",
+            "理由",
+        ],
+    );
+    // Tenant, table and reason say what to fix; the file and its line are in the panel below.
+    let columns = [
+        Column::optional(h[0], 11, 11, 2),
+        Column::key(h[1], 12),
+        Column::key(h[2], 14),
+        Column::optional(h[3], 34, 16, 4),
+        Column::optional(h[4], 6, 5, 3),
+        Column::optional(h[5], 12, 8, 1),
+        Column::fill(h[6], 20),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &[
-                "TIME", "TENANT", "TABLE", "FILE", "LINE", "COLUMN", "REASON",
-            ],
-            &[
-                "時刻",
-                "テナント",
-                "テーブル",
-                "ファイル",
-                "行",
-                "列",
-                "理由",
-            ],
-        ),
-        widths: &widths,
+        columns: &columns,
         selected: Some(app.selected(View::LoadErrors)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -55,7 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
         let error = &app.snapshot.warehouse.load_errors[visible[i]];
-        Row::new(vec![
+        vec![
             Cell::from(hhmm(error.time)),
             Cell::from(error.tenant.as_str()),
             Cell::from(error.table.as_str()),
@@ -63,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(error.line.to_string()),
             Cell::from(error.column.as_str()),
             Cell::from(error.reason.as_str()),
-        ])
+        ]
     });
     if detail_height > 0 {
         let selected = visible

@@ -2,9 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{ScrollTable, block, list_title};
+use super::widgets::{Column, ScrollTable, block, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -14,12 +14,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Logs);
+    let h = app
+        .settings
+        .lang
+        .pick_array(&["TIME", "MESSAGE"], &["時刻", "メッセージ"]);
+    let columns = [Column::key(h[0], 19), Column::fill(h[1], 20)];
     let table = ScrollTable {
-        header: app
-            .settings
-            .lang
-            .pick_array(&["TIME", "MESSAGE"], &["時刻", "メッセージ"]),
-        widths: &[Constraint::Length(19), Constraint::Min(20)],
+        columns: &columns,
         selected: Some(app.selected(View::Logs)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -33,10 +34,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
         let line = &app.snapshot.error_logs[visible[i]];
-        Row::new(vec![
+        vec![
             Cell::from(line.time.format("%Y-%m-%d %H:%M:%S").to_string()),
             Cell::from(line.message.as_str()),
-        ])
+        ]
     });
     if detail_height > 0 {
         let message = visible

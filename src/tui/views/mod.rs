@@ -112,38 +112,102 @@ fn draw_too_small(frame: &mut Frame, app: &App, area: Rect) {
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
-    // The fleet's status comes first so that no terminal width can cut it off.
-    let mut spans = vec![
+    let lang = app.settings.lang;
+    let reversed = |role: Role| {
+        theme
+            .style(role)
+            .add_modifier(ratatui::style::Modifier::REVERSED)
+    };
+    // The fleet's status comes first so that no terminal width can cut it off; what is left
+    // changed (a pause), read-only mode and the tenant shown are next, and never cut either.
+    let mut fixed = vec![
         Span::styled(" shiftops ", theme.style(Role::Title)),
-        widgets::status_span(theme, app.settings.lang, app.health.status),
+        widgets::status_span(theme, lang, app.health.status),
     ];
-    // Something left changed is the next thing no width may cut off.
     if let Some(pause) = app.snapshot.wlm_settings.adhoc_pause {
         let since = pause.since.format("%H:%M UTC");
-        spans.push(Span::styled(
-            match app.settings.lang {
+        fixed.push(Span::styled(
+            match lang {
                 crate::i18n::Lang::En => format!(" adhoc PAUSED since {since} "),
                 crate::i18n::Lang::Ja => format!(" adhoc 一時停止中 {since}〜 "),
             },
-            theme
-                .style(Role::Critical)
-                .add_modifier(ratatui::style::Modifier::REVERSED),
+            reversed(Role::Critical),
         ));
     }
     if app.settings.read_only {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            theme
-                .style(Role::Warning)
-                .add_modifier(ratatui::style::Modifier::REVERSED),
-        ));
+        fixed.push(Span::styled(" READ-ONLY ", reversed(Role::Warning)));
     }
-    spans.push(Span::styled(
-        format!(" {} ", app.title),
-        theme.style(Role::Muted),
-    ));
+    let tenant = (app.view == View::Tenant)
+        .then_some(app.tenant.as_ref())
+        .flatten()
+        .map(|tenant| {
+            Span::styled(
+                format!(" ▸ {} ", crate::i18n::truncate(tenant, 40)),
+                reversed(Role::Accent),
+            )
+        });
+    let width = usize::from(area.width);
+    let fixed_width: usize = fixed
+        .iter()
+        .chain(tenant.iter())
+        .map(|span| span.width())
+        .sum();
+    let clocks = [clock(app, true), clock(app, false)];
+    // The widest layout that fits: tab names in full, the title, the clock in UTC and local
+    // time; then each gives way in turn (the title is cut to what is left, down to 16 columns).
+    // The tabs never vanish: the inactive ones keep their number, the key that opens them.
+    const TITLE_MIN: usize = 16;
+    let title_full = crate::i18n::width(&app.title);
+    let layouts = [(true, 0), (false, 0), (false, 1), (false, 2)];
+    let (full_tabs, title_max, clock_choice) = layouts
+        .into_iter()
+        .find_map(|(full, clock_choice)| {
+            let clock_width = clocks
+                .get(clock_choice)
+                .map_or(0, |c| crate::i18n::width(c) + 1);
+            let others = fixed_width
+                + tab_spans(app, full).iter().map(Span::width).sum::<usize>()
+                + clock_width;
+            let room = width.checked_sub(others)?;
+            let title_max = if title_full + 2 <= room {
+                title_full
+            } else if room >= TITLE_MIN + 2 {
+                room - 2
+            } else if clock_choice < 2 {
+                return None;
+            } else {
+                0
+            };
+            Some((full, title_max, clock_choice))
+        })
+        .unwrap_or((false, 0, 2));
+    let mut spans = fixed;
+    if title_max > 0 {
+        let title = if crate::i18n::width(&app.title) <= title_max {
+            app.title.clone()
+        } else {
+            crate::i18n::truncate(&app.title, title_max)
+        };
+        spans.push(Span::styled(format!(" {title} "), theme.style(Role::Muted)));
+    }
+    spans.extend(tab_spans(app, full_tabs));
+    spans.extend(tenant);
+    if let Some(clock) = clocks.get(clock_choice) {
+        let used: usize = spans.iter().map(Span::width).sum();
+        let gap = width.saturating_sub(used + crate::i18n::width(clock));
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.push(Span::styled(clock.clone(), theme.style(Role::Muted)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The tab bar: every view with its number; in `full`, with its name, else only the active one.
+fn tab_spans(app: &App, full: bool) -> Vec<Span<'static>> {
+    let theme = &app.settings.theme;
+    let mut spans = Vec::new();
     for (i, view) in View::TABS.iter().enumerate() {
-        let style = if *view == app.view {
+        let active = *view == app.view;
+        let style = if active {
             theme
                 .style(Role::Accent)
                 .add_modifier(ratatui::style::Modifier::REVERSED)
@@ -151,22 +215,30 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
             theme.style(Role::Text)
         };
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(
-            format!("{} {}", i + 1, view.tab_in(app.settings.lang)),
-            style,
-        ));
+        let text = if full || active {
+            format!("{} {}", i + 1, view.tab_in(app.settings.lang))
+        } else {
+            (i + 1).to_string()
+        };
+        spans.push(Span::styled(text, style));
     }
-    if app.view == View::Tenant
-        && let Some(tenant) = &app.tenant
-    {
-        spans.push(Span::styled(
-            format!(" ▸ {tenant} "),
-            theme
-                .style(Role::Accent)
-                .add_modifier(ratatui::style::Modifier::REVERSED),
-        ));
+    spans.push(Span::raw(" "));
+    spans
+}
+
+/// The time now: `06:00 UTC`, and with `local` the local time too when it differs
+/// (`06:00 UTC 15:00 +09:00`). Only the real console shows local time, so screens in tests
+/// do not depend on the machine's time zone.
+fn clock(app: &App, local: bool) -> String {
+    let utc = format!("{} UTC", app.now.format("%H:%M"));
+    if !local || !app.settings.local_clock {
+        return format!("{utc} ");
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let here = app.now.with_timezone(&chrono::Local);
+    if here.offset().local_minus_utc() == 0 {
+        return format!("{utc} ");
+    }
+    format!("{utc} {} ", here.format("%H:%M %:z"))
 }
 
 /// Each source's data age, and the error of every source that failed: the first thing to read
@@ -176,6 +248,8 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
     let mut failing = Vec::new();
     let mut healthy = Vec::new();
+    let mut healthy_count = 0;
+    let mut oldest_healthy: Option<i64> = None;
     for status in &app.snapshot.sources {
         let id = status.id;
         let (symbol, role) = match (&status.error, status.fetched_at) {
@@ -184,14 +258,18 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             (None, Some(_)) => ("✓", Role::Ok),
             (None, None) => ("…", Role::Unknown),
         };
-        let age = app
-            .age_of(id)
+        let age_secs = app.age_of(id);
+        let age = age_secs
             .map(|s| format_duration_secs(s as f64))
             .unwrap_or_else(|| "—".into());
         let spinner = if status.in_flight { "⟳" } else { "" };
         let spans = if status.error.is_some() {
             &mut failing
         } else {
+            if status.fetched_at.is_some() {
+                healthy_count += 1;
+                oldest_healthy = oldest_healthy.max(age_secs);
+            }
             &mut healthy
         };
         spans.push(Span::styled(format!(" {id} "), theme.style(Role::Muted)));
@@ -206,8 +284,42 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             ));
         }
     }
+    let width = usize::from(area.width);
+    let cost = polling_cost(app);
+    let line_width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // Too narrow for every source's age: the healthy ones that are all read keep their names
+    // and share the age of the oldest; narrower still, they become one count.
+    let all_healthy_read = healthy_count * 2 == healthy.len();
+    if line_width(&failing) + line_width(&healthy) > width && all_healthy_read && healthy_count > 0
+    {
+        let age = oldest_healthy
+            .map(|s| format_duration_secs(s as f64))
+            .unwrap_or_else(|| "—".into());
+        let names: Vec<String> = app
+            .snapshot
+            .sources
+            .iter()
+            .filter(|status| status.error.is_none())
+            .map(|status| status.id.to_string())
+            .collect();
+        let named = format!(" {} ✓ ≤ {age} ", names.join(" "));
+        let counted = match app.settings.lang {
+            crate::i18n::Lang::En => format!(" ✓ {healthy_count} sources ≤ {age} "),
+            crate::i18n::Lang::Ja => format!(" ✓ {healthy_count} ソース ≤ {age} "),
+        };
+        let text = if line_width(&failing) + crate::i18n::width(&named) <= width {
+            named
+        } else {
+            counted
+        };
+        healthy = vec![Span::styled(text, theme.style(Role::Ok))];
+    }
     failing.append(&mut healthy);
-    failing.extend(polling_cost(app));
+    if let Some(cost) = cost
+        && line_width(&failing) + cost.width() <= width
+    {
+        failing.push(cost);
+    }
     frame.render_widget(Paragraph::new(Line::from(failing)), area);
 }
 
@@ -274,16 +386,17 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
                     Role::Accent
                 }),
             ),
-            None => hints(app),
+            None => hints(app, usize::from(area.width)),
         },
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
 /// The most used keys, taken from the active keymap so the hints never lie.
-fn hints(app: &App) -> Line<'static> {
+fn hints(app: &App, width: usize) -> Line<'static> {
     let theme = &app.settings.theme;
     let mut spans = Vec::new();
+    let mut used = 0;
     let lang = app.settings.lang;
     for (action, label) in [
         (Action::Help, lang.pick("help", "ヘルプ")),
@@ -297,8 +410,15 @@ fn hints(app: &App) -> Line<'static> {
         (Action::Quit, lang.pick("quit", "終了")),
     ] {
         if let Some(key) = app.settings.keymap.keys_for(&action).first() {
-            spans.push(Span::styled(format!(" {key}"), theme.style(Role::Accent)));
-            spans.push(Span::styled(format!(" {label} "), theme.style(Role::Muted)));
+            let key = Span::styled(format!(" {key}"), theme.style(Role::Accent));
+            let label = Span::styled(format!(" {label} "), theme.style(Role::Muted));
+            // Whole hints only: the ones that do not fit are in help (`?`, always first).
+            if used + key.width() + label.width() > width {
+                break;
+            }
+            used += key.width() + label.width();
+            spans.push(key);
+            spans.push(label);
         }
     }
     Line::from(spans)

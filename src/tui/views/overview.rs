@@ -5,9 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Gauge, Paragraph, Row};
+use ratatui::widgets::{Cell, Gauge, Paragraph};
 
-use super::widgets::{self, ScrollTable, age, block, list_title, status_span, word_span};
+use super::widgets::{self, Column, ScrollTable, age, block, list_title, status_span, word_span};
 use crate::model::{AlarmState, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -250,20 +250,22 @@ fn draw_tenants(
     selected: Option<usize>,
 ) -> usize {
     let theme = &app.settings.theme;
-    let widths = [
-        Constraint::Length(6),
-        Constraint::Length(12),
-        Constraint::Length(8),
-        Constraint::Length(17),
-        Constraint::Length(6),
-        Constraint::Length(17),
-        Constraint::Length(7),
-        Constraint::Length(11),
-        Constraint::Min(10),
+    let h = app.settings.lang.pick_array(&HEADER, &HEADER_JA);
+    // At 80 columns the status, name, replication, errors, ELT and worst finding stay; the
+    // path (it shows in which of INTEGRATION and EXPORT / COPY is filled) and the lag go first.
+    let columns = [
+        Column::key(h[0], 6),
+        Column::key(h[1], 12).grows_to(16),
+        Column::optional(h[2], 8, 8, 6),
+        Column::optional(h[3], 17, 8, 4),
+        Column::optional(h[4], 6, 6, 5),
+        Column::optional(h[5], 17, 10, 3),
+        Column::optional(h[6], 7, 7, 1),
+        Column::optional(h[7], 11, 8, 2),
+        Column::fill(h[8], 20),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(&HEADER, &HEADER_JA),
-        widths: &widths,
+        columns: &columns,
         selected,
         len: visible.len(),
         lang: app.settings.lang,
@@ -280,7 +282,7 @@ fn draw_tenants(
     })
 }
 
-fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
+fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
     let theme = &app.settings.theme;
     let s = &row.summary;
     let integration = match &s.integration_status {
@@ -340,7 +342,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
         )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
-    Row::new(vec![
+    vec![
         Cell::from(status_span(theme, app.settings.lang, row.status)),
         Cell::from(s.name.as_str()),
         Cell::from(s.path),
@@ -350,7 +352,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
         copy_errors,
         elt,
         worst,
-    ])
+    ]
 }
 
 fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {

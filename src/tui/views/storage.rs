@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row};
+use ratatui::widgets::{Cell, Paragraph};
 
-use super::widgets::{ScrollTable, block, list_title};
+use super::widgets::{Column, ScrollTable, block, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
@@ -18,37 +18,37 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
 
     let thresholds = &app.settings.thresholds;
     let visible = app.rows.visible(View::Storage);
-    let widths = [
-        Constraint::Length(32),
-        Constraint::Length(10),
-        Constraint::Length(13),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Min(8),
+    let h = app.settings.lang.pick_array(
+        &[
+            "TABLE",
+            "SIZE",
+            "ROWS",
+            "SKEW %",
+            "UNSORTED %",
+            "STATS OFF %",
+            "",
+        ],
+        &[
+            "テーブル",
+            "サイズ",
+            "行数",
+            "スキュー %",
+            "未ソート %",
+            "統計の古さ %",
+            "",
+        ],
+    );
+    let columns = [
+        Column::key(h[0], 20).grows_to(32),
+        Column::key(h[1], 8).grows_to(10),
+        Column::optional(h[2], 13, 10, 3),
+        Column::key(h[3], 8).grows_to(9),
+        Column::optional(h[4], 10, 9, 2),
+        Column::optional(h[5], 11, 9, 1),
+        Column::fill(h[6], 8).hides(4),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &[
-                "TABLE",
-                "SIZE",
-                "ROWS",
-                "SKEW %",
-                "UNSORTED %",
-                "STATS OFF %",
-                "",
-            ],
-            &[
-                "テーブル",
-                "サイズ",
-                "行数",
-                "スキュー %",
-                "未ソート %",
-                "統計の古さ %",
-                "",
-            ],
-        ),
-        widths: &widths,
+        columns: &columns,
         selected: Some(app.selected(View::Storage)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -73,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         } else {
             Cell::from(format!("{:.1}", t.skew_percent))
         };
-        Row::new(vec![
+        vec![
             Cell::from(format!("{}.{}", t.schema, t.table)),
             Cell::from(size(t.size_mb)),
             Cell::from(t.rows.to_string()),
@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(format!("{:.1}", t.unsorted_percent)),
             Cell::from(format!("{:.1}", t.stats_off_percent)),
             Cell::from(if skewed { "DISTKEY?" } else { "" }),
-        ])
+        ]
     })
 }
 

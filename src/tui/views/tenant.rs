@@ -3,10 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use super::widgets::{
-    self, ScrollTable, ago, alarm_status, block, field, hhmm, severity_span, status_span, word_span,
+    self, Column, ScrollTable, ago, alarm_status, block, field, hhmm, list_title, severity_span,
+    status_span, word_span,
 };
 use crate::model::{Ingest, format_duration_secs};
 use crate::tui::action::View;
@@ -233,16 +234,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
 
     let visible = app.rows.visible(View::Tenant);
+    let h = app.settings.lang.pick_array(
+        &["SEVERITY", "CHECK", "FINDING"],
+        &["重大度", "チェック", "検出事項"],
+    );
+    let columns = [
+        Column::key(h[0], 8),
+        Column::key(h[1], 14).grows_to(22),
+        Column::fill(h[2], 10),
+    ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &["SEVERITY", "CHECK", "FINDING"],
-            &["重大度", "チェック", "検出事項"],
-        ),
-        widths: &[
-            Constraint::Length(8),
-            Constraint::Length(18),
-            Constraint::Min(10),
-        ],
+        columns: &columns,
         selected: Some(app.selected(View::Tenant)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -253,19 +255,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         theme,
         block(
             theme,
-            format!(
-                "{} ({})",
+            list_title(
+                app.settings.lang,
                 app.settings.lang.pick("Findings", "検出事項"),
-                visible.len()
+                visible.len(),
+                app.health
+                    .findings
+                    .iter()
+                    .filter(|f| f.concerns(name))
+                    .count(),
+                app.filters.get(&View::Tenant),
             ),
         ),
         |i| {
             let f = &app.health.findings[visible[i]];
-            Row::new(vec![
+            vec![
                 Cell::from(severity_span(theme, app.settings.lang, f.severity)),
                 Cell::from(f.check.as_str()),
                 Cell::from(f.text(app.settings.lang)),
-            ])
+            ]
         },
     );
 

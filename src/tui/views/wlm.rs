@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::Cell;
 
-use super::widgets::{ScrollTable, age, block, list_title};
+use super::widgets::{Column, ScrollTable, age, block, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -148,19 +148,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
 
     let queries = &app.snapshot.warehouse.queries;
     let visible = app.rows.visible(View::Wlm);
-    let widths = [
-        Constraint::Length(11),
-        Constraint::Length(7),
-        Constraint::Length(18),
-        Constraint::Length(8),
-        Constraint::Min(20),
+    let h = app.settings.lang.pick_array(
+        &["PID", "QUEUE", "USER", "RUNNING", "SQL"],
+        &["PID", "キュー", "ユーザー", "実行時間", "SQL"],
+    );
+    let columns = [
+        Column::key(h[0], 10).grows_to(11),
+        Column::key(h[1], 7),
+        Column::optional(h[2], 18, 10, 1),
+        Column::key(h[3], 7).grows_to(8),
+        Column::fill(h[4], 20),
     ];
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(
-            &["PID", "QUEUE", "USER", "RUNNING", "SQL"],
-            &["PID", "キュー", "ユーザー", "実行時間", "SQL"],
-        ),
-        widths: &widths,
+        columns: &columns,
         selected: Some(app.selected(View::Wlm)),
         len: visible.len(),
         lang: app.settings.lang,
@@ -177,12 +177,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     table.render(frame, queries_area, theme, block(theme, title), |i| {
         let q = &queries[visible[i]];
-        Row::new(vec![
+        vec![
             Cell::from(q.pid.to_string()),
             Cell::from(q.queue.as_str()),
             Cell::from(q.user.as_str()),
             Cell::from(age(app.now, Some(q.started_at))),
             Cell::from(q.sql.as_str()),
-        ])
+        ]
     })
 }
