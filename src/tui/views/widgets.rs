@@ -228,10 +228,10 @@ pub fn fit_columns(columns: &[Column], available: u16) -> Vec<Option<u16>> {
         *width += grow;
         spare -= grow;
     }
-    if let Some(fill) = (0..columns.len()).find(|&i| shown[i] && columns[i].fill) {
-        if let Some(width) = widths[fill].as_mut() {
-            *width += spare;
-        }
+    if let Some(fill) = (0..columns.len()).find(|&i| shown[i] && columns[i].fill)
+        && let Some(width) = widths[fill].as_mut()
+    {
+        *width += spare;
     }
     widths
 }
