@@ -60,8 +60,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let wanted = lines.iter().map(Vec::len).sum::<usize>().max(1) as u16 + 2;
     let tenant_rows = (tenants.len() as u16).saturating_add(3);
     let share = (area.height * 2 / 5).max(3);
+    // WLM, storage and alarms are always there: in full where the height allows, else one
+    // line each.
     let summary_height = if area.height.saturating_sub(wanted.min(share)) >= 16 {
         6
+    } else if area.height >= 12 {
+        3
     } else {
         0
     };
@@ -412,7 +416,13 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block(theme, "WLM".into())), wlm);
+    let (wlm_block, lines) = if wlm.height >= lines.len() as u16 + 2 {
+        (block(theme, "WLM".into()), lines)
+    } else {
+        let title = app.settings.lang.pick("WLM queued", "WLM 待機");
+        (block(theme, title.into()), vec![compact_queues(app)])
+    };
+    frame.render_widget(Paragraph::new(lines).block(wlm_block), wlm);
     let lang = app.settings.lang;
 
     let storage_block = block(theme, lang.pick("Storage", "ストレージ").into());
@@ -505,4 +515,39 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(lines).block(block(theme, lang.pick("Alarms", "アラーム").into())),
         alarms,
     );
+}
+
+/// Every queue's length on one line (`batch 2 adhoc 1 admin 0`), for a short panel.
+fn compact_queues(app: &App) -> Line<'static> {
+    let theme = &app.settings.theme;
+    let thresholds = &app.settings.thresholds;
+    let mut spans = Vec::new();
+    for queue in &app.rows.queues {
+        let queued = app
+            .snapshot
+            .metrics
+            .queue_length
+            .get(queue)
+            .and_then(|s| s.latest())
+            .or_else(|| {
+                app.snapshot
+                    .warehouse
+                    .queues
+                    .iter()
+                    .find(|q| &q.queue == queue)
+                    .map(|q| f64::from(q.queued))
+            });
+        let over = queue == &thresholds.wlm_queue
+            && queued.is_some_and(|q| q > thresholds.wlm_queue_length);
+        spans.push(Span::styled(
+            format!(
+                "{}{queue} {}{}",
+                if spans.is_empty() { "" } else { " " },
+                if over { "▲" } else { "" },
+                queued.map_or("—".into(), |q| format!("{q:.0}"))
+            ),
+            theme.style(if over { Role::Warning } else { Role::Text }),
+        ));
+    }
+    Line::from(spans)
 }

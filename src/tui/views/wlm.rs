@@ -12,23 +12,34 @@ use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
 
+/// A queue's panel: three lines of figures beside its sparkline, or where the height is short,
+/// one line of figures over it, so every queue keeps its panel at 80×24.
 const QUEUE_HEIGHT: u16 = 5;
+const QUEUE_HEIGHT_SHORT: u16 = 4;
+/// The fleet panel and the smallest running-queries table (border, header, one row).
+const BELOW_QUEUES: u16 = 4 + 4;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
     let metrics = &app.snapshot.metrics;
     let thresholds = &app.settings.thresholds;
     // Queue panels first, then the fleet figures, then the running queries (what can be cancelled).
-    let queue_rows =
-        (app.rows.queues.len() as u16 * QUEUE_HEIGHT).min(area.height.saturating_sub(8));
+    let queues = app.rows.queues.len() as u16;
+    let queue_height = if queues * QUEUE_HEIGHT + BELOW_QUEUES <= area.height {
+        QUEUE_HEIGHT
+    } else {
+        QUEUE_HEIGHT_SHORT
+    };
+    let short = queue_height == QUEUE_HEIGHT_SHORT;
+    let queue_rows = (queues * queue_height).min(area.height.saturating_sub(BELOW_QUEUES));
     let [queues_area, fleet_area, queries_area] = Layout::vertical([
         Constraint::Length(queue_rows),
         Constraint::Length(4),
         Constraint::Min(0),
     ])
     .areas(area);
-    let fit = (queues_area.height / QUEUE_HEIGHT) as usize;
-    let areas = Layout::vertical(vec![Constraint::Length(QUEUE_HEIGHT); fit]).split(queues_area);
+    let fit = (queues_area.height / queue_height) as usize;
+    let areas = Layout::vertical(vec![Constraint::Length(queue_height); fit]).split(queues_area);
     for (slot, queue) in app.rows.queues.iter().take(fit).enumerate() {
         let activity = app
             .snapshot
@@ -56,8 +67,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let queue_block = block(theme, title);
         let inner = queue_block.inner(areas[slot]);
         frame.render_widget(queue_block, areas[slot]);
-        let [text_area, spark_area] =
-            Layout::horizontal([Constraint::Length(30), Constraint::Min(0)]).areas(inner);
+        let [text_area, spark_area] = if short {
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner)
+        } else {
+            Layout::horizontal([Constraint::Length(30), Constraint::Min(0)]).areas(inner)
+        };
         let queued_style = theme.style(if over { Role::Warning } else { Role::Text });
         let lines = vec![
             Line::from(vec![
@@ -85,6 +99,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 Span::raw(wait_ms.map_or("—".into(), |ms| format!("{:.1} s", ms / 1000.0))),
             ]),
         ];
+        let lines = if short {
+            // The three figures on one line, each label before its value.
+            let spans: Vec<Span> = lines
+                .into_iter()
+                .enumerate()
+                .flat_map(|(i, line)| {
+                    let mut spans = line.spans;
+                    if let Some(label) = spans.first_mut() {
+                        let text = format!("{}{} ", if i > 0 { "  " } else { "" }, label.content.trim_end());
+                        label.content = text.into();
+                    }
+                    spans
+                })
+                .collect();
+            vec![Line::from(spans)]
+        } else {
+            lines
+        };
         frame.render_widget(Paragraph::new(lines), text_area);
         let points: Vec<u64> = length
             .map(|s| s.values().map(|v| v.max(0.0).round() as u64).collect())
