@@ -4,7 +4,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::action::View;
 use crate::health::{Finding, Health, Status};
-use crate::model::{AlarmState, Snapshot, TenantSummary, Time, summarize_tenants};
+use crate::model::{
+    AlarmState, Snapshot, SourceId, TenantSummary, Time, Unread, WarehouseView, summarize_tenants,
+};
 
 /// One overview row.
 #[derive(Debug, Clone)]
@@ -113,7 +115,8 @@ impl Rows {
                 s.path,
                 t.status.as_str(),
                 s.integration_status
-                    .as_ref()
+                    .known()
+                    .and_then(Option::as_ref)
                     .map(|i| i.as_str())
                     .unwrap_or(""),
                 t.worst.as_ref().map(|f| f.message.as_str()).unwrap_or(""),
@@ -325,6 +328,19 @@ impl Rows {
             }
             View::Wlm | View::Tenant | View::Runbook => None,
         }
+    }
+}
+
+/// Why a list view has no rows to show when the source of its rows was never read.
+pub fn unread(snapshot: &Snapshot, view: View) -> Option<Unread> {
+    match view {
+        View::Alarms => snapshot.unread_source(SourceId::Alarms),
+        View::LoadErrors => snapshot.unread_view(WarehouseView::LoadErrors),
+        View::Elt => snapshot.unread_source(SourceId::Elt),
+        View::Logs => snapshot.unread_source(SourceId::Logs),
+        View::Storage => snapshot.unread_view(WarehouseView::Tables),
+        View::Wlm => snapshot.unread_view(WarehouseView::Queries),
+        View::Overview | View::Tenant | View::Runbook => None,
     }
 }
 
