@@ -386,3 +386,119 @@ fn age(lang: Lang, seconds: Option<i64>) -> String {
 fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::health::{Thresholds, evaluate};
+    use crate::model::{
+        ExportStatus, ExportTask, Ingest, RdsData, SourceData, SourceId, Tenant, TenantFailure,
+        WarehouseData, WarehouseView,
+    };
+
+    /// tenant_b's account refused on the first read, and the load-errors statement failed.
+    fn report(lang: Lang) -> CheckReport {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap();
+        let tenant = |name: &str| Tenant {
+            name: name.into(),
+            schema: name.into(),
+            account_id: "222222222222".into(),
+            cluster_identifier: format!("{name}-mysql"),
+            ingest: Ingest::Export {
+                bucket: "b".into(),
+                prefix: String::new(),
+            },
+        };
+        let mut snapshot = Snapshot::with_sources(
+            vec![tenant("tenant_a"), tenant("tenant_b")],
+            &[SourceId::Rds, SourceId::Warehouse],
+        );
+        let rds = RdsData {
+            exports: vec![ExportTask {
+                tenant: "tenant_a".into(),
+                id: "export-a".into(),
+                snapshot: "snapshot-a".into(),
+                status: ExportStatus::Complete,
+                percent_progress: 100,
+                started_at: Some(now - chrono::Duration::hours(2)),
+                finished_at: Some(now - chrono::Duration::hours(1)),
+                failure_cause: None,
+            }],
+            failures: vec![TenantFailure {
+                tenant: "tenant_b".into(),
+                error: "AccessDenied".into(),
+            }],
+            ..RdsData::default()
+        };
+        let warehouse = WarehouseData {
+            failed_views: vec![(WarehouseView::LoadErrors, "permission denied".into())],
+            ..WarehouseData::default()
+        };
+        snapshot.apply(SourceId::Rds, 1, Ok(SourceData::Rds(rds)), now);
+        snapshot.apply(
+            SourceId::Warehouse,
+            1,
+            Ok(SourceData::Warehouse(warehouse)),
+            now,
+        );
+        let health = evaluate(&snapshot, &Thresholds::default(), now);
+        CheckReport::new(&snapshot, &health, now, lang)
+    }
+
+    #[test]
+    fn json_has_null_where_a_figure_could_not_be_read_and_says_why() {
+        let json: serde_json::Value =
+            serde_json::from_str(&report(Lang::En).render(Format::Json)).unwrap();
+        let b = &json["tenants"][1];
+        assert_eq!(b["name"], "tenant_b");
+        assert!(
+            b["copy_errors_24h"].is_null() && b["last_export"].is_null(),
+            "{b}"
+        );
+        assert_eq!(b["unknown"]["last_export"], "rds: AccessDenied");
+        assert_eq!(
+            b["unknown"]["copy_errors_24h"],
+            "warehouse load errors: permission denied"
+        );
+        let a = &json["tenants"][0];
+        assert_eq!(
+            a["unknown"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["copy_errors_24h"]
+        );
+        assert_eq!(a["tables_not_synced"], 0, "export path: none, known");
+    }
+
+    #[test]
+    fn text_and_markdown_show_a_question_mark_and_why_in_both_languages() {
+        let text = report(Lang::En).render(Format::Text);
+        assert!(text.contains("no findings in what could be read"), "{text}");
+        assert!(
+            text.contains("? copy_errors_24h of 2 tenant(s) (tenant_a, tenant_b): warehouse load errors: permission denied"),
+            "{text}"
+        );
+        assert!(
+            text.contains("? last_export of 1 tenant(s) (tenant_b): rds: AccessDenied"),
+            "{text}"
+        );
+        let markdown = report(Lang::En).render(Format::Markdown);
+        assert!(
+            markdown.contains("| tenant_a | ? UNKN | export | — | — | complete | ? | — |"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("| tenant_b | ? UNKN | export | — | — | ? | ? | — |"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("`?`: could not be read"), "{markdown}");
+        let ja = report(Lang::Ja).render(Format::Markdown);
+        assert!(ja.contains("`?`: 読み取れませんでした"), "{ja}");
+        assert!(
+            ja.contains("- last_export: 1 テナント(tenant_b): rds: AccessDenied"),
+            "{ja}"
+        );
+        let ja = report(Lang::Ja).render(Format::Text);
+        assert!(ja.contains("読み取れたデータに検出事項なし"), "{ja}");
+    }
+}
