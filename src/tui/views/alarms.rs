@@ -8,8 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use super::widgets::{
     ScrollTable, ago, alarm_status, block, draw_unread, field, list_title_of, word_span,
 };
-use crate::model::AlarmKind;
-use crate::model::Reading;
+use crate::model::{AlarmKind, Reading};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;

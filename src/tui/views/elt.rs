@@ -8,8 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use super::widgets::{
     ScrollTable, block, draw_unread, elt_status, field, hhmm, list_title_of, word_span,
 };
-use crate::model::Reading;
-use crate::model::format_duration_secs;
+use crate::model::{Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
