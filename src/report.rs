@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
-use crate::model::{Snapshot, TenantSummary, Time, format_duration_secs, summarize_tenants};
+use crate::model::{
+    Snapshot, TenantSummary, Time, UNKNOWN, format_duration_secs, summarize_tenants,
+};
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
 /// data back, how many.
@@ -48,6 +50,9 @@ pub struct TenantReport {
     pub affected_by: Vec<crate::health::CheckId>,
     #[serde(flatten)]
     pub summary: TenantSummary,
+    /// The figures above that are `null` because their source could not be read, by key, each
+    /// with the source and its error: a `null` here is unknown, never zero or none.
+    pub unknown: std::collections::BTreeMap<&'static str, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +74,11 @@ impl CheckReport {
                     .iter()
                     .filter(|f| f.affected.contains(&summary.name))
                     .map(|f| f.check)
+                    .collect(),
+                unknown: summary
+                    .unread()
+                    .into_iter()
+                    .map(|(key, unread)| (key, unread.to_string()))
                     .collect(),
                 summary,
             })
@@ -113,6 +123,35 @@ impl CheckReport {
         }
     }
 
+    /// Each figure that could not be read, once per cause, with the tenants it leaves unknown:
+    /// `copy_errors_24h of 3 tenant(s) (tenant_a, tenant_b, tenant_c): warehouse load errors: …`.
+    fn unread_lines(&self) -> Vec<String> {
+        let mut tenants_by_cause: std::collections::BTreeMap<(&str, &str), Vec<&str>> =
+            std::collections::BTreeMap::new();
+        for tenant in &self.tenants {
+            for (key, cause) in &tenant.unknown {
+                tenants_by_cause
+                    .entry((key, cause))
+                    .or_default()
+                    .push(&tenant.summary.name);
+            }
+        }
+        const NAMED: usize = 3;
+        tenants_by_cause
+            .into_iter()
+            .map(|((key, cause), tenants)| {
+                let mut names = tenants[..tenants.len().min(NAMED)].join(", ");
+                if tenants.len() > NAMED {
+                    names.push_str(", …");
+                }
+                match self.lang {
+                    Lang::En => format!("{key} of {} tenant(s) ({names}): {cause}", tenants.len()),
+                    Lang::Ja => format!("{key}: {} テナント({names}): {cause}", tenants.len()),
+                }
+            })
+            .collect()
+    }
+
     fn counts(&self) -> (usize, usize, usize, usize) {
         let count = |s: Status| self.tenants.iter().filter(|t| t.status == s).count();
         (
@@ -149,7 +188,16 @@ impl CheckReport {
                 self.tenants.len()
             ),
         };
-        if self.findings.is_empty() {
+        if self.findings.is_empty() && self.status == Status::Unknown {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "no findings in what could be read",
+                    "読み取れたデータに検出事項なし"
+                )
+            );
+        } else if self.findings.is_empty() {
             let _ = writeln!(out, "{}", lang.pick("no findings", "検出事項なし"));
         }
         let fleet = lang.pick("(fleet)", "(全体)");
@@ -164,6 +212,9 @@ impl CheckReport {
                 pad(f.check.as_str(), 18),
                 with_impact(f, lang)
             );
+        }
+        for line in self.unread_lines() {
+            let _ = writeln!(out, "{UNKNOWN} {line}");
         }
         let _ = writeln!(out, "{}", lang.pick("sources:", "ソース:"));
         for s in &self.sources {
@@ -219,7 +270,16 @@ impl CheckReport {
         };
         let _ = writeln!(out, "## {}\n", lang.pick("Findings", "検出事項"));
         let fleet = lang.pick("(fleet)", "(全体)");
-        if self.findings.is_empty() {
+        if self.findings.is_empty() && self.status == Status::Unknown {
+            let _ = writeln!(
+                out,
+                "{}\n",
+                lang.pick(
+                    "No findings in what could be read; some data could not be (`?` below).",
+                    "読み取れたデータに検出事項はありません。読み取れなかったデータがあります(下の `?`)。"
+                )
+            );
+        } else if self.findings.is_empty() {
             let _ = writeln!(
                 out,
                 "{}\n",
@@ -274,23 +334,23 @@ impl CheckReport {
                 t.status.symbol(),
                 t.status.label_in(lang),
                 s.path,
-                s.integration_status
-                    .as_ref()
-                    .map(|i| i.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                s.lag_seconds
-                    .map(format_duration_secs)
-                    .unwrap_or_else(|| "—".into()),
-                s.last_export
-                    .as_ref()
-                    .map(|e| e.status.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                s.copy_errors_24h,
-                s.last_elt
-                    .as_ref()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "—".into()),
+                s.integration_status.show(|i| i.to_string()),
+                s.lag_seconds.show(|lag| format_duration_secs(*lag)),
+                s.last_export.show(|e| e.status.to_string()),
+                s.copy_errors_24h.text(),
+                s.last_elt.show(|e| e.to_string()),
             );
+        }
+        let unread = self.unread_lines();
+        if !unread.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}\n",
+                lang.pick("`?`: could not be read", "`?`: 読み取れませんでした")
+            );
+            for line in unread {
+                let _ = writeln!(out, "- {}", escape_cell(&line));
+            }
         }
         let _ = writeln!(out, "\n## {}\n", lang.pick("Sources", "ソース"));
         let _ = writeln!(
@@ -325,4 +385,120 @@ fn age(lang: Lang, seconds: Option<i64>) -> String {
 
 fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::health::{Thresholds, evaluate};
+    use crate::model::{
+        ExportStatus, ExportTask, Ingest, RdsData, SourceData, SourceId, Tenant, TenantFailure,
+        WarehouseData, WarehouseView,
+    };
+
+    /// tenant_b's account refused on the first read, and the load-errors statement failed.
+    fn report(lang: Lang) -> CheckReport {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap();
+        let tenant = |name: &str| Tenant {
+            name: name.into(),
+            schema: name.into(),
+            account_id: "222222222222".into(),
+            cluster_identifier: format!("{name}-mysql"),
+            ingest: Ingest::Export {
+                bucket: "b".into(),
+                prefix: String::new(),
+            },
+        };
+        let mut snapshot = Snapshot::with_sources(
+            vec![tenant("tenant_a"), tenant("tenant_b")],
+            &[SourceId::Rds, SourceId::Warehouse],
+        );
+        let rds = RdsData {
+            exports: vec![ExportTask {
+                tenant: "tenant_a".into(),
+                id: "export-a".into(),
+                snapshot: "snapshot-a".into(),
+                status: ExportStatus::Complete,
+                percent_progress: 100,
+                started_at: Some(now - chrono::Duration::hours(2)),
+                finished_at: Some(now - chrono::Duration::hours(1)),
+                failure_cause: None,
+            }],
+            failures: vec![TenantFailure {
+                tenant: "tenant_b".into(),
+                error: "AccessDenied".into(),
+            }],
+            ..RdsData::default()
+        };
+        let warehouse = WarehouseData {
+            failed_views: vec![(WarehouseView::LoadErrors, "permission denied".into())],
+            ..WarehouseData::default()
+        };
+        snapshot.apply(SourceId::Rds, 1, Ok(SourceData::Rds(rds)), now);
+        snapshot.apply(
+            SourceId::Warehouse,
+            1,
+            Ok(SourceData::Warehouse(warehouse)),
+            now,
+        );
+        let health = evaluate(&snapshot, &Thresholds::default(), now);
+        CheckReport::new(&snapshot, &health, now, lang)
+    }
+
+    #[test]
+    fn json_has_null_where_a_figure_could_not_be_read_and_says_why() {
+        let json: serde_json::Value =
+            serde_json::from_str(&report(Lang::En).render(Format::Json)).unwrap();
+        let b = &json["tenants"][1];
+        assert_eq!(b["name"], "tenant_b");
+        assert!(
+            b["copy_errors_24h"].is_null() && b["last_export"].is_null(),
+            "{b}"
+        );
+        assert_eq!(b["unknown"]["last_export"], "rds: AccessDenied");
+        assert_eq!(
+            b["unknown"]["copy_errors_24h"],
+            "warehouse load errors: permission denied"
+        );
+        let a = &json["tenants"][0];
+        assert_eq!(
+            a["unknown"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["copy_errors_24h"]
+        );
+        assert_eq!(a["tables_not_synced"], 0, "export path: none, known");
+    }
+
+    #[test]
+    fn text_and_markdown_show_a_question_mark_and_why_in_both_languages() {
+        let text = report(Lang::En).render(Format::Text);
+        assert!(text.contains("no findings in what could be read"), "{text}");
+        assert!(
+            text.contains("? copy_errors_24h of 2 tenant(s) (tenant_a, tenant_b): warehouse load errors: permission denied"),
+            "{text}"
+        );
+        assert!(
+            text.contains("? last_export of 1 tenant(s) (tenant_b): rds: AccessDenied"),
+            "{text}"
+        );
+        let markdown = report(Lang::En).render(Format::Markdown);
+        assert!(
+            markdown.contains("| tenant_a | ? UNKN | export | — | — | complete | ? | — |"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("| tenant_b | ? UNKN | export | — | — | ? | ? | — |"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("`?`: could not be read"), "{markdown}");
+        let ja = report(Lang::Ja).render(Format::Markdown);
+        assert!(ja.contains("`?`: 読み取れませんでした"), "{ja}");
+        assert!(
+            ja.contains("- last_export: 1 テナント(tenant_b): rds: AccessDenied"),
+            "{ja}"
+        );
+        let ja = report(Lang::Ja).render(Format::Text);
+        assert!(ja.contains("読み取れたデータに検出事項なし"), "{ja}");
+    }
 }

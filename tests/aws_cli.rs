@@ -224,3 +224,100 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     assert!(denied.contains("missing sts:AssumeRole"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// tenant_b's account refuses the role and the warehouse's load-errors statement fails, both on
+/// the first (and only) read: exactly those figures are `null`, each named in `unknown` with its
+/// source's error, and every other figure is a number or a word as usual.
+#[test]
+fn check_reports_null_for_what_could_not_be_read_and_numbers_elsewhere() {
+    let (emulator, dir, config) = staged();
+    emulator.deny("222222222222");
+    emulator.post(
+        "/_shiftops/redshift-data/results",
+        serde_json::json!({
+            "pattern": r"(?i)from\s+sys_load_error_detail",
+            "error": "ERROR: permission denied for relation sys_load_error_detail",
+        }),
+    );
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        None,
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let tenant = |name: &str| -> &Value {
+        json["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {json}"))
+    };
+    let unknown_keys =
+        |t: &Value| -> Vec<String> { t["unknown"].as_object().unwrap().keys().cloned().collect() };
+    for name in ["tenant_a", "tenant_b", "tenant_c"] {
+        let t = tenant(name);
+        assert!(t["copy_errors_24h"].is_null(), "{t}");
+        let why = t["unknown"]["copy_errors_24h"].as_str().unwrap();
+        assert!(
+            why.starts_with("warehouse load errors: ") && why.contains("permission denied"),
+            "{why}"
+        );
+        assert!(t["last_elt"].is_string(), "{t}");
+        assert!(t["last_elt_at"].is_string(), "{t}");
+    }
+    // The denied account: its export is unknown; its COPY comes from the warehouse and is known.
+    let b = tenant("tenant_b");
+    assert_eq!(unknown_keys(b), ["copy_errors_24h", "last_export"], "{b}");
+    assert!(b["last_export"].is_null(), "{b}");
+    let why = b["unknown"]["last_export"].as_str().unwrap();
+    assert!(
+        why.starts_with("rds: ") && why.contains("222222222222") && why.contains("AccessDenied"),
+        "{why}"
+    );
+    assert!(b["last_copy_at"].is_string(), "{b}");
+    assert!(b["error"].is_string(), "{b}");
+    // The readable accounts: only the count whose statement failed is missing.
+    for name in ["tenant_a", "tenant_c"] {
+        let t = tenant(name);
+        assert_eq!(unknown_keys(t), ["copy_errors_24h"], "{t}");
+        assert!(t["integration_status"].is_string(), "{t}");
+        assert!(t["lag_seconds"].is_number(), "{t}");
+        assert!(t["tables_not_synced"].is_u64(), "{t}");
+        assert!(t["error"].is_null(), "{t}");
+    }
+    assert_eq!(tenant("tenant_a")["tables_not_synced"], 2, "{json}");
+    // No rule concluded anything from the COPY errors it could not read.
+    assert!(
+        finding(&json, "copy_errors", Some("tenant_b")).is_none(),
+        "{json}"
+    );
+
+    // The text report says `?` and why, once per cause.
+    let out = shiftops(
+        &["check", "--config", config.to_str().unwrap()],
+        dir.path(),
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("? copy_errors_24h of 3 tenant(s) (tenant_a, tenant_b, tenant_c): warehouse load errors: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("? last_export of 1 tenant(s) (tenant_b): rds: "),
+        "{text}"
+    );
+}

@@ -637,3 +637,102 @@ fn a_failed_or_late_elt_run_holds_back_every_tenant() {
     let full = metrics(|m| m.storage_percent = series(95.0));
     assert!(findings(&full, CheckId::Storage)[0].affected.is_empty());
 }
+
+#[test]
+fn copy_errors_never_read_are_unknown_not_zero_and_old_ones_are_only_old() {
+    let tenants = vec![export_path("tenant_b"), export_path("tenant_c")];
+    let failing = || WarehouseData {
+        failed_views: vec![(WarehouseView::LoadErrors, "permission denied".into())],
+        ..Default::default()
+    };
+    let exported = RdsData {
+        exports: ["tenant_b", "tenant_c"]
+            .map(|tenant| ExportTask {
+                tenant: tenant.into(),
+                ..export(ExportStatus::Complete, 1)
+            })
+            .to_vec(),
+        ..Default::default()
+    };
+    let mut s = snapshot(
+        tenants,
+        vec![SourceData::Rds(exported), SourceData::Warehouse(failing())],
+    );
+    let health = evaluate(&s, &Thresholds::default(), now());
+    // No COPY error was read, so none is claimed and none is denied: every tenant is unknown.
+    assert!(health.findings.is_empty(), "{:?}", health.findings);
+    assert_eq!(health.status, Status::Unknown);
+    assert_eq!(health.tenant("tenant_b"), Status::Unknown);
+    assert_eq!(health.tenant("tenant_c"), Status::Unknown);
+    let summaries = summarize_tenants(&s, now());
+    let unread = summaries[0]
+        .copy_errors_24h
+        .unread()
+        .expect("unknown, not 0");
+    assert_eq!(
+        unread.to_string(),
+        "warehouse load errors: permission denied"
+    );
+    assert_eq!(
+        summaries[0].unread().len(),
+        1,
+        "{:?}",
+        summaries[0].unread()
+    );
+
+    // Read once, then failing: the last rows are old, not unknown.
+    s.apply(
+        SourceId::Warehouse,
+        2,
+        Ok(SourceData::Warehouse(WarehouseData::default())),
+        now(),
+    );
+    s.apply(
+        SourceId::Warehouse,
+        3,
+        Ok(SourceData::Warehouse(failing())),
+        now(),
+    );
+    let health = evaluate(&s, &Thresholds::default(), now());
+    assert_eq!(health.status, Status::Ok);
+    assert_eq!(
+        summarize_tenants(&s, now())[0].copy_errors_24h,
+        Reading::Known(0)
+    );
+}
+
+#[test]
+fn an_account_never_read_leaves_its_tenants_figures_unknown() {
+    let tenants = vec![export_path("tenant_b"), zero_etl("tenant_c")];
+    let denied = |tenant: &str| RdsData {
+        failures: vec![TenantFailure {
+            tenant: tenant.into(),
+            error: "AccessDenied".into(),
+        }],
+        ..Default::default()
+    };
+    let s = snapshot(
+        tenants,
+        vec![SourceData::Rds(RdsData {
+            failures: [denied("tenant_b").failures, denied("tenant_c").failures].concat(),
+            ..Default::default()
+        })],
+    );
+    let health = evaluate(&s, &Thresholds::default(), now());
+    // Neither a missing export nor a missing integration is concluded from data never read.
+    assert!(findings(&s, CheckId::ExportTask).is_empty());
+    assert!(findings(&s, CheckId::IntegrationStatus).is_empty());
+    assert_eq!(health.tenant("tenant_b"), Status::Unknown);
+    let summaries = summarize_tenants(&s, now());
+    let keys = |i: usize| -> Vec<&str> { summaries[i].unread().iter().map(|(k, _)| *k).collect() };
+    assert_eq!(keys(0), ["last_export"]);
+    assert_eq!(
+        keys(1),
+        ["integration_status", "lag_seconds", "tables_not_synced"]
+    );
+    assert_eq!(
+        summaries[1].copy_errors_24h,
+        Reading::Known(0),
+        "from the warehouse"
+    );
+}

@@ -61,7 +61,13 @@ fn panels(screen: &str) -> &'static [&'static str] {
         "loaderrors" => &["Load errors", "Selected error"],
         "elt" => &["ELT runs", "Selected run"],
         "logs" => &["Error log"],
-        "tenant" => &["Tenant tenant_b", "Ingest", "Findings", "Load errors", "Alarms"],
+        "tenant" => &[
+            "Tenant tenant_b",
+            "Ingest",
+            "Findings",
+            "Load errors",
+            "Alarms",
+        ],
         "runbook" => &["copy-error"],
         _ => unreachable!(),
     }
@@ -71,11 +77,19 @@ fn panels(screen: &str) -> &'static [&'static str] {
 fn key_facts(screen: &str) -> &'static [&'static str] {
     match screen {
         "overview" => &["tenant_b", "✗ CRIT", "failed", "Alert-COPY-Error"],
-        "alarms" => &["Alert-COPY-Error", "redshift-copy-failure", "Threshold Crossed"],
+        "alarms" => &[
+            "Alert-COPY-Error",
+            "redshift-copy-failure",
+            "Threshold Crossed",
+        ],
         "wlm" => &["queued", "running"],
         "storage" => &["tenant_a.orders", "65.0 %"],
         "loaderrors" => &["tenant_b", "orders", "Invalid digit"],
-        "elt" => &["daily-elt-20261121-0558", "COPY tenant_b", "Redshift.LoadError"],
+        "elt" => &[
+            "daily-elt-20261121-0558",
+            "COPY tenant_b",
+            "Redshift.LoadError",
+        ],
         "logs" => &[],
         "tenant" => &["tenant_b", "✗ CRIT", "elt_failed", "copy_errors"],
         "runbook" => &[],
@@ -134,10 +148,7 @@ fn every_view_keeps_its_panels_and_key_facts_at_80x24_120x40_and_200x60() {
                         assert!(cells.contains(fact), "{name}: {fact}\n{cells}");
                     }
                 }
-                insta::assert_snapshot!(
-                    format!("{screen}_{width}x{height}_{}", lang.code()),
-                    text
-                );
+                insta::assert_snapshot!(format!("{screen}_{width}x{height}_{}", lang.code()), text);
             }
         }
     }

@@ -574,3 +574,78 @@ fn one_esc_leaves_a_step_s_filtered_view_back_to_the_walkthrough() {
     assert_eq!(app.view, View::Alarms);
     assert!(!app.filters.contains_key(&View::Alarms));
 }
+
+/// The healthy fleet's first refresh as the live console can meet it: tenant_b's account refused
+/// the role, the warehouse's load-errors statement failed and DescribeAlarms was throttled, each
+/// before it was ever read. What could not be read is `?`, never `0` or "none".
+fn unreadable_app(lang: Lang) -> App {
+    use shiftops::model::{SourceData, SourceId, TenantFailure, WarehouseView};
+    let SimDemo { fleet, runtime, .. } = sim_demo(Scenario::Healthy, 3);
+    let mut snapshot = fleet.empty_snapshot();
+    for mut fetched in runtime.block_on(shiftops::source::refresh::fetch_all(&fleet, 1)) {
+        match &mut fetched.result {
+            Ok(SourceData::Rds(rds)) => {
+                let other = |tenant: &String| tenant != "tenant_b";
+                rds.integrations.retain(|i| other(&i.tenant));
+                rds.exports.retain(|e| other(&e.tenant));
+                rds.clusters.retain(|c| other(&c.tenant));
+                rds.snapshots.retain(|s| other(&s.tenant));
+                rds.failures.push(TenantFailure {
+                    tenant: "tenant_b".into(),
+                    error: "account 222222222222: AccessDenied: not authorized to perform \
+                            sts:AssumeRole"
+                        .into(),
+                });
+            }
+            Ok(SourceData::Warehouse(warehouse)) => {
+                warehouse.load_errors.clear();
+                warehouse.failed_views.push((
+                    WarehouseView::LoadErrors,
+                    "ERROR: permission denied for relation sys_load_error_detail".into(),
+                ));
+            }
+            _ if fetched.id == SourceId::Alarms => {
+                fetched.result = Err("ThrottlingException: Rate exceeded".into());
+            }
+            _ => {}
+        }
+        snapshot.accept(fetched);
+    }
+    App::new(
+        "demo:healthy · 3 tenants".into(),
+        settings_in(lang),
+        snapshot,
+        start(),
+    )
+}
+
+#[test]
+fn what_could_not_be_read_is_a_question_mark_with_its_error_one_key_away() {
+    for (lang, name) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        let mut app = unreadable_app(lang);
+        let overview = render(&app, 120, 40);
+        let row = overview
+            .lines()
+            .find(|l| l.contains("tenant_b"))
+            .unwrap_or_else(|| panic!("{overview}"));
+        // EXPORT / COPY and ERR 24H of the unreadable tenant.
+        assert_eq!(row.matches(" ? ").count(), 2, "{row}");
+        assert!(!row.contains(" 0 "), "{row}");
+        insta::assert_snapshot!(format!("unreadable_overview_{name}"), overview);
+
+        app.dispatch(Action::ShowTenant("tenant_b".into()));
+        let detail = render(&app, 120, 40);
+        assert!(detail.contains("? rds: account 222222222222"), "{detail}");
+        assert!(
+            detail.contains("? warehouse load errors: ERROR"),
+            "{detail}"
+        );
+        insta::assert_snapshot!(format!("unreadable_tenant_{name}"), detail);
+
+        app.dispatch(Action::Show(View::Alarms));
+        let alarms = render(&app, 120, 40);
+        let title = lang.pick("Alarms (?)", "アラーム(? 件)");
+        assert!(alarms.contains(title), "{alarms}");
+        assert!(alarms.contains("? alarms: ThrottlingException"), "{alarms}");
+    }
+}

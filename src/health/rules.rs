@@ -60,11 +60,11 @@ fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
         .iter()
         .map(|t| (t.name.clone(), Status::Ok))
         .collect();
-    // A source with no data at all could hide a problem of any tenant; an unreadable account,
-    // only its own tenants'.
-    let any_source_failed = snapshot.sources.iter().any(|s| s.failed());
+    // A source or a warehouse view with no data at all could hide a problem of any tenant (no
+    // COPY error read is not zero COPY errors); an unreadable account, only its own tenants'.
+    let anything_unread = snapshot.fleet_unread().is_some();
     for (tenant, status) in tenant_status.iter_mut() {
-        if any_source_failed || snapshot.tenant_errors.contains_key(tenant) {
+        if anything_unread || snapshot.tenant_errors.contains_key(tenant) {
             *status = Status::Unknown;
         }
     }
@@ -81,7 +81,7 @@ fn summarize(snapshot: &Snapshot, findings: Vec<Finding>) -> Health {
         .max()
         .unwrap_or(Status::Ok);
     let any_tenant_unreadable = !snapshot.tenant_errors.is_empty();
-    let status = if any_source_failed || any_tenant_unreadable {
+    let status = if anything_unread || any_tenant_unreadable {
         worse(worst_finding, Status::Unknown)
     } else {
         worst_finding
@@ -518,20 +518,12 @@ impl<'a> Context<'a> {
         );
     }
 
-    /// The queue length from CloudWatch; without it, the queued count the warehouse reports now.
+    /// The queue length from CloudWatch; without it, the queued count the warehouse reports now
+    /// (`Snapshot::queue_queued`, as the overview shows it).
     fn wlm_queue(&self, out: &mut Vec<Finding>) {
         let queue = self.thresholds.wlm_queue.as_str();
         let series = self.snapshot.metrics.queue_length.get(queue);
-        let from_metric = series.and_then(|s| s.latest());
-        let from_warehouse = || {
-            self.snapshot
-                .warehouse
-                .queues
-                .iter()
-                .find(|q| q.queue == queue)
-                .map(|q| f64::from(q.queued))
-        };
-        let Some(length) = from_metric.or_else(from_warehouse) else {
+        let Some(length) = self.snapshot.queue_queued(queue).known().copied().flatten() else {
             return;
         };
         let threshold = self.thresholds.wlm_queue_length;

@@ -8,6 +8,7 @@ mod integration;
 mod load;
 mod logs;
 mod metrics;
+mod reading;
 mod snapshot;
 mod source_status;
 mod storage;
@@ -26,6 +27,7 @@ pub use integration::{
 pub use load::{LoadError, LoadSummary};
 pub use logs::LogEvent;
 pub use metrics::{FleetMetrics, Series};
+pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{
     ClusterState, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure, WarehouseData,
     WarehouseView,

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -47,7 +47,7 @@ pub struct RdsData {
 }
 
 /// A system view (or query over them) the warehouse source reads, one statement each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WarehouseView {
     Integrations,
@@ -117,6 +117,13 @@ pub struct Snapshot {
     pub sources: Vec<SourceStatus>,
     /// Tenants whose data could not be fetched from some source, with the error.
     pub tenant_errors: BTreeMap<String, String>,
+    /// Tenants whose account RDS has read at least once: a later failure leaves their data old,
+    /// not unread (see [`crate::model::Reading`]).
+    #[serde(skip)]
+    pub read_tenants: BTreeSet<String>,
+    /// Warehouse views whose statement has succeeded at least once.
+    #[serde(skip)]
+    pub read_views: BTreeSet<WarehouseView>,
 }
 
 impl Snapshot {
@@ -139,6 +146,8 @@ impl Snapshot {
             wlm_settings: WlmSettings::default(),
             sources: sources.iter().map(|&id| SourceStatus::new(id)).collect(),
             tenant_errors: BTreeMap::new(),
+            read_tenants: BTreeSet::new(),
+            read_views: BTreeSet::new(),
         }
     }
 
@@ -227,6 +236,11 @@ impl Snapshot {
     /// Views that failed keep their previous rows, so one bad statement blanks nothing.
     fn apply_warehouse(&mut self, mut fresh: WarehouseData) {
         let old = std::mem::take(&mut self.warehouse);
+        for view in WarehouseView::ALL {
+            if !fresh.failed_views.iter().any(|(failed, _)| *failed == view) {
+                self.read_views.insert(view);
+            }
+        }
         for (view, _) in &fresh.failed_views {
             match view {
                 WarehouseView::Integrations => fresh.replication = old.replication.clone(),
@@ -267,6 +281,11 @@ impl Snapshot {
         fresh
             .snapshots
             .extend(self.rds.snapshots.drain(..).filter(|s| kept(&s.tenant)));
+        for tenant in &self.tenants {
+            if !kept(&tenant.name) {
+                self.read_tenants.insert(tenant.name.clone());
+            }
+        }
         self.tenant_errors.clear();
         for failure in &fresh.failures {
             self.tenant_errors

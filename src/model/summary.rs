@@ -2,26 +2,49 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{EltStatus, ExportTask, IntegrationStatus, Snapshot, Time};
+use super::{
+    EltStatus, ExportTask, Ingest, IntegrationStatus, Reading, Snapshot, SourceId, Time, Unread,
+    WarehouseView,
+};
 
-/// One overview row: everything about a tenant's pipeline at a glance.
+/// One overview row: everything about a tenant's pipeline at a glance. A figure whose source
+/// could not be read is [`Reading::Unknown`], never a zero or an empty value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TenantSummary {
     pub name: String,
     pub path: &'static str,
     pub account_id: String,
     pub integration: Option<String>,
-    pub integration_status: Option<IntegrationStatus>,
-    pub lag_seconds: Option<f64>,
-    pub tables_not_synced: usize,
-    pub last_export: Option<ExportTask>,
-    pub last_copy_at: Option<Time>,
-    pub copy_errors_24h: usize,
+    pub integration_status: Reading<Option<IntegrationStatus>>,
+    pub lag_seconds: Reading<Option<f64>>,
+    pub tables_not_synced: Reading<usize>,
+    pub last_export: Reading<Option<ExportTask>>,
+    pub last_copy_at: Reading<Option<Time>>,
+    pub copy_errors_24h: Reading<usize>,
     /// The latest ELT run's status: the ELT is one run for the whole fleet.
-    pub last_elt: Option<EltStatus>,
-    pub last_elt_at: Option<Time>,
+    pub last_elt: Reading<Option<EltStatus>>,
+    pub last_elt_at: Reading<Option<Time>>,
     /// Why this tenant's data could not be read, if it could not.
     pub error: Option<String>,
+}
+
+impl TenantSummary {
+    /// The figures that could not be read, by their JSON key, each with why: what a `?` means.
+    pub fn unread(&self) -> Vec<(&'static str, &Unread)> {
+        [
+            ("integration_status", self.integration_status.unread()),
+            ("lag_seconds", self.lag_seconds.unread()),
+            ("tables_not_synced", self.tables_not_synced.unread()),
+            ("last_export", self.last_export.unread()),
+            ("last_copy_at", self.last_copy_at.unread()),
+            ("copy_errors_24h", self.copy_errors_24h.unread()),
+            ("last_elt", self.last_elt.unread()),
+            ("last_elt_at", self.last_elt_at.unread()),
+        ]
+        .into_iter()
+        .filter_map(|(key, unread)| unread.map(|u| (key, u)))
+        .collect()
+    }
 }
 
 /// Builds one summary per tenant, in the snapshot's tenant order, in one pass over each source.
@@ -67,6 +90,15 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
         }
     }
     let latest_run = snapshot.elt_runs.iter().max_by_key(|r| r.started_at);
+    // Fleet-wide inputs are judged once; a tenant's own account, per tenant.
+    let integrations_unread = snapshot.unread_view(WarehouseView::Integrations);
+    let tables_unread = integrations_unread
+        .clone()
+        .or_else(|| snapshot.unread_view(WarehouseView::IntegrationTables));
+    let metrics_unread = snapshot.unread_source(SourceId::Metrics);
+    let loads_unread = snapshot.unread_view(WarehouseView::Loads);
+    let load_errors_unread = snapshot.unread_view(WarehouseView::LoadErrors);
+    let elt_unread = snapshot.unread_source(SourceId::Elt);
 
     snapshot
         .tenants
@@ -79,19 +111,58 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
                 let id = *integration_ids.get(name)?;
                 snapshot.metrics.integration_lag_seconds.get(id)?.latest()
             });
+            // The export path's figures come from its account (exports) and its COPY; the
+            // Zero-ETL path's from its account (integration) and the warehouse's replication.
+            let account_unread = snapshot.unread_tenant(name);
+            let (zero_etl, export) = match tenant.ingest {
+                Ingest::ZeroEtl { .. } => (true, false),
+                Ingest::Export { .. } => (false, true),
+            };
+            let unread_if = |applies: bool, unread: Option<Unread>| unread.filter(|_| applies);
             TenantSummary {
                 name: tenant.name.clone(),
                 path: tenant.ingest.label(),
                 account_id: tenant.account_id.clone(),
                 integration: tenant.ingest.integration().map(str::to_string),
-                integration_status: integration.map(|i| i.status.clone()),
-                lag_seconds: tenant.ingest.integration().and(lag_seconds),
-                tables_not_synced: replica.map_or(0, |r| r.tables_not_synced.len()),
-                last_export: last_export.get(name).map(|t| (*t).clone()),
-                last_copy_at: last_copy.get(name).copied(),
-                copy_errors_24h: copy_errors.get(name).copied().unwrap_or(0),
-                last_elt: latest_run.map(|run| run.status.clone()),
-                last_elt_at: latest_run.map(|run| run.stopped_at.unwrap_or(run.started_at)),
+                integration_status: Reading::found(
+                    integration.map(|i| i.status.clone()),
+                    [unread_if(zero_etl, account_unread.clone())],
+                ),
+                lag_seconds: Reading::found(
+                    tenant.ingest.integration().and(lag_seconds),
+                    [
+                        unread_if(zero_etl, integrations_unread.clone()),
+                        unread_if(zero_etl, metrics_unread.clone()),
+                        unread_if(zero_etl, account_unread.clone()),
+                    ],
+                ),
+                tables_not_synced: Reading::of(
+                    replica.map_or(0, |r| r.tables_not_synced.len()),
+                    unread_if(
+                        zero_etl,
+                        tables_unread.clone().or_else(|| account_unread.clone()),
+                    ),
+                ),
+                last_export: Reading::found(
+                    last_export.get(name).map(|t| (*t).clone()),
+                    [unread_if(export, account_unread.clone())],
+                ),
+                last_copy_at: Reading::found(
+                    last_copy.get(name).copied(),
+                    [unread_if(export, loads_unread.clone())],
+                ),
+                copy_errors_24h: Reading::of(
+                    copy_errors.get(name).copied().unwrap_or(0),
+                    load_errors_unread.clone(),
+                ),
+                last_elt: Reading::found(
+                    latest_run.map(|run| run.status.clone()),
+                    [elt_unread.clone()],
+                ),
+                last_elt_at: Reading::found(
+                    latest_run.map(|run| run.stopped_at.unwrap_or(run.started_at)),
+                    [elt_unread.clone()],
+                ),
                 error: snapshot.tenant_errors.get(name).cloned(),
             }
         })

@@ -4,7 +4,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::action::View;
 use crate::health::{Finding, Health, Status};
-use crate::model::{AlarmState, Snapshot, TenantSummary, Time, summarize_tenants};
+use crate::model::{
+    AlarmState, Reading, Snapshot, SourceId, TenantSummary, Time, Unread, WarehouseView,
+    summarize_tenants,
+};
 use crate::tui::app::Settings;
 
 /// Month, day and time as the tables show them.
@@ -139,12 +142,23 @@ impl Rows {
                 t.status.as_str(),
                 t.status.label_in(lang),
                 s.integration_status
-                    .as_ref()
+                    .known()
+                    .and_then(Option::as_ref)
                     .map(|i| i.as_str())
                     .unwrap_or(""),
-                s.last_export.as_ref().map_or("", |e| e.status.as_str()),
-                if s.last_copy_at.is_some() { "copy" } else { "" },
-                s.last_elt.as_ref().map_or("", |e| e.as_str()),
+                s.last_export
+                    .known()
+                    .and_then(Option::as_ref)
+                    .map_or("", |e| e.status.as_str()),
+                if matches!(s.last_copy_at, Reading::Known(Some(_))) {
+                    "copy"
+                } else {
+                    ""
+                },
+                s.last_elt
+                    .known()
+                    .and_then(Option::as_ref)
+                    .map_or("", |e| e.as_str()),
                 &worst,
             ])
         });
@@ -372,6 +386,19 @@ impl Rows {
             }
             View::Wlm | View::Tenant | View::Runbook => None,
         }
+    }
+}
+
+/// Why a list view has no rows to show when the source of its rows was never read.
+pub fn unread(snapshot: &Snapshot, view: View) -> Option<Unread> {
+    match view {
+        View::Alarms => snapshot.unread_source(SourceId::Alarms),
+        View::LoadErrors => snapshot.unread_view(WarehouseView::LoadErrors),
+        View::Elt => snapshot.unread_source(SourceId::Elt),
+        View::Logs => snapshot.unread_source(SourceId::Logs),
+        View::Storage => snapshot.unread_view(WarehouseView::Tables),
+        View::Wlm => snapshot.unread_view(WarehouseView::Queries),
+        View::Overview | View::Tenant | View::Runbook => None,
     }
 }
 

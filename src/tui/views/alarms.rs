@@ -5,8 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{Column, ScrollTable, ago, alarm_status, block, field, list_title, word_span};
-use crate::model::AlarmKind;
+use super::widgets::{
+    Column, ScrollTable, ago, alarm_status, block, draw_unread, field, list_title_of, word_span,
+};
+use crate::model::{AlarmKind, Reading};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -41,11 +43,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::Alarms);
+    let title = list_title_of(
         app.settings.lang,
         app.settings.lang.pick("Alarms", "アラーム"),
         visible.len(),
-        app.rows.total(View::Alarms),
+        Reading::of(app.rows.total(View::Alarms), unread.clone()),
         app.filters.get(&View::Alarms),
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
@@ -62,6 +65,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(alarm.reason.as_str()),
         ]
     });
+    draw_unread(frame, list_area, theme, unread.as_ref());
     if detail_height > 0 {
         let selected = visible
             .get(app.selected(View::Alarms))

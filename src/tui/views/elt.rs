@@ -5,8 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{Column, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
-use crate::model::format_duration_secs;
+use super::widgets::{
+    Column, ScrollTable, block, draw_unread, elt_status, field, hhmm, list_title_of, word_span,
+};
+use crate::model::{Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -50,11 +52,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::Elt);
+    let title = list_title_of(
         app.settings.lang,
         app.settings.lang.pick("ELT runs", "ELT 実行"),
         visible.len(),
-        app.rows.total(View::Elt),
+        Reading::of(app.rows.total(View::Elt), unread.clone()),
         app.filters.get(&View::Elt),
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
@@ -75,6 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(run.error.as_deref().unwrap_or("—")),
         ]
     });
+    draw_unread(frame, list_area, theme, unread.as_ref());
     if detail_height > 0 {
         let selected = visible
             .get(app.selected(View::Elt))

@@ -5,7 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{Column, ScrollTable, block, field, hhmm, list_title};
+use super::widgets::{Column, ScrollTable, block, draw_unread, field, hhmm, list_title_of};
+use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -45,13 +46,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::LoadErrors);
+    let title = list_title_of(
         app.settings.lang,
         app.settings
             .lang
             .pick("Load errors, last 24 h", "ロードエラー(直近 24 時間)"),
         visible.len(),
-        app.rows.total(View::LoadErrors),
+        Reading::of(app.rows.total(View::LoadErrors), unread.clone()),
         app.filters.get(&View::LoadErrors),
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
@@ -66,6 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(error.reason.as_str()),
         ]
     });
+    draw_unread(frame, list_area, theme, unread.as_ref());
     if detail_height > 0 {
         let selected = visible
             .get(app.selected(View::LoadErrors))

@@ -4,7 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{Column, ScrollTable, block, list_title};
+use super::widgets::{Column, ScrollTable, block, draw_unread, list_title_of};
+use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -25,11 +26,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::Logs);
+    let title = list_title_of(
         app.settings.lang,
         app.settings.lang.pick("Error log", "エラーログ"),
         visible.len(),
-        app.rows.total(View::Logs),
+        Reading::of(app.rows.total(View::Logs), unread.clone()),
         app.filters.get(&View::Logs),
     );
     let page = table.render(frame, list_area, theme, block(theme, title), |i| {
@@ -39,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(line.message.as_str()),
         ]
     });
+    draw_unread(frame, list_area, theme, unread.as_ref());
     if detail_height > 0 {
         let message = visible
             .get(app.selected(View::Logs))

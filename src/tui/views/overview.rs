@@ -7,8 +7,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Gauge, Paragraph};
 
-use super::widgets::{self, Column, ScrollTable, age, block, list_title, status_span, word_span};
-use crate::model::{AlarmState, format_duration_secs};
+use super::widgets::{
+    self, Column, ScrollTable, age, block, list_title, status_span, unknown_span, word_span,
+};
+use crate::health::Status;
+use crate::model::{AlarmState, Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::rows::{OverviewRow, TenantRow};
@@ -183,7 +186,16 @@ fn draw_findings(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if findings.is_empty() {
-        let (text, role) = if total == 0 {
+        let (text, role) = if total == 0 && app.health.status == Status::Unknown {
+            // Nothing found in data that is partly missing is not "every check passes".
+            (
+                lang.pick(
+                    "? no findings in the data read: some could not be read (see the ? figures)",
+                    "? 読み取れたデータに検出事項なし: 読み取れなかったデータがあります(? の項目を参照)",
+                ),
+                Role::Unknown,
+            )
+        } else if total == 0 {
             (
                 lang.pick(
                     "✓ no findings: every check passes",
@@ -289,48 +301,56 @@ fn draw_tenants(
 fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
     let theme = &app.settings.theme;
     let s = &row.summary;
+    // A figure that could not be read is `?`; Enter on the row says why (the tenant view).
     let integration = match &s.integration_status {
-        Some(status) => Cell::from(word_span(
+        Reading::Known(Some(status)) => Cell::from(word_span(
             theme,
             widgets::integration_status(status),
             status.as_str(),
         )),
-        None if s.integration.is_some() => {
+        Reading::Unknown(_) => Cell::from(unknown_span(theme)),
+        Reading::Known(None) if s.integration.is_some() => {
             Cell::from(Span::styled("? unknown", theme.style(Role::Unknown)))
         }
-        None => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+        Reading::Known(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
-    let lag = s
-        .lag_seconds
-        .map(format_duration_secs)
-        .unwrap_or_else(|| "—".into());
-    let export = match (&s.last_export, s.last_copy_at) {
-        (Some(task), copy) => {
-            let when = copy.or(task.finished_at).or(task.started_at);
+    let lag = match &s.lag_seconds {
+        Reading::Unknown(_) => Cell::from(unknown_span(theme)),
+        known => Cell::from(known.show(|lag| format_duration_secs(*lag))),
+    };
+    let export = match (s.last_export.known(), s.last_copy_at.known()) {
+        (Some(Some(task)), copy) => {
+            let when = copy
+                .copied()
+                .flatten()
+                .or(task.finished_at)
+                .or(task.started_at);
             Cell::from(word_span(
                 theme,
                 widgets::export_status(&task.status),
                 &format!("{} {}", task.status, age(app.now, when)),
             ))
         }
-        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.now, Some(copy)))),
-        (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+        (Some(None), Some(Some(copy))) => Cell::from(format!("COPY {}", age(app.now, Some(*copy)))),
+        (Some(None), Some(None)) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+        (None, _) | (_, None) => Cell::from(unknown_span(theme)),
     };
-    let copy_errors = if s.copy_errors_24h > 0 {
-        Cell::from(Span::styled(
-            format!("✗ {}", s.copy_errors_24h),
+    let copy_errors = match s.copy_errors_24h {
+        Reading::Known(0) => Cell::from("0"),
+        Reading::Known(count) => Cell::from(Span::styled(
+            format!("✗ {count}"),
             theme.style(Role::Critical),
-        ))
-    } else {
-        Cell::from("0")
+        )),
+        Reading::Unknown(_) => Cell::from(unknown_span(theme)),
     };
     let elt = match &s.last_elt {
-        Some(status) => Cell::from(word_span(
+        Reading::Known(Some(status)) => Cell::from(word_span(
             theme,
             widgets::elt_status(status),
             status.as_str(),
         )),
-        None => Cell::from("—"),
+        Reading::Known(None) => Cell::from("—"),
+        Reading::Unknown(_) => Cell::from(unknown_span(theme)),
     };
     let worst = match (&row.worst, &s.error) {
         (_, Some(error)) => Cell::from(Span::styled(
@@ -351,7 +371,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
         Cell::from(s.name.as_str()),
         Cell::from(s.path),
         integration,
-        Cell::from(lag),
+        lag,
         export,
         copy_errors,
         elt,
@@ -368,34 +388,19 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
 
-    let metrics = &app.snapshot.metrics;
     let lines: Vec<Line> = app
         .rows
         .queues
         .iter()
         .map(|queue| {
-            let queued = metrics
-                .queue_length
-                .get(queue)
-                .and_then(|s| s.latest())
-                .or_else(|| {
-                    app.snapshot
-                        .warehouse
-                        .queues
-                        .iter()
-                        .find(|q| &q.queue == queue)
-                        .map(|q| f64::from(q.queued))
-                });
-            let running = app
-                .snapshot
-                .warehouse
-                .queues
-                .iter()
-                .find(|q| &q.queue == queue)
-                .map(|q| f64::from(q.running))
-                .or_else(|| metrics.queue_running.get(queue).and_then(|s| s.latest()));
+            let queued = app.snapshot.queue_queued(queue);
+            let running = app.snapshot.queue_running(queue);
             let over = queue == &app.settings.thresholds.wlm_queue
-                && queued.is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
+                && queued
+                    .known()
+                    .copied()
+                    .flatten()
+                    .is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
             let style = theme.style(if over { Role::Warning } else { Role::Text });
             Line::from(vec![
                 Span::styled(crate::i18n::pad(queue, 7), theme.style(Role::Muted)),
@@ -404,14 +409,14 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                         "{}{} {:>3}",
                         if over { "▲ " } else { "" },
                         app.settings.lang.pick("queued", "待機"),
-                        queued.map_or("—".into(), |q| format!("{q:.0}"))
+                        queued.show(|q| format!("{q:.0}"))
                     ),
                     style,
                 ),
                 Span::raw(format!(
                     "  {} {}",
                     app.settings.lang.pick("running", "実行中"),
-                    running.map_or("—".into(), |r| format!("{r:.0}"))
+                    running.show(|r| format!("{r:.0}"))
                 )),
             ])
         })
@@ -428,8 +433,8 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
     let storage_block = block(theme, lang.pick("Storage", "ストレージ").into());
     let inner = storage_block.inner(storage);
     frame.render_widget(storage_block, storage);
-    match metrics.storage_percent.latest() {
-        Some(percent) => {
+    match app.snapshot.storage_percent() {
+        Reading::Known(Some(percent)) => {
             let t = &app.settings.thresholds;
             let role = if percent > t.storage_critical_percent {
                 Role::Critical
@@ -461,41 +466,54 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                 text_area,
             );
         }
-        None => frame.render_widget(
+        Reading::Known(None) => frame.render_widget(
             Paragraph::new(Line::styled(
                 lang.pick("no data", "データなし"),
                 theme.style(Role::Unknown),
             )),
             inner,
         ),
+        Reading::Unknown(unread) => frame.render_widget(
+            Paragraph::new(widgets::unread_lines(theme, &unread, inner.width)),
+            inner,
+        ),
     }
 
-    let in_alarm: Vec<_> = app
-        .snapshot
-        .alarms
+    let alarms_reading = app.snapshot.alarms_reading();
+    let all_alarms: &[crate::model::Alarm] = alarms_reading.known().copied().unwrap_or(&[]);
+    let in_alarm: Vec<_> = all_alarms
         .iter()
         .filter(|a| a.state == AlarmState::Alarm)
         .collect();
+    // Unread alarms are `?`, never "0 in ALARM": the panel says why below.
+    let count = |n: usize| alarms_reading.as_ref().map(|_| n).text();
     let mut lines = vec![Line::from(vec![
         Span::styled(
             match lang {
-                crate::i18n::Lang::En => format!("{} in ALARM", in_alarm.len()),
-                crate::i18n::Lang::Ja => format!("ALARM {} 件", in_alarm.len()),
+                crate::i18n::Lang::En => format!("{} in ALARM", count(in_alarm.len())),
+                crate::i18n::Lang::Ja => format!("ALARM {} 件", count(in_alarm.len())),
             },
-            theme.style(if in_alarm.is_empty() {
-                Role::Ok
-            } else {
-                Role::Critical
+            theme.style(match (&alarms_reading, in_alarm.is_empty()) {
+                (Reading::Unknown(_), _) => Role::Unknown,
+                (Reading::Known(_), true) => Role::Ok,
+                (Reading::Known(_), false) => Role::Critical,
             }),
         ),
         Span::styled(
             match lang {
-                crate::i18n::Lang::En => format!(" of {}", app.snapshot.alarms.len()),
-                crate::i18n::Lang::Ja => format!(" / 全 {} 件", app.snapshot.alarms.len()),
+                crate::i18n::Lang::En => format!(" of {}", count(all_alarms.len())),
+                crate::i18n::Lang::Ja => format!(" / 全 {} 件", count(all_alarms.len())),
             },
             theme.style(Role::Muted),
         ),
     ])];
+    if let Some(unread) = alarms_reading.unread() {
+        lines.extend(widgets::unread_lines(
+            theme,
+            unread,
+            alarms.width.saturating_sub(2),
+        ));
+    }
     lines.extend(
         in_alarm
             .iter()

@@ -5,7 +5,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::widgets::{Column, ScrollTable, block, list_title};
+use super::widgets::{Column, ScrollTable, block, draw_unread, list_title_of};
+use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
@@ -53,16 +54,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::Storage);
+    let title = list_title_of(
         app.settings.lang,
         app.settings
             .lang
             .pick("Largest tables", "サイズの大きいテーブル"),
         visible.len(),
-        app.rows.total(View::Storage),
+        Reading::of(app.rows.total(View::Storage), unread.clone()),
         app.filters.get(&View::Storage),
     );
-    table.render(frame, table_area, theme, block(theme, title), |i| {
+    let page = table.render(frame, table_area, theme, block(theme, title), |i| {
         let t = &app.snapshot.warehouse.tables[visible[i]];
         let skewed = t.skew_percent > thresholds.table_skew_percent;
         let skew = if skewed {
@@ -82,7 +84,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(format!("{:.1}", t.stats_off_percent)),
             Cell::from(if skewed { "DISTKEY?" } else { "" }),
         ]
-    })
+    });
+    draw_unread(frame, table_area, theme, unread.as_ref());
+    page
 }
 
 fn size(mb: u64) -> String {
@@ -111,15 +115,25 @@ fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
     );
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let Some(percent) = app.snapshot.metrics.storage_percent.latest() else {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                app.settings.lang.pick("no data", "データなし"),
-                theme.style(Role::Unknown),
-            )),
-            inner,
-        );
-        return;
+    let percent = match app.snapshot.storage_percent() {
+        Reading::Known(Some(percent)) => percent,
+        Reading::Known(None) => {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    app.settings.lang.pick("no data", "データなし"),
+                    theme.style(Role::Unknown),
+                )),
+                inner,
+            );
+            return;
+        }
+        Reading::Unknown(unread) => {
+            frame.render_widget(
+                Paragraph::new(super::widgets::unread_lines(theme, &unread, inner.width)),
+                inner,
+            );
+            return;
+        }
     };
     let role = if percent > thresholds.storage_critical_percent {
         Role::Critical

@@ -9,7 +9,9 @@ use super::widgets::{
     self, Column, ScrollTable, ago, alarm_status, block, field, hhmm, list_title, severity_span,
     status_span, word_span,
 };
-use crate::model::{Ingest, format_duration_secs};
+use crate::model::{
+    Ingest, Reading, SourceId, UNKNOWN, Unread, WarehouseView, format_duration_secs,
+};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -35,6 +37,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         return 0;
     };
     let name = tenant.name.as_str();
+    // The overview row's figures: where one is `?`, this view says why next to it.
+    let summary = app
+        .rows
+        .tenants
+        .iter()
+        .find(|row| row.summary.name == name)
+        .map(|row| &row.summary);
     let [top, middle, bottom] = Layout::vertical([
         Constraint::Length(8),
         Constraint::Min(6),
@@ -111,20 +120,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("status", "状態"),
-                    state.map_or(Span::raw("—"), |s| {
-                        word_span(
-                            theme,
-                            widgets::integration_status(&s.status),
-                            s.status.as_str(),
-                        )
-                    }),
+                    match summary.and_then(|s| s.integration_status.unread()) {
+                        Some(unread) => why(theme, unread),
+                        None => state.map_or(Span::raw("—"), |s| {
+                            word_span(
+                                theme,
+                                widgets::integration_status(&s.status),
+                                s.status.as_str(),
+                            )
+                        }),
+                    },
                 ),
                 field(
                     theme,
                     app.settings.lang.pick("lag", "遅延"),
-                    replica
-                        .and_then(|r| r.lag_seconds)
-                        .map_or("—".into(), format_duration_secs),
+                    match summary.map(|s| &s.lag_seconds) {
+                        Some(Reading::Unknown(unread)) => why(theme, unread),
+                        _ => Span::raw(
+                            replica
+                                .and_then(|r| r.lag_seconds)
+                                .map_or("—".into(), format_duration_secs),
+                        ),
+                    },
                 ),
             ];
             if let Some(error) = state.and_then(|s| s.errors.first()) {
@@ -140,11 +157,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines.push(field(
                 theme,
                 app.settings.lang.pick("not synced", "未同期"),
-                format!(
-                    "{} {}",
-                    tables.len(),
-                    app.settings.lang.pick("table(s)", "テーブル")
-                ),
+                match summary.and_then(|s| s.tables_not_synced.unread()) {
+                    Some(unread) => why(theme, unread),
+                    None => Span::raw(format!(
+                        "{} {}",
+                        tables.len(),
+                        app.settings.lang.pick("table(s)", "テーブル")
+                    )),
+                },
             ));
             for table in tables.iter().take(2) {
                 lines.push(Line::styled(
@@ -172,6 +192,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .filter(|e| e.tenant == name)
                 .collect();
             tasks.sort_by_key(|t| std::cmp::Reverse(t.started_at));
+            if let Some(unread) = summary.and_then(|s| s.last_export.unread()) {
+                lines.push(Line::from(why(theme, unread)));
+            }
             for task in tasks.iter().take(3) {
                 let mut spans = vec![
                     word_span(
@@ -207,14 +230,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines.push(field(
                 theme,
                 app.settings.lang.pick("last COPY", "最終 COPY"),
-                copy.map_or("—".into(), |c| {
-                    format!(
-                        "{} {}, {}",
-                        c.rows,
-                        app.settings.lang.pick("rows", "行"),
-                        ago(app.settings.lang, app.now, Some(c.last_copy_at))
-                    )
-                }),
+                match summary.and_then(|s| s.last_copy_at.unread()) {
+                    Some(unread) => why(theme, unread),
+                    None => Span::raw(copy.map_or("—".into(), |c| {
+                        format!(
+                            "{} {}, {}",
+                            c.rows,
+                            app.settings.lang.pick("rows", "行"),
+                            ago(app.settings.lang, app.now, Some(c.last_copy_at))
+                        )
+                    })),
+                },
             ));
             lines
         }
@@ -279,7 +305,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
 
     let [errors_area, side_area] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
-    let errors: Vec<Line> = app
+    let errors_unread = summary.and_then(|s| s.copy_errors_24h.unread());
+    let mut errors: Vec<Line> = app
         .snapshot
         .warehouse
         .load_errors
@@ -307,6 +334,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .iter()
         .filter(|e| e.tenant == name)
         .count();
+    let count = Reading::of(count, errors_unread.cloned()).text();
+    if let Some(unread) = errors_unread {
+        errors = widgets::unread_lines(theme, unread, errors_area.width.saturating_sub(2));
+    }
     frame.render_widget(
         Paragraph::new(errors).block(block(
             theme,
@@ -319,6 +350,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
 
     let mut side: Vec<Line> = Vec::new();
+    let unread_here = [
+        app.snapshot.unread_source(SourceId::Alarms),
+        summary.and_then(|s| s.last_elt.unread()).cloned(),
+        app.snapshot.unread_view(WarehouseView::Tables),
+    ];
+    for unread in unread_here.iter().flatten() {
+        side.push(Line::from(why(theme, unread)));
+    }
     for alarm in app
         .snapshot
         .alarms
@@ -367,4 +406,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         side_area,
     );
     page
+}
+
+/// A figure that could not be read, and why: `? warehouse load errors: <error>`.
+fn why(theme: &crate::tui::theme::Theme, unread: &Unread) -> Span<'static> {
+    Span::styled(format!("{UNKNOWN} {unread}"), theme.style(Role::Unknown))
 }

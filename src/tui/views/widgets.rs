@@ -4,12 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 
 use crate::health::{Severity, Status};
 use crate::i18n::Lang;
 use crate::model::{
-    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_duration_secs,
+    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Reading, Time, UNKNOWN, Unread,
+    format_duration_secs,
 };
 use crate::tui::theme::{Role, Theme};
 
@@ -109,6 +110,38 @@ pub fn block(theme: &Theme, title: String) -> Block<'static> {
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
 }
 
+/// A figure that could not be read: `?`, in the unknown status's colour.
+pub fn unknown_span(theme: &Theme) -> Span<'static> {
+    Span::styled(UNKNOWN, theme.style(Role::Unknown))
+}
+
+/// Why a figure is `?`: `? alarms: <error>`, wrapped to `width`.
+pub fn unread_lines(theme: &Theme, unread: &Unread, width: u16) -> Vec<Line<'static>> {
+    crate::i18n::wrap(&format!("{UNKNOWN} {unread}"), width.max(10) as usize)
+        .into_iter()
+        .map(|line| Line::styled(line, theme.style(Role::Unknown)))
+        .collect()
+}
+
+/// Says why a list is empty when its rows could not be read, where "nothing to show" would be.
+pub fn draw_unread(frame: &mut Frame, area: Rect, theme: &Theme, unread: Option<&Unread>) {
+    let Some(unread) = unread else { return };
+    if area.height <= 3 || area.width <= 4 {
+        return;
+    }
+    let inner = Rect {
+        x: area.x + 2,
+        y: area.y + 2,
+        width: area.width - 4,
+        height: area.height - 3,
+    };
+    frame.render_widget(Clear, inner);
+    frame.render_widget(
+        Paragraph::new(unread_lines(theme, unread, inner.width)),
+        inner,
+    );
+}
+
 /// The title of a list view: its name, how many rows it shows, and the filter in force.
 pub fn list_title(
     lang: Lang,
@@ -117,6 +150,19 @@ pub fn list_title(
     total: usize,
     filter: Option<&String>,
 ) -> String {
+    list_title_of(lang, name, shown, Reading::Known(total), filter)
+}
+
+/// [`list_title`] of a list whose rows may not have been read: its count is then `?`, not 0.
+pub fn list_title_of(
+    lang: Lang,
+    name: &str,
+    shown: usize,
+    total: Reading<usize>,
+    filter: Option<&String>,
+) -> String {
+    let shown = total.as_ref().map(|_| shown).text();
+    let total = total.text();
     match (filter, lang) {
         (Some(filter), Lang::En) => format!("{name} ({shown} of {total}) /{filter}"),
         (Some(filter), Lang::Ja) => format!("{name}({total} 件中 {shown} 件)/{filter}"),

@@ -7,7 +7,8 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use ratatui::widgets::Cell;
 
-use super::widgets::{Column, ScrollTable, age, block, list_title};
+use super::widgets::{Column, ScrollTable, age, block, draw_unread, list_title_of};
+use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -41,25 +42,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let fit = (queues_area.height / queue_height) as usize;
     let areas = Layout::vertical(vec![Constraint::Length(queue_height); fit]).split(queues_area);
     for (slot, queue) in app.rows.queues.iter().take(fit).enumerate() {
-        let activity = app
-            .snapshot
-            .warehouse
-            .queues
-            .iter()
-            .find(|q| &q.queue == queue);
         let length = metrics.queue_length.get(queue);
-        let queued = length
-            .and_then(|s| s.latest())
-            .or(activity.map(|a| f64::from(a.queued)));
-        let running = metrics
-            .queue_running
-            .get(queue)
-            .and_then(|s| s.latest())
-            .or(activity.map(|a| f64::from(a.running)));
-        let wait_ms = metrics.queue_wait_ms.get(queue).and_then(|s| s.latest());
+        let queued = app.snapshot.queue_queued(queue);
+        let running = app.snapshot.queue_running(queue);
+        let wait_ms = app
+            .snapshot
+            .metric(|m| m.queue_wait_ms.get(queue).and_then(|s| s.latest()));
         let watched = queue == &thresholds.wlm_queue;
-        let over = watched && queued.is_some_and(|q| q > thresholds.wlm_queue_length);
-        let number = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
+        let over = watched
+            && queued
+                .known()
+                .copied()
+                .flatten()
+                .is_some_and(|q| q > thresholds.wlm_queue_length);
+        let number = |v: &Reading<Option<f64>>| v.show(|v| format!("{v:.0}"));
         let mut title = queue.to_string();
         if watched {
             title.push_str(&format!(" (alarm > {:.0})", thresholds.wlm_queue_length));
@@ -80,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     theme.style(Role::Muted),
                 ),
                 Span::styled(
-                    format!("{}{}", if over { "▲ " } else { "" }, number(queued)),
+                    format!("{}{}", if over { "▲ " } else { "" }, number(&queued)),
                     queued_style,
                 ),
             ]),
@@ -89,14 +85,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     crate::i18n::pad(app.settings.lang.pick("running", "実行中"), 11),
                     theme.style(Role::Muted),
                 ),
-                Span::raw(number(running)),
+                Span::raw(number(&running)),
             ]),
             Line::from(vec![
                 Span::styled(
                     crate::i18n::pad(app.settings.lang.pick("wait", "待ち時間"), 11),
                     theme.style(Role::Muted),
                 ),
-                Span::raw(wait_ms.map_or("—".into(), |ms| format!("{:.1} s", ms / 1000.0))),
+                Span::raw(wait_ms.show(|ms| format!("{:.1} s", ms / 1000.0))),
             ]),
         ];
         let lines = if short {
@@ -107,7 +103,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 .flat_map(|(i, line)| {
                     let mut spans = line.spans;
                     if let Some(label) = spans.first_mut() {
-                        let text = format!("{}{} ", if i > 0 { "  " } else { "" }, label.content.trim_end());
+                        let text = format!(
+                            "{}{} ",
+                            if i > 0 { "  " } else { "" },
+                            label.content.trim_end()
+                        );
                         label.content = text.into();
                     }
                     spans
@@ -131,9 +131,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         );
     }
 
-    let scaling = metrics.concurrency_scaling_clusters.latest();
-    let failure = metrics.query_failure_percent.latest();
-    let failing = failure.is_some_and(|f| f > thresholds.query_failure_percent);
+    let scaling = app
+        .snapshot
+        .metric(|m| m.concurrency_scaling_clusters.latest());
+    let failure = app.snapshot.metric(|m| m.query_failure_percent.latest());
+    let failing = failure
+        .known()
+        .copied()
+        .flatten()
+        .is_some_and(|f| f > thresholds.query_failure_percent);
     let lines = vec![
         Line::from(vec![
             Span::styled(
@@ -146,7 +152,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
                 theme.style(Role::Muted),
             ),
-            Span::raw(scaling.map_or("—".into(), |v| format!("{v:.0}"))),
+            Span::raw(scaling.show(|v| format!("{v:.0}"))),
         ]),
         Line::from(vec![
             Span::styled(
@@ -159,7 +165,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 theme.style(Role::Muted),
             ),
             Span::styled(
-                failure.map_or("—".into(), |v| {
+                failure.show(|v| {
                     format!(
                         "{}{v:.1} % (threshold {:.0} %)",
                         if failing { "▲ " } else { "" },
@@ -197,17 +203,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
-    let title = list_title(
+    let unread = crate::tui::rows::unread(&app.snapshot, View::Wlm);
+    let title = list_title_of(
         app.settings.lang,
         app.settings.lang.pick(
             "Running queries (a: cancel)",
             "実行中のクエリ(a: キャンセル)",
         ),
         visible.len(),
-        app.rows.total(View::Wlm),
+        Reading::of(app.rows.total(View::Wlm), unread.clone()),
         app.filters.get(&View::Wlm),
     );
-    table.render(frame, queries_area, theme, block(theme, title), |i| {
+    let page = table.render(frame, queries_area, theme, block(theme, title), |i| {
         let q = &queries[visible[i]];
         vec![
             Cell::from(q.pid.to_string()),
@@ -216,5 +223,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(age(app.now, Some(q.started_at))),
             Cell::from(q.sql.as_str()),
         ]
-    })
+    });
+    draw_unread(frame, queries_area, theme, unread.as_ref());
+    page
 }
