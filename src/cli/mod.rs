@@ -376,7 +376,7 @@ fn demo(args: DemoArgs) -> Result<u8> {
         metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
         ..extras
     };
-    Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
+    runtime.block_on(tui::run(fleet, settings, title, extras))
 }
 
 /// `shiftops` with no subcommand: the console on live data.
@@ -438,7 +438,7 @@ describe your fleet in {} (see docs/configuration.md).",
         metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
         ..extras
     };
-    Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
+    runtime.block_on(tui::run(fleet, settings, title, extras))
 }
 
 /// The actions runner and what to tell the user at start: an earlier action whose outcome nobody
