@@ -330,19 +330,27 @@ fn a_check_step_sends_the_user_to_its_panel_with_its_filter() {
     assert_eq!(recovery.walkthrough().unwrap().selected, 1);
 }
 
+/// The recovery command a `:` word names, as the command line's table says.
+fn parse(word: &str) -> Option<Command> {
+    match crate::tui::command::table::find(word)?.0.does {
+        crate::tui::command::Does::Recovery(command) => Some(command),
+        _ => None,
+    }
+}
+
 #[test]
 fn commands_parse_and_answer_without_an_app() {
     let facts = Facts::new();
     let context = facts.context();
     let mut recovery = Recovery::default();
-    assert_eq!(Command::parse("note"), None);
+    assert_eq!(parse("note"), None);
     assert_eq!(
         recovery
-            .command(&context, Command::parse("verified").unwrap(), "")
+            .command(&context, parse("verified").unwrap(), "")
             .effect,
         Effect::AcknowledgeUnknown
     );
-    let usage = recovery.command(&context, Command::parse("cancel").unwrap(), "x");
+    let usage = recovery.command(&context, parse("cancel").unwrap(), "x");
     assert_eq!(
         usage.message,
         Some(Message {
@@ -350,7 +358,7 @@ fn commands_parse_and_answer_without_an_app() {
             is_error: true
         })
     );
-    let cancel = recovery.command(&context, Command::parse("cancel").unwrap(), "42");
+    let cancel = recovery.command(&context, parse("cancel").unwrap(), "42");
     assert_eq!(
         cancel.effect,
         Effect::PlanAction(Request::CancelQuery { pid: 42 })
@@ -360,7 +368,7 @@ fn commands_parse_and_answer_without_an_app() {
         ..facts.context()
     };
     let mut recovery = Recovery::default();
-    let refused = recovery.command(&closed, Command::parse("cancel").unwrap(), "42");
+    let refused = recovery.command(&closed, parse("cancel").unwrap(), "42");
     assert_eq!(refused.effect, Effect::None);
     assert!(refused.message.unwrap().is_error);
     assert!(recovery.dialog().is_none());

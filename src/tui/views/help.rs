@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::widgets::block;
-use crate::tui::app::{App, COMMANDS};
+use crate::tui::app::App;
+use crate::tui::command::COMMANDS;
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -41,14 +42,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .pick("Commands (Tab completes)", "コマンド(Tab で補完)"),
         theme.style(Role::Header),
     ));
-    for (command, help) in COMMANDS {
+    for command in COMMANDS {
         lines.push(Line::from(vec![
-            Span::styled(format!(":{command:<17}"), theme.style(Role::Accent)),
-            Span::raw(crate::tui::app::command_help(
-                command,
-                help,
-                app.settings.lang,
-            )),
+            Span::styled(format!(":{:<17}", command.name), theme.style(Role::Accent)),
+            Span::raw(command.help(app.settings.lang)),
         ]));
     }
     lines.push(Line::raw(""));
