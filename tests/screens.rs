@@ -252,6 +252,14 @@ fn unknown_command_says_so_and_lists_commands() {
     assert!(message.is_error);
     assert!(message.text.contains("unknown command :bogus"));
     assert!(message.text.contains("alarms"));
+    // A word too many is refused with the usage, never ignored.
+    assert_eq!(app.run_command("resume-adhoc now"), Effect::None);
+    let message = app.message.clone().unwrap();
+    assert!(message.is_error);
+    assert_eq!(message.text, "usage: :resume-adhoc");
+    app.run_command("tenant tenant_a tenant_b");
+    assert_eq!(app.message.clone().unwrap().text, "usage: :tenant TENANT");
+    assert_eq!(app.view, View::Overview);
 }
 
 #[test]
