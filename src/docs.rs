@@ -339,7 +339,7 @@ pub fn keys_markdown() -> String {
          Type `:` then the command; `tab` completes the command and each of its arguments \
          (tenants, runbook ids, ELT executions, query pids, fixed words such as `all`) to what \
          the candidates share, and `tab` again goes through them (`shift-tab` backwards); every \
-         candidate shows under the line. Unknown commands list the valid ones.\n\n\
+         candidate shows above the line. Unknown commands list the valid ones.\n\n\
          | command | what it does |\n\
          | --- | --- |\n",
     );

@@ -62,7 +62,7 @@ pub struct CommandLine {
     stuck: bool,
 }
 
-/// The candidates as shown under the line, and which one Tab has chosen.
+/// The candidates as shown with the line, and which one Tab has chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     pub candidates: Vec<String>,
@@ -180,7 +180,7 @@ impl CommandLine {
         }
     }
 
-    /// What to show under the line.
+    /// What to show with the line: the candidates and the command they are about.
     pub fn shown(&self, context: &Context) -> Shown {
         if let Some(cycle) = &self.cycle {
             let spec = match complete(&cycle.head, context).spec {
