@@ -364,7 +364,11 @@ pub fn keys_markdown() -> String {
         );
         first = false;
     }
-    page.push_str(". `:q!` quits without asking.\n");
+    page.push_str(
+        ".\n\nAn action's tenant, when left out, is the one selected (in a runbook, the \
+         walkthrough's); an execution left out is the latest failed one for `:rerun` and the \
+         running one for `:stop-elt`.\n",
+    );
     page
 }
 
