@@ -24,7 +24,8 @@ use crate::model::Time;
 use crate::source::refresh::refresh_once;
 use crate::source::sim::{self, Scenario, SimOptions};
 use crate::source::{Fleet, ManualClock};
-use crate::tui::app::{App, COMMANDS, Effect};
+use crate::tui::app::{App, Effect};
+use crate::tui::command::COMMANDS;
 use crate::tui::recovery::ActionEvent;
 use crate::tui::{Settings, keymap, views};
 
@@ -315,7 +316,8 @@ pub fn keys_markdown() -> String {
          they make sense.\n\n\
          | where | keys |\n\
          | --- | --- |\n\
-         | command mode (after `:`) | type the command; `tab` completes commands and tenant names; \
+         | command mode (after `:`) | type the command; `tab` completes the command and its arguments, again \
+         goes through the candidates, `shift-tab` backwards; \
          `enter` runs it; `esc` or `ctrl-c` leaves; `backspace` on an empty line leaves; `ctrl-u` \
          clears the line |\n\
          | filter mode (after `/`) | type the text (case-insensitive substring of any column); \
@@ -334,17 +336,38 @@ pub fn keys_markdown() -> String {
 
     page.push_str(
         "\n## Commands\n\n\
-         Type `:` then the command; `tab` completes. Unknown commands list the valid ones.\n\n\
+         Type `:` then the command; `tab` completes the command and each of its arguments \
+         (tenants, runbook ids, ELT executions, query pids, fixed words such as `all`) to what \
+         the candidates share, and `tab` again goes through them (`shift-tab` backwards); every \
+         candidate shows above the line. Unknown commands list the valid ones.\n\n\
          | command | what it does |\n\
          | --- | --- |\n",
     );
-    for (name, help) in COMMANDS {
-        let _ = writeln!(page, "| `:{name}` | {} |", escape_cell(help));
+    for command in COMMANDS {
+        let _ = writeln!(
+            page,
+            "| `{}` | {} |",
+            escape_cell(&command.usage(Lang::En)),
+            escape_cell(command.help(Lang::En))
+        );
+    }
+    page.push_str("\nShort forms:");
+    let mut first = true;
+    for command in COMMANDS.iter().filter(|c| !c.aliases.is_empty()) {
+        let aliases: Vec<String> = command.aliases.iter().map(|a| format!("`:{a}`")).collect();
+        let _ = write!(
+            page,
+            "{} {} for `:{}`",
+            if first { "" } else { "," },
+            aliases.join(", "),
+            command.name
+        );
+        first = false;
     }
     page.push_str(
-        "\nShort forms: `:q` quits, `:r` refreshes, `:h` opens the help, `:t NAME` shows a \
-         tenant, `:rb ID` opens a runbook; `:errors` and `:load` open the load errors, `:runs` and \
-         `:sfn` the ELT runs.\n",
+        ".\n\nAn action's tenant, when left out, is the one selected (in a runbook, the \
+         walkthrough's); an execution left out is the latest failed one for `:rerun` and the \
+         running one for `:stop-elt`.\n",
     );
     page
 }
@@ -543,8 +566,15 @@ mod tests {
         for (name, _, _) in crate::tui::action::Action::BINDABLE {
             assert!(page.contains(&format!("| `{name}` |")), "{name}");
         }
-        for (name, _) in COMMANDS {
-            assert!(page.contains(&format!("| `:{name}` |")), "{name}");
+        for command in COMMANDS {
+            assert!(
+                page.contains(&format!("| `:{}", command.name)),
+                "{}",
+                command.name
+            );
+            for alias in command.aliases {
+                assert!(page.contains(&format!("`:{alias}`")), "{alias}");
+            }
         }
         assert!(page.contains("`ctrl-r`"));
         assert!(page.contains("`j`"), "the vim keymap's keys");

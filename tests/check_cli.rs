@@ -250,7 +250,10 @@ fn a_thousand_tenants_check() {
 fn an_unknown_scenario_lists_the_names() {
     let out = shiftops(&["demo", "--scenario", "meltdown"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("unknown scenario \"meltdown\""), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'meltdown' for '--scenario"),
+        "{stderr}"
+    );
     for name in [
         "healthy",
         "copy-error",
@@ -269,7 +272,7 @@ fn a_bad_config_names_file_line_and_column_and_exits_2() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join("bad-config.toml");
     std::fs::write(&path, "[thresholds]\nstorage_warning_percent = \"high\"\n").unwrap();
-    let out = shiftops(&["--config", path.to_str().unwrap(), "check", "--demo"]);
+    let out = shiftops(&["check", "--config", path.to_str().unwrap(), "--demo"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains(&format!("{}:2:27:", path.display())),
@@ -300,7 +303,7 @@ fn a_bad_theme_or_keymap_names_file_line_and_column_and_exits_2() {
             .output()
             .unwrap()
     };
-    let out = run(&["--theme", "broken", "demo"]);
+    let out = run(&["demo", "--theme", "broken"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("broken.toml:2:19:"), "{stderr}");
     assert_eq!(out.status.code(), Some(2));
@@ -324,11 +327,223 @@ fn completions_and_version() {
 }
 
 #[test]
-fn japanese_reports_keep_english_keys_and_check_ids() {
-    let text = shiftops(&[
+fn shell_completions_offer_every_scenario_and_no_hidden_option() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = shiftops(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for scenario in shiftops::source::sim::Scenario::ALL {
+            assert!(
+                script.contains(scenario.name()),
+                "{shell} completes --scenario {}",
+                scenario.name()
+            );
+        }
+        assert!(script.contains("--scenario") || script.contains("-l scenario"));
+        for hidden in ["--at", "-l at ", "'--at="] {
+            assert!(
+                !script.contains(hidden),
+                "{shell} offers {hidden}:\n{script}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_explains_itself_and_every_command() {
+    let out = shiftops(&["help", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("Usage: shiftops help")
+    );
+    for command in ["demo", "check", "doctor", "completions", "help"] {
+        let out = shiftops(&["help", command]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "help {command}");
+        assert!(
+            stdout.contains(&format!("Usage: shiftops {command}")),
+            "help {command}: {stdout}"
+        );
+        let out = shiftops(&[command, "--help"]);
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), stdout);
+    }
+    let out = shiftops(&["help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Commands:"));
+    let out = shiftops(&["help", "nope"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("'nope'"));
+}
+
+/// A usage error: exit 2 (as a bad config file, see docs/check.md), the flag named on stderr,
+/// nothing run.
+fn assert_refused(args: &[&str], flag: &str) {
+    let out = shiftops(args);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(flag), "{args:?} names {flag}: {stderr}");
+    assert!(stderr.contains("Usage: shiftops"), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?} ran");
+}
+
+#[test]
+fn each_command_refuses_the_options_it_would_ignore() {
+    let checked = ["check", "--demo", "--at", AT];
+    for (command, ignored) in [
+        (&checked[..], &["--theme", "dark"][..]),
+        (&checked[..], &["--keymap", "vim"][..]),
+        (&checked[..], &["--read-only"][..]),
+        (&checked[..], &["--speed", "10"][..]),
+        // --demo reads no AWS account.
+        (&checked[..], &["--profile", "p"][..]),
+        (&checked[..], &["--region", "eu-west-1"][..]),
+        // Without --demo, the simulation's options mean nothing.
+        (&["check"][..], &["--scenario", "copy-error"][..]),
+        (&["check"][..], &["--tenants", "5"][..]),
+        (&["doctor"][..], &["--theme", "dark"][..]),
+        (&["doctor"][..], &["--keymap", "vim"][..]),
+        (&["doctor"][..], &["--read-only"][..]),
+        (&["doctor"][..], &["--scenario", "copy-error"][..]),
+        (&["demo"][..], &["--profile", "p"][..]),
+        (&["demo"][..], &["--region", "eu-west-1"][..]),
+        (&["demo"][..], &["--format", "json"][..]),
+        (&["completions", "bash"][..], &["--lang", "ja"][..]),
+        (&["completions", "bash"][..], &["--config", "x.toml"][..]),
+        (&["completions", "bash"][..], &["--theme", "dark"][..]),
+        (&["completions", "bash"][..], &["--read-only"][..]),
+        (&["completions", "bash"][..], &["--profile", "p"][..]),
+    ] {
+        let args: Vec<&str> = command.iter().chain(ignored).copied().collect();
+        assert_refused(&args, ignored[0]);
+    }
+    // Before the command, an option belongs to the console: refused with any command.
+    for (before, command) in [
+        (&["--theme", "dark"][..], &checked[..]),
+        (&["--read-only"][..], &["doctor"][..]),
+        (&["--lang", "ja"][..], &["completions", "bash"][..]),
+        (&["--lang", "ja"][..], &checked[..]),
+        (&["--config", "x.toml"][..], &["demo"][..]),
+    ] {
+        let args: Vec<&str> = before.iter().chain(command).copied().collect();
+        assert_refused(&args, before[0]);
+    }
+}
+
+#[test]
+fn each_command_accepts_the_options_it_uses() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let config = dir.join("empty-config.toml");
+    std::fs::write(&config, "").unwrap();
+    let config = config.to_str().unwrap();
+    let out = shiftops(&[
+        "check",
+        "--demo",
+        "--at",
+        AT,
+        "--config",
+        config,
         "--lang",
         "ja",
+        "--scenario",
+        "healthy",
+        "--seed",
+        "3",
+        "--tenants",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without tenants in the config, check and doctor stop before calling AWS, having taken
+    // their options.
+    let out = shiftops(&[
         "check",
+        "--config",
+        config,
+        "--lang",
+        "en",
+        "--profile",
+        "p",
+        "--region",
+        "eu-west-1",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("no tenants configured")
+    );
+    let out = shiftops(&[
+        "doctor",
+        "--config",
+        config,
+        "--lang",
+        "en",
+        "--profile",
+        "p",
+        "--region",
+        "eu-west-1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("no [[tenants]]")
+    );
+    // The console without a subcommand, on a config with no tenants: the same stop.
+    let out = shiftops(&[
+        "--config",
+        config,
+        "--lang",
+        "en",
+        "--profile",
+        "p",
+        "--region",
+        "eu-west-1",
+        "--theme",
+        "light",
+        "--keymap",
+        "vim",
+        "--read-only",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("no tenants configured")
+    );
+    let out = shiftops(&["demo", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--config",
+        "--lang",
+        "--theme",
+        "--keymap",
+        "--read-only",
+        "--scenario",
+        "--tenants",
+        "--seed",
+        "--speed",
+    ] {
+        assert!(help.contains(flag), "demo takes {flag}: {help}");
+    }
+}
+
+#[test]
+fn japanese_reports_keep_english_keys_and_check_ids() {
+    let text = shiftops(&[
+        "check",
+        "--lang",
+        "ja",
         "--demo",
         "--scenario",
         "copy-error",
@@ -355,9 +570,9 @@ fn japanese_reports_keep_english_keys_and_check_ids() {
     assert_eq!(text.status.code(), Some(2));
 
     let markdown = shiftops(&[
+        "check",
         "--lang",
         "ja",
-        "check",
         "--demo",
         "--scenario",
         "storage-high",
@@ -371,9 +586,9 @@ fn japanese_reports_keep_english_keys_and_check_ids() {
     assert!(out.contains("| ✗ 重大 | (全体) | `storage` |"), "{out}");
 
     let json = shiftops(&[
+        "check",
         "--lang",
         "ja",
-        "check",
         "--demo",
         "--scenario",
         "copy-error",

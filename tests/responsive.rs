@@ -97,7 +97,7 @@ async fn a_key_is_handled_and_drawn_before_the_fetch_in_flight_returns() {
     for code in [KeyCode::Char('/'), KeyCode::Char('z'), KeyCode::Char('z')] {
         keys.send(key(code)).unwrap();
     }
-    while console.app().input != "zz" {
+    while console.app().command_line().input() != "zz" {
         assert_eq!(step(&mut console).await, None);
         console.draw_if_dirty().unwrap();
     }

@@ -159,28 +159,88 @@ fn command_mode_completes_views_and_tenant_names() {
     app.on_key(key(KeyCode::Char(':')));
     type_text(&mut app, "al");
     app.on_key(key(KeyCode::Tab));
-    assert_eq!(app.input, "alarms");
+    assert_eq!(app.command_line().input(), "alarms");
     app.on_key(key(KeyCode::Enter));
     assert_eq!(app.view, View::Alarms);
 
     app.on_key(key(KeyCode::Char(':')));
     type_text(&mut app, "ten");
     app.on_key(key(KeyCode::Tab));
-    assert_eq!(app.input, "tenant ");
+    assert_eq!(app.command_line().input(), "tenant ");
     type_text(&mut app, "tenant_");
     app.on_key(key(KeyCode::Tab));
     assert_eq!(
-        app.input, "tenant tenant_",
+        app.command_line().input(),
+        "tenant tenant_",
         "three candidates share this prefix"
     );
     type_text(&mut app, "c");
     app.on_key(key(KeyCode::Tab));
-    assert_eq!(app.input, "tenant tenant_c");
+    assert_eq!(app.command_line().input(), "tenant tenant_c");
     insta::assert_snapshot!(render(&app, 120, 40));
     app.on_key(key(KeyCode::Enter));
     assert_eq!(
         (app.view, app.tenant.as_deref()),
         (View::Tenant, Some("tenant_c"))
+    );
+}
+
+/// `:` and Tab at 80×24: every command is on screen, wrapped over as many lines as it takes,
+/// in each language; the description of the one Tab chooses is in the console's language.
+#[test]
+fn colon_tab_shows_every_command_at_80x24() {
+    for (lang, name) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        let mut app = rename_tenant(app(Scenario::Healthy, 3), "unused", "unused", lang);
+        app.on_key(key(KeyCode::Char(':')));
+        app.on_key(key(KeyCode::Tab));
+        let screen = render(&app, 80, 24);
+        for command in shiftops::tui::command::COMMANDS {
+            let shown = screen
+                .split(|c: char| c.is_whitespace() || c == '│' || c == '"')
+                .any(|word| word == command.name);
+            assert!(shown, ":{} is not shown:\n{screen}", command.name);
+        }
+        insta::assert_snapshot!(format!("colon_tab_80x24_{name}"), screen);
+        // Tab again: the first command is chosen and described.
+        app.on_key(key(KeyCode::Tab));
+        assert_eq!(app.command_line().input(), "overview");
+        let described = render(&app, 80, 24);
+        let about = shiftops::tui::command::COMMANDS[0].help(lang);
+        assert!(described.contains(about), "{about}:\n{described}");
+        insta::assert_snapshot!(format!("colon_tab_chosen_80x24_{name}"), described);
+    }
+}
+
+/// Arguments complete like commands: `:start-export ` offers the export tenants, `:rerun `
+/// the ELT executions; a long list wraps and scrolls to the chosen one without hiding it.
+#[test]
+fn arguments_complete_and_a_long_list_scrolls_to_the_chosen_one() {
+    let mut app = app(Scenario::CopyError, 300);
+    app.on_key(key(KeyCode::Char(':')));
+    type_text(&mut app, "runbook ");
+    let screen = render(&app, 80, 24);
+    for runbook in &app.settings.runbooks {
+        assert!(screen.contains(&runbook.id), "{}:\n{screen}", runbook.id);
+    }
+    app.on_key(key(KeyCode::Esc));
+    app.on_key(key(KeyCode::Char(':')));
+    type_text(&mut app, "tenant ");
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("tenant_a") && screen.contains("more"),
+        "{screen}"
+    );
+    // Tab, Tab, then Shift-Tab: the last tenant is chosen, and shown.
+    for code in [KeyCode::Tab, KeyCode::Tab, KeyCode::BackTab] {
+        app.on_key(key(code));
+    }
+    let last = app.snapshot.tenants.last().unwrap().name.clone();
+    assert_eq!(app.command_line().input(), format!("tenant {last}"));
+    let screen = render(&app, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(
+        rows[..rows.len() - 1].iter().any(|row| row.contains(&last)),
+        "{last} is shown among the candidates:\n{screen}"
     );
 }
 
@@ -192,6 +252,14 @@ fn unknown_command_says_so_and_lists_commands() {
     assert!(message.is_error);
     assert!(message.text.contains("unknown command :bogus"));
     assert!(message.text.contains("alarms"));
+    // A word too many is refused with the usage, never ignored.
+    assert_eq!(app.run_command("resume-adhoc now"), Effect::None);
+    let message = app.message.clone().unwrap();
+    assert!(message.is_error);
+    assert_eq!(message.text, "usage: :resume-adhoc");
+    app.run_command("tenant tenant_a tenant_b");
+    assert_eq!(app.message.clone().unwrap().text, "usage: :tenant TENANT");
+    assert_eq!(app.view, View::Overview);
 }
 
 #[test]

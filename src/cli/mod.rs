@@ -23,6 +23,9 @@ use crate::tui;
 /// Exit code for a bad data file (config, keymap, theme): the message names file, line and column.
 pub const EXIT_BAD_DATA_FILE: u8 = 2;
 
+/// The command line. Each option is declared only by the commands that use it, after the
+/// command's name: `shiftops check --theme dark` and `shiftops --lang ja check` are usage errors,
+/// never an option silently ignored. Without a subcommand, `shiftops` is the console on live data.
 #[derive(Debug, Parser)]
 #[command(
     name = "shiftops",
@@ -30,32 +33,65 @@ pub const EXIT_BAD_DATA_FILE: u8 = 2;
     about = "Terminal operations console for a multi-tenant Aurora → Redshift analytics pipeline",
     long_about = "Terminal operations console for a multi-tenant Aurora MySQL → Amazon Redshift pipeline: \
 Zero-ETL integrations, snapshot export + COPY, the Step Functions ELT, WLM, storage and CloudWatch alarms, \
-for every tenant at once.\n\nTry it without AWS: `shiftops demo`."
+for every tenant at once.\n\nTry it without AWS: `shiftops demo`.",
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
-    /// Configuration file [default: <config dir>/shiftops/config.toml]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Colour theme: dark, light, high-contrast, colorblind, or a theme in <config dir>/shiftops/themes/
-    #[arg(long, global = true, value_name = "NAME")]
-    pub theme: Option<String>,
-    /// Keymap: default, vim, or a keymap in <config dir>/shiftops/keymaps/
-    #[arg(long, global = true, value_name = "NAME")]
-    pub keymap: Option<String>,
-    /// AWS profile of the central account (overrides [aws] profile)
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// AWS region (overrides [aws] region)
-    #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Refuse every action that changes anything (also [safety] read_only in the config)
-    #[arg(long, global = true)]
-    pub read_only: bool,
-    /// Language of the interface and reports [default: from the locale: ja when LANG starts with ja]
-    #[arg(long, global = true, value_enum)]
-    pub lang: Option<Lang>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The config file and the language: every command but `completions` reads both.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CommonArgs {
+    /// Configuration file [default: <config dir>/shiftops/config.toml]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Language of the interface and reports [default: from the locale: ja when LANG starts with ja]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+/// Where AWS is reached: the console, `check` and `doctor`, not the simulated fleet.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AwsArgs {
+    /// AWS profile of the central account (overrides [aws] profile)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (overrides [aws] region)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+impl AwsArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            static_credentials: None,
+        }
+    }
+}
+
+/// How the console looks and whether it acts: the console and `demo`, not the reports.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConsoleArgs {
+    /// Colour theme: dark, light, high-contrast, colorblind, or a theme in <config dir>/shiftops/themes/
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Keymap: default, vim, or a keymap in <config dir>/shiftops/keymaps/
+    #[arg(long, value_name = "NAME")]
+    pub keymap: Option<String>,
+    /// Refuse every action that changes anything (also [safety] read_only in the config)
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,15 +101,18 @@ pub enum Command {
     /// One refresh, the health rules and a report; exit 0 ok, 1 warning, 2 critical, 3 unknown
     Check(CheckArgs),
     /// Can shiftops call what it needs, per tenant and service? And are the Zero-ETL prerequisites met?
-    Doctor {
-        /// Report format
-        #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
-        format: DoctorFormat,
-    },
+    Doctor(DoctorArgs),
     /// Print shell completions
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the help of shiftops, or of one of its commands
+    // clap's own help subcommand refuses `shiftops help --help`.
+    Help {
+        /// The command to describe
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
 }
 
@@ -82,9 +121,8 @@ pub struct SimArgs {
     /// Number of simulated tenants (the first three are the seeds' tenant_a, tenant_b, tenant_c)
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub tenants: u32,
-    /// Incident to stage: healthy, copy-error, integration-needs-attention, storage-high,
-    /// wlm-saturation, elt-delay, dbt-failure, export-failure, query-failure
-    #[arg(long, default_value = "healthy", value_parser = parse_scenario)]
+    /// Incident to stage
+    #[arg(long, default_value = "healthy", value_parser = scenario_parser(), ignore_case = true)]
     pub scenario: Scenario,
     /// Seed of the simulation: the same seed replays the same fleet
     #[arg(long, default_value_t = 1)]
@@ -96,6 +134,10 @@ pub struct SimArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Play the simulation N times faster, for training: at 10 an incident's hour passes in six
@@ -111,9 +153,32 @@ pub enum DoctorFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    pub format: DoctorFormat,
+}
+
+/// `check` reads AWS, or with `--demo` the simulated fleet: the options of the one are refused
+/// with the other.
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("simulation")
+        .args(["tenants", "scenario", "seed", "at"])
+        .multiple(true)
+        .requires("demo")
+))]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Check the embedded simulated fleet instead of AWS
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["profile", "region"])]
     pub demo: bool,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -122,8 +187,46 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-fn parse_scenario(name: &str) -> Result<Scenario, String> {
-    Scenario::parse(name)
+/// A copy of `command` and its subcommands without their hidden arguments. Only what the
+/// completion scripts read is copied: names, descriptions, arguments.
+fn without_hidden(command: &clap::Command) -> clap::Command {
+    let mut copy = clap::Command::new(command.get_name().to_owned())
+        .disable_help_subcommand(command.is_disable_help_subcommand_set())
+        .args(
+            command
+                .get_arguments()
+                .filter(|arg| !arg.is_hide_set())
+                .cloned(),
+        );
+    if let Some(about) = command.get_about() {
+        copy = copy.about(about.clone());
+    }
+    if let Some(version) = command.get_version() {
+        copy = copy.version(version.to_owned());
+    }
+    for subcommand in command.get_subcommands() {
+        copy = copy.subcommand(without_hidden(subcommand));
+    }
+    copy
+}
+
+/// `--scenario`'s values, from the one list of scenarios, so help, errors and shell completions
+/// offer exactly the scenarios there are.
+fn scenario_parser() -> impl clap::builder::TypedValueParser<Value = Scenario> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(
+        Scenario::ALL.map(|s| clap::builder::PossibleValue::new(s.name()).help(s.description())),
+    )
+    .map(|name: String| Scenario::parse(&name).expect("a possible value names a scenario"))
+}
+
+/// The shell completion script of the command line. Hidden options (`--at`, for tests and
+/// screenshots) are left out: the generators would offer them.
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    let mut command = without_hidden(&Cli::command());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "shiftops", &mut script);
+    String::from_utf8(script).expect("completion scripts are UTF-8")
 }
 
 fn sim_fleet(args: &SimArgs) -> Fleet {
@@ -165,131 +268,177 @@ pub fn install_hooks() -> Result<()> {
 
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> Result<u8> {
-    let mut config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(error) => return Ok(bad_data_file(&error)),
-    };
-    config.safety.read_only |= cli.read_only;
-    let lang = Lang::detect(cli.lang);
-    let overrides = Overrides {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        static_credentials: None,
-    };
     match cli.command {
         Some(Command::Completions { shell }) => {
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "shiftops", &mut std::io::stdout());
+            std::io::stdout()
+                .lock()
+                .write_all(completion_script(shell).as_bytes())
+                .wrap_err("writing the completions")?;
             Ok(0)
         }
-        Some(Command::Check(args)) => check(&args, &config, &overrides, lang),
-        Some(Command::Doctor { format }) => doctor(&config, &overrides, format, lang),
-        Some(Command::Demo(DemoArgs { sim: args, speed })) => {
-            let settings = match tui::Settings::load(
-                &config,
-                cli.theme.as_deref(),
-                cli.keymap.as_deref(),
-                lang,
-            ) {
-                Ok(settings) => settings,
-                Err(error) => return Ok(bad_data_file(&error)),
+        Some(Command::Check(args)) => {
+            let config = match load_config(&args.common, None) {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
             };
-            let mut title = format!(
-                "demo:{} · {} {}",
-                args.scenario.name(),
-                args.tenants,
-                lang.pick("tenants", "テナント")
-            );
-            if speed > 1 {
-                title.push_str(&format!(" · ×{speed}"));
-            }
-            let runtime = runtime()?;
-            let (fleet, world) = sim_fleet_with_world(&args, speed);
-            // The demo keeps its simulated parameter group in the console's state dir, standing
-            // in for AWS, so a pause made in the demo is still there after a restart.
-            let state = StateDir::default_location();
-            let mut trouble = None;
-            let operator = Arc::new(match &state {
-                Some(state) => {
-                    match SimOperator::with_state(world.clone(), fleet.clock.clone(), state.clone())
-                    {
-                        Ok(operator) => operator,
-                        Err(error) => {
-                            trouble = Some(format!(
-                                "the demo's saved WLM configuration is unusable ({error}): the demo starts from seed 001's and does not keep its changes"
-                            ));
-                            SimOperator::new(world, fleet.clock.clone())
-                        }
-                    }
-                }
-                None => SimOperator::new(world, fleet.clock.clone()),
-            });
-            let mut extras = action_extras(operator, config.safety.read_only, state);
-            extras.notices.extend(trouble);
-            let extras = tui::Extras {
-                metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
-                ..extras
-            };
-            Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
+            let lang = Lang::detect(args.common.lang);
+            check(&args, &config, &args.aws.overrides(), lang)
         }
-        None => {
-            if !config.is_live() {
-                eprintln!(
-                    "shiftops: no tenants configured. Run `shiftops demo` for the simulated fleet, or \
-describe your fleet in {} (see docs/configuration.md).",
-                    cli.config
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .or_else(|| crate::config::config_dir()
-                            .map(|d| d.join("config.toml").display().to_string()))
-                        .unwrap_or_else(|| "the config file".into())
-                );
-                return Ok(EXIT_BAD_DATA_FILE);
-            }
-            let settings = match tui::Settings::load(
-                &config,
-                cli.theme.as_deref(),
-                cli.keymap.as_deref(),
-                lang,
-            ) {
-                Ok(settings) => settings,
-                Err(error) => return Ok(bad_data_file(&error)),
+        Some(Command::Doctor(args)) => {
+            let config = match load_config(&args.common, None) {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
             };
-            let runtime = runtime()?;
-            let fleet = runtime
-                .block_on(aws::fleet(&config, &overrides))
-                .map_err(|e| color_eyre::eyre::eyre!(e))?;
-            let title = format!(
-                "{} {}",
-                fleet.tenants.len(),
-                lang.pick("tenants", "テナント")
-            );
-            let extras = match StateDir::default_location() {
-                Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides)) {
-                    Ok(operator) => {
-                        action_extras(Arc::new(operator), config.safety.read_only, Some(state))
-                    }
-                    Err(error) => tui::Extras {
-                        actions: None,
-                        notices: vec![format!("recovery actions are off: {error}")],
-                        ..Default::default()
-                    },
-                },
-                None => tui::Extras {
-                    actions: None,
-                    notices: vec![
-                        "recovery actions are off: no state directory for the audit log".into(),
-                    ],
-                    ..Default::default()
-                },
-            };
-            let extras = tui::Extras {
-                metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
-                ..extras
-            };
-            Ok(runtime.block_on(tui::run(fleet, settings, title, extras))?)
+            let lang = Lang::detect(args.common.lang);
+            doctor(&config, &args.aws.overrides(), args.format, lang)
         }
+        Some(Command::Demo(args)) => demo(args),
+        Some(Command::Help { command }) => help(command.as_deref()),
+        None => console(&cli.common, &cli.aws, &cli.console),
     }
+}
+
+/// `shiftops help [COMMAND]`: exactly what `shiftops [COMMAND] --help` prints, by asking clap
+/// for it; an unknown command is clap's usage error.
+fn help(name: Option<&str>) -> Result<u8> {
+    let args = ["shiftops"].into_iter().chain(name).chain(["--help"]);
+    match Cli::command().try_get_matches_from(args) {
+        Err(answer) => {
+            answer.print().wrap_err("writing the help")?;
+            Ok(answer.exit_code() as u8)
+        }
+        Ok(_) => unreachable!("--help always answers with the help"),
+    }
+}
+
+/// The config file named by `--config` or in the config dir; `read_only` is `--read-only` where
+/// the command has it. A bad file is reported and becomes the exit code.
+fn load_config(common: &CommonArgs, console: Option<&ConsoleArgs>) -> Result<Config, u8> {
+    let mut config = Config::load(common.config.as_deref()).map_err(|e| bad_data_file(&e))?;
+    config.safety.read_only |= console.is_some_and(|c| c.read_only);
+    Ok(config)
+}
+
+/// `shiftops demo`: the console on the simulated fleet.
+fn demo(args: DemoArgs) -> Result<u8> {
+    let DemoArgs {
+        common,
+        console,
+        sim: args,
+        speed,
+    } = args;
+    let config = match load_config(&common, Some(&console)) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
+    let lang = Lang::detect(common.lang);
+    let settings = match tui::Settings::load(
+        &config,
+        console.theme.as_deref(),
+        console.keymap.as_deref(),
+        lang,
+    ) {
+        Ok(settings) => settings,
+        Err(error) => return Ok(bad_data_file(&error)),
+    };
+    let mut title = format!(
+        "demo:{} · {} {}",
+        args.scenario.name(),
+        args.tenants,
+        lang.pick("tenants", "テナント")
+    );
+    if speed > 1 {
+        title.push_str(&format!(" · ×{speed}"));
+    }
+    let runtime = runtime()?;
+    let (fleet, world) = sim_fleet_with_world(&args, speed);
+    // The demo keeps its simulated parameter group in the console's state dir, standing
+    // in for AWS, so a pause made in the demo is still there after a restart.
+    let state = StateDir::default_location();
+    let mut trouble = None;
+    let operator = Arc::new(match &state {
+        Some(state) => {
+            match SimOperator::with_state(world.clone(), fleet.clock.clone(), state.clone()) {
+                Ok(operator) => operator,
+                Err(error) => {
+                    trouble = Some(format!(
+                        "the demo's saved WLM configuration is unusable ({error}): the demo starts from seed 001's and does not keep its changes"
+                    ));
+                    SimOperator::new(world, fleet.clock.clone())
+                }
+            }
+        }
+        None => SimOperator::new(world, fleet.clock.clone()),
+    });
+    let mut extras = action_extras(operator, config.safety.read_only, state);
+    extras.notices.extend(trouble);
+    let extras = tui::Extras {
+        metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
+        ..extras
+    };
+    runtime.block_on(tui::run(fleet, settings, title, extras))
+}
+
+/// `shiftops` with no subcommand: the console on live data.
+fn console(common: &CommonArgs, aws_args: &AwsArgs, console: &ConsoleArgs) -> Result<u8> {
+    let config = match load_config(common, Some(console)) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
+    let lang = Lang::detect(common.lang);
+    let overrides = aws_args.overrides();
+    if !config.is_live() {
+        eprintln!(
+            "shiftops: no tenants configured. Run `shiftops demo` for the simulated fleet, or \
+describe your fleet in {} (see docs/configuration.md).",
+            common
+                .config
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .or_else(|| crate::config::config_dir()
+                    .map(|d| d.join("config.toml").display().to_string()))
+                .unwrap_or_else(|| "the config file".into())
+        );
+        return Ok(EXIT_BAD_DATA_FILE);
+    }
+    let settings = match tui::Settings::load(
+        &config,
+        console.theme.as_deref(),
+        console.keymap.as_deref(),
+        lang,
+    ) {
+        Ok(settings) => settings,
+        Err(error) => return Ok(bad_data_file(&error)),
+    };
+    let runtime = runtime()?;
+    let fleet = runtime
+        .block_on(aws::fleet(&config, &overrides))
+        .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    let title = format!(
+        "{} {}",
+        fleet.tenants.len(),
+        lang.pick("tenants", "テナント")
+    );
+    let extras = match StateDir::default_location() {
+        Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides)) {
+            Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only, Some(state)),
+            Err(error) => tui::Extras {
+                actions: None,
+                notices: vec![format!("recovery actions are off: {error}")],
+                ..Default::default()
+            },
+        },
+        None => tui::Extras {
+            actions: None,
+            notices: vec!["recovery actions are off: no state directory for the audit log".into()],
+            ..Default::default()
+        },
+    };
+    let extras = tui::Extras {
+        metrics_price_per_1000: Some(config.metrics.price_per_1000_metrics),
+        ..extras
+    };
+    runtime.block_on(tui::run(fleet, settings, title, extras))
 }
 
 /// The actions runner and what to tell the user at start: an earlier action whose outcome nobody

@@ -279,9 +279,13 @@ mod tests {
 
     #[test]
     fn every_command_speaks_japanese() {
-        for (name, english) in crate::tui::app::COMMANDS {
-            let japanese = crate::tui::app::command_help(name, english, Lang::Ja);
-            assert_ne!(japanese, *english, ":{name} has no Japanese help");
+        for command in crate::tui::command::COMMANDS {
+            assert_ne!(
+                command.help(Lang::Ja),
+                command.help(Lang::En),
+                ":{} has no Japanese help",
+                command.name
+            );
         }
     }
 }

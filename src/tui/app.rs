@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, View};
+use super::command::{self, CommandLine, Does, Prompt, Refusal};
 use super::incident::{self, Incident};
 use super::keymap::Keymap;
 use super::recovery::{self, ActionEvent, Destination, Recovery, Reply};
@@ -153,8 +154,8 @@ pub struct App {
     /// Views whose filter a runbook step set: one Esc there clears it and goes back at once.
     step_filters: std::collections::HashSet<View>,
     pub mode: Mode,
-    /// The text being typed in command or filter mode.
-    pub input: String,
+    /// The `:` command or `/` filter being typed, with its completion.
+    command_line: CommandLine,
     pub message: Option<Message>,
     pub help_scroll: u16,
     pub alarm_history: Option<AlarmHistoryView>,
@@ -167,98 +168,6 @@ pub struct App {
     /// How the console polls CloudWatch, for its cost on the status line (set by the event loop).
     pub polling: Option<super::cost::Polling>,
     dirty: bool,
-}
-
-/// Commands of `:` mode, for completion and help.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("overview", "the fleet overview"),
-    ("alarms", "CloudWatch alarms"),
-    ("wlm", "WLM queues"),
-    ("storage", "storage and tables"),
-    ("loaderrors", "COPY load errors"),
-    ("elt", "Step Functions ELT runs"),
-    ("logs", "the warehouse's ERROR log lines"),
-    ("tenant", "one tenant: :tenant NAME"),
-    ("runbook", "open a runbook: :runbook ID (Tab completes)"),
-    ("rerun", "rerun the latest failed ELT execution"),
-    (
-        "stop-elt",
-        "stop the running ELT execution, so it can be rerun",
-    ),
-    (
-        "pause-adhoc",
-        "pause the adhoc WLM queue (:pause-adhoc cancel also cancels its queries)",
-    ),
-    (
-        "resume-adhoc",
-        "restore the WLM configuration saved by the pause",
-    ),
-    (
-        "resync",
-        "resync a tenant's tables in error (:resync TENANT [all])",
-    ),
-    (
-        "start-export",
-        "start a snapshot export (:start-export TENANT)",
-    ),
-    (
-        "vacuum",
-        "VACUUM DELETE ONLY a tenant's tables (:vacuum TENANT)",
-    ),
-    ("analyze", "ANALYZE a tenant's tables (:analyze TENANT)"),
-    ("cancel", "cancel a query: :cancel PID"),
-    ("note", "add a note to the incident record: :note TEXT"),
-    ("resolve", "mark the incident resolved now: :resolve [NOTE]"),
-    (
-        "export",
-        "write the incident record as Markdown: :export [FILE] (:export! FILE overwrites)",
-    ),
-    (
-        "verified",
-        "mark actions of unknown outcome as verified by hand",
-    ),
-    ("refresh", "refresh every source now"),
-    ("help", "keys and commands"),
-    ("quit", "quit shiftops"),
-];
-
-/// The help text of a `:` command in `lang` (`english` is its text in [`COMMANDS`]).
-pub fn command_help(name: &str, english: &'static str, lang: crate::i18n::Lang) -> &'static str {
-    if lang == crate::i18n::Lang::En {
-        return english;
-    }
-    match name {
-        "overview" => "フリートの概要",
-        "alarms" => "CloudWatch アラーム",
-        "wlm" => "WLM キュー",
-        "storage" => "ストレージとテーブル",
-        "loaderrors" => "COPY のロードエラー",
-        "elt" => "Step Functions の ELT 実行",
-        "logs" => "ウェアハウスの ERROR ログ",
-        "tenant" => "テナント: :tenant 名前",
-        "runbook" => "ランブックを開く: :runbook ID(Tab で補完)",
-        "rerun" => "直近に失敗した ELT 実行を再実行",
-        "stop-elt" => "実行中の ELT 実行を停止し、再実行できるようにする",
-        "pause-adhoc" => {
-            "adhoc WLM キューを一時停止(:pause-adhoc cancel で実行中のクエリもキャンセル)"
-        }
-        "resume-adhoc" => "一時停止で保存した WLM 設定を復元",
-        "resync" => "テナントのエラー中テーブルを再同期(:resync テナント [all])",
-        "start-export" => "スナップショットのエクスポートを開始(:start-export テナント)",
-        "vacuum" => "テナントのテーブルを VACUUM DELETE ONLY(:vacuum テナント)",
-        "analyze" => "テナントのテーブルを ANALYZE(:analyze テナント)",
-        "cancel" => "クエリをキャンセル: :cancel PID",
-        "note" => "インシデント記録にメモ: :note メモ",
-        "resolve" => "インシデントを今の時刻で解決済みにする: :resolve [メモ]",
-        "export" => {
-            "インシデント記録を Markdown で書き出す: :export [ファイル](:export! ファイル で上書き)"
-        }
-        "verified" => "結果不明の操作を手で確認済みにする",
-        "refresh" => "すべてのソースを今すぐ更新",
-        "help" => "キーとコマンド",
-        "quit" => "shiftops を終了",
-        _ => english,
-    }
 }
 
 impl App {
@@ -279,7 +188,7 @@ impl App {
             filters: HashMap::new(),
             step_filters: Default::default(),
             mode: Mode::Normal,
-            input: String::new(),
+            command_line: CommandLine::default(),
             message: None,
             help_scroll: 0,
             alarm_history: None,
@@ -381,7 +290,7 @@ impl App {
                 None => Effect::None,
             },
             Mode::Help => self.on_help_key(key),
-            Mode::Command | Mode::Filter => self.on_input_key(key),
+            Mode::Command | Mode::Filter => self.on_command_line_key(key),
             Mode::Menu | Mode::Dialog | Mode::Choose => {
                 self.ask_recovery(|recovery, context| recovery.on_key(context, key))
             }
@@ -412,115 +321,88 @@ impl App {
         Effect::None
     }
 
-    fn on_input_key(&mut self, key: KeyEvent) -> Effect {
-        match key.code {
-            KeyCode::Esc => {
-                if self.mode == Mode::Filter {
-                    // Esc abandons the edit; the filter in force stays as it was.
-                    self.input.clear();
-                }
+    fn on_command_line_key(&mut self, key: KeyEvent) -> Effect {
+        let context = command::Context {
+            snapshot: &self.snapshot,
+            runbooks: &self.settings.runbooks,
+            lang: self.settings.lang,
+        };
+        match self.command_line.on_key(&context, key) {
+            command::Reply::Editing => Effect::None,
+            command::Reply::Closed => {
                 self.mode = Mode::Normal;
+                Effect::None
             }
-            KeyCode::Enter => {
-                let input = std::mem::take(&mut self.input);
-                let mode = std::mem::replace(&mut self.mode, Mode::Normal);
-                if mode == Mode::Command {
-                    return self.run_command(&input);
-                }
-                return self.dispatch(Action::SetFilter(input));
-            }
-            KeyCode::Tab => {
-                if self.mode == Mode::Command
-                    && let Some(completed) = self.complete(&self.input)
-                {
-                    self.input = completed;
-                }
-            }
-            KeyCode::Backspace => {
-                self.input.pop();
-                if self.input.is_empty() && self.mode == Mode::Command {
-                    self.mode = Mode::Normal;
-                }
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.input.clear();
-            }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.input.clear();
+            command::Reply::Run(line) => {
                 self.mode = Mode::Normal;
+                self.run_command(&line)
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.input.push(c);
+            command::Reply::Filter(filter) => {
+                self.mode = Mode::Normal;
+                self.dispatch(Action::SetFilter(filter))
             }
-            _ => {}
         }
-        Effect::None
     }
 
-    /// The candidates that complete what is typed after `:`.
-    pub fn completions(&self, input: &str) -> Vec<String> {
-        let input = input.trim_start();
-        if let Some(partial) = input.strip_prefix("tenant ") {
-            let partial = partial.trim();
-            return self
-                .snapshot
-                .tenants
-                .iter()
-                .filter(|t| t.name.starts_with(partial))
-                .map(|t| format!("tenant {}", t.name))
-                .collect();
+    /// What the command line may complete: the data on screen and the runbooks.
+    pub fn command_context(&self) -> command::Context<'_> {
+        command::Context {
+            snapshot: &self.snapshot,
+            runbooks: &self.settings.runbooks,
+            lang: self.settings.lang,
         }
-        COMMANDS
-            .iter()
-            .filter(|(name, _)| name.starts_with(input))
-            .map(|(name, _)| name.to_string())
-            .collect()
     }
 
-    /// Completes to the longest common prefix of the candidates.
-    fn complete(&self, input: &str) -> Option<String> {
-        let candidates = self.completions(input);
-        let first = candidates.first()?;
-        let common = candidates.iter().skip(1).fold(first.len(), |len, c| {
-            first
-                .char_indices()
-                .zip(c.chars())
-                .take_while(|((_, a), b)| a == b)
-                .last()
-                .map_or(0, |((i, a), _)| (i + a.len_utf8()).min(len))
-        });
-        let mut completed = first[..common].to_string();
-        if candidates.len() == 1 && completed == "tenant" {
-            completed.push(' ');
-        }
-        (completed.len() > input.trim_start().len()).then_some(completed)
+    /// The `:` command or `/` filter being typed, for drawing.
+    pub fn command_line(&self) -> &CommandLine {
+        &self.command_line
     }
 
     /// Runs a `:` command.
     pub fn run_command(&mut self, line: &str) -> Effect {
-        let mut words = line.split_whitespace();
-        let Some(command) = words.next() else {
-            return Effect::None;
+        let invocation = match command::table::parse(line) {
+            Ok(invocation) => invocation,
+            Err(Refusal::Empty) => return Effect::None,
+            Err(Refusal::Unknown(word)) => {
+                let names: Vec<&str> = command::COMMANDS.iter().map(|c| c.name).collect();
+                let text = match self.settings.lang {
+                    crate::i18n::Lang::En => {
+                        format!("unknown command :{word}; commands: {}", names.join(", "))
+                    }
+                    crate::i18n::Lang::Ja => {
+                        format!("不明なコマンド :{word}。コマンド: {}", names.join(", "))
+                    }
+                };
+                self.error(text);
+                return Effect::None;
+            }
+            Err(Refusal::TooManyWords(spec)) => {
+                let usage = spec.usage(self.settings.lang);
+                self.error(format!("{} {usage}", self.t("usage:", "使い方:")));
+                return Effect::None;
+            }
         };
-        let argument = words.collect::<Vec<_>>().join(" ");
-        if let Some(command) = recovery::Command::parse(command) {
-            return self
-                .ask_recovery(|recovery, context| recovery.command(context, command, &argument));
-        }
-        let action = match command {
-            "q!" => return Effect::Quit,
-            "q" | "quit" => Action::Quit,
-            "refresh" | "r" => Action::Refresh,
-            "help" | "h" => Action::Help,
-            "tenant" | "t" if !argument.is_empty() => Action::ShowTenant(argument),
-            "tenant" | "t" => {
+        let argument = invocation.argument;
+        let action = match invocation.spec.does {
+            Does::Recovery(command) => {
+                return self.ask_recovery(|recovery, context| {
+                    recovery.command(context, command, &argument)
+                });
+            }
+            Does::Quit if invocation.forced => return Effect::Quit,
+            Does::Quit => Action::Quit,
+            Does::Refresh => Action::Refresh,
+            Does::Help => Action::Help,
+            Does::Show(view) => Action::Show(view),
+            Does::Tenant if !argument.is_empty() => Action::ShowTenant(argument),
+            Does::Tenant => {
                 self.error(self.t(
                     "usage: :tenant NAME (Tab completes names)",
                     "使い方: :tenant 名前(Tab で補完)",
                 ));
                 return Effect::None;
             }
-            "note" if !argument.is_empty() => {
+            Does::Note if !argument.is_empty() => {
                 self.incident.note(self.now, argument);
                 self.info(self.t(
                     "noted in the incident record",
@@ -528,38 +410,18 @@ impl App {
                 ));
                 return Effect::None;
             }
-            "note" => {
+            Does::Note => {
                 self.error(self.t("usage: :note TEXT", "使い方: :note メモ"));
                 return Effect::None;
             }
-            "resolve" => {
+            Does::Resolve => {
                 let message = self
                     .incident
                     .command_resolve(self.now, argument, self.settings.lang);
                 self.message = Some(message);
                 return Effect::None;
             }
-            "export" => return self.export_incident(&argument, false),
-            "export!" => return self.export_incident(&argument, true),
-            "errors" | "load" | "loaderrors" | "load_errors" => Action::Show(View::LoadErrors),
-            "alarm" => Action::Show(View::Alarms),
-            "runs" | "sfn" => Action::Show(View::Elt),
-            other => match View::TABS.into_iter().find(|v| v.command() == other) {
-                Some(view) => Action::Show(view),
-                None => {
-                    let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
-                    let text = match self.settings.lang {
-                        crate::i18n::Lang::En => {
-                            format!("unknown command :{other}; commands: {}", names.join(", "))
-                        }
-                        crate::i18n::Lang::Ja => {
-                            format!("不明なコマンド :{other}。コマンド: {}", names.join(", "))
-                        }
-                    };
-                    self.error(text);
-                    return Effect::None;
-                }
-            },
+            Does::Export => return self.export_incident(&argument, invocation.forced),
         };
         self.dispatch(action)
     }
@@ -767,11 +629,12 @@ impl App {
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;
-                self.input.clear();
+                self.command_line.open(Prompt::Command, String::new());
             }
             Action::FilterMode => {
                 self.mode = Mode::Filter;
-                self.input = self.filters.get(&self.view).cloned().unwrap_or_default();
+                let current = self.filters.get(&self.view).cloned().unwrap_or_default();
+                self.command_line.open(Prompt::Filter, current);
             }
             Action::Help => {
                 self.mode = Mode::Help;

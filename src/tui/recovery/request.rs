@@ -239,35 +239,15 @@ pub fn menu_for(
     Menu { items, selected: 0 }
 }
 
-/// A `:` command of recovery.
+/// A `:` command of recovery (its words are in the command line's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     /// `:runbook ID` (`:rb`): open a walkthrough; without an id, list the runbooks.
     Runbook,
     /// `:verified`: the actions of unknown outcome were verified by hand.
     Verified,
-    /// `:rerun`, `:pause-adhoc [cancel]`, `:resync [TENANT] [all]`, `:cancel PID` …
+    /// `:rerun [EXECUTION]`, `:pause-adhoc [cancel]`, `:resync [TENANT] [all]`, `:cancel PID` …
     Action(ActionKind),
-}
-
-impl Command {
-    /// The command a `:` word names, if it is one of recovery's.
-    pub fn parse(word: &str) -> Option<Command> {
-        Some(match word {
-            "runbook" | "rb" => Command::Runbook,
-            "verified" => Command::Verified,
-            "rerun" => Command::Action(ActionKind::RerunElt),
-            "stop-elt" => Command::Action(ActionKind::StopElt),
-            "pause-adhoc" => Command::Action(ActionKind::PauseAdhoc),
-            "resume-adhoc" => Command::Action(ActionKind::ResumeAdhoc),
-            "resync" => Command::Action(ActionKind::ResyncTables),
-            "start-export" => Command::Action(ActionKind::StartExport),
-            "vacuum" => Command::Action(ActionKind::Vacuum),
-            "analyze" => Command::Action(ActionKind::Analyze),
-            "cancel" => Command::Action(ActionKind::CancelQuery),
-            _ => return None,
-        })
-    }
 }
 
 impl Recovery {
@@ -321,6 +301,9 @@ impl Recovery {
                     },
                 )
             }
+            ActionKind::RerunElt | ActionKind::StopElt if !first.is_empty() => {
+                named_execution(kind, first, context.snapshot, context.lang)
+            }
             ActionKind::RerunElt
             | ActionKind::StopElt
             | ActionKind::ResumeAdhoc
@@ -333,6 +316,33 @@ impl Recovery {
                 context.lang,
             ),
         }
+    }
+}
+
+/// `:rerun EXECUTION` and `:stop-elt EXECUTION`: the ELT execution of that name; only a running
+/// one can be stopped.
+fn named_execution(
+    kind: ActionKind,
+    name: &str,
+    snapshot: &Snapshot,
+    lang: Lang,
+) -> Result<Request, String> {
+    let run = snapshot
+        .elt_runs
+        .iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| match lang {
+            Lang::En => format!("no ELT execution named {name}"),
+            Lang::Ja => format!("ELT 実行がありません: {name}"),
+        })?;
+    let execution_arn = run.execution_arn.clone();
+    match kind {
+        ActionKind::StopElt if run.status != crate::model::EltStatus::Running => Err(match lang {
+            Lang::En => format!("{name} is not running: nothing to stop"),
+            Lang::Ja => format!("{name} は実行中ではありません: 停止するものはありません"),
+        }),
+        ActionKind::StopElt => Ok(Request::StopElt { execution_arn }),
+        _ => Ok(Request::RerunElt { execution_arn }),
     }
 }
 

@@ -330,19 +330,27 @@ fn a_check_step_sends_the_user_to_its_panel_with_its_filter() {
     assert_eq!(recovery.walkthrough().unwrap().selected, 1);
 }
 
+/// The recovery command a `:` word names, as the command line's table says.
+fn parse(word: &str) -> Option<Command> {
+    match crate::tui::command::table::find(word)?.0.does {
+        crate::tui::command::Does::Recovery(command) => Some(command),
+        _ => None,
+    }
+}
+
 #[test]
 fn commands_parse_and_answer_without_an_app() {
     let facts = Facts::new();
     let context = facts.context();
     let mut recovery = Recovery::default();
-    assert_eq!(Command::parse("note"), None);
+    assert_eq!(parse("note"), None);
     assert_eq!(
         recovery
-            .command(&context, Command::parse("verified").unwrap(), "")
+            .command(&context, parse("verified").unwrap(), "")
             .effect,
         Effect::AcknowledgeUnknown
     );
-    let usage = recovery.command(&context, Command::parse("cancel").unwrap(), "x");
+    let usage = recovery.command(&context, parse("cancel").unwrap(), "x");
     assert_eq!(
         usage.message,
         Some(Message {
@@ -350,7 +358,7 @@ fn commands_parse_and_answer_without_an_app() {
             is_error: true
         })
     );
-    let cancel = recovery.command(&context, Command::parse("cancel").unwrap(), "42");
+    let cancel = recovery.command(&context, parse("cancel").unwrap(), "42");
     assert_eq!(
         cancel.effect,
         Effect::PlanAction(Request::CancelQuery { pid: 42 })
@@ -360,7 +368,7 @@ fn commands_parse_and_answer_without_an_app() {
         ..facts.context()
     };
     let mut recovery = Recovery::default();
-    let refused = recovery.command(&closed, Command::parse("cancel").unwrap(), "42");
+    let refused = recovery.command(&closed, parse("cancel").unwrap(), "42");
     assert_eq!(refused.effect, Effect::None);
     assert!(refused.message.unwrap().is_error);
     assert!(recovery.dialog().is_none());
@@ -608,4 +616,58 @@ fn a_console_without_actions_does_not_ask_for_a_tenant() {
     });
     assert!(recovery.chooser().is_none());
     assert!(refused.message.unwrap().is_error);
+}
+
+#[test]
+fn rerun_and_stop_take_the_execution_named() {
+    let mut facts = Facts::new();
+    let run = |name: &str, status| crate::model::EltRun {
+        execution_arn: format!("arn:aws:states:us-east-1:1:execution:elt:{name}"),
+        name: name.into(),
+        status,
+        started_at: chrono::DateTime::UNIX_EPOCH,
+        stopped_at: None,
+        failed_step: None,
+        failed_tenant: None,
+        error: None,
+        cause: None,
+        redrive_count: 0,
+        current_step: None,
+        redriven_at: None,
+    };
+    facts.snapshot.elt_runs = vec![
+        run("daily-0400", crate::model::EltStatus::Failed),
+        run("daily-0500", crate::model::EltStatus::Running),
+    ];
+    let context = facts.context();
+    let mut recovery = Recovery::default();
+    let asked = |recovery: &mut Recovery, word, argument| {
+        recovery.command(&context, parse(word).unwrap(), argument)
+    };
+    assert_eq!(
+        asked(&mut recovery, "rerun", "daily-0400").effect,
+        Effect::PlanAction(Request::RerunElt {
+            execution_arn: "arn:aws:states:us-east-1:1:execution:elt:daily-0400".into()
+        })
+    );
+    let mut recovery = Recovery::default();
+    assert_eq!(
+        asked(&mut recovery, "stop-elt", "daily-0500").effect,
+        Effect::PlanAction(Request::StopElt {
+            execution_arn: "arn:aws:states:us-east-1:1:execution:elt:daily-0500".into()
+        })
+    );
+    let mut recovery = Recovery::default();
+    let finished = asked(&mut recovery, "stop-elt", "daily-0400");
+    assert_eq!(finished.effect, Effect::None);
+    assert_eq!(
+        finished.message.unwrap().text,
+        "daily-0400 is not running: nothing to stop"
+    );
+    let unknown = asked(&mut recovery, "rerun", "daily-0300");
+    assert_eq!(unknown.effect, Effect::None);
+    assert_eq!(
+        unknown.message.unwrap().text,
+        "no ELT execution named daily-0300"
+    );
 }

@@ -6,7 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::widgets::block;
-use crate::tui::app::{App, COMMANDS};
+use crate::i18n;
+use crate::tui::app::App;
+use crate::tui::command::COMMANDS;
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -41,15 +43,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             .pick("Commands (Tab completes)", "コマンド(Tab で補完)"),
         theme.style(Role::Header),
     ));
-    for (command, help) in COMMANDS {
-        lines.push(Line::from(vec![
-            Span::styled(format!(":{command:<17}"), theme.style(Role::Accent)),
-            Span::raw(crate::tui::app::command_help(
-                command,
-                help,
-                app.settings.lang,
-            )),
-        ]));
+    // The usage in a column as wide as the longest, the help wrapped beside it.
+    let lang = app.settings.lang;
+    let usages: Vec<String> = COMMANDS.iter().map(|c| c.usage(lang)).collect();
+    let column = usages.iter().map(|u| i18n::width(u)).max().unwrap_or(0) + 1;
+    let room = usize::from(width.saturating_sub(2))
+        .saturating_sub(column)
+        .max(20);
+    for (command, usage) in COMMANDS.iter().zip(&usages) {
+        for (i, text) in i18n::wrap(command.help(lang), room).into_iter().enumerate() {
+            let usage = if i == 0 { usage.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(i18n::pad(usage, column), theme.style(Role::Accent)),
+                Span::raw(text),
+            ]));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

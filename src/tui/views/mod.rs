@@ -2,6 +2,7 @@
 
 mod alarms;
 mod chooser;
+mod command_line;
 mod dialog;
 mod elt;
 mod help;
@@ -38,11 +39,12 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         draw_too_small(frame, app, area);
         return 1;
     }
+    let bottom_lines = bottom_lines(app, area);
     let [header, body, status, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(bottom_lines.len() as u16),
     ])
     .areas(area);
     draw_header(frame, app, header);
@@ -58,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         View::Runbook => runbook::draw(frame, app, body),
     };
     draw_status(frame, app, status);
-    draw_bottom(frame, app, bottom);
+    frame.render_widget(Paragraph::new(bottom_lines), bottom);
     match app.mode {
         Mode::Help => help::draw(frame, app, body),
         Mode::Menu => dialog::draw_menu(frame, app, body),
@@ -348,36 +350,20 @@ fn one_line(text: &str, max: usize) -> String {
     cut
 }
 
-fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
+/// The bottom of the screen: the command line with its candidates (up to half the screen), or
+/// the last message, or the key hints.
+fn bottom_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
     let theme = &app.settings.theme;
-    let line = match app.mode {
-        Mode::Command => {
-            let hint = app
-                .completions(&app.input)
-                .into_iter()
-                .take(8)
-                .collect::<Vec<_>>()
-                .join("  ");
-            Line::from(vec![
-                Span::styled(format!(":{}▏", app.input), theme.style(Role::Input)),
-                Span::styled(format!("   {hint}"), theme.style(Role::Muted)),
-            ])
+    match app.mode {
+        Mode::Command | Mode::Filter => {
+            command_line::lines(app, area.width, (area.height / 2).max(1))
         }
-        Mode::Filter => Line::from(vec![
-            Span::styled(format!("/{}▏", app.input), theme.style(Role::Input)),
-            Span::styled(
-                app.settings
-                    .lang
-                    .pick("   Enter apply · Esc cancel", "   Enter 適用 · Esc 取消"),
-                theme.style(Role::Muted),
-            ),
-        ]),
         Mode::Normal
         | Mode::Help
         | Mode::Menu
         | Mode::Dialog
         | Mode::Choose
-        | Mode::ConfirmQuit => match &app.message {
+        | Mode::ConfirmQuit => vec![match &app.message {
             Some(message) => Line::styled(
                 message.text.clone(),
                 theme.style(if message.is_error {
@@ -387,9 +373,8 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
                 }),
             ),
             None => hints(app, usize::from(area.width)),
-        },
-    };
-    frame.render_widget(Paragraph::new(line), area);
+        }],
+    }
 }
 
 /// The most used keys, taken from the active keymap so the hints never lie.
