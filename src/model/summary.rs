@@ -66,7 +66,7 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
             *copy_errors.entry(error.tenant.as_str()).or_default() += 1;
         }
     }
-    let latest_run = snapshot.elt_runs.iter().max_by_key(|r| r.started_at);
+    let latest_run = snapshot.latest_elt_run();
 
     snapshot
         .tenants
