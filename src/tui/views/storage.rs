@@ -184,10 +184,11 @@ fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
             )
             .into(),
     );
-    let inner = outer.inner(area);
+    let panel = outer.inner(area);
     frame.render_widget(outer, area);
-    let [now_area, trend_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(inner);
+    // The bar, its marks and the size; the week's trend under them.
+    let [inner, trend_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(panel);
     labelled_sparkline(
         frame,
         trend_area,
@@ -196,7 +197,6 @@ fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
         app.now,
         &trend_chart(app),
     );
-    let inner = now_area;
     let Some(percent) = app.snapshot.metrics.storage_percent.latest() else {
         frame.render_widget(
             Paragraph::new(Line::styled(
