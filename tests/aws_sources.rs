@@ -6,7 +6,8 @@ mod support;
 use shiftops::config::Config;
 use shiftops::health::{CheckId, Severity, Status, Thresholds, evaluate};
 use shiftops::model::{
-    AlarmKind, AlarmState, EltStatus, ExportStatus, IntegrationStatus, SourceData, SourceId,
+    AlarmKind, AlarmState, CapacityKnown, EltStatus, ExportStatus, IntegrationStatus, SourceData,
+    SourceId, StorageSize,
 };
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::refresh::refresh_once;
@@ -323,7 +324,8 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
         .await
         .unwrap();
     let _ = seeded;
-    // 600 tenants: 600 CopyErrorCount queries plus the fleet's, so two GetMetricData calls.
+    // 600 tenants: 600 CopyErrorCount queries plus the fleet's, so two GetMetricData calls, and
+    // one more for the storage trend, which has a time range of its own.
     let mut text = standard_config(&emulator.url);
     for i in 4..=600 {
         text.push_str(&format!(
@@ -348,7 +350,8 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
         .await
         .unwrap();
     assert_eq!(
-        counts["by_action"]["monitoring:GetMetricData"], 2,
+        counts["by_action"]["monitoring:GetMetricData"],
+        2 + 1,
         "{counts}"
     );
     assert_eq!(counts["by_action"]["monitoring:ListMetrics"], 1, "{counts}");
@@ -399,4 +402,90 @@ async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
         by_action["sts:AssumeRole"], 3,
         "once per account, cached across refreshes: {counts}"
     );
+}
+
+/// What the standard fleet's running ELT and its warehouse's storage look like live: the state
+/// a running execution is in and since when (GetExecutionHistory, newest first, one small page),
+/// the storage trend of the last week at one datapoint an hour, and the size of every table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_elt_says_its_state_and_storage_its_trend_and_size() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // A run nobody answers: it waits in its first COPY, as a hung run does.
+    let sfn = aws_sdk_sfn::Client::new(&support::central_sdk_config(&emulator.url).await);
+    let running_arn = sfn
+        .start_execution()
+        .state_machine_arn("arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt")
+        .name("daily-elt-20261121-0700")
+        .input("{}")
+        .send()
+        .await
+        .expect("StartExecution")
+        .execution_arn()
+        .to_string();
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    // The interpreter enters the first state on its own thread: wait for it, not for a clock.
+    let mut snapshot = refresh_once(&fleet).await;
+    for _ in 0..50 {
+        let entered = snapshot
+            .elt_runs
+            .iter()
+            .any(|r| r.execution_arn == running_arn && r.current_step.is_some());
+        if entered {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        snapshot = refresh_once(&fleet).await;
+    }
+    let running = snapshot
+        .elt_runs
+        .iter()
+        .find(|r| r.execution_arn == running_arn)
+        .expect("the running execution is listed");
+    assert_eq!(running.status, EltStatus::Running);
+    let step = running
+        .current_step
+        .as_ref()
+        .expect("a running execution says its state");
+    assert_eq!(step.name, "COPY tenant_a");
+    assert!(step.entered_at >= running.started_at, "{step:?}");
+    // Finished runs are in no state.
+    assert!(
+        snapshot
+            .elt_runs
+            .iter()
+            .filter(|r| r.status != EltStatus::Running)
+            .all(|r| r.current_step.is_none())
+    );
+    // One history for the latest failure and one for the running run: no more.
+    emulator.reset_requests();
+    let again = refresh_once(&fleet).await;
+    assert!(again.elt_runs.iter().any(|r| r.current_step.is_some()));
+    let counts = emulator.requests();
+    assert_eq!(
+        counts["by_action"]["states:GetExecutionHistory"], 2,
+        "{counts}"
+    );
+    // The trend was fetched once, by the first refresh: this one asked only for the live hour.
+    assert_eq!(
+        counts["by_action"]["monitoring:GetMetricData"], 1,
+        "{counts}"
+    );
+
+    // The storage trend: a week of hourly datapoints, filling from 67.5 % to 72 %.
+    let trend = &snapshot.metrics.storage_trend;
+    assert!(trend.points.len() >= 160, "{}", trend.points.len());
+    assert_eq!(trend.period(), Some(chrono::Duration::hours(1)));
+    let change = trend.change().expect("a trend over days");
+    assert!((3.0..5.0).contains(&change), "{change}");
+    assert!(trend.slots().iter().all(Option::is_some), "no gaps");
+    // The size of every table together, from the same SVV_TABLE_INFO statement.
+    assert_eq!(snapshot.warehouse.tables_total_mb, Some(412_160));
+    let size = StorageSize::of(
+        snapshot.metrics.storage_percent.latest().unwrap(),
+        snapshot.metrics.storage_capacity_gb,
+        snapshot.warehouse.tables_total_mb,
+    )
+    .unwrap();
+    assert_eq!(size.capacity, CapacityKnown::Estimated);
+    assert!((size.used_gb - 402.5).abs() < 0.1, "{size:?}");
 }

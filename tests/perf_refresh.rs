@@ -186,8 +186,10 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3);
     // GetMetricData: 3 queues × 3 + storage + concurrency scaling + ELT delay + 1,000 tenants'
     // COPY errors + rejected + attempted + the 2 integrations with an IntegrationLag metric
-    // = 1,016 queries, 500 a call: 3 calls. ListMetrics finds those integrations: 1 call.
-    assert_eq!(count(&counts, "monitoring:GetMetricData"), 3);
+    // = 1,016 queries, 500 a call: 3 calls; and the first refresh fetches the storage trend
+    // (a week of hourly datapoints, a time range of its own): 1 call, then once an hour.
+    // ListMetrics finds those integrations: 1 call.
+    assert_eq!(count(&counts, "monitoring:GetMetricData"), 3 + 1);
     assert_eq!(count(&counts, "monitoring:ListMetrics"), 1);
     // DescribeAlarms: 250 alarms, 100 a page.
     assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3);
@@ -203,7 +205,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 17 + 7 + 3 + 2 + 2,
+        10 + 30 + 17 + 7 + 3 + 2 + 2 + 1,
         "nothing else: {by_action}"
     );
 
@@ -214,7 +216,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(by_service["sts"], 10);
     assert_eq!(by_service["rds"], 30);
     assert_eq!(by_service["redshift-data"], 17);
-    assert_eq!(by_service["monitoring"], 7);
+    assert_eq!(by_service["monitoring"], 7 + 1, "with the storage trend");
     assert_eq!(by_service["states"], 3);
     assert_eq!(by_service["logs"], 2);
     assert_eq!(by_service["redshift"], 2);

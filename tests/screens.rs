@@ -717,3 +717,63 @@ fn what_could_not_be_read_is_a_question_mark_with_its_error_one_key_away() {
         assert!(alarms.contains("? alarms: ThrottlingException"), "{alarms}");
     }
 }
+
+/// Every sparkline says the span it covers and its top, the storage its size in GB and its
+/// trend over the week, and a running ELT run the state it is in and for how long: in English
+/// and in Japanese.
+#[test]
+fn charts_and_the_running_elt_say_what_they_show_in_both_languages() {
+    let healthy = app(Scenario::Healthy, 3);
+    let running = healthy
+        .snapshot
+        .latest_elt_run()
+        .expect("a run is in progress on the first frame")
+        .clone();
+    assert_eq!(running.status, shiftops::model::EltStatus::Running);
+    let step = running.current_step.clone().expect("it is in a state");
+    for (lang, name) in [(Lang::En, "en"), (Lang::Ja, "ja")] {
+        let mut app = App::new(
+            healthy.title.clone(),
+            settings_in(lang),
+            healthy.snapshot.clone(),
+            start(),
+        );
+        let say = |en: &str, ja: &str| lang.pick(en, ja).to_string();
+
+        app.dispatch(Action::Show(View::Wlm));
+        let wlm = render(&app, 120, 40);
+        assert!(
+            wlm.contains(&say("last 60 min · max ", "直近 60 分 · 最大 ")),
+            "{wlm}"
+        );
+        insta::assert_snapshot!(format!("labelled_wlm_{name}"), wlm);
+
+        app.dispatch(Action::Show(View::Storage));
+        let storage = render(&app, 120, 40);
+        for text in [
+            say("last 7 d · min ", "直近 7 日 · 最小 "),
+            say("pt in 7 d", "7 日で +"),
+            say("tables ", "テーブル "),
+            " GB".into(),
+        ] {
+            assert!(storage.contains(&text), "{text} in\n{storage}");
+        }
+        insta::assert_snapshot!(format!("labelled_storage_{name}"), storage);
+
+        app.dispatch(Action::Show(View::Elt));
+        let elt = render(&app, 120, 40);
+        assert!(
+            elt.contains(&say("now in", "現在のステップ")) && elt.contains(&step.name),
+            "{elt}"
+        );
+        insta::assert_snapshot!(format!("labelled_elt_{name}"), elt);
+
+        app.dispatch(Action::Show(View::Overview));
+        let overview = render(&app, 120, 40);
+        assert!(
+            overview.contains(&format!("running · {}", step.name)),
+            "{overview}"
+        );
+        assert!(overview.contains(" GB"), "{overview}");
+    }
+}

@@ -631,7 +631,7 @@ async fn a_hung_run_is_stopped_where_it_hangs_and_redriven_from_there() {
     let (before, _) = demo.look().await;
     let stuck = before.elt_runs[0].clone();
     assert_eq!(
-        stuck.current_step.as_deref(),
+        stuck.current_step_name(),
         Some("dbt run"),
         "it hangs in dbt run"
     );

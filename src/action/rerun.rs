@@ -92,8 +92,7 @@ pub fn plan_rerun(
     let next_name = rerun_name(&run.name);
     if let Some(busy) = running.first() {
         let step = busy
-            .current_step
-            .as_deref()
+            .current_step_name()
             .map(|s| format!(", now in step {s}"))
             .unwrap_or_default();
         let redriven = busy.name == run.name && run.redrive_count > 0;
@@ -255,7 +254,10 @@ mod tests {
     fn a_running_execution_refuses_every_rerun_and_names_itself() {
         let failed = run("daily-elt-a", EltStatus::Failed, 6);
         let mut busy = run("daily-elt-b", EltStatus::Running, 8);
-        busy.current_step = Some("dbt run".into());
+        busy.current_step = Some(crate::model::CurrentStep {
+            name: "dbt run".into(),
+            entered_at: busy.started_at,
+        });
         let plan = plan_rerun(
             &request(&failed),
             &execution(failed.clone()),

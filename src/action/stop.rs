@@ -37,7 +37,7 @@ pub fn plan_stop(request: &Request, run: &EltRun, now: Time) -> Plan {
     }
     let since = run.redriven_at.unwrap_or(run.started_at);
     let running_for = format_duration_secs((now - since).num_seconds().max(0) as f64);
-    let step = run.current_step.as_deref().unwrap_or("an unknown state");
+    let step = run.current_step_name().unwrap_or("an unknown state");
     let cause: String = format!(
         "stopped from shiftops: running for {running_for}, in {step}, holding the ELT schedule"
     )
@@ -84,7 +84,10 @@ mod tests {
             error: None,
             cause: None,
             redrive_count: 0,
-            current_step: Some("dbt run".into()),
+            current_step: Some(crate::model::CurrentStep {
+                name: "dbt run".into(),
+                entered_at: at,
+            }),
             redriven_at: None,
         }
     }

@@ -69,10 +69,17 @@ pub struct EltRun {
     pub error: Option<String>,
     pub cause: Option<String>,
     pub redrive_count: u32,
-    /// The state it is in while running, from the execution history.
-    pub current_step: Option<String>,
+    /// The state it is in while running, and since when, from the execution history.
+    pub current_step: Option<CurrentStep>,
     /// When it was last redriven, if it was.
     pub redriven_at: Option<Time>,
+}
+
+/// The state a running execution is in now: the last state it entered, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurrentStep {
+    pub name: String,
+    pub entered_at: Time,
 }
 
 /// What an ELT state does, read from its name: the COPY map or dbt. It decides which runbook a
@@ -116,6 +123,11 @@ impl EltStage {
 }
 
 impl EltRun {
+    /// The name of the state a running run is in, if known.
+    pub fn current_step_name(&self) -> Option<&str> {
+        self.current_step.as_ref().map(|s| s.name.as_str())
+    }
+
     /// How this run went for one tenant: a run that failed on another tenant's step did not fail this one.
     pub fn failed_for(&self, tenant: &str) -> bool {
         self.status.is_failure() && self.failed_tenant.as_deref().is_none_or(|t| t == tenant)

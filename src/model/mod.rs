@@ -18,7 +18,7 @@ mod timeline;
 mod wlm;
 
 pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
-pub use elt::{EltRun, EltStage, EltStatus};
+pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
 pub use format::format_duration_secs;
 pub use integration::{
@@ -26,14 +26,14 @@ pub use integration::{
 };
 pub use load::{LoadError, LoadSummary};
 pub use logs::LogEvent;
-pub use metrics::{FleetMetrics, Series};
+pub use metrics::{FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow};
 pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{
     ClusterState, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure, WarehouseData,
     WarehouseView,
 };
 pub use source_status::{SourceId, SourceStatus};
-pub use storage::TableInfo;
+pub use storage::{CapacityKnown, StorageSize, TableInfo};
 pub use summary::{TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
 pub use timeline::{ActionOutcome, Entry, Event, Said, Timeline, severity_word};

@@ -70,6 +70,8 @@ pub struct WarehouseData {
     /// Queries running now, longest-running first.
     pub queries: Vec<RunningQuery>,
     pub tables: Vec<TableInfo>,
+    /// What every table takes together (SVV_TABLE_INFO, in MB), also those past the listed ones.
+    pub tables_total_mb: Option<u64>,
     /// Views whose statement failed this time, with the error; their previous rows are kept.
     pub failed_views: Vec<(WarehouseView, String)>,
 }
@@ -149,6 +151,11 @@ impl Snapshot {
             read_tenants: BTreeSet::new(),
             read_views: BTreeSet::new(),
         }
+    }
+
+    /// The ELT's latest execution (the ELT is one run for the whole fleet).
+    pub fn latest_elt_run(&self) -> Option<&EltRun> {
+        self.elt_runs.iter().max_by_key(|r| r.started_at)
     }
 
     pub fn source(&self, id: SourceId) -> Option<&SourceStatus> {
@@ -259,7 +266,10 @@ impl Snapshot {
                 WarehouseView::Loads => fresh.loads = old.loads.clone(),
                 WarehouseView::Queues => fresh.queues = old.queues.clone(),
                 WarehouseView::Queries => fresh.queries = old.queries.clone(),
-                WarehouseView::Tables => fresh.tables = old.tables.clone(),
+                WarehouseView::Tables => {
+                    fresh.tables = old.tables.clone();
+                    fresh.tables_total_mb = old.tables_total_mb;
+                }
             }
         }
         self.warehouse = fresh;

@@ -89,7 +89,7 @@ pub fn summarize_tenants(snapshot: &Snapshot, now: Time) -> Vec<TenantSummary> {
             *copy_errors.entry(error.tenant.as_str()).or_default() += 1;
         }
     }
-    let latest_run = snapshot.elt_runs.iter().max_by_key(|r| r.started_at);
+    let latest_run = snapshot.latest_elt_run();
     // Fleet-wide inputs are judged once; a tenant's own account, per tenant.
     let integrations_unread = snapshot.unread_view(WarehouseView::Integrations);
     let tables_unread = integrations_unread

@@ -467,12 +467,42 @@ pub fn stage_warehouse(emulator: &Emulator, integration_a: &str, integration_c: 
             ("skew_rows", "float8"),
             ("unsorted", "float8"),
             ("stats_off", "float8"),
+            ("total_size_mb", "int8"),
         ],
+        // Every row carries the size of all tables, as `SUM(size) OVER ()` does: more than
+        // these four, since the warehouse holds other tables too.
         json!([
-            ["tenant_c", "orders", 714, 6_240_905.0, 1.32, 16.2, 0.7],
-            ["tenant_a", "orders", 584, 5_099_746.0, 1.03, 14.6, 11.7],
-            ["tenant_b", "orders", 333, 2_911_759.0, 1.11, 6.6, 4.8],
-            ["tenant_b", "users", 24, 137_169.0, null, 6.2, 6.6],
+            [
+                "tenant_c",
+                "orders",
+                714,
+                6_240_905.0,
+                1.32,
+                16.2,
+                0.7,
+                412_160
+            ],
+            [
+                "tenant_a",
+                "orders",
+                584,
+                5_099_746.0,
+                1.03,
+                14.6,
+                11.7,
+                412_160
+            ],
+            [
+                "tenant_b",
+                "orders",
+                333,
+                2_911_759.0,
+                1.11,
+                6.6,
+                4.8,
+                412_160
+            ],
+            ["tenant_b", "users", 24, 137_169.0, null, 6.2, 6.6, 412_160],
         ]),
     );
 }

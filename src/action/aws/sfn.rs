@@ -7,7 +7,7 @@ use aws_sdk_sfn::types::{ExecutionRedriveStatus, ExecutionStatus};
 use super::change_error;
 use crate::action::ApplyError;
 use crate::action::rerun::Execution;
-use crate::model::{EltRun, EltStatus, Time};
+use crate::model::{CurrentStep, EltRun, EltStatus, Time};
 use crate::source::aws::error::describe;
 use crate::source::aws::sfn::run_of;
 
@@ -82,16 +82,8 @@ pub async fn latest_and_running(
 }
 
 /// The state a running execution is in: the last state it entered.
-pub async fn current_step(client: &Client, execution_arn: &str) -> Option<String> {
-    let history = client
-        .get_execution_history()
-        .execution_arn(execution_arn)
-        .reverse_order(true)
-        .max_results(25)
-        .send()
-        .await
-        .ok()?;
-    crate::source::aws::sfn::failed_state(history.events())
+pub async fn current_step(client: &Client, execution_arn: &str) -> Option<CurrentStep> {
+    crate::source::aws::sfn::current_step(client, None, execution_arn).await
 }
 
 /// RedriveExecution; returns when it was redriven (an earlier time when the same token had

@@ -15,7 +15,8 @@ use super::error::describe;
 use super::{Aws, Limiter, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
-    Alarm, AlarmKind, AlarmState, FleetMetrics, Series, SourceData, SourceId, Tenant, Time,
+    Alarm, AlarmKind, AlarmState, FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series,
+    SourceData, SourceId, Tenant, Time,
 };
 use crate::source::{Source, SourceError};
 
@@ -47,6 +48,51 @@ pub struct MetricsSource {
     redshift: RedshiftConfig,
     tenants: Vec<Tenant>,
     interval: Duration,
+    /// The storage trend and when it was fetched: days of data change little in an hour, so
+    /// it is fetched again only when `TREND_REFRESH` has passed, not on every refresh.
+    trend: std::sync::Mutex<Option<(Time, Series)>>,
+}
+
+/// How often the storage trend (days of hourly datapoints) is fetched again.
+pub const TREND_REFRESH: chrono::Duration = chrono::Duration::hours(1);
+
+/// Whether the storage trend fetched at `fetched_at` is due again at `now`.
+fn trend_due(fetched_at: Option<Time>, now: Time) -> bool {
+    fetched_at.is_none_or(|at| now - at >= TREND_REFRESH || now < at)
+}
+
+fn redshift_metric(name: &str, stat: &str) -> MetricSpec {
+    MetricSpec {
+        namespace: "AWS/Redshift".into(),
+        name: name.into(),
+        dimensions: BTreeMap::new(),
+        stat: stat.into(),
+    }
+}
+
+/// One metric's statistic at `period` seconds, with the spec's dimensions and `extra` ones.
+fn metric_stat(spec: &MetricSpec, extra: &[(&str, &str)], period: i32) -> MetricStat {
+    let mut dimensions: Vec<Dimension> = spec
+        .dimensions
+        .iter()
+        .map(|(k, v)| Dimension::builder().name(k).value(v).build())
+        .collect();
+    dimensions.extend(
+        extra
+            .iter()
+            .map(|(k, v)| Dimension::builder().name(*k).value(*v).build()),
+    );
+    MetricStat::builder()
+        .metric(
+            Metric::builder()
+                .namespace(&spec.namespace)
+                .metric_name(&spec.name)
+                .set_dimensions(Some(dimensions))
+                .build(),
+        )
+        .period(period)
+        .stat(&spec.stat)
+        .build()
 }
 
 impl MetricsSource {
@@ -64,7 +110,39 @@ impl MetricsSource {
             redshift: redshift.clone(),
             tenants,
             interval,
+            trend: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The storage trend: the last `STORAGE_TREND.days` at one datapoint per
+    /// `STORAGE_TREND.period_seconds` (GetMetricData keeps 1-hour datapoints for 455 days:
+    /// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html),
+    /// from the last fetch unless `TREND_REFRESH` has passed. One call when due, with the query
+    /// alone, since GetMetricData takes one time range for all its queries.
+    async fn storage_trend(&self, now: Time) -> Result<Series, String> {
+        let cached = self.trend.lock().expect("trend lock").clone();
+        if let Some((fetched_at, series)) = &cached
+            && !trend_due(Some(*fetched_at), now)
+        {
+            return Ok(series.clone());
+        }
+        let Some(query) = self.storage_query(STORAGE_TREND.period_seconds) else {
+            return Ok(Series::default());
+        };
+        let fetched = self
+            .fetch_batch(
+                std::slice::from_ref(&query),
+                now - STORAGE_TREND.span(),
+                now,
+            )
+            .await?;
+        let series = fetched
+            .into_iter()
+            .next()
+            .map(|(slot, series)| storage_percent(&slot, series))
+            .unwrap_or_default();
+        *self.trend.lock().expect("trend lock") = Some((now, series.clone()));
+        Ok(series)
     }
 
     /// The integrations CloudWatch knows, by id: one ListMetrics call instead of guessing ids.
@@ -107,40 +185,45 @@ impl MetricsSource {
         }
     }
 
+    /// The warehouse's storage at `period`: PercentageDiskSpaceUsed of a cluster ("The percent
+    /// of disk space used", dimension ClusterIdentifier:
+    /// https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html), or a serverless
+    /// namespace's DataStorage in megabytes against the configured capacity.
+    fn storage_query(&self, period: i32) -> Option<(Slot, MetricStat)> {
+        if let Some(cluster) = &self.redshift.cluster_identifier {
+            return Some((
+                Slot::Storage,
+                metric_stat(
+                    &redshift_metric("PercentageDiskSpaceUsed", "Average"),
+                    &[("ClusterIdentifier", cluster.as_str())],
+                    period,
+                ),
+            ));
+        }
+        let (Some(namespace), Some(capacity_gb)) =
+            (&self.redshift.namespace, self.redshift.storage_capacity_gb)
+        else {
+            return None;
+        };
+        let spec = MetricSpec {
+            namespace: "AWS/Redshift-Serverless".into(),
+            name: "DataStorage".into(),
+            dimensions: BTreeMap::new(),
+            stat: "Average".into(),
+        };
+        Some((
+            Slot::StorageMegabytes(capacity_gb * 1024.0),
+            metric_stat(&spec, &[("Namespace", namespace.as_str())], period),
+        ))
+    }
+
     /// Every query of one refresh, with where its datapoints go.
     fn queries(&self, integration_ids: &[String]) -> Vec<(Slot, MetricStat)> {
         let mut queries = Vec::new();
-        let stat = |spec: &MetricSpec, extra: &[(&str, &str)]| {
-            let mut dimensions: Vec<Dimension> = spec
-                .dimensions
-                .iter()
-                .map(|(k, v)| Dimension::builder().name(k).value(v).build())
-                .collect();
-            dimensions.extend(
-                extra
-                    .iter()
-                    .map(|(k, v)| Dimension::builder().name(*k).value(*v).build()),
-            );
-            MetricStat::builder()
-                .metric(
-                    Metric::builder()
-                        .namespace(&spec.namespace)
-                        .metric_name(&spec.name)
-                        .set_dimensions(Some(dimensions))
-                        .build(),
-                )
-                .period(PERIOD_SECONDS)
-                .stat(&spec.stat)
-                .build()
-        };
-        let redshift = |name: &str, stat: &str| MetricSpec {
-            namespace: "AWS/Redshift".into(),
-            name: name.into(),
-            dimensions: BTreeMap::new(),
-            stat: stat.into(),
-        };
+        let stat =
+            |spec: &MetricSpec, extra: &[(&str, &str)]| metric_stat(spec, extra, PERIOD_SECONDS);
+        let redshift = redshift_metric;
         if let Some(cluster) = &self.redshift.cluster_identifier {
-            let cluster_dimension = [("ClusterIdentifier", cluster.as_str())];
             for queue in &self.config.queues {
                 let dims = [
                     ("ClusterIdentifier", cluster.as_str()),
@@ -159,32 +242,15 @@ impl MetricsSource {
                     stat(&redshift("WLMQueueWaitTime", "Average"), &dims),
                 ));
             }
-            queries.push((
-                Slot::Storage,
-                stat(
-                    &redshift("PercentageDiskSpaceUsed", "Average"),
-                    &cluster_dimension,
-                ),
-            ));
+        }
+        queries.extend(self.storage_query(PERIOD_SECONDS));
+        if let Some(cluster) = &self.redshift.cluster_identifier {
             queries.push((
                 Slot::ConcurrencyScaling,
                 stat(
                     &redshift("ConcurrencyScalingActiveClusters", "Average"),
-                    &cluster_dimension,
+                    &[("ClusterIdentifier", cluster.as_str())],
                 ),
-            ));
-        } else if let (Some(namespace), Some(capacity_gb)) =
-            (&self.redshift.namespace, self.redshift.storage_capacity_gb)
-        {
-            let spec = MetricSpec {
-                namespace: "AWS/Redshift-Serverless".into(),
-                name: "DataStorage".into(),
-                dimensions: BTreeMap::new(),
-                stat: "Average".into(),
-            };
-            queries.push((
-                Slot::StorageMegabytes(capacity_gb * 1024.0),
-                stat(&spec, &[("Namespace", namespace.as_str())]),
             ));
         }
         queries.push((Slot::EltDelay, stat(&self.config.elt_delay, &[])));
@@ -290,7 +356,7 @@ impl Source for MetricsSource {
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
         let end = chrono::Utc::now();
-        let start = end - chrono::Duration::hours(1);
+        let start = end - chrono::Duration::minutes(LIVE_WINDOW_MINUTES);
         let has_integrations = self
             .tenants
             .iter()
@@ -301,13 +367,25 @@ impl Source for MetricsSource {
             Vec::new()
         };
         let queries = self.queries(&integration_ids);
-        let batches = futures_util::future::join_all(
-            queries
-                .chunks(MAX_QUERIES_PER_CALL)
-                .map(|batch| self.fetch_batch(batch, start, end)),
-        )
-        .await;
-        let mut metrics = FleetMetrics::default();
+        let (batches, trend) = tokio::join!(
+            futures_util::future::join_all(
+                queries
+                    .chunks(MAX_QUERIES_PER_CALL)
+                    .map(|batch| self.fetch_batch(batch, start, end)),
+            ),
+            self.storage_trend(end)
+        );
+        let storage_trend = trend.map_err(SourceError)?;
+        let mut metrics = FleetMetrics {
+            storage_trend,
+            storage_capacity_gb: self
+                .redshift
+                .cluster_identifier
+                .is_none()
+                .then_some(self.redshift.storage_capacity_gb)
+                .flatten(),
+            ..FleetMetrics::default()
+        };
         let (mut rejected, mut attempted) = (Series::default(), Series::default());
         for batch in batches {
             for (slot, series) in batch.map_err(SourceError)? {
@@ -321,15 +399,8 @@ impl Source for MetricsSource {
                     Slot::QueueWait(q) => {
                         metrics.queue_wait_ms.insert(q, series);
                     }
-                    Slot::Storage => metrics.storage_percent = series,
-                    Slot::StorageMegabytes(capacity_mb) => {
-                        metrics.storage_percent = Series {
-                            points: series
-                                .points
-                                .into_iter()
-                                .map(|(t, mb)| (t, 100.0 * mb / capacity_mb))
-                                .collect(),
-                        }
+                    Slot::Storage | Slot::StorageMegabytes(_) => {
+                        metrics.storage_percent = storage_percent(&slot, series)
                     }
                     Slot::ConcurrencyScaling => metrics.concurrency_scaling_clusters = series,
                     Slot::EltDelay => metrics.elt_delay_minutes = series,
@@ -347,8 +418,24 @@ impl Source for MetricsSource {
             }
         }
         metrics.query_failure_percent = failure_rate(&rejected, &attempted, end);
+        // What every refresh asks for: the hourly trend's one metric is left out of the cost.
         metrics.metrics_requested = queries.len();
         Ok(SourceData::Metrics(metrics))
+    }
+}
+
+/// A storage query's datapoints in percent: a serverless namespace's megabytes against its
+/// capacity.
+fn storage_percent(slot: &Slot, series: Series) -> Series {
+    match slot {
+        Slot::StorageMegabytes(capacity_mb) => Series {
+            points: series
+                .points
+                .into_iter()
+                .map(|(t, mb)| (t, 100.0 * mb / capacity_mb))
+                .collect(),
+        },
+        _ => series,
     }
 }
 
@@ -482,5 +569,20 @@ impl Source for AlarmsSource {
                 _ => return Ok(SourceData::Alarms(alarms)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_storage_trend_is_fetched_again_only_after_an_hour() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert!(trend_due(None, at));
+        assert!(!trend_due(Some(at), at + chrono::Duration::minutes(59)));
+        assert!(trend_due(Some(at), at + TREND_REFRESH));
+        // A clock set back does not keep a trend from the future.
+        assert!(trend_due(Some(at), at - chrono::Duration::minutes(1)));
     }
 }

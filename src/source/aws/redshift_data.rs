@@ -389,6 +389,7 @@ impl Source for WarehouseSource {
             queues: queue_activity(&rows(&queues)),
             queries: running_queries(&rows(&queries)),
             tables: table_info(&rows(&tables)),
+            tables_total_mb: tables_total_mb(&rows(&tables)),
             failed_views,
         }))
     }
@@ -513,6 +514,14 @@ fn running_queries(rows: &ResultSet) -> Vec<RunningQuery> {
             })
         })
         .collect()
+}
+
+/// Every table's size together, as each row of the tables' statement carries it.
+fn tables_total_mb(rows: &ResultSet) -> Option<u64> {
+    rows.records()
+        .next()
+        .and_then(|record| record.get("total_size_mb").as_i64())
+        .map(|mb| mb.max(0) as u64)
 }
 
 fn table_info(rows: &ResultSet) -> Vec<TableInfo> {

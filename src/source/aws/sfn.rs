@@ -1,5 +1,6 @@
-//! Step Functions: the ELT state machine's recent executions, and for the latest failure its
-//! error, cause and the state that failed (three calls a refresh).
+//! Step Functions: the ELT state machine's recent executions, for the latest failure its
+//! error, cause and the state that failed (three calls a refresh), and for a running execution
+//! the state it is in now (one call more while one runs).
 
 use std::time::Duration;
 
@@ -9,11 +10,16 @@ use aws_sdk_sfn::types::{ExecutionStatus, HistoryEventType};
 
 use super::error::describe;
 use super::{Aws, Limiter, time};
-use crate::model::{EltRun, EltStatus, SourceData, SourceId, Tenant};
+use crate::model::{CurrentStep, EltRun, EltStatus, SourceData, SourceId, Tenant};
 use crate::source::{Source, SourceError};
 
 /// How many recent executions the ELT view lists.
 const RECENT: i32 = 50;
+
+/// How many of a running execution's newest events are read to find the state it is in: a
+/// state's own events after its `*StateEntered` (scheduled, started, a map's iterations) are few,
+/// and one small page keeps the call cheap on every refresh.
+pub(crate) const CURRENT_STEP_EVENTS: i32 = 25;
 
 pub struct EltSource {
     client: Client,
@@ -80,9 +86,40 @@ impl EltSource {
     }
 }
 
-/// The state the execution was in when it failed (or is in while it runs): the last state entered. Event ids grow with
-/// time, so order by id rather than trust the page's order.
+/// The state the execution was in when it failed: the last state entered.
 pub(crate) fn failed_state(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Option<String> {
+    last_state_entered(events).map(|step| step.name)
+}
+
+/// The state a running execution is in now, from the newest page of its history
+/// (GetExecutionHistory with `reverseOrder`, "to get the latest events first":
+/// https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html).
+/// `None` when the call fails: the run's status still shows, without its step.
+pub(crate) async fn current_step(
+    client: &Client,
+    limiter: Option<&Limiter>,
+    execution_arn: &str,
+) -> Option<CurrentStep> {
+    let call = client
+        .get_execution_history()
+        .execution_arn(execution_arn)
+        .reverse_order(true)
+        .max_results(CURRENT_STEP_EVENTS)
+        .include_execution_data(false)
+        .send();
+    let history = match limiter {
+        Some(limiter) => limiter.run(call).await,
+        None => call.await,
+    }
+    .ok()?;
+    last_state_entered(history.events())
+}
+
+/// The last state entered and when: its `*StateEntered` event's `stateEnteredEventDetails.name`
+/// and `timestamp` (HistoryEvent:
+/// https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html).
+/// Event ids grow with time, so order by id rather than trust the page's order.
+fn last_state_entered(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Option<CurrentStep> {
     let mut newest_first: Vec<&aws_sdk_sfn::types::HistoryEvent> = events.iter().collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse(e.id()));
     newest_first.into_iter().find_map(|event| {
@@ -99,9 +136,11 @@ pub(crate) fn failed_state(events: &[aws_sdk_sfn::types::HistoryEvent]) -> Optio
         if !entered {
             return None;
         }
-        event
-            .state_entered_event_details()
-            .map(|d| d.name().to_string())
+        let name = event.state_entered_event_details()?.name().to_string();
+        Some(CurrentStep {
+            name,
+            entered_at: time(event.timestamp())?,
+        })
     })
 }
 
@@ -160,6 +199,11 @@ impl Source for EltSource {
         runs.sort_by_key(|r| std::cmp::Reverse(r.started_at));
         if let Some(failed) = runs.iter_mut().find(|r| r.status.is_failure()) {
             self.explain(failed).await.map_err(SourceError)?;
+        }
+        // Only running executions have a state they are in now; usually there is one or none.
+        for running in runs.iter_mut().filter(|r| r.status == EltStatus::Running) {
+            running.current_step =
+                current_step(&self.client, Some(&self.limiter), &running.execution_arn).await;
         }
         Ok(SourceData::Elt(runs))
     }

@@ -76,10 +76,13 @@ FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query \
 JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class \
 LEFT JOIN pg_user u ON u.usesysid = i.userid ORDER BY i.starttime LIMIT 500";
 
-/// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics.
+/// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics, and
+/// on every row what all tables take together (`size` is "Size of the table, in 1-MB data blocks":
+/// https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html). The window sums every
+/// table before the LIMIT, in the same statement.
 pub const TABLES: &str = "SELECT TRIM(\"schema\") AS schema_name, TRIM(\"table\") AS table_name, \
-size AS size_mb, tbl_rows, skew_rows, unsorted, stats_off FROM svv_table_info \
-ORDER BY size DESC LIMIT 5000";
+size AS size_mb, tbl_rows, skew_rows, unsorted, stats_off, SUM(size) OVER () AS total_size_mb \
+FROM svv_table_info ORDER BY size DESC LIMIT 5000";
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use chrono::Duration;
 use super::compact_stamp;
 use super::rng::SplitMix64;
 use crate::action::stop::STOP_ERROR;
-use crate::model::{EltRun, EltStatus, Time};
+use crate::model::{CurrentStep, EltRun, EltStatus, Time};
 
 pub(crate) const EXECUTION_ARN_PREFIX: &str =
     "arn:aws:states:us-east-1:999999999999:execution:daily-elt:";
@@ -319,6 +319,12 @@ impl SimRun {
     /// The state a running run is in at `at`: the COPY map, `dbt run`, then `dbt test`. A redriven
     /// run resumes at the state that failed.
     fn step_at(&self, at: Time) -> String {
+        self.current_step_at(at).name
+    }
+
+    /// The state a running run is in at `at` and when it entered it, as the newest
+    /// `*StateEntered` event of its history says.
+    fn current_step_at(&self, at: Time) -> CurrentStep {
         let since = self.redrive_by(at).map_or(self.started_at, |r| r.at);
         let share = (at - since).num_seconds() as f64 / self.duration.num_seconds().max(1) as f64;
         let from = match (&self.outcome, self.redrive_by(at)) {
@@ -328,17 +334,29 @@ impl SimRun {
             _ => 0.0,
         };
         let share = from + share;
+        // Entered at the start of its window, or when a redrive resumed it there.
+        let entered = |starts: f64| CurrentStep {
+            name: String::new(),
+            entered_at: since + self.share((starts - from).max(0.0)),
+        };
         // A hung state is where the run stays.
         if let RunOutcome::Stuck { stage } = &self.outcome
             && self.redrive_by(at).is_none()
             && share >= stage.window().0
         {
-            return stage.step();
+            return CurrentStep {
+                name: stage.step(),
+                ..entered(stage.window().0)
+            };
         }
-        match share {
-            s if s < COPY_ENDS => "COPY".into(),
-            s if s < DBT_RUN_ENDS => "dbt run".into(),
-            _ => "dbt test".into(),
+        let (name, starts) = match share {
+            s if s < COPY_ENDS => ("COPY", 0.0),
+            s if s < DBT_RUN_ENDS => ("dbt run", COPY_ENDS),
+            _ => ("dbt test", DBT_RUN_ENDS),
+        };
+        CurrentStep {
+            name: name.into(),
+            ..entered(starts)
         }
     }
 
@@ -370,7 +388,7 @@ impl SimRun {
                 .map(|(_, error, _)| error.clone())
                 .or_else(|| (status == EltStatus::Aborted).then(|| STOP_ERROR.to_string())),
             cause: failure.map(|(_, _, cause)| cause.clone()),
-            current_step: (status == EltStatus::Running).then(|| self.step_at(at)),
+            current_step: (status == EltStatus::Running).then(|| self.current_step_at(at)),
             redriven_at: self.redrive_by(at).map(|r| r.at),
             status,
             started_at: self.started_at,
@@ -732,6 +750,37 @@ mod tests {
         );
         schedule.advance_to(at(7, 0));
         assert_eq!(schedule.models(at(7, 0)).len(), 4, "slot 1 ran");
+    }
+
+    #[test]
+    fn a_running_run_says_the_state_it_is_in_and_since_when() {
+        let staged = StagedRun {
+            slot: -1,
+            outcome: StagedOutcome::StuckIn(Stage::DbtRun),
+        };
+        let mut schedule = EltSchedule::new(1, at(5, 57), -2, Some(staged));
+        schedule.advance_to(at(6, 30));
+        let stuck = schedule
+            .models(at(6, 30))
+            .into_iter()
+            .find(|r| r.status == EltStatus::Running)
+            .expect("the hung run still runs");
+        let step = stuck.current_step.expect("a running run is in a state");
+        assert_eq!(step.name, "dbt run");
+        // It entered dbt run when the COPY map ended, and has stayed there since.
+        assert!(step.entered_at > stuck.started_at && step.entered_at < at(6, 30));
+        let later = schedule
+            .models(at(7, 0))
+            .into_iter()
+            .find(|r| r.name == stuck.name)
+            .unwrap();
+        assert_eq!(later.current_step.unwrap().entered_at, step.entered_at);
+        let done = schedule.models(at(6, 30));
+        assert!(
+            done.iter()
+                .filter(|r| r.status != EltStatus::Running)
+                .all(|r| r.current_step.is_none())
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::Duration;
 
 use super::alarms::{AlarmRule, Reading, Signal};
-use crate::model::{FleetMetrics, Series, Time, WLM_QUEUES};
+use crate::model::{FleetMetrics, STORAGE_TREND, Series, Time, WLM_QUEUES};
 
 /// Every value of one minute. Per-tenant values are in the order the book was created with.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,6 +70,9 @@ struct QueueWindows {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MetricsBook {
     storage_percent: Window,
+    /// PercentageDiskSpaceUsed an hour at a time over `STORAGE_TREND.days`, oldest first: each
+    /// hour's average, stamped with the hour it began, as GetMetricData returns a 1-hour period.
+    storage_trend: VecDeque<(Time, f64)>,
     concurrency_clusters: Window,
     query_failure_percent: Window,
     elt_delay_minutes: Window,
@@ -90,6 +93,7 @@ impl MetricsBook {
     pub(crate) fn new(copy_tenants: Vec<String>, integrations: Vec<(String, String)>) -> Self {
         Self {
             storage_percent: Window::default(),
+            storage_trend: VecDeque::new(),
             concurrency_clusters: Window::default(),
             query_failure_percent: Window::default(),
             elt_delay_minutes: Window::default(),
@@ -123,6 +127,11 @@ impl MetricsBook {
             queue_running: per_queue(|q| &q.running),
             queue_wait_ms: per_queue(|q| &q.wait_ms),
             storage_percent: self.storage_percent.to_series(),
+            storage_trend: Series {
+                points: self.storage_trend.iter().copied().collect(),
+            },
+            // A cluster: its capacity is not configured but worked out (see `StorageSize`).
+            storage_capacity_gb: None,
             concurrency_scaling_clusters: self.concurrency_clusters.to_series(),
             elt_delay_minutes: self.elt_delay_minutes.to_series(),
             copy_errors: self
@@ -143,10 +152,47 @@ impl MetricsBook {
         }
     }
 
+    /// Puts in the storage trend's hour that began at `hour`; an hour recorded again is replaced.
+    pub(crate) fn record_trend_hour(&mut self, hour: Time, percent: f64) {
+        if self.storage_trend.back().is_some_and(|(t, _)| *t >= hour) {
+            self.storage_trend.retain(|(t, _)| *t < hour);
+        }
+        self.storage_trend.push_back((hour, round_to(percent, 2)));
+        let oldest_kept = hour - STORAGE_TREND.span();
+        while self
+            .storage_trend
+            .front()
+            .is_some_and(|(t, _)| *t <= oldest_kept)
+        {
+            self.storage_trend.pop_front();
+        }
+    }
+
     /// Records the datapoints of the minute `at`, dropping those older than an hour.
     pub(crate) fn record(&mut self, at: Time, sample: &Sample) {
         self.storage_percent
             .push(at, round_to(sample.storage_percent, 1));
+        // On the hour, the hour that ended joins the trend as its average.
+        if at
+            .timestamp()
+            .rem_euclid(i64::from(STORAGE_TREND.period_seconds))
+            == 0
+        {
+            let values: Vec<f64> = self
+                .storage_percent
+                .points
+                .iter()
+                .filter(|(t, _)| *t < at)
+                .map(|(_, v)| *v)
+                .collect();
+            if !values.is_empty() {
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                self.record_trend_hour(
+                    at - Duration::seconds(STORAGE_TREND.period_seconds.into()),
+                    mean,
+                );
+            }
+        }
         self.concurrency_clusters
             .push(at, sample.concurrency_clusters.round());
         self.query_failure_percent
@@ -261,6 +307,27 @@ mod tests {
         assert_eq!(series.points.len(), 60);
         assert_eq!(series.points[0], (at(30), 30.0));
         assert_eq!(window.newest(3), [87.0, 88.0, 89.0]);
+    }
+
+    #[test]
+    fn the_trend_keeps_an_average_an_hour_for_a_week() {
+        let mut book = MetricsBook::new(Vec::new(), Vec::new());
+        for minute in 0..=120 {
+            let sample = Sample {
+                storage_percent: if minute < 60 { 60.0 } else { 62.0 },
+                ..Sample::default()
+            };
+            book.record(at(minute), &sample);
+        }
+        let trend = book.published().storage_trend;
+        assert_eq!(trend.points, [(at(0), 60.0), (at(60), 62.0)]);
+        for hour in 0..(24 * 8) {
+            book.record_trend_hour(at(60 * hour), 1.0);
+        }
+        assert_eq!(
+            book.published().storage_trend.points.len(),
+            24 * STORAGE_TREND.days as usize
+        );
     }
 
     #[test]

@@ -30,14 +30,18 @@ use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
     Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest,
     IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
-    RdsData, SnapshotInfo, SourceData, SourceId, Tenant, Time, WLM_QUEUES, WarehouseData,
+    RdsData, STORAGE_TREND, SnapshotInfo, SourceData, SourceId, Tenant, Time, WLM_QUEUES,
+    WarehouseData,
 };
 
 const TICK_SECONDS: i64 = 10;
 /// A gap longer than a day (a laptop asleep over the weekend) is jumped, not ticked through.
 const MAX_TICKS_PER_ADVANCE: i64 = 24 * 60 * 60 / TICK_SECONDS;
 /// The history generated at creation, so sparklines are full from the first frame.
-const HISTORY_MINUTES: i64 = 60;
+const HISTORY_MINUTES: i64 = crate::model::LIVE_WINDOW_MINUTES;
+/// How fast the simulated warehouse's disk fills, in percentage points a day: the trend the
+/// storage view shows over the last days.
+const STORAGE_GROWTH_PER_DAY: f64 = 0.4;
 /// Hourly ELT slots generated at creation: a week.
 const ELT_HISTORY_SLOTS: i64 = 7 * 24;
 
@@ -192,6 +196,7 @@ impl SimWorld {
             queries: QueryBook::new(seed),
             storage_freed_percent: 0.0,
         };
+        world.generate_trend();
         world.generate_history();
         world.refill_queries();
         world
@@ -204,6 +209,33 @@ impl SimWorld {
             max_wait_seconds(&self.levels),
             self.now,
         );
+    }
+
+    /// The storage trend of the days before the hour of history: the disk fills by
+    /// `STORAGE_GROWTH_PER_DAY` towards where it is now, within the band of each hour, jittered by
+    /// numbers keyed by the hour so that it is the same whenever the world is made.
+    fn generate_trend(&mut self) {
+        let period = Duration::seconds(STORAGE_TREND.period_seconds.into());
+        let hours = STORAGE_TREND.span().num_seconds() / period.num_seconds();
+        let this_hour =
+            self.now - Duration::seconds(self.now.timestamp().rem_euclid(period.num_seconds()));
+        for back in (1..=hours).rev() {
+            let hour = this_hour - period * back as i32;
+            let band = self.incident.bands(hour).storage_percent;
+            let mut rng = SplitMix64::keyed(self.seed, "storage-trend", hour.timestamp());
+            let days_back = (self.now - hour).num_seconds() as f64 / 86_400.0;
+            // Towards where the disk is now, or the band's centre when that lies outside the
+            // band of the hour (before an incident filled it).
+            let now_or_centre = if (band.low..=band.high).contains(&self.levels.storage_percent) {
+                self.levels.storage_percent
+            } else {
+                band.center
+            };
+            let percent = (now_or_centre - STORAGE_GROWTH_PER_DAY * days_back
+                + rng.symmetric() * band.step * 4.0)
+                .clamp(band.low, band.high);
+            self.metrics.record_trend_hour(hour, percent);
+        }
     }
 
     /// Walks the gauges backwards from now for an hour, then records that hour oldest first, so the
@@ -471,6 +503,7 @@ impl SimWorld {
                 max_wait_seconds: if queued == 0 { 0.0 } else { longest_wait },
             })
             .collect();
+        let tables = self.catalog.tables_at(self.now);
         WarehouseData {
             replication,
             load_errors,
@@ -489,7 +522,8 @@ impl SimWorld {
                     sql: q.sql,
                 })
                 .collect(),
-            tables: self.catalog.tables_at(self.now),
+            tables_total_mb: Some(tables.iter().map(|t| t.size_mb).sum()),
+            tables,
             failed_views: Vec::new(),
         }
     }

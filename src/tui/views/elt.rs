@@ -6,9 +6,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use super::widgets::{
-    Column, ScrollTable, block, draw_unread, elt_status, field, hhmm, list_title_of, word_span,
+    Column, ScrollTable, block, current_step_text, draw_unread, elt_status, field, hhmm,
+    list_title_of, word_span,
 };
-use crate::model::{Reading, format_duration_secs};
+use crate::model::{EltStatus, Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -91,11 +92,22 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     run.name.as_str(),
                 ),
                 field(theme, "ARN", run.execution_arn.as_str()),
-                field(
-                    theme,
-                    app.settings.lang.pick("failed step", "失敗ステップ"),
-                    run.failed_step.as_deref().unwrap_or("—"),
-                ),
+                // A running run has no failed step; the state it is in now takes its line.
+                if run.status == EltStatus::Running {
+                    field(
+                        theme,
+                        app.settings.lang.pick("now in", "現在のステップ"),
+                        run.current_step
+                            .as_ref()
+                            .map_or("—".into(), |step| current_step_text(app.now, step)),
+                    )
+                } else {
+                    field(
+                        theme,
+                        app.settings.lang.pick("failed step", "失敗ステップ"),
+                        run.failed_step.as_deref().unwrap_or("—"),
+                    )
+                },
                 field(
                     theme,
                     app.settings.lang.pick("tenant", "テナント"),

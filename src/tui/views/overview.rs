@@ -11,7 +11,7 @@ use super::widgets::{
     self, Column, ScrollTable, age, block, list_title, status_span, unknown_span, word_span,
 };
 use crate::health::Status;
-use crate::model::{AlarmState, Reading, format_duration_secs};
+use crate::model::{AlarmState, EltStatus, Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::rows::{OverviewRow, TenantRow};
@@ -266,6 +266,10 @@ fn draw_tenants(
     selected: Option<usize>,
 ) -> usize {
     let theme = &app.settings.theme;
+    // A running ELT says where it is and for how long, which takes more than a status word.
+    let elt_width = running_elt_text(app).map_or(11, |text| {
+        (crate::i18n::width(&text) + 2).clamp(11, 28) as u16
+    });
     let h = app.settings.lang.pick_array(&HEADER, &HEADER_JA);
     // At 80 columns the status, name, replication, errors, ELT and worst finding stay; the
     // path (it shows in which of INTEGRATION and EXPORT / COPY is filled) and the lag go first.
@@ -277,7 +281,7 @@ fn draw_tenants(
         Column::optional(h[4], 6, 6, 5),
         Column::optional(h[5], 17, 10, 3),
         Column::optional(h[6], 7, 7, 1),
-        Column::optional(h[7], 11, 8, 2),
+        Column::optional(h[7], elt_width, 8, 2),
         Column::fill(h[8], 20),
     ];
     let table = ScrollTable {
@@ -295,6 +299,20 @@ fn draw_tenants(
     );
     table.render(frame, area, theme, block(theme, title), |i| {
         tenant_row(app, &app.rows.tenants[visible[i]])
+    })
+}
+
+/// `running · dbt run 12m`: the latest ELT run's state now and how long it has been in it,
+/// while it runs and the state is known.
+fn running_elt_text(app: &App) -> Option<String> {
+    let run = app.snapshot.latest_elt_run()?;
+    let step = run.current_step.as_ref()?;
+    (run.status == EltStatus::Running).then(|| {
+        format!(
+            "{} · {}",
+            run.status.as_str(),
+            widgets::current_step_text(app.now, step)
+        )
     })
 }
 
@@ -347,7 +365,9 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
         Reading::Known(Some(status)) => Cell::from(word_span(
             theme,
             widgets::elt_status(status),
-            status.as_str(),
+            &running_elt_text(app)
+                .filter(|_| *status == EltStatus::Running)
+                .unwrap_or_else(|| status.as_str().to_string()),
         )),
         Reading::Known(None) => Cell::from("—"),
         Reading::Unknown(_) => Cell::from(unknown_span(theme)),
@@ -443,8 +463,13 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             } else {
                 Role::Gauge
             };
-            let [gauge_area, text_area] =
-                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            let [gauge_area, text_area, size_area, trend_area] = Layout::vertical([
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+            ])
+            .areas(inner);
             frame.render_widget(
                 Gauge::default()
                     .gauge_style(theme.style(role))
@@ -464,6 +489,22 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                     theme.style(Role::Muted),
                 )]),
                 text_area,
+            );
+            let mut size = super::storage::size_text(app, percent, true);
+            if let Some(change) = super::storage::change_text(app) {
+                let with_change = format!("{size}  {change}");
+                if crate::i18n::width(&with_change) <= usize::from(size_area.width) {
+                    size = with_change;
+                }
+            }
+            frame.render_widget(Paragraph::new(Line::raw(size)), size_area);
+            widgets::labelled_sparkline(
+                frame,
+                trend_area,
+                theme,
+                lang,
+                app.now,
+                &super::storage::trend_chart(app),
             );
         }
         Reading::Known(None) => frame.render_widget(

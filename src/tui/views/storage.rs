@@ -1,20 +1,95 @@
-//! Storage: the warehouse's disk use against the 80/90 % marks, and its largest tables with skew.
+//! Storage: the warehouse's disk use against the 80/90 % marks with its size in GB and its trend
+//! over the last days, and its largest tables with skew.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph};
 
-use super::widgets::{Column, ScrollTable, block, draw_unread, list_title_of};
-use crate::model::Reading;
+use super::widgets::{
+    Chart, Column, ScrollTable, block, draw_unread, labelled_sparkline, list_title_of, span_text,
+};
+use crate::i18n::Lang;
+use crate::model::{CapacityKnown, Reading, STORAGE_TREND, StorageSize};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::{Role, Theme};
 
+/// The storage trend as a chart: the percentage over the last days, squeezed into its width.
+pub(super) fn trend_chart(app: &App) -> Chart<'_> {
+    Chart {
+        series: &app.snapshot.metrics.storage_trend,
+        window: STORAGE_TREND.span(),
+        unit: " %",
+        decimals: 1,
+        fit_whole: true,
+        from_min: true,
+        role: Role::Gauge,
+    }
+}
+
+/// The used size and capacity in GB at `percent`: `used 512.0 GB · capacity 1024.0 GB`, or
+/// with a capacity worked out from the tables' size, `tables 412.3 GB · capacity ≈ 634.3 GB`.
+/// Compact, for a small panel: `512.0 GB of 1024.0 GB`, `412.3 GB of ≈ 634.3 GB`.
+pub(super) fn size_text(app: &App, percent: f64, compact: bool) -> String {
+    let size = StorageSize::of(
+        percent,
+        app.snapshot.metrics.storage_capacity_gb,
+        app.snapshot.warehouse.tables_total_mb,
+    );
+    let lang = app.settings.lang;
+    if compact && let Some(s) = size {
+        let about = match (s.capacity, lang) {
+            (CapacityKnown::Given, _) => "",
+            (CapacityKnown::Estimated, Lang::En) => "≈ ",
+            (CapacityKnown::Estimated, Lang::Ja) => "約 ",
+        };
+        return match lang {
+            Lang::En => format!("{:.1} GB of {about}{:.1} GB", s.used_gb, s.capacity_gb),
+            Lang::Ja => format!("{:.1} GB / {about}{:.1} GB", s.used_gb, s.capacity_gb),
+        };
+    }
+    match (size, lang) {
+        (None, Lang::En) => "size in GB unknown".into(),
+        (None, Lang::Ja) => "GB 単位のサイズは不明".into(),
+        (Some(s), Lang::En) => match s.capacity {
+            CapacityKnown::Given => format!(
+                "used {:.1} GB · capacity {:.1} GB",
+                s.used_gb, s.capacity_gb
+            ),
+            CapacityKnown::Estimated => format!(
+                "tables {:.1} GB · capacity ≈ {:.1} GB",
+                s.used_gb, s.capacity_gb
+            ),
+        },
+        (Some(s), Lang::Ja) => match s.capacity {
+            CapacityKnown::Given => {
+                format!("使用 {:.1} GB · 容量 {:.1} GB", s.used_gb, s.capacity_gb)
+            }
+            CapacityKnown::Estimated => format!(
+                "テーブル {:.1} GB · 容量 約 {:.1} GB",
+                s.used_gb, s.capacity_gb
+            ),
+        },
+    }
+}
+
+/// How far the percentage moved over the trend: `+2.8 pt in 7 d` (`7 日で +2.8 pt`).
+pub(super) fn change_text(app: &App) -> Option<String> {
+    let lang = app.settings.lang;
+    let trend = &app.snapshot.metrics.storage_trend;
+    let change = trend.change()?;
+    let span = span_text(lang, app.now - trend.points.first()?.0);
+    Some(match lang {
+        Lang::En => format!("{change:+.1} pt in {span}"),
+        Lang::Ja => format!("{span}で {change:+.1} pt"),
+    })
+}
+
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
     let [gauge_area, table_area] =
-        Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(area);
+        Layout::vertical([Constraint::Length(8), Constraint::Min(0)]).areas(area);
     draw_gauge(frame, app, gauge_area);
 
     let thresholds = &app.settings.thresholds;
@@ -99,7 +174,8 @@ fn size(mb: u64) -> String {
     }
 }
 
-/// A bar of disk use with the warning and critical thresholds marked under it.
+/// A bar of disk use with the warning and critical thresholds marked under it, the size in GB
+/// and the change over the last days, and the trend as a labelled sparkline.
 fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.settings.theme;
     let thresholds = &app.settings.thresholds;
@@ -113,8 +189,19 @@ fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
             )
             .into(),
     );
-    let inner = outer.inner(area);
+    let panel = outer.inner(area);
     frame.render_widget(outer, area);
+    // The bar, its marks and the size; the week's trend under them.
+    let [inner, trend_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(panel);
+    labelled_sparkline(
+        frame,
+        trend_area,
+        theme,
+        app.settings.lang,
+        app.now,
+        &trend_chart(app),
+    );
     let percent = match app.snapshot.storage_percent() {
         Reading::Known(Some(percent)) => percent,
         Reading::Known(None) => {
@@ -158,7 +245,12 @@ fn draw_gauge(frame: &mut Frame, app: &App, area: Rect) {
             thresholds.storage_critical_percent,
         ],
     );
-    frame.render_widget(Paragraph::new(vec![bar, marks]), inner);
+    let mut size = vec![Span::raw(size_text(app, percent, false))];
+    if let Some(change) = change_text(app) {
+        size.push(Span::styled("  ·  ", theme.style(Role::Muted)));
+        size.push(Span::raw(change));
+    }
+    frame.render_widget(Paragraph::new(vec![bar, marks, Line::from(size)]), inner);
 }
 
 /// `▲80 %` and `▲90 %` under the bar, each at its place along it.

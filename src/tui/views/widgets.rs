@@ -1,16 +1,17 @@
-//! Small drawing helpers shared by the views: status words, ages, scrolling tables.
+//! Small drawing helpers shared by the views: status words, ages, scrolling tables, labelled
+//! sparklines.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table};
 
 use crate::health::{Severity, Status};
 use crate::i18n::Lang;
 use crate::model::{
-    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Reading, Time, UNKNOWN, Unread,
-    format_duration_secs,
+    AlarmState, CurrentStep, EltStatus, ExportStatus, IntegrationStatus, Reading, Series, Time,
+    UNKNOWN, Unread, format_duration_secs,
 };
 use crate::tui::theme::{Role, Theme};
 
@@ -400,9 +401,287 @@ pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
+/// A span of time as a chart's label says it: `45 min`, `3 h`, `7 d` (`45 分`, `3 時間`, `7 日`).
+pub fn span_text(lang: Lang, span: chrono::Duration) -> String {
+    let minutes = (span.num_seconds().max(0) as f64 / 60.0).round() as i64;
+    let hours = (minutes as f64 / 60.0).round() as i64;
+    let days = (hours as f64 / 24.0).round() as i64;
+    match lang {
+        Lang::En if minutes < 120 => format!("{minutes} min"),
+        Lang::En if hours < 72 => format!("{hours} h"),
+        Lang::En => format!("{days} d"),
+        Lang::Ja if minutes < 120 => format!("{minutes} 分"),
+        Lang::Ja if hours < 72 => format!("{hours} 時間"),
+        Lang::Ja => format!("{days} 日"),
+    }
+}
+
+/// A series to draw as a sparkline, and how to read it.
+pub struct Chart<'a> {
+    pub series: &'a Series,
+    /// The span the series covers when complete, said when it has no data at all.
+    pub window: chrono::Duration,
+    /// What follows a value: ` %`, ` queued`.
+    pub unit: &'a str,
+    pub decimals: usize,
+    /// Whether the whole series is squeezed into the width (each bar the mean of several
+    /// datapoints), rather than the newest datapoints that fit.
+    pub fit_whole: bool,
+    /// Whether the bars rise from the lowest value shown rather than from zero, so that a few
+    /// points' change over days shows; the label then says the lowest value too.
+    pub from_min: bool,
+    pub role: Role,
+}
+
+/// What a chart shows at `width` columns: one bar per slot, `None` where data is missing, and
+/// when the first shown slot begins.
+fn chart_slots(chart: &Chart, width: usize) -> (Vec<Option<f64>>, Option<Time>) {
+    let slots = chart.series.slots();
+    let first = chart.series.points.first().map(|(t, _)| *t);
+    let period = chart.series.period().unwrap_or_default();
+    if width == 0 || slots.len() <= width {
+        return (slots, first);
+    }
+    if chart.fit_whole {
+        let per_bar = slots.len().div_ceil(width);
+        let bars = slots
+            .chunks(per_bar)
+            .map(|chunk| {
+                let present: Vec<f64> = chunk.iter().flatten().copied().collect();
+                (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
+            })
+            .collect();
+        return (bars, first);
+    }
+    let skipped = slots.len() - width;
+    let start = first.map(|t| t + period * skipped as i32);
+    (slots[skipped..].to_vec(), start)
+}
+
+/// The label of a chart: the span it shows, its top value with the unit, and whether data is
+/// missing in it: `last 60 min · max 14 queued · gaps`. Compact, beside the bars on one line:
+/// `7 d: 62.0–65.2 %`.
+pub fn chart_label(lang: Lang, now: Time, chart: &Chart, width: usize, compact: bool) -> String {
+    let (slots, start) = chart_slots(chart, width);
+    // A squeezed chart shows every datapoint, though each bar is a mean of several.
+    let slots = if chart.fit_whole {
+        chart.series.slots()
+    } else {
+        slots
+    };
+    let shown: Vec<f64> = slots.iter().flatten().copied().collect();
+    let (Some(start), Some(max)) = (start, shown.iter().copied().reduce(f64::max)) else {
+        let window = span_text(lang, chart.window);
+        return match lang {
+            Lang::En => format!("no data in the last {window}"),
+            Lang::Ja => format!("直近 {window} のデータなし"),
+        };
+    };
+    // A datapoint stands for the period that begins at its time: the last one covers up to a
+    // period after it.
+    let end = chart
+        .series
+        .points
+        .last()
+        .map_or(now, |(t, _)| *t + chart.series.period().unwrap_or_default())
+        .max(now);
+    let span = span_text(lang, end - start);
+    let value = |v: f64| format!("{v:.prec$}{}", chart.unit, prec = chart.decimals);
+    let min = shown.iter().copied().reduce(f64::min).unwrap_or(max);
+    let gaps = slots.iter().any(Option::is_none);
+    if compact {
+        let range = if chart.from_min {
+            format!("{min:.prec$}–{}", value(max), prec = chart.decimals)
+        } else {
+            format!("{} {}", lang.pick("max", "最大"), value(max))
+        };
+        let gaps = match (gaps, lang) {
+            (false, _) => "",
+            (true, Lang::En) => " gaps",
+            (true, Lang::Ja) => " 欠損あり",
+        };
+        return format!("{span}: {range}{gaps}");
+    }
+    let (min, max) = (value(min), value(max));
+    let label = match (lang, chart.from_min) {
+        (Lang::En, false) => format!("last {span} · max {max}"),
+        (Lang::En, true) => format!("last {span} · min {min} · max {max}"),
+        (Lang::Ja, false) => format!("直近 {span} · 最大 {max}"),
+        (Lang::Ja, true) => format!("直近 {span} · 最小 {min} · 最大 {max}"),
+    };
+    label
+        + match (gaps, lang) {
+            (false, _) => "",
+            (true, Lang::En) => " · gaps",
+            (true, Lang::Ja) => " · 欠損あり",
+        }
+}
+
+/// A sparkline with its label: on the line above when there are two lines or more, else to
+/// its right (or alone, when the bars would not fit). Missing datapoints show as `·`, never as
+/// zero.
+pub fn labelled_sparkline(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    lang: Lang,
+    now: Time,
+    chart: &Chart,
+) {
+    const MIN_BARS: u16 = 8;
+    let (label_area, bars_area) = if area.height >= 2 {
+        let label = Rect { height: 1, ..area };
+        let bars = Rect {
+            y: area.y + 1,
+            height: area.height - 1,
+            ..area
+        };
+        (label, bars)
+    } else {
+        // The label's width depends on the bars shown; measure it at the width left for them.
+        let guess = chart_label(lang, now, chart, area.width as usize, true);
+        let label_width = (crate::i18n::width(&guess) as u16 + 1).min(area.width);
+        let bars_width = area.width - label_width;
+        if bars_width < MIN_BARS {
+            (area, Rect { width: 0, ..area })
+        } else {
+            let bars = Rect {
+                width: bars_width,
+                ..area
+            };
+            let label = Rect {
+                x: area.x + bars_width + 1,
+                width: label_width - 1,
+                ..area
+            };
+            (label, bars)
+        }
+    };
+    let text = chart_label(lang, now, chart, bars_area.width as usize, area.height < 2);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            crate::i18n::truncate(&text, label_area.width as usize),
+            theme.style(Role::Muted),
+        )),
+        label_area,
+    );
+    if bars_area.width == 0 || bars_area.height == 0 {
+        return;
+    }
+    let (slots, _) = chart_slots(chart, bars_area.width as usize);
+    let scale = 10_f64.powi(chart.decimals as i32);
+    // From the lowest value, the lowest bar keeps a sliver (an eighth of the range) so that it
+    // reads as data, not as a gap.
+    let floor = if chart.from_min {
+        let shown = || slots.iter().flatten().copied();
+        let (min, max) = (
+            shown().reduce(f64::min).unwrap_or(0.0),
+            shown().reduce(f64::max).unwrap_or(0.0),
+        );
+        min - ((max - min) / 8.0).max(1.0 / scale)
+    } else {
+        0.0
+    };
+    let data: Vec<Option<u64>> = slots
+        .iter()
+        .map(|v| v.map(|v| ((v - floor).max(0.0) * scale).round() as u64))
+        .collect();
+    frame.render_widget(
+        Sparkline::default()
+            .data(&data)
+            .style(theme.style(chart.role))
+            .absent_value_symbol("·")
+            .absent_value_style(theme.style(Role::Muted)),
+        bars_area,
+    );
+}
+
+/// A running run's state and how long it has been in it: `dbt run 12m`.
+pub fn current_step_text(now: Time, step: &CurrentStep) -> String {
+    format!("{} {}", step.name, age(now, Some(step.entered_at)))
+}
+
 #[cfg(test)]
 mod tests {
+    use chrono::{Duration, TimeZone};
+
     use super::*;
+
+    fn at(minute: i64) -> Time {
+        chrono::Utc.with_ymd_and_hms(2026, 11, 21, 5, 0, 0).unwrap() + Duration::minutes(minute)
+    }
+
+    fn chart(series: &Series) -> Chart<'_> {
+        Chart {
+            series,
+            window: Duration::hours(1),
+            unit: " queued",
+            decimals: 0,
+            fit_whole: false,
+            from_min: false,
+            role: Role::Accent,
+        }
+    }
+
+    #[test]
+    fn a_chart_says_its_span_its_top_and_its_gaps() {
+        let full = Series {
+            points: (0..60).map(|m| (at(m), m as f64 % 7.0)).collect(),
+        };
+        let now = at(60);
+        assert_eq!(
+            chart_label(Lang::En, now, &chart(&full), 80, false),
+            "last 60 min · max 6 queued"
+        );
+        // Narrower: only the newest datapoints that fit, and the label says so.
+        assert_eq!(
+            chart_label(Lang::En, now, &chart(&full), 30, false),
+            "last 30 min · max 6 queued"
+        );
+        let mut gappy = full.clone();
+        gappy.points.retain(|(t, _)| *t < at(20) || *t > at(25));
+        assert_eq!(
+            chart_label(Lang::Ja, now, &chart(&gappy), 80, false),
+            "直近 60 分 · 最大 6 queued · 欠損あり"
+        );
+        assert_eq!(
+            chart_label(Lang::En, now, &chart(&Series::default()), 80, false),
+            "no data in the last 60 min"
+        );
+        assert_eq!(
+            chart_label(Lang::Ja, now, &chart(&Series::default()), 80, false),
+            "直近 60 分 のデータなし"
+        );
+    }
+
+    #[test]
+    fn a_whole_week_fits_its_width_and_spans_are_said_in_their_unit() {
+        let week = Series {
+            points: (0..168)
+                .map(|h| (at(60 * h), 60.0 + h as f64 / 100.0))
+                .collect(),
+        };
+        let trend = Chart {
+            window: Duration::days(7),
+            unit: " %",
+            decimals: 1,
+            fit_whole: true,
+            from_min: true,
+            ..chart(&week)
+        };
+        let now = at(60 * 168);
+        assert_eq!(chart_slots(&trend, 20).0.len(), 19);
+        assert_eq!(
+            chart_label(Lang::En, now, &trend, 20, false),
+            "last 7 d · min 60.0 % · max 61.7 %"
+        );
+        assert_eq!(
+            chart_label(Lang::Ja, now, &trend, 20, true),
+            "7 日: 60.0–61.7 %"
+        );
+        assert_eq!(span_text(Lang::En, Duration::hours(3)), "3 h");
+        assert_eq!(span_text(Lang::Ja, Duration::hours(3)), "3 時間");
+    }
 
     const COLUMNS: [Column; 5] = [
         Column::key("STATUS", 6),

@@ -1,14 +1,17 @@
-//! WLM queues: length now with the last hour as a sparkline, running queries and wait time.
+//! WLM queues: length now with the last hour as a sparkline labelled with its span and top,
+//! running queries and wait time.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::Paragraph;
 
 use ratatui::widgets::Cell;
 
-use super::widgets::{Column, ScrollTable, age, block, draw_unread, list_title_of};
-use crate::model::Reading;
+use super::widgets::{
+    Chart, Column, ScrollTable, age, block, draw_unread, labelled_sparkline, list_title_of,
+};
+use crate::model::{LIVE_WINDOW_MINUTES, Reading, Series};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -118,16 +121,22 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines
         };
         frame.render_widget(Paragraph::new(lines), text_area);
-        let points: Vec<u64> = length
-            .map(|s| s.values().map(|v| v.max(0.0).round() as u64).collect())
-            .unwrap_or_default();
-        let width = spark_area.width as usize;
-        let recent = &points[points.len().saturating_sub(width)..];
-        frame.render_widget(
-            Sparkline::default()
-                .data(recent)
-                .style(theme.style(if over { Role::Warning } else { Role::Accent })),
+        let no_data = Series::default();
+        labelled_sparkline(
+            frame,
             spark_area,
+            theme,
+            app.settings.lang,
+            app.now,
+            &Chart {
+                series: length.unwrap_or(&no_data),
+                window: chrono::Duration::minutes(LIVE_WINDOW_MINUTES),
+                unit: app.settings.lang.pick(" queued", " 件待機"),
+                decimals: 0,
+                fit_whole: false,
+                from_min: false,
+                role: if over { Role::Warning } else { Role::Accent },
+            },
         );
     }
 

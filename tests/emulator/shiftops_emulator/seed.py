@@ -233,6 +233,11 @@ class Seeder:
             put("AWS/Redshift", "WLMRunningQueries", dims, running, "Count")
             put("AWS/Redshift", "WLMQueueWaitTime", dims, wait, "Microseconds")
         put("AWS/Redshift", "PercentageDiskSpaceUsed", cluster, ramp(70.5, 72.0), "Percent")
+        # The week before that hour, one datapoint an hour: the disk filled from 67.5 % (the trend).
+        week = [{"MetricName": "PercentageDiskSpaceUsed", "Dimensions": [{"Name": "ClusterIdentifier", "Value": CLUSTER}],
+                 "Timestamp": self.now - dt.timedelta(hours=h), "Value": round(67.5 + 3.0 * (168 - h) / 166, 2),
+                 "Unit": "Percent"} for h in range(168, 1, -1)]
+        cw.put_metric_data(Namespace="AWS/Redshift", MetricData=week)
         put("AWS/Redshift", "ConcurrencyScalingActiveClusters", cluster, [1 if 20 <= i < 45 else 0 for i in range(n)],
             "Count")
         put("Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}, ramp(25, 40), "None")
