@@ -14,25 +14,27 @@ use crate::tui::app::App;
 use crate::tui::rows::{OverviewRow, TenantRow};
 use crate::tui::theme::Role;
 
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
     "STATUS",
     "TENANT",
     "PATH",
     "INTEGRATION",
     "LAG",
-    "EXPORT / COPY",
+    "EXPORT",
+    "COPY",
     "ERR 24H",
     "LAST ELT",
     "WORST FINDING",
 ];
 
-const HEADER_JA: [&str; 9] = [
+const HEADER_JA: [&str; 10] = [
     "状態",
     "テナント",
     "経路",
     "統合",
     "遅延",
-    "エクスポート/COPY",
+    "エクスポート",
+    "COPY",
     "エラー",
     "最終 ELT",
     "最も重大な検出事項",
@@ -250,19 +252,28 @@ fn draw_tenants(
     selected: Option<usize>,
 ) -> usize {
     let theme = &app.settings.theme;
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(6),
         Constraint::Length(12),
         Constraint::Length(8),
         Constraint::Length(17),
         Constraint::Length(6),
-        Constraint::Length(17),
+        Constraint::Length(16),
+        Constraint::Length(5),
         Constraint::Length(7),
         Constraint::Length(11),
         Constraint::Min(10),
     ];
+    let mut header = app.settings.lang.pick_array(&HEADER, &HEADER_JA).to_vec();
+    // Where the columns do not fit, the COPY age gives way to the tenant's name; the tenant
+    // view still shows it.
+    let with_copy = area.width >= COPY_COLUMN_FROM_WIDTH;
+    if !with_copy {
+        widths.remove(COPY_COLUMN);
+        header.remove(COPY_COLUMN);
+    }
     let table = ScrollTable {
-        header: app.settings.lang.pick_array(&HEADER, &HEADER_JA),
+        header: &header,
         widths: &widths,
         selected,
         len: visible.len(),
@@ -276,11 +287,16 @@ fn draw_tenants(
         app.filters.get(&View::Overview),
     );
     table.render(frame, area, theme, block(theme, title), |i| {
-        tenant_row(app, &app.rows.tenants[visible[i]])
+        tenant_row(app, &app.rows.tenants[visible[i]], with_copy)
     })
 }
 
-fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
+/// Where the COPY column is in [`HEADER`], and the table width from which it is shown: every
+/// column at its full width.
+const COPY_COLUMN: usize = 6;
+const COPY_COLUMN_FROM_WIDTH: u16 = 110;
+
+fn tenant_row<'a>(app: &App, row: &'a TenantRow, with_copy: bool) -> Row<'a> {
     let theme = &app.settings.theme;
     let s = &row.summary;
     let integration = match &s.integration_status {
@@ -298,17 +314,19 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
         .lag_seconds
         .map(format_duration_secs)
         .unwrap_or_else(|| "—".into());
-    let export = match (&s.last_export, s.last_copy_at) {
-        (Some(task), copy) => {
-            let when = copy.or(task.finished_at).or(task.started_at);
-            Cell::from(word_span(
-                theme,
-                widgets::export_status(&task.status),
-                &format!("{} {}", task.status, age(app.now, when)),
-            ))
-        }
-        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.now, Some(copy)))),
-        (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+    // Each age is its own thing's: the export's since it ended (or started), the COPY's since it
+    // loaded. A COPY minutes ago says nothing of an export that failed hours ago.
+    let export = match &s.last_export {
+        Some(task) => Cell::from(word_span(
+            theme,
+            widgets::export_status(&task.status),
+            &format!("{} {}", task.status, age(app.now, task.changed_at())),
+        )),
+        None => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+    };
+    let copy = match s.last_copy_at {
+        Some(at) => Cell::from(age(app.now, Some(at))),
+        None => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
     let copy_errors = if s.copy_errors_24h > 0 {
         Cell::from(Span::styled(
@@ -340,17 +358,22 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
         )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(status_span(theme, app.settings.lang, row.status)),
         Cell::from(s.name.as_str()),
         Cell::from(s.path),
         integration,
         Cell::from(lag),
         export,
+        copy,
         copy_errors,
         elt,
         worst,
-    ])
+    ];
+    if !with_copy {
+        cells.remove(COPY_COLUMN);
+    }
+    Row::new(cells)
 }
 
 fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {

@@ -182,11 +182,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                         " {}% {} {}",
                         task.percent_progress,
                         task.id,
-                        ago(
-                            app.settings.lang,
-                            app.now,
-                            task.finished_at.or(task.started_at)
-                        )
+                        ago(app.settings.lang, app.now, task.changed_at())
                     )),
                 ];
                 if let Some(cause) = &task.failure_cause {
