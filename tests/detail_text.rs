@@ -12,7 +12,8 @@ use shiftops::i18n::Lang;
 use shiftops::model::ExportStatus;
 use shiftops::source::sim::Scenario;
 use shiftops::tui::Settings;
-use shiftops::tui::app::App;
+use shiftops::tui::action::{Action, View};
+use shiftops::tui::app::{App, Effect};
 
 fn app_in(scenario: Scenario, tenants: usize, lang: Lang) -> App {
     let SimDemo { snapshot, .. } = sim_demo(scenario, tenants);
@@ -48,26 +49,108 @@ fn export_failed_hours_before_the_copy(lang: Lang) -> App {
         .max_by_key(|t| t.started_at)
         .map(|t| t.tenant.clone())
         .expect("the demo has an export-path tenant");
-    for task in snapshot.rds.exports.iter_mut().filter(|t| t.tenant == tenant) {
+    for task in snapshot
+        .rds
+        .exports
+        .iter_mut()
+        .filter(|t| t.tenant == tenant)
+    {
         task.status = ExportStatus::Failed;
         task.started_at = Some(start() - Duration::hours(6));
         task.finished_at = Some(start() - Duration::hours(5));
         task.failure_cause = Some("S3 access denied".into());
     }
-    for load in snapshot.warehouse.loads.iter_mut().filter(|l| l.tenant == tenant) {
+    for load in snapshot
+        .warehouse
+        .loads
+        .iter_mut()
+        .filter(|l| l.tenant == tenant)
+    {
         load.last_copy_at = start() - Duration::minutes(4);
     }
-    App::new(app.title.clone(), Settings::shipped(lang), snapshot, start())
+    App::new(
+        app.title.clone(),
+        Settings::shipped(lang),
+        snapshot,
+        start(),
+    )
 }
 
 #[test]
 fn the_export_cell_shows_the_exports_own_age_not_the_copys() {
-    for (lang, name) in [(Lang::En, "overview_export_age_en"), (Lang::Ja, "overview_export_age_ja")] {
+    for (lang, name) in [
+        (Lang::En, "overview_export_age_en"),
+        (Lang::Ja, "overview_export_age_ja"),
+    ] {
         let app = export_failed_hours_before_the_copy(lang);
         let screen = render(&app, 120, 40);
         let row = line_with(&screen, "failed 5h00m");
         assert!(row.contains(" 4m "), "the COPY's own age beside it: {row}");
         assert!(!screen.contains("failed 4m"), "{screen}");
         insta::assert_snapshot!(name, screen);
+    }
+}
+
+fn elt_of_the_dbt_failure(lang: Lang) -> App {
+    let mut app = app_in(Scenario::DbtFailure, 3, lang);
+    app.dispatch(Action::Show(View::Elt));
+    let failed = app
+        .rows
+        .visible(View::Elt)
+        .iter()
+        .position(|&i| app.snapshot.elt_runs[i].status.is_failure())
+        .expect("the dbt failure's run is listed");
+    for _ in 0..failed {
+        app.dispatch(Action::Down);
+    }
+    app
+}
+
+#[test]
+fn a_dbt_failure_keeps_its_log_lines_and_the_run_its_console_url() {
+    for (lang, name) in [
+        (Lang::En, "elt_dbt_failure_en"),
+        (Lang::Ja, "elt_dbt_failure_ja"),
+    ] {
+        let app = elt_of_the_dbt_failure(lang);
+        let screen = render(&app, 120, 40);
+        let missing_column = line_with(&screen, "column \"discount_amount\" does not exist");
+        assert!(!missing_column.contains("Done."), "{missing_column}");
+        line_with(&screen, "Done. PASS=41 WARN=0 ERROR=1 SKIP=3 TOTAL=45");
+        line_with(&screen, "https://us-east-1.console.aws.amazon.com/states/");
+        insta::assert_snapshot!(name, screen);
+    }
+}
+
+#[test]
+fn the_copy_keys_copy_the_selected_runs_console_url_and_arn() {
+    let mut app = elt_of_the_dbt_failure(Lang::En);
+    let run = &app.snapshot.elt_runs[app.rows.visible(View::Elt)[app.selected(View::Elt)]];
+    let arn = run.execution_arn.clone();
+    assert_eq!(
+        app.on_key(key(KeyCode::Char('y'))),
+        Effect::Copy(format!(
+            "https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/{arn}"
+        ))
+    );
+    assert_eq!(app.on_key(key(KeyCode::Char('Y'))), Effect::Copy(arn));
+}
+
+#[test]
+fn the_copy_keys_copy_the_selected_alarms_console_url_and_arn() {
+    for (lang, name) in [(Lang::En, "alarm_url_en"), (Lang::Ja, "alarm_url_ja")] {
+        let mut app = app_in(Scenario::CopyError, 3, lang);
+        app.dispatch(Action::Show(View::Alarms));
+        assert_eq!(
+            app.on_key(key(KeyCode::Char('y'))),
+            Effect::Copy(
+                "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/Alert-COPY-Error".into()
+            )
+        );
+        assert_eq!(
+            app.on_key(key(KeyCode::Char('Y'))),
+            Effect::Copy("arn:aws:cloudwatch:us-east-1:999999999999:alarm:Alert-COPY-Error".into())
+        );
+        insta::assert_snapshot!(name, render(&app, 120, 40));
     }
 }

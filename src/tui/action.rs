@@ -123,9 +123,11 @@ pub enum Action {
     ActionMenu,
     /// The runbook for the selected alarm or finding.
     OpenRunbook,
-    /// The selected runbook step's command (or the selected ELT execution's ARN) to the
-    /// clipboard.
+    /// The selected runbook step's command, or the console URL of the selected execution or
+    /// alarm, to the clipboard.
     Copy,
+    /// The ARN of the selected execution or alarm to the clipboard.
+    CopyArn,
     SetFilter(String),
 }
 
@@ -192,7 +194,12 @@ impl Action {
         (
             "copy",
             Action::Copy,
-            "copy the runbook step's command (or the ELT execution's ARN) to the clipboard",
+            "copy the runbook step's command, or the selected run's or alarm's AWS console URL",
+        ),
+        (
+            "copy_arn",
+            Action::CopyArn,
+            "copy the selected run's or alarm's ARN",
         ),
     ];
 
@@ -227,7 +234,10 @@ impl Action {
             "tenant" => "選択中の行のテナント",
             "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
             "runbook" => "選択中のアラームか検出事項のランブック",
-            "copy" => "ランブックの手順のコマンド(または ELT 実行の ARN)をクリップボードにコピー",
+            "copy" => {
+                "ランブックの手順のコマンド、または選択中の実行かアラームの AWS コンソール URL をコピー"
+            }
+            "copy_arn" => "選択中の実行かアラームの ARN をコピー",
             _ => english,
         }
     }

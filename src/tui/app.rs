@@ -756,6 +756,9 @@ impl App {
                 return self.ask_recovery(|recovery, context| recovery.open_runbook_here(context));
             }
             Action::Copy => return self.ask_recovery(|recovery, context| recovery.copy(context)),
+            Action::CopyArn => {
+                return self.ask_recovery(|recovery, context| recovery.copy_arn(context));
+            }
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;

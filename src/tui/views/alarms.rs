@@ -5,8 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
-use super::widgets::{ScrollTable, ago, alarm_status, block, field, list_title, word_span};
-use crate::model::AlarmKind;
+use super::widgets::{
+    ScrollTable, ago, alarm_status, block, cut_field, field, list_title, text_field, word_span,
+};
+use crate::model::{AlarmKind, console_url};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -65,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let selected = visible
             .get(app.selected(View::Alarms))
             .map(|&i| &app.snapshot.alarms[i]);
+        let inner_width = detail_area.width.saturating_sub(2);
         let lines: Vec<Line> = match selected {
             Some(alarm) => vec![
                 field(
@@ -100,25 +103,41 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                         ago(app.settings.lang, app.now, Some(alarm.since))
                     ),
                 ),
-                field(
-                    theme,
-                    app.settings.lang.pick("reason", "理由"),
-                    alarm.reason.as_str(),
-                ),
             ]
             .into_iter()
+            .chain(text_field(
+                app.settings.lang.pick("reason", "理由"),
+                &alarm.reason,
+                inner_width,
+                theme,
+                theme.style(Role::Text),
+            ))
+            .chain(alarm.arn.iter().flat_map(|arn| {
+                let url = console_url(arn).map(|url| {
+                    cut_field(
+                        app.settings.lang.pick("console", "コンソール"),
+                        &url,
+                        inner_width,
+                        theme,
+                    )
+                });
+                std::iter::once(cut_field("ARN", arn, inner_width, theme)).chain(url)
+            }))
             .chain(history_lines(app, &alarm.name))
             .collect(),
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected alarm", "選択中のアラーム")
-                    .into(),
-            )),
+            // Not trimmed: the reason's lines keep their indentation under its label.
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block(
+                    theme,
+                    super::widgets::copy_title(
+                        app,
+                        app.settings.lang.pick("Selected alarm", "選択中のアラーム"),
+                    ),
+                )),
             detail_area,
         );
     }
