@@ -154,3 +154,55 @@ fn the_copy_keys_copy_the_selected_alarms_console_url_and_arn() {
         insta::assert_snapshot!(name, render(&app, 120, 40));
     }
 }
+
+/// The copy-error fleet with its failed run rerun a minute ago: `<name>-rerun-1`, running.
+fn elt_with_a_rerun(lang: Lang) -> App {
+    let app = app_in(Scenario::CopyError, 3, lang);
+    let mut snapshot = app.snapshot.clone();
+    let failed = snapshot
+        .elt_runs
+        .iter()
+        .find(|run| run.status.is_failure())
+        .expect("the copy error's run failed")
+        .clone();
+    let mut rerun = failed.clone();
+    rerun.name = format!("{}-rerun-1", failed.name);
+    rerun.execution_arn = format!("{}-rerun-1", failed.execution_arn);
+    rerun.status = shiftops::model::EltStatus::Running;
+    rerun.started_at = start() - Duration::minutes(1);
+    rerun.stopped_at = None;
+    rerun.failed_step = None;
+    rerun.failed_tenant = None;
+    rerun.error = None;
+    rerun.cause = None;
+    snapshot.elt_runs.insert(0, rerun);
+    let mut app = App::new(
+        app.title.clone(),
+        Settings::shipped(lang),
+        snapshot,
+        start(),
+    );
+    app.dispatch(Action::Show(View::Elt));
+    app
+}
+
+#[test]
+fn a_rerun_is_told_from_its_run_at_80x24() {
+    for (lang, name) in [
+        (Lang::En, "elt_rerun_80x24_en"),
+        (Lang::Ja, "elt_rerun_80x24_ja"),
+    ] {
+        let app = elt_with_a_rerun(lang);
+        let failed = &app.snapshot.elt_runs[1].name;
+        let screen = render(&app, 80, 24);
+        let rerun_row = line_with(&screen, "-rerun-1");
+        assert!(rerun_row.contains("running"), "{rerun_row}");
+        let original_row = line_with(&screen, "✗ failed");
+        assert!(
+            original_row.contains(failed.as_str()),
+            "the run's name whole: {original_row}"
+        );
+        assert!(!original_row.contains("rerun"), "{original_row}");
+        insta::assert_snapshot!(name, screen);
+    }
+}

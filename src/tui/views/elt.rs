@@ -21,21 +21,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
     let visible = app.rows.visible(View::Elt);
     // Execution names run to 80 characters and a rerun differs from its run only at the end
-    // (`…-rerun-1`): the column takes the longest name, as far as the width allows.
+    // (`…-rerun-1`): the column takes the longest name, the other columns giving way first.
     let longest = visible
         .iter()
         .map(|&i| crate::i18n::width(&app.snapshot.elt_runs[i].name))
         .max()
         .unwrap_or(0);
-    let name_width = longest.clamp(24, usize::from(area.width.saturating_sub(40)).max(24)) as u16;
-    let widths = [
-        Constraint::Length(17),
-        Constraint::Length(name_width),
-        Constraint::Length(11),
-        Constraint::Length(9),
-        Constraint::Length(16),
-        Constraint::Min(20),
-    ];
+    let columns = column_widths(
+        list_area.width.saturating_sub(2),
+        u16::try_from(longest).unwrap_or(u16::MAX),
+    );
+    let name_width = usize::from(columns[1]);
+    let widths = columns.map(Constraint::Length);
     let table = ScrollTable {
         header: app.settings.lang.pick_array(
             &[
@@ -69,7 +66,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 elt_status(&run.status),
                 run.status.as_str(),
             )),
-            Cell::from(run.name.as_str()),
+            Cell::from(crate::i18n::middle(&run.name, name_width)),
             Cell::from(hhmm(run.started_at)),
             Cell::from(format_duration_secs(
                 (end - run.started_at).num_seconds() as f64
@@ -101,6 +98,30 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         );
     }
     page
+}
+
+/// The ELT table's columns (status, execution, started, duration, failed step, error) at `inner`
+/// columns inside the border, for execution names up to `longest` columns. The execution takes
+/// its longest name; the others give way first, down to what still reads (`✓ succeeded`,
+/// `11-21 05:58`, `1h05m`), and the error takes what is left. Only when that is not enough is
+/// the name cut (in the middle, where it is drawn).
+fn column_widths(inner: u16, longest: u16) -> [u16; 6] {
+    const GAPS: u16 = 5;
+    // status, started, duration, failed step, error
+    const LEAST: [u16; 5] = [11, 11, 6, 10, 8];
+    const WANTED: [u16; 5] = [17, 11, 9, 16, 20];
+    let least: u16 = LEAST.iter().sum();
+    let name = longest.min(inner.saturating_sub(GAPS + least));
+    let mut spare = inner.saturating_sub(GAPS + least + name);
+    let mut others = LEAST;
+    // The failed step says most after the name, then the status word, then the duration.
+    for i in [3, 0, 2] {
+        let grow = (WANTED[i] - LEAST[i]).min(spare);
+        others[i] += grow;
+        spare -= grow;
+    }
+    others[4] += spare;
+    [others[0], name, others[1], others[2], others[3], others[4]]
 }
 
 /// The selected-run panel's height: what the selected run's text needs, at least 8 rows and at
@@ -174,4 +195,26 @@ fn selected_run_lines(app: &App, run: &EltRun, width: u16, height: u16) -> Vec<L
     head.extend(fit_lines(cause, room.max(1), lang, theme));
     head.extend(tail);
     head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn the_execution_column_takes_the_longest_name_and_the_others_give_way() {
+        let sum = |w: [u16; 6]| w.iter().sum::<u16>() + 5;
+        // Wide: every column as wanted, the error takes the rest.
+        let wide = column_widths(118, 31);
+        assert_eq!(wide, [17, 31, 11, 9, 16, 29]);
+        assert_eq!(sum(wide), 118);
+        // 80 columns: the others at their least, the name still whole up to 27 columns.
+        let narrow = column_widths(78, 31);
+        assert_eq!(narrow, [11, 27, 11, 6, 10, 8]);
+        assert_eq!(sum(narrow), 78);
+        // A name of 80 characters at 120 columns: whole, everything else at its least.
+        let long = column_widths(118, 80);
+        assert_eq!(long[1], 67);
+        assert_eq!(sum(long), 118);
+    }
 }
