@@ -206,3 +206,91 @@ fn a_rerun_is_told_from_its_run_at_80x24() {
         insta::assert_snapshot!(name, screen);
     }
 }
+
+/// The WLM view with the first adhoc query whose SQL has several lines selected.
+fn wlm_on_a_multi_line_query(lang: Lang) -> App {
+    let mut app = app_in(Scenario::WlmSaturation, 3, lang);
+    app.dispatch(Action::Show(View::Wlm));
+    let row = app
+        .rows
+        .visible(View::Wlm)
+        .iter()
+        .position(|&i| app.snapshot.warehouse.queries[i].sql.contains('\n'))
+        .expect("the demo runs a query written over several lines");
+    for _ in 0..row {
+        app.dispatch(Action::Down);
+    }
+    app
+}
+
+#[test]
+fn enter_on_a_running_query_shows_its_whole_sql_and_esc_closes_it() {
+    for (lang, name) in [
+        (Lang::En, "wlm_query_sql_en"),
+        (Lang::Ja, "wlm_query_sql_ja"),
+    ] {
+        let mut app = wlm_on_a_multi_line_query(lang);
+        let query = app.snapshot.warehouse.queries
+            [app.rows.visible(View::Wlm)[app.selected(View::Wlm)]]
+        .clone();
+        let before = render(&app, 120, 40);
+        assert_eq!(app.on_key(key(KeyCode::Enter)), Effect::None);
+        let screen = render(&app, 120, 40);
+        line_with(&screen, &query.pid.to_string());
+        line_with(&screen, &query.user);
+        for line in query.sql.lines() {
+            let line = line.trim_end();
+            let shown = line_with(&screen, line);
+            assert!(
+                shown.contains(&format!("│{line}")),
+                "its own line, from the left: {shown}"
+            );
+        }
+        insta::assert_snapshot!(name, screen);
+        assert_eq!(
+            app.on_key(key(KeyCode::Char('y'))),
+            Effect::Copy(query.sql.clone())
+        );
+        app.on_key(key(KeyCode::Esc));
+        assert_eq!(render(&app, 120, 40), before, "esc closes it");
+    }
+}
+
+#[test]
+fn a_long_statement_scrolls_and_says_where_the_warehouse_cut_it() {
+    let mut app = wlm_on_a_multi_line_query(Lang::En);
+    let mut snapshot = app.snapshot.clone();
+    let selected = app.rows.visible(View::Wlm)[app.selected(View::Wlm)];
+    let query = &mut snapshot.warehouse.queries[selected];
+    query.sql = (1..=60)
+        .map(|n| format!("SELECT {n} AS line_{n} UNION ALL"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    query.sql_cut_at = Some(20_000);
+    app = App::new(
+        app.title.clone(),
+        Settings::shipped(Lang::En),
+        snapshot,
+        start(),
+    );
+    app.dispatch(Action::Show(View::Wlm));
+    for _ in 0..app
+        .rows
+        .visible(View::Wlm)
+        .iter()
+        .position(|&i| i == selected)
+        .unwrap()
+    {
+        app.dispatch(Action::Down);
+    }
+    app.on_key(key(KeyCode::Enter));
+    let top = render(&app, 100, 30);
+    line_with(&top, "first 20000 characters");
+    line_with(&top, "SELECT 1 AS line_1 UNION ALL");
+    assert!(!top.contains("line_60"), "{top}");
+    app.on_key(key(KeyCode::End));
+    let bottom = render(&app, 100, 30);
+    line_with(&bottom, "SELECT 60 AS line_60 UNION ALL");
+    line_with(&bottom, "60/60");
+    assert!(!bottom.contains("SELECT 1 AS line_1 "), "{bottom}");
+}

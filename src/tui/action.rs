@@ -145,7 +145,7 @@ impl Action {
         (
             "select",
             Action::Select,
-            "drill in: the row's tenant, or an alarm's history",
+            "drill in: the row's tenant, an alarm's history, or a running query's SQL",
         ),
         ("back", Action::Back, "go back / close / clear the filter"),
         (
@@ -217,7 +217,7 @@ impl Action {
             "page_down" => "1 ページ下へ",
             "top" => "先頭の行へ",
             "bottom" => "最後の行へ",
-            "select" => "詳細へ: 行のテナント、またはアラームの履歴",
+            "select" => "詳細へ: 行のテナント、アラームの履歴、または実行中のクエリの SQL",
             "back" => "戻る / 閉じる / 絞り込みを解除",
             "command" => "コマンドモード(:alarms、:tenant 名前 …)",
             "filter" => "この画面の行を絞り込む",

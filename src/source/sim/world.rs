@@ -487,6 +487,7 @@ impl SimWorld {
                     state: q.state,
                     started_at: q.started_at,
                     sql: q.sql,
+                    sql_cut_at: None,
                 })
                 .collect(),
             tables: self.catalog.tables_at(self.now),

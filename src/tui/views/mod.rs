@@ -8,6 +8,7 @@ mod help;
 mod load_errors;
 mod logs;
 mod overview;
+mod query_text;
 mod runbook;
 mod storage;
 mod tenant;
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         Mode::Menu => dialog::draw_menu(frame, app, body),
         Mode::Dialog => dialog::draw_dialog(frame, app, body),
         Mode::Choose => chooser::draw(frame, app, body),
+        Mode::QueryText => query_text::draw(frame, app, body),
         _ => {}
     }
     page_size
@@ -215,7 +217,8 @@ fn draw_bottom(frame: &mut Frame, app: &App, area: Rect) {
         | Mode::Menu
         | Mode::Dialog
         | Mode::Choose
-        | Mode::ConfirmQuit => match &app.message {
+        | Mode::ConfirmQuit
+        | Mode::QueryText => match &app.message {
             Some(message) => Line::styled(
                 message.text.clone(),
                 theme.style(if message.is_error {

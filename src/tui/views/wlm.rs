@@ -8,7 +8,8 @@ use ratatui::widgets::{Paragraph, Sparkline};
 use ratatui::widgets::{Cell, Row};
 
 use super::widgets::{ScrollTable, age, block, list_title};
-use crate::tui::action::View;
+use crate::model::display_lines;
+use crate::tui::action::{Action, View};
 use crate::tui::app::App;
 use crate::tui::theme::Role;
 
@@ -165,12 +166,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         len: visible.len(),
         lang: app.settings.lang,
     };
+    // The keys as the keymap binds them: select shows a query's SQL, the action menu cancels it.
+    let lang = app.settings.lang;
+    let hints: Vec<String> = [
+        (Action::Select, lang.pick("SQL", "SQL")),
+        (Action::ActionMenu, lang.pick("cancel", "キャンセル")),
+    ]
+    .into_iter()
+    .filter_map(|(action, label)| {
+        let key = app.settings.keymap.keys_for(&action).first()?.to_string();
+        Some(format!("{key}: {label}"))
+    })
+    .collect();
+    let name = match lang {
+        crate::i18n::Lang::En => format!("Running queries ({})", hints.join(" · ")),
+        crate::i18n::Lang::Ja => format!("実行中のクエリ({})", hints.join(" · ")),
+    };
     let title = list_title(
         app.settings.lang,
-        app.settings.lang.pick(
-            "Running queries (a: cancel)",
-            "実行中のクエリ(a: キャンセル)",
-        ),
+        &name,
         visible.len(),
         app.rows.total(View::Wlm),
         app.filters.get(&View::Wlm),
@@ -182,7 +196,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(q.queue.as_str()),
             Cell::from(q.user.as_str()),
             Cell::from(age(app.now, Some(q.started_at))),
-            Cell::from(q.sql.as_str()),
+            // One row per query: its lines one after another; select shows them as lines.
+            Cell::from(
+                display_lines(&q.sql)
+                    .iter()
+                    .map(|line| line.trim())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
         ])
     })
 }
