@@ -294,3 +294,65 @@ fn a_long_statement_scrolls_and_says_where_the_warehouse_cut_it() {
     line_with(&bottom, "60/60");
     assert!(!bottom.contains("SELECT 1 AS line_1 "), "{bottom}");
 }
+
+#[test]
+fn the_tenant_view_keeps_an_export_failures_lines_and_copies_the_clusters_console_url() {
+    for (lang, name) in [
+        (Lang::En, "tenant_export_failure_en"),
+        (Lang::Ja, "tenant_export_failure_ja"),
+    ] {
+        let app = export_failed_hours_before_the_copy(lang);
+        let mut snapshot = app.snapshot.clone();
+        let tenant = snapshot
+            .rds
+            .exports
+            .iter()
+            .find(|t| t.status == ExportStatus::Failed)
+            .map(|t| t.tenant.clone())
+            .unwrap();
+        for task in snapshot
+            .rds
+            .exports
+            .iter_mut()
+            .filter(|t| t.tenant == tenant)
+        {
+            task.failure_cause = Some(
+                "The export task failed.\nAccessDenied: the IAM role cannot write to the bucket\u{1b}[0m"
+                    .into(),
+            );
+        }
+        let mut app = App::new(
+            app.title.clone(),
+            Settings::shipped(lang),
+            snapshot,
+            start(),
+        );
+        app.dispatch(Action::ShowTenant(tenant.clone()));
+        let screen = render(&app, 120, 40);
+        let first = line_with(&screen, "The export task failed.");
+        assert!(!first.contains("AccessDenied"), "{first}");
+        let second = line_with(&screen, "AccessDenied: the IAM role cannot write to the");
+        assert!(
+            !second.contains('\u{1b}'),
+            "no escape reaches the terminal: {second}"
+        );
+        insta::assert_snapshot!(name, screen);
+        let cluster = app
+            .snapshot
+            .rds
+            .clusters
+            .iter()
+            .find(|c| c.tenant == tenant)
+            .unwrap()
+            .clone();
+        let arn = cluster.arn.clone().unwrap();
+        assert_eq!(
+            app.on_key(key(KeyCode::Char('y'))),
+            Effect::Copy(format!(
+                "https://us-east-1.console.aws.amazon.com/rds/home?region=us-east-1#database:id={};is-cluster=true",
+                cluster.identifier
+            ))
+        );
+        assert_eq!(app.on_key(key(KeyCode::Char('Y'))), Effect::Copy(arn));
+    }
+}

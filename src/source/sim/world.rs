@@ -397,6 +397,11 @@ impl SimWorld {
                 .map(|t| ClusterState {
                     tenant: t.name.clone(),
                     identifier: t.cluster_identifier.clone(),
+                    // Each tenant's cluster lives in its own account, in the fleet's Region.
+                    arn: Some(format!(
+                        "arn:aws:rds:us-east-1:{}:cluster:{}",
+                        t.account_id, t.cluster_identifier
+                    )),
                     status: "available".into(),
                     engine_version: "8.0.mysql_aurora.3.05.2".into(),
                     parameter_group: format!("{}-params", t.cluster_identifier),

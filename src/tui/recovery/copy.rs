@@ -168,6 +168,17 @@ fn selected_arn<'a>(context: &Context<'a>) -> Option<&'a str> {
     match context.view {
         View::Elt => context.execution,
         View::Alarms => context.alarm.and_then(|alarm| alarm.arn.as_deref()),
+        // The tenant view: the tenant's Aurora cluster (its console page lists its integration).
+        View::Tenant => {
+            let tenant = context.tenant.as_deref()?;
+            context
+                .snapshot
+                .rds
+                .clusters
+                .iter()
+                .find(|cluster| cluster.tenant == tenant)
+                .and_then(|cluster| cluster.arn.as_deref())
+        }
         _ => None,
     }
 }

@@ -5,9 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
-use super::widgets::{ScrollTable, block, field, hhmm, list_title};
+use super::widgets::{ScrollTable, block, field, hhmm, list_title, text_field};
 use crate::tui::action::View;
 use crate::tui::app::App;
+use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
@@ -69,6 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let selected = visible
             .get(app.selected(View::LoadErrors))
             .map(|&i| &app.snapshot.warehouse.load_errors[i]);
+        let width = detail_area.width.saturating_sub(2);
         let lines: Vec<Line> = match selected {
             Some(e) => vec![
                 field(
@@ -86,25 +88,31 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
                 field(
                     theme,
-                    app.settings.lang.pick("reason", "理由"),
-                    e.reason.as_str(),
-                ),
-                field(
-                    theme,
                     app.settings.lang.pick("time", "時刻"),
                     e.time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(text_field(
+                app.settings.lang.pick("reason", "理由"),
+                &e.reason,
+                width,
+                theme,
+                theme.style(Role::Text),
+            ))
+            .collect(),
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected error", "選択中のエラー")
-                    .into(),
-            )),
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block(
+                    theme,
+                    app.settings
+                        .lang
+                        .pick("Selected error", "選択中のエラー")
+                        .into(),
+                )),
             detail_area,
         );
     }
