@@ -194,12 +194,12 @@ impl Action {
         (
             "copy",
             Action::Copy,
-            "copy the runbook step's command, or the selected run's or alarm's AWS console URL",
+            "copy the runbook step's command, or the AWS console URL of the selected run, alarm or tenant's cluster",
         ),
         (
             "copy_arn",
             Action::CopyArn,
-            "copy the selected run's or alarm's ARN",
+            "copy the ARN of the selected run, alarm or tenant's cluster",
         ),
     ];
 
@@ -235,9 +235,9 @@ impl Action {
             "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
             "runbook" => "選択中のアラームか検出事項のランブック",
             "copy" => {
-                "ランブックの手順のコマンド、または選択中の実行かアラームの AWS コンソール URL をコピー"
+                "ランブックの手順のコマンド、または選択中の実行・アラーム・テナントのクラスターの AWS コンソール URL をコピー"
             }
-            "copy_arn" => "選択中の実行かアラームの ARN をコピー",
+            "copy_arn" => "選択中の実行・アラーム・テナントのクラスターの ARN をコピー",
             _ => english,
         }
     }

@@ -1,7 +1,7 @@
 //! The copy keys. `copy`: the selected runbook step's command, filled in, to the clipboard; or,
-//! where a run or an alarm is selected (the ELT and alarms views), its AWS console URL — the
-//! thing to open in a browser, or to paste into the incident channel. `copy_arn`: that run's or
-//! alarm's ARN, for the CLI. A step with several commands gives them one at a time: pasting an
+//! where a run, an alarm or a tenant is shown (the ELT, alarms and tenant views), the AWS console
+//! URL of the run, the alarm or the tenant's Aurora cluster — the thing to open in a browser, or
+//! to paste into the incident channel. `copy_arn`: its ARN, for the CLI. A step with several commands gives them one at a time: pasting an
 //! UNLOAD and the DELETE that must wait for its check in one go would run both.
 
 use super::{Context, Recovery, Reply, known};
@@ -144,25 +144,6 @@ fn to_fill_in(command: &str) -> Vec<String> {
     found
 }
 
-#[cfg(test)]
-mod tests {
-    use super::to_fill_in;
-
-    #[test]
-    fn what_is_left_to_fill_in_is_every_name_in_angle_brackets() {
-        assert_eq!(
-            to_fill_in("aws s3 cp fixed.parquet s3://<bucket>/<prefix> --key <key> <bucket>"),
-            ["<bucket>", "<prefix>", "<key>"]
-        );
-        assert_eq!(
-            to_fill_in("dbt run --select <model>+ && x <archive-bucket>"),
-            ["<model>", "<archive-bucket>"]
-        );
-        assert!(to_fill_in("WHERE table_state <> 'Synced' AND a < 3 AND b > 2").is_empty());
-        assert!(to_fill_in("SELECT 1 <2> <").is_empty());
-    }
-}
-
 /// The ARN of what is selected here: the ELT view's run, the alarms view's alarm.
 fn selected_arn<'a>(context: &Context<'a>) -> Option<&'a str> {
     match context.view {
@@ -185,9 +166,29 @@ fn selected_arn<'a>(context: &Context<'a>) -> Option<&'a str> {
 
 fn nothing_to_copy(lang: Lang) -> Reply {
     Reply::info(lang.pick(
-        "nothing to copy here: the copy keys copy a runbook step's command, or a run's or an \
-         alarm's console URL and ARN (ELT and alarms views)",
+        "nothing to copy here: the copy keys copy a runbook step's command, or the console URL and \
+         ARN of a run, an alarm or a tenant's cluster (ELT, alarms and tenant views)",
         "ここにはコピーするものがありません: コピーキーはランブックの手順のコマンドか、\
-         実行やアラームのコンソール URL と ARN(ELT とアラームの画面)をコピーします",
+         実行・アラーム・テナントのクラスターのコンソール URL と ARN(ELT・アラーム・テナントの画面)\
+         をコピーします",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_fill_in;
+
+    #[test]
+    fn what_is_left_to_fill_in_is_every_name_in_angle_brackets() {
+        assert_eq!(
+            to_fill_in("aws s3 cp fixed.parquet s3://<bucket>/<prefix> --key <key> <bucket>"),
+            ["<bucket>", "<prefix>", "<key>"]
+        );
+        assert_eq!(
+            to_fill_in("dbt run --select <model>+ && x <archive-bucket>"),
+            ["<model>", "<archive-bucket>"]
+        );
+        assert!(to_fill_in("WHERE table_state <> 'Synced' AND a < 3 AND b > 2").is_empty());
+        assert!(to_fill_in("SELECT 1 <2> <").is_empty());
+    }
 }
