@@ -167,9 +167,47 @@ pub fn tail(text: &str, columns: usize) -> String {
     format!("…{}", kept.into_iter().collect::<String>())
 }
 
+/// `text` cut in the middle to at most `columns` columns, keeping its start and its end: for
+/// names that differ only at the end (`daily-elt-2026…0558-rerun-1`). The end gets the larger half.
+pub fn middle(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_string();
+    }
+    if columns <= 1 {
+        return "…".repeat(columns);
+    }
+    let head_columns = (columns - 1) / 2;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_columns {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    let end = tail(text, columns - used);
+    format!("{head}{end}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn middle_keeps_the_start_and_the_distinguishing_end() {
+        assert_eq!(
+            middle("daily-elt-20261121-0558", 30),
+            "daily-elt-20261121-0558"
+        );
+        let cut = middle("daily-elt-20261121-0558-rerun-1", 26);
+        assert_eq!(cut, "daily-elt-20…-0558-rerun-1");
+        assert_eq!(width(&cut), 26);
+        assert_eq!(middle("テナント実行名前", 9), "テナ…名前");
+        assert_eq!(middle("abc", 1), "…");
+        assert_eq!(middle("abc", 0), "");
+    }
 
     #[test]
     fn locale_detection() {

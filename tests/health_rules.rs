@@ -458,6 +458,7 @@ fn a_failed_latest_elt_run_is_critical_and_a_later_success_clears_it() {
 fn alarms_in_alarm_are_findings_and_paging_alarms_are_critical() {
     let alarm = |name: &str, state| Alarm {
         name: name.into(),
+        arn: None,
         kind: AlarmKind::Metric,
         state,
         reason: "Threshold Crossed".into(),

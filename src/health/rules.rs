@@ -301,7 +301,7 @@ impl<'a> Context<'a> {
                 *entry = task;
             }
             if task.status == ExportStatus::Complete
-                && let Some(done) = task.finished_at.or(task.started_at)
+                && let Some(done) = task.changed_at()
             {
                 let best = last_complete.entry(task.tenant.as_str()).or_insert(done);
                 *best = (*best).max(done);
@@ -328,7 +328,7 @@ impl<'a> Context<'a> {
                         "failed",
                         "complete",
                     )
-                    .since(task.finished_at.or(task.started_at)),
+                    .since(task.changed_at()),
                 ),
                 Some(task) if task.status == ExportStatus::Canceled => out.push(
                     finding(
@@ -341,7 +341,7 @@ impl<'a> Context<'a> {
                         "canceled",
                         "complete",
                     )
-                    .since(task.finished_at.or(task.started_at)),
+                    .since(task.changed_at()),
                 ),
                 Some(task) if task.status.is_running() => {}
                 None => out.push(finding(

@@ -48,6 +48,8 @@ pub enum AlarmKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alarm {
     pub name: String,
+    /// Its ARN (DescribeAlarms' `AlarmArn`), for its console URL and the copy keys.
+    pub arn: Option<String>,
     pub kind: AlarmKind,
     pub state: AlarmState,
     pub reason: String,

@@ -65,3 +65,11 @@ pub struct ExportTask {
     pub finished_at: Option<Time>,
     pub failure_cause: Option<String>,
 }
+
+impl ExportTask {
+    /// When the export last changed: its end, or its start while it runs. The age shown next to
+    /// its status is measured from here, never from the COPY that loaded it.
+    pub fn changed_at(&self) -> Option<Time> {
+        self.finished_at.or(self.started_at)
+    }
+}

@@ -12,9 +12,54 @@ pub fn format_duration_secs(seconds: f64) -> String {
     }
 }
 
+/// Text from outside (a run's cause, a dbt log, an alarm's reason) as the lines it was written
+/// in: `\r\n`, `\r` and `\n` each end a line, a tab becomes four spaces, and every other control
+/// character (an escape sequence's ESC, a NUL) is dropped, so nothing can move the terminal's
+/// cursor and no two lines are glued together. Trailing whitespace and blank lines at the end go.
+pub fn display_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .replace("\r\n", "\n")
+        .split(['\n', '\r'])
+        .map(|line| {
+            let mut clean = String::with_capacity(line.len());
+            for c in line.chars() {
+                match c {
+                    '\t' => clean.push_str("    "),
+                    c if c.is_control() => {}
+                    c => clean.push(c),
+                }
+            }
+            clean.trim_end().to_string()
+        })
+        .collect();
+    while lines.len() > 1 && lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_lines_keep_line_breaks_and_drop_control_characters() {
+        assert_eq!(
+            display_lines(
+                "Database Error in model x\r\n  column does not exist\nDone. PASS=41 ERROR=1\n\n"
+            ),
+            vec![
+                "Database Error in model x",
+                "  column does not exist",
+                "Done. PASS=41 ERROR=1"
+            ]
+        );
+        assert_eq!(
+            display_lines("\u{1b}[31mred\u{1b}[0m\tok\0\rnext"),
+            vec!["[31mred[0m    ok", "next"]
+        );
+        assert_eq!(display_lines(""), vec![""]);
+    }
 
     #[test]
     fn durations_read_at_a_glance() {

@@ -1,6 +1,7 @@
 //! Plain domain types of the pipeline. No I/O, no AWS SDK types.
 
 mod alarm;
+mod console;
 mod elt;
 mod export;
 mod format;
@@ -18,9 +19,10 @@ mod timeline;
 mod wlm;
 
 pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
+pub use console::{Arn, console_url};
 pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
-pub use format::format_duration_secs;
+pub use format::{display_lines, format_duration_secs};
 pub use integration::{
     IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
 };

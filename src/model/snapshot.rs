@@ -20,6 +20,8 @@ pub struct TenantFailure {
 pub struct ClusterState {
     pub tenant: String,
     pub identifier: String,
+    /// Its ARN (`DBClusterArn`), for its console URL and the copy keys.
+    pub arn: Option<String>,
     pub status: String,
     pub engine_version: String,
     pub parameter_group: String,

@@ -25,6 +25,9 @@ pub struct RunningQuery {
     pub state: String,
     pub started_at: Time,
     pub sql: String,
+    /// Where the warehouse cut the statement's text, in characters, when it may have: `None`
+    /// when the text is whole.
+    pub sql_cut_at: Option<usize>,
 }
 
 /// The prefix of the query-monitoring rule a pause adds to the adhoc queue. The rule's name

@@ -123,9 +123,11 @@ pub enum Action {
     ActionMenu,
     /// The runbook for the selected alarm or finding.
     OpenRunbook,
-    /// The selected runbook step's command (or the selected ELT execution's ARN) to the
-    /// clipboard.
+    /// The selected runbook step's command, or the console URL of the selected execution or
+    /// alarm, to the clipboard.
     Copy,
+    /// The ARN of the selected execution or alarm to the clipboard.
+    CopyArn,
     SetFilter(String),
 }
 
@@ -143,7 +145,7 @@ impl Action {
         (
             "select",
             Action::Select,
-            "drill in: the row's tenant, or an alarm's history",
+            "drill in: the row's tenant, an alarm's history, or a running query's SQL",
         ),
         ("back", Action::Back, "go back / close / clear the filter"),
         (
@@ -192,7 +194,12 @@ impl Action {
         (
             "copy",
             Action::Copy,
-            "copy the runbook step's command (or the ELT execution's ARN) to the clipboard",
+            "copy the runbook step's command, or the AWS console URL of the selected run, alarm or tenant's cluster",
+        ),
+        (
+            "copy_arn",
+            Action::CopyArn,
+            "copy the ARN of the selected run, alarm or tenant's cluster",
         ),
     ];
 
@@ -210,7 +217,7 @@ impl Action {
             "page_down" => "1 ページ下へ",
             "top" => "先頭の行へ",
             "bottom" => "最後の行へ",
-            "select" => "詳細へ: 行のテナント、またはアラームの履歴",
+            "select" => "詳細へ: 行のテナント、アラームの履歴、または実行中のクエリの SQL",
             "back" => "戻る / 閉じる / 絞り込みを解除",
             "command" => "コマンドモード(:alarms、:tenant 名前 …)",
             "filter" => "この画面の行を絞り込む",
@@ -227,7 +234,10 @@ impl Action {
             "tenant" => "選択中の行のテナント",
             "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
             "runbook" => "選択中のアラームか検出事項のランブック",
-            "copy" => "ランブックの手順のコマンド(または ELT 実行の ARN)をクリップボードにコピー",
+            "copy" => {
+                "ランブックの手順のコマンド、または選択中の実行・アラーム・テナントのクラスターの AWS コンソール URL をコピー"
+            }
+            "copy_arn" => "選択中の実行・アラーム・テナントのクラスターの ARN をコピー",
             _ => english,
         }
     }

@@ -8,6 +8,7 @@ use super::action::{Action, View};
 use super::command::{self, CommandLine, Does, Prompt, Refusal};
 use super::incident::{self, Incident};
 use super::keymap::Keymap;
+use super::query_text::{self, QueryText};
 use super::recovery::{self, ActionEvent, Destination, Recovery, Reply};
 use super::rows::Rows;
 use super::runbook::{self, Runbook};
@@ -68,6 +69,8 @@ pub enum Mode {
     Choose,
     /// Quitting while something is left changed (a pause): `y` or the quit key quits.
     ConfirmQuit,
+    /// Reading a running query's whole SQL.
+    QueryText,
 }
 
 /// A line of feedback under the view (an unknown command, a refresh request …).
@@ -159,6 +162,8 @@ pub struct App {
     pub message: Option<Message>,
     pub help_scroll: u16,
     pub alarm_history: Option<AlarmHistoryView>,
+    /// The running query whose SQL is open (WLM view, `select`).
+    query_text: Option<QueryText>,
     /// The action menu, the action dialog and the runbook walkthrough.
     recovery: Recovery,
     /// The session's incident record.
@@ -192,6 +197,7 @@ impl App {
             message: None,
             help_scroll: 0,
             alarm_history: None,
+            query_text: None,
             recovery: Recovery::default(),
             incident: Incident::default(),
             page_size: 10,
@@ -290,6 +296,7 @@ impl App {
                 None => Effect::None,
             },
             Mode::Help => self.on_help_key(key),
+            Mode::QueryText => self.on_query_text_key(key),
             Mode::Command | Mode::Filter => self.on_command_line_key(key),
             Mode::Menu | Mode::Dialog | Mode::Choose => {
                 self.ask_recovery(|recovery, context| recovery.on_key(context, key))
@@ -319,6 +326,39 @@ impl App {
             _ => {}
         }
         Effect::None
+    }
+
+    /// The open query text takes the keys; ctrl-c still quits.
+    fn on_query_text_key(&mut self, key: KeyEvent) -> Effect {
+        let action = self.settings.keymap.action_for(&key);
+        if action == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Effect::Quit;
+        }
+        let Some(text) = self.query_text.as_mut() else {
+            self.mode = Mode::Normal;
+            return Effect::None;
+        };
+        let action = action.or((key.code == KeyCode::Esc).then_some(Action::Back));
+        match text.on_key(action, self.settings.lang) {
+            query_text::Reply::Stay => Effect::None,
+            query_text::Reply::Close => {
+                self.query_text = None;
+                self.message = None;
+                self.mode = Mode::Normal;
+                Effect::None
+            }
+            query_text::Reply::Effect(effect, message) => {
+                if let Some(message) = message {
+                    self.info(message.to_string());
+                }
+                effect
+            }
+        }
+    }
+
+    /// The running query whose SQL is open, for drawing.
+    pub fn query_text(&self) -> Option<&QueryText> {
+        self.query_text.as_ref()
     }
 
     fn on_command_line_key(&mut self, key: KeyEvent) -> Effect {
@@ -615,6 +655,20 @@ impl App {
                     return Effect::FetchAlarmHistory(name);
                 }
             }
+            Action::Select if self.view == View::Wlm => {
+                let query = self
+                    .rows
+                    .visible(View::Wlm)
+                    .get(self.selected(View::Wlm))
+                    .map(|&i| &self.snapshot.warehouse.queries[i]);
+                match query {
+                    Some(query) => {
+                        self.query_text = Some(QueryText::open(query));
+                        self.mode = Mode::QueryText;
+                    }
+                    None => self.info(self.t("no query is running", "実行中のクエリはありません")),
+                }
+            }
             Action::Select if self.view == View::Runbook => {
                 return self.ask_recovery(|recovery, context| recovery.do_step(context));
             }
@@ -626,6 +680,9 @@ impl App {
                 return self.ask_recovery(|recovery, context| recovery.open_runbook_here(context));
             }
             Action::Copy => return self.ask_recovery(|recovery, context| recovery.copy(context)),
+            Action::CopyArn => {
+                return self.ask_recovery(|recovery, context| recovery.copy_arn(context));
+            }
             Action::Back => self.back(),
             Action::CommandMode => {
                 self.mode = Mode::Command;

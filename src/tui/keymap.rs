@@ -753,7 +753,8 @@ mod tests {
             build_error(user(text), None),
             "keymap.toml:3:3: unknown action \"qiut\"; the actions are quit, refresh, up, down, \
              page_up, page_down, top, bottom, select, back, command, filter, help, next_view, \
-             prev_view, overview, alarms, wlm, storage, load_errors, elt, logs, tenant, actions, runbook, copy"
+             prev_view, overview, alarms, wlm, storage, load_errors, elt, logs, tenant, actions, runbook, copy, \
+             copy_arn"
         );
     }
 

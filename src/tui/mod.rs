@@ -7,6 +7,7 @@ pub mod command;
 pub mod cost;
 pub mod incident;
 pub mod keymap;
+pub mod query_text;
 pub mod recovery;
 pub mod rows;
 pub mod run;

@@ -532,6 +532,7 @@ impl Source for AlarmsSource {
                 let name = alarm.alarm_name().unwrap_or_default();
                 alarms.push(Alarm {
                     name: name.to_string(),
+                    arn: alarm.alarm_arn().map(str::to_string),
                     kind: AlarmKind::Metric,
                     state: state(alarm.state_value()),
                     reason: alarm.state_reason().unwrap_or_default().to_string(),
@@ -552,6 +553,7 @@ impl Source for AlarmsSource {
                 let name = alarm.alarm_name().unwrap_or_default();
                 alarms.push(Alarm {
                     name: name.to_string(),
+                    arn: alarm.alarm_arn().map(str::to_string),
                     kind: AlarmKind::Composite,
                     state: state(alarm.state_value()),
                     reason: alarm.state_reason().unwrap_or_default().to_string(),

@@ -129,6 +129,7 @@ async fn read_account(
             data.clusters.push(ClusterState {
                 tenant: tenant.name.clone(),
                 identifier: id.to_string(),
+                arn: cluster.db_cluster_arn().map(str::to_string),
                 status: cluster.status().unwrap_or("unknown").to_string(),
                 engine_version: cluster.engine_version().unwrap_or_default().to_string(),
                 parameter_group: cluster

@@ -504,13 +504,16 @@ fn queue_activity(rows: &ResultSet) -> Vec<QueueActivity> {
 fn running_queries(rows: &ResultSet) -> Vec<RunningQuery> {
     rows.records()
         .filter_map(|record| {
+            let (sql, sql_cut_at) =
+                statement(record.text("sql"), record.get("sql_pieces").as_i64());
             Some(RunningQuery {
                 pid: record.get("pid").as_i64()?,
                 queue: record.text("queue"),
                 user: record.text("user_name"),
                 state: record.text("state"),
                 started_at: record.get("started_at").as_time()?,
-                sql: record.text("sql"),
+                sql,
+                sql_cut_at,
             })
         })
         .collect()
@@ -522,6 +525,45 @@ fn tables_total_mb(rows: &ResultSet) -> Option<u64> {
         .next()
         .and_then(|record| record.get("total_size_mb").as_i64())
         .map(|mb| mb.max(0) as u64)
+}
+
+/// A running query's SQL and where it may be cut (see `sql::QUERIES`): joined from
+/// `pieces` pieces of STL_QUERYTEXT, or STV_INFLIGHT's own `text` when there were none.
+fn statement(text: String, pieces: Option<i64>) -> (String, Option<usize>) {
+    match pieces {
+        Some(pieces) => {
+            let pieces = usize::try_from(pieces).unwrap_or(0);
+            let cut = (pieces > sql::QUERY_TEXT_PIECES)
+                .then_some(sql::QUERY_TEXT_PIECES * sql::QUERY_TEXT_PIECE);
+            (unescape_query_text(&text), cut)
+        }
+        None => {
+            let cut = (text.chars().count() >= sql::INFLIGHT_TEXT).then_some(sql::INFLIGHT_TEXT);
+            (text, cut)
+        }
+    }
+}
+
+/// STL_QUERYTEXT writes a newline as `\n` and a backslash as `\\`: the statement as it was sent.
+fn unescape_query_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 fn table_info(rows: &ResultSet) -> Vec<TableInfo> {
@@ -545,6 +587,25 @@ fn table_info(rows: &ResultSet) -> Vec<TableInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_running_querys_sql_says_where_it_may_be_cut() {
+        assert_eq!(
+            statement("SELECT 1\\nFROM t WHERE a = '\\\\'".into(), Some(1)),
+            ("SELECT 1\nFROM t WHERE a = '\\'".to_string(), None)
+        );
+        assert_eq!(
+            statement("SELECT …".into(), Some(101)).1,
+            Some(20_000),
+            "more pieces than joined"
+        );
+        let inflight = "x".repeat(100);
+        assert_eq!(statement(inflight.clone(), None), (inflight, Some(100)));
+        assert_eq!(
+            statement("SELECT 1".into(), None),
+            ("SELECT 1".into(), None)
+        );
+    }
 
     fn set(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
         ResultSet {

@@ -70,11 +70,32 @@ FROM stv_wlm_service_class_config c LEFT JOIN stv_wlm_query_state s ON s.service
 WHERE c.service_class >= 6 GROUP BY 1 ORDER BY 1";
 
 /// The queries running now, with the pid CANCEL takes: STV_INFLIGHT by WLM queue.
+///
+/// Their SQL: STV_INFLIGHT's `text` is "truncated to 100 characters if the statement exceeds
+/// that limit" (STV_INFLIGHT, Amazon Redshift Database Developer Guide,
+/// https://docs.aws.amazon.com/redshift/latest/dg/r_STV_INFLIGHT.html), so the whole statement
+/// comes from STL_QUERYTEXT, which keeps it "in 200-character increments", one row per
+/// `sequence`, with newlines written as `\n`
+/// (https://docs.aws.amazon.com/redshift/latest/dg/r_STL_QUERYTEXT.html), joined in order.
+/// Only the first [`QUERY_TEXT_PIECES`] pieces are joined — LISTAGG fails beyond 65,535 bytes
+/// — and `sql_pieces` says how many there are, so a longer statement is known to be cut.
+/// STV_INFLIGHT's `text` stands in while STL_QUERYTEXT has no row for the query yet.
 pub const QUERIES: &str = "SELECT i.pid, TRIM(c.name) AS queue, TRIM(u.usename) AS user_name, \
-TRIM(s.state) AS state, i.starttime AS started_at, TRIM(i.text) AS sql \
+TRIM(s.state) AS state, i.starttime AS started_at, COALESCE(t.sql, TRIM(i.text)) AS sql, \
+t.pieces AS sql_pieces \
 FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query \
 JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class \
-LEFT JOIN pg_user u ON u.usesysid = i.userid ORDER BY i.starttime LIMIT 500";
+LEFT JOIN pg_user u ON u.usesysid = i.userid \
+LEFT JOIN (SELECT query, LISTAGG(CASE WHEN sequence < 100 THEN text END) \
+WITHIN GROUP (ORDER BY sequence) AS sql, COUNT(*) AS pieces FROM stl_querytext \
+WHERE query IN (SELECT query FROM stv_inflight) GROUP BY query) t ON t.query = i.query \
+ORDER BY i.starttime LIMIT 500";
+
+/// How many of STL_QUERYTEXT's 200-character pieces [`QUERIES`] joins (its `sequence < 100`).
+pub const QUERY_TEXT_PIECES: usize = 100;
+/// The characters of a piece of STL_QUERYTEXT, and of STV_INFLIGHT's `text`.
+pub const QUERY_TEXT_PIECE: usize = 200;
+pub const INFLIGHT_TEXT: usize = 100;
 
 /// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics, and
 /// on every row what all tables take together (`size` is "Size of the table, in 1-MB data blocks":

@@ -161,6 +161,9 @@ pub(crate) struct Reading {
     pub culprits: Vec<String>,
 }
 
+/// The simulated alarms live in the warehouse's account and Region, like the ELT's executions.
+const ALARM_ARN_PREFIX: &str = "arn:aws:cloudwatch:us-east-1:999999999999:alarm:";
+
 /// One alarm's state as the simulation keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SimAlarm {
@@ -238,6 +241,7 @@ impl SimAlarm {
     pub(crate) fn to_model(&self) -> Alarm {
         Alarm {
             name: self.rule.name.to_string(),
+            arn: Some(format!("{ALARM_ARN_PREFIX}{}", self.rule.name)),
             kind: AlarmKind::Metric,
             state: self.state(),
             reason: if self.state.is_some() {

@@ -210,9 +210,13 @@ impl QueryBook {
             }
             1 => {
                 let sql = match pick {
+                    // As a learner writes it in a SQL client: one clause a line.
                     0 => format!(
-                        "SELECT u.prefecture, COUNT(*) FROM {schema}.orders o \
-                         JOIN {schema}.users u ON o.user_id = u.user_id GROUP BY 1 ORDER BY 2 DESC"
+                        "SELECT u.prefecture,\n       COUNT(*) AS orders,\n       \
+                         SUM(o.quantity) AS items\nFROM {schema}.orders o\n\
+                         JOIN {schema}.users u ON o.user_id = u.user_id\n\
+                         WHERE o.order_date >= DATEADD(day, -90, CURRENT_DATE)\n\
+                         GROUP BY 1\nORDER BY 2 DESC"
                     ),
                     1 => format!(
                         "SELECT product_id, SUM(quantity) FROM {schema}.orders \

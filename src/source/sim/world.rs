@@ -429,6 +429,11 @@ impl SimWorld {
                 .map(|t| ClusterState {
                     tenant: t.name.clone(),
                     identifier: t.cluster_identifier.clone(),
+                    // Each tenant's cluster lives in its own account, in the fleet's Region.
+                    arn: Some(format!(
+                        "arn:aws:rds:us-east-1:{}:cluster:{}",
+                        t.account_id, t.cluster_identifier
+                    )),
                     status: "available".into(),
                     engine_version: "8.0.mysql_aurora.3.05.2".into(),
                     parameter_group: format!("{}-params", t.cluster_identifier),
@@ -520,6 +525,7 @@ impl SimWorld {
                     state: q.state,
                     started_at: q.started_at,
                     sql: q.sql,
+                    sql_cut_at: None,
                 })
                 .collect(),
             tables_total_mb: Some(tables.iter().map(|t| t.size_mb).sum()),

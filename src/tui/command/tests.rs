@@ -63,6 +63,7 @@ impl Facts {
             state: "Running".into(),
             started_at: at(5),
             sql: "select 1".into(),
+            sql_cut_at: None,
         };
         snapshot.warehouse.queries = vec![query(4711), query(4802)];
         let runbook = "id = \"copy-error\"\ntitle = \"COPY\"\nsummary = \"x\"\n\n\

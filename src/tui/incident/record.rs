@@ -327,7 +327,7 @@ fn held_back(tracked: &Tracked, snapshot: &Snapshot, lang: Lang) -> Option<Strin
                 .iter()
                 .filter(|t| Some(&t.tenant) == finding.tenant.as_ref())
                 .filter(|t| t.status == ExportStatus::Complete)
-                .filter_map(|t| t.finished_at.or(t.started_at))
+                .filter_map(|t| t.changed_at())
                 .max();
             let last = last.map_or("—".to_string(), full);
             match lang {

@@ -84,6 +84,7 @@ fn alarm_finding() -> Finding {
 fn alarm(state: AlarmState, since: Time) -> Alarm {
     Alarm {
         name: "Alert-COPY-Error".into(),
+        arn: None,
         kind: AlarmKind::Metric,
         state,
         reason: "Threshold Crossed".into(),

@@ -1,9 +1,12 @@
-//! The copy key: the selected runbook step's command, filled in, to the clipboard (or, in the
-//! ELT view, the selected execution's ARN). A step with several commands gives them one at a
-//! time: pasting an UNLOAD and the DELETE that must wait for its check in one go would run both.
+//! The copy keys. `copy`: the selected runbook step's command, filled in, to the clipboard; or,
+//! where a run, an alarm or a tenant is shown (the ELT, alarms and tenant views), the AWS console
+//! URL of the run, the alarm or the tenant's Aurora cluster — the thing to open in a browser, or
+//! to paste into the incident channel. `copy_arn`: its ARN, for the CLI. A step with several commands gives them one at a time: pasting an
+//! UNLOAD and the DELETE that must wait for its check in one go would run both.
 
 use super::{Context, Recovery, Reply, known};
 use crate::i18n::Lang;
+use crate::model::console_url;
 use crate::tui::action::{Action, View};
 use crate::tui::app::Effect;
 use crate::tui::runbook::text;
@@ -12,24 +15,42 @@ impl Recovery {
     /// What the copy key does where the user is.
     pub fn copy(&mut self, context: &Context) -> Reply {
         let lang = context.lang;
-        match context.view {
-            View::Runbook => self.copy_step_command(context),
-            View::Elt if context.execution.is_some() => {
-                let arn = context.execution.unwrap_or_default().to_string();
-                Reply {
-                    effect: Effect::Copy(arn),
-                    ..Reply::info(lang.pick(
-                        "copied the execution's ARN to the clipboard (OSC 52)",
-                        "実行の ARN をクリップボードにコピーしました(OSC 52)",
-                    ))
-                }
-            }
-            _ => Reply::info(lang.pick(
-                "nothing to copy here: the copy key copies a runbook step's command, or an ELT \
-                 execution's ARN",
-                "ここにはコピーするものがありません: コピーキーはランブックの手順のコマンドか、\
-                 ELT 実行の ARN をコピーします",
-            )),
+        if context.view == View::Runbook {
+            return self.copy_step_command(context);
+        }
+        let Some(arn) = selected_arn(context) else {
+            return nothing_to_copy(lang);
+        };
+        match console_url(arn) {
+            Some(url) => Reply {
+                effect: Effect::Copy(url),
+                ..Reply::info(lang.pick(
+                    "copied its AWS console URL to the clipboard (OSC 52)",
+                    "AWS コンソールの URL をクリップボードにコピーしました(OSC 52)",
+                ))
+            },
+            None => Reply {
+                effect: Effect::Copy(arn.to_string()),
+                ..Reply::info(lang.pick(
+                    "the console has no page for this ARN: copied the ARN (OSC 52)",
+                    "この ARN のコンソールのページはありません: ARN をコピーしました(OSC 52)",
+                ))
+            },
+        }
+    }
+
+    /// What the copy-ARN key does: the selected run's or alarm's ARN.
+    pub fn copy_arn(&mut self, context: &Context) -> Reply {
+        let lang = context.lang;
+        match selected_arn(context) {
+            Some(arn) => Reply {
+                effect: Effect::Copy(arn.to_string()),
+                ..Reply::info(lang.pick(
+                    "copied its ARN to the clipboard (OSC 52)",
+                    "ARN をクリップボードにコピーしました(OSC 52)",
+                ))
+            },
+            None => nothing_to_copy(lang),
         }
     }
 
@@ -121,6 +142,36 @@ fn to_fill_in(command: &str) -> Vec<String> {
         rest = after;
     }
     found
+}
+
+/// The ARN of what is selected here: the ELT view's run, the alarms view's alarm.
+fn selected_arn<'a>(context: &Context<'a>) -> Option<&'a str> {
+    match context.view {
+        View::Elt => context.execution,
+        View::Alarms => context.alarm.and_then(|alarm| alarm.arn.as_deref()),
+        // The tenant view: the tenant's Aurora cluster (its console page lists its integration).
+        View::Tenant => {
+            let tenant = context.tenant.as_deref()?;
+            context
+                .snapshot
+                .rds
+                .clusters
+                .iter()
+                .find(|cluster| cluster.tenant == tenant)
+                .and_then(|cluster| cluster.arn.as_deref())
+        }
+        _ => None,
+    }
+}
+
+fn nothing_to_copy(lang: Lang) -> Reply {
+    Reply::info(lang.pick(
+        "nothing to copy here: the copy keys copy a runbook step's command, or the console URL and \
+         ARN of a run, an alarm or a tenant's cluster (ELT, alarms and tenant views)",
+        "ここにはコピーするものがありません: コピーキーはランブックの手順のコマンドか、\
+         実行・アラーム・テナントのクラスターのコンソール URL と ARN(ELT・アラーム・テナントの画面)\
+         をコピーします",
+    ))
 }
 
 #[cfg(test)]

@@ -583,18 +583,25 @@ fn copying_what_the_console_does_not_know_says_what_to_fill_in() {
 }
 
 #[test]
-fn the_copy_key_copies_the_selected_executions_arn_in_the_elt_view() {
+fn the_copy_keys_copy_the_selected_executions_console_url_and_arn_in_the_elt_view() {
     let facts = fleet_facts();
     let arn = "arn:aws:states:ap-northeast-1:111111111111:execution:daily-elt:run-1";
     let mut recovery = Recovery::default();
-    let reply = recovery.copy(&Context {
+    let in_elt = Context {
         view: View::Elt,
         execution: Some(arn),
         ..facts.context()
-    });
-    assert_eq!(reply.effect, Effect::Copy(arn.into()));
+    };
+    assert_eq!(
+        recovery.copy(&in_elt).effect,
+        Effect::Copy(format!(
+            "https://ap-northeast-1.console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/{arn}"
+        ))
+    );
+    assert_eq!(recovery.copy_arn(&in_elt).effect, Effect::Copy(arn.into()));
     let elsewhere = recovery.copy(&facts.context());
     assert_eq!(elsewhere.effect, Effect::None);
+    assert_eq!(recovery.copy_arn(&facts.context()).effect, Effect::None);
     assert!(
         elsewhere
             .message

@@ -6,9 +6,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use super::widgets::{
-    Column, ScrollTable, ago, alarm_status, block, draw_unread, field, list_title_of, word_span,
+    Column, ScrollTable, ago, alarm_status, block, cut_field, draw_unread, field, list_title_of,
+    text_field, word_span,
 };
-use crate::model::{AlarmKind, Reading};
+use crate::model::{AlarmKind, Reading, console_url};
 use crate::tui::action::View;
 use crate::tui::app::App;
 use crate::tui::theme::Role;
@@ -70,6 +71,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let selected = visible
             .get(app.selected(View::Alarms))
             .map(|&i| &app.snapshot.alarms[i]);
+        let inner_width = detail_area.width.saturating_sub(2);
         let lines: Vec<Line> = match selected {
             Some(alarm) => vec![
                 field(
@@ -105,25 +107,41 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                         ago(app.settings.lang, app.now, Some(alarm.since))
                     ),
                 ),
-                field(
-                    theme,
-                    app.settings.lang.pick("reason", "理由"),
-                    alarm.reason.as_str(),
-                ),
             ]
             .into_iter()
+            .chain(text_field(
+                app.settings.lang.pick("reason", "理由"),
+                &alarm.reason,
+                inner_width,
+                theme,
+                theme.style(Role::Text),
+            ))
+            .chain(alarm.arn.iter().flat_map(|arn| {
+                let url = console_url(arn).map(|url| {
+                    cut_field(
+                        app.settings.lang.pick("console", "コンソール"),
+                        &url,
+                        inner_width,
+                        theme,
+                    )
+                });
+                std::iter::once(cut_field("ARN", arn, inner_width, theme)).chain(url)
+            }))
             .chain(history_lines(app, &alarm.name))
             .collect(),
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected alarm", "選択中のアラーム")
-                    .into(),
-            )),
+            // Not trimmed: the reason's lines keep their indentation under its label.
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block(
+                    theme,
+                    super::widgets::copy_title(
+                        app,
+                        app.settings.lang.pick("Selected alarm", "選択中のアラーム"),
+                    ),
+                )),
             detail_area,
         );
     }

@@ -5,10 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
-use super::widgets::{Column, ScrollTable, block, draw_unread, field, hhmm, list_title_of};
+use super::widgets::{
+    Column, ScrollTable, block, draw_unread, field, hhmm, list_title_of, text_field,
+};
 use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
+use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
@@ -73,6 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let selected = visible
             .get(app.selected(View::LoadErrors))
             .map(|&i| &app.snapshot.warehouse.load_errors[i]);
+        let width = detail_area.width.saturating_sub(2);
         let lines: Vec<Line> = match selected {
             Some(e) => vec![
                 field(
@@ -90,25 +94,31 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
                 field(
                     theme,
-                    app.settings.lang.pick("reason", "理由"),
-                    e.reason.as_str(),
-                ),
-                field(
-                    theme,
                     app.settings.lang.pick("time", "時刻"),
                     e.time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(text_field(
+                app.settings.lang.pick("reason", "理由"),
+                &e.reason,
+                width,
+                theme,
+                theme.style(Role::Text),
+            ))
+            .collect(),
             None => vec![],
         };
         frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected error", "選択中のエラー")
-                    .into(),
-            )),
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block(
+                    theme,
+                    app.settings
+                        .lang
+                        .pick("Selected error", "選択中のエラー")
+                        .into(),
+                )),
             detail_area,
         );
     }

@@ -9,6 +9,7 @@ mod help;
 mod load_errors;
 mod logs;
 mod overview;
+mod query_text;
 mod runbook;
 mod storage;
 mod tenant;
@@ -66,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
         Mode::Menu => dialog::draw_menu(frame, app, body),
         Mode::Dialog => dialog::draw_dialog(frame, app, body),
         Mode::Choose => chooser::draw(frame, app, body),
+        Mode::QueryText => query_text::draw(frame, app, body),
         _ => {}
     }
     page_size
@@ -363,7 +365,8 @@ fn bottom_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
         | Mode::Menu
         | Mode::Dialog
         | Mode::Choose
-        | Mode::ConfirmQuit => vec![match &app.message {
+        | Mode::ConfirmQuit
+        | Mode::QueryText => vec![match &app.message {
             Some(message) => Line::styled(
                 message.text.clone(),
                 theme.style(if message.is_error {

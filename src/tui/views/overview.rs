@@ -17,25 +17,27 @@ use crate::tui::app::App;
 use crate::tui::rows::{OverviewRow, TenantRow};
 use crate::tui::theme::Role;
 
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
     "STATUS",
     "TENANT",
     "PATH",
     "INTEGRATION",
     "LAG",
-    "EXPORT / COPY",
+    "EXPORT",
+    "COPY",
     "ERR 24H",
     "LAST ELT",
     "WORST FINDING",
 ];
 
-const HEADER_JA: [&str; 9] = [
+const HEADER_JA: [&str; 10] = [
     "状態",
     "テナント",
     "経路",
     "統合",
     "遅延",
-    "エクスポート/COPY",
+    "エクスポート",
+    "COPY",
     "エラー",
     "最終 ELT",
     "最も重大な検出事項",
@@ -272,17 +274,19 @@ fn draw_tenants(
     });
     let h = app.settings.lang.pick_array(&HEADER, &HEADER_JA);
     // At 80 columns the status, name, replication, errors, ELT and worst finding stay; the
-    // path (it shows in which of INTEGRATION and EXPORT / COPY is filled) and the lag go first.
+    // path (INTEGRATION or EXPORT is filled), the COPY's age (in the tenant view) and the lag
+    // go first.
     let columns = [
         Column::key(h[0], 6),
         Column::key(h[1], 12).grows_to(16),
-        Column::optional(h[2], 8, 8, 6),
+        Column::optional(h[2], 8, 8, 7),
         Column::optional(h[3], 17, 8, 4),
         Column::optional(h[4], 6, 6, 5),
-        Column::optional(h[5], 17, 10, 3),
-        Column::optional(h[6], 7, 7, 1),
-        Column::optional(h[7], elt_width, 8, 2),
-        Column::fill(h[8], 20),
+        Column::optional(h[5], 16, 10, 3),
+        Column::optional(h[6], 5, 5, 6),
+        Column::optional(h[7], 7, 7, 1),
+        Column::optional(h[8], elt_width, 8, 2),
+        Column::fill(h[9], 20),
     ];
     let table = ScrollTable {
         columns: &columns,
@@ -336,22 +340,21 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
         Reading::Unknown(_) => Cell::from(unknown_span(theme)),
         known => Cell::from(known.show(|lag| format_duration_secs(*lag))),
     };
-    let export = match (s.last_export.known(), s.last_copy_at.known()) {
-        (Some(Some(task)), copy) => {
-            let when = copy
-                .copied()
-                .flatten()
-                .or(task.finished_at)
-                .or(task.started_at);
-            Cell::from(word_span(
-                theme,
-                widgets::export_status(&task.status),
-                &format!("{} {}", task.status, age(app.now, when)),
-            ))
-        }
-        (Some(None), Some(Some(copy))) => Cell::from(format!("COPY {}", age(app.now, Some(*copy)))),
-        (Some(None), Some(None)) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
-        (None, _) | (_, None) => Cell::from(unknown_span(theme)),
+    // Each age is its own thing's: the export's since it ended (or started), the COPY's since it
+    // loaded. A COPY minutes ago says nothing of an export that failed hours ago.
+    let export = match s.last_export.known() {
+        Some(Some(task)) => Cell::from(word_span(
+            theme,
+            widgets::export_status(&task.status),
+            &format!("{} {}", task.status, age(app.now, task.changed_at())),
+        )),
+        Some(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+        None => Cell::from(unknown_span(theme)),
+    };
+    let copy = match s.last_copy_at.known() {
+        Some(Some(at)) => Cell::from(age(app.now, Some(*at))),
+        Some(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
+        None => Cell::from(unknown_span(theme)),
     };
     let copy_errors = match s.copy_errors_24h {
         Reading::Known(0) => Cell::from("0"),
@@ -393,6 +396,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
         integration,
         lag,
         export,
+        copy,
         copy_errors,
         elt,
         worst,

@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Wrap};
 
 use super::widgets::{
-    self, Column, ScrollTable, ago, alarm_status, block, field, hhmm, list_title, severity_span,
-    status_span, word_span,
+    self, Column, ScrollTable, ago, alarm_status, block, cut_field, field, hhmm, list_title,
+    severity_span, status_span, text_field, word_span,
 };
 use crate::model::{
-    Ingest, Reading, SourceId, UNKNOWN, Unread, WarehouseView, format_duration_secs,
+    Ingest, Reading, SourceId, UNKNOWN, Unread, WarehouseView, console_url, format_duration_secs,
 };
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .find(|row| row.summary.name == name)
         .map(|row| &row.summary);
     let [top, middle, bottom] = Layout::vertical([
-        Constraint::Length(8),
+        Constraint::Length(9),
         Constraint::Min(6),
         Constraint::Percentage(35),
     ])
@@ -82,21 +82,44 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             tenant.ingest.label(),
         ),
     ];
-    if let Some(error) = app.snapshot.tenant_errors.get(name) {
-        about.push(field(
+    let about_width = about_area.width.saturating_sub(2);
+    let cluster_url = app
+        .snapshot
+        .rds
+        .clusters
+        .iter()
+        .find(|cluster| cluster.tenant == name)
+        .and_then(|cluster| cluster.arn.as_deref())
+        .and_then(console_url);
+    if let Some(url) = cluster_url {
+        about.push(cut_field(
+            app.settings.lang.pick("console", "コンソール"),
+            &url,
+            about_width,
             theme,
+        ));
+    }
+    if let Some(error) = app.snapshot.tenant_errors.get(name) {
+        about.extend(text_field(
             app.settings.lang.pick("cannot read", "読み取れません"),
-            Span::styled(error.clone(), theme.style(Role::Critical)),
+            error,
+            about_width,
+            theme,
+            theme.style(Role::Critical),
         ));
     }
     frame.render_widget(
         Paragraph::new(about).block(block(
             theme,
-            format!("{} {name}", app.settings.lang.pick("Tenant", "テナント")),
+            widgets::copy_title(
+                app,
+                &format!("{} {name}", app.settings.lang.pick("Tenant", "テナント")),
+            ),
         )),
         about_area,
     );
 
+    let path_width = path_area.width.saturating_sub(2);
     let path_lines = match &tenant.ingest {
         Ingest::ZeroEtl { integration } => {
             let state = app
@@ -145,10 +168,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 ),
             ];
             if let Some(error) = state.and_then(|s| s.errors.first()) {
-                lines.push(field(
-                    theme,
+                lines.extend(text_field(
                     app.settings.lang.pick("error", "エラー"),
-                    Span::styled(error.clone(), theme.style(Role::Critical)),
+                    error,
+                    path_width,
+                    theme,
+                    theme.style(Role::Critical),
                 ));
             }
             let tables = replica
@@ -196,7 +221,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 lines.push(Line::from(why(theme, unread)));
             }
             for task in tasks.iter().take(3) {
-                let mut spans = vec![
+                let spans = vec![
                     word_span(
                         theme,
                         widgets::export_status(&task.status),
@@ -206,20 +231,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                         " {}% {} {}",
                         task.percent_progress,
                         task.id,
-                        ago(
-                            app.settings.lang,
-                            app.now,
-                            task.finished_at.or(task.started_at)
-                        )
+                        ago(app.settings.lang, app.now, task.changed_at())
                     )),
                 ];
+                lines.push(Line::from(spans));
                 if let Some(cause) = &task.failure_cause {
-                    spans.push(Span::styled(
-                        format!(" — {cause}"),
+                    lines.extend(text_field(
+                        app.settings.lang.pick("  why", "  原因"),
+                        cause,
+                        path_width,
+                        theme,
                         theme.style(Role::Critical),
                     ));
                 }
-                lines.push(Line::from(spans));
             }
             let copy = app
                 .snapshot

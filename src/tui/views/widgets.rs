@@ -11,7 +11,7 @@ use crate::health::{Severity, Status};
 use crate::i18n::Lang;
 use crate::model::{
     AlarmState, CurrentStep, EltStatus, ExportStatus, IntegrationStatus, Reading, Series, Time,
-    UNKNOWN, Unread, format_duration_secs,
+    UNKNOWN, Unread, display_lines, format_duration_secs,
 };
 use crate::tui::theme::{Role, Theme};
 
@@ -392,9 +392,99 @@ impl ScrollTable<'_> {
 /// A label and a value on one line, the label muted and padded by display width.
 pub fn field<'a>(theme: &Theme, label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     Line::from(vec![
-        Span::styled(crate::i18n::pad(label, 15), theme.style(Role::Muted)),
+        Span::styled(
+            crate::i18n::pad(label, LABEL_WIDTH),
+            theme.style(Role::Muted),
+        ),
         value.into(),
     ])
+}
+
+/// The columns a [`field`]'s label takes.
+pub const LABEL_WIDTH: usize = 15;
+
+/// A label and a text that may have many lines (a run's cause, a dbt log, an alarm's reason):
+/// each of the text's own lines (see [`display_lines`]) wrapped at `width` columns and indented
+/// under the first, so no two lines are ever glued together.
+pub fn text_field(
+    label: &str,
+    text: &str,
+    width: u16,
+    theme: &Theme,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let columns = usize::from(width).saturating_sub(LABEL_WIDTH).max(1);
+    let indent = " ".repeat(LABEL_WIDTH);
+    let mut lines = Vec::new();
+    for line in display_lines(text) {
+        for piece in crate::i18n::wrap(&line, columns) {
+            let lead = if lines.is_empty() {
+                Span::styled(
+                    crate::i18n::pad(label, LABEL_WIDTH),
+                    theme.style(Role::Muted),
+                )
+            } else {
+                Span::raw(indent.clone())
+            };
+            lines.push(Line::from(vec![lead, Span::styled(piece, style)]));
+        }
+    }
+    lines
+}
+
+/// A label and a value on one line, cut in the middle with `…` to fit `width` columns: for ARNs
+/// and URLs, which the copy keys copy whole.
+pub fn cut_field(label: &str, value: &str, width: u16, theme: &Theme) -> Line<'static> {
+    let columns = usize::from(width).saturating_sub(LABEL_WIDTH);
+    Line::from(vec![
+        Span::styled(
+            crate::i18n::pad(label, LABEL_WIDTH),
+            theme.style(Role::Muted),
+        ),
+        Span::raw(crate::i18n::middle(value, columns)),
+    ])
+}
+
+/// `lines` fitted to `height` rows: when they do not fit, the last row says how many more there
+/// are rather than cutting silently.
+pub fn fit_lines(
+    mut lines: Vec<Line<'static>>,
+    height: usize,
+    lang: Lang,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    if lines.len() <= height || height == 0 {
+        return lines;
+    }
+    let hidden = lines.len() - height + 1;
+    lines.truncate(height - 1);
+    let more = match lang {
+        Lang::En => format!("{:LABEL_WIDTH$}… {hidden} more line(s)", ""),
+        Lang::Ja => format!("{:LABEL_WIDTH$}… ほか {hidden} 行", ""),
+    };
+    lines.push(Line::styled(more, theme.style(Role::Muted)));
+    lines
+}
+
+/// A panel's title that names the copy keys: `y` the console URL, `Y` the ARN.
+pub fn copy_title(app: &crate::tui::app::App, title: &str) -> String {
+    let keymap = &app.settings.keymap;
+    let lang = app.settings.lang;
+    let mut keys = Vec::new();
+    if let Some(key) = keymap.keys_for(&crate::tui::action::Action::Copy).first() {
+        keys.push(format!("{key} {}", lang.pick("copy URL", "URL をコピー")));
+    }
+    if let Some(key) = keymap
+        .keys_for(&crate::tui::action::Action::CopyArn)
+        .first()
+    {
+        keys.push(format!("{key} {}", lang.pick("copy ARN", "ARN をコピー")));
+    }
+    if keys.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} · {}", keys.join(" · "))
+    }
 }
 
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {

@@ -11,8 +11,8 @@ use ratatui::widgets::Cell;
 use super::widgets::{
     Chart, Column, ScrollTable, age, block, draw_unread, labelled_sparkline, list_title_of,
 };
-use crate::model::{LIVE_WINDOW_MINUTES, Reading, Series};
-use crate::tui::action::View;
+use crate::model::{LIVE_WINDOW_MINUTES, Reading, Series, display_lines};
+use crate::tui::action::{Action, View};
 use crate::tui::app::App;
 use crate::tui::theme::Role;
 
@@ -213,12 +213,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         lang: app.settings.lang,
     };
     let unread = crate::tui::rows::unread(&app.snapshot, View::Wlm);
+    // The keys as the keymap binds them: select shows a query's SQL, the action menu cancels it.
+    let lang = app.settings.lang;
+    let hints: Vec<String> = [
+        (Action::Select, lang.pick("SQL", "SQL")),
+        (Action::ActionMenu, lang.pick("cancel", "キャンセル")),
+    ]
+    .into_iter()
+    .filter_map(|(action, label)| {
+        let key = app.settings.keymap.keys_for(&action).first()?.to_string();
+        Some(format!("{key}: {label}"))
+    })
+    .collect();
+    let name = match lang {
+        crate::i18n::Lang::En => format!("Running queries ({})", hints.join(" · ")),
+        crate::i18n::Lang::Ja => format!("実行中のクエリ({})", hints.join(" · ")),
+    };
     let title = list_title_of(
         app.settings.lang,
-        app.settings.lang.pick(
-            "Running queries (a: cancel)",
-            "実行中のクエリ(a: キャンセル)",
-        ),
+        &name,
         visible.len(),
         Reading::of(app.rows.total(View::Wlm), unread.clone()),
         app.filters.get(&View::Wlm),
@@ -230,7 +243,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(q.queue.as_str()),
             Cell::from(q.user.as_str()),
             Cell::from(age(app.now, Some(q.started_at))),
-            Cell::from(q.sql.as_str()),
+            // One row per query: its lines one after another; select shows them as lines.
+            Cell::from(
+                display_lines(&q.sql)
+                    .iter()
+                    .map(|line| line.trim())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
         ]
     });
     draw_unread(frame, queries_area, theme, unread.as_ref());

@@ -1,0 +1,112 @@
+//! The whole SQL of a running query: `select` on a row of the WLM view's running queries opens
+//! it over the view, the statement's own line breaks kept and each line wrapped at the width.
+//! A component: it owns which query it shows and how far it is scrolled, takes the keys while
+//! open, and answers what the console must do.
+
+use super::action::Action;
+use super::app::Effect;
+use crate::i18n::Lang;
+use crate::model::RunningQuery;
+
+/// What the console does after the query text handled a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Still open.
+    Stay,
+    /// Closed: the WLM view again.
+    Close,
+    /// An effect for the event loop (the SQL to the clipboard, quit), still open unless quitting.
+    Effect(Effect, Option<&'static str>),
+}
+
+/// The query shown, as it was when opened: it may end while it is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryText {
+    pub query: RunningQuery,
+    /// The first line shown; the view keeps it within the text.
+    scroll: usize,
+}
+
+/// How far a page key scrolls.
+const PAGE: usize = 10;
+
+impl QueryText {
+    pub fn open(query: &RunningQuery) -> QueryText {
+        QueryText {
+            query: query.clone(),
+            scroll: 0,
+        }
+    }
+
+    /// The first line to show of a text of `lines` lines in a panel of `height` rows.
+    pub fn scroll(&self, lines: usize, height: usize) -> usize {
+        self.scroll.min(lines.saturating_sub(height))
+    }
+
+    /// A key, as the keymap names it (`None` for a key it does not bind).
+    pub fn on_key(&mut self, action: Option<Action>, lang: Lang) -> Reply {
+        match action {
+            Some(Action::Down) => self.scroll = self.scroll.saturating_add(1),
+            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(Action::PageDown) => self.scroll = self.scroll.saturating_add(PAGE),
+            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(PAGE),
+            Some(Action::Top) => self.scroll = 0,
+            // The view clamps it to the last page.
+            Some(Action::Bottom) => self.scroll = usize::MAX,
+            Some(Action::Back | Action::Select) => return Reply::Close,
+            Some(Action::Copy) => {
+                return Reply::Effect(
+                    Effect::Copy(self.query.sql.clone()),
+                    Some(lang.pick(
+                        "copied the query's SQL to the clipboard (OSC 52)",
+                        "クエリの SQL をクリップボードにコピーしました(OSC 52)",
+                    )),
+                );
+            }
+            Some(Action::Quit) => return Reply::Close,
+            _ => {}
+        }
+        Reply::Stay
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn query() -> RunningQuery {
+        RunningQuery {
+            pid: 1_073_760_001,
+            queue: "adhoc".into(),
+            user: "learner_017".into(),
+            state: "Running".into(),
+            started_at: Utc.with_ymd_and_hms(2026, 11, 21, 5, 35, 0).unwrap(),
+            sql: "SELECT 1\nFROM t".into(),
+            sql_cut_at: None,
+        }
+    }
+
+    #[test]
+    fn it_scrolls_within_the_text_and_closes_on_back() {
+        let mut text = QueryText::open(&query());
+        assert_eq!(text.on_key(Some(Action::Down), Lang::En), Reply::Stay);
+        assert_eq!(text.scroll(30, 10), 1);
+        text.on_key(Some(Action::Bottom), Lang::En);
+        assert_eq!(text.scroll(30, 10), 20);
+        assert_eq!(text.scroll(5, 10), 0, "a text that fits never scrolls");
+        text.on_key(Some(Action::Top), Lang::En);
+        assert_eq!(text.scroll(30, 10), 0);
+        assert_eq!(text.on_key(Some(Action::Back), Lang::En), Reply::Close);
+    }
+
+    #[test]
+    fn the_copy_key_copies_the_whole_sql() {
+        let mut text = QueryText::open(&query());
+        match text.on_key(Some(Action::Copy), Lang::Ja) {
+            Reply::Effect(Effect::Copy(sql), Some(_)) => assert_eq!(sql, "SELECT 1\nFROM t"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

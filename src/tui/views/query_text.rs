@@ -1,0 +1,121 @@
+//! A running query's whole SQL over the WLM view: who runs it where and for how long, then the
+//! statement with its own line breaks, each line wrapped at the width, scrolled by the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::widgets::{age, block, field};
+use crate::model::display_lines;
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::query_text::QueryText;
+use crate::tui::theme::Role;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(text) = app.query_text() else {
+        return;
+    };
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
+    let query = &text.query;
+    // The whole view: a statement is read, not glanced at.
+    let popup = area;
+    let inner_width = usize::from(popup.width.saturating_sub(2)).max(1);
+    let mut head = vec![
+        field(theme, "PID", query.pid.to_string()),
+        field(theme, lang.pick("user", "ユーザー"), query.user.clone()),
+        field(theme, lang.pick("queue", "キュー"), query.queue.clone()),
+        field(
+            theme,
+            lang.pick("running for", "実行時間"),
+            format!(
+                "{} ({} {})",
+                age(app.now, Some(query.started_at)),
+                lang.pick("since", "開始"),
+                query.started_at.format("%H:%M:%S UTC")
+            ),
+        ),
+    ];
+    let still_running = app
+        .snapshot
+        .warehouse
+        .queries
+        .iter()
+        .any(|q| q.pid == query.pid && q.started_at == query.started_at);
+    if !still_running {
+        head.push(Line::styled(
+            lang.pick(
+                "no longer running: this is the query as it was when opened",
+                "もう実行されていません: 開いたときのクエリです",
+            ),
+            theme.style(Role::Warning),
+        ));
+    }
+    if let Some(cut) = query.sql_cut_at {
+        head.push(Line::styled(
+            match lang {
+                crate::i18n::Lang::En => format!(
+                    "the warehouse keeps only the first {cut} characters of this statement: it \
+                     may be cut"
+                ),
+                crate::i18n::Lang::Ja => format!(
+                    "ウェアハウスはこの文の先頭 {cut} 文字までしか保持しないため、途中で切れている\
+                     可能性があります"
+                ),
+            },
+            theme.style(Role::Warning),
+        ));
+    }
+    head.push(Line::raw(""));
+    let sql: Vec<Line> = sql_lines(text, inner_width)
+        .into_iter()
+        .map(|line| Line::from(Span::styled(line, theme.style(Role::Text))))
+        .collect();
+    let height = usize::from(popup.height.saturating_sub(2)).saturating_sub(head.len());
+    let scroll = text.scroll(sql.len(), height);
+    let shown = sql.len().min(scroll + height);
+    let keys = |action: Action| {
+        app.settings
+            .keymap
+            .keys_for(&action)
+            .first()
+            .map(|key| key.to_string())
+    };
+    let mut title = format!(
+        "{} {} · {}/{}",
+        lang.pick("SQL of query", "クエリの SQL"),
+        query.pid,
+        shown,
+        sql.len()
+    );
+    if let (Some(down), Some(up)) = (keys(Action::Down), keys(Action::Up)) {
+        title.push_str(&format!(
+            " · {down}/{up} {}",
+            lang.pick("scroll", "スクロール")
+        ));
+    }
+    for (action, label) in [
+        (Action::Copy, lang.pick("copy", "コピー")),
+        (Action::Back, lang.pick("close", "閉じる")),
+    ] {
+        if let Some(key) = keys(action) {
+            title.push_str(&format!(" · {key} {label}"));
+        }
+    }
+    let lines: Vec<Line> = head
+        .into_iter()
+        .chain(sql.into_iter().skip(scroll).take(height))
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block(theme, title)), popup);
+}
+
+/// The statement's own lines, each wrapped at `width` columns.
+fn sql_lines(text: &QueryText, width: usize) -> Vec<String> {
+    display_lines(&text.query.sql)
+        .iter()
+        .flat_map(|line| crate::i18n::wrap(line, width))
+        .collect()
+}
