@@ -144,6 +144,14 @@ pub fn pad(text: &str, columns: usize) -> String {
     format!("{cut}{}", " ".repeat(fill))
 }
 
+/// `text` padded with spaces on the left to `columns` columns (cut first if longer): numbers
+/// and ages right-aligned by display width.
+pub fn pad_left(text: &str, columns: usize) -> String {
+    let cut = truncate(text, columns);
+    let fill = columns.saturating_sub(width(&cut));
+    format!("{}{cut}", " ".repeat(fill))
+}
+
 /// The last `columns` columns of `text`, with `…` in front when something was cut: for paths,
 /// whose end (the file name) matters most.
 pub fn tail(text: &str, columns: usize) -> String {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
-use crate::model::{Snapshot, TenantSummary, Time, format_duration_secs, summarize_tenants};
+use crate::model::{Snapshot, TenantSummary, Time, format_ago_secs, format_duration_secs, summarize_tenants};
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
 /// data back, how many.
@@ -279,7 +279,7 @@ impl CheckReport {
                     .map(|i| i.to_string())
                     .unwrap_or_else(|| "—".into()),
                 s.lag_seconds
-                    .map(format_duration_secs)
+                    .map(|s| format_duration_secs(s, lang))
                     .unwrap_or_else(|| "—".into()),
                 s.last_export
                     .as_ref()
@@ -317,8 +317,8 @@ impl CheckReport {
 
 fn age(lang: Lang, seconds: Option<i64>) -> String {
     match (seconds, lang) {
-        (Some(s), Lang::En) => format!("{} old", format_duration_secs(s as f64)),
-        (Some(s), Lang::Ja) => format!("{}前", format_duration_secs(s as f64)),
+        (Some(s), Lang::En) => format!("{} old", format_duration_secs(s as f64, lang)),
+        (Some(s), Lang::Ja) => format_ago_secs(s as f64, lang),
         (None, _) => lang.pick("no data", "データなし").into(),
     }
 }

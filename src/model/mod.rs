@@ -19,7 +19,7 @@ mod wlm;
 pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
 pub use elt::{EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
-pub use format::format_duration_secs;
+pub use format::{format_ago_secs, format_duration_secs};
 pub use integration::{
     IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
 };

@@ -68,7 +68,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(run.name.as_str()),
             Cell::from(hhmm(run.started_at)),
             Cell::from(format_duration_secs(
-                (end - run.started_at).num_seconds() as f64
+                (end - run.started_at).num_seconds() as f64,
+                app.settings.lang,
             )),
             Cell::from(run.failed_step.as_deref().unwrap_or("—")),
             Cell::from(run.error.as_deref().unwrap_or("—")),

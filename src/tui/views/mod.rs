@@ -136,7 +136,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         };
         let age = app
             .age_of(id)
-            .map(|s| format_duration_secs(s as f64))
+            .map(|s| format_duration_secs(s as f64, app.settings.lang))
             .unwrap_or_else(|| "—".into());
         let spinner = if status.in_flight { "⟳" } else { "" };
         let spans = if status.error.is_some() {

@@ -89,10 +89,11 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
     let lang = app.settings.lang;
     let theme = &app.settings.theme;
     const WHO: usize = 12;
-    const AGE: usize = 5;
+    // Wide enough for `59m` / `1h05m`, and for `59分` / `1時間5分` / `2日4時間`.
+    let age_width = lang.pick("12345", "12345678").len();
     // A finding's text takes at most this many lines; the runbook gets a line of its own if needed.
     const MAX_LINES: usize = 6;
-    let indent = 6 + 1 + WHO + 1 + AGE + 2;
+    let indent = 6 + 1 + WHO + 1 + age_width + 2;
     let text_width = width.saturating_sub(indent).max(10);
     findings
         .iter()
@@ -136,7 +137,7 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
                             Span::raw(crate::i18n::pad(&who, WHO)),
                             Span::raw(" "),
                             Span::styled(
-                                format!("{:>AGE$}", age(app.now, finding.since)),
+                                crate::i18n::pad_left(&age(lang, app.now, finding.since), age_width),
                                 theme.style(Role::Muted),
                             ),
                             Span::raw("  "),
@@ -296,7 +297,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
     };
     let lag = s
         .lag_seconds
-        .map(format_duration_secs)
+        .map(|s| format_duration_secs(s, app.settings.lang))
         .unwrap_or_else(|| "—".into());
     let export = match (&s.last_export, s.last_copy_at) {
         (Some(task), copy) => {
@@ -304,10 +305,10 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
             Cell::from(word_span(
                 theme,
                 widgets::export_status(&task.status),
-                &format!("{} {}", task.status, age(app.now, when)),
+                &format!("{} {}", task.status, age(app.settings.lang, app.now, when)),
             ))
         }
-        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.now, Some(copy)))),
+        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.settings.lang, app.now, Some(copy)))),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
     let copy_errors = if s.copy_errors_24h > 0 {

@@ -123,7 +123,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     app.settings.lang.pick("lag", "遅延"),
                     replica
                         .and_then(|r| r.lag_seconds)
-                        .map_or("—".into(), format_duration_secs),
+                        .map_or("—".into(), |s| format_duration_secs(s, app.settings.lang)),
                 ),
             ];
             if let Some(error) = state.and_then(|s| s.errors.first()) {

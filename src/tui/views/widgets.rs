@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use crate::health::{Severity, Status};
 use crate::i18n::Lang;
 use crate::model::{
-    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_duration_secs,
+    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_ago_secs, format_duration_secs,
 };
 use crate::tui::theme::{Role, Theme};
 
@@ -80,19 +80,18 @@ pub fn word_span(theme: &Theme, status: Status, word: &str) -> Span<'static> {
     Span::styled(format!("{symbol} {word}"), theme.style(status_role(status)))
 }
 
-/// `5m ago` (`5m前`); `—` when unknown.
+/// `5m ago` (`5分前`); `—` when unknown.
 pub fn ago(lang: Lang, now: Time, then: Option<Time>) -> String {
-    match (then, lang) {
-        (Some(_), Lang::En) => format!("{} ago", age(now, then)),
-        (Some(_), Lang::Ja) => format!("{}前", age(now, then)),
-        (None, _) => "—".to_string(),
+    match then {
+        Some(t) => format_ago_secs((now - t).num_seconds().max(0) as f64, lang),
+        None => "—".to_string(),
     }
 }
 
-/// `5m`: how long ago, for narrow columns; `—` when unknown.
-pub fn age(now: Time, then: Option<Time>) -> String {
+/// `5m` (`5分`): how long ago, for narrow columns; `—` when unknown.
+pub fn age(lang: Lang, now: Time, then: Option<Time>) -> String {
     match then {
-        Some(t) => format_duration_secs((now - t).num_seconds().max(0) as f64),
+        Some(t) => format_duration_secs((now - t).num_seconds().max(0) as f64, lang),
         None => "—".to_string(),
     }
 }

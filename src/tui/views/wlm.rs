@@ -181,7 +181,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(q.pid.to_string()),
             Cell::from(q.queue.as_str()),
             Cell::from(q.user.as_str()),
-            Cell::from(age(app.now, Some(q.started_at))),
+            Cell::from(age(app.settings.lang, app.now, Some(q.started_at))),
             Cell::from(q.sql.as_str()),
         ])
     })
