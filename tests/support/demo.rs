@@ -64,6 +64,17 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+/// The console's screen at `width`×`height`, cell by cell with its colours.
+pub fn render_buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            views::draw(frame, app);
+        })
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
 /// Key events sent to a console's event loop, as the terminal would deliver them.
 pub type KeyStream = std::pin::Pin<
     Box<dyn futures_util::Stream<Item = std::io::Result<ratatui::crossterm::event::Event>> + Send>,

@@ -36,7 +36,7 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
         .map(|(i, (label, _))| {
             let line = Line::raw(format!(" {label}"));
             if i == menu.selected {
-                line.style(theme.style(Role::Selection))
+                super::widgets::selected_line(theme, line)
             } else {
                 line
             }

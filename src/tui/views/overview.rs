@@ -224,14 +224,7 @@ fn draw_findings(
             let chosen = Some(i) == selected;
             lines.iter().cloned().map(move |line| {
                 if chosen {
-                    // The selection's own colours, not the severity's on top of them: the symbol
-                    // and word still say the severity.
-                    let plain: Vec<Span> = line
-                        .spans
-                        .into_iter()
-                        .map(|span| Span::raw(span.content))
-                        .collect();
-                    Line::from(plain).style(theme.style(Role::Selection))
+                    widgets::selected_line(theme, line)
                 } else {
                     line
                 }
@@ -431,7 +424,7 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                 Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(
                 Gauge::default()
-                    .gauge_style(theme.style(role))
+                    .gauge_style(theme.gauge(role))
                     .ratio((percent / 100.0).clamp(0.0, 1.0))
                     .label(format!("{percent:.1} %")),
                 gauge_area,

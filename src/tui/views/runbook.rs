@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 Span::styled(format!("  ({kind})"), theme.style(Role::Muted)),
             ]);
             if index == walkthrough.selected {
-                line = line.style(theme.style(Role::Selection));
+                line = super::widgets::selected_line(theme, line);
             }
             lines.push(line);
         }

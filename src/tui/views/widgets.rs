@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::health::{Severity, Status};
 use crate::i18n::Lang;
@@ -156,16 +156,7 @@ impl ScrollTable<'_> {
             _ => 0,
         };
         let end = (start + capacity).min(self.len);
-        let rows: Vec<Row> = (start..end)
-            .map(|i| {
-                let row = make_row(i);
-                if Some(i) == selected {
-                    row.style(theme.style(Role::Selection))
-                } else {
-                    row
-                }
-            })
-            .collect();
+        let rows: Vec<Row> = (start..end).map(&mut make_row).collect();
         let header = Row::new(
             self.header
                 .iter()
@@ -175,8 +166,13 @@ impl ScrollTable<'_> {
             .header(header)
             .block(block)
             .style(theme.style(Role::Text))
+            // Laid over the cells once they are drawn, so the selected row reads in the
+            // selection's colours whatever a cell's own (white on white otherwise, in a theme
+            // whose selection is white); its status symbols and words still say the status.
+            .row_highlight_style(theme.style(Role::Selection))
             .column_spacing(1);
-        frame.render_widget(table, area);
+        let mut state = TableState::default().with_selected(selected.map(|s| s - start));
+        frame.render_stateful_widget(table, area, &mut state);
         if self.len == 0 && area.height > 3 && area.width > 4 {
             let inner = Rect {
                 x: area.x + 2,
@@ -196,6 +192,18 @@ impl ScrollTable<'_> {
     }
 }
 
+/// `line` as the selected row shows it: in the selection's colours alone, its spans' own
+/// colours dropped (a status colour on the selection's background need not be readable; the
+/// symbol and word still say the status).
+pub fn selected_line<'a>(theme: &Theme, line: Line<'a>) -> Line<'a> {
+    let spans: Vec<Span<'a>> = line
+        .spans
+        .into_iter()
+        .map(|span| Span::raw(span.content))
+        .collect();
+    Line::from(spans).style(theme.style(Role::Selection))
+}
+
 /// A label and a value on one line, the label muted and padded by display width.
 pub fn field<'a>(theme: &Theme, label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     Line::from(vec![
@@ -206,4 +214,48 @@ pub fn field<'a>(theme: &Theme, label: &'a str, value: impl Into<Span<'a>>) -> L
 
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATUSES: [Status; 4] = [
+        Status::Ok,
+        Status::Warning,
+        Status::Unknown,
+        Status::Critical,
+    ];
+
+    /// Colour is never the only difference: every status has a symbol and a word of its own,
+    /// so the colorblind theme, `NO_COLOR` and a greyscale screen all tell them apart.
+    #[test]
+    fn every_status_reads_differently_without_colour() {
+        let theme = Theme::default().no_color();
+        for lang in [Lang::En, Lang::Ja] {
+            let spans: Vec<String> = STATUSES
+                .iter()
+                .map(|&status| status_span(&theme, lang, status).content.into_owned())
+                .collect();
+            for (i, a) in STATUSES.iter().enumerate() {
+                for (j, b) in STATUSES.iter().enumerate().skip(i + 1) {
+                    assert_ne!(a.symbol(), b.symbol(), "{a:?} and {b:?} share a symbol");
+                    assert_ne!(
+                        a.label_in(lang),
+                        b.label_in(lang),
+                        "{a:?} and {b:?} share a word in {lang}"
+                    );
+                    assert_ne!(spans[i], spans[j]);
+                }
+                assert!(spans[i].starts_with(a.symbol()), "{}", spans[i]);
+            }
+            let words: Vec<String> = STATUSES
+                .iter()
+                .map(|&status| word_span(&theme, status, "x").content.into_owned())
+                .collect();
+            for (i, word) in words.iter().enumerate() {
+                assert_eq!(words.iter().filter(|w| *w == word).count(), 1, "{i}: {word}");
+            }
+        }
+    }
 }
