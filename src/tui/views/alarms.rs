@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{ScrollTable, ago, alarm_status, block, field, list_title, word_span};
+use super::widgets::{draw_wrapped, ScrollTable, ago, alarm_status, block, field, list_title, word_span};
 use crate::model::AlarmKind;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -111,15 +111,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .collect(),
             None => vec![],
         };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected alarm", "選択中のアラーム")
-                    .into(),
-            )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings.lang.pick("Selected alarm", "選択中のアラーム").into(),
+            ),
+            lines,
         );
     }
     page

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::widgets::block;
 use crate::tui::app::App;
@@ -157,24 +157,18 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let outer = block(theme, title);
     let inner = outer.inner(popup);
     frame.render_widget(outer.style(theme.style(Role::Text)), popup);
-    // Each footer line takes the rows it wraps to, so a long refusal is read to its end; the
-    // margin allows for words carried to the next row.
-    let columns = usize::from(inner.width.saturating_sub(4)).max(1);
-    let footer_rows: usize = footer
-        .iter()
-        .map(|line| line.width().div_ceil(columns).max(1))
-        .sum();
-    let footer_height = (footer_rows as u16).min(inner.height);
+    // The footer takes the rows it wraps to, so a long refusal is read to its end.
+    let columns = usize::from(inner.width);
+    let body = super::widgets::wrap_lines(body, columns);
+    let footer = super::widgets::wrap_lines(footer, columns);
+    let footer_height = (footer.len() as u16).min(inner.height);
     let [body_area, footer_area] = ratatui::layout::Layout::vertical([
         ratatui::layout::Constraint::Min(0),
         ratatui::layout::Constraint::Length(footer_height),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }), body_area);
-    frame.render_widget(
-        Paragraph::new(footer).wrap(Wrap { trim: false }),
-        footer_area,
-    );
+    frame.render_widget(Paragraph::new(body), body_area);
+    frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
 fn footer_for<'a>(

@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
+use super::widgets::{draw_wrapped, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
 use crate::model::format_duration_secs;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -110,15 +110,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             ],
             None => vec![],
         };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected run", "選択中の実行")
-                    .into(),
-            )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings.lang.pick("Selected run", "選択中の実行").into(),
+            ),
+            lines,
         );
     }
     page

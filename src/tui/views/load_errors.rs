@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{ScrollTable, block, field, hhmm, list_title};
+use super::widgets::{draw_wrapped, ScrollTable, block, field, hhmm, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -97,15 +97,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             ],
             None => vec![],
         };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-                theme,
-                app.settings
-                    .lang
-                    .pick("Selected error", "選択中のエラー")
-                    .into(),
-            )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings.lang.pick("Selected error", "選択中のエラー").into(),
+            ),
+            lines,
         );
     }
     page

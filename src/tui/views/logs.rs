@@ -2,9 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{ScrollTable, block, list_title};
+use super::widgets::{draw_wrapped, ScrollTable, block, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -43,14 +43,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .get(app.selected(View::Logs))
             .map(|&i| app.snapshot.error_logs[i].message.clone())
             .unwrap_or_default();
-        frame.render_widget(
-            Paragraph::new(message)
-                .wrap(Wrap { trim: true })
-                .block(block(
-                    theme,
-                    app.settings.lang.pick("Selected line", "選択中の行").into(),
-                )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings.lang.pick("Selected line", "選択中の行").into(),
+            ),
+            [ratatui::text::Line::raw(message)],
         );
     }
     page

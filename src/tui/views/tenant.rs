@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::widgets::{
+use super::widgets::{draw_wrapped, 
     self, ScrollTable, ago, alarm_status, block, field, hhmm, severity_span, status_span, word_span,
 };
 use crate::model::{Ingest, format_duration_secs};
@@ -218,18 +218,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines
         }
     };
-    frame.render_widget(
-        Paragraph::new(path_lines)
-            .wrap(Wrap { trim: false })
-            .block(block(
-                theme,
-                format!(
-                    "{}: {}",
-                    app.settings.lang.pick("Ingest", "取り込み"),
-                    tenant.ingest.label()
-                ),
-            )),
+    draw_wrapped(
+        frame,
         path_area,
+        block(
+            theme,
+            format!(
+                "{}: {}",
+                app.settings.lang.pick("Ingest", "取り込み"),
+                tenant.ingest.label()
+            ),
+        ),
+        path_lines,
     );
 
     let visible = app.rows.visible(View::Tenant);

@@ -204,6 +204,83 @@ pub fn selected_line<'a>(theme: &Theme, line: Line<'a>) -> Line<'a> {
     Line::from(spans).style(theme.style(Role::Selection))
 }
 
+/// `lines` wrapped to `columns` display columns by the crate's one rule
+/// ([`crate::i18n::wrap_ranges`]: spaces, Japanese character boundaries, kinsoku), each piece
+/// keeping its span's style and each line its own style.
+///
+/// A line that starts with a label column — a first span padded with spaces, as [`field`] and
+/// the help's key column make it — wraps its text under itself, the label column left blank.
+pub fn wrap_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, columns: usize) -> Vec<Line<'a>> {
+    let mut wrapped = Vec::new();
+    for line in lines {
+        let label = line
+            .spans
+            .first()
+            .filter(|first| line.spans.len() > 1 && first.content.ends_with("  "))
+            .map_or(0, |first| crate::i18n::width(&first.content));
+        // A label column needs room for its text beside it, else the text goes under it.
+        if label > 0 && columns >= label + 10 {
+            let mut spans = line.spans.into_iter();
+            let head = spans.next().expect("a label span");
+            let rest = Line::from(spans.collect::<Vec<_>>()).style(line.style);
+            for (n, mut piece) in wrap_lines([rest], columns - label).into_iter().enumerate() {
+                let column = if n == 0 {
+                    head.clone()
+                } else {
+                    Span::raw(" ".repeat(label))
+                };
+                piece.spans.insert(0, column);
+                piece.alignment = line.alignment;
+                wrapped.push(piece);
+            }
+            continue;
+        }
+        let text: String = line.spans.iter().map(|span| span.content.as_ref()).collect();
+        // Where each span starts in `text`.
+        let mut starts = Vec::with_capacity(line.spans.len());
+        let mut at = 0;
+        for span in &line.spans {
+            starts.push(at);
+            at += span.content.len();
+        }
+        for range in crate::i18n::wrap_ranges(&text, columns) {
+            let spans: Vec<Span<'a>> = line
+                .spans
+                .iter()
+                .zip(&starts)
+                .filter_map(|(span, &start)| {
+                    let end = start + span.content.len();
+                    let (from, to) = (range.start.max(start), range.end.min(end));
+                    (from < to).then(|| {
+                        Span::styled(
+                            span.content[from - start..to - start].to_string(),
+                            span.style,
+                        )
+                    })
+                })
+                .collect();
+            let mut piece = Line::from(spans).style(line.style);
+            piece.alignment = line.alignment;
+            wrapped.push(piece);
+        }
+    }
+    wrapped
+}
+
+/// `lines` in a panel: `block` around them, wrapped to the width inside it ([`wrap_lines`]).
+pub fn draw_wrapped<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    lines: impl IntoIterator<Item = Line<'a>>,
+) {
+    let columns = usize::from(block.inner(area).width);
+    frame.render_widget(
+        Paragraph::new(wrap_lines(lines, columns)).block(block),
+        area,
+    );
+}
+
 /// A label and a value on one line, the label muted and padded by display width.
 pub fn field<'a>(theme: &Theme, label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     Line::from(vec![
