@@ -445,11 +445,13 @@ impl Demo {
     fn screen(&mut self) -> String {
         let mut terminal =
             Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal never fails");
-        let mut page_size = 0;
+        let mut drawn = None;
         terminal
-            .draw(|frame| page_size = views::draw(frame, &self.app))
+            .draw(|frame| drawn = Some(views::draw(frame, &self.app)))
             .expect("a test terminal never fails");
-        self.app.page_size = page_size;
+        if let Some(drawn) = drawn {
+            self.app.drawn(drawn);
+        }
         buffer_text(terminal.backend().buffer())
     }
 }

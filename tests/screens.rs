@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::demo::{SimDemo, render, render_buffer, sim_demo, start};
+use support::demo::{SimDemo, render, render_and_fit, render_buffer, sim_demo, start};
 
 use proptest::prelude::*;
 
@@ -404,6 +404,46 @@ fn rename_tenant(app: App, from: &str, to: &str, lang: Lang) -> App {
         }
     }
     App::new(app.title.clone(), settings_in(lang), snapshot, start())
+}
+
+#[test]
+fn help_wraps_to_the_screen_and_scrolls_at_80x24_in_both_languages() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = rename_tenant(app(Scenario::CopyError, 3), "unused", "unused", lang);
+        app.dispatch(Action::Help);
+        let top = render_and_fit(&mut app, 80, 24);
+        insta::assert_snapshot!(format!("help_80x24_{lang}"), top);
+        // Every description is there in full, wrapped under itself (80 wide, tall enough for
+        // the last key).
+        let tall = render(&app, 80, 40);
+        let (_, _, english) = Action::BINDABLE
+            .iter()
+            .find(|(name, ..)| *name == "copy")
+            .unwrap();
+        let copy = Action::help_in("copy", english, lang);
+        let joined: String = tall
+            .lines()
+            .map(|line| content(line).trim_matches('│').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert!(squeeze(&joined).contains(&squeeze(copy)), "{copy}:\n{tall}");
+
+        app.on_key(key(KeyCode::End));
+        let bottom = render_and_fit(&mut app, 80, 24);
+        let statuses = lang.pick("Statuses:", "状態:");
+        assert!(bottom.contains(statuses), "{bottom}");
+        assert!(!top.contains(statuses), "{top}");
+        insta::assert_snapshot!(format!("help_80x24_{lang}_end"), bottom);
+        // Up from the bottom moves one line up at once, not back from past the end.
+        app.on_key(key(KeyCode::Char('k')));
+        let up = render_and_fit(&mut app, 80, 24);
+        assert_ne!(up, bottom);
+        app.on_key(key(KeyCode::PageUp));
+        app.on_key(key(KeyCode::PageUp));
+        app.on_key(key(KeyCode::PageUp));
+        assert_eq!(render_and_fit(&mut app, 80, 24), top);
+    }
 }
 
 #[test]

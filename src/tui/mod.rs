@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
+pub mod help;
 pub mod cost;
 pub mod incident;
 pub mod keymap;

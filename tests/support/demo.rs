@@ -64,6 +64,18 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+/// The console's screen at `width`×`height`, as text, telling the app what fitted (the page
+/// size, the help's extent) as the event loop does.
+pub fn render_and_fit(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|frame| drawn = Some(views::draw(frame, app)))
+        .unwrap();
+    app.drawn(drawn.unwrap());
+    terminal.backend().to_string()
+}
+
 /// The console's screen at `width`×`height`, cell by cell with its colours.
 pub fn render_buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

@@ -28,7 +28,6 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
     let Some(menu) = app.recovery().menu() else {
         return;
     };
-    let popup = centred(area, 72, menu.items.len() as u16 + 4);
     let mut lines: Vec<Line> = menu
         .items
         .iter()
@@ -44,10 +43,17 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     if app.settings.read_only {
         lines.push(Line::styled(
-            " read-only: previews only, nothing will run",
+            app.settings.lang.pick(
+                " read-only: previews only, nothing will run",
+                " 読み取り専用: プレビューのみで、何も実行しません",
+            ),
             theme.style(Role::Warning),
         ));
     }
+    // As wide as the screen allows up to a comfortable width; a long item wraps, never cut.
+    let width = area.width.min(72);
+    let lines = super::widgets::wrap_lines(lines, usize::from(width.saturating_sub(2)));
+    let popup = centred(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -130,7 +136,8 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             for call in &plan.calls {
-                body.push(Line::raw(format!("  {call}")));
+                // The indent as a column of its own, so a long call wraps under itself.
+                body.push(Line::from(vec![Span::raw("  "), Span::raw(call.to_string())]));
             }
             if let Some(change) = &plan.change {
                 body.push(Line::styled(

@@ -24,8 +24,16 @@ use super::app::{App, Mode};
 use super::theme::Role;
 use crate::model::format_duration_secs;
 
-/// Draws the whole screen and returns how many rows the current view shows (the page size).
-pub fn draw(frame: &mut Frame, app: &App) -> usize {
+/// What a frame found out that the keys need: how many rows the current view shows (the page
+/// size), and how much of the help fits when it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    pub page_size: usize,
+    pub help: Option<crate::tui::help::Extent>,
+}
+
+/// Draws the whole screen; see [`Drawn`] for what it returns.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = &app.settings.theme;
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.style(Role::Background)), area);
@@ -50,14 +58,15 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
     };
     draw_status(frame, app, status);
     draw_bottom(frame, app, bottom);
+    let mut help = None;
     match app.mode {
-        Mode::Help => help::draw(frame, app, body),
+        Mode::Help => help = Some(help::draw(frame, app, body)),
         Mode::Menu => dialog::draw_menu(frame, app, body),
         Mode::Dialog => dialog::draw_dialog(frame, app, body),
         Mode::Choose => chooser::draw(frame, app, body),
         _ => {}
     }
-    page_size
+    Drawn { page_size, help }
 }
 
 fn draw_header(frame: &mut Frame, app: &App, area: Rect) {

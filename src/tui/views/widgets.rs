@@ -208,28 +208,33 @@ pub fn selected_line<'a>(theme: &Theme, line: Line<'a>) -> Line<'a> {
 /// ([`crate::i18n::wrap_ranges`]: spaces, Japanese character boundaries, kinsoku), each piece
 /// keeping its span's style and each line its own style.
 ///
-/// A line that starts with a label column — a first span padded with spaces, as [`field`] and
-/// the help's key column make it — wraps its text under itself, the label column left blank.
+/// A line that starts with a label column — leading spans padded with spaces, as [`field`] and
+/// the help's key column make them — wraps its text under itself, the label column left blank.
 pub fn wrap_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, columns: usize) -> Vec<Line<'a>> {
     let mut wrapped = Vec::new();
     for line in lines {
-        let label = line
+        let label_spans = line
             .spans
-            .first()
-            .filter(|first| line.spans.len() > 1 && first.content.ends_with("  "))
-            .map_or(0, |first| crate::i18n::width(&first.content));
+            .iter()
+            .take(line.spans.len().saturating_sub(1))
+            .take_while(|span| span.content.ends_with("  "))
+            .count();
+        let label: usize = line.spans[..label_spans]
+            .iter()
+            .map(|span| crate::i18n::width(&span.content))
+            .sum();
         // A label column needs room for its text beside it, else the text goes under it.
         if label > 0 && columns >= label + 10 {
-            let mut spans = line.spans.into_iter();
-            let head = spans.next().expect("a label span");
-            let rest = Line::from(spans.collect::<Vec<_>>()).style(line.style);
+            let mut spans = line.spans;
+            let rest = spans.split_off(label_spans);
+            let rest = Line::from(rest).style(line.style);
             for (n, mut piece) in wrap_lines([rest], columns - label).into_iter().enumerate() {
                 let column = if n == 0 {
-                    head.clone()
+                    spans.clone()
                 } else {
-                    Span::raw(" ".repeat(label))
+                    vec![Span::raw(" ".repeat(label))]
                 };
-                piece.spans.insert(0, column);
+                piece.spans.splice(0..0, column);
                 piece.alignment = line.alignment;
                 wrapped.push(piece);
             }
