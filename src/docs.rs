@@ -397,7 +397,11 @@ impl Demo {
         let settings = Settings::shipped(lang);
         // Previews only: nothing is executed, so no audit log is opened.
         let actions = Actions::new(Arc::new(SimOperator::new(world, clock)), false, None);
-        let title = format!("demo:{} · {tenants} tenants", scenario.name());
+        let title = format!(
+            "demo:{} · {tenants} {}",
+            scenario.name(),
+            lang.pick("tenants", "テナント")
+        );
         Demo {
             app: App::new(title, settings, snapshot, start()),
             fleet,

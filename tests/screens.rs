@@ -446,6 +446,59 @@ fn help_wraps_to_the_screen_and_scrolls_at_80x24_in_both_languages() {
     }
 }
 
+/// The console in `lang` over `scenario`'s fleet, titled as `shiftops demo` titles it.
+fn app_in(scenario: Scenario, tenants: usize, lang: Lang) -> App {
+    let SimDemo { snapshot, .. } = sim_demo(scenario, tenants);
+    App::new(
+        format!(
+            "demo:{} · {tenants} {}",
+            scenario.name(),
+            lang.pick("tenants", "テナント")
+        ),
+        settings_in(lang),
+        snapshot,
+        start(),
+    )
+}
+
+/// In Japanese, no screen shows an English word of the console's own: every label, column
+/// header, unit and caption is translated. What stays as it is: AWS's names and states
+/// (ALARM, COPY, failed), SQL, metric, alarm, tenant and queue names, ids, keys and the
+/// keymap's action names in the help.
+#[test]
+fn every_screen_in_japanese_has_no_english_label() {
+    let mut found = std::collections::BTreeSet::new();
+    for scenario in [
+        Scenario::CopyError,
+        Scenario::WlmSaturation,
+        Scenario::StorageHigh,
+        Scenario::IntegrationNeedsAttention,
+        Scenario::EltDelay,
+    ] {
+        every_screen(app_in(scenario, 3, Lang::Ja), |screen, app| {
+            for line in render(app, 120, 40).lines() {
+                for label in support::demo::english_labels_in(content(line)) {
+                    found.insert(format!("{scenario:?} · {screen}: {label:?} in {}", content(line).trim()));
+                }
+            }
+        });
+    }
+    let found: Vec<String> = found.into_iter().collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_english_label_check_finds_english_labels() {
+    // The same screens in English hold many: the list names real labels.
+    let mut labels = std::collections::BTreeSet::new();
+    every_screen(app_in(Scenario::WlmSaturation, 3, Lang::En), |_, app| {
+        for line in render(app, 120, 40).lines() {
+            labels.extend(support::demo::english_labels_in(content(line)));
+        }
+    });
+    assert!(labels.len() >= 15, "{labels:?}");
+}
+
 #[test]
 fn japanese_overview_help_and_findings() {
     let app = rename_tenant(app(Scenario::CopyError, 3), "tenant_x", "unused", Lang::Ja);
@@ -568,3 +621,5 @@ fn a_tenant_action_of_a_fleet_wide_runbook_asks_which_tenant() {
     app.on_key(key(KeyCode::Esc));
     assert_eq!(app.mode, Mode::Normal);
 }
+
+

@@ -79,10 +79,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("where", "場所"),
-                    format!(
-                        "{}.{} line {}, column {}",
-                        e.tenant, e.table, e.line, e.column
-                    ),
+                    match app.settings.lang {
+                        crate::i18n::Lang::En => format!(
+                            "{}.{} line {}, column {}",
+                            e.tenant, e.table, e.line, e.column
+                        ),
+                        crate::i18n::Lang::Ja => format!(
+                            "{}.{} の {} 行目、列 {}",
+                            e.tenant, e.table, e.line, e.column
+                        ),
+                    },
                 ),
                 field(
                     theme,

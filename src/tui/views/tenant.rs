@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::widgets::{draw_wrapped, 
+use super::widgets::{draw_wrapped, list_title,
     self, ScrollTable, ago, alarm_status, block, field, hhmm, severity_span, status_span, word_span,
 };
 use crate::model::{Ingest, format_duration_secs};
@@ -253,10 +253,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         theme,
         block(
             theme,
-            format!(
-                "{} ({})",
+            list_title(
+                app.settings.lang,
                 app.settings.lang.pick("Findings", "検出事項"),
-                visible.len()
+                visible.len(),
+                visible.len(),
+                None,
             ),
         ),
         |i| {
@@ -302,9 +304,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     frame.render_widget(
         Paragraph::new(errors).block(block(
             theme,
-            format!(
-                "{} ({count})",
-                app.settings.lang.pick("Load errors", "ロードエラー")
+            list_title(
+                app.settings.lang,
+                app.settings.lang.pick("Load errors", "ロードエラー"),
+                count,
+                count,
+                None,
             ),
         )),
         errors_area,
@@ -343,8 +348,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         side.push(Line::from(vec![
             Span::styled(format!("{:<10}", t.table), theme.style(Role::Muted)),
             Span::raw(format!(
-                " {} MB  skew {:.1} %  unsorted {:.1} %",
-                t.size_mb, t.skew_percent, t.unsorted_percent
+                " {} MB  {} {:.1} %  {} {:.1} %",
+                t.size_mb,
+                app.settings.lang.pick("skew", "スキュー"),
+                t.skew_percent,
+                app.settings.lang.pick("unsorted", "未ソート"),
+                t.unsorted_percent
             )),
         ]));
     }

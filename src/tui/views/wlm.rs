@@ -51,7 +51,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let number = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
         let mut title = queue.to_string();
         if watched {
-            title.push_str(&format!(" (alarm > {:.0})", thresholds.wlm_queue_length));
+            title.push_str(&match app.settings.lang {
+                crate::i18n::Lang::En => format!(" (alarm > {:.0})", thresholds.wlm_queue_length),
+                crate::i18n::Lang::Ja => format!("(アラーム > {:.0})", thresholds.wlm_queue_length),
+            });
         }
         let queue_block = block(theme, title);
         let inner = queue_block.inner(areas[slot]);
@@ -82,7 +85,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     crate::i18n::pad(app.settings.lang.pick("wait", "待ち時間"), 11),
                     theme.style(Role::Muted),
                 ),
-                Span::raw(wait_ms.map_or("—".into(), |ms| format!("{:.1} s", ms / 1000.0))),
+                Span::raw(wait_ms.map_or("—".into(), |ms| {
+                    format!(
+                        "{:.1} {}",
+                        ms / 1000.0,
+                        app.settings.lang.pick("s", "秒")
+                    )
+                })),
             ]),
         ];
         frame.render_widget(Paragraph::new(lines), text_area);
@@ -129,8 +138,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Span::styled(
                 failure.map_or("—".into(), |v| {
                     format!(
-                        "{}{v:.1} % (threshold {:.0} %)",
+                        "{}{v:.1} % ({} {:.0} %)",
                         if failing { "▲ " } else { "" },
+                        app.settings.lang.pick("threshold", "閾値"),
                         thresholds.query_failure_percent
                     )
                 }),
