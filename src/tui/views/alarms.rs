@@ -27,7 +27,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         Constraint::Length(19),
         Constraint::Length(24),
         Constraint::Length(12),
-        Constraint::Length(10),
+        // `2d04h ago`; `23時間59分前` takes twelve columns.
+        Constraint::Length(app.settings.lang.pick("1234567890", "123456789012").len() as u16),
         Constraint::Min(20),
     ];
     let table = ScrollTable {

@@ -5,17 +5,58 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{draw_wrapped, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
+use super::widgets::{draw_wrapped, wrap_lines, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
 use crate::model::format_duration_secs;
 use crate::tui::action::View;
 use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let theme = &app.settings.theme;
-    let detail_height = if area.height >= 19 { 8 } else { 0 };
+    let visible = app.rows.visible(View::Elt);
+    let selected = visible
+        .get(app.selected(View::Elt))
+        .map(|&i| &app.snapshot.elt_runs[i]);
+    let lines: Vec<Line> = match selected {
+        Some(run) => vec![
+            field(
+                theme,
+                app.settings.lang.pick("execution", "実行"),
+                run.name.as_str(),
+            ),
+            field(theme, "ARN", run.execution_arn.as_str()),
+            field(
+                theme,
+                app.settings.lang.pick("failed step", "失敗ステップ"),
+                run.failed_step.as_deref().unwrap_or("—"),
+            ),
+            field(
+                theme,
+                app.settings.lang.pick("tenant", "テナント"),
+                run.failed_tenant.as_deref().unwrap_or("—"),
+            ),
+            field(
+                theme,
+                app.settings.lang.pick("error", "エラー"),
+                run.error.as_deref().unwrap_or("—"),
+            ),
+            field(
+                theme,
+                app.settings.lang.pick("cause", "原因"),
+                run.cause.as_deref().unwrap_or("—"),
+            ),
+        ],
+        None => vec![],
+    };
+    // The selected run's panel is as tall as its wrapped text (a dbt cause runs long), from 8
+    // rows up to half the screen.
+    let lines = wrap_lines(lines, usize::from(area.width.saturating_sub(2)));
+    let detail_height = if area.height >= 19 {
+        (lines.len() as u16 + 2).clamp(8, area.height / 2)
+    } else {
+        0
+    };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(detail_height)]).areas(area);
-    let visible = app.rows.visible(View::Elt);
     // Execution names run to 80 characters and a rerun differs from its run only at the end
     // (`…-rerun-1`): the column takes the longest name, as far as the width allows.
     let longest = visible
@@ -76,40 +117,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         ])
     });
     if detail_height > 0 {
-        let selected = visible
-            .get(app.selected(View::Elt))
-            .map(|&i| &app.snapshot.elt_runs[i]);
-        let lines: Vec<Line> = match selected {
-            Some(run) => vec![
-                field(
-                    theme,
-                    app.settings.lang.pick("execution", "実行"),
-                    run.name.as_str(),
-                ),
-                field(theme, "ARN", run.execution_arn.as_str()),
-                field(
-                    theme,
-                    app.settings.lang.pick("failed step", "失敗ステップ"),
-                    run.failed_step.as_deref().unwrap_or("—"),
-                ),
-                field(
-                    theme,
-                    app.settings.lang.pick("tenant", "テナント"),
-                    run.failed_tenant.as_deref().unwrap_or("—"),
-                ),
-                field(
-                    theme,
-                    app.settings.lang.pick("error", "エラー"),
-                    run.error.as_deref().unwrap_or("—"),
-                ),
-                field(
-                    theme,
-                    app.settings.lang.pick("cause", "原因"),
-                    run.cause.as_deref().unwrap_or("—"),
-                ),
-            ],
-            None => vec![],
-        };
         draw_wrapped(
             frame,
             detail_area,

@@ -244,13 +244,15 @@ fn draw_tenants(
     selected: Option<usize>,
 ) -> usize {
     let theme = &app.settings.theme;
+    // Ages in Japanese take more columns: `1時間5分` against `1h05m`.
+    let age_extra = app.settings.lang.pick("", "12").len() as u16;
     let widths = [
         Constraint::Length(6),
         Constraint::Length(12),
         Constraint::Length(8),
         Constraint::Length(17),
-        Constraint::Length(6),
-        Constraint::Length(17),
+        Constraint::Length(6 + age_extra),
+        Constraint::Length(17 + age_extra),
         Constraint::Length(7),
         Constraint::Length(11),
         Constraint::Min(10),
