@@ -183,7 +183,8 @@ fn wrap_paragraph(
     let mut used = if keep_indent { indent } else { 0 };
     // The spaces after the line's last unit, kept only if another unit follows on the line.
     let mut pending = 0..0;
-    let mut push = |range: std::ops::Range<usize>| lines.push(offset + range.start..offset + range.end);
+    let mut push =
+        |range: std::ops::Range<usize>| lines.push(offset + range.start..offset + range.end);
     for (start, text_end, end) in units {
         let gap = width(&text[pending.clone()]);
         let unit_width = width(&text[start..text_end]);
@@ -312,7 +313,10 @@ mod tests {
             wrap("see arn:aws:states:ap-northeast-1:123 now", 12),
             ["see", "arn:aws:stat", "es:ap-northe", "ast-1:123", "now"]
         );
-        assert_eq!(wrap("tenant_0004 tenant_0005", 12), ["tenant_0004", "tenant_0005"]);
+        assert_eq!(
+            wrap("tenant_0004 tenant_0005", 12),
+            ["tenant_0004", "tenant_0005"]
+        );
     }
 
     #[test]
@@ -337,8 +341,15 @@ mod tests {
         }
         // runbooks/ja/copy-error.toml, the third step: Latin runs inside Japanese break at spaces.
         assert_eq!(
-            wrap("{schema}.{table} へのロードで出ている。生の値も見る場合:", 24),
-            ["{schema}.{table} への", "ロードで出ている。生の値", "も見る場合:"]
+            wrap(
+                "{schema}.{table} へのロードで出ている。生の値も見る場合:",
+                24
+            ),
+            [
+                "{schema}.{table} への",
+                "ロードで出ている。生の値",
+                "も見る場合:"
+            ]
         );
     }
 

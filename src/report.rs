@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
-use crate::model::{Snapshot, TenantSummary, Time, format_ago_secs, format_duration_secs, summarize_tenants};
+use crate::model::{
+    Snapshot, TenantSummary, Time, format_ago_secs, format_duration_secs, summarize_tenants,
+};
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
 /// data back, how many.

@@ -195,7 +195,10 @@ fn joined_text(screen: &str) -> String {
         .flat_map(|line| {
             let line = line.strip_prefix('"').unwrap_or(line);
             let end = line.find("\" Hidden by").unwrap_or(line.len());
-            line[..end].trim_end_matches('"').chars().collect::<Vec<_>>()
+            line[..end]
+                .trim_end_matches('"')
+                .chars()
+                .collect::<Vec<_>>()
         })
         .filter(|c| !c.is_whitespace() && !"│┌┐└┘─".contains(*c))
         .collect()
@@ -222,8 +225,15 @@ fn the_menu_and_the_dialog_wrap_to_the_screen_at_80x24_in_both_languages() {
         };
         // Every call of the preview is there to its end, wrapped, never cut.
         for call in &plan.calls {
-            let call: String = call.to_string().chars().filter(|c| !c.is_whitespace()).collect();
-            assert!(joined_text(&dialog).contains(&call), "{call} cut:\n{dialog}");
+            let call: String = call
+                .to_string()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert!(
+                joined_text(&dialog).contains(&call),
+                "{call} cut:\n{dialog}"
+            );
         }
         insta::assert_snapshot!(format!("action_dialog_80x24_{lang}"), dialog);
     }

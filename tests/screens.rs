@@ -289,9 +289,9 @@ fn every_shipped_theme_draws_every_glyph_readably() {
             for cell in buffer.content() {
                 let glyph = cell.symbol();
                 // Blank cells and the gauge's block elements are not text.
-                let graphic = glyph.chars().all(|c| {
-                    c.is_whitespace() || ('\u{2580}'..='\u{259F}').contains(&c)
-                });
+                let graphic = glyph
+                    .chars()
+                    .all(|c| c.is_whitespace() || ('\u{2580}'..='\u{259F}').contains(&c));
                 if graphic {
                     continue;
                 }
@@ -426,7 +426,11 @@ fn help_wraps_to_the_screen_and_scrolls_at_80x24_in_both_languages() {
             .map(|line| content(line).trim_matches('│').trim())
             .collect::<Vec<_>>()
             .join(" ");
-        let squeeze = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let squeeze = |text: &str| {
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        };
         assert!(squeeze(&joined).contains(&squeeze(copy)), "{copy}:\n{tall}");
 
         app.on_key(key(KeyCode::End));
@@ -478,7 +482,10 @@ fn every_screen_in_japanese_has_no_english_label() {
         every_screen(app_in(scenario, 3, Lang::Ja), |screen, app| {
             for line in render(app, 120, 40).lines() {
                 for label in support::demo::english_labels_in(content(line)) {
-                    found.insert(format!("{scenario:?} · {screen}: {label:?} in {}", content(line).trim()));
+                    found.insert(format!(
+                        "{scenario:?} · {screen}: {label:?} in {}",
+                        content(line).trim()
+                    ));
                 }
             }
         });
@@ -621,5 +628,3 @@ fn a_tenant_action_of_a_fleet_wide_runbook_asks_which_tenant() {
     app.on_key(key(KeyCode::Esc));
     assert_eq!(app.mode, Mode::Normal);
 }
-
-

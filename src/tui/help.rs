@@ -92,7 +92,11 @@ mod tests {
         help.on_key(key(KeyCode::PageDown), Some(Action::PageDown));
         assert_eq!(help.scroll(), 12, "stops at the last line");
         help.on_key(key(KeyCode::Up), Some(Action::Up));
-        assert_eq!(help.scroll(), 11, "one up from the bottom, not from past it");
+        assert_eq!(
+            help.scroll(),
+            11,
+            "one up from the bottom, not from past it"
+        );
         help.on_key(key(KeyCode::Char('k')), None);
         help.on_key(key(KeyCode::PageUp), Some(Action::PageUp));
         assert_eq!(help.scroll(), 5);

@@ -3,8 +3,8 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
-pub mod help;
 pub mod cost;
+pub mod help;
 pub mod incident;
 pub mod keymap;
 pub mod recovery;

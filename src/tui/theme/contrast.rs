@@ -287,6 +287,9 @@ mod tests {
     #[test]
     fn the_terminal_is_assumed_from_the_text_colour() {
         assert_eq!(Terminal::for_theme(&load("dark").unwrap()), Terminal::DARK);
-        assert_eq!(Terminal::for_theme(&load("light").unwrap()), Terminal::LIGHT);
+        assert_eq!(
+            Terminal::for_theme(&load("light").unwrap()),
+            Terminal::LIGHT
+        );
     }
 }

@@ -5,7 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{draw_wrapped, ScrollTable, ago, alarm_status, block, field, list_title, word_span};
+use super::widgets::{
+    ScrollTable, ago, alarm_status, block, draw_wrapped, field, list_title, word_span,
+};
 use crate::model::AlarmKind;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -117,7 +119,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             detail_area,
             block(
                 theme,
-                app.settings.lang.pick("Selected alarm", "選択中のアラーム").into(),
+                app.settings
+                    .lang
+                    .pick("Selected alarm", "選択中のアラーム")
+                    .into(),
             ),
             lines,
         );

@@ -137,7 +137,10 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
             }
             for call in &plan.calls {
                 // The indent as a column of its own, so a long call wraps under itself.
-                body.push(Line::from(vec![Span::raw("  "), Span::raw(call.to_string())]));
+                body.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::raw(call.to_string()),
+                ]));
             }
             if let Some(change) = &plan.change {
                 body.push(Line::styled(

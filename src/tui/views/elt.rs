@@ -5,7 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{draw_wrapped, wrap_lines, ScrollTable, block, elt_status, field, hhmm, list_title, word_span};
+use super::widgets::{
+    ScrollTable, block, draw_wrapped, elt_status, field, hhmm, list_title, word_span, wrap_lines,
+};
 use crate::model::format_duration_secs;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -122,7 +124,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             detail_area,
             block(
                 theme,
-                app.settings.lang.pick("Selected run", "選択中の実行").into(),
+                app.settings
+                    .lang
+                    .pick("Selected run", "選択中の実行")
+                    .into(),
             ),
             lines,
         );

@@ -33,7 +33,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let columns = usize::from(width.saturating_sub(2));
     // The action's name is for keymap files; a narrow screen keeps the room for what it does.
     let show_names = columns >= KEYS + NAME + 30;
-    let mut lines = vec![Line::styled(lang.pick("Keys", "キー"), theme.style(Role::Header))];
+    let mut lines = vec![Line::styled(
+        lang.pick("Keys", "キー"),
+        theme.style(Role::Header),
+    )];
     for (keys, name, help) in app.settings.keymap.help_rows() {
         let mut spans = vec![Span::styled(pad(&keys, KEYS), theme.style(Role::Accent))];
         if show_names {
@@ -73,7 +76,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let scroll = app.help.scroll().min(extent.max_scroll);
     let mut outer = block(
         theme,
-        lang.pick("Help — Esc closes", "ヘルプ — Esc で閉じる").into(),
+        lang.pick("Help — Esc closes", "ヘルプ — Esc で閉じる")
+            .into(),
     );
     if extent.max_scroll > 0 {
         let more = match lang {

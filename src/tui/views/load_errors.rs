@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{draw_wrapped, ScrollTable, block, field, hhmm, list_title};
+use super::widgets::{ScrollTable, block, draw_wrapped, field, hhmm, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 
@@ -108,7 +108,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             detail_area,
             block(
                 theme,
-                app.settings.lang.pick("Selected error", "選択中のエラー").into(),
+                app.settings
+                    .lang
+                    .pick("Selected error", "選択中のエラー")
+                    .into(),
             ),
             lines,
         );

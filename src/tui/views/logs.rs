@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Cell, Row};
 
-use super::widgets::{draw_wrapped, ScrollTable, block, list_title};
+use super::widgets::{ScrollTable, block, draw_wrapped, list_title};
 use crate::tui::action::View;
 use crate::tui::app::App;
 

@@ -137,7 +137,10 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
                             Span::raw(crate::i18n::pad(&who, WHO)),
                             Span::raw(" "),
                             Span::styled(
-                                crate::i18n::pad_left(&age(lang, app.now, finding.since), age_width),
+                                crate::i18n::pad_left(
+                                    &age(lang, app.now, finding.since),
+                                    age_width,
+                                ),
                                 theme.style(Role::Muted),
                             ),
                             Span::raw("  "),
@@ -303,7 +306,10 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Row<'a> {
                 &format!("{} {}", task.status, age(app.settings.lang, app.now, when)),
             ))
         }
-        (None, Some(copy)) => Cell::from(format!("COPY {}", age(app.settings.lang, app.now, Some(copy)))),
+        (None, Some(copy)) => Cell::from(format!(
+            "COPY {}",
+            age(app.settings.lang, app.now, Some(copy))
+        )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
     };
     let copy_errors = if s.copy_errors_24h > 0 {

@@ -5,8 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::widgets::{draw_wrapped, list_title,
-    self, ScrollTable, ago, alarm_status, block, field, hhmm, severity_span, status_span, word_span,
+use super::widgets::{
+    self, ScrollTable, ago, alarm_status, block, draw_wrapped, field, hhmm, list_title,
+    severity_span, status_span, word_span,
 };
 use crate::model::{Ingest, format_duration_secs};
 use crate::tui::action::View;

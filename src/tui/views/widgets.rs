@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use crate::health::{Severity, Status};
 use crate::i18n::Lang;
 use crate::model::{
-    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_ago_secs, format_duration_secs,
+    AlarmState, EltStatus, ExportStatus, IntegrationStatus, Time, format_ago_secs,
+    format_duration_secs,
 };
 use crate::tui::theme::{Role, Theme};
 
@@ -240,7 +241,11 @@ pub fn wrap_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, columns: usize)
             }
             continue;
         }
-        let text: String = line.spans.iter().map(|span| span.content.as_ref()).collect();
+        let text: String = line
+            .spans
+            .iter()
+            .map(|span| span.content.as_ref())
+            .collect();
         // Where each span starts in `text`.
         let mut starts = Vec::with_capacity(line.spans.len());
         let mut at = 0;
@@ -336,7 +341,11 @@ mod tests {
                 .map(|&status| word_span(&theme, status, "x").content.into_owned())
                 .collect();
             for (i, word) in words.iter().enumerate() {
-                assert_eq!(words.iter().filter(|w| *w == word).count(), 1, "{i}: {word}");
+                assert_eq!(
+                    words.iter().filter(|w| *w == word).count(),
+                    1,
+                    "{i}: {word}"
+                );
             }
         }
     }

@@ -86,11 +86,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     theme.style(Role::Muted),
                 ),
                 Span::raw(wait_ms.map_or("—".into(), |ms| {
-                    format!(
-                        "{:.1} {}",
-                        ms / 1000.0,
-                        app.settings.lang.pick("s", "秒")
-                    )
+                    format!("{:.1} {}", ms / 1000.0, app.settings.lang.pick("s", "秒"))
                 })),
             ]),
         ];
