@@ -314,6 +314,50 @@ mod tests {
         Status::Critical,
     ];
 
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|line| line.to_string()).collect()
+    }
+
+    #[test]
+    fn wrapped_lines_keep_each_span_style() {
+        let theme = Theme::default();
+        let warning = theme.style(Role::Warning);
+        let line = Line::from(vec![
+            Span::raw("ELT run failed: "),
+            Span::styled("holds back 23 tenants", warning),
+        ]);
+        let wrapped = wrap_lines([line], 20);
+        assert_eq!(
+            texts(&wrapped),
+            ["ELT run failed:", "holds back 23", "tenants"]
+        );
+        assert_eq!(wrapped[0].spans.len(), 1, "the break's space is dropped");
+        assert_eq!(wrapped[1].spans[0].style, warning);
+        assert_eq!(wrapped[2].spans[0].style, warning);
+    }
+
+    #[test]
+    fn a_field_wraps_under_its_value() {
+        let theme = Theme::default();
+        let wrapped = wrap_lines(
+            [field(&theme, "原因", "統合のテーブルが異常です。再同期してください。")],
+            30,
+        );
+        assert_eq!(
+            texts(&wrapped),
+            [
+                "原因           統合のテーブル",
+                "               が異常です。再",
+                "               同期してくださ",
+                "               い。",
+            ]
+        );
+        for line in &wrapped {
+            assert!(line.width() <= 30, "{line}");
+        }
+        assert_eq!(wrapped[0].spans[0].style, theme.style(Role::Muted));
+    }
+
     /// Colour is never the only difference: every status has a symbol and a word of its own,
     /// so the colorblind theme, `NO_COLOR` and a greyscale screen all tell them apart.
     #[test]
