@@ -320,7 +320,7 @@ pub fn keys_markdown() -> String {
          clears the line |\n\
          | filter mode (after `/`) | type the text (case-insensitive substring of any column); \
          `enter` applies it; `esc` leaves the filter as it was; `esc` in the view clears it |\n\
-         | help | `up` / `down` scroll; `?`, `esc` or `q` close; `ctrl-c` quits |\n\
+         | help | `up` / `down` (and `j` / `k`) scroll a line, `pageup` / `pagedown` a page, `home` / `end` to either end; `?`, `esc` or `q` close; `ctrl-c` quits |\n\
          | action menu (after `a`) | `up` / `down` choose; `enter` previews the action; `esc` \
          closes |\n\
          | action dialog | type the confirmation word shown; `enter` runs the action (or closes \
