@@ -340,7 +340,11 @@ mod tests {
     fn a_field_wraps_under_its_value() {
         let theme = Theme::default();
         let wrapped = wrap_lines(
-            [field(&theme, "原因", "統合のテーブルが異常です。再同期してください。")],
+            [field(
+                &theme,
+                "原因",
+                "統合のテーブルが異常です。再同期してください。",
+            )],
             30,
         );
         assert_eq!(
