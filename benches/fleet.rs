@@ -91,7 +91,7 @@ fn benches(c: &mut Criterion) {
             app.on_key(key.into());
             let mut page = 0;
             terminal
-                .draw(|frame| page = views::draw(frame, &app))
+                .draw(|frame| page = views::draw(frame, &app).page_size)
                 .unwrap();
             black_box(page)
         })

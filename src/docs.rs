@@ -322,7 +322,7 @@ pub fn keys_markdown() -> String {
          clears the line |\n\
          | filter mode (after `/`) | type the text (case-insensitive substring of any column); \
          `enter` applies it; `esc` leaves the filter as it was; `esc` in the view clears it |\n\
-         | help | `up` / `down` scroll; `?`, `esc` or `q` close; `ctrl-c` quits |\n\
+         | help | `up` / `down` (and `j` / `k`) scroll a line, `pageup` / `pagedown` a page, `home` / `end` to either end; `?`, `esc` or `q` close; `ctrl-c` quits |\n\
          | action menu (after `a`) | `up` / `down` choose; `enter` previews the action; `esc` \
          closes |\n\
          | action dialog | type the confirmation word shown; `enter` runs the action (or closes \
@@ -420,7 +420,11 @@ impl Demo {
         let settings = Settings::shipped(lang);
         // Previews only: nothing is executed, so no audit log is opened.
         let actions = Actions::new(Arc::new(SimOperator::new(world, clock)), false, None);
-        let title = format!("demo:{} · {tenants} tenants", scenario.name());
+        let title = format!(
+            "demo:{} · {tenants} {}",
+            scenario.name(),
+            lang.pick("tenants", "テナント")
+        );
         Demo {
             app: App::new(title, settings, snapshot, start()),
             fleet,
@@ -468,11 +472,13 @@ impl Demo {
     fn screen(&mut self) -> String {
         let mut terminal =
             Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal never fails");
-        let mut page_size = 0;
+        let mut drawn = None;
         terminal
-            .draw(|frame| page_size = views::draw(frame, &self.app))
+            .draw(|frame| drawn = Some(views::draw(frame, &self.app)))
             .expect("a test terminal never fails");
-        self.app.page_size = page_size;
+        if let Some(drawn) = drawn {
+            self.app.drawn(drawn);
+        }
         buffer_text(terminal.backend().buffer())
     }
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
 use crate::model::{
-    Snapshot, TenantSummary, Time, UNKNOWN, format_duration_secs, summarize_tenants,
+    Snapshot, TenantSummary, Time, UNKNOWN, format_ago_secs, format_duration_secs,
+    summarize_tenants,
 };
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
@@ -335,7 +336,7 @@ impl CheckReport {
                 t.status.label_in(lang),
                 s.path,
                 s.integration_status.show(|i| i.to_string()),
-                s.lag_seconds.show(|lag| format_duration_secs(*lag)),
+                s.lag_seconds.show(|lag| format_duration_secs(*lag, lang)),
                 s.last_export.show(|e| e.status.to_string()),
                 s.copy_errors_24h.text(),
                 s.last_elt.show(|e| e.to_string()),
@@ -377,8 +378,8 @@ impl CheckReport {
 
 fn age(lang: Lang, seconds: Option<i64>) -> String {
     match (seconds, lang) {
-        (Some(s), Lang::En) => format!("{} old", format_duration_secs(s as f64)),
-        (Some(s), Lang::Ja) => format!("{}前", format_duration_secs(s as f64)),
+        (Some(s), Lang::En) => format!("{} old", format_duration_secs(s as f64, lang)),
+        (Some(s), Lang::Ja) => format_ago_secs(s as f64, lang),
         (None, _) => lang.pick("no data", "データなし").into(),
     }
 }

@@ -516,11 +516,11 @@ impl Console {
             Step::Resize(width, height) => self.terminal.backend_mut().resize(*width, *height),
         }
         let app = &mut self.app;
-        let mut page_size = app.page_size;
+        let mut drawn = None;
         self.terminal
-            .draw(|frame| page_size = views::draw(frame, app))
+            .draw(|frame| drawn = Some(views::draw(frame, app)))
             .unwrap();
-        app.page_size = page_size;
+        app.drawn(drawn.unwrap());
     }
 }
 

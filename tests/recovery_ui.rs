@@ -32,6 +32,10 @@ struct Console {
 }
 
 fn console(scenario: Scenario, read_only: bool) -> Console {
+    console_in(scenario, read_only, shiftops::i18n::Lang::En)
+}
+
+fn console_in(scenario: Scenario, read_only: bool, lang: shiftops::i18n::Lang) -> Console {
     let SimDemo {
         clock,
         world,
@@ -41,7 +45,7 @@ fn console(scenario: Scenario, read_only: bool) -> Console {
     } = sim_demo(scenario, 3);
     let settings = Settings {
         read_only,
-        ..Settings::shipped(shiftops::i18n::Lang::En)
+        ..Settings::shipped(lang)
     };
     let dir = tempfile::tempdir().unwrap();
     let state = StateDir::at(dir.path());
@@ -182,6 +186,57 @@ fn a_runbook_walkthrough_from_an_alarm_driven_by_keys() {
         "{markdown}"
     );
     assert!(markdown.contains("done: "), "{markdown}");
+}
+
+/// The screen's text without the spaces and borders, lines joined: what wrapping keeps.
+fn joined_text(screen: &str) -> String {
+    screen
+        .lines()
+        .flat_map(|line| {
+            let line = line.strip_prefix('"').unwrap_or(line);
+            let end = line.find("\" Hidden by").unwrap_or(line.len());
+            line[..end]
+                .trim_end_matches('"')
+                .chars()
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| !c.is_whitespace() && !"│┌┐└┘─".contains(*c))
+        .collect()
+}
+
+#[test]
+fn the_menu_and_the_dialog_wrap_to_the_screen_at_80x24_in_both_languages() {
+    for lang in [shiftops::i18n::Lang::En, shiftops::i18n::Lang::Ja] {
+        let mut c = console_in(Scenario::CopyError, true, lang);
+        c.key(KeyCode::Char('a'));
+        assert_eq!(c.app.mode, Mode::Menu);
+        let menu = render(&c.app, 80, 24);
+        for (label, _) in &c.app.recovery().menu().unwrap().items {
+            let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(joined_text(&menu).contains(&label), "{label} cut:\n{menu}");
+        }
+        insta::assert_snapshot!(format!("action_menu_80x24_{lang}"), menu);
+
+        c.key(KeyCode::Enter);
+        assert_eq!(c.app.mode, Mode::Dialog);
+        let dialog = render(&c.app, 80, 24);
+        let Stage::Ready(plan) = &c.app.recovery().dialog().unwrap().stage else {
+            panic!("a plan: {dialog}");
+        };
+        // Every call of the preview is there to its end, wrapped, never cut.
+        for call in &plan.calls {
+            let call: String = call
+                .to_string()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            assert!(
+                joined_text(&dialog).contains(&call),
+                "{call} cut:\n{dialog}"
+            );
+        }
+        insta::assert_snapshot!(format!("action_dialog_80x24_{lang}"), dialog);
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::demo::{SimDemo, render, sim_demo, start};
+use support::demo::{SimDemo, render, render_and_fit, render_buffer, sim_demo, start};
 
 use proptest::prelude::*;
 
@@ -317,16 +317,64 @@ fn a_thousand_tenants_render() {
     assert!(screen.contains("Tenants (1000)"), "{screen}");
 }
 
-#[test]
-fn every_shipped_theme_renders_every_view() {
-    let mut app = app(Scenario::CopyError, 3);
-    for name in theme::SHIPPED {
-        app.settings.theme = theme::load(name).unwrap();
-        for view in View::TABS {
-            app.dispatch(Action::Show(view));
-            render(&app, 120, 40);
-        }
+/// Every screen as drawn: each view, a tenant, a runbook, the help, the action menu and its
+/// dialog; a row selected in each.
+fn every_screen(mut app: App, mut look: impl FnMut(&str, &App)) {
+    for view in View::TABS {
+        app.dispatch(Action::Show(view));
+        app.dispatch(Action::Down);
+        look(&format!("{view:?}"), &app);
     }
+    app.dispatch(Action::ShowTenant("tenant_b".into()));
+    look("tenant", &app);
+    app.dispatch(Action::Show(View::Overview));
+    app.dispatch(Action::OpenRunbook);
+    app.dispatch(Action::Down);
+    look("runbook", &app);
+    app.dispatch(Action::Help);
+    look("help", &app);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Show(View::Overview));
+    app.dispatch(Action::ActionMenu);
+    look("action menu", &app);
+    app.on_key(key(KeyCode::Enter));
+    look("action dialog", &app);
+}
+
+/// Every glyph on every screen, in every shipped theme, is drawn at the contrast its theme
+/// promises (docs/themes.md): what the views really draw, selection and gauges included.
+#[test]
+fn every_shipped_theme_draws_every_glyph_readably() {
+    use shiftops::tui::theme::contrast;
+    let mut failures = std::collections::BTreeSet::new();
+    for name in theme::SHIPPED {
+        let mut app = app(Scenario::StorageHigh, 3);
+        app.settings.theme = theme::load(name).unwrap();
+        let terminal = contrast::Terminal::for_theme(&app.settings.theme);
+        let required = contrast::required(&app.settings.theme);
+        every_screen(app, |screen, app| {
+            let buffer = render_buffer(app, 120, 40);
+            for cell in buffer.content() {
+                let glyph = cell.symbol();
+                // Blank cells and the gauge's block elements are not text.
+                let graphic = glyph
+                    .chars()
+                    .all(|c| c.is_whitespace() || ('\u{2580}'..='\u{259F}').contains(&c));
+                if graphic {
+                    continue;
+                }
+                let (fg, bg) = contrast::shown(cell.style(), terminal);
+                let ratio = contrast::ratio(fg, bg);
+                if ratio < required {
+                    failures.insert(format!(
+                        "{name} · {screen}: {glyph:?} {fg:?} on {bg:?} is {ratio:.2}:1, needs {required}:1"
+                    ));
+                }
+            }
+        });
+    }
+    let failures: Vec<String> = failures.into_iter().collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
@@ -424,6 +472,106 @@ fn rename_tenant(app: App, from: &str, to: &str, lang: Lang) -> App {
         }
     }
     App::new(app.title.clone(), settings_in(lang), snapshot, start())
+}
+
+#[test]
+fn help_wraps_to_the_screen_and_scrolls_at_80x24_in_both_languages() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = rename_tenant(app(Scenario::CopyError, 3), "unused", "unused", lang);
+        app.dispatch(Action::Help);
+        let top = render_and_fit(&mut app, 80, 24);
+        insta::assert_snapshot!(format!("help_80x24_{lang}"), top);
+        // Every description is there in full, wrapped under itself (80 wide, tall enough for
+        // the last key).
+        let tall = render(&app, 80, 40);
+        let (_, _, english) = Action::BINDABLE
+            .iter()
+            .find(|(name, ..)| *name == "copy")
+            .unwrap();
+        let copy = Action::help_in("copy", english, lang);
+        let joined: String = tall
+            .lines()
+            .map(|line| content(line).trim_matches('│').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let squeeze = |text: &str| {
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        };
+        assert!(squeeze(&joined).contains(&squeeze(copy)), "{copy}:\n{tall}");
+
+        app.on_key(key(KeyCode::End));
+        let bottom = render_and_fit(&mut app, 80, 24);
+        let statuses = lang.pick("Statuses:", "状態:");
+        assert!(bottom.contains(statuses), "{bottom}");
+        assert!(!top.contains(statuses), "{top}");
+        insta::assert_snapshot!(format!("help_80x24_{lang}_end"), bottom);
+        // Up from the bottom moves one line up at once, not back from past the end.
+        app.on_key(key(KeyCode::Char('k')));
+        let up = render_and_fit(&mut app, 80, 24);
+        assert_ne!(up, bottom);
+        app.on_key(key(KeyCode::PageUp));
+        app.on_key(key(KeyCode::PageUp));
+        app.on_key(key(KeyCode::PageUp));
+        assert_eq!(render_and_fit(&mut app, 80, 24), top);
+    }
+}
+
+/// The console in `lang` over `scenario`'s fleet, titled as `shiftops demo` titles it.
+fn app_in(scenario: Scenario, tenants: usize, lang: Lang) -> App {
+    let SimDemo { snapshot, .. } = sim_demo(scenario, tenants);
+    App::new(
+        format!(
+            "demo:{} · {tenants} {}",
+            scenario.name(),
+            lang.pick("tenants", "テナント")
+        ),
+        settings_in(lang),
+        snapshot,
+        start(),
+    )
+}
+
+/// In Japanese, no screen shows an English word of the console's own: every label, column
+/// header, unit and caption is translated. What stays as it is: AWS's names and states
+/// (ALARM, COPY, failed), SQL, metric, alarm, tenant and queue names, ids, keys and the
+/// keymap's action names in the help.
+#[test]
+fn every_screen_in_japanese_has_no_english_label() {
+    let mut found = std::collections::BTreeSet::new();
+    for scenario in [
+        Scenario::CopyError,
+        Scenario::WlmSaturation,
+        Scenario::StorageHigh,
+        Scenario::IntegrationNeedsAttention,
+        Scenario::EltDelay,
+    ] {
+        every_screen(app_in(scenario, 3, Lang::Ja), |screen, app| {
+            for line in render(app, 120, 40).lines() {
+                for label in support::demo::english_labels_in(content(line)) {
+                    found.insert(format!(
+                        "{scenario:?} · {screen}: {label:?} in {}",
+                        content(line).trim()
+                    ));
+                }
+            }
+        });
+    }
+    let found: Vec<String> = found.into_iter().collect();
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_english_label_check_finds_english_labels() {
+    // The same screens in English hold many: the list names real labels.
+    let mut labels = std::collections::BTreeSet::new();
+    every_screen(app_in(Scenario::WlmSaturation, 3, Lang::En), |_, app| {
+        for line in render(app, 120, 40).lines() {
+            labels.extend(support::demo::english_labels_in(content(line)));
+        }
+    });
+    assert!(labels.len() >= 15, "{labels:?}");
 }
 
 #[test]
@@ -532,7 +680,14 @@ fn a_tenant_action_of_a_fleet_wide_runbook_asks_which_tenant() {
     for _ in 0..vacuum {
         app.on_key(key(KeyCode::Down));
     }
-    assert!(render(&app, 80, 24).contains("先にテナントを選ぶ"));
+    let screen = render(&app, 80, 24);
+    // The step's panel (right of the list), its lines joined: the hint may wrap mid-phrase.
+    let step_panel: String = screen
+        .lines()
+        .filter_map(|line| content(line).split_once("││"))
+        .map(|(_, right)| right.trim_end_matches('│').trim())
+        .collect();
+    assert!(step_panel.contains("先にテナントを選ぶ"), "{screen}");
     assert_eq!(app.on_key(key(KeyCode::Enter)), Effect::None);
     assert_eq!(app.mode, Mode::Choose);
     let screen = render(&app, 80, 24);

@@ -12,6 +12,7 @@
 use serde_json::json;
 
 use super::{Plan, Request};
+use crate::i18n::Lang;
 use crate::model::{EltRun, EltStatus, Time, format_duration_secs};
 
 /// The `error` the stopped execution records: who stopped it.
@@ -36,7 +37,11 @@ pub fn plan_stop(request: &Request, run: &EltRun, now: Time) -> Plan {
         return plan;
     }
     let since = run.redriven_at.unwrap_or(run.started_at);
-    let running_for = format_duration_secs((now - since).num_seconds().max(0) as f64);
+    let running_for = format_duration_secs(
+        (now - since).num_seconds().max(0) as f64,
+        // The cause is stored in AWS's execution history, read by anyone: English.
+        Lang::En,
+    );
     let step = run.current_step_name().unwrap_or("an unknown state");
     let cause: String = format!(
         "stopped from shiftops: running for {running_for}, in {step}, holding the ELT schedule"

@@ -108,8 +108,8 @@ impl Detail {
                 threshold_seconds,
             } => {
                 let (lag, threshold) = (
-                    format_duration_secs(*lag_seconds),
-                    format_duration_secs(*threshold_seconds),
+                    format_duration_secs(*lag_seconds, lang),
+                    format_duration_secs(*threshold_seconds, lang),
                 );
                 if ja {
                     format!(
@@ -240,7 +240,7 @@ impl Detail {
                 parameter_group,
             } => {
                 let since = since.format("%Y-%m-%d %H:%M UTC");
-                let paused_for = format_duration_secs(minutes * 60.0);
+                let paused_for = format_duration_secs(minutes * 60.0, lang);
                 if ja {
                     format!(
                         "adhoc WLM キューが {since} から一時停止中({paused_for}、{parameter_group}): クエリは中止されます。:resume-adhoc で再開"

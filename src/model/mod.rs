@@ -22,7 +22,7 @@ pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
 pub use console::{Arn, console_url};
 pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
-pub use format::{display_lines, format_duration_secs};
+pub use format::{display_lines, format_ago_secs, format_duration_secs};
 pub use integration::{
     IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
 };

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, View};
 use super::command::{self, CommandLine, Does, Prompt, Refusal};
+use super::help::{self, Help};
 use super::incident::{self, Incident};
 use super::keymap::Keymap;
 use super::query_text::{self, QueryText};
@@ -13,6 +14,7 @@ use super::recovery::{self, ActionEvent, Destination, Recovery, Reply};
 use super::rows::Rows;
 use super::runbook::{self, Runbook};
 use super::theme::Theme;
+use super::views::Drawn;
 use crate::action::{Plan, Request};
 use crate::health::{Health, Thresholds, evaluate};
 use crate::model::{Snapshot, SourceId, Time};
@@ -160,7 +162,8 @@ pub struct App {
     /// The `:` command or `/` filter being typed, with its completion.
     command_line: CommandLine,
     pub message: Option<Message>,
-    pub help_scroll: u16,
+    /// The help overlay, while it is open (`Mode::Help`).
+    pub help: Help,
     pub alarm_history: Option<AlarmHistoryView>,
     /// The running query whose SQL is open (WLM view, `select`).
     query_text: Option<QueryText>,
@@ -195,7 +198,7 @@ impl App {
             mode: Mode::Normal,
             command_line: CommandLine::default(),
             message: None,
-            help_scroll: 0,
+            help: Help::default(),
             alarm_history: None,
             query_text: None,
             recovery: Recovery::default(),
@@ -315,17 +318,22 @@ impl App {
     }
 
     fn on_help_key(&mut self, key: KeyEvent) -> Effect {
-        match self.settings.keymap.action_for(&key) {
-            Some(Action::Down) => self.help_scroll = self.help_scroll.saturating_add(1),
-            Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-            Some(Action::Quit) if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Effect::Quit;
+        match self.help.on_key(key, self.settings.keymap.action_for(&key)) {
+            help::Reply::Stay => Effect::None,
+            help::Reply::Close => {
+                self.mode = Mode::Normal;
+                Effect::None
             }
-            Some(Action::Help | Action::Back | Action::Quit) => self.mode = Mode::Normal,
-            _ if key.code == KeyCode::Esc => self.mode = Mode::Normal,
-            _ => {}
+            help::Reply::Quit => Effect::Quit,
         }
-        Effect::None
+    }
+
+    /// What the last frame found: the page size of the view, and how much help fits.
+    pub fn drawn(&mut self, drawn: Drawn) {
+        self.page_size = drawn.page_size;
+        if let Some(extent) = drawn.help {
+            self.help.fit(extent);
+        }
     }
 
     /// The open query text takes the keys; ctrl-c still quits.
@@ -695,7 +703,7 @@ impl App {
             }
             Action::Help => {
                 self.mode = Mode::Help;
-                self.help_scroll = 0;
+                self.help = Help::default();
             }
             Action::NextView | Action::PrevView => {
                 let tabs = View::TABS;

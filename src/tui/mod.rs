@@ -5,6 +5,7 @@ pub mod app;
 pub mod clipboard;
 pub mod command;
 pub mod cost;
+pub mod help;
 pub mod incident;
 pub mod keymap;
 pub mod query_text;

@@ -289,12 +289,14 @@ where
         if !self.app.take_dirty() {
             return Ok(false);
         }
-        let mut page_size = self.app.page_size;
+        let mut drawn = None;
         let app = &self.app;
         self.terminal
-            .draw(|frame| page_size = views::draw(frame, app))
+            .draw(|frame| drawn = Some(views::draw(frame, app)))
             .wrap_err("drawing the screen")?;
-        self.app.page_size = page_size;
+        if let Some(drawn) = drawn {
+            self.app.drawn(drawn);
+        }
         Ok(true)
     }
 

@@ -5,6 +5,8 @@
 //! `extends = "<theme>"` to inherit the roles it does not set. Shipped themes are built in;
 //! others are read from `<config dir>/shiftops/themes/<name>.toml`.
 
+pub mod contrast;
+
 use std::array;
 use std::borrow::Cow;
 use std::fmt;
@@ -163,6 +165,22 @@ impl Theme {
     /// The style for `role`.
     pub fn style(&self, role: Role) -> Style {
         self.styles[role as usize]
+    }
+
+    /// The background role: what every other role is drawn over.
+    pub fn background(&self) -> Style {
+        self.style(Role::Background)
+    }
+
+    /// The gauge's style when its fill says `status` (`Gauge` for plain, `Warning`,
+    /// `Critical`): the status's colour on the gauge's track, so the label, drawn in the
+    /// track's colour over the fill, reads as well as the plain gauge's.
+    pub fn gauge(&self, status: Role) -> Style {
+        let gauge = self.style(Role::Gauge);
+        match self.style(status).fg {
+            Some(fg) if status != Role::Gauge => gauge.fg(fg),
+            _ => gauge,
+        }
     }
 
     /// This theme without any colour, for `NO_COLOR`: modifiers (bold, reversed …) stay so
@@ -531,7 +549,7 @@ mod tests {
     #[test]
     fn colorblind_theme_uses_okabe_ito() {
         let theme = load("colorblind").unwrap();
-        assert_eq!(theme.style(Role::Ok).fg, Some(Color::Rgb(0x00, 0x72, 0xB2)));
+        assert_eq!(theme.style(Role::Ok).fg, Some(Color::Rgb(0x56, 0xB4, 0xE9)));
         assert_eq!(
             theme.style(Role::Warning).fg,
             Some(Color::Rgb(0xE6, 0x9F, 0x00))

@@ -64,6 +64,120 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+/// Labels of the English console (whole words or phrases as the views write them), which a
+/// Japanese screen must not show. Chosen not to occur in what stays English in Japanese: AWS's
+/// messages, names and states (an ELT run `running`), SQL and runbook commands, ids, keys and
+/// the keymap's action names (`quit`, `refresh` … in the help).
+pub const ENGLISH_UI_LABELS: &[&str] = &[
+    "Overview",
+    "Alarms",
+    "Storage",
+    "Logs",
+    "Findings",
+    "Tenants",
+    "Tenant",
+    "STATUS",
+    "TENANT",
+    "PATH",
+    "INTEGRATION",
+    "LAG",
+    "queued",
+    "wait",
+    "alarm >",
+    "(threshold",
+    "MB  skew",
+    "%  unsorted",
+    "column",
+    "tenants",
+    "rows",
+    "ago",
+    "done",
+    "Selected",
+    "Help",
+    "Keys",
+    "Commands",
+    "Statuses",
+    "phase",
+    "target",
+    "will run",
+    "change of",
+    "read-only:",
+    "cancels",
+    "closes",
+    "no data",
+    "nothing to show",
+    "fetching",
+    "history",
+    "started",
+    "Runbook",
+    "check",
+    "note",
+    "copies",
+    "preview",
+    "Enter or Esc",
+    "choose",
+    "which tenant",
+    "Queries",
+    "Fleet",
+    "clusters",
+    "failure rate",
+    "Largest tables",
+    "Load errors",
+    "Error log",
+    "ELT runs",
+    "export to",
+    "last COPY",
+    "account",
+    "warn",
+    "crit",
+    "in ALARM",
+    " of ",
+    "healthy",
+    "drill in",
+    "go back",
+    "no findings",
+    "every check",
+];
+
+/// The [`ENGLISH_UI_LABELS`] in `line`, each where it stands as a word (not inside another).
+pub fn english_labels_in(line: &str) -> Vec<&'static str> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    ENGLISH_UI_LABELS
+        .iter()
+        .copied()
+        .filter(|label| {
+            line.match_indices(label).any(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                let after = line[at + label.len()..].chars().next();
+                !before.is_some_and(is_word) && !after.is_some_and(is_word)
+            })
+        })
+        .collect()
+}
+
+/// The console's screen at `width`×`height`, as text, telling the app what fitted (the page
+/// size, the help's extent) as the event loop does.
+pub fn render_and_fit(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|frame| drawn = Some(views::draw(frame, app)))
+        .unwrap();
+    app.drawn(drawn.unwrap());
+    terminal.backend().to_string()
+}
+
+/// The console's screen at `width`×`height`, cell by cell with its colours.
+pub fn render_buffer(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| {
+            views::draw(frame, app);
+        })
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
 /// Key events sent to a console's event loop, as the terminal would deliver them.
 pub type KeyStream = std::pin::Pin<
     Box<dyn futures_util::Stream<Item = std::io::Result<ratatui::crossterm::event::Event>> + Send>,

@@ -3,11 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::Cell;
 
 use super::widgets::{
-    Column, ScrollTable, ago, alarm_status, block, cut_field, draw_unread, field, list_title_of,
-    text_field, word_span,
+    Column, ScrollTable, ago, alarm_status, block, cut_field, draw_unread, draw_wrapped, field,
+    list_title_of, text_field, word_span,
 };
 use crate::model::{AlarmKind, Reading, console_url};
 use crate::tui::action::View;
@@ -30,12 +30,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         &["STATE", "ALARM", "TENANT", "SINCE", "REASON"],
         &["状態", "アラーム", "テナント", "発生", "理由"],
     );
+    // `2d04h ago`; `23時間59分前` takes twelve columns.
+    let since = app.settings.lang.pick("1234567890", "123456789012").len() as u16;
     // The reason is in full in the panel below, so it gives way first; the name never does.
     let columns = [
         Column::key(h[0], 9).grows_to(19),
         Column::key(h[1], 24).grows_to(32),
         Column::optional(h[2], 12, 8, 2),
-        Column::optional(h[3], 10, 9, 1),
+        Column::optional(h[3], since, 9, 1),
         Column::fill(h[4], 16).hides(3),
     ];
     let table = ScrollTable {
@@ -131,18 +133,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .collect(),
             None => vec![],
         };
-        frame.render_widget(
-            // Not trimmed: the reason's lines keep their indentation under its label.
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(block(
-                    theme,
-                    super::widgets::copy_title(
-                        app,
-                        app.settings.lang.pick("Selected alarm", "選択中のアラーム"),
-                    ),
-                )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                super::widgets::copy_title(
+                    app,
+                    app.settings.lang.pick("Selected alarm", "選択中のアラーム"),
+                ),
+            ),
+            lines,
         );
     }
     page

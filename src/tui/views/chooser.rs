@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 Span::raw(format!("{padding}  {name}")),
             ]);
             if i == chooser.selected {
-                line.style(theme.style(Role::Selection))
+                super::widgets::selected_line(theme, line)
             } else {
                 line
             }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::widgets::block;
 use crate::tui::app::App;
@@ -28,7 +28,6 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
     let Some(menu) = app.recovery().menu() else {
         return;
     };
-    let popup = centred(area, 72, menu.items.len() as u16 + 4);
     let mut lines: Vec<Line> = menu
         .items
         .iter()
@@ -36,7 +35,7 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
         .map(|(i, (label, _))| {
             let line = Line::raw(format!(" {label}"));
             if i == menu.selected {
-                line.style(theme.style(Role::Selection))
+                super::widgets::selected_line(theme, line)
             } else {
                 line
             }
@@ -44,10 +43,17 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     if app.settings.read_only {
         lines.push(Line::styled(
-            " read-only: previews only, nothing will run",
+            app.settings.lang.pick(
+                " read-only: previews only, nothing will run",
+                " 読み取り専用: プレビューのみで、何も実行しません",
+            ),
             theme.style(Role::Warning),
         ));
     }
+    // As wide as the screen allows up to a comfortable width; a long item wraps, never cut.
+    let width = area.width.min(72);
+    let lines = super::widgets::wrap_lines(lines, usize::from(width.saturating_sub(2)));
+    let popup = centred(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -130,7 +136,11 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
                 ));
             }
             for call in &plan.calls {
-                body.push(Line::raw(format!("  {call}")));
+                // The indent as a column of its own, so a long call wraps under itself.
+                body.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::raw(call.to_string()),
+                ]));
             }
             if let Some(change) = &plan.change {
                 body.push(Line::styled(
@@ -157,24 +167,18 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
     let outer = block(theme, title);
     let inner = outer.inner(popup);
     frame.render_widget(outer.style(theme.style(Role::Text)), popup);
-    // Each footer line takes the rows it wraps to, so a long refusal is read to its end; the
-    // margin allows for words carried to the next row.
-    let columns = usize::from(inner.width.saturating_sub(4)).max(1);
-    let footer_rows: usize = footer
-        .iter()
-        .map(|line| line.width().div_ceil(columns).max(1))
-        .sum();
-    let footer_height = (footer_rows as u16).min(inner.height);
+    // The footer takes the rows it wraps to, so a long refusal is read to its end.
+    let columns = usize::from(inner.width);
+    let body = super::widgets::wrap_lines(body, columns);
+    let footer = super::widgets::wrap_lines(footer, columns);
+    let footer_height = (footer.len() as u16).min(inner.height);
     let [body_area, footer_area] = ratatui::layout::Layout::vertical([
         ratatui::layout::Constraint::Min(0),
         ratatui::layout::Constraint::Length(footer_height),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }), body_area);
-    frame.render_widget(
-        Paragraph::new(footer).wrap(Wrap { trim: false }),
-        footer_area,
-    );
+    frame.render_widget(Paragraph::new(body), body_area);
+    frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
 fn footer_for<'a>(

@@ -77,7 +77,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(crate::i18n::middle(&run.name, name_shown)),
             Cell::from(hhmm(run.started_at)),
             Cell::from(format_duration_secs(
-                (end - run.started_at).num_seconds() as f64
+                (end - run.started_at).num_seconds() as f64,
+                app.settings.lang,
             )),
             Cell::from(run.failed_step.as_deref().unwrap_or("—")),
             Cell::from(run.error.as_deref().unwrap_or("—")),
@@ -154,9 +155,9 @@ fn selected_run_lines(app: &App, run: &EltRun, width: u16, height: u16) -> Vec<L
         field(
             theme,
             lang.pick("now in", "現在のステップ"),
-            run.current_step
-                .as_ref()
-                .map_or("—".into(), |step| current_step_text(app.now, step)),
+            run.current_step.as_ref().map_or("—".into(), |step| {
+                current_step_text(app.settings.lang, app.now, step)
+            }),
         )
     } else {
         field(theme, lang.pick("failed step", "失敗ステップ"), failed_step)

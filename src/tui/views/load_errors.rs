@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::Cell;
 
 use super::widgets::{
-    Column, ScrollTable, block, draw_unread, field, hhmm, list_title_of, text_field,
+    Column, ScrollTable, block, draw_unread, draw_wrapped, field, hhmm, list_title_of, text_field,
 };
 use crate::model::Reading;
 use crate::tui::action::View;
@@ -87,10 +87,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("where", "場所"),
-                    format!(
-                        "{}.{} line {}, column {}",
-                        e.tenant, e.table, e.line, e.column
-                    ),
+                    match app.settings.lang {
+                        crate::i18n::Lang::En => format!(
+                            "{}.{} line {}, column {}",
+                            e.tenant, e.table, e.line, e.column
+                        ),
+                        crate::i18n::Lang::Ja => format!(
+                            "{}.{} の {} 行目、列 {}",
+                            e.tenant, e.table, e.line, e.column
+                        ),
+                    },
                 ),
                 field(
                     theme,
@@ -109,17 +115,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .collect(),
             None => vec![],
         };
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(block(
-                    theme,
-                    app.settings
-                        .lang
-                        .pick("Selected error", "選択中のエラー")
-                        .into(),
-                )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings
+                    .lang
+                    .pick("Selected error", "選択中のエラー")
+                    .into(),
+            ),
+            lines,
         );
     }
     page

@@ -2,9 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::Cell;
 
-use super::widgets::{Column, ScrollTable, block, draw_unread, list_title_of};
+use super::widgets::{Column, ScrollTable, block, draw_unread, draw_wrapped, list_title_of};
 use crate::model::Reading;
 use crate::tui::action::View;
 use crate::tui::app::App;
@@ -47,14 +47,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             .get(app.selected(View::Logs))
             .map(|&i| app.snapshot.error_logs[i].message.clone())
             .unwrap_or_default();
-        frame.render_widget(
-            Paragraph::new(message)
-                .wrap(Wrap { trim: true })
-                .block(block(
-                    theme,
-                    app.settings.lang.pick("Selected line", "選択中の行").into(),
-                )),
+        draw_wrapped(
+            frame,
             detail_area,
+            block(
+                theme,
+                app.settings.lang.pick("Selected line", "選択中の行").into(),
+            ),
+            [ratatui::text::Line::raw(message)],
         );
     }
     page

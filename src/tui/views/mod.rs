@@ -31,14 +31,25 @@ use crate::model::format_duration_secs;
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// Draws the whole screen and returns how many rows the current view shows (the page size).
-pub fn draw(frame: &mut Frame, app: &App) -> usize {
+/// What a frame found out that the keys need: how many rows the current view shows (the page
+/// size), and how much of the help fits when it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    pub page_size: usize,
+    pub help: Option<crate::tui::help::Extent>,
+}
+
+/// Draws the whole screen; see [`Drawn`] for what it returns.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = &app.settings.theme;
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.style(Role::Background)), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         draw_too_small(frame, app, area);
-        return 1;
+        return Drawn {
+            page_size: 1,
+            help: None,
+        };
     }
     let bottom_lines = bottom_lines(app, area);
     let [header, body, status, bottom] = Layout::vertical([
@@ -62,15 +73,16 @@ pub fn draw(frame: &mut Frame, app: &App) -> usize {
     };
     draw_status(frame, app, status);
     frame.render_widget(Paragraph::new(bottom_lines), bottom);
+    let mut help = None;
     match app.mode {
-        Mode::Help => help::draw(frame, app, body),
+        Mode::Help => help = Some(help::draw(frame, app, body)),
         Mode::Menu => dialog::draw_menu(frame, app, body),
         Mode::Dialog => dialog::draw_dialog(frame, app, body),
         Mode::Choose => chooser::draw(frame, app, body),
         Mode::QueryText => query_text::draw(frame, app, body),
         _ => {}
     }
-    page_size
+    Drawn { page_size, help }
 }
 
 /// Below the minimum size: what is needed, what there is, the fleet's status, how to go on.
@@ -264,7 +276,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         };
         let age_secs = app.age_of(id);
         let age = age_secs
-            .map(|s| format_duration_secs(s as f64))
+            .map(|s| format_duration_secs(s as f64, app.settings.lang))
             .unwrap_or_else(|| "—".into());
         let spinner = if status.in_flight { "⟳" } else { "" };
         let spans = if status.error.is_some() {
@@ -297,7 +309,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     if line_width(&failing) + line_width(&healthy) > width && all_healthy_read && healthy_count > 0
     {
         let age = oldest_healthy
-            .map(|s| format_duration_secs(s as f64))
+            .map(|s| format_duration_secs(s as f64, app.settings.lang))
             .unwrap_or_else(|| "—".into());
         let names: Vec<String> = app
             .snapshot

@@ -98,10 +98,11 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
     let lang = app.settings.lang;
     let theme = &app.settings.theme;
     const WHO: usize = 12;
-    const AGE: usize = 5;
+    // Wide enough for `59m` / `1h05m`, and for `59分` / `1時間5分` / `2日4時間`.
+    let age_width = lang.pick("12345", "12345678").len();
     // A finding's text takes at most this many lines; the runbook gets a line of its own if needed.
     const MAX_LINES: usize = 6;
-    let indent = 6 + 1 + WHO + 1 + AGE + 2;
+    let indent = 6 + 1 + WHO + 1 + age_width + 2;
     let text_width = width.saturating_sub(indent).max(10);
     findings
         .iter()
@@ -145,7 +146,10 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
                             Span::raw(crate::i18n::pad(&who, WHO)),
                             Span::raw(" "),
                             Span::styled(
-                                format!("{:>AGE$}", age(app.now, finding.since)),
+                                crate::i18n::pad_left(
+                                    &age(lang, app.now, finding.since),
+                                    age_width,
+                                ),
                                 theme.style(Role::Muted),
                             ),
                             Span::raw("  "),
@@ -241,14 +245,7 @@ fn draw_findings(
             let chosen = Some(i) == selected;
             lines.iter().cloned().map(move |line| {
                 if chosen {
-                    // The selection's own colours, not the severity's on top of them: the symbol
-                    // and word still say the severity.
-                    let plain: Vec<Span> = line
-                        .spans
-                        .into_iter()
-                        .map(|span| Span::raw(span.content))
-                        .collect();
-                    Line::from(plain).style(theme.style(Role::Selection))
+                    widgets::selected_line(theme, line)
                 } else {
                     line
                 }
@@ -272,6 +269,8 @@ fn draw_tenants(
     let elt_width = running_elt_text(app).map_or(11, |text| {
         (crate::i18n::width(&text) + 2).clamp(11, 28) as u16
     });
+    // Ages in Japanese take more columns: `1時間5分` against `1h05m`.
+    let age_extra = app.settings.lang.pick("", "12").len() as u16;
     let h = app.settings.lang.pick_array(&HEADER, &HEADER_JA);
     // At 80 columns the status, name, replication, errors, ELT and worst finding stay; the
     // path (INTEGRATION or EXPORT is filled), the COPY's age (in the tenant view) and the lag
@@ -281,9 +280,9 @@ fn draw_tenants(
         Column::key(h[1], 12).grows_to(16),
         Column::optional(h[2], 8, 8, 7),
         Column::optional(h[3], 17, 8, 4),
-        Column::optional(h[4], 6, 6, 5),
-        Column::optional(h[5], 16, 10, 3),
-        Column::optional(h[6], 5, 5, 6),
+        Column::optional(h[4], 6 + age_extra, 6, 5),
+        Column::optional(h[5], 16 + age_extra, 10, 3),
+        Column::optional(h[6], 5 + age_extra, 5, 6),
         Column::optional(h[7], 7, 7, 1),
         Column::optional(h[8], elt_width, 8, 2),
         Column::fill(h[9], 20),
@@ -315,7 +314,7 @@ fn running_elt_text(app: &App) -> Option<String> {
         format!(
             "{} · {}",
             run.status.as_str(),
-            widgets::current_step_text(app.now, step)
+            widgets::current_step_text(app.settings.lang, app.now, step)
         )
     })
 }
@@ -338,7 +337,7 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
     };
     let lag = match &s.lag_seconds {
         Reading::Unknown(_) => Cell::from(unknown_span(theme)),
-        known => Cell::from(known.show(|lag| format_duration_secs(*lag))),
+        known => Cell::from(known.show(|lag| format_duration_secs(*lag, app.settings.lang))),
     };
     // Each age is its own thing's: the export's since it ended (or started), the COPY's since it
     // loaded. A COPY minutes ago says nothing of an export that failed hours ago.
@@ -346,13 +345,17 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
         Some(Some(task)) => Cell::from(word_span(
             theme,
             widgets::export_status(&task.status),
-            &format!("{} {}", task.status, age(app.now, task.changed_at())),
+            &format!(
+                "{} {}",
+                task.status,
+                age(app.settings.lang, app.now, task.changed_at())
+            ),
         )),
         Some(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
         None => Cell::from(unknown_span(theme)),
     };
     let copy = match s.last_copy_at.known() {
-        Some(Some(at)) => Cell::from(age(app.now, Some(*at))),
+        Some(Some(at)) => Cell::from(age(app.settings.lang, app.now, Some(*at))),
         Some(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
         None => Cell::from(unknown_span(theme)),
     };
@@ -476,7 +479,7 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             .areas(inner);
             frame.render_widget(
                 Gauge::default()
-                    .gauge_style(theme.style(role))
+                    .gauge_style(theme.gauge(role))
                     .ratio((percent / 100.0).clamp(0.0, 1.0))
                     .label(format!("{percent:.1} %")),
                 gauge_area,

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             lang.pick("running for", "実行時間"),
             format!(
                 "{} ({} {})",
-                age(app.now, Some(query.started_at)),
+                age(app.settings.lang, app.now, Some(query.started_at)),
                 lang.pick("since", "開始"),
                 query.started_at.format("%H:%M:%S UTC")
             ),

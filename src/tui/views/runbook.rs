@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::widgets::{block, field};
@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 Span::styled(format!("  ({kind})"), theme.style(Role::Muted)),
             ]);
             if index == walkthrough.selected {
-                line = line.style(theme.style(Role::Selection));
+                line = super::widgets::selected_line(theme, line);
             }
             lines.push(line);
         }
@@ -211,17 +211,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             }
         }
     }
-    frame.render_widget(
-        Paragraph::new(detail)
-            .wrap(Wrap { trim: false })
-            .block(block(
-                theme,
-                step.map_or(
-                    app.settings.lang.pick("Step", "ステップ").to_string(),
-                    |s| s.title.clone(),
-                ),
-            )),
+    super::widgets::draw_wrapped(
+        frame,
         detail_area,
+        block(
+            theme,
+            step.map_or(
+                app.settings.lang.pick("Step", "ステップ").to_string(),
+                |s| s.title.clone(),
+            ),
+        ),
+        detail,
     );
     walkthrough.done.len()
 }

@@ -3,11 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Wrap};
+use ratatui::widgets::{Cell, Paragraph};
 
 use super::widgets::{
-    self, Column, ScrollTable, ago, alarm_status, block, cut_field, field, hhmm, list_title,
-    severity_span, status_span, text_field, word_span,
+    self, Column, ScrollTable, ago, alarm_status, block, cut_field, draw_wrapped, field, hhmm,
+    list_title, list_title_of, severity_span, status_span, text_field, word_span,
 };
 use crate::model::{
     Ingest, Reading, SourceId, UNKNOWN, Unread, WarehouseView, console_url, format_duration_secs,
@@ -160,9 +160,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     match summary.map(|s| &s.lag_seconds) {
                         Some(Reading::Unknown(unread)) => why(theme, unread),
                         _ => Span::raw(
-                            replica
-                                .and_then(|r| r.lag_seconds)
-                                .map_or("—".into(), format_duration_secs),
+                            replica.and_then(|r| r.lag_seconds).map_or("—".into(), |s| {
+                                format_duration_secs(s, app.settings.lang)
+                            }),
                         ),
                     },
                 ),
@@ -269,18 +269,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             lines
         }
     };
-    frame.render_widget(
-        Paragraph::new(path_lines)
-            .wrap(Wrap { trim: false })
-            .block(block(
-                theme,
-                format!(
-                    "{}: {}",
-                    app.settings.lang.pick("Ingest", "取り込み"),
-                    tenant.ingest.label()
-                ),
-            )),
+    draw_wrapped(
+        frame,
         path_area,
+        block(
+            theme,
+            format!(
+                "{}: {}",
+                app.settings.lang.pick("Ingest", "取り込み"),
+                tenant.ingest.label()
+            ),
+        ),
+        path_lines,
     );
 
     let visible = app.rows.visible(View::Tenant);
@@ -358,16 +358,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .iter()
         .filter(|e| e.tenant == name)
         .count();
-    let count = Reading::of(count, errors_unread.cloned()).text();
+    let count = Reading::of(count, errors_unread.cloned());
     if let Some(unread) = errors_unread {
         errors = widgets::unread_lines(theme, unread, errors_area.width.saturating_sub(2));
     }
     frame.render_widget(
         Paragraph::new(errors).block(block(
             theme,
-            format!(
-                "{} ({count})",
-                app.settings.lang.pick("Load errors", "ロードエラー")
+            list_title_of(
+                app.settings.lang,
+                app.settings.lang.pick("Load errors", "ロードエラー"),
+                count.known().copied().unwrap_or(0),
+                count,
+                None,
             ),
         )),
         errors_area,
@@ -414,8 +417,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         side.push(Line::from(vec![
             Span::styled(format!("{:<10}", t.table), theme.style(Role::Muted)),
             Span::raw(format!(
-                " {} MB  skew {:.1} %  unsorted {:.1} %",
-                t.size_mb, t.skew_percent, t.unsorted_percent
+                " {} MB  {} {:.1} %  {} {:.1} %",
+                t.size_mb,
+                app.settings.lang.pick("skew", "スキュー"),
+                t.skew_percent,
+                app.settings.lang.pick("unsorted", "未ソート"),
+                t.unsorted_percent
             )),
         ]));
     }

@@ -61,7 +61,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let number = |v: &Reading<Option<f64>>| v.show(|v| format!("{v:.0}"));
         let mut title = queue.to_string();
         if watched {
-            title.push_str(&format!(" (alarm > {:.0})", thresholds.wlm_queue_length));
+            title.push_str(&match app.settings.lang {
+                crate::i18n::Lang::En => format!(" (alarm > {:.0})", thresholds.wlm_queue_length),
+                crate::i18n::Lang::Ja => format!("(アラーム > {:.0})", thresholds.wlm_queue_length),
+            });
         }
         let queue_block = block(theme, title);
         let inner = queue_block.inner(areas[slot]);
@@ -95,7 +98,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     crate::i18n::pad(app.settings.lang.pick("wait", "待ち時間"), 11),
                     theme.style(Role::Muted),
                 ),
-                Span::raw(wait_ms.show(|ms| format!("{:.1} s", ms / 1000.0))),
+                Span::raw(wait_ms.show(|ms| {
+                    format!("{:.1} {}", ms / 1000.0, app.settings.lang.pick("s", "秒"))
+                })),
             ]),
         ];
         let lines = if short {
@@ -176,8 +181,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Span::styled(
                 failure.show(|v| {
                     format!(
-                        "{}{v:.1} % (threshold {:.0} %)",
+                        "{}{v:.1} % ({} {:.0} %)",
                         if failing { "▲ " } else { "" },
+                        app.settings.lang.pick("threshold", "閾値"),
                         thresholds.query_failure_percent
                     )
                 }),
@@ -242,7 +248,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(q.pid.to_string()),
             Cell::from(q.queue.as_str()),
             Cell::from(q.user.as_str()),
-            Cell::from(age(app.now, Some(q.started_at))),
+            Cell::from(age(app.settings.lang, app.now, Some(q.started_at))),
             // One row per query: its lines one after another; select shows them as lines.
             Cell::from(
                 display_lines(&q.sql)
