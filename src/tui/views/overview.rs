@@ -265,6 +265,18 @@ fn draw_tenants(
     selected: Option<usize>,
 ) -> usize {
     let theme = &app.settings.theme;
+    // The name and integration columns take what the fleet's names and states need (measured
+    // over every tenant, so the columns do not move while scrolling), leaving the rest to the
+    // columns beside them.
+    let widest = |text: &dyn Fn(&TenantRow) -> usize| {
+        app.rows.tenants.iter().map(text).max().unwrap_or(0) as u16
+    };
+    let name_width = widest(&|row| crate::i18n::width(&row.summary.name)).clamp(6, 32);
+    let integration_width = widest(&|row| match row.summary.integration_status.known() {
+        Some(Some(status)) => 2 + crate::i18n::width(status.as_str()),
+        _ => 9,
+    })
+    .clamp(8, 17);
     // A running ELT says where it is and for how long, which takes more than a status word.
     let elt_width = running_elt_text(app).map_or(11, |text| {
         (crate::i18n::width(&text) + 2).clamp(11, 28) as u16
@@ -277,9 +289,9 @@ fn draw_tenants(
     // go first.
     let columns = [
         Column::key(h[0], 6),
-        Column::key(h[1], 12).grows_to(16),
+        Column::key(h[1], name_width.min(12)).grows_to(name_width),
         Column::optional(h[2], 8, 8, 7),
-        Column::optional(h[3], 17, 8, 4),
+        Column::optional(h[3], integration_width, 8, 4),
         Column::optional(h[4], 6 + age_extra, 6, 5),
         Column::optional(h[5], 16 + age_extra, 10, 3),
         Column::optional(h[6], 5 + age_extra, 5, 6),
