@@ -85,7 +85,10 @@ fn the_export_cell_shows_the_exports_own_age_not_the_copys() {
         let app = export_failed_hours_before_the_copy(lang);
         let screen = render(&app, 120, 40);
         let row = line_with(&screen, export_age);
-        assert!(row.contains(copy_age), "the COPY's own age beside it: {row}");
+        assert!(
+            row.contains(copy_age),
+            "the COPY's own age beside it: {row}"
+        );
         assert!(!screen.contains("failed 4"), "{screen}");
         insta::assert_snapshot!(name, screen);
     }

@@ -32,9 +32,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     );
     // `2d04h ago`; `23時間59分前` takes twelve columns.
     let since = app.settings.lang.pick("1234567890", "123456789012").len() as u16;
+    // As wide as the states shown need (`✗ ALARM`, `? INSUFFICIENT_DATA`).
+    let state_width = app
+        .snapshot
+        .alarms
+        .iter()
+        .map(|a| 2 + a.state.as_str().len() as u16)
+        .max()
+        .unwrap_or(7)
+        .max(crate::i18n::width(h[0]) as u16);
     // The reason is in full in the panel below, so it gives way first; the name never does.
     let columns = [
-        Column::key(h[0], 9).grows_to(19),
+        Column::key(h[0], state_width.min(9)).grows_to(state_width),
         Column::key(h[1], 24).grows_to(32),
         Column::optional(h[2], 12, 8, 2),
         Column::optional(h[3], since, 9, 1),

@@ -482,13 +482,14 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
             } else {
                 Role::Gauge
             };
-            let [gauge_area, text_area, size_area, trend_area] = Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
+            // One line per row, as many as the panel has: the gauge first, so a one-line panel
+            // still says the percentage.
+            let row = |n: u16| Rect {
+                y: inner.y + n,
+                height: u16::from(n < inner.height),
+                ..inner
+            };
+            let [gauge_area, text_area, size_area, trend_area] = [row(0), row(1), row(2), row(3)];
             frame.render_widget(
                 Gauge::default()
                     .gauge_style(theme.gauge(role))
