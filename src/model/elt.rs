@@ -123,6 +123,24 @@ impl EltStage {
 }
 
 impl EltRun {
+    /// A run as StartExecution leaves it: named, in `status`, with nothing else known yet.
+    pub fn new(execution_arn: String, name: String, status: EltStatus, started_at: Time) -> Self {
+        EltRun {
+            execution_arn,
+            name,
+            status,
+            started_at,
+            stopped_at: None,
+            failed_step: None,
+            failed_tenant: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+            current_step: None,
+            redriven_at: None,
+        }
+    }
+
     /// The name of the state a running run is in, if known.
     pub fn current_step_name(&self) -> Option<&str> {
         self.current_step.as_ref().map(|s| s.name.as_str())

@@ -38,19 +38,13 @@ impl Facts {
                 .with_ymd_and_hms(2026, 11, 21, hour, 0, 0)
                 .unwrap()
         };
-        let run = |name: &str, status, hour| EltRun {
-            execution_arn: format!("arn:aws:states:us-east-1:1:execution:elt:{name}"),
-            name: name.into(),
-            status,
-            started_at: at(hour),
-            stopped_at: None,
-            failed_step: None,
-            failed_tenant: None,
-            error: None,
-            cause: None,
-            redrive_count: 0,
-            current_step: None,
-            redriven_at: None,
+        let run = |name: &str, status, hour| {
+            EltRun::new(
+                format!("arn:aws:states:us-east-1:1:execution:elt:{name}"),
+                name.into(),
+                status,
+                at(hour),
+            )
         };
         snapshot.elt_runs = vec![
             run("daily-0400", EltStatus::Failed, 4),

@@ -628,19 +628,13 @@ fn a_console_without_actions_does_not_ask_for_a_tenant() {
 #[test]
 fn rerun_and_stop_take_the_execution_named() {
     let mut facts = Facts::new();
-    let run = |name: &str, status| crate::model::EltRun {
-        execution_arn: format!("arn:aws:states:us-east-1:1:execution:elt:{name}"),
-        name: name.into(),
-        status,
-        started_at: chrono::DateTime::UNIX_EPOCH,
-        stopped_at: None,
-        failed_step: None,
-        failed_tenant: None,
-        error: None,
-        cause: None,
-        redrive_count: 0,
-        current_step: None,
-        redriven_at: None,
+    let run = |name: &str, status| {
+        crate::model::EltRun::new(
+            format!("arn:aws:states:us-east-1:1:execution:elt:{name}"),
+            name.into(),
+            status,
+            chrono::DateTime::UNIX_EPOCH,
+        )
     };
     facts.snapshot.elt_runs = vec![
         run("daily-0400", crate::model::EltStatus::Failed),

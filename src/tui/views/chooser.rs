@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::dialog::centred;
@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         crate::i18n::Lang::En => format!("{} — which tenant?", chooser.action.title_in(lang)),
         crate::i18n::Lang::Ja => format!("{} — どのテナント?", chooser.action.title_in(lang)),
     };
-    frame.render_widget(Clear, popup);
+    super::widgets::clear_popup(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))

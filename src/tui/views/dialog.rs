@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::widgets::block;
 use crate::tui::app::App;
@@ -54,7 +54,7 @@ pub fn draw_menu(frame: &mut Frame, app: &App, area: Rect) {
     let width = area.width.min(72);
     let lines = super::widgets::wrap_lines(lines, usize::from(width.saturating_sub(2)));
     let popup = centred(area, width, lines.len() as u16 + 2);
-    frame.render_widget(Clear, popup);
+    super::widgets::clear_popup(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .style(theme.style(Role::Text))
@@ -163,7 +163,7 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
             footer_for(&mut footer, app, dialog, plan);
         }
     }
-    frame.render_widget(Clear, popup);
+    super::widgets::clear_popup(frame, popup);
     let outer = block(theme, title);
     let inner = outer.inner(popup);
     frame.render_widget(outer.style(theme.style(Role::Text)), popup);

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::widgets::{block, wrap_lines};
 use crate::i18n::pad;
@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> Extent {
         };
         outer = outer.title_bottom(Line::styled(more, theme.style(Role::Muted)));
     }
-    frame.render_widget(Clear, popup);
+    super::widgets::clear_popup(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))

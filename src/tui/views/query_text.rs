@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::widgets::{age, block, field};
 use crate::model::display_lines;
@@ -108,7 +108,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .chain(sql.into_iter().skip(scroll).take(height))
         .collect();
-    frame.render_widget(Clear, popup);
+    super::widgets::clear_popup(frame, popup);
     frame.render_widget(Paragraph::new(lines).block(block(theme, title)), popup);
 }
 

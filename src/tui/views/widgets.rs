@@ -580,6 +580,22 @@ pub fn copy_title(app: &crate::tui::app::App, title: &str) -> String {
     }
 }
 
+/// Clears `area` for a popup over the screen. A double-width character beneath whose second
+/// half is the popup's left edge is blanked too: the terminal would draw it over the popup's
+/// border (the frame diff skips the cell a wide character covers), cutting the border away.
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    let buffer = frame.buffer_mut();
+    if area.left() > buffer.area.left() {
+        for y in area.top()..area.bottom().min(buffer.area.bottom()) {
+            let cell = &mut buffer[(area.left() - 1, y)];
+            if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+    frame.render_widget(Clear, area);
+}
+
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
@@ -914,6 +930,32 @@ mod tests {
             fit_columns(&COLUMNS, 10),
             vec![Some(6), Some(10), None, None, Some(20)]
         );
+    }
+
+    /// A popup whose left border falls on the second half of a Japanese character beneath: the
+    /// character is blanked, so the terminal cannot draw it over the border.
+    #[test]
+    fn a_popup_edge_on_half_a_wide_character_blanks_the_character() {
+        let backend = ratatui::backend::TestBackend::new(12, 2);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal
+            .draw(|frame| {
+                frame.render_widget(Paragraph::new("あいうえお"), frame.area());
+                clear_popup(
+                    frame,
+                    Rect {
+                        x: 3,
+                        y: 0,
+                        width: 5,
+                        height: 2,
+                    },
+                );
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        assert_eq!(buffer[(0, 0)].symbol(), "あ");
+        assert_eq!(buffer[(2, 0)].symbol(), " ", "い straddled the edge");
+        assert_eq!(buffer[(3, 0)].symbol(), " ");
     }
 
     #[test]
