@@ -291,7 +291,12 @@ fn draw_tenants(
         Column::key(h[0], 6),
         Column::key(h[1], name_width.min(12)).grows_to(name_width),
         Column::optional(h[2], 8, 8, 7),
-        Column::optional(h[3], integration_width, 8, 4),
+        Column::optional(
+            h[3],
+            integration_width.max(crate::i18n::width(h[3]) as u16),
+            8,
+            4,
+        ),
         Column::optional(h[4], 6 + age_extra, 6, 5),
         Column::optional(h[5], 16 + age_extra, 10, 3),
         Column::optional(h[6], 5 + age_extra, 5, 6),
