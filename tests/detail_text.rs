@@ -359,3 +359,35 @@ fn the_tenant_view_keeps_an_export_failures_lines_and_copies_the_clusters_consol
         assert_eq!(app.on_key(key(KeyCode::Char('Y'))), Effect::Copy(arn));
     }
 }
+
+/// At 80×24 a dbt log is longer than the selected-run panel: the panel says how many lines are
+/// hidden and which key shows them; Enter shows the whole error and cause, down to `ERROR=1`,
+/// `y` copies it and Esc gives the view back.
+#[test]
+fn enter_on_an_elt_run_reads_its_whole_error_and_cause() {
+    for (lang, read_all) in [
+        (Lang::En, "enter: read all"),
+        (Lang::Ja, "enter: すべて表示"),
+    ] {
+        let mut app = elt_of_the_dbt_failure(lang);
+        let before = render(&app, 80, 24);
+        assert!(before.contains(read_all), "{before}");
+        assert!(
+            !before.contains("ERROR=1"),
+            "the panel is too short for it: {before}"
+        );
+        app.on_key(key(KeyCode::Enter));
+        app.on_key(key(KeyCode::End));
+        let whole = render(&app, 80, 24);
+        assert!(whole.contains("ERROR=1"), "{whole}");
+        assert!(whole.contains("discount_amount"), "{whole}");
+        match app.on_key(key(KeyCode::Char('y'))) {
+            Effect::Copy(text) => {
+                assert!(text.contains("Done. PASS=41 WARN=0 ERROR=1"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        app.on_key(key(KeyCode::Esc));
+        assert_eq!(render(&app, 80, 24), before);
+    }
+}

@@ -145,7 +145,8 @@ impl Action {
         (
             "select",
             Action::Select,
-            "drill in: the row's tenant, an alarm's history, or a running query's SQL",
+            "drill in: the row's tenant, an alarm's history, a running query's SQL, or an ELT \
+             run's whole error and cause",
         ),
         ("back", Action::Back, "go back / close / clear the filter"),
         (
@@ -217,7 +218,9 @@ impl Action {
             "page_down" => "1 ページ下へ",
             "top" => "先頭の行へ",
             "bottom" => "最後の行へ",
-            "select" => "詳細へ: 行のテナント、アラームの履歴、または実行中のクエリの SQL",
+            "select" => {
+                "詳細へ: 行のテナント、アラームの履歴、実行中のクエリの SQL、または ELT 実行のエラーと原因の全文"
+            }
             "back" => "戻る / 閉じる / 絞り込みを解除",
             "command" => "コマンドモード(:alarms、:tenant 名前 …)",
             "filter" => "この画面の行を絞り込む",

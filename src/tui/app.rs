@@ -677,6 +677,22 @@ impl App {
                     None => self.info(self.t("no query is running", "実行中のクエリはありません")),
                 }
             }
+            Action::Select if self.view == View::Elt => {
+                let run = self
+                    .rows
+                    .visible(View::Elt)
+                    .get(self.selected(View::Elt))
+                    .map(|&i| &self.snapshot.elt_runs[i]);
+                match run {
+                    Some(run) => {
+                        self.query_text = Some(QueryText::open_run(run));
+                        self.mode = Mode::QueryText;
+                    }
+                    None => {
+                        self.info(self.t("no ELT run to show", "表示する ELT 実行がありません"))
+                    }
+                }
+            }
             Action::Select if self.view == View::Runbook => {
                 return self.ask_recovery(|recovery, context| recovery.do_step(context));
             }

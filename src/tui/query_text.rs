@@ -1,12 +1,13 @@
-//! The whole SQL of a running query: `select` on a row of the WLM view's running queries opens
-//! it over the view, the statement's own line breaks kept and each line wrapped at the width.
+//! A text read whole over its view: `select` on a running query (WLM view) opens its SQL, on an
+//! ELT run (ELT view) its error and cause (a dbt log runs to many lines), the text's own line
+//! breaks kept and each line wrapped at the width.
 //! A component: it owns which query it shows and how far it is scrolled, takes the keys while
 //! open, and answers what the console must do.
 
 use super::action::Action;
 use super::app::Effect;
 use crate::i18n::Lang;
-use crate::model::RunningQuery;
+use crate::model::{EltRun, RunningQuery};
 
 /// What the console does after the query text handled a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +20,30 @@ pub enum Reply {
     Effect(Effect, Option<&'static str>),
 }
 
-/// The query shown, as it was when opened: it may end while it is read.
+/// What is read, as it was when opened: a query may end, a run change, while it is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Query(RunningQuery),
+    Run(EltRun),
+}
+
+impl Subject {
+    /// The text shown and copied: the SQL, or the run's error and cause.
+    pub fn text(&self) -> String {
+        match self {
+            Subject::Query(query) => query.sql.clone(),
+            Subject::Run(run) => [run.error.as_deref(), run.cause.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryText {
-    pub query: RunningQuery,
+    pub subject: Subject,
     /// The first line shown; the view keeps it within the text.
     scroll: usize,
 }
@@ -33,7 +54,14 @@ const PAGE: usize = 10;
 impl QueryText {
     pub fn open(query: &RunningQuery) -> QueryText {
         QueryText {
-            query: query.clone(),
+            subject: Subject::Query(query.clone()),
+            scroll: 0,
+        }
+    }
+
+    pub fn open_run(run: &EltRun) -> QueryText {
+        QueryText {
+            subject: Subject::Run(run.clone()),
             scroll: 0,
         }
     }
@@ -55,13 +83,17 @@ impl QueryText {
             Some(Action::Bottom) => self.scroll = usize::MAX,
             Some(Action::Back | Action::Select) => return Reply::Close,
             Some(Action::Copy) => {
-                return Reply::Effect(
-                    Effect::Copy(self.query.sql.clone()),
-                    Some(lang.pick(
+                let message = match self.subject {
+                    Subject::Query(_) => lang.pick(
                         "copied the query's SQL to the clipboard (OSC 52)",
                         "クエリの SQL をクリップボードにコピーしました(OSC 52)",
-                    )),
-                );
+                    ),
+                    Subject::Run(_) => lang.pick(
+                        "copied the run's error and cause to the clipboard (OSC 52)",
+                        "実行のエラーと原因をクリップボードにコピーしました(OSC 52)",
+                    ),
+                };
+                return Reply::Effect(Effect::Copy(self.subject.text()), Some(message));
             }
             Some(Action::Quit) => return Reply::Close,
             _ => {}

@@ -190,7 +190,19 @@ fn selected_run_lines(app: &App, run: &EltRun, width: u16, height: u16) -> Vec<L
         ));
     }
     let room = usize::from(height).saturating_sub(head.len() + tail.len());
-    head.extend(fit_lines(cause, room.max(1), lang, theme));
+    let read_all = app
+        .settings
+        .keymap
+        .keys_for(&crate::tui::action::Action::Select)
+        .first()
+        .map(|key| key.to_string());
+    head.extend(fit_lines(
+        cause,
+        room.max(1),
+        lang,
+        theme,
+        read_all.as_deref(),
+    ));
     head.extend(tail);
     head
 }

@@ -60,7 +60,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> Extent {
         .map(|u| crate::i18n::width(u))
         .max()
         .unwrap_or(0)
-        + 1;
+        // Two spaces at least: `wrap_lines` takes a span ending in two as a label column and
+        // wraps the help under itself.
+        + 2;
     for (command, usage) in COMMANDS.iter().zip(&usages) {
         lines.push(Line::from(vec![
             Span::styled(pad(usage, column), theme.style(Role::Accent)),

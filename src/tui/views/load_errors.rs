@@ -33,16 +33,25 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             "理由",
         ],
     );
+    // The file as long as the longest shown (its end names the object), up to 80 columns.
+    let file_width = visible
+        .iter()
+        .map(|&i| crate::i18n::width(&app.snapshot.warehouse.load_errors[i].file))
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 80) as u16;
     // Tenant, table and reason say what to fix; the file and its line are in the panel below.
     let columns = [
         Column::optional(h[0], 11, 11, 2),
         Column::key(h[1], 12),
         Column::key(h[2], 14),
-        Column::optional(h[3], 34, 16, 4),
+        Column::optional(h[3], file_width, 16, 4),
         Column::optional(h[4], 6, 5, 3),
         Column::optional(h[5], 12, 8, 1),
         Column::fill(h[6], 20),
     ];
+    let file_shown = super::widgets::fit_columns(&columns, list_area.width.saturating_sub(2))[3]
+        .map_or(0, usize::from);
     let table = ScrollTable {
         columns: &columns,
         selected: Some(app.selected(View::LoadErrors)),
@@ -65,7 +74,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(hhmm(error.time)),
             Cell::from(error.tenant.as_str()),
             Cell::from(error.table.as_str()),
-            Cell::from(tail(&error.file, 34)),
+            Cell::from(tail(&error.file, file_shown)),
             Cell::from(error.line.to_string()),
             Cell::from(error.column.as_str()),
             Cell::from(error.reason.as_str()),
@@ -136,6 +145,10 @@ fn tail(path: &str, width: usize) -> String {
     let count = path.chars().count();
     if count <= width {
         return path.to_string();
+    }
+    // A hidden column (width 0) shows nothing.
+    if width == 0 {
+        return String::new();
     }
     let keep: String = path.chars().skip(count - (width - 1)).collect();
     format!("…{keep}")

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Gauge, Paragraph};
 
 use super::widgets::{
-    self, Column, ScrollTable, age, block, list_title, status_span, unknown_span, word_span,
+    self, Column, ScrollTable, age, block, fit_columns, list_title, status_span, unknown_span,
+    word_span,
 };
 use crate::health::Status;
 use crate::model::{AlarmState, EltStatus, Reading, format_duration_secs};
@@ -99,7 +100,7 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
     let theme = &app.settings.theme;
     const WHO: usize = 12;
     // Wide enough for `59m` / `1h05m`, and for `59分` / `1時間5分` / `2日4時間`.
-    let age_width = lang.pick("12345", "12345678").len();
+    let age_width = lang.pick("12345", "1234567890").len();
     // A finding's text takes at most this many lines; the runbook gets a line of its own if needed.
     const MAX_LINES: usize = 6;
     let indent = 6 + 1 + WHO + 1 + age_width + 2;
@@ -277,6 +278,12 @@ fn draw_tenants(
         _ => 9,
     })
     .clamp(8, 17);
+    // The export's status and its own age, as wide as the fleet's widest.
+    let export_width = widest(&|row| match row.summary.last_export.known() {
+        Some(Some(task)) => crate::i18n::width(&export_text(app, task, true)),
+        _ => 1,
+    })
+    .clamp(10, 30);
     // A running ELT says where it is and for how long, which takes more than a status word.
     let elt_width = running_elt_text(app).map_or(11, |text| {
         (crate::i18n::width(&text) + 2).clamp(11, 28) as u16
@@ -298,12 +305,16 @@ fn draw_tenants(
             4,
         ),
         Column::optional(h[4], 6 + age_extra, 6, 5),
-        Column::optional(h[5], 16 + age_extra, 10, 3),
+        Column::optional(h[5], export_width, 10, 3),
         Column::optional(h[6], 5 + age_extra, 5, 6),
         Column::optional(h[7], 7, 7, 1),
         Column::optional(h[8], elt_width, 8, 2),
         Column::fill(h[9], 20),
     ];
+    // An age cut to fit would read as another time (`5` of `5h18m`): where the export's cell
+    // is too narrow for it, the status stands alone.
+    let export_shown =
+        fit_columns(&columns, area.width.saturating_sub(2))[5].map_or(0, usize::from);
     let table = ScrollTable {
         columns: &columns,
         selected,
@@ -318,7 +329,7 @@ fn draw_tenants(
         app.filters.get(&View::Overview),
     );
     table.render(frame, area, theme, block(theme, title), |i| {
-        tenant_row(app, &app.rows.tenants[visible[i]])
+        tenant_row(app, &app.rows.tenants[visible[i]], export_shown)
     })
 }
 
@@ -336,7 +347,20 @@ fn running_elt_text(app: &App) -> Option<String> {
     })
 }
 
-fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
+/// `✗ failed 5h18m`: the export's status and, with `with_age`, the time since it ended.
+fn export_text(app: &App, task: &crate::model::ExportTask, with_age: bool) -> String {
+    let symbol = widgets::word_symbol(widgets::export_status(&task.status));
+    match with_age {
+        true => format!(
+            "{symbol} {} {}",
+            task.status,
+            age(app.settings.lang, app.now, task.changed_at())
+        ),
+        false => format!("{symbol} {}", task.status),
+    }
+}
+
+fn tenant_row<'a>(app: &App, row: &'a TenantRow, export_width: usize) -> Vec<Cell<'a>> {
     let theme = &app.settings.theme;
     let s = &row.summary;
     // A figure that could not be read is `?`; Enter on the row says why (the tenant view).
@@ -359,15 +383,18 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow) -> Vec<Cell<'a>> {
     // Each age is its own thing's: the export's since it ended (or started), the COPY's since it
     // loaded. A COPY minutes ago says nothing of an export that failed hours ago.
     let export = match s.last_export.known() {
-        Some(Some(task)) => Cell::from(word_span(
-            theme,
-            widgets::export_status(&task.status),
-            &format!(
-                "{} {}",
-                task.status,
-                age(app.settings.lang, app.now, task.changed_at())
-            ),
-        )),
+        Some(Some(task)) => {
+            let full = export_text(app, task, true);
+            let text = if crate::i18n::width(&full) <= export_width {
+                full
+            } else {
+                export_text(app, task, false)
+            };
+            Cell::from(Span::styled(
+                text,
+                theme.style(widgets::status_role(widgets::export_status(&task.status))),
+            ))
+        }
         Some(None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),
         None => Cell::from(unknown_span(theme)),
     };
@@ -432,6 +459,8 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
 
+    // Narrow (80 columns), the words go to the title: `batch  ▲14 / 5`.
+    let narrow = wlm.width.saturating_sub(2) < 30;
     let lines: Vec<Line> = app
         .rows
         .queues
@@ -446,12 +475,23 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
                     .flatten()
                     .is_some_and(|q| q > app.settings.thresholds.wlm_queue_length);
             let style = theme.style(if over { Role::Warning } else { Role::Text });
+            // The mark has a slot of its own so that the queues' figures stay aligned.
+            let mark = if over { "▲" } else { " " };
+            if narrow {
+                return Line::from(vec![
+                    Span::styled(crate::i18n::pad(queue, 7), theme.style(Role::Muted)),
+                    Span::styled(
+                        format!("{mark}{:>3}", queued.show(|q| format!("{q:.0}"))),
+                        style,
+                    ),
+                    Span::raw(format!(" / {}", running.show(|r| format!("{r:.0}")))),
+                ]);
+            }
             Line::from(vec![
                 Span::styled(crate::i18n::pad(queue, 7), theme.style(Role::Muted)),
                 Span::styled(
                     format!(
-                        "{}{} {:>3}",
-                        if over { "▲ " } else { "" },
+                        "{mark} {} {:>3}",
                         app.settings.lang.pick("queued", "待機"),
                         queued.show(|q| format!("{q:.0}"))
                     ),
@@ -466,7 +506,14 @@ fn draw_summaries(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     let (wlm_block, lines) = if wlm.height >= lines.len() as u16 + 2 {
-        (block(theme, "WLM".into()), lines)
+        let title = if narrow {
+            app.settings
+                .lang
+                .pick("WLM queued / running", "WLM 待機 / 実行中")
+        } else {
+            "WLM"
+        };
+        (block(theme, title.into()), lines)
     } else {
         let title = app.settings.lang.pick("WLM queued", "WLM 待機");
         (block(theme, title.into()), vec![compact_queues(app)])

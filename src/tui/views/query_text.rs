@@ -1,5 +1,6 @@
-//! A running query's whole SQL over the WLM view: who runs it where and for how long, then the
-//! statement with its own line breaks, each line wrapped at the width, scrolled by the keys.
+//! A text read whole over its view: a running query's SQL (who runs it where and for how long,
+//! then the statement) or an ELT run's error and cause (which run, where it failed), with the
+//! text's own line breaks, each line wrapped at the width, scrolled by the keys.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,9 +9,10 @@ use ratatui::widgets::Paragraph;
 
 use super::widgets::{age, block, field};
 use crate::model::display_lines;
+use crate::model::{EltRun, RunningQuery};
 use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::query_text::QueryText;
+use crate::tui::query_text::{QueryText, Subject};
 use crate::tui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -19,10 +21,91 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     };
     let theme = &app.settings.theme;
     let lang = app.settings.lang;
-    let query = &text.query;
-    // The whole view: a statement is read, not glanced at.
+    // The whole view: a statement or a log is read, not glanced at.
     let popup = area;
     let inner_width = usize::from(popup.width.saturating_sub(2)).max(1);
+    let (mut head, name) = match &text.subject {
+        Subject::Query(query) => (query_head(app, query), query_title(lang, query)),
+        Subject::Run(run) => (run_head(app, run), run_title(lang, run)),
+    };
+    head.push(Line::raw(""));
+    let body: Vec<Line> = body_lines(text, inner_width)
+        .into_iter()
+        .map(|line| Line::from(Span::styled(line, theme.style(Role::Text))))
+        .collect();
+    let height = usize::from(popup.height.saturating_sub(2)).saturating_sub(head.len());
+    let scroll = text.scroll(body.len(), height);
+    let shown = body.len().min(scroll + height);
+    let keys = |action: Action| {
+        app.settings
+            .keymap
+            .keys_for(&action)
+            .first()
+            .map(|key| key.to_string())
+    };
+    let mut title = format!("{name} · {shown}/{}", body.len());
+    if let (Some(down), Some(up)) = (keys(Action::Down), keys(Action::Up)) {
+        title.push_str(&format!(
+            " · {down}/{up} {}",
+            lang.pick("scroll", "スクロール")
+        ));
+    }
+    for (action, label) in [
+        (Action::Copy, lang.pick("copy", "コピー")),
+        (Action::Back, lang.pick("close", "閉じる")),
+    ] {
+        if let Some(key) = keys(action) {
+            title.push_str(&format!(" · {key} {label}"));
+        }
+    }
+    let lines: Vec<Line> = head
+        .into_iter()
+        .chain(body.into_iter().skip(scroll).take(height))
+        .collect();
+    super::widgets::clear_popup(frame, popup);
+    frame.render_widget(Paragraph::new(lines).block(block(theme, title)), popup);
+}
+
+fn query_title(lang: crate::i18n::Lang, query: &RunningQuery) -> String {
+    format!(
+        "{} {}",
+        lang.pick("SQL of query", "クエリの SQL"),
+        query.pid
+    )
+}
+
+fn run_title(lang: crate::i18n::Lang, run: &EltRun) -> String {
+    format!("{} {}", lang.pick("ELT run", "ELT 実行"), run.name)
+}
+
+/// Which run, where it failed and when.
+fn run_head(app: &App, run: &EltRun) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
+    vec![
+        field(theme, lang.pick("execution", "実行"), run.name.clone()),
+        field(
+            theme,
+            lang.pick("status", "状態"),
+            run.status.as_str().to_string(),
+        ),
+        field(
+            theme,
+            lang.pick("failed step", "失敗ステップ"),
+            run.failed_step.clone().unwrap_or_else(|| "—".into()),
+        ),
+        field(
+            theme,
+            lang.pick("started", "開始"),
+            run.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ),
+    ]
+}
+
+/// Who runs the query, where, for how long; and whether it still runs or may be cut.
+fn query_head(app: &App, query: &RunningQuery) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
     let mut head = vec![
         field(theme, "PID", query.pid.to_string()),
         field(theme, lang.pick("user", "ユーザー"), query.user.clone()),
@@ -68,53 +151,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             theme.style(Role::Warning),
         ));
     }
-    head.push(Line::raw(""));
-    let sql: Vec<Line> = sql_lines(text, inner_width)
-        .into_iter()
-        .map(|line| Line::from(Span::styled(line, theme.style(Role::Text))))
-        .collect();
-    let height = usize::from(popup.height.saturating_sub(2)).saturating_sub(head.len());
-    let scroll = text.scroll(sql.len(), height);
-    let shown = sql.len().min(scroll + height);
-    let keys = |action: Action| {
-        app.settings
-            .keymap
-            .keys_for(&action)
-            .first()
-            .map(|key| key.to_string())
-    };
-    let mut title = format!(
-        "{} {} · {}/{}",
-        lang.pick("SQL of query", "クエリの SQL"),
-        query.pid,
-        shown,
-        sql.len()
-    );
-    if let (Some(down), Some(up)) = (keys(Action::Down), keys(Action::Up)) {
-        title.push_str(&format!(
-            " · {down}/{up} {}",
-            lang.pick("scroll", "スクロール")
-        ));
-    }
-    for (action, label) in [
-        (Action::Copy, lang.pick("copy", "コピー")),
-        (Action::Back, lang.pick("close", "閉じる")),
-    ] {
-        if let Some(key) = keys(action) {
-            title.push_str(&format!(" · {key} {label}"));
-        }
-    }
-    let lines: Vec<Line> = head
-        .into_iter()
-        .chain(sql.into_iter().skip(scroll).take(height))
-        .collect();
-    super::widgets::clear_popup(frame, popup);
-    frame.render_widget(Paragraph::new(lines).block(block(theme, title)), popup);
+    head
 }
 
-/// The statement's own lines, each wrapped at `width` columns.
-fn sql_lines(text: &QueryText, width: usize) -> Vec<String> {
-    display_lines(&text.query.sql)
+/// The text's own lines, each wrapped at `width` columns.
+fn body_lines(text: &QueryText, width: usize) -> Vec<String> {
+    display_lines(&text.subject.text())
         .iter()
         .flat_map(|line| crate::i18n::wrap(line, width))
         .collect()

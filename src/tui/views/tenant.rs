@@ -157,13 +157,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("lag", "遅延"),
+                    // The overview's figure (the warehouse's lag, else CloudWatch's), one home.
                     match summary.map(|s| &s.lag_seconds) {
                         Some(Reading::Unknown(unread)) => why(theme, unread),
-                        _ => Span::raw(
-                            replica.and_then(|r| r.lag_seconds).map_or("—".into(), |s| {
-                                format_duration_secs(s, app.settings.lang)
-                            }),
-                        ),
+                        Some(Reading::Known(Some(lag))) => {
+                            Span::raw(format_duration_secs(*lag, app.settings.lang))
+                        }
+                        _ => Span::raw("—"),
                     },
                 ),
             ];

@@ -75,11 +75,18 @@ pub fn alarm_status(state: AlarmState) -> Status {
 
 /// A word with a symbol for a domain status (`✓ active`, `✗ needs_attention`, `… running`).
 pub fn word_span(theme: &Theme, status: Status, word: &str) -> Span<'static> {
-    let symbol = match status {
+    Span::styled(
+        format!("{} {word}", word_symbol(status)),
+        theme.style(status_role(status)),
+    )
+}
+
+/// The symbol before a domain status word: `…` for one in progress.
+pub fn word_symbol(status: Status) -> &'static str {
+    match status {
         Status::Unknown => "…",
         other => other.symbol(),
-    };
-    Span::styled(format!("{symbol} {word}"), theme.style(status_role(status)))
+    }
 }
 
 /// `5m ago` (`5分前`); `—` when unknown.
@@ -545,16 +552,24 @@ pub fn fit_lines(
     height: usize,
     lang: Lang,
     theme: &Theme,
+    read_all: Option<&str>,
 ) -> Vec<Line<'static>> {
     if lines.len() <= height || height == 0 {
         return lines;
     }
     let hidden = lines.len() - height + 1;
     lines.truncate(height - 1);
-    let more = match lang {
+    let mut more = match lang {
         Lang::En => format!("{:LABEL_WIDTH$}… {hidden} more line(s)", ""),
         Lang::Ja => format!("{:LABEL_WIDTH$}… ほか {hidden} 行", ""),
     };
+    // The key that shows the whole text, where there is one.
+    if let Some(key) = read_all {
+        more.push_str(&match lang {
+            Lang::En => format!(" · {key}: read all"),
+            Lang::Ja => format!(" · {key}: すべて表示"),
+        });
+    }
     lines.push(Line::styled(more, theme.style(Role::Muted)));
     lines
 }
