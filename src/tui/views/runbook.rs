@@ -211,18 +211,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             }
         }
     }
-    super::widgets::draw_wrapped(
-        frame,
-        detail_area,
-        block(
-            theme,
-            step.map_or(
-                app.settings.lang.pick("Step", "ステップ").to_string(),
-                |s| s.title.clone(),
-            ),
+    let detail_block = block(
+        theme,
+        step.map_or(
+            app.settings.lang.pick("Step", "ステップ").to_string(),
+            |s| s.title.clone(),
         ),
-        detail,
     );
+    let inner = detail_block.inner(detail_area);
+    // A step longer than the panel says how much is hidden rather than stopping mid-sentence.
+    let detail = super::widgets::fit_lines(
+        super::widgets::wrap_lines(detail, usize::from(inner.width)),
+        usize::from(inner.height),
+        app.settings.lang,
+        theme,
+        None,
+    );
+    frame.render_widget(Paragraph::new(detail).block(detail_block), detail_area);
     walkthrough.done.len()
 }
 
