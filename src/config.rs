@@ -310,15 +310,21 @@ pub fn is_identifier(name: &str) -> bool {
 
 impl Config {
     /// Loads `explicit` (which must exist), else the default file if it exists, else the defaults.
+    /// Either must be a regular file (or a link to one): a directory, a FIFO or a dangling link
+    /// there is an error, not the defaults.
     pub fn load(explicit: Option<&Path>) -> Result<Config, DataFileError> {
-        let path = match explicit {
-            Some(path) => path.to_path_buf(),
-            None => match config_dir().map(|d| d.join("config.toml")) {
-                Some(path) if path.exists() => path,
-                _ => return Ok(Config::default()),
-            },
+        let (path, text) = match explicit {
+            Some(path) => (path.to_path_buf(), datafile::read_text(path)?),
+            None => {
+                let Some(path) = config_dir().map(|d| d.join("config.toml")) else {
+                    return Ok(Config::default());
+                };
+                match datafile::read_optional(&path)? {
+                    Some(text) => (path, text),
+                    None => return Ok(Config::default()),
+                }
+            }
         };
-        let text = datafile::read_text(&path)?;
         Self::parse(&path.display().to_string(), &text)
     }
 

@@ -93,23 +93,163 @@ pub fn location(path: &str, text: &str, span: Range<usize>) -> String {
     format!("{path}:{line}:{column}")
 }
 
-/// Reads a data file, reporting failures in the same positioned form as parse errors.
+/// What stands at a data file's path when it is not a regular file to read. Each is an error
+/// that names the path: reading a FIFO would block start-up, and a directory or a broken link
+/// quietly skipped would leave the user wondering why their file has no effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRegular {
+    Directory,
+    Fifo,
+    Socket,
+    CharacterDevice,
+    BlockDevice,
+    /// A symbolic link whose target does not exist.
+    DanglingLink,
+    /// Symbolic links that lead back to themselves.
+    LinkLoop,
+    /// Anything else the platform has.
+    Other,
+}
+
+impl NotRegular {
+    /// What the path is, as the end of "PATH:1:1: …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotRegular::Directory => "is a directory, not a regular file",
+            NotRegular::Fifo => "is a FIFO, not a regular file",
+            NotRegular::Socket => "is a socket, not a regular file",
+            NotRegular::CharacterDevice => "is a character device, not a regular file",
+            NotRegular::BlockDevice => "is a block device, not a regular file",
+            NotRegular::DanglingLink => "is a dangling link: its target does not exist",
+            NotRegular::LinkLoop => "is a link loop: its links lead back to themselves",
+            NotRegular::Other => "is not a regular file",
+        }
+    }
+
+    /// `None` for a regular file.
+    fn of(file_type: std::fs::FileType) -> Option<NotRegular> {
+        if file_type.is_file() {
+            return None;
+        }
+        if file_type.is_dir() {
+            return Some(NotRegular::Directory);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if file_type.is_fifo() {
+                return Some(NotRegular::Fifo);
+            }
+            if file_type.is_socket() {
+                return Some(NotRegular::Socket);
+            }
+            if file_type.is_char_device() {
+                return Some(NotRegular::CharacterDevice);
+            }
+            if file_type.is_block_device() {
+                return Some(NotRegular::BlockDevice);
+            }
+        }
+        Some(NotRegular::Other)
+    }
+}
+
+/// Why a data file could not be read.
+#[derive(Debug)]
+enum ReadFailure {
+    Absent,
+    NotRegular(NotRegular),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadFailure {
+    fn from(error: std::io::Error) -> Self {
+        if is_link_loop(&error) {
+            ReadFailure::NotRegular(NotRegular::LinkLoop)
+        } else {
+            ReadFailure::Io(error)
+        }
+    }
+}
+
+fn is_link_loop(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// The one way every data file (config, keymaps, themes, runbooks) is read: only a regular file,
+/// or a link to one, is opened. What the path holds is checked before opening, so a FIFO is
+/// never opened (that would block until a writer comes), and checked again on the open file
+/// (opened non-blocking), in case the path changed in between.
+fn read_regular(path: &Path) -> Result<String, ReadFailure> {
+    let entry = match std::fs::symlink_metadata(path) {
+        Ok(entry) => entry,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReadFailure::Absent);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let target = if entry.file_type().is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(target) => target,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ReadFailure::NotRegular(NotRegular::DanglingLink));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    } else {
+        entry
+    };
+    if let Some(kind) = NotRegular::of(target.file_type()) {
+        return Err(ReadFailure::NotRegular(kind));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    if let Some(kind) = NotRegular::of(file.metadata()?.file_type()) {
+        return Err(ReadFailure::NotRegular(kind));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text)?;
+    Ok(text)
+}
+
+fn failure_error(path: &Path, failure: ReadFailure) -> DataFileError {
+    let message = match failure {
+        ReadFailure::Absent => "cannot read: the file does not exist".to_owned(),
+        ReadFailure::NotRegular(kind) => kind.describe().to_owned(),
+        ReadFailure::Io(error) => format!("cannot read: {error}"),
+    };
+    DataFileError::whole_file(path.display().to_string(), message)
+}
+
+/// Reads a data file, reporting failures in the same positioned form as parse errors: an absent
+/// file, and anything but a regular file (a directory, a FIFO, a device, a dangling link, a link
+/// loop), is an error that names the path.
 pub fn read_text(path: &Path) -> Result<String, DataFileError> {
-    std::fs::read_to_string(path).map_err(|error| {
-        DataFileError::whole_file(path.display().to_string(), format!("cannot read: {error}"))
-    })
+    read_regular(path).map_err(|failure| failure_error(path, failure))
 }
 
 /// Reads a data file that may legitimately be absent (a user override, a custom theme):
-/// `Ok(None)` when it does not exist, an error when it exists but cannot be read.
+/// `Ok(None)` when nothing is at the path, an error when something is but cannot be read —
+/// a dangling link too, which is a file the user meant to be there.
 pub fn read_optional(path: &Path) -> Result<Option<String>, DataFileError> {
-    match std::fs::read_to_string(path) {
+    match read_regular(path) {
         Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(DataFileError::whole_file(
-            path.display().to_string(),
-            format!("cannot read: {error}"),
-        )),
+        Err(ReadFailure::Absent) => Ok(None),
+        Err(failure) => Err(failure_error(path, failure)),
     }
 }
 
@@ -212,6 +352,76 @@ mod tests {
         assert_eq!(
             read_optional(Path::new("/nonexistent/shiftops.toml")),
             Ok(None)
+        );
+    }
+
+    /// `read(path)` in a thread, bounded: a read that blocks (a FIFO opened for reading) fails
+    /// the test instead of hanging it.
+    fn within_seconds<T: Send + 'static>(path: &Path, read: fn(&Path) -> T) -> T {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = sender.send(read(&path));
+        });
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a data file must not block")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn anything_but_a_regular_file_is_an_error_that_names_it_and_never_blocks() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+
+        let fifo = at("fifo.toml");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        std::fs::create_dir(at("directory.toml")).unwrap();
+        let _socket = std::os::unix::net::UnixListener::bind(at("socket.toml")).unwrap();
+        symlink("/dev/null", at("device.toml")).unwrap();
+        symlink(at("nowhere.toml"), at("dangling.toml")).unwrap();
+        symlink(at("loop-b.toml"), at("loop-a.toml")).unwrap();
+        symlink(at("loop-a.toml"), at("loop-b.toml")).unwrap();
+        std::fs::write(at("regular.toml"), "x = 1\n").unwrap();
+        symlink(at("regular.toml"), at("link.toml")).unwrap();
+
+        let cases = [
+            ("fifo.toml", "is a FIFO, not a regular file"),
+            ("directory.toml", "is a directory, not a regular file"),
+            ("socket.toml", "is a socket, not a regular file"),
+            ("device.toml", "is a character device, not a regular file"),
+            (
+                "dangling.toml",
+                "is a dangling link: its target does not exist",
+            ),
+            (
+                "loop-a.toml",
+                "is a link loop: its links lead back to themselves",
+            ),
+        ];
+        for (name, what) in cases {
+            let path = at(name);
+            let expected = format!("{}:1:1: {what}", path.display());
+            let error = within_seconds(&path, read_text).unwrap_err();
+            assert_eq!(error.to_string(), expected);
+            // An optional file that is there but unusable is an error too, not "absent".
+            let error = within_seconds(&path, read_optional).unwrap_err();
+            assert_eq!(error.to_string(), expected);
+        }
+        // And the check can pass: a regular file, directly or through a link, is read.
+        assert_eq!(
+            within_seconds(&at("regular.toml"), read_text).unwrap(),
+            "x = 1\n"
+        );
+        assert_eq!(
+            within_seconds(&at("link.toml"), read_optional).unwrap(),
+            Some("x = 1\n".to_owned())
+        );
+        assert_eq!(
+            within_seconds(&at("absent.toml"), read_optional).unwrap(),
+            None
         );
     }
 }

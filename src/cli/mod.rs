@@ -23,6 +23,10 @@ use crate::tui;
 /// Exit code for a bad data file (config, keymap, theme): the message names file, line and column.
 pub const EXIT_BAD_DATA_FILE: u8 = 2;
 
+/// Exit code of the console (`shiftops`, `shiftops demo`) started without a terminal: stdin or
+/// stdout is a pipe or a file. Nothing is written to stdout.
+pub const EXIT_NO_TERMINAL: u8 = 1;
+
 /// The command line. Each option is declared only by the commands that use it, after the
 /// command's name: `shiftops check --theme dark` and `shiftops --lang ja check` are usage errors,
 /// never an option silently ignored. Without a subcommand, `shiftops` is the console on live data.
@@ -341,6 +345,14 @@ fn demo(args: DemoArgs) -> Result<u8> {
         Ok(settings) => settings,
         Err(error) => return Ok(bad_data_file(&error)),
     };
+    if let Err(missing) = tui::run::require_terminal() {
+        return Ok(no_terminal(
+            "shiftops demo",
+            "shiftops check --demo",
+            missing,
+            lang,
+        ));
+    }
     let mut title = format!(
         "demo:{} · {} {}",
         args.scenario.name(),
@@ -410,6 +422,9 @@ describe your fleet in {} (see docs/configuration.md).",
         Ok(settings) => settings,
         Err(error) => return Ok(bad_data_file(&error)),
     };
+    if let Err(missing) = tui::run::require_terminal() {
+        return Ok(no_terminal("shiftops", "shiftops check", missing, lang));
+    }
     let runtime = runtime()?;
     let fleet = runtime
         .block_on(aws::fleet(&config, &overrides))
@@ -594,6 +609,24 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -
         .write_all(report.render(args.format).as_bytes())
         .wrap_err("writing the report")?;
     Ok(health.status.exit_code() as u8)
+}
+
+/// The console `command` was started without a terminal: says so, and what to run instead
+/// (`report`), on stderr.
+fn no_terminal(command: &str, report: &str, missing: tui::run::NoTerminal, lang: Lang) -> u8 {
+    let stream = missing.stream();
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::En => format!(
+                "{command} needs a terminal: {stream} is not a terminal; use `{report}` for a report"
+            ),
+            Lang::Ja => format!(
+                "{command} には端末が必要です: {stream} が端末ではありません。レポートは `{report}` で出せます"
+            ),
+        }
+    );
+    EXIT_NO_TERMINAL
 }
 
 fn bad_data_file(error: &DataFileError) -> u8 {

@@ -125,9 +125,7 @@ impl Settings {
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             theme = theme.no_color();
         }
-        let user_keymap = crate::config::config_dir()
-            .map(|dir| dir.join("keymap.toml"))
-            .filter(|path| path.exists());
+        let user_keymap = crate::config::config_dir().map(|dir| dir.join("keymap.toml"));
         let keymap =
             super::keymap::load(keymap.unwrap_or(&config.ui.keymap), user_keymap.as_deref())?;
         Ok(Settings {

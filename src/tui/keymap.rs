@@ -245,11 +245,12 @@ impl Default for Keymap {
 
 /// Loads the base keymap `base` (`"default"`, `"vim"`, or the name of
 /// `<config dir>/shiftops/keymaps/<base>.toml`) and applies `user_file`'s overrides: an action
-/// the user file names gets exactly the keys it lists; the others keep the base's.
+/// the user file names gets exactly the keys it lists; the others keep the base's. Nothing at
+/// `user_file` means no overrides; anything but a regular file there is an error.
 pub fn load(base: &str, user_file: Option<&Path>) -> Result<Keymap, DataFileError> {
     let (base_path, base_text) = base_source(base)?;
     let user = match user_file {
-        Some(path) => Some((path.display().to_string(), datafile::read_text(path)?)),
+        Some(path) => datafile::read_optional(path)?.map(|text| (path.display().to_string(), text)),
         None => None,
     };
     build(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use color_eyre::eyre::{Result, WrapErr};
 use futures_util::{Stream, StreamExt};
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use ratatui::crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::{DefaultTerminal, Terminal};
 #[cfg(unix)]
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -36,16 +36,61 @@ pub struct Extras {
     pub clipboard: Option<Box<dyn std::io::Write + Send>>,
 }
 
+/// Which of the console's standard streams is not a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoTerminal {
+    Stdin,
+    Stdout,
+}
+
+impl NoTerminal {
+    /// The stream, as a user knows it.
+    pub fn stream(self) -> &'static str {
+        match self {
+            NoTerminal::Stdin => "stdin",
+            NoTerminal::Stdout => "stdout",
+        }
+    }
+}
+
+impl std::fmt::Display for NoTerminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not a terminal", self.stream())
+    }
+}
+
+/// Whether the console can take over this terminal: it reads keys from stdin and draws on
+/// stdout, so both must be one. Checked before anything is written, so that a console started
+/// into a pipe or a file writes nothing there, not even the escapes that leave a screen.
+pub fn require_terminal() -> std::result::Result<(), NoTerminal> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err(NoTerminal::Stdout);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(NoTerminal::Stdin);
+    }
+    Ok(())
+}
+
 /// Runs the console until the user quits (exit code 0) or a signal ends it: SIGTERM (143),
 /// SIGHUP (129, the SSH session is gone) or SIGINT (130). The terminal is restored — cooked mode,
 /// the main screen, the cursor shown — on return, on error, on those signals and on a panic of the
-/// console (our hook, layered over color-eyre's, which must be installed first).
+/// console (our hook, layered over color-eyre's, which must be installed first). Ctrl-Z (the
+/// key, or SIGTSTP) hands the terminal back the same way and stops the process; SIGCONT takes
+/// the terminal again and redraws the whole screen. Without a terminal it writes nothing and
+/// fails with [`NoTerminal`]'s reason.
 pub async fn run(
     fleet: Fleet,
     settings: Settings,
     title: String,
     mut extras: Extras,
 ) -> Result<u8> {
+    if let Err(missing) = require_terminal() {
+        return Err(color_eyre::eyre::eyre!(
+            "the console needs a terminal: {missing}; `shiftops check` writes a report instead"
+        ));
+    }
     extras
         .clipboard
         .get_or_insert_with(|| Box::new(std::io::stdout()));
@@ -59,9 +104,12 @@ pub async fn run(
 
 /// Puts the terminal back as the shell expects it: raw mode off, the main screen, the cursor
 /// shown (leaving the alternate screen does not show it). Errors are ignored: it runs on the way
-/// out, also when the terminal is already gone.
+/// out, also when the terminal is already gone. Only a terminal the console took is touched:
+/// otherwise (it was never taken, or already handed back) nothing is written.
 pub fn restore_terminal() {
-    CONSOLE_ACTIVE.store(false, std::sync::atomic::Ordering::SeqCst);
+    if !CONSOLE_ACTIVE.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     let _ = ratatui::crossterm::terminal::disable_raw_mode();
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
@@ -90,12 +138,7 @@ fn init_terminal() -> Result<DefaultTerminal> {
         previous(info);
     }));
     let setup = || -> std::io::Result<DefaultTerminal> {
-        ratatui::crossterm::terminal::enable_raw_mode()?;
-        CONSOLE_ACTIVE.store(true, Ordering::SeqCst);
-        ratatui::crossterm::execute!(
-            std::io::stdout(),
-            ratatui::crossterm::terminal::EnterAlternateScreen
-        )?;
+        take_terminal()?;
         ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
     };
     setup().map_err(|error| {
@@ -106,12 +149,50 @@ fn init_terminal() -> Result<DefaultTerminal> {
     })
 }
 
-/// The signals that end the console cleanly.
+/// Raw mode and the alternate screen, at start and again after a suspension.
+fn take_terminal() -> std::io::Result<()> {
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    CONSOLE_ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
+    ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen
+    )
+}
+
+/// Hands the terminal back and stops the process, as Ctrl-Z does to any program; the shell's
+/// `fg` (SIGCONT) lets it go on, and the loop then takes the terminal again.
+#[cfg(unix)]
+fn suspend() {
+    restore_terminal();
+    // SAFETY: kill(2) with our own pid and a valid signal number; SIGSTOP cannot be caught, so
+    // the whole process stops here until SIGCONT, whatever the terminal's job control does.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGSTOP);
+    }
+}
+
+#[cfg(not(unix))]
+fn suspend() {}
+
+/// What a signal asks of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SignalEvent {
+    /// End, with this exit code.
+    End(u8),
+    /// SIGTSTP: hand the terminal back and stop.
+    Stop,
+    /// SIGCONT: take the terminal again and redraw.
+    Continue,
+}
+
+/// The signals that end, stop or continue the console.
 #[cfg(unix)]
 struct Signals {
     terminate: Signal,
     hangup: Signal,
     interrupt: Signal,
+    stop: Signal,
+    resume: Signal,
 }
 
 #[cfg(unix)]
@@ -122,15 +203,20 @@ impl Signals {
             terminate: listen(SignalKind::terminate())?,
             hangup: listen(SignalKind::hangup())?,
             interrupt: listen(SignalKind::interrupt())?,
+            stop: listen(SignalKind::from_raw(libc::SIGTSTP))?,
+            resume: listen(SignalKind::from_raw(libc::SIGCONT))?,
         })
     }
 
-    /// The exit code of the first signal to arrive: 128 + its number, as a shell reports it.
-    async fn recv(&mut self) -> u8 {
+    /// The first signal to arrive; an ending one with its exit code: 128 + its number, as a
+    /// shell reports it.
+    async fn recv(&mut self) -> SignalEvent {
         tokio::select! {
-            _ = self.terminate.recv() => 128 + 15,
-            _ = self.hangup.recv() => 128 + 1,
-            _ = self.interrupt.recv() => 128 + 2,
+            _ = self.terminate.recv() => SignalEvent::End(128 + 15),
+            _ = self.hangup.recv() => SignalEvent::End(128 + 1),
+            _ = self.interrupt.recv() => SignalEvent::End(128 + 2),
+            _ = self.stop.recv() => SignalEvent::Stop,
+            _ = self.resume.recv() => SignalEvent::Continue,
         }
     }
 }
@@ -144,7 +230,7 @@ impl Signals {
         Ok(Signals)
     }
 
-    async fn recv(&mut self) -> u8 {
+    async fn recv(&mut self) -> SignalEvent {
         std::future::pending().await
     }
 }
@@ -159,13 +245,37 @@ async fn event_loop(
 ) -> Result<u8> {
     settings.local_clock = true;
     let mut console = Console::new(terminal, EventStream::new(), fleet, settings, title, extras);
+    // While stopped the terminal is the shell's: nothing is drawn and no key is read until the
+    // console has it again.
+    let mut suspended = false;
     loop {
-        console.draw_if_dirty()?;
-        tokio::select! {
-            code = signals.recv() => return Ok(code),
-            step = console.step() => if let Some(code) = step? {
-                return Ok(code);
-            },
+        if !suspended {
+            console.draw_if_dirty()?;
+        }
+        let signal = tokio::select! {
+            signal = signals.recv() => Some(signal),
+            step = console.step(), if !suspended => {
+                if let Some(code) = step? {
+                    return Ok(code);
+                }
+                None
+            }
+        };
+        let stop = match signal {
+            Some(SignalEvent::End(code)) => return Ok(code),
+            Some(SignalEvent::Stop) => true,
+            // Also after a SIGSTOP from elsewhere: the shell may have reset the terminal's modes.
+            Some(SignalEvent::Continue) => {
+                take_terminal().wrap_err("taking the terminal again")?;
+                console.redraw_everything()?;
+                suspended = false;
+                false
+            }
+            None => console.take_suspend_request(),
+        };
+        if stop && !suspended {
+            suspended = true;
+            suspend();
         }
     }
 }
@@ -196,6 +306,8 @@ pub struct Console<'t, B: Backend, E> {
     pending: Vec<SourceEvent>,
     /// The terminal's clipboard, by OSC 52.
     clipboard: Option<Box<dyn std::io::Write + Send>>,
+    /// Ctrl-Z was pressed: in raw mode the terminal sends it as a key, not as SIGTSTP.
+    suspend_requested: bool,
 }
 
 impl<'t, B, E> Console<'t, B, E>
@@ -253,7 +365,30 @@ where
             clock,
             pending: Vec::new(),
             clipboard: extras.clipboard,
+            suspend_requested: false,
         }
+    }
+
+    /// Whether Ctrl-Z was pressed since the last call: the event loop then hands the terminal
+    /// back and stops the process (only the loop of [`run`] owns a real terminal to hand back).
+    pub fn take_suspend_request(&mut self) -> bool {
+        std::mem::take(&mut self.suspend_requested)
+    }
+
+    /// Clears the terminal and draws the whole screen anew, as after the console was stopped:
+    /// the terminal's contents are unknown.
+    pub fn redraw_everything(&mut self) -> Result<()> {
+        // Not `Terminal::clear`: it asks the terminal where its cursor is and waits for the
+        // answer, which a terminal that does not answer (or answers into the key stream) never
+        // gives. The backend's clear, then both buffers blanked: the next frame is drawn whole.
+        self.terminal
+            .backend_mut()
+            .clear()
+            .wrap_err("clearing the screen")?;
+        self.terminal.swap_buffers();
+        self.terminal.swap_buffers();
+        self.app.mark_dirty();
+        Ok(())
     }
 
     /// Writes the OSC 52 sequence that puts `text` on the terminal's clipboard; a failure to
@@ -321,6 +456,14 @@ where
                 }
             }
             event = self.terminal_events.next() => match event {
+                Some(Ok(Event::Key(key)))
+                    if cfg!(unix)
+                        && key.kind == KeyEventKind::Press
+                        && key.code == KeyCode::Char('z')
+                        && key.modifiers == KeyModifiers::CONTROL =>
+                {
+                    self.suspend_requested = true;
+                }
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     let effect = self.app.on_key(key);
                     if let Effect::Copy(text) = &effect {

@@ -798,7 +798,9 @@ fn load_from(user_dir: Option<&Path>, lang: Lang) -> Result<Vec<Runbook>, DataFi
     Ok(runbooks)
 }
 
-/// The `*.toml` files of `dir` in name order; none if the directory does not exist.
+/// The `*.toml` entries of `dir` in name order; none if the directory does not exist. Every
+/// entry counts, whatever it is: one that is not a regular file (a directory, a FIFO, a dangling
+/// link) is reported when it is read, never skipped in silence.
 fn user_files(dir: &Path) -> Result<Vec<PathBuf>, DataFileError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -820,7 +822,7 @@ fn user_files(dir: &Path) -> Result<Vec<PathBuf>, DataFileError> {
                 )
             })?
             .path();
-        if path.extension() == Some(OsStr::new("toml")) && path.is_file() {
+        if path.extension() == Some(OsStr::new("toml")) {
             files.push(path);
         }
     }

@@ -2,14 +2,19 @@
 """Runs a command under a pseudo-terminal, as an SSH session would: a controlling terminal of the
 given size, nothing but the terminal for stdin/stdout/stderr.
 
-    pty_drive.py [--cols 80] [--rows 24] [--wait-for TEXT] [--send TEXT] [--signal TERM]
-                 [--ceiling 120] -- COMMAND...
+    pty_drive.py [--cols 80] [--rows 24] [--wait-for TEXT] [--suspend signal|key] [--send TEXT]
+                 [--signal TERM] [--stdin-null] [--ceiling 120] -- COMMAND...
 
-It waits until the output contains TEXT (if given), writes --send to the terminal (if given),
+It waits until the output contains TEXT (if given); with --suspend, stops the command (SIGTSTP,
+or the key ctrl-z typed on the terminal), waits until it has stopped, notes the terminal's modes
+then, continues it (SIGCONT) and waits for TEXT again; writes --send to the terminal (if given),
 sends --signal (if given), then waits for the command to end and prints one JSON line:
 {"code": exit code or null, "signal": signal or null, "output": everything the command wrote, as
 latin-1 (one char per byte), "icanon": …, "echo": … (the terminal's modes after the command ended: a restored terminal is
-back in canonical mode with echo), "timed_out": whether the ceiling was reached}.
+back in canonical mode with echo), "timed_out": whether the ceiling was reached; with --suspend
+also "stopped": whether it stopped, "stopped_icanon"/"stopped_echo": the modes while stopped,
+"stopped_at": how many bytes it had written when it stopped}. --stdin-null gives it /dev/null
+for stdin instead of the terminal.
 Every wait is bounded by --ceiling seconds; the verdict is left to the caller.
 """
 
@@ -35,6 +40,8 @@ def main() -> int:
     parser.add_argument("--wait-for", default=None)
     parser.add_argument("--send", default=None)
     parser.add_argument("--signal", default=None)
+    parser.add_argument("--suspend", choices=["signal", "key"], default=None)
+    parser.add_argument("--stdin-null", action="store_true")
     parser.add_argument("--ceiling", type=float, default=120)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -44,9 +51,10 @@ def main() -> int:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", args.rows, args.cols, 0, 0))
 
     def controlling_terminal() -> None:
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        fcntl.ioctl(1, termios.TIOCSCTTY, 0)
 
-    child = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+    stdin = subprocess.DEVNULL if args.stdin_null else slave
+    child = subprocess.Popen(command, stdin=stdin, stdout=slave, stderr=slave, start_new_session=True,
                              preexec_fn=controlling_terminal, close_fds=True)
     output = bytearray()
     deadline = time.monotonic() + args.ceiling
@@ -64,13 +72,40 @@ def main() -> int:
         output.extend(chunk)
         return bool(chunk)
 
-    if args.wait_for:
-        wanted = args.wait_for.encode()
-        while wanted not in output and child.poll() is None:
+    def wait_for(wanted: list[bytes], start: int) -> None:
+        nonlocal timed_out
+        while not all(w in output[start:] for w in wanted) and child.poll() is None:
             if time.monotonic() > deadline:
                 timed_out = True
                 break
             pump(0.2)
+
+    if args.wait_for:
+        wait_for([args.wait_for.encode()], 0)
+    result = {}
+    if args.suspend and child.poll() is None:
+        if args.suspend == "signal":
+            child.send_signal(signal.SIGTSTP)
+        else:
+            os.write(master, b"\x1a")
+        stopped = False
+        while not stopped and child.returncode is None and time.monotonic() < deadline:
+            pid, status = os.waitpid(child.pid, os.WUNTRACED | os.WNOHANG)
+            if pid and os.WIFSTOPPED(status):
+                stopped = True
+            elif pid:  # it ended instead: Popen must know, it cannot reap it again
+                child.returncode = os.waitstatus_to_exitcode(status)
+            else:
+                pump(0.05)
+        while pump(0.2):  # what it wrote before it stopped
+            pass
+        modes = termios.tcgetattr(slave)[3]
+        result.update(stopped=stopped, stopped_icanon=bool(modes & termios.ICANON),
+                      stopped_echo=bool(modes & termios.ECHO), stopped_at=len(output))
+        if stopped:
+            os.kill(child.pid, signal.SIGCONT)
+            wanted = [b"\x1b[?1049h"] + ([args.wait_for.encode()] if args.wait_for else [])
+            wait_for(wanted, len(output))
     if args.send and child.poll() is None:
         os.write(master, args.send.encode())
     if args.signal and child.poll() is None:
@@ -87,6 +122,7 @@ def main() -> int:
     modes = termios.tcgetattr(slave)[3]
     code = child.returncode
     print(json.dumps({
+        **result,
         "code": code if code >= 0 else None,
         "signal": -code if code < 0 else None,
         "output": bytes(output).decode("latin-1"),

@@ -22,6 +22,12 @@ pub struct PtyRun {
     pub icanon: bool,
     pub echo: bool,
     pub timed_out: bool,
+    /// With [`PtyOptions::suspend`]: whether it stopped, and then the terminal's modes while it
+    /// was stopped and how many bytes it had written by then.
+    pub stopped: bool,
+    pub stopped_icanon: bool,
+    pub stopped_echo: bool,
+    pub stopped_at: usize,
 }
 
 const ENTER_ALTERNATE: &[u8] = b"\x1b[?1049h";
@@ -61,6 +67,11 @@ pub struct PtyOptions<'a> {
     pub send: Option<&'a str>,
     /// `TERM`, `HUP`, `INT` …
     pub signal: Option<&'a str>,
+    /// Before `send`: stop the command — `"signal"` (SIGTSTP) or `"key"` (ctrl-z typed) — then
+    /// continue it (SIGCONT) and wait for `wait_for` again.
+    pub suspend: Option<&'a str>,
+    /// Standard input from /dev/null instead of the terminal.
+    pub stdin_null: bool,
 }
 
 /// Runs `program args` under an 80×24 pseudo-terminal with exactly `env` added to a clean
@@ -84,6 +95,12 @@ pub fn run_in_pty(
     }
     if let Some(signal) = options.signal {
         command.args(["--signal", signal]);
+    }
+    if let Some(how) = options.suspend {
+        command.args(["--suspend", how]);
+    }
+    if options.stdin_null {
+        command.arg("--stdin-null");
     }
     command.arg("--").arg(program).args(args);
     command.env_clear();
@@ -115,6 +132,10 @@ pub fn run_in_pty(
         icanon: json["icanon"] == true,
         echo: json["echo"] == true,
         timed_out: json["timed_out"] == true,
+        stopped: json["stopped"] == true,
+        stopped_icanon: json["stopped_icanon"] == true,
+        stopped_echo: json["stopped_echo"] == true,
+        stopped_at: json["stopped_at"].as_u64().unwrap_or(0) as usize,
     }
 }
 
