@@ -350,12 +350,9 @@ fn polling_cost(app: &App) -> Option<Span<'static>> {
     ))
 }
 
-/// `text` on one line, cut to `max` characters with `…`.
+/// `text` (a source's error) on one line, cut to `max` characters with `…`.
 fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let flat = crate::text::sanitize_line(text);
     if flat.chars().count() <= max {
         return flat;
     }
