@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use crate::health::{Finding, Health, Status};
 use crate::i18n::{Lang, pad};
-use crate::text::{sanitize, sanitize_line};
 use crate::model::{
     Snapshot, TenantSummary, Time, UNKNOWN, format_ago_secs, format_duration_secs,
     summarize_tenants,
 };
+use crate::text::{json_safe, sanitize, sanitize_line};
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
 /// data back, how many.
@@ -118,7 +118,7 @@ impl CheckReport {
             Format::Json => {
                 let mut json = serde_json::to_string_pretty(self).expect("report serializes");
                 json.push('\n');
-                json
+                json_safe(&json)
             }
             // Each text from outside is put on its line where it is written; this catches what a
             // future line forgets, so no report can drive the terminal it is read in.
@@ -398,8 +398,7 @@ mod tests {
 
     use super::*;
     use crate::health::{Thresholds, evaluate};
-    use crate::text::{sanitize, sanitize_line};
-use crate::model::{
+    use crate::model::{
         ExportStatus, ExportTask, Ingest, RdsData, SourceData, SourceId, Tenant, TenantFailure,
         WarehouseData, WarehouseView,
     };

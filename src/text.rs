@@ -43,6 +43,23 @@ pub fn sanitize_line(text: &str) -> String {
     out
 }
 
+/// Serialized JSON with what serde leaves raw inside its strings (DEL, C1 controls, bidi
+/// overrides) as `\uXXXX` escapes: the same values for a parser, nothing for a terminal that
+/// shows the document. Line breaks between tokens stay; serde already escapes those inside strings.
+pub fn json_safe(json: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && is_unsafe(c) {
+            // Every unsafe character is in the Basic Multilingual Plane: one escape each.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether `c` must not reach a terminal as it is: a C0 or C1 control or DEL (which start or are
 /// escape sequences), a bidi embedding, override, isolate or mark (which reorder what is shown),
 /// a line or paragraph separator, or an invisible character that hides inside a name.
@@ -125,6 +142,21 @@ mod tests {
             assert_eq!(sanitize(text), text);
             assert_eq!(sanitize_line(text), text);
         }
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_loses_its_raw_controls() {
+        let value =
+            serde_json::json!({"reason": "\x1b]52;c;x\x07 a\u{9b}b \u{7f} \u{202e}gnp.exe"});
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_safe(&json);
+        assert_inert(&safe);
+        assert!(
+            safe.contains(r"\u009b") && safe.contains(r"\u202e"),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -552,7 +552,7 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: La
         DoctorFormat::Json => {
             let mut json = serde_json::to_string_pretty(&checks).expect("checks serialize");
             json.push('\n');
-            json
+            crate::text::json_safe(&json)
         }
     };
     std::io::stdout()
