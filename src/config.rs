@@ -346,10 +346,11 @@ impl Config {
         let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
         for tenant in &self.tenants {
             let name = tenant.name.get_ref();
-            // A name is shown, not run: any printable text (Japanese included). The schema is
-            // what reaches SQL, and it must be an identifier.
+            // A name is shown, not run: any printable text (Japanese included), but nothing that
+            // drives a terminal or reorders what is shown. The schema is what reaches SQL, and
+            // it must be an identifier.
             if name.trim().is_empty()
-                || name.chars().any(char::is_control)
+                || name.chars().any(crate::text::is_unsafe)
                 || name.chars().count() > 64
             {
                 return at(
@@ -522,6 +523,21 @@ elt_delay_minutes = 90
         let error = Config::parse("config.toml", &text).unwrap_err();
         assert_eq!((error.line, error.column), (11, 8), "{error}");
         assert!(error.message.contains("needs `integration"), "{error}");
+    }
+
+    #[test]
+    fn a_tenant_name_that_would_drive_the_terminal_is_refused_and_shown_escaped() {
+        for hostile in ["tenant\\u001b]52;c;SGVsbG8=\\u0007", "\\u202egnp.exe"] {
+            let text = LIVE.replace("name = \"tenant_a\"", &format!("name = \"{hostile}\""));
+            let error = Config::parse("config.toml", &text).unwrap_err();
+            assert_eq!((error.line, error.column), (11, 8), "{error}");
+            let shown = error.to_string();
+            assert!(shown.contains("1 to 64 printable characters"), "{shown}");
+            assert!(
+                !shown.chars().any(crate::text::is_unsafe),
+                "{shown:?} is shown escaped"
+            );
+        }
     }
 
     #[test]

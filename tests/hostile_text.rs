@@ -220,3 +220,25 @@ fn the_console_and_the_incident_record_show_hostile_text_from_aws_as_escapes() {
         assert!(markdown.contains(shown), "{shown} in {markdown}");
     }
 }
+
+/// A theme or keymap name is the user's text, and it comes back in the error: escaped there too,
+/// in the file name it was looked for under as in the message.
+#[test]
+fn a_theme_or_keymap_name_with_controls_is_refused_with_the_name_escaped() {
+    let home = tempfile::tempdir().unwrap();
+    let hostile = format!("x{OSC52_AND_CLEAR}{BIDI}");
+    for option in ["--theme", "--keymap"] {
+        let out = shiftops(&["demo", option, &hostile], home.path());
+        let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+        assert_ne!(out.status.code(), Some(0), "{option}: {stderr}");
+        assert!(out.stdout.is_empty(), "{option}: nothing on stdout");
+        assert_inert(option, &stderr);
+        let kind = &option[2..];
+        assert!(
+            stderr.contains(&format!(
+                "no {kind} named \"x\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\u{{202e}}gnp.exe\""
+            )),
+            "{option}: {stderr}"
+        );
+    }
+}
