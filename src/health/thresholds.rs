@@ -236,7 +236,8 @@ mod tests {
 
     #[test]
     fn nan_infinity_negatives_and_out_of_range_percentages_are_refused() {
-        let cases: [(fn(&mut Thresholds), &str); 7] = [
+        type Change = fn(&mut Thresholds);
+        let cases: [(Change, &str); 7] = [
             (
                 |t| t.storage_warning_percent = f64::NAN,
                 "storage_warning_percent",
