@@ -118,7 +118,7 @@ fn draw_too_small(frame: &mut Frame, app: &App, area: Rect) {
             Role::Muted
         };
         lines.extend(
-            crate::i18n::wrap(&message.text, width)
+            crate::i18n::wrap(&crate::text::sanitize_line(&message.text), width)
                 .into_iter()
                 .map(|line| Line::styled(line, theme.style(role))),
         );
@@ -376,8 +376,9 @@ fn bottom_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
         | Mode::Choose
         | Mode::ConfirmQuit
         | Mode::QueryText => vec![match &app.message {
+            // A message may quote AWS (an action's error).
             Some(message) => Line::styled(
-                message.text.clone(),
+                crate::text::sanitize_line(&message.text),
                 theme.style(if message.is_error {
                     Role::Critical
                 } else {
