@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::datafile::{self, DataFileError};
-use crate::health::Thresholds;
+use crate::health::{ThresholdError, Thresholds};
 use crate::model::{Ingest, SourceId, Tenant};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -308,6 +308,30 @@ pub fn is_identifier(name: &str) -> bool {
         && name.len() <= 127
 }
 
+/// A `[thresholds]` value the rules cannot use, at the value in the file it blames (the
+/// warning of a pair out of order, or the critical level when only that one is in the file).
+fn threshold_error(path: &str, text: &str, error: &ThresholdError) -> DataFileError {
+    type Table = BTreeMap<String, Spanned<toml::Value>>;
+    #[derive(Deserialize)]
+    struct Located {
+        thresholds: Option<Spanned<Table>>,
+    }
+    let table = toml::from_str::<Located>(text)
+        .ok()
+        .and_then(|located| located.thresholds);
+    let span = table.as_ref().and_then(|table| {
+        error
+            .keys()
+            .into_iter()
+            .find_map(|key| table.get_ref().get(key).map(Spanned::span))
+            .or_else(|| Some(table.span()))
+    });
+    match span {
+        Some(span) => datafile::error_at(path, text, span, error.to_string()),
+        None => DataFileError::whole_file(path, error.to_string()),
+    }
+}
+
 impl Config {
     /// Loads `explicit` (which must exist), else the default file if it exists, else the defaults.
     /// Either must be a regular file (or a link to one): a directory, a FIFO or a dangling link
@@ -349,13 +373,17 @@ impl Config {
             Err(datafile::error_at(path, text, span, message))
         };
         let whole = |message: String| Err(DataFileError::whole_file(path, message));
+        if let Err(error) = self.thresholds.validate() {
+            return Err(threshold_error(path, text, &error));
+        }
         let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
         for tenant in &self.tenants {
             let name = tenant.name.get_ref();
-            // A name is shown, not run: any printable text (Japanese included). The schema is
-            // what reaches SQL, and it must be an identifier.
+            // A name is shown, not run: any printable text (Japanese included), but nothing that
+            // drives a terminal or reorders what is shown. The schema is what reaches SQL, and
+            // it must be an identifier.
             if name.trim().is_empty()
-                || name.chars().any(char::is_control)
+                || name.chars().any(crate::text::is_unsafe)
                 || name.chars().count() > 64
             {
                 return at(
@@ -528,6 +556,86 @@ elt_delay_minutes = 90
         let error = Config::parse("config.toml", &text).unwrap_err();
         assert_eq!((error.line, error.column), (11, 8), "{error}");
         assert!(error.message.contains("needs `integration"), "{error}");
+    }
+
+    #[test]
+    fn a_tenant_name_that_would_drive_the_terminal_is_refused_and_shown_escaped() {
+        for hostile in ["tenant\\u001b]52;c;SGVsbG8=\\u0007", "\\u202egnp.exe"] {
+            let text = LIVE.replace("name = \"tenant_a\"", &format!("name = \"{hostile}\""));
+            let error = Config::parse("config.toml", &text).unwrap_err();
+            assert_eq!((error.line, error.column), (11, 8), "{error}");
+            let shown = error.to_string();
+            assert!(shown.contains("1 to 64 printable characters"), "{shown}");
+            assert!(
+                !shown.chars().any(crate::text::is_unsafe),
+                "{shown:?} is shown escaped"
+            );
+        }
+    }
+
+    #[test]
+    fn impossible_thresholds_are_refused_at_their_value() {
+        let cases = [
+            (
+                "storage_warning_percent = nan",
+                "storage_warning_percent = NaN must be a percentage from 0 to 100",
+            ),
+            (
+                "storage_warning_percent = inf",
+                "storage_warning_percent = inf must be a percentage from 0 to 100",
+            ),
+            (
+                "wlm_queue_length = -1",
+                "wlm_queue_length = -1 must be a number of 0 or more",
+            ),
+            (
+                "query_failure_percent = 150",
+                "query_failure_percent = 150 must be a percentage from 0 to 100",
+            ),
+            (
+                "elt_delay_minutes = 0",
+                "elt_delay_minutes = 0 must be a number above 0",
+            ),
+            (
+                "storage_warning_percent = 95",
+                "storage_warning_percent = 95 must be below storage_critical_percent = 90, or the warning is never seen",
+            ),
+            (
+                "integration_lag_warning_seconds = 60\nintegration_lag_critical_seconds = 60",
+                "integration_lag_warning_seconds = 60 must be below integration_lag_critical_seconds = 60, or the warning is never seen",
+            ),
+        ];
+        for (line, message) in cases {
+            let text =
+                format!("[ui]\ntheme = \"light\"\n\n[thresholds]\ncopy_errors = 2\n{line}\n");
+            let error = Config::parse("config.toml", &text).unwrap_err();
+            let column = line.find('=').unwrap() + 3;
+            assert_eq!(
+                error.to_string(),
+                format!("config.toml:6:{column}: {message}"),
+                "{line}"
+            );
+        }
+        // Only the critical level is in the file: it is the one to blame.
+        let error = Config::parse(
+            "config.toml",
+            "[thresholds]\nstorage_critical_percent = 75\n",
+        )
+        .unwrap_err();
+        assert_eq!((error.line, error.column), (2, 28), "{error}");
+        assert!(
+            error
+                .message
+                .contains("must be below storage_critical_percent = 75"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_thresholds_and_the_documented_example_load() {
+        Config::parse("config.toml", "").unwrap();
+        let documented = "[thresholds]\nstorage_warning_percent = 80\nstorage_critical_percent = 90\nintegration_lag_warning_seconds = 900\nintegration_lag_critical_seconds = 3600\n";
+        Config::parse("config.toml", documented).unwrap();
     }
 
     #[test]

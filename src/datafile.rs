@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use crate::text::sanitize_line;
+
 /// A problem in a data file, positioned at the offending token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataFileError {
@@ -33,12 +35,17 @@ impl DataFileError {
     }
 }
 
+/// The path and the message may quote what the user or a file name holds (a theme's name, a
+/// tenant's): both are shown on one line, any control character as a visible escape.
 impl fmt::Display for DataFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.path, self.line, self.column, self.message
+            sanitize_line(&self.path),
+            self.line,
+            self.column,
+            sanitize_line(&self.message)
         )
     }
 }

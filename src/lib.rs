@@ -13,4 +13,5 @@ pub mod i18n;
 pub mod model;
 pub mod report;
 pub mod source;
+pub mod text;
 pub mod tui;

@@ -11,6 +11,7 @@ use crate::model::{
     Snapshot, TenantSummary, Time, UNKNOWN, format_ago_secs, format_duration_secs,
     summarize_tenants,
 };
+use crate::text::{json_safe, sanitize, sanitize_line};
 
 /// A finding's message (already in the report's language) and, when it holds other tenants'
 /// data back, how many.
@@ -117,10 +118,12 @@ impl CheckReport {
             Format::Json => {
                 let mut json = serde_json::to_string_pretty(self).expect("report serializes");
                 json.push('\n');
-                json
+                json_safe(&json)
             }
-            Format::Text => self.text(),
-            Format::Markdown => self.markdown(),
+            // Each text from outside is put on its line where it is written; this catches what a
+            // future line forgets, so no report can drive the terminal it is read in.
+            Format::Text => sanitize(&self.text()),
+            Format::Markdown => sanitize(&self.markdown()),
         }
     }
 
@@ -209,13 +212,13 @@ impl CheckReport {
                 "{} {}  {}  {}  {}",
                 status.symbol(),
                 pad(status.label_in(lang), 4),
-                pad(f.tenant.as_deref().unwrap_or(fleet), 14),
+                pad(&sanitize_line(f.tenant.as_deref().unwrap_or(fleet)), 14),
                 pad(f.check.as_str(), 18),
-                with_impact(f, lang)
+                sanitize_line(&with_impact(f, lang))
             );
         }
         for line in self.unread_lines() {
-            let _ = writeln!(out, "{UNKNOWN} {line}");
+            let _ = writeln!(out, "{UNKNOWN} {}", sanitize_line(&line));
         }
         let _ = writeln!(out, "{}", lang.pick("sources:", "ソース:"));
         for s in &self.sources {
@@ -227,7 +230,7 @@ impl CheckReport {
                 age(lang, s.age_seconds),
                 s.error
                     .as_deref()
-                    .map(|e| format!("  {}: {e}", lang.pick("error", "エラー")))
+                    .map(|e| format!("  {}: {}", lang.pick("error", "エラー"), sanitize_line(e)))
                     .unwrap_or_default()
             );
         }
@@ -305,7 +308,7 @@ impl CheckReport {
                     "| {} {} | {} | `{}` | {} | {} | {} |",
                     status.symbol(),
                     status.label_in(lang),
-                    f.tenant.as_deref().unwrap_or(fleet),
+                    escape_cell(f.tenant.as_deref().unwrap_or(fleet)),
                     f.check.as_str(),
                     escape_cell(&with_impact(f, lang)),
                     f.value.as_ref().map(|v| v.to_string()).unwrap_or_default(),
@@ -384,8 +387,9 @@ fn age(lang: Lang, seconds: Option<i64>) -> String {
     }
 }
 
+/// A Markdown table cell or list item: on one line, a `|` not ending the cell.
 fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    sanitize_line(text).replace('|', "\\|")
 }
 
 #[cfg(test)]

@@ -406,7 +406,7 @@ describe your fleet in {} (see docs/configuration.md).",
             common
                 .config
                 .as_ref()
-                .map(|p| p.display().to_string())
+                .map(|p| crate::text::sanitize_line(&p.display().to_string()))
                 .or_else(|| crate::config::config_dir()
                     .map(|d| d.join("config.toml").display().to_string()))
                 .unwrap_or_else(|| "the config file".into())
@@ -562,11 +562,12 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: La
     let runtime = runtime()?;
     let checks = runtime.block_on(aws::doctor::run(config, overrides));
     let text = match format {
-        DoctorFormat::Text => aws::doctor::render(&checks, lang),
+        // The checks quote AWS's errors: shown, never obeyed by the terminal.
+        DoctorFormat::Text => crate::text::sanitize(&aws::doctor::render(&checks, lang)),
         DoctorFormat::Json => {
             let mut json = serde_json::to_string_pretty(&checks).expect("checks serialize");
             json.push('\n');
-            json
+            crate::text::json_safe(&json)
         }
     };
     std::io::stdout()
@@ -587,7 +588,10 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -
         match runtime.block_on(aws::fleet_with_meter(config, overrides)) {
             Ok((fleet, meter)) => (fleet, Some(meter)),
             Err(error) => {
-                eprintln!("shiftops check: {error}");
+                eprintln!(
+                    "shiftops check: {}",
+                    crate::text::sanitize_line(&error.to_string())
+                );
                 return Ok(health::Status::Unknown.exit_code() as u8);
             }
         }

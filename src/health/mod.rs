@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub use detail::Detail;
 pub use rules::evaluate;
-pub use thresholds::Thresholds;
+pub use thresholds::{ThresholdError, Thresholds};
 
 /// How bad a finding is. Ordered: `Warning < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -36,23 +36,13 @@ pub fn format_ago_secs(seconds: f64, lang: Lang) -> String {
 
 /// Text from outside (a run's cause, a dbt log, an alarm's reason) as the lines it was written
 /// in: `\r\n`, `\r` and `\n` each end a line, a tab becomes four spaces, and every other control
-/// character (an escape sequence's ESC, a NUL) is dropped, so nothing can move the terminal's
-/// cursor and no two lines are glued together. Trailing whitespace and blank lines at the end go.
+/// character (an escape sequence's ESC, a NUL, a bidi override) becomes a visible escape
+/// ([`crate::text::sanitize`]), so nothing can drive the terminal and no two lines are glued
+/// together. Trailing whitespace and blank lines at the end go.
 pub fn display_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .replace("\r\n", "\n")
-        .split(['\n', '\r'])
-        .map(|line| {
-            let mut clean = String::with_capacity(line.len());
-            for c in line.chars() {
-                match c {
-                    '\t' => clean.push_str("    "),
-                    c if c.is_control() => {}
-                    c => clean.push(c),
-                }
-            }
-            clean.trim_end().to_string()
-        })
+    let mut lines: Vec<String> = crate::text::sanitize(text)
+        .split('\n')
+        .map(|line| line.trim_end().to_string())
         .collect();
     while lines.len() > 1 && lines.last().is_some_and(String::is_empty) {
         lines.pop();
@@ -65,7 +55,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_lines_keep_line_breaks_and_drop_control_characters() {
+    fn display_lines_keep_line_breaks_and_show_control_characters_as_escapes() {
         assert_eq!(
             display_lines(
                 "Database Error in model x\r\n  column does not exist\nDone. PASS=41 ERROR=1\n\n"
@@ -78,7 +68,7 @@ mod tests {
         );
         assert_eq!(
             display_lines("\u{1b}[31mred\u{1b}[0m\tok\0\rnext"),
-            vec!["[31mred[0m    ok", "next"]
+            vec![r"\x1b[31mred\x1b[0m    ok\x00", "next"]
         );
         assert_eq!(display_lines(""), vec![""]);
     }

@@ -20,9 +20,10 @@ fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
 
-/// A list item or a heading stays on its line.
+/// A list item or a heading stays on its line, and what came from outside cannot drive the
+/// terminal it is pasted from.
 fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
+    crate::text::sanitize_line(text)
 }
 
 pub(super) fn render(incident: &Incident, facts: &Facts) -> String {
@@ -57,7 +58,8 @@ pub(super) fn render(incident: &Incident, facts: &Facts) -> String {
     for item in follow_ups(incident, &actions, facts) {
         let _ = writeln!(out, "- [ ] {}", one_line(&item));
     }
-    out
+    // Every line above is ours or went through `one_line`; this catches what a future line forgets.
+    crate::text::sanitize(&out)
 }
 
 fn section(out: &mut String, title: &str) {

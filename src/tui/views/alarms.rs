@@ -71,10 +71,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 alarm_status(alarm.state),
                 alarm.state.as_str(),
             )),
-            Cell::from(alarm.name.as_str()),
+            Cell::from(crate::text::sanitize_line(&alarm.name)),
             Cell::from(alarm.tenant.as_deref().unwrap_or("—")),
             Cell::from(ago(app.settings.lang, app.now, Some(alarm.since))),
-            Cell::from(alarm.reason.as_str()),
+            Cell::from(crate::text::sanitize_line(&alarm.reason)),
         ]
     });
     draw_unread(frame, list_area, theme, unread.as_ref());
@@ -88,7 +88,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("alarm", "アラーム"),
-                    alarm.name.as_str(),
+                    crate::text::sanitize_line(&alarm.name),
                 ),
                 field(
                     theme,

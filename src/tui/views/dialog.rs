@@ -97,8 +97,9 @@ pub fn draw_dialog(frame: &mut Frame, app: &App, area: Rect) {
         Stage::Failed(error) => {
             body.push(Line::styled(
                 format!(
-                    "✗ {}: {error}",
-                    app.settings.lang.pick("cannot prepare", "準備できません")
+                    "✗ {}: {}",
+                    app.settings.lang.pick("cannot prepare", "準備できません"),
+                    crate::text::sanitize_line(&error.to_string())
                 ),
                 theme.style(Role::Critical),
             ));
@@ -245,11 +246,11 @@ fn footer_for<'a>(
         } => {
             match result {
                 Ok(outcome) => footer.push(Line::styled(
-                    format!("✓ {}", outcome.summary),
+                    format!("✓ {}", crate::text::sanitize_line(&outcome.summary)),
                     theme.style(Role::Ok),
                 )),
                 Err(error) => footer.push(Line::styled(
-                    format!("✗ {error}"),
+                    format!("✗ {}", crate::text::sanitize_line(&error.to_string())),
                     theme.style(Role::Critical),
                 )),
             }

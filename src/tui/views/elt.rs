@@ -80,8 +80,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 (end - run.started_at).num_seconds() as f64,
                 app.settings.lang,
             )),
-            Cell::from(run.failed_step.as_deref().unwrap_or("—")),
-            Cell::from(run.error.as_deref().unwrap_or("—")),
+            Cell::from(crate::text::sanitize_line(
+                run.failed_step.as_deref().unwrap_or("—"),
+            )),
+            Cell::from(crate::text::sanitize_line(
+                run.error.as_deref().unwrap_or("—"),
+            )),
         ]
     });
     draw_unread(frame, list_area, theme, unread.as_ref());
@@ -160,7 +164,11 @@ fn selected_run_lines(app: &App, run: &EltRun, width: u16, height: u16) -> Vec<L
             }),
         )
     } else {
-        field(theme, lang.pick("failed step", "失敗ステップ"), failed_step)
+        field(
+            theme,
+            lang.pick("failed step", "失敗ステップ"),
+            crate::text::sanitize_line(&failed_step),
+        )
     };
     let mut head = vec![
         field(theme, lang.pick("execution", "実行"), run.name.clone()),

@@ -73,11 +73,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         vec![
             Cell::from(hhmm(error.time)),
             Cell::from(error.tenant.as_str()),
-            Cell::from(error.table.as_str()),
-            Cell::from(tail(&error.file, file_shown)),
+            Cell::from(crate::text::sanitize_line(&error.table)),
+            Cell::from(tail(&crate::text::sanitize_line(&error.file), file_shown)),
             Cell::from(error.line.to_string()),
-            Cell::from(error.column.as_str()),
-            Cell::from(error.reason.as_str()),
+            Cell::from(crate::text::sanitize_line(&error.column)),
+            Cell::from(crate::text::sanitize_line(&error.reason)),
         ]
     });
     draw_unread(frame, list_area, theme, unread.as_ref());
@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 field(
                     theme,
                     app.settings.lang.pick("file", "ファイル"),
-                    e.file.as_str(),
+                    crate::text::sanitize_line(&e.file),
                 ),
                 field(
                     theme,
@@ -99,11 +99,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     match app.settings.lang {
                         crate::i18n::Lang::En => format!(
                             "{}.{} line {}, column {}",
-                            e.tenant, e.table, e.line, e.column
+                            e.tenant,
+                            crate::text::sanitize_line(&e.table),
+                            e.line,
+                            crate::text::sanitize_line(&e.column)
                         ),
                         crate::i18n::Lang::Ja => format!(
                             "{}.{} の {} 行目、列 {}",
-                            e.tenant, e.table, e.line, e.column
+                            e.tenant,
+                            crate::text::sanitize_line(&e.table),
+                            e.line,
+                            crate::text::sanitize_line(&e.column)
                         ),
                     },
                 ),

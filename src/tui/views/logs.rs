@@ -38,14 +38,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         let line = &app.snapshot.error_logs[visible[i]];
         vec![
             Cell::from(line.time.format("%Y-%m-%d %H:%M:%S").to_string()),
-            Cell::from(line.message.as_str()),
+            Cell::from(crate::text::sanitize_line(&line.message)),
         ]
     });
     draw_unread(frame, list_area, theme, unread.as_ref());
     if detail_height > 0 {
         let message = visible
             .get(app.selected(View::Logs))
-            .map(|&i| app.snapshot.error_logs[i].message.clone())
+            .map(|&i| crate::text::sanitize_line(&app.snapshot.error_logs[i].message))
             .unwrap_or_default();
         draw_wrapped(
             frame,

@@ -118,7 +118,7 @@ fn draw_too_small(frame: &mut Frame, app: &App, area: Rect) {
             Role::Muted
         };
         lines.extend(
-            crate::i18n::wrap(&message.text, width)
+            crate::i18n::wrap(&crate::text::sanitize_line(&message.text), width)
                 .into_iter()
                 .map(|line| Line::styled(line, theme.style(role))),
         );
@@ -350,12 +350,9 @@ fn polling_cost(app: &App) -> Option<Span<'static>> {
     ))
 }
 
-/// `text` on one line, cut to `max` characters with `…`.
+/// `text` (a source's error) on one line, cut to `max` characters with `…`.
 fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let flat = crate::text::sanitize_line(text);
     if flat.chars().count() <= max {
         return flat;
     }
@@ -379,8 +376,9 @@ fn bottom_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
         | Mode::Choose
         | Mode::ConfirmQuit
         | Mode::QueryText => vec![match &app.message {
+            // A message may quote AWS (an action's error).
             Some(message) => Line::styled(
-                message.text.clone(),
+                crate::text::sanitize_line(&message.text),
                 theme.style(if message.is_error {
                     Role::Critical
                 } else {

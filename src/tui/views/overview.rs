@@ -114,7 +114,7 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
                 .tenant
                 .clone()
                 .unwrap_or_else(|| lang.pick("fleet", "全体").to_string());
-            let mut text = finding.text(lang);
+            let mut text = crate::text::sanitize_line(&finding.text(lang));
             if let Some(impact) = finding.impact_text(lang) {
                 text.push_str(&format!(" — {impact}"));
             }
@@ -425,13 +425,14 @@ fn tenant_row<'a>(app: &App, row: &'a TenantRow, export_width: usize) -> Vec<Cel
     let worst = match (&row.worst, &s.error) {
         (_, Some(error)) => Cell::from(Span::styled(
             format!(
-                "{}: {error}",
-                app.settings.lang.pick("cannot read", "読み取れません")
+                "{}: {}",
+                app.settings.lang.pick("cannot read", "読み取れません"),
+                crate::text::sanitize_line(error)
             ),
             theme.style(Role::Unknown),
         )),
         (Some(f), None) => Cell::from(Span::styled(
-            f.text_for(&s.name, app.settings.lang),
+            crate::text::sanitize_line(&f.text_for(&s.name, app.settings.lang)),
             theme.style(widgets::status_role(f.severity.into())),
         )),
         (None, None) => Cell::from(Span::styled("—", theme.style(Role::Muted))),

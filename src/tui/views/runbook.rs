@@ -249,8 +249,9 @@ fn pieces_to_spans(theme: &Theme, pieces: &[Piece], base: Style) -> Vec<Span<'st
         .iter()
         .map(|piece| match piece {
             Piece::Literal(text) => Span::styled(text.clone(), base),
+            // A filled value comes from AWS or the config: shown, never obeyed by the terminal.
             Piece::Filled(_, value) => Span::styled(
-                value.clone(),
+                crate::text::sanitize_line(value),
                 base.patch(theme.style(Role::Accent))
                     .add_modifier(Modifier::BOLD),
             ),

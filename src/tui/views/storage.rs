@@ -151,7 +151,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             Cell::from(format!("{:.1}", t.skew_percent))
         };
         vec![
-            Cell::from(format!("{}.{}", t.schema, t.table)),
+            Cell::from(crate::text::sanitize_line(&format!(
+                "{}.{}",
+                t.schema, t.table
+            ))),
             Cell::from(size(t.size_mb)),
             Cell::from(t.rows.to_string()),
             skew,

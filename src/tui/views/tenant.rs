@@ -193,7 +193,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             ));
             for table in tables.iter().take(2) {
                 lines.push(Line::styled(
-                    format!("  {} {}: {}", table.table, table.state, table.reason),
+                    crate::text::sanitize_line(&format!(
+                        "  {} {}: {}",
+                        table.table, table.state, table.reason
+                    )),
                     theme.style(if table.is_failed() {
                         Role::Critical
                     } else {
@@ -322,7 +325,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             vec![
                 Cell::from(severity_span(theme, app.settings.lang, f.severity)),
                 Cell::from(f.check.as_str()),
-                Cell::from(f.text(app.settings.lang)),
+                Cell::from(crate::text::sanitize_line(&f.text(app.settings.lang))),
             ]
         },
     );
@@ -340,14 +343,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .map(|e| {
             Line::from(vec![
                 Span::styled(format!("{} ", hhmm(e.time)), theme.style(Role::Muted)),
-                Span::raw(format!(
+                Span::raw(crate::text::sanitize_line(&format!(
                     "{} {} {} {}: {}",
                     e.table,
                     app.settings.lang.pick("line", "行"),
                     e.line,
                     e.column,
                     e.reason
-                )),
+                ))),
             ])
         })
         .collect();
@@ -393,7 +396,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     {
         side.push(Line::from(vec![
             word_span(theme, alarm_status(alarm.state), alarm.state.as_str()),
-            Span::raw(format!(" {}", alarm.name)),
+            Span::raw(format!(" {}", crate::text::sanitize_line(&alarm.name))),
         ]));
     }
     if let Some(run) = app.snapshot.elt_runs.iter().max_by_key(|r| r.started_at) {
@@ -415,7 +418,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .filter(|t| t.schema == tenant.schema)
     {
         side.push(Line::from(vec![
-            Span::styled(format!("{:<10}", t.table), theme.style(Role::Muted)),
+            Span::styled(
+                format!("{:<10}", crate::text::sanitize_line(&t.table)),
+                theme.style(Role::Muted),
+            ),
             Span::raw(format!(
                 " {} MB  {} {:.1} %  {} {:.1} %",
                 t.size_mb,

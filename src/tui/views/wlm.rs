@@ -247,7 +247,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         vec![
             Cell::from(q.pid.to_string()),
             Cell::from(q.queue.as_str()),
-            Cell::from(q.user.as_str()),
+            Cell::from(crate::text::sanitize_line(&q.user)),
             Cell::from(age(app.settings.lang, app.now, Some(q.started_at))),
             // One row per query: its lines one after another; select shows them as lines.
             Cell::from(
