@@ -1,11 +1,15 @@
-//! The `check` report: one refresh judged by the health rules, as text, JSON or Markdown.
-//! The JSON keys are a contract (`docs/check.md`): add keys, never rename them.
+//! The `check` report: one refresh judged by the health rules, as text, JSON, Markdown, a Nagios
+//! plugin's line or a Slack message. The JSON keys are a contract (`docs/check.md`): add keys,
+//! never rename them.
+
+mod nagios;
+mod slack;
 
 use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::health::{Finding, Health, Status};
+use crate::health::{Finding, Health, Status, Thresholds};
 use crate::i18n::{Lang, pad};
 use crate::model::{
     Snapshot, TenantSummary, Time, UNKNOWN, format_ago_secs, format_duration_secs,
@@ -27,6 +31,10 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    /// One line for Nagios, Icinga and their kin: status, summary and performance data.
+    Nagios,
+    /// A Slack message (Block Kit) for an incoming webhook.
+    Slack,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +50,56 @@ pub struct CheckReport {
     /// `monitoring`, `states`, `logs`): what one refresh of the fleet costs. Empty for `--demo`,
     /// whose simulated fleet calls no AWS.
     pub api_calls: std::collections::BTreeMap<String, u64>,
+    /// How many tenants of the fleet are in each status, whatever `only_problems` left out.
+    #[serde(skip)]
+    counts: TenantCounts,
+    /// The fleet's figures that have a threshold: the Nagios line's performance data.
+    #[serde(skip)]
+    pub gauges: Gauges,
+    /// The runbook each finding opens, in the order of `findings` (see `attach_runbooks`).
+    #[serde(skip)]
+    runbooks: Vec<Option<RunbookRef>>,
+}
+
+/// How many tenants are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TenantCounts {
+    pub critical: usize,
+    pub warning: usize,
+    pub unknown: usize,
+    pub ok: usize,
+}
+
+impl TenantCounts {
+    pub fn total(&self) -> usize {
+        self.critical + self.warning + self.unknown + self.ok
+    }
+
+    /// The tenants that are not ok.
+    pub fn problems(&self) -> usize {
+        self.total() - self.ok
+    }
+}
+
+/// The fleet's figures that a rule judges, as last read (`None`: never read, or no such thing),
+/// with the thresholds in force.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gauges {
+    pub storage_percent: Option<f64>,
+    pub query_failure_percent: Option<f64>,
+    /// The largest replication lag of any tenant's integration.
+    pub max_lag_seconds: Option<f64>,
+    /// Queries waiting in the watched WLM queue (`thresholds.wlm_queue`).
+    pub wlm_queued: Option<f64>,
+    pub elt_delay_minutes: Option<f64>,
+    pub thresholds: Thresholds,
+}
+
+/// The runbook a finding opens, as a report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunbookRef {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,8 +124,14 @@ pub struct SourceReport {
 }
 
 impl CheckReport {
-    pub fn new(snapshot: &Snapshot, health: &Health, now: Time, lang: Lang) -> Self {
-        let tenants = summarize_tenants(snapshot, now)
+    pub fn new(
+        snapshot: &Snapshot,
+        health: &Health,
+        thresholds: &Thresholds,
+        now: Time,
+        lang: Lang,
+    ) -> Self {
+        let tenants: Vec<TenantReport> = summarize_tenants(snapshot, now)
             .into_iter()
             .map(|summary| TenantReport {
                 status: health.tenant(&summary.name),
@@ -85,6 +149,28 @@ impl CheckReport {
                 summary,
             })
             .collect();
+        let count = |s: Status| tenants.iter().filter(|t| t.status == s).count();
+        let counts = TenantCounts {
+            critical: count(Status::Critical),
+            warning: count(Status::Warning),
+            unknown: count(Status::Unknown),
+            ok: count(Status::Ok),
+        };
+        let gauges = Gauges {
+            storage_percent: snapshot.storage_percent().known().copied().flatten(),
+            query_failure_percent: snapshot.metrics.query_failure_percent.latest(),
+            max_lag_seconds: tenants
+                .iter()
+                .filter_map(|t| t.summary.lag_seconds.known().copied().flatten())
+                .reduce(f64::max),
+            wlm_queued: snapshot
+                .queue_queued(&thresholds.wlm_queue)
+                .known()
+                .copied()
+                .flatten(),
+            elt_delay_minutes: snapshot.metrics.elt_delay_minutes.latest(),
+            thresholds: thresholds.clone(),
+        };
         let sources = snapshot
             .sources
             .iter()
@@ -110,7 +196,45 @@ impl CheckReport {
             sources,
             lang,
             api_calls: Default::default(),
+            counts,
+            gauges,
+            runbooks: Vec::new(),
         }
+    }
+
+    /// Names the runbook each finding opens, for the reports that point to them (Slack).
+    pub fn attach_runbooks(&mut self, runbook_of: impl Fn(&Finding) -> Option<RunbookRef>) {
+        self.runbooks = self.findings.iter().map(runbook_of).collect();
+    }
+
+    fn runbook(&self, finding: usize) -> Option<&RunbookRef> {
+        self.runbooks.get(finding).and_then(Option::as_ref)
+    }
+
+    /// Leaves out the tenants that are ok: every report then lists only the tenants with a
+    /// finding, held back by one, or unknown. The counts still say the whole fleet.
+    pub fn only_problems(&mut self) {
+        self.tenants.retain(|t| t.status != Status::Ok);
+    }
+
+    /// How many tenants of the fleet are in each status.
+    pub fn counts(&self) -> TenantCounts {
+        self.counts
+    }
+
+    fn count_findings(&self, severity: crate::health::Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// The worst finding about `tenant` or holding its data back, as its row says it.
+    fn worst_for(&self, tenant: &str) -> Option<String> {
+        self.findings
+            .iter()
+            .find(|f| f.concerns(tenant))
+            .map(|f| f.text_for(tenant, self.lang))
     }
 
     pub fn render(&self, format: Format) -> String {
@@ -124,6 +248,9 @@ impl CheckReport {
             // future line forgets, so no report can drive the terminal it is read in.
             Format::Text => sanitize(&self.text()),
             Format::Markdown => sanitize(&self.markdown()),
+            // One line, as the plugin guidelines ask: whatever came from outside stays on it.
+            Format::Nagios => format!("{}\n", sanitize_line(nagios::render(self).trim_end())),
+            Format::Slack => json_safe(&slack::render(self)),
         }
     }
 
@@ -156,20 +283,16 @@ impl CheckReport {
             .collect()
     }
 
-    fn counts(&self) -> (usize, usize, usize, usize) {
-        let count = |s: Status| self.tenants.iter().filter(|t| t.status == s).count();
-        (
-            count(Status::Critical),
-            count(Status::Warning),
-            count(Status::Unknown),
-            count(Status::Ok),
-        )
-    }
-
     fn text(&self) -> String {
         let lang = self.lang;
         let mut out = String::new();
-        let (critical, warning, unknown, ok) = self.counts();
+        let TenantCounts {
+            critical,
+            warning,
+            unknown,
+            ok,
+        } = self.counts;
+        let total = self.counts.total();
         let _ = writeln!(
             out,
             "shiftops check  {}  {} {}",
@@ -183,13 +306,11 @@ impl CheckReport {
         let _ = match lang {
             Lang::En => writeln!(
                 out,
-                "tenants: {} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)",
-                self.tenants.len()
+                "tenants: {total} ({critical} critical, {warning} warning, {unknown} unknown, {ok} ok)"
             ),
             Lang::Ja => writeln!(
                 out,
-                "テナント: {}(重大 {critical}、警告 {warning}、不明 {unknown}、正常 {ok})",
-                self.tenants.len()
+                "テナント: {total}(重大 {critical}、警告 {warning}、不明 {unknown}、正常 {ok})"
             ),
         };
         if self.findings.is_empty() && self.status == Status::Unknown {
@@ -241,7 +362,13 @@ impl CheckReport {
         let lang = self.lang;
         let ja = lang == Lang::Ja;
         let mut out = String::new();
-        let (critical, warning, unknown, ok) = self.counts();
+        let TenantCounts {
+            critical,
+            warning,
+            unknown,
+            ok,
+        } = self.counts;
+        let total = self.counts.total();
         let status_word = |s: Status| match lang {
             Lang::En => s.as_str().to_uppercase(),
             Lang::Ja => s.label_in(lang).to_string(),
@@ -258,7 +385,7 @@ impl CheckReport {
                 self.status.symbol(),
                 status_word(self.status),
                 self.generated_at,
-                self.tenants.len(),
+                total,
                 self.findings.len()
             )
         } else {
@@ -268,7 +395,7 @@ impl CheckReport {
                 self.status.symbol(),
                 status_word(self.status),
                 self.generated_at,
-                self.tenants.len(),
+                total,
                 self.findings.len()
             )
         };
@@ -321,6 +448,22 @@ impl CheckReport {
             out.push('\n');
         }
         let _ = writeln!(out, "## {}\n", lang.pick("Tenants", "テナント"));
+        if self.tenants.len() < total {
+            let _ = writeln!(
+                out,
+                "{}\n",
+                match lang {
+                    Lang::En => format!(
+                        "Only the {} tenant(s) that are not ok; {ok} ok left out.",
+                        self.tenants.len()
+                    ),
+                    Lang::Ja => format!(
+                        "正常でない {} テナントのみ(正常 {ok} テナントは省略)。",
+                        self.tenants.len()
+                    ),
+                }
+            );
+        }
         let _ = writeln!(
             out,
             "{}\n|---|---|---|---|---|---|---|---|",
@@ -387,6 +530,22 @@ fn age(lang: Lang, seconds: Option<i64>) -> String {
     }
 }
 
+/// Text from outside (a message quoting AWS, a name, an error) on one line, by the one
+/// sanitiser: control characters shown as escapes, never sent.
+fn one_line(text: &str) -> String {
+    sanitize_line(text)
+}
+
+/// `text` cut to at most `max` characters, an ellipsis marking the cut.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
 /// A Markdown table cell or list item: on one line, a `|` not ending the cell.
 fn escape_cell(text: &str) -> String {
     sanitize_line(text).replace('|', "\\|")
@@ -449,7 +608,7 @@ mod tests {
             now,
         );
         let health = evaluate(&snapshot, &Thresholds::default(), now);
-        CheckReport::new(&snapshot, &health, now, lang)
+        CheckReport::new(&snapshot, &health, &Thresholds::default(), now, lang)
     }
 
     #[test]
@@ -505,5 +664,55 @@ mod tests {
         );
         let ja = report(Lang::Ja).render(Format::Text);
         assert!(ja.contains("読み取れたデータに検出事項なし"), "{ja}");
+    }
+
+    #[test]
+    fn nagios_says_what_could_not_be_read_when_nothing_is_found() {
+        let line = report(Lang::En).render(Format::Nagios);
+        assert!(
+            line.starts_with(
+                "SHIFTOPS UNKNOWN - 0 critical, 0 warning: source rds could not be read: tenant_b: AccessDenied | "
+            ),
+            "{line}"
+        );
+        assert!(line.contains(" unknown=2;;; tenants=2;;; "), "{line}");
+        assert!(line.contains(" storage_pct=U;80;90;0;100 "), "{line}");
+        assert!(
+            line.contains(" max_lag=U;900;3600;0 "),
+            "no unit on U: {line}"
+        );
+        assert_eq!(line.lines().count(), 1);
+    }
+
+    #[test]
+    fn slack_escapes_and_cleans_what_came_from_outside() {
+        let mut report = report(Lang::En);
+        report.tenants[1].summary.name = "<!here> b&b \x1b]52;c;aGk=\x07\x1b[2J".into();
+        let message: serde_json::Value =
+            serde_json::from_str(&report.render(Format::Slack)).unwrap();
+        let text = message.to_string();
+        assert!(
+            text.contains("&lt;!here&gt; b&amp;b ]52;c;aGk=[2J"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("<!here>") && !text.contains("\\u001b"),
+            "{text}"
+        );
+        assert!(text.contains("Tenants not ok (2 of 2)"), "{text}");
+    }
+
+    #[test]
+    fn only_problems_keeps_the_counts_of_the_whole_fleet() {
+        let mut report = report(Lang::En);
+        report.tenants[0].status = Status::Ok;
+        report.only_problems();
+        assert_eq!(report.tenants.len(), 1);
+        assert_eq!(report.counts().total(), 2);
+        let text = report.render(Format::Text);
+        assert!(
+            text.contains("tenants: 2 (0 critical, 0 warning, 2 unknown, 0 ok)"),
+            "{text}"
+        );
     }
 }

@@ -321,3 +321,65 @@ fn check_reports_null_for_what_could_not_be_read_and_numbers_elsewhere() {
         "{text}"
     );
 }
+
+/// The monitor's line and the Slack message read what the JSON reads, from AWS as from the demo.
+#[test]
+fn nagios_and_slack_against_aws() {
+    let (_emulator, dir, config) = staged();
+    let config = config.to_str().unwrap();
+    let out = shiftops(
+        &["check", "--config", config, "--format", "nagios"],
+        dir.path(),
+        None,
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{line}");
+    assert!(
+        line.starts_with("SHIFTOPS CRITICAL - ") && line.lines().count() == 1,
+        "{line}"
+    );
+    let (_, perf) = line.trim_end().split_once(" | ").unwrap();
+    assert!(perf.contains("tenants=3;;;"), "{perf}");
+    // tenant_a's integration lags and batch is queued on the emulator: read, not `U`.
+    for label in ["max_lag", "wlm_queued"] {
+        let value = perf
+            .split(' ')
+            .find_map(|f| f.strip_prefix(&format!("{label}=")))
+            .unwrap_or_else(|| panic!("no {label}: {perf}"));
+        assert!(!value.starts_with('U'), "{label} was read: {perf}");
+    }
+
+    let out = shiftops(
+        &["check", "--config", config, "--format", "slack"],
+        dir.path(),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let message: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = message["blocks"].to_string();
+    assert!(message["blocks"].as_array().unwrap().len() <= 50);
+    assert!(text.contains("`copy_errors`"), "{text}");
+    assert!(text.contains("Runbook: `copy-error`"), "{text}");
+    assert!(text.contains("tenant_b"), "{text}");
+
+    // Nothing reachable: UNKNOWN, and the line says which source could not be read.
+    let unreachable = dir.path().join("unreachable.toml");
+    std::fs::write(&unreachable, support::standard_config("http://127.0.0.1:9")).unwrap();
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            unreachable.to_str().unwrap(),
+            "--format",
+            "nagios",
+        ],
+        dir.path(),
+        None,
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{line}");
+    assert!(
+        line.starts_with("SHIFTOPS UNKNOWN - 0 critical, 0 warning: source "),
+        "{line}"
+    );
+}

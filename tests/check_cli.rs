@@ -267,18 +267,34 @@ fn an_unknown_scenario_lists_the_names() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `check` and `doctor` exit 3 (UNKNOWN) when they cannot judge the fleet: a monitor must not
+/// read a broken config as CRITICAL. The console and `demo` keep 2.
 #[test]
-fn a_bad_config_names_file_line_and_column_and_exits_2() {
+fn a_bad_config_names_file_line_and_column_and_check_exits_3() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join("bad-config.toml");
     std::fs::write(&path, "[thresholds]\nstorage_warning_percent = \"high\"\n").unwrap();
-    let out = shiftops(&["check", "--config", path.to_str().unwrap(), "--demo"]);
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let path = path.to_str().unwrap();
+    for format in ["text", "json", "markdown", "nagios", "slack"] {
+        let out = shiftops(&["check", "--config", path, "--demo", "--format", format]);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(&format!("{path}:2:27:")), "{stderr}");
+        assert_eq!(out.status.code(), Some(3), "{format}");
+    }
+    let out = shiftops(&["check", "--config", path, "--demo", "--format", "nagios"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stderr.contains(&format!("{}:2:27:", path.display())),
-        "{stderr}"
+        stdout.starts_with("SHIFTOPS UNKNOWN - ") && stdout.lines().count() == 1,
+        "{stdout}"
     );
-    assert_eq!(out.status.code(), Some(2));
+    let out = shiftops(&["doctor", "--config", path]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = shiftops(&["demo", "--config", path]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the console's code is unchanged"
+    );
 }
 
 #[test]
@@ -377,12 +393,17 @@ fn help_explains_itself_and_every_command() {
     assert!(String::from_utf8(out.stderr).unwrap().contains("'nope'"));
 }
 
-/// A usage error: exit 2 (as a bad config file, see docs/check.md), the flag named on stderr,
-/// nothing run.
+/// A usage error: the flag named on stderr, nothing run, and exit 3 (UNKNOWN) for `check` and
+/// `doctor`, which monitors run, 2 for the other commands (see docs/check.md).
 fn assert_refused(args: &[&str], flag: &str) {
     let out = shiftops(args);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let code = if args.contains(&"check") || args.contains(&"doctor") {
+        3
+    } else {
+        2
+    };
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
     assert!(stderr.contains(flag), "{args:?} names {flag}: {stderr}");
     assert!(stderr.contains("Usage: shiftops"), "{args:?}: {stderr}");
     assert!(out.stdout.is_empty(), "{args:?} ran");
@@ -493,7 +514,7 @@ fn each_command_accepts_the_options_it_uses() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
@@ -630,4 +651,376 @@ fn the_language_comes_from_the_locale() {
     };
     assert!(run("ja_JP.UTF-8").contains("検出事項なし"));
     assert!(run("en_US.UTF-8").contains("no findings"));
+}
+
+fn check_demo(scenario: &str, extra: &[&str]) -> (String, i32) {
+    let mut args = vec!["check", "--demo", "--scenario", scenario, "--at", AT];
+    args.extend_from_slice(extra);
+    let out = shiftops(&args);
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().expect("exit code"),
+    )
+}
+
+/// A performance figure: its label, its value (`None` for `U`) and its warn, crit, min, max.
+type Perf = (String, Option<f64>, Vec<Option<f64>>);
+
+/// One Nagios performance figure, `'label'=value[UOM];[warn];[crit];[min];[max]`, checked as the
+/// plugin guidelines define it: the value a number or `U`, the others numbers or empty.
+fn parse_perf(figure: &str) -> Perf {
+    let (label, rest) = figure.split_once('=').unwrap_or_else(|| panic!("{figure}"));
+    assert!(
+        !label.is_empty() && !label.contains([' ', '\'', '=']),
+        "{figure}"
+    );
+    let mut fields = rest.split(';');
+    let value = fields.next().unwrap();
+    let number = |text: &str| -> Option<f64> {
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-'),
+            "{figure}: {text}"
+        );
+        (!text.is_empty()).then(|| text.parse().unwrap())
+    };
+    let value = if value == "U" {
+        None
+    } else {
+        let digits = value.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        assert!(
+            ["", "s", "%"].contains(&&value[digits.len()..]),
+            "unit of {figure}"
+        );
+        Some(number(digits).unwrap_or_else(|| panic!("{figure}")))
+    };
+    let rest: Vec<Option<f64>> = fields.map(number).collect();
+    assert!((2..=4).contains(&rest.len()), "{figure}");
+    (label.to_string(), value, rest)
+}
+
+/// The line, its status word and text, and its performance figures by label.
+fn parse_nagios(output: &str) -> (String, String, Vec<Perf>) {
+    assert!(
+        output.ends_with('\n') && output.lines().count() == 1,
+        "one line: {output:?}"
+    );
+    let (text, perf) = output
+        .trim_end()
+        .split_once(" | ")
+        .unwrap_or_else(|| panic!("no perfdata: {output}"));
+    assert!(!text.contains('|'), "{text}");
+    let (status, summary) = text
+        .strip_prefix("SHIFTOPS ")
+        .and_then(|t| t.split_once(" - "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let (counts, _) = summary.split_once(": ").unwrap();
+    let words: Vec<&str> = counts.split(' ').collect();
+    assert!(
+        words.len() == 4
+            && words[0].parse::<usize>().is_ok()
+            && words[1] == "critical,"
+            && words[2].parse::<usize>().is_ok()
+            && words[3] == "warning",
+        "{counts}"
+    );
+    let figures = perf.split(' ').map(parse_perf).collect();
+    (status.to_string(), summary.to_string(), figures)
+}
+
+fn figure(figures: &[Perf], label: &str) -> (Option<f64>, Vec<Option<f64>>) {
+    let (_, value, rest) = figures
+        .iter()
+        .find(|(l, ..)| l == label)
+        .unwrap_or_else(|| panic!("no {label}"));
+    (*value, rest.clone())
+}
+
+#[test]
+fn nagios_is_one_line_with_the_status_and_performance_data() {
+    for (scenario, status, code) in [
+        ("healthy", "OK", 0),
+        ("wlm-saturation", "WARNING", 1),
+        ("query-failure", "WARNING", 1),
+        ("storage-high", "CRITICAL", 2),
+        ("copy-error", "CRITICAL", 2),
+    ] {
+        let (out, exit) = check_demo(scenario, &["--format", "nagios"]);
+        assert_eq!(exit, code, "{scenario}: {out}");
+        let (word, summary, figures) = parse_nagios(&out);
+        assert_eq!(word, status, "{scenario}: {out}");
+        assert_eq!(figure(&figures, "tenants").0, Some(3.0), "{out}");
+        for label in ["critical", "warning", "unknown", "problem_tenants"] {
+            assert!(figure(&figures, label).0.is_some(), "{label}: {out}");
+        }
+        // Storage with the marks in force and its range.
+        let (storage, marks) = figure(&figures, "storage_pct");
+        assert!(storage.is_some(), "{out}");
+        assert_eq!(marks, [Some(80.0), Some(90.0), Some(0.0), Some(100.0)]);
+        assert_eq!(figure(&figures, "query_failure_pct").1[0], Some(5.0));
+        assert_eq!(
+            figure(&figures, "max_lag").1[..2],
+            [Some(900.0), Some(3600.0)]
+        );
+        if scenario == "healthy" {
+            assert!(summary.starts_with("0 critical, 0 warning: "), "{out}");
+        }
+        if scenario == "storage-high" {
+            assert!(storage.unwrap() > 90.0, "{out}");
+            assert!(summary.contains("storage"), "{out}");
+        }
+    }
+    // The thresholds in force are the marks.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let config = dir.join("nagios-thresholds.toml");
+    std::fs::write(
+        &config,
+        "[thresholds]\nstorage_warning_percent = 70\nstorage_critical_percent = 85\n",
+    )
+    .unwrap();
+    let (out, _) = check_demo(
+        "healthy",
+        &["--config", config.to_str().unwrap(), "--format", "nagios"],
+    );
+    let (_, _, figures) = parse_nagios(&out);
+    assert_eq!(
+        figure(&figures, "storage_pct").1[..2],
+        [Some(70.0), Some(85.0)]
+    );
+    // Japanese messages, the status word and the counts' words as the guidelines have them.
+    let (out, exit) = check_demo("copy-error", &["--format", "nagios", "--lang", "ja"]);
+    assert_eq!(exit, 2);
+    let (word, summary, _) = parse_nagios(&out);
+    assert_eq!(word, "CRITICAL");
+    assert!(summary.contains("テナントのデータに影響"), "{out}");
+}
+
+/// Every text of a Block Kit message, with its kind.
+fn slack_texts(block: &Value) -> Vec<(&'static str, &str)> {
+    let mut texts = Vec::new();
+    if let Some(text) = block["text"]["text"].as_str() {
+        texts.push((
+            if block["type"] == "header" {
+                "header"
+            } else {
+                "text"
+            },
+            text,
+        ));
+    }
+    for field in block["fields"].as_array().into_iter().flatten() {
+        texts.push(("field", field["text"].as_str().unwrap()));
+    }
+    for element in block["elements"].as_array().into_iter().flatten() {
+        texts.push(("context", element["text"].as_str().unwrap()));
+    }
+    texts
+}
+
+/// Slack's limits (see src/report/slack.rs for where they are written).
+fn assert_valid_slack_message(message: &Value) {
+    let fallback = message["text"].as_str().expect("a fallback text");
+    assert!(!fallback.is_empty() && fallback.chars().count() <= 40_000);
+    let blocks = message["blocks"].as_array().expect("blocks");
+    assert!(
+        !blocks.is_empty() && blocks.len() <= 50,
+        "{} blocks",
+        blocks.len()
+    );
+    let mut all = 0;
+    for block in blocks {
+        let kind = block["type"].as_str().unwrap();
+        assert!(
+            ["header", "section", "context", "divider"].contains(&kind),
+            "{block}"
+        );
+        if let Some(fields) = block["fields"].as_array() {
+            assert!(fields.len() <= 10, "{block}");
+        }
+        for (what, text) in slack_texts(block) {
+            let n = text.chars().count();
+            all += n;
+            let max = match what {
+                "header" => 150,
+                "field" => 2000,
+                _ => 3000,
+            };
+            assert!(n > 0 && n <= max, "{what} of {n} characters: {block}");
+            assert!(
+                !text.chars().any(char::is_control) || what != "header",
+                "{block}"
+            );
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "a control character: {block}"
+            );
+        }
+    }
+    assert!(all <= 12_000, "{all} characters in all blocks");
+}
+
+#[test]
+fn slack_is_one_valid_message_even_for_a_thousand_tenants() {
+    let (out, exit) = check_demo("copy-error", &["--tenants", "1000", "--format", "slack"]);
+    assert_eq!(exit, 2);
+    let message: Value = serde_json::from_str(&out).expect("JSON");
+    assert_valid_slack_message(&message);
+    let blocks = message["blocks"].as_array().unwrap();
+    assert_eq!(blocks[0]["type"], "header");
+    assert!(
+        blocks[0]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("CRITICAL")
+    );
+    let texts: Vec<&str> = blocks
+        .iter()
+        .flat_map(slack_texts)
+        .map(|(_, t)| t)
+        .collect();
+    let all = texts.join("\n");
+    assert!(
+        all.contains("1000: 1000 critical"),
+        "the fleet's status: {all}"
+    );
+    // Worst first, each finding with its runbook.
+    let first_finding = texts
+        .iter()
+        .position(|t| t.contains("`elt_failed`"))
+        .unwrap();
+    let copy_errors = texts
+        .iter()
+        .position(|t| t.contains("`copy_errors`"))
+        .unwrap();
+    assert!(first_finding < copy_errors);
+    assert!(
+        texts[copy_errors].contains("Runbook: `copy-error`"),
+        "{}",
+        texts[copy_errors]
+    );
+    assert!(all.contains("tenant_0004"), "problem tenants listed: {all}");
+    assert!(
+        all.contains("more tenant(s) not ok"),
+        "what did not fit is counted: {all}"
+    );
+    assert!(message["text"].as_str().unwrap().contains("4 critical"));
+
+    // A healthy fleet: no problem tenant listed, and Japanese.
+    let (out, exit) = check_demo("healthy", &["--format", "slack", "--lang", "ja"]);
+    assert_eq!(exit, 0);
+    let message: Value = serde_json::from_str(&out).unwrap();
+    assert_valid_slack_message(&message);
+    let all: Vec<&str> = message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(slack_texts)
+        .map(|(_, t)| t)
+        .collect();
+    let all = all.join("\n");
+    assert!(all.contains("全 3 テナントが正常です。"), "{all}");
+    assert!(!all.contains("tenant_a"), "{all}");
+}
+
+#[test]
+fn only_problems_leaves_ok_tenants_out_of_every_format() {
+    // storage-high: a fleet finding that holds no tenant back, so every tenant is ok.
+    let (json, _) = check_demo("storage-high", &["--format", "json", "--only-problems"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["tenants"].as_array().unwrap().len(), 0);
+    assert!(
+        !json["findings"].as_array().unwrap().is_empty(),
+        "findings stay"
+    );
+    for key in ["generated_at", "status", "sources", "lang", "api_calls"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    // integration-needs-attention: tenant_a has a finding, the others are ok.
+    let scenario = "integration-needs-attention";
+    let (full, _) = check_demo(scenario, &["--format", "json"]);
+    let full: Value = serde_json::from_str(&full).unwrap();
+    let problems: Vec<&str> = full["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] != "ok")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(!problems.is_empty() && problems.len() < 3, "{problems:?}");
+    let (trimmed, _) = check_demo(scenario, &["--format", "json", "--only-problems"]);
+    let trimmed: Value = serde_json::from_str(&trimmed).unwrap();
+    let names: Vec<&str> = trimmed["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, problems);
+    let ok: Vec<&str> = ["tenant_a", "tenant_b", "tenant_c"]
+        .into_iter()
+        .filter(|t| !problems.contains(t))
+        .collect();
+    let (markdown, _) = check_demo(scenario, &["--format", "markdown", "--only-problems"]);
+    assert!(markdown.contains("| Tenant | Status |"), "{markdown}");
+    assert!(
+        markdown.contains("tenants: 3") || markdown.contains("**Tenants:** 3 "),
+        "{markdown}"
+    );
+    assert!(markdown.contains("left out"), "{markdown}");
+    for name in &ok {
+        assert!(
+            !markdown.contains(&format!("| {name} |")),
+            "{name}: {markdown}"
+        );
+    }
+    for name in &problems {
+        assert!(
+            markdown.contains(&format!("| {name} |")),
+            "{name}: {markdown}"
+        );
+    }
+    let (full_md, _) = check_demo(scenario, &["--format", "markdown"]);
+    for name in &ok {
+        assert!(
+            full_md.contains(&format!("| {name} |")),
+            "{name}: {full_md}"
+        );
+    }
+    let (text, _) = check_demo(scenario, &["--only-problems"]);
+    assert!(
+        text.contains("tenants: 3 ("),
+        "the counts cover the fleet: {text}"
+    );
+}
+
+/// Monitors run `check` (and `doctor`): whatever they cannot run is UNKNOWN (3), never the
+/// CRITICAL a Nagios-style monitor reads in clap's 2. Help and version still exit 0.
+#[test]
+fn usage_errors_of_check_and_doctor_exit_3() {
+    for args in [
+        &["check", "--bogus"][..],
+        &["check", "--format", "nope"][..],
+        &["check", "--demo", "--tenants", "0"][..],
+        &["doctor", "--format", "nagios"][..],
+        &["--lang", "ja", "check"][..],
+    ] {
+        let out = shiftops(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // doctor without a config: nothing to check, so UNKNOWN too.
+    let out = shiftops(&["doctor"]);
+    assert_eq!(out.status.code(), Some(3));
+    for args in [
+        &["check", "--help"][..],
+        &["doctor", "--help"][..],
+        &["--version"][..],
+    ] {
+        assert_eq!(shiftops(args).status.code(), Some(0), "{args:?}");
+    }
+    // Other commands keep clap's code.
+    assert_eq!(shiftops(&["demo", "--bogus"]).status.code(), Some(2));
+    assert_eq!(shiftops(&["--bogus"]).status.code(), Some(2));
 }

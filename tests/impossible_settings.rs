@@ -31,7 +31,7 @@ fn check_with(config: &str) -> (Option<i32>, String, String) {
 }
 
 #[test]
-fn impossible_thresholds_stop_check_at_the_value_with_the_config_error_code() {
+fn impossible_thresholds_stop_check_at_the_value_with_unknown() {
     let cases = [
         (
             "storage_warning_percent = nan",
@@ -59,7 +59,7 @@ fn impossible_thresholds_stop_check_at_the_value_with_the_config_error_code() {
         let (path, stderr) = stderr.split_once('|').unwrap();
         assert_eq!(
             code,
-            Some(i32::from(shiftops::cli::EXIT_BAD_DATA_FILE)),
+            Some(i32::from(shiftops::cli::EXIT_CHECK_UNKNOWN)),
             "{values}: {stderr}"
         );
         assert!(stdout.is_empty(), "{values}: no report: {stdout}");

@@ -172,7 +172,7 @@ fn no_secret_in_check_doctor_or_the_console_s_errors() {
     let s = setup();
     let config = s.config_path.to_str().unwrap();
     let mut outputs = Vec::new();
-    for format in ["text", "json", "markdown"] {
+    for format in ["text", "json", "markdown", "nagios", "slack"] {
         let out = shiftops(
             &["check", "--config", config, "--format", format],
             s.dir.path(),
@@ -199,7 +199,11 @@ fn no_secret_in_check_doctor_or_the_console_s_errors() {
         &["check", "--config", broken.to_str().unwrap()],
         s.dir.path(),
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a config error is UNKNOWN to check"
+    );
     outputs.push(("a config error".into(), out));
 
     let secrets = secrets(&s.proxy);

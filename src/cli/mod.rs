@@ -14,18 +14,52 @@ use crate::config::Config;
 use crate::datafile::DataFileError;
 use crate::health;
 use crate::i18n::Lang;
-use crate::report::{CheckReport, Format};
+use crate::report::{CheckReport, Format, RunbookRef};
 use crate::source::aws::{self, Overrides};
 use crate::source::sim::{self, Scenario, SimOptions};
 use crate::source::{FastClock, Fleet, ManualClock, SystemClock, refresh};
 use crate::tui;
 
-/// Exit code for a bad data file (config, keymap, theme): the message names file, line and column.
+/// Exit code of the console and `demo` for a bad data file (config, keymap, theme): the message
+/// names file, line and column.
 pub const EXIT_BAD_DATA_FILE: u8 = 2;
 
 /// Exit code of the console (`shiftops`, `shiftops demo`) started without a terminal: stdin or
 /// stdout is a pipe or a file. Nothing is written to stdout.
 pub const EXIT_NO_TERMINAL: u8 = 1;
+
+/// Exit code of `check` and `doctor` when they cannot judge the fleet at all — a usage error, a bad
+/// or empty config, a fleet that cannot be set up: UNKNOWN, as the Nagios plugin guidelines
+/// (monitoring-plugins.org, "Plugin Return Codes") ask for invalid arguments, so a monitor never
+/// reads a typo as CRITICAL.
+pub const EXIT_CHECK_UNKNOWN: u8 = 3;
+
+/// The exit code for clap's answer to a command line it did not run: 0 for `--help` and
+/// `--version`; for a usage error, [`EXIT_CHECK_UNKNOWN`] when the command line names `check` or
+/// `doctor` (their callers are monitors), else clap's own (2).
+pub fn parse_error_exit_code<I, S>(error: &clap::Error, args: I) -> u8
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let code = error.exit_code() as u8;
+    if code == 0 {
+        return 0;
+    }
+    // The first word that names a command is the command: an option's value never does so
+    // before it, except in a command line that is wrong anyway.
+    let command = args.into_iter().skip(1).find_map(|arg| {
+        let arg = arg.as_ref().to_str()?.to_owned();
+        Cli::command()
+            .get_subcommands()
+            .any(|sub| sub.get_name() == arg)
+            .then_some(arg)
+    });
+    match command.as_deref() {
+        Some("check" | "doctor") => EXIT_CHECK_UNKNOWN,
+        _ => code,
+    }
+}
 
 /// The command line. Each option is declared only by the commands that use it, after the
 /// command's name: `shiftops check --theme dark` and `shiftops --lang ja check` are usage errors,
@@ -186,9 +220,13 @@ pub struct CheckArgs {
     pub demo: bool,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Report format
+    /// Report format: text, json, markdown, nagios (one line with performance data), slack (a
+    /// Block Kit message for an incoming webhook)
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// List only the tenants that are not ok (the counts still cover the whole fleet)
+    #[arg(long)]
+    pub only_problems: bool,
 }
 
 /// A copy of `command` and its subcommands without their hidden arguments. Only what the
@@ -281,17 +319,16 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Check(args)) => {
-            let config = match load_config(&args.common, None) {
+            let config = match Config::load(args.common.config.as_deref()) {
                 Ok(config) => config,
-                Err(code) => return Ok(code),
+                Err(error) => return check_unknown(&args, &error.to_string()),
             };
             let lang = Lang::detect(args.common.lang);
             check(&args, &config, &args.aws.overrides(), lang)
         }
         Some(Command::Doctor(args)) => {
-            let config = match load_config(&args.common, None) {
-                Ok(config) => config,
-                Err(code) => return Ok(code),
+            let Ok(config) = load_config(&args.common, None) else {
+                return Ok(EXIT_CHECK_UNKNOWN);
             };
             let lang = Lang::detect(args.common.lang);
             doctor(&config, &args.aws.overrides(), args.format, lang)
@@ -557,7 +594,7 @@ it is kept, and the next record starts on a new line",
 fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: Lang) -> Result<u8> {
     if !config.is_live() {
         eprintln!("shiftops doctor: the config lists no [[tenants]]; pass --config FILE");
-        return Ok(EXIT_BAD_DATA_FILE);
+        return Ok(EXIT_CHECK_UNKNOWN);
     }
     let runtime = runtime()?;
     let checks = runtime.block_on(aws::doctor::run(config, overrides));
@@ -588,25 +625,37 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -
         match runtime.block_on(aws::fleet_with_meter(config, overrides)) {
             Ok((fleet, meter)) => (fleet, Some(meter)),
             Err(error) => {
-                eprintln!(
-                    "shiftops check: {}",
-                    crate::text::sanitize_line(&error.to_string())
-                );
-                return Ok(health::Status::Unknown.exit_code() as u8);
+                return check_unknown(args, &crate::text::sanitize_line(&error.to_string()));
             }
         }
     } else {
-        eprintln!(
-            "shiftops check: no tenants configured; pass --config FILE for AWS, or --demo for the simulated fleet"
+        return check_unknown(
+            args,
+            "no tenants configured; pass --config FILE for AWS, or --demo for the simulated fleet",
         );
-        return Ok(health::Status::Unknown.exit_code() as u8);
     };
     let snapshot = runtime.block_on(refresh::refresh_once(&fleet));
     let now = fleet.clock.now();
     let health = health::evaluate(&snapshot, &config.thresholds, now);
-    let mut report = CheckReport::new(&snapshot, &health, now, lang);
+    let mut report = CheckReport::new(&snapshot, &health, &config.thresholds, now, lang);
     if let Some(meter) = meter {
         report.api_calls = meter.requests_by_service();
+    }
+    if args.only_problems {
+        report.only_problems();
+    }
+    if args.format == Format::Slack {
+        // The message points to the runbook each finding opens in the console.
+        let runbooks = match tui::runbook::load_all(lang) {
+            Ok(runbooks) => runbooks,
+            Err(error) => return check_unknown(args, &error.to_string()),
+        };
+        report.attach_runbooks(|finding| {
+            tui::runbook::for_finding(&runbooks, finding).map(|runbook| RunbookRef {
+                id: runbook.id.clone(),
+                title: runbook.title.clone(),
+            })
+        });
     }
     let mut stdout = std::io::stdout().lock();
     stdout
@@ -631,6 +680,17 @@ fn no_terminal(command: &str, report: &str, missing: tui::run::NoTerminal, lang:
         }
     );
     EXIT_NO_TERMINAL
+}
+
+/// `check` could not judge the fleet: the reason on standard error (and, for a monitor, as the
+/// Nagios line), exit UNKNOWN.
+fn check_unknown(args: &CheckArgs, reason: &str) -> Result<u8> {
+    eprintln!("shiftops check: {}", crate::text::sanitize_line(reason));
+    if args.format == Format::Nagios {
+        let line = crate::text::sanitize_line(reason).replace('|', "/");
+        println!("SHIFTOPS UNKNOWN - {line}");
+    }
+    Ok(EXIT_CHECK_UNKNOWN)
 }
 
 fn bad_data_file(error: &DataFileError) -> u8 {
