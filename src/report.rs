@@ -692,7 +692,8 @@ mod tests {
             serde_json::from_str(&report.render(Format::Slack)).unwrap();
         let text = message.to_string();
         assert!(
-            text.contains("&lt;!here&gt; b&amp;b ]52;c;aGk=[2J"),
+            // `to_string` writes the escapes' backslashes doubled.
+            text.contains("&lt;!here&gt; b&amp;b \\\\x1b]52;c;aGk=\\\\x07\\\\x1b[2J"),
             "{text}"
         );
         assert!(

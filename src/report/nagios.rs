@@ -192,7 +192,8 @@ mod tests {
     fn foreign_text_cannot_start_perfdata_or_a_second_line() {
         let text = plain("bad | value\nnext\x1b[2J line");
         assert!(!text.contains('|') && !text.contains('\n') && !text.contains('\x1b'));
-        assert_eq!(text, "bad / value next[2J line");
+        // The escape is shown, never sent: the one sanitiser's visible form.
+        assert_eq!(text, "bad / value next\\x1b[2J line");
         assert_eq!(plain(&"x".repeat(500)).chars().count(), MAX_FINDING_CHARS);
     }
 }

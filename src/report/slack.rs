@@ -394,7 +394,7 @@ mod tests {
     fn foreign_text_is_escaped_and_on_one_line() {
         assert_eq!(
             mrkdwn("<!channel> a & b > c\n\x1b]52;c;aGk=\x07next", 100),
-            "&lt;!channel&gt; a &amp; b &gt; c ]52;c;aGk=next"
+            "&lt;!channel&gt; a &amp; b &gt; c \\x1b]52;c;aGk=\\x07next"
         );
     }
 
