@@ -213,6 +213,37 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     );
     assert_eq!(out.status.code(), Some(0), "{text}");
 
+    // In Japanese the details are Japanese too; names and IAM actions stay as AWS spells them.
+    let ja = shiftops(
+        &[
+            "doctor",
+            "--config",
+            config.to_str().unwrap(),
+            "--lang",
+            "ja",
+        ],
+        dir.path(),
+        None,
+    );
+    let ja = String::from_utf8(ja.stdout).unwrap();
+    for word in [
+        "読み取れる",
+        "SELECT 1 を実行できた",
+        "アカウント",
+        "タスク",
+    ] {
+        assert!(ja.contains(word), "{word}: {ja}");
+    }
+    for word in [
+        "readable",
+        "SELECT 1 ran",
+        "task(s)",
+        "snapshot(s)",
+        "not set",
+    ] {
+        assert!(!ja.contains(word), "{word}: {ja}");
+    }
+
     emulator.deny("333333333333");
     let out = run();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -597,7 +597,7 @@ fn doctor(config: &Config, overrides: &Overrides, format: DoctorFormat, lang: La
         return Ok(EXIT_CHECK_UNKNOWN);
     }
     let runtime = runtime()?;
-    let checks = runtime.block_on(aws::doctor::run(config, overrides));
+    let checks = runtime.block_on(aws::doctor::run(config, overrides, lang));
     let text = match format {
         // The checks quote AWS's errors: shown, never obeyed by the terminal.
         DoctorFormat::Text => crate::text::sanitize(&aws::doctor::render(&checks, lang)),

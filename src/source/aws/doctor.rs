@@ -73,25 +73,31 @@ pub const BINLOG_PREREQUISITES: [(&str, &str); 3] = [
 ];
 
 /// Runs every check; the central ones and each account's run side by side.
-pub async fn run(config: &Config, overrides: &Overrides) -> Vec<DoctorCheck> {
+/// `lang` is the language of the details, as `check`'s messages follow `--lang`; the scopes,
+/// services, checks and IAM actions are names and stay as AWS spells them.
+pub async fn run(config: &Config, overrides: &Overrides, lang: Lang) -> Vec<DoctorCheck> {
     let aws = Aws::connect(config, overrides).await;
     let accounts = accounts(&aws, &config.tenants).await;
     let (mut checks, per_account) = tokio::join!(
-        central_checks(&aws, config),
-        join_all(accounts.iter().map(|a| account_checks(&aws, a))),
+        central_checks(&aws, config, lang),
+        join_all(accounts.iter().map(|a| account_checks(&aws, a, lang))),
     );
     checks.extend(per_account.into_iter().flatten());
     checks
 }
 
-async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
+async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorCheck> {
     let mut checks = Vec::new();
     let sts = StsClient::new(&aws.central);
     let c = check("central", "sts", "GetCallerIdentity");
     checks.push(match sts.get_caller_identity().send().await {
         Ok(identity) => c(
             Outcome::Ok,
-            format!("account {}", identity.account().unwrap_or("?")),
+            format!(
+                "{} {}",
+                lang.pick("account", "アカウント"),
+                identity.account().unwrap_or("?")
+            ),
             None,
         ),
         Err(e) => c(
@@ -111,7 +117,11 @@ async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
         "ExecuteStatement · DescribeStatement · GetStatementResult",
     );
     checks.push(match warehouse.query("SELECT 1 AS ok").await {
-        Ok(_) => c(Outcome::Ok, "SELECT 1 ran".into(), None),
+        Ok(_) => c(
+            Outcome::Ok,
+            lang.pick("SELECT 1 ran", "SELECT 1 を実行できた").into(),
+            None,
+        ),
         Err(e) => {
             let denied = e.contains("AccessDenied") || e.contains("not authorized");
             c(
@@ -152,10 +162,21 @@ async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
                 Some(v) if v.eq_ignore_ascii_case("true") => c(Outcome::Ok, "true".into(), None),
                 Some(v) => c(
                     Outcome::Failed,
-                    format!("is {v}: Zero-ETL needs true"),
+                    match lang {
+                        Lang::En => format!("is {v}: Zero-ETL needs true"),
+                        Lang::Ja => format!("{v} です: Zero-ETL には true が必要"),
+                    },
                     None,
                 ),
-                None => c(Outcome::Failed, "not set: Zero-ETL needs true".into(), None),
+                None => c(
+                    Outcome::Failed,
+                    lang.pick(
+                        "not set: Zero-ETL needs true",
+                        "未設定: Zero-ETL には true が必要",
+                    )
+                    .into(),
+                    None,
+                ),
             }
         }
         Err((e, action)) => c(Outcome::Failed, e.message, e.denied.then_some(action)),
@@ -165,7 +186,11 @@ async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
         move |result: Result<crate::model::SourceData, crate::source::SourceError>| {
             let c = check("central", service, what);
             match result {
-                Ok(_) => c(Outcome::Ok, "readable".into(), None),
+                Ok(_) => c(
+                    Outcome::Ok,
+                    lang.pick("readable", "読み取れる").into(),
+                    None,
+                ),
                 Err(e) => {
                     let denied = e.0.contains("AccessDenied") || e.0.contains("not authorized");
                     c(Outcome::Failed, e.0, denied.then_some(actions))
@@ -212,7 +237,10 @@ async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
         checks.push(match history {
             Ok(items) => c(
                 Outcome::Ok,
-                format!("{} item(s) for {alarm}", items.len()),
+                match lang {
+                    Lang::En => format!("{} item(s) for {alarm}", items.len()),
+                    Lang::Ja => format!("{alarm} の履歴 {} 件", items.len()),
+                },
                 None,
             ),
             Err(e) => {
@@ -244,7 +272,7 @@ async fn central_checks(aws: &Aws, config: &Config) -> Vec<DoctorCheck> {
     checks
 }
 
-async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
+async fn account_checks(aws: &Aws, account: &Account, lang: Lang) -> Vec<DoctorCheck> {
     let mut checks = Vec::new();
     let scope = account
         .tenants
@@ -301,7 +329,10 @@ async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
                 None => {
                     checks.push(c(
                         Outcome::Failed,
-                        format!("{} not found", tenant.cluster_identifier),
+                        match lang {
+                            Lang::En => format!("{} not found", tenant.cluster_identifier),
+                            Lang::Ja => format!("{} が見つからない", tenant.cluster_identifier),
+                        },
                         None,
                     ));
                     None
@@ -335,7 +366,14 @@ async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
                                 ),
                                 None,
                             ),
-                            None => c(Outcome::Failed, format!("{integration} not found"), None),
+                            None => c(
+                                Outcome::Failed,
+                                match lang {
+                                    Lang::En => format!("{integration} not found"),
+                                    Lang::Ja => format!("{integration} が見つからない"),
+                                },
+                                None,
+                            ),
                         },
                         Err(e) => c(
                             Outcome::Failed,
@@ -350,7 +388,10 @@ async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
                 checks.push(match rds.describe_export_tasks().send().await {
                     Ok(output) => c(
                         Outcome::Ok,
-                        format!("{} task(s)", output.export_tasks().len()),
+                        match lang {
+                            Lang::En => format!("{} task(s)", output.export_tasks().len()),
+                            Lang::Ja => format!("タスク {} 件", output.export_tasks().len()),
+                        },
                         None,
                     ),
                     Err(e) => c(
@@ -369,7 +410,15 @@ async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
                     {
                         Ok(output) => c(
                             Outcome::Ok,
-                            format!("{} snapshot(s)", output.db_cluster_snapshots().len()),
+                            match lang {
+                                Lang::En => {
+                                    format!("{} snapshot(s)", output.db_cluster_snapshots().len())
+                                }
+                                Lang::Ja => format!(
+                                    "スナップショット {} 件",
+                                    output.db_cluster_snapshots().len()
+                                ),
+                            },
                             None,
                         ),
                         Err(e) => c(
@@ -382,7 +431,7 @@ async fn account_checks(aws: &Aws, account: &Account) -> Vec<DoctorCheck> {
             }
         }
         if let Some(group) = parameter_group {
-            checks.extend(binlog_checks(&rds, name, &group, &tenant.ingest).await);
+            checks.extend(binlog_checks(&rds, name, &group, &tenant.ingest, lang).await);
         }
     }
     checks
@@ -394,6 +443,7 @@ async fn binlog_checks(
     tenant: &str,
     group: &str,
     ingest: &Ingest,
+    lang: Lang,
 ) -> Vec<DoctorCheck> {
     let mut values: Vec<(String, String)> = Vec::new();
     let mut marker: Option<String> = None;
@@ -444,8 +494,19 @@ async fn binlog_checks(
                 Some(v) if v.eq_ignore_ascii_case(wanted) => {
                     c(Outcome::Ok, format!("{group}: {v}"), None)
                 }
-                Some(v) if !v.is_empty() => c(shortfall, format!("{group}: is {v}"), None),
-                _ => c(shortfall, format!("{group}: not set"), None),
+                Some(v) if !v.is_empty() => c(
+                    shortfall,
+                    match lang {
+                        Lang::En => format!("{group}: is {v}"),
+                        Lang::Ja => format!("{group}: {v} になっている"),
+                    },
+                    None,
+                ),
+                _ => c(
+                    shortfall,
+                    format!("{group}: {}", lang.pick("not set", "未設定")),
+                    None,
+                ),
             }
         })
         .collect()
