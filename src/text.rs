@@ -10,33 +10,26 @@
 /// `text` with its lines kept: `\r\n`, `\r` and `\n` each end a line (as `\n`), a tab becomes four
 /// spaces and every other control or spoofing character a visible escape.
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                out.push('\n');
-            }
-            '\n' => out.push('\n'),
-            c => push_visible(&mut out, c),
-        }
-    }
-    out
+    sanitize_with(text, '\n')
 }
 
 /// `text` on one line, for a table cell, a list item or a message: each line break becomes a
 /// space, a tab four spaces and every other control or spoofing character a visible escape.
 pub fn sanitize_line(text: &str) -> String {
+    sanitize_with(text, ' ')
+}
+
+/// `text` with each line break (`\r\n`, `\r`, `\n`) written as `line_break`.
+fn sanitize_with(text: &str, line_break: char) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\r' => {
                 chars.next_if_eq(&'\n');
-                out.push(' ');
+                out.push(line_break);
             }
-            '\n' => out.push(' '),
+            '\n' => out.push(line_break),
             c => push_visible(&mut out, c),
         }
     }

@@ -373,23 +373,15 @@ fn demo(args: DemoArgs) -> Result<u8> {
         Err(code) => return Ok(code),
     };
     let lang = Lang::detect(common.lang);
-    let settings = match tui::Settings::load(
+    let settings = match console_settings(
         &config,
-        console.theme.as_deref(),
-        console.keymap.as_deref(),
+        &console,
         lang,
+        ("shiftops demo", "shiftops check --demo"),
     ) {
         Ok(settings) => settings,
-        Err(error) => return Ok(bad_data_file(&error)),
+        Err(code) => return Ok(code),
     };
-    if let Err(missing) = tui::run::require_terminal() {
-        return Ok(no_terminal(
-            "shiftops demo",
-            "shiftops check --demo",
-            missing,
-            lang,
-        ));
-    }
     let mut title = format!(
         "demo:{} · {} {}",
         args.scenario.name(),
@@ -428,6 +420,25 @@ fn demo(args: DemoArgs) -> Result<u8> {
     runtime.block_on(tui::run(fleet, settings, title, extras))
 }
 
+/// The console's theme, keymap and runbooks, then a terminal to draw on: the data files' errors
+/// come first; without a terminal, `command` says to run `report` instead. Err is the exit code.
+fn console_settings(
+    config: &Config,
+    console: &ConsoleArgs,
+    lang: Lang,
+    (command, report): (&str, &str),
+) -> std::result::Result<tui::Settings, u8> {
+    let settings = tui::Settings::load(
+        config,
+        console.theme.as_deref(),
+        console.keymap.as_deref(),
+        lang,
+    )
+    .map_err(|error| bad_data_file(&error))?;
+    tui::run::require_terminal().map_err(|missing| no_terminal(command, report, missing, lang))?;
+    Ok(settings)
+}
+
 /// `shiftops` with no subcommand: the console on live data.
 fn console(common: &CommonArgs, aws_args: &AwsArgs, console: &ConsoleArgs) -> Result<u8> {
     let config = match load_config(common, Some(console)) {
@@ -450,18 +461,10 @@ describe your fleet in {} (see docs/configuration.md).",
         );
         return Ok(EXIT_BAD_DATA_FILE);
     }
-    let settings = match tui::Settings::load(
-        &config,
-        console.theme.as_deref(),
-        console.keymap.as_deref(),
-        lang,
-    ) {
+    let settings = match console_settings(&config, console, lang, ("shiftops", "shiftops check")) {
         Ok(settings) => settings,
-        Err(error) => return Ok(bad_data_file(&error)),
+        Err(code) => return Ok(code),
     };
-    if let Err(missing) = tui::run::require_terminal() {
-        return Ok(no_terminal("shiftops", "shiftops check", missing, lang));
-    }
     let runtime = runtime()?;
     let fleet = runtime
         .block_on(aws::fleet(&config, &overrides))
