@@ -91,18 +91,13 @@ fn elt_delay_over_90_minutes_is_critical() {
 #[test]
 fn elt_delay_falls_back_to_the_last_successful_run() {
     let run = |ended_minutes_ago: i64| EltRun {
-        execution_arn: "arn".into(),
-        name: "daily-elt".into(),
-        status: EltStatus::Succeeded,
-        started_at: now() - Duration::minutes(ended_minutes_ago + 30),
         stopped_at: Some(now() - Duration::minutes(ended_minutes_ago)),
-        failed_step: None,
-        failed_tenant: None,
-        error: None,
-        cause: None,
-        redrive_count: 0,
-        current_step: None,
-        redriven_at: None,
+        ..EltRun::new(
+            "arn".into(),
+            "daily-elt".into(),
+            EltStatus::Succeeded,
+            now() - Duration::minutes(ended_minutes_ago + 30),
+        )
     };
     let with = |m| snapshot(vec![], vec![SourceData::Elt(vec![run(m)])]);
     assert_eq!(severity_of(&with(90), CheckId::EltDelay), None);

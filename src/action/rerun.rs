@@ -198,20 +198,13 @@ mod tests {
 
     fn run(name: &str, status: EltStatus, started: u32) -> EltRun {
         EltRun {
-            execution_arn: format!(
-                "arn:aws:states:us-east-1:999999999999:execution:daily-elt:{name}"
-            ),
-            name: name.into(),
             stopped_at: (status != EltStatus::Running).then(|| at(started + 1)),
-            status,
-            started_at: at(started),
-            failed_step: None,
-            failed_tenant: None,
-            error: None,
-            cause: None,
-            redrive_count: 0,
-            current_step: None,
-            redriven_at: None,
+            ..EltRun::new(
+                format!("arn:aws:states:us-east-1:999999999999:execution:daily-elt:{name}"),
+                name.into(),
+                status,
+                at(started),
+            )
         }
     }
 

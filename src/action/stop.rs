@@ -79,21 +79,16 @@ mod tests {
     fn run(status: EltStatus) -> EltRun {
         let at = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
         EltRun {
-            execution_arn: "arn:aws:states:us-east-1:1:execution:daily-elt:r1".into(),
-            name: "r1".into(),
-            status,
-            started_at: at,
-            stopped_at: None,
-            failed_step: None,
-            failed_tenant: None,
-            error: None,
-            cause: None,
-            redrive_count: 0,
             current_step: Some(crate::model::CurrentStep {
                 name: "dbt run".into(),
                 entered_at: at,
             }),
-            redriven_at: None,
+            ..EltRun::new(
+                "arn:aws:states:us-east-1:1:execution:daily-elt:r1".into(),
+                "r1".into(),
+                status,
+                at,
+            )
         }
     }
 

@@ -32,11 +32,48 @@ pub enum OverviewRow {
     Tenant(usize),
 }
 
+/// Display widths of the tenant table's columns sized by their data: names, integration states
+/// and export states (without their age, whose width [`TenantWidths::age`] bounds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TenantWidths {
+    pub name: u16,
+    pub integration: u16,
+    pub export: u16,
+}
+
+impl TenantWidths {
+    /// The widest age a cell shows in `lang`: `23h59m`, `23時間59分`.
+    pub fn age(lang: crate::i18n::Lang) -> u16 {
+        crate::i18n::width(lang.pick("23h59m", "23時間59分")) as u16
+    }
+
+    fn measure(tenants: &[TenantRow]) -> TenantWidths {
+        let widest =
+            |text: &dyn Fn(&TenantRow) -> usize| tenants.iter().map(text).max().unwrap_or(0) as u16;
+        TenantWidths {
+            name: widest(&|row| crate::i18n::width(&row.summary.name)),
+            // `✓ active`; a state not read is `? unknown`.
+            integration: widest(&|row| match row.summary.integration_status.known() {
+                Some(Some(status)) => 2 + crate::i18n::width(status.as_str()),
+                _ => 9,
+            }),
+            // `✗ failed ` and the age.
+            export: widest(&|row| match row.summary.last_export.known() {
+                Some(Some(task)) => 3 + crate::i18n::width(task.status.as_str()),
+                _ => 1,
+            }),
+        }
+    }
+}
+
 /// Ordered rows of every view and the positions the filters let through.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     /// Worst status first, then by name.
     pub tenants: Vec<TenantRow>,
+    /// What the tenant table's data-sized columns need, measured over every tenant once per
+    /// data change (not per frame), so the columns do not move while scrolling.
+    pub tenant_widths: TenantWidths,
     /// WLM queue names, in the seed's order then any others.
     pub queues: Vec<String>,
     /// Per view: indices into that view's collection, in display order.
@@ -103,7 +140,9 @@ impl Rows {
             .collect();
         queues.extend(extra.into_iter().cloned());
 
+        let tenant_widths = TenantWidths::measure(&tenants);
         let mut rows = Rows {
+            tenant_widths,
             tenants,
             queues,
             findings_by_tenant,

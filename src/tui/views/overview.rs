@@ -15,7 +15,7 @@ use crate::health::Status;
 use crate::model::{AlarmState, EltStatus, Reading, format_duration_secs};
 use crate::tui::action::View;
 use crate::tui::app::App;
-use crate::tui::rows::{OverviewRow, TenantRow};
+use crate::tui::rows::{OverviewRow, TenantRow, TenantWidths};
 use crate::tui::theme::Role;
 
 const HEADER: [&str; 10] = [
@@ -269,21 +269,11 @@ fn draw_tenants(
     // The name and integration columns take what the fleet's names and states need (measured
     // over every tenant, so the columns do not move while scrolling), leaving the rest to the
     // columns beside them.
-    let widest = |text: &dyn Fn(&TenantRow) -> usize| {
-        app.rows.tenants.iter().map(text).max().unwrap_or(0) as u16
-    };
-    let name_width = widest(&|row| crate::i18n::width(&row.summary.name)).clamp(6, 32);
-    let integration_width = widest(&|row| match row.summary.integration_status.known() {
-        Some(Some(status)) => 2 + crate::i18n::width(status.as_str()),
-        _ => 9,
-    })
-    .clamp(8, 17);
+    let widths = app.rows.tenant_widths;
+    let name_width = widths.name.clamp(6, 32);
+    let integration_width = widths.integration.clamp(8, 17);
     // The export's status and its own age, as wide as the fleet's widest.
-    let export_width = widest(&|row| match row.summary.last_export.known() {
-        Some(Some(task)) => crate::i18n::width(&export_text(app, task, true)),
-        _ => 1,
-    })
-    .clamp(10, 30);
+    let export_width = (widths.export + TenantWidths::age(app.settings.lang)).clamp(10, 30);
     // A running ELT says where it is and for how long, which takes more than a status word.
     let elt_width = running_elt_text(app).map_or(11, |text| {
         (crate::i18n::width(&text) + 2).clamp(11, 28) as u16
