@@ -18,7 +18,12 @@ pub struct Config {
     pub ui: UiConfig,
     pub thresholds: Thresholds,
     pub aws: AwsConfig,
+    /// One warehouse that does everything (the simple case).
     pub redshift: Option<RedshiftConfig>,
+    /// Several warehouses, each with the `roles` it plays (the seeds' topology: a Serverless
+    /// Zero-ETL target and a provisioned cluster for the ELT, WLM and storage). Instead of
+    /// `[redshift]`.
+    pub warehouses: Vec<RedshiftConfig>,
     pub elt: Option<EltConfig>,
     pub safety: SafetyConfig,
     pub refresh: RefreshConfig,
@@ -74,10 +79,49 @@ impl Default for AwsConfig {
     }
 }
 
-/// The central warehouse: a provisioned cluster (with `db_user` or `secret_arn`) or a Serverless workgroup.
+/// What a warehouse does for the console: which of its system views and metrics are read there,
+/// and where the recovery actions on it act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WarehouseRole {
+    /// A Zero-ETL target: SVV_INTEGRATION and SVV_INTEGRATION_TABLE_STATE, the per-table resync,
+    /// the doctor's `enable_case_sensitive_identifier`.
+    Integrations,
+    /// Where the daily ELT runs its COPYs: SYS_LOAD_HISTORY and SYS_LOAD_ERROR_DETAIL.
+    Elt,
+    /// The WLM queues: queue state, running queries, pause/resume adhoc, WLM metrics.
+    Wlm,
+    /// SVV_TABLE_INFO and the storage metrics.
+    Storage,
+}
+
+impl WarehouseRole {
+    pub const ALL: [WarehouseRole; 4] = [
+        WarehouseRole::Integrations,
+        WarehouseRole::Elt,
+        WarehouseRole::Wlm,
+        WarehouseRole::Storage,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            WarehouseRole::Integrations => "integrations",
+            WarehouseRole::Elt => "elt",
+            WarehouseRole::Wlm => "wlm",
+            WarehouseRole::Storage => "storage",
+        }
+    }
+}
+
+/// A warehouse: a provisioned cluster (with `db_user` or `secret_arn`) or a Serverless workgroup.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedshiftConfig {
+    /// How screens and messages name it [default: the cluster identifier or the workgroup].
+    pub name: Option<String>,
+    /// What it does (`integrations`, `elt`, `wlm`, `storage`) [default: all of them].
+    #[serde(default)]
+    pub roles: Vec<WarehouseRole>,
     pub cluster_identifier: Option<String>,
     pub workgroup: Option<String>,
     /// The Serverless namespace, for storage metrics and the doctor.
@@ -98,6 +142,23 @@ fn default_database() -> String {
 }
 
 impl RedshiftConfig {
+    /// The name it goes by: `name`, else the cluster identifier or the workgroup.
+    pub fn label(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.cluster_identifier.as_deref())
+            .or(self.workgroup.as_deref())
+            .unwrap_or_default()
+    }
+
+    pub fn is_serverless(&self) -> bool {
+        self.workgroup.is_some()
+    }
+
+    pub fn has_role(&self, role: WarehouseRole) -> bool {
+        self.roles.is_empty() || self.roles.contains(&role)
+    }
+
     pub fn log_group(&self) -> Option<String> {
         self.log_group.clone().or_else(|| {
             self.cluster_identifier
@@ -367,6 +428,24 @@ impl Config {
         self.tenants.iter().map(TenantConfig::to_tenant).collect()
     }
 
+    /// Every configured warehouse: `[redshift]` or the `[[warehouses]]`.
+    pub fn all_warehouses(&self) -> Vec<&RedshiftConfig> {
+        self.redshift.iter().chain(&self.warehouses).collect()
+    }
+
+    /// The warehouse that plays `role` (validated: at most one does, but for `integrations`).
+    pub fn warehouse(&self, role: WarehouseRole) -> Option<&RedshiftConfig> {
+        self.all_warehouses().into_iter().find(|w| w.has_role(role))
+    }
+
+    /// Every warehouse that plays `role`: the Zero-ETL targets may be several.
+    pub fn warehouses_with(&self, role: WarehouseRole) -> Vec<&RedshiftConfig> {
+        self.all_warehouses()
+            .into_iter()
+            .filter(|w| w.has_role(role))
+            .collect()
+    }
+
     /// Checks what serde cannot: choices between keys, identifiers that reach SQL, duplicates.
     fn validate(&self, path: &str, text: &str) -> Result<(), DataFileError> {
         let at = |span: std::ops::Range<usize>, message: String| {
@@ -442,29 +521,90 @@ impl Config {
                 );
             }
         }
-        if let Some(redshift) = &self.redshift {
-            match (&redshift.cluster_identifier, &redshift.workgroup) {
+        if self.redshift.is_some() && !self.warehouses.is_empty() {
+            return whole(
+                "both [redshift] and [[warehouses]]: use [redshift] for one warehouse or [[warehouses]] for several"
+                    .into(),
+            );
+        }
+        let table = if self.redshift.is_some() {
+            "[redshift]"
+        } else {
+            "[[warehouses]]"
+        };
+        let mut labels: BTreeMap<&str, ()> = BTreeMap::new();
+        for warehouse in self.all_warehouses() {
+            match (&warehouse.cluster_identifier, &warehouse.workgroup) {
                 (Some(_), Some(_)) => {
-                    return whole(
-                        "[redshift] has both cluster_identifier and workgroup: choose one".into(),
-                    );
+                    return whole(format!(
+                        "{table} has both cluster_identifier and workgroup: choose one"
+                    ));
                 }
                 (None, None) => {
-                    return whole(
-                        "[redshift] needs cluster_identifier (provisioned) or workgroup (Serverless)"
-                            .into(),
-                    );
+                    return whole(format!(
+                        "{table} needs cluster_identifier (provisioned) or workgroup (Serverless)"
+                    ));
                 }
-                (Some(_), None) if redshift.db_user.is_none() && redshift.secret_arn.is_none() => {
-                    return whole(
-                        "[redshift] with cluster_identifier needs db_user or secret_arn".into(),
-                    );
+                (Some(_), None)
+                    if warehouse.db_user.is_none() && warehouse.secret_arn.is_none() =>
+                {
+                    return whole(format!(
+                        "{table} with cluster_identifier needs db_user or secret_arn"
+                    ));
                 }
                 _ => {}
             }
+            let label = warehouse.label();
+            if label.chars().any(crate::text::is_unsafe) || label.chars().count() > 64 {
+                return whole(format!(
+                    "warehouse name {label:?} must be 1 to 64 printable characters"
+                ));
+            }
+            if labels.insert(label, ()).is_some() {
+                return whole(format!(
+                    "warehouse {label:?} is listed twice: give each its own `name`"
+                ));
+            }
         }
-        if self.is_live() && self.redshift.is_none() {
-            return whole("[[tenants]] are listed but [redshift] is missing".into());
+        if !self.warehouses.is_empty() {
+            for warehouse in &self.warehouses {
+                if warehouse.roles.is_empty() {
+                    return whole(format!(
+                        "warehouse {:?} needs `roles` (integrations, elt, wlm, storage): with several warehouses, say what each does",
+                        warehouse.label()
+                    ));
+                }
+            }
+            // One warehouse per role, but for the Zero-ETL targets: each integration names its own.
+            for role in [
+                WarehouseRole::Elt,
+                WarehouseRole::Wlm,
+                WarehouseRole::Storage,
+            ] {
+                let holders: Vec<&str> = self
+                    .warehouses_with(role)
+                    .iter()
+                    .map(|w| w.label())
+                    .collect();
+                if holders.len() > 1 {
+                    return whole(format!(
+                        "role {:?} is given to {}: one warehouse plays it",
+                        role.key(),
+                        holders.join(" and ")
+                    ));
+                }
+            }
+            let zero_etl = self.tenants.iter().any(|t| t.integration.is_some());
+            if zero_etl && self.warehouses_with(WarehouseRole::Integrations).is_empty() {
+                return whole(
+                    "tenants use Zero-ETL but no warehouse has the role \"integrations\"".into(),
+                );
+            }
+        }
+        if self.is_live() && self.all_warehouses().is_empty() {
+            return whole(
+                "[[tenants]] are listed but [redshift] (or [[warehouses]]) is missing".into(),
+            );
         }
         Ok(())
     }

@@ -264,10 +264,21 @@ endpoint_url = "{url}"
 max_attempts = 1
 call_timeout_seconds = 30
 
-[redshift]
+# The seeds' topology: every tenant's Zero-ETL integration replicates into the Serverless
+# namespace; the daily ELT, its WLM queues and the storage are the provisioned cluster's.
+[[warehouses]]
+name = "multitenant-wg"
+workgroup = "multitenant-wg"
+namespace = "multitenant-analytics"
+database = "dev"
+roles = ["integrations"]
+
+[[warehouses]]
+name = "dpc-learning"
 cluster_identifier = "dpc-learning"
 database = "dev"
 db_user = "shiftops"
+roles = ["elt", "wlm", "storage"]
 
 [elt]
 state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"

@@ -15,7 +15,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::wlm::{cancel_queries, plan_change};
 use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope};
-use crate::config::{Config, RedshiftConfig, TenantConfig, is_identifier};
+use crate::config::{Config, RedshiftConfig, TenantConfig, WarehouseRole, is_identifier};
 use crate::source::aws::error::CallFailure;
 use crate::source::aws::sql::{quote_identifier, quote_literal};
 use crate::source::aws::{Account, Aws, Overrides, Warehouse, accounts};
@@ -24,8 +24,9 @@ use crate::source::aws::{Account, Aws, Overrides, Warehouse, accounts};
 /// the cluster parameter group) and each tenant's operator role (snapshots, exports).
 pub struct AwsOperator {
     config: Config,
-    redshift_config: RedshiftConfig,
-    warehouse: Warehouse,
+    /// Every configured warehouse, by the name the config gives it.
+    warehouses: Vec<(RedshiftConfig, Warehouse)>,
+    parameters: crate::source::aws::redshift::Parameters,
     sfn: aws_sdk_sfn::Client,
     redshift: aws_sdk_redshift::Client,
     sts: aws_sdk_sts::Client,
@@ -37,10 +38,9 @@ pub struct AwsOperator {
 
 impl AwsOperator {
     pub async fn connect(config: &Config, overrides: &Overrides) -> Result<Self, String> {
-        let redshift_config = config
-            .redshift
-            .clone()
-            .ok_or("the config has no [redshift] table")?;
+        if config.all_warehouses().is_empty() {
+            return Err("the config has no [redshift] (or [[warehouses]])".into());
+        }
         let aws = Aws::connect(config, overrides).await;
         // Acting in a tenant's account may need more than the read-only role.
         let operators: Vec<TenantConfig> = config
@@ -53,8 +53,12 @@ impl AwsOperator {
             .collect();
         Ok(Self {
             config: config.clone(),
-            warehouse: Warehouse::new(&aws, &redshift_config),
-            redshift_config,
+            warehouses: config
+                .all_warehouses()
+                .into_iter()
+                .map(|w| (w.clone(), Warehouse::new(&aws, w)))
+                .collect(),
+            parameters: crate::source::aws::redshift::Parameters::new(&aws),
             sfn: aws_sdk_sfn::Client::new(&aws.central),
             redshift: aws_sdk_redshift::Client::new(&aws.central),
             sts: aws_sdk_sts::Client::new(&aws.central),
@@ -80,8 +84,71 @@ impl AwsOperator {
             .ok_or_else(|| format!("no account for tenant {tenant}"))
     }
 
+    /// The warehouse that plays `role`.
+    fn warehouse(&self, role: WarehouseRole) -> Result<&(RedshiftConfig, Warehouse), String> {
+        self.warehouses
+            .iter()
+            .find(|(config, _)| config.has_role(role))
+            .ok_or_else(|| format!("no warehouse has the role {:?}", role.key()))
+    }
+
+    /// The warehouse a plan's statements run on, as the plan names it.
+    fn warehouse_named(&self, label: &str) -> Result<&Warehouse, String> {
+        self.warehouses
+            .iter()
+            .find(|(config, _)| config.label() == label)
+            .map(|(_, warehouse)| warehouse)
+            .ok_or_else(|| format!("no warehouse named {label:?} in the config"))
+    }
+
+    /// The WLM warehouse's cluster: pause/resume change its parameter group.
     fn cluster(&self) -> Option<&str> {
-        self.redshift_config.cluster_identifier.as_deref()
+        self.warehouse(WarehouseRole::Wlm)
+            .ok()
+            .and_then(|(config, _)| config.cluster_identifier.as_deref())
+    }
+
+    /// The warehouse an integration replicates into: the configured Zero-ETL target whose
+    /// namespace ARN is the integration's `TargetArn`, read from AWS. Never a guess: an
+    /// integration whose target is none of them is refused.
+    async fn integration_target(&self, target_arn: &str) -> Result<&RedshiftConfig, String> {
+        let mut seen = Vec::new();
+        for (config, _) in &self.warehouses {
+            if !config.has_role(WarehouseRole::Integrations) {
+                continue;
+            }
+            let arn = self
+                .parameters
+                .namespace_arn(config)
+                .await
+                .map_err(|e| format!("{}: {}", config.label(), e.message))?;
+            if arn == target_arn {
+                return Ok(config);
+            }
+            seen.push(format!("{} ({arn})", config.label()));
+        }
+        Err(format!(
+            "the integration replicates into {target_arn}, which is none of the configured Zero-ETL targets: {}",
+            if seen.is_empty() {
+                "no warehouse has the role \"integrations\"".to_string()
+            } else {
+                seen.join(", ")
+            }
+        ))
+    }
+
+    /// The warehouse that holds a tenant's tables: its integration's target, or where the ELT
+    /// COPYs its export.
+    fn tenant_warehouse(
+        &self,
+        tenant: &TenantConfig,
+    ) -> Result<&(RedshiftConfig, Warehouse), String> {
+        let role = if tenant.integration.is_some() {
+            WarehouseRole::Integrations
+        } else {
+            WarehouseRole::Elt
+        };
+        self.warehouse(role)
     }
 
     async fn plan_rerun(&self, request: &Request, execution_arn: &str) -> Result<Plan, String> {
@@ -115,8 +182,8 @@ Limit queries with the workgroup's max_query_execution_time or usage limits by h
                 cancel_running: true,
             } = request
         {
-            let rows = self
-                .warehouse
+            let (_, wlm) = self.warehouse(WarehouseRole::Wlm)?;
+            let rows = wlm
                 .query(
                     "SELECT i.pid FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query \
 JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE TRIM(c.name) = 'adhoc'",
@@ -152,14 +219,19 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
             .send()
             .await
             .map_err(|e| crate::source::aws::error::describe(&e))?;
-        let arn = described
+        let found = described
             .integrations()
             .first()
-            .and_then(|i| i.integration_arn())
             .ok_or_else(|| format!("integration {integration} not found"))?;
+        let arn = found
+            .integration_arn()
+            .ok_or_else(|| format!("integration {integration} has no ARN"))?;
+        let target = self
+            .integration_target(found.target_arn().unwrap_or_default())
+            .await?;
+        let warehouse = self.warehouse_named(target.label())?;
         let id = crate::model::integration_id_from_arn(arn).to_string();
-        let rows = self
-            .warehouse
+        let rows = warehouse
             .query(&format!(
                 "SELECT TRIM(target_database) AS target_database FROM svv_integration WHERE integration_id = {}",
                 quote_literal(&id)
@@ -205,8 +277,9 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
         );
         plan.confirm = Some(tenant.to_string());
         plan.calls.push(sql.clone());
-        plan.before = json!({"integration_id": id, "database": database});
-        plan.payload = json!({"sql": [sql]});
+        plan.before =
+            json!({"integration_id": id, "database": database, "warehouse": target.label()});
+        plan.payload = json!({"sql": [sql], "warehouse": target.label()});
         Ok(plan)
     }
 
@@ -271,8 +344,8 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
     async fn plan_maintenance(&self, request: &Request, tenant: &str) -> Result<Plan, String> {
         let config = self.tenant(tenant)?;
         let schema = config.schema();
-        let rows = self
-            .warehouse
+        let (warehouse_config, warehouse) = self.tenant_warehouse(config)?;
+        let rows = warehouse
             .query(&format!(
                 "SELECT TRIM(\"table\") AS table_name FROM svv_table_info WHERE \"schema\" = {} ORDER BY 1",
                 quote_literal(schema)
@@ -301,17 +374,19 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
         }
         // VACUUM cannot run inside a transaction, so each statement runs on its own.
         plan.calls = statements.clone();
-        plan.payload = json!({"sql": statements});
+        plan.payload = json!({"sql": statements, "warehouse": warehouse_config.label()});
         Ok(plan)
     }
 
     async fn run_sql(&self, plan: &Plan, progress: &Progress) -> Result<Vec<String>, ApplyError> {
         let statements: Vec<String> =
             serde_json::from_value(plan.payload["sql"].clone()).unwrap_or_default();
+        let warehouse =
+            self.warehouse_named(plan.payload["warehouse"].as_str().unwrap_or_default())?;
         let total = statements.len();
         for (i, sql) in statements.iter().enumerate() {
             let _ = progress.send(format!("{}/{total}: {sql}", i + 1));
-            match self.warehouse.execute(sql).await {
+            match warehouse.execute(sql).await {
                 Ok(()) => {}
                 Err(CallFailure::Refused(error)) if i > 0 => {
                     return Err(ApplyError::NotDone(format!(
@@ -442,7 +517,8 @@ impl Operator for AwsOperator {
                 plan.confirm = Some(pid.to_string());
                 let sql = format!("CANCEL {pid}");
                 plan.calls.push(sql.clone());
-                plan.payload = json!({"sql": [sql]});
+                let (wlm, _) = self.warehouse(WarehouseRole::Wlm)?;
+                plan.payload = json!({"sql": [sql], "warehouse": wlm.label()});
                 Ok(plan)
             }
         }
@@ -481,7 +557,8 @@ impl AwsOperator {
                     .flatten()
                     .filter_map(Value::as_i64)
                 {
-                    match self.warehouse.execute(&format!("CANCEL {pid}")).await {
+                    let (_, wlm) = self.warehouse(WarehouseRole::Wlm)?;
+                    match wlm.execute(&format!("CANCEL {pid}")).await {
                         Ok(()) => cancelled.push(pid),
                         Err(e) => {
                             let _ = progress.send(format!("CANCEL {pid}: {e}"));

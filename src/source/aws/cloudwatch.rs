@@ -45,7 +45,10 @@ pub struct MetricsSource {
     client: Client,
     limiter: Limiter,
     config: MetricsConfig,
-    redshift: RedshiftConfig,
+    /// The warehouse whose WLM queues the metrics are of (`wlm` role).
+    wlm: Option<RedshiftConfig>,
+    /// The warehouse whose storage the metrics are of (`storage` role).
+    storage: Option<RedshiftConfig>,
     tenants: Vec<Tenant>,
     interval: Duration,
     /// The storage trend and when it was fetched: days of data change little in an hour, so
@@ -98,7 +101,8 @@ fn metric_stat(spec: &MetricSpec, extra: &[(&str, &str)], period: i32) -> Metric
 impl MetricsSource {
     pub fn new(
         aws: &Aws,
-        redshift: &RedshiftConfig,
+        wlm: Option<&RedshiftConfig>,
+        storage: Option<&RedshiftConfig>,
         config: MetricsConfig,
         tenants: Vec<Tenant>,
         interval: Duration,
@@ -107,7 +111,8 @@ impl MetricsSource {
             client: aws.cloudwatch(),
             limiter: aws.limiter.clone(),
             config,
-            redshift: redshift.clone(),
+            wlm: wlm.cloned(),
+            storage: storage.cloned(),
             tenants,
             interval,
             trend: std::sync::Mutex::new(None),
@@ -190,7 +195,8 @@ impl MetricsSource {
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html), or a serverless
     /// namespace's DataStorage in megabytes against the configured capacity.
     fn storage_query(&self, period: i32) -> Option<(Slot, MetricStat)> {
-        if let Some(cluster) = &self.redshift.cluster_identifier {
+        let storage = self.storage.as_ref()?;
+        if let Some(cluster) = &storage.cluster_identifier {
             return Some((
                 Slot::Storage,
                 metric_stat(
@@ -201,7 +207,7 @@ impl MetricsSource {
             ));
         }
         let (Some(namespace), Some(capacity_gb)) =
-            (&self.redshift.namespace, self.redshift.storage_capacity_gb)
+            (&storage.namespace, storage.storage_capacity_gb)
         else {
             return None;
         };
@@ -223,7 +229,15 @@ impl MetricsSource {
         let stat =
             |spec: &MetricSpec, extra: &[(&str, &str)]| metric_stat(spec, extra, PERIOD_SECONDS);
         let redshift = redshift_metric;
-        if let Some(cluster) = &self.redshift.cluster_identifier {
+        // The per-queue WLM metrics are a provisioned cluster's (dimensions ClusterIdentifier
+        // and QueueName: https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html);
+        // AWS/Redshift-Serverless has no per-queue metric, so a Serverless WLM warehouse's
+        // queues are read from SYS_QUERY_HISTORY alone.
+        let wlm_cluster = self
+            .wlm
+            .as_ref()
+            .and_then(|w| w.cluster_identifier.as_ref());
+        if let Some(cluster) = wlm_cluster {
             for queue in &self.config.queues {
                 let dims = [
                     ("ClusterIdentifier", cluster.as_str()),
@@ -244,7 +258,7 @@ impl MetricsSource {
             }
         }
         queries.extend(self.storage_query(PERIOD_SECONDS));
-        if let Some(cluster) = &self.redshift.cluster_identifier {
+        if let Some(cluster) = wlm_cluster {
             queries.push((
                 Slot::ConcurrencyScaling,
                 stat(
@@ -379,11 +393,10 @@ impl Source for MetricsSource {
         let mut metrics = FleetMetrics {
             storage_trend,
             storage_capacity_gb: self
-                .redshift
-                .cluster_identifier
-                .is_none()
-                .then_some(self.redshift.storage_capacity_gb)
-                .flatten(),
+                .storage
+                .as_ref()
+                .filter(|w| w.cluster_identifier.is_none())
+                .and_then(|w| w.storage_capacity_gb),
             ..FleetMetrics::default()
         };
         let (mut rejected, mut attempted) = (Series::default(), Series::default());

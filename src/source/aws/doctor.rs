@@ -12,7 +12,7 @@ use super::credentials::{Account, accounts};
 use super::error::{describe, is_access_denied};
 use super::redshift::Parameters;
 use super::{Aws, Overrides, Warehouse};
-use crate::config::Config;
+use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::i18n::{Lang, pad};
 use crate::model::Ingest;
 use crate::source::Source;
@@ -107,80 +107,20 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
         ),
     });
 
-    let Some(redshift) = &config.redshift else {
+    let warehouses = config.all_warehouses();
+    if warehouses.is_empty() {
         return checks;
-    };
-    let warehouse = Warehouse::new(aws, redshift);
-    let c = check(
-        "central",
-        "redshift-data",
-        "ExecuteStatement · DescribeStatement · GetStatementResult",
-    );
-    checks.push(match warehouse.query("SELECT 1 AS ok").await {
-        Ok(_) => c(
-            Outcome::Ok,
-            lang.pick("SELECT 1 ran", "SELECT 1 を実行できた").into(),
-            None,
-        ),
-        Err(e) => {
-            let denied = e.contains("AccessDenied") || e.contains("not authorized");
-            c(
-                Outcome::Failed,
-                e,
-                denied.then_some("redshift-data:ExecuteStatement, redshift-data:DescribeStatement, redshift-data:GetStatementResult"),
-            )
-        }
-    });
-
-    let parameters = Parameters::new(aws);
-    let settings = match (&redshift.cluster_identifier, &redshift.workgroup) {
-        (Some(cluster), _) => match parameters.cluster_parameter_group(cluster).await {
-            Ok(group) => parameters
-                .cluster_parameters(&group)
-                .await
-                .map_err(|e| (e, "redshift:DescribeClusterParameters")),
-            Err(e) => Err((e, "redshift:DescribeClusters")),
-        },
-        (None, Some(workgroup)) => parameters
-            .workgroup_parameters(workgroup)
-            .await
-            .map_err(|e| (e, "redshift-serverless:GetWorkgroup")),
-        (None, None) => Ok(Vec::new()),
-    };
-    let c = check(
-        "central",
-        "redshift",
-        "enable_case_sensitive_identifier=true",
-    );
-    checks.push(match settings {
-        Ok(settings) => {
-            let value = settings
-                .iter()
-                .find(|(k, _)| k == "enable_case_sensitive_identifier")
-                .map(|(_, v)| v.as_str());
-            match value {
-                Some(v) if v.eq_ignore_ascii_case("true") => c(Outcome::Ok, "true".into(), None),
-                Some(v) => c(
-                    Outcome::Failed,
-                    match lang {
-                        Lang::En => format!("is {v}: Zero-ETL needs true"),
-                        Lang::Ja => format!("{v} です: Zero-ETL には true が必要"),
-                    },
-                    None,
-                ),
-                None => c(
-                    Outcome::Failed,
-                    lang.pick(
-                        "not set: Zero-ETL needs true",
-                        "未設定: Zero-ETL には true が必要",
-                    )
-                    .into(),
-                    None,
-                ),
-            }
-        }
-        Err((e, action)) => c(Outcome::Failed, e.message, e.denied.then_some(action)),
-    });
+    }
+    let zero_etl = config.tenants.iter().any(|t| t.integration.is_some());
+    for redshift in &warehouses {
+        // One warehouse is "central"; several are each named, so a failure says which.
+        let scope = if warehouses.len() > 1 {
+            redshift.label().to_string()
+        } else {
+            "central".to_string()
+        };
+        checks.extend(warehouse_checks(aws, redshift, &scope, zero_etl, lang).await);
+    }
 
     let source_check = |service: &'static str, what: &'static str, actions: &'static str| {
         move |result: Result<crate::model::SourceData, crate::source::SourceError>| {
@@ -202,7 +142,8 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
     let interval = std::time::Duration::from_secs(60);
     let metrics = super::cloudwatch::MetricsSource::new(
         aws,
-        redshift,
+        config.warehouse(WarehouseRole::Wlm),
+        config.warehouse(WarehouseRole::Storage),
         config.metrics.clone(),
         tenants.clone(),
         interval,
@@ -253,7 +194,10 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
             }
         });
     }
-    if let Some(log_group) = redshift.log_group() {
+    if let Some(log_group) = config
+        .warehouse(WarehouseRole::Elt)
+        .and_then(RedshiftConfig::log_group)
+    {
         let logs = super::logs::LogsSource::new(aws, log_group, interval);
         checks.push(source_check(
             "logs",
@@ -269,6 +213,91 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
             "states:ListExecutions, states:DescribeExecution, states:GetExecutionHistory",
         )(sfn.fetch().await));
     }
+    checks
+}
+
+/// What one warehouse needs: the Data API runs SQL there, and a Zero-ETL target has
+/// `enable_case_sensitive_identifier` on ("This parameter must be turned on to create zero-ETL
+/// integrations in the data warehouse", on the cluster's parameter group or the workgroup:
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/zero-etl-setting-up.case-sensitivity.html).
+/// A warehouse that is no integration's target is not asked for it.
+async fn warehouse_checks(
+    aws: &Aws,
+    redshift: &RedshiftConfig,
+    scope: &str,
+    zero_etl: bool,
+    lang: Lang,
+) -> Vec<DoctorCheck> {
+    let mut checks = Vec::new();
+    let warehouse = Warehouse::new(aws, redshift);
+    let c = check(
+        scope,
+        "redshift-data",
+        "ExecuteStatement · DescribeStatement · GetStatementResult",
+    );
+    checks.push(match warehouse.query("SELECT 1 AS ok").await {
+        Ok(_) => c(
+            Outcome::Ok,
+            lang.pick("SELECT 1 ran", "SELECT 1 を実行できた").into(),
+            None,
+        ),
+        Err(e) => {
+            let denied = e.contains("AccessDenied") || e.contains("not authorized");
+            c(
+                Outcome::Failed,
+                e,
+                denied.then_some("redshift-data:ExecuteStatement, redshift-data:DescribeStatement, redshift-data:GetStatementResult"),
+            )
+        }
+    });
+    if !(zero_etl && redshift.has_role(WarehouseRole::Integrations)) {
+        return checks;
+    }
+    let parameters = Parameters::new(aws);
+    let settings = match (&redshift.cluster_identifier, &redshift.workgroup) {
+        (Some(cluster), _) => match parameters.cluster_parameter_group(cluster).await {
+            Ok(group) => parameters
+                .cluster_parameters(&group)
+                .await
+                .map_err(|e| (e, "redshift:DescribeClusterParameters")),
+            Err(e) => Err((e, "redshift:DescribeClusters")),
+        },
+        (None, Some(workgroup)) => parameters
+            .workgroup_parameters(workgroup)
+            .await
+            .map_err(|e| (e, "redshift-serverless:GetWorkgroup")),
+        (None, None) => Ok(Vec::new()),
+    };
+    let c = check(scope, "redshift", "enable_case_sensitive_identifier=true");
+    checks.push(match settings {
+        Ok(settings) => {
+            let value = settings
+                .iter()
+                .find(|(k, _)| k == "enable_case_sensitive_identifier")
+                .map(|(_, v)| v.as_str());
+            match value {
+                Some(v) if v.eq_ignore_ascii_case("true") => c(Outcome::Ok, "true".into(), None),
+                Some(v) => c(
+                    Outcome::Failed,
+                    match lang {
+                        Lang::En => format!("is {v}: Zero-ETL needs true"),
+                        Lang::Ja => format!("{v} です: Zero-ETL には true が必要"),
+                    },
+                    None,
+                ),
+                None => c(
+                    Outcome::Failed,
+                    lang.pick(
+                        "not set: Zero-ETL needs true",
+                        "未設定: Zero-ETL には true が必要",
+                    )
+                    .into(),
+                    None,
+                ),
+            }
+        }
+        Err((e, action)) => c(Outcome::Failed, e.message, e.denied.then_some(action)),
+    });
     checks
 }
 

@@ -28,7 +28,7 @@ pub use limiter::Limiter;
 pub use redshift_data::{Value, Warehouse};
 
 use super::{Fleet, Meter, Source, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, RedshiftConfig, WarehouseRole};
 
 /// An SDK timestamp as a model time.
 fn time(t: &aws_smithy_types::DateTime) -> Option<crate::model::Time> {
@@ -127,12 +127,12 @@ pub async fn fleet_with_meter(
     config: &Config,
     overrides: &Overrides,
 ) -> Result<(Fleet, Meter), String> {
-    let Some(redshift) = config.redshift.clone() else {
-        return Err("the config has no [redshift] table: nothing to watch".into());
-    };
+    if config.all_warehouses().is_empty() {
+        return Err("the config has no [redshift] (or [[warehouses]]): nothing to watch".into());
+    }
     let aws = Aws::connect(config, overrides).await;
     let accounts = accounts(&aws, &config.tenants).await;
-    let warehouse = Arc::new(Warehouse::new(&aws, &redshift));
+    let routes = redshift_data::Routes::new(&aws, config);
     let interval = |id| config.refresh.interval(id);
     let tenants = config.tenants();
 
@@ -143,13 +143,14 @@ pub async fn fleet_with_meter(
             interval(crate::model::SourceId::Rds),
         )),
         Arc::new(redshift_data::WarehouseSource::new(
-            warehouse.clone(),
+            routes,
             tenants.clone(),
             interval(crate::model::SourceId::Warehouse),
         )),
         Arc::new(cloudwatch::MetricsSource::new(
             &aws,
-            &redshift,
+            config.warehouse(WarehouseRole::Wlm),
+            config.warehouse(WarehouseRole::Storage),
             config.metrics.clone(),
             tenants.clone(),
             interval(crate::model::SourceId::Metrics),
@@ -169,14 +170,20 @@ pub async fn fleet_with_meter(
             interval(crate::model::SourceId::Elt),
         )));
     }
-    if let Some(log_group) = redshift.log_group() {
+    if let Some(log_group) = config
+        .warehouse(WarehouseRole::Elt)
+        .and_then(RedshiftConfig::log_group)
+    {
         sources.push(Arc::new(logs::LogsSource::new(
             &aws,
             log_group,
             interval(crate::model::SourceId::Logs),
         )));
     }
-    if let Some(cluster) = &redshift.cluster_identifier {
+    if let Some(cluster) = config
+        .warehouse(WarehouseRole::Wlm)
+        .and_then(|w| w.cluster_identifier.as_ref())
+    {
         sources.push(Arc::new(redshift::ParametersSource::new(
             &aws,
             cluster.clone(),

@@ -5,6 +5,7 @@ use aws_sdk_redshiftserverless::Client as ServerlessClient;
 
 use super::error::{describe, is_access_denied};
 use super::{Aws, Limiter};
+use crate::config::RedshiftConfig;
 
 /// A call that failed, and whether it failed for want of permission.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +89,70 @@ impl Parameters {
                 _ => return Ok(parameters),
             }
         }
+    }
+
+    /// The ARN of a warehouse's namespace: what a Zero-ETL integration's `TargetArn` names
+    /// ("The ARN of the Redshift data warehouse to use as the target for replication",
+    /// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateIntegration.html).
+    /// A cluster's is DescribeClusters' `ClusterNamespaceArn`; a workgroup's is its namespace's
+    /// `namespaceArn` (GetWorkgroup for the namespace's name when the config does not give it,
+    /// then GetNamespace).
+    pub async fn namespace_arn(&self, warehouse: &RedshiftConfig) -> Result<String, CallError> {
+        let failed = |e: &dyn std::fmt::Display, denied: bool| CallError {
+            message: e.to_string(),
+            denied,
+        };
+        if let Some(cluster) = &warehouse.cluster_identifier {
+            let output = self
+                .limiter
+                .run(
+                    self.redshift
+                        .describe_clusters()
+                        .cluster_identifier(cluster)
+                        .send(),
+                )
+                .await
+                .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?;
+            return output
+                .clusters()
+                .first()
+                .and_then(|c| c.cluster_namespace_arn())
+                .map(str::to_string)
+                .ok_or_else(|| failed(&format!("cluster {cluster} has no namespace ARN"), false));
+        }
+        let workgroup = warehouse.workgroup.as_deref().unwrap_or_default();
+        let namespace = match &warehouse.namespace {
+            Some(namespace) => namespace.clone(),
+            None => self
+                .limiter
+                .run(
+                    self.serverless
+                        .get_workgroup()
+                        .workgroup_name(workgroup)
+                        .send(),
+                )
+                .await
+                .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?
+                .workgroup()
+                .and_then(|w| w.namespace_name())
+                .map(str::to_string)
+                .ok_or_else(|| failed(&format!("workgroup {workgroup} has no namespace"), false))?,
+        };
+        let output = self
+            .limiter
+            .run(
+                self.serverless
+                    .get_namespace()
+                    .namespace_name(&namespace)
+                    .send(),
+            )
+            .await
+            .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?;
+        output
+            .namespace()
+            .and_then(|n| n.namespace_arn())
+            .map(str::to_string)
+            .ok_or_else(|| failed(&format!("namespace {namespace} has no ARN"), false))
     }
 
     /// A Serverless workgroup's config parameters (GetWorkgroup).

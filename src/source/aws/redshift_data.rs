@@ -12,7 +12,9 @@ use chrono::NaiveDateTime;
 
 use super::error::describe;
 use super::{Aws, Limiter, sql};
-use crate::config::RedshiftConfig;
+use std::sync::Arc;
+
+use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
     Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity, RunningQuery,
     SourceData, SourceId, TableInfo, TableSync, Tenant, Time, WarehouseData, WarehouseView,
@@ -131,12 +133,13 @@ impl Record<'_> {
     }
 }
 
-/// Runs SQL on the central warehouse through the Data API.
+/// Runs SQL on one warehouse through the Data API.
 pub struct Warehouse {
     client: Client,
     target: Target,
     database: String,
     limiter: Limiter,
+    label: String,
 }
 
 impl Warehouse {
@@ -158,7 +161,18 @@ impl Warehouse {
             target,
             database: config.database.clone(),
             limiter: aws.limiter.clone(),
+            label: config.label().to_string(),
         }
+    }
+
+    /// The name the config gives it.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// A Serverless workgroup: no STV/STL tables there, only SYS and SVV views.
+    pub fn is_serverless(&self) -> bool {
+        matches!(self.target, Target::Workgroup { .. })
     }
 
     /// Runs one statement to the end and returns all its rows.
@@ -312,25 +326,100 @@ fn value(field: &Field) -> Value {
     }
 }
 
-/// The warehouse's system views, one statement each, run side by side.
+/// Which warehouse each group of system views is read on (`roles` in the config): a view whose
+/// role no warehouse plays is not read at all.
+#[derive(Clone, Default)]
+pub struct Routes {
+    /// The Zero-ETL targets: SVV_INTEGRATION and SVV_INTEGRATION_TABLE_STATE on each.
+    pub integrations: Vec<Arc<Warehouse>>,
+    /// SYS_LOAD_HISTORY and SYS_LOAD_ERROR_DETAIL: where the ELT COPYs.
+    pub elt: Option<Arc<Warehouse>>,
+    /// Queue state and running queries.
+    pub wlm: Option<Arc<Warehouse>>,
+    /// SVV_TABLE_INFO.
+    pub storage: Option<Arc<Warehouse>>,
+}
+
+impl Routes {
+    /// One `Warehouse` per configured warehouse, shared by every role it plays.
+    pub fn new(aws: &Aws, config: &Config) -> Self {
+        let warehouses: Vec<(&RedshiftConfig, Arc<Warehouse>)> = config
+            .all_warehouses()
+            .into_iter()
+            .map(|w| (w, Arc::new(Warehouse::new(aws, w))))
+            .collect();
+        let holder = |role: WarehouseRole| {
+            warehouses
+                .iter()
+                .find(|(w, _)| w.has_role(role))
+                .map(|(_, warehouse)| warehouse.clone())
+        };
+        Routes {
+            integrations: warehouses
+                .iter()
+                .filter(|(w, _)| w.has_role(WarehouseRole::Integrations))
+                .map(|(_, warehouse)| warehouse.clone())
+                .collect(),
+            elt: holder(WarehouseRole::Elt),
+            wlm: holder(WarehouseRole::Wlm),
+            storage: holder(WarehouseRole::Storage),
+        }
+    }
+}
+
+/// The warehouses' system views, one statement each, run side by side, each on the warehouse
+/// that holds its data.
 pub struct WarehouseSource {
-    warehouse: std::sync::Arc<Warehouse>,
+    routes: Routes,
     tenants: Vec<Tenant>,
     interval: Duration,
 }
 
 impl WarehouseSource {
-    pub fn new(
-        warehouse: std::sync::Arc<Warehouse>,
-        tenants: Vec<Tenant>,
-        interval: Duration,
-    ) -> Self {
+    pub fn new(routes: Routes, tenants: Vec<Tenant>, interval: Duration) -> Self {
         Self {
-            warehouse,
+            routes,
             tenants,
             interval,
         }
     }
+}
+
+type Answer = Option<Result<ResultSet, String>>;
+
+/// Runs `sql` on `warehouse` when a warehouse plays the role; a failure names the warehouse when
+/// there are several.
+async fn run_on(warehouse: Option<&Arc<Warehouse>>, sql: &str, named: bool) -> Answer {
+    let warehouse = warehouse?;
+    Some(warehouse.query(sql).await.map_err(|e| {
+        if named {
+            format!("{}: {e}", warehouse.label())
+        } else {
+            e
+        }
+    }))
+}
+
+/// The same statement on every Zero-ETL target, the rows together; any failure fails the view.
+async fn run_on_all(warehouses: &[Arc<Warehouse>], sql: &str, named: bool) -> Answer {
+    if warehouses.is_empty() {
+        return None;
+    }
+    let answers =
+        futures_util::future::join_all(warehouses.iter().map(|w| run_on(Some(w), sql, named)))
+            .await;
+    let mut together = ResultSet::default();
+    for answer in answers.into_iter().flatten() {
+        let set = match answer {
+            Ok(set) => set,
+            Err(e) => return Some(Err(e)),
+        };
+        if together.columns.is_empty() {
+            together.columns = set.columns;
+        }
+        together.rows.extend(set.rows);
+    }
+    Some(Ok(together))
 }
 
 #[async_trait]
@@ -347,15 +436,44 @@ impl Source for WarehouseSource {
         let schemas = sql::schema_list(self.tenants.iter().map(|t| t.schema.as_str()))
             .map_err(SourceError)?;
         let load_errors_sql = sql::load_errors(&schemas);
-        let w = &self.warehouse;
+        let r = &self.routes;
+        let named = {
+            let mut labels: Vec<&str> = r
+                .integrations
+                .iter()
+                .chain(&r.elt)
+                .chain(&r.wlm)
+                .chain(&r.storage)
+                .map(|w| w.label())
+                .collect();
+            labels.sort_unstable();
+            labels.dedup();
+            labels.len() > 1
+        };
+        let wlm_sql = |provisioned: &'static str, serverless: &'static str| match &r.wlm {
+            Some(w) if w.is_serverless() => serverless,
+            _ => provisioned,
+        };
+        let text_pieces = match &r.wlm {
+            Some(w) if w.is_serverless() => TextPieces::SERVERLESS,
+            _ => TextPieces::PROVISIONED,
+        };
         let (integrations, tables_state, errors, loads, queues, queries, tables) = tokio::join!(
-            w.query(sql::INTEGRATIONS),
-            w.query(sql::INTEGRATION_TABLES),
-            w.query(&load_errors_sql),
-            w.query(sql::LOADS),
-            w.query(sql::QUEUES),
-            w.query(sql::QUERIES),
-            w.query(sql::TABLES),
+            run_on_all(&r.integrations, sql::INTEGRATIONS, named),
+            run_on_all(&r.integrations, sql::INTEGRATION_TABLES, named),
+            run_on(r.elt.as_ref(), &load_errors_sql, named),
+            run_on(r.elt.as_ref(), sql::LOADS, named),
+            run_on(
+                r.wlm.as_ref(),
+                wlm_sql(sql::QUEUES, sql::SERVERLESS_QUEUES),
+                named
+            ),
+            run_on(
+                r.wlm.as_ref(),
+                wlm_sql(sql::QUERIES, sql::SERVERLESS_QUERIES),
+                named
+            ),
+            run_on(r.storage.as_ref(), sql::TABLES, named),
         );
         let results = [
             (WarehouseView::Integrations, &integrations),
@@ -366,16 +484,26 @@ impl Source for WarehouseSource {
             (WarehouseView::Queries, &queries),
             (WarehouseView::Tables, &tables),
         ];
+        let asked = results
+            .iter()
+            .filter(|(_, answer)| answer.is_some())
+            .count();
         let failed_views: Vec<(WarehouseView, String)> = results
             .iter()
-            .filter_map(|(view, result)| result.as_ref().err().map(|e| (*view, e.clone())))
+            .filter_map(|(view, answer)| match answer {
+                Some(Err(e)) => Some((*view, e.clone())),
+                _ => None,
+            })
             .collect();
-        if failed_views.len() == results.len() {
+        if asked > 0 && failed_views.len() == asked {
             return Err(SourceError(failed_views[0].1.clone()));
         }
         let empty = ResultSet::default();
-        let rows = |result: &Result<ResultSet, String>| -> ResultSet {
-            result.as_ref().unwrap_or(&empty).clone()
+        let rows = |answer: &Answer| -> ResultSet {
+            match answer {
+                Some(Ok(set)) => set.clone(),
+                _ => empty.clone(),
+            }
         };
         let tenant_of_schema: HashMap<&str, &str> = self
             .tenants
@@ -387,7 +515,7 @@ impl Source for WarehouseSource {
             load_errors: load_errors(&rows(&errors), &tenant_of_schema),
             loads: load_summaries(&rows(&loads), &self.tenants),
             queues: queue_activity(&rows(&queues)),
-            queries: running_queries(&rows(&queries)),
+            queries: running_queries(&rows(&queries), text_pieces),
             tables: table_info(&rows(&tables)),
             tables_total_mb: tables_total_mb(&rows(&tables)),
             failed_views,
@@ -501,11 +629,36 @@ fn queue_activity(rows: &ResultSet) -> Vec<QueueActivity> {
         .collect()
 }
 
-fn running_queries(rows: &ResultSet) -> Vec<RunningQuery> {
+/// How a warehouse keeps a statement's text: pieces of so many characters, so many joined, and
+/// what stands in while there is no piece.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TextPieces {
+    joined: usize,
+    chars: usize,
+    stand_in: usize,
+}
+
+impl TextPieces {
+    const PROVISIONED: TextPieces = TextPieces {
+        joined: sql::QUERY_TEXT_PIECES,
+        chars: sql::QUERY_TEXT_PIECE,
+        stand_in: sql::INFLIGHT_TEXT,
+    };
+    const SERVERLESS: TextPieces = TextPieces {
+        joined: sql::SERVERLESS_QUERY_TEXT_PIECES,
+        chars: sql::SERVERLESS_QUERY_TEXT_PIECE,
+        stand_in: sql::SERVERLESS_QUERY_TEXT_PIECE,
+    };
+}
+
+fn running_queries(rows: &ResultSet, pieces: TextPieces) -> Vec<RunningQuery> {
     rows.records()
         .filter_map(|record| {
-            let (sql, sql_cut_at) =
-                statement(record.text("sql"), record.get("sql_pieces").as_i64());
+            let (sql, sql_cut_at) = statement(
+                record.text("sql"),
+                record.get("sql_pieces").as_i64(),
+                pieces,
+            );
             Some(RunningQuery {
                 pid: record.get("pid").as_i64()?,
                 queue: record.text("queue"),
@@ -529,16 +682,15 @@ fn tables_total_mb(rows: &ResultSet) -> Option<u64> {
 
 /// A running query's SQL and where it may be cut (see `sql::QUERIES`): joined from
 /// `pieces` pieces of STL_QUERYTEXT, or STV_INFLIGHT's own `text` when there were none.
-fn statement(text: String, pieces: Option<i64>) -> (String, Option<usize>) {
+fn statement(text: String, pieces: Option<i64>, kept: TextPieces) -> (String, Option<usize>) {
     match pieces {
         Some(pieces) => {
             let pieces = usize::try_from(pieces).unwrap_or(0);
-            let cut = (pieces > sql::QUERY_TEXT_PIECES)
-                .then_some(sql::QUERY_TEXT_PIECES * sql::QUERY_TEXT_PIECE);
+            let cut = (pieces > kept.joined).then_some(kept.joined * kept.chars);
             (unescape_query_text(&text), cut)
         }
         None => {
-            let cut = (text.chars().count() >= sql::INFLIGHT_TEXT).then_some(sql::INFLIGHT_TEXT);
+            let cut = (text.chars().count() >= kept.stand_in).then_some(kept.stand_in);
             (text, cut)
         }
     }
@@ -591,18 +743,30 @@ mod tests {
     #[test]
     fn a_running_querys_sql_says_where_it_may_be_cut() {
         assert_eq!(
-            statement("SELECT 1\\nFROM t WHERE a = '\\\\'".into(), Some(1)),
+            statement(
+                "SELECT 1\\nFROM t WHERE a = '\\\\'".into(),
+                Some(1),
+                TextPieces::PROVISIONED
+            ),
             ("SELECT 1\nFROM t WHERE a = '\\'".to_string(), None)
         );
         assert_eq!(
-            statement("SELECT …".into(), Some(101)).1,
+            statement("SELECT …".into(), Some(101), TextPieces::PROVISIONED).1,
             Some(20_000),
             "more pieces than joined"
         );
         let inflight = "x".repeat(100);
-        assert_eq!(statement(inflight.clone(), None), (inflight, Some(100)));
         assert_eq!(
-            statement("SELECT 1".into(), None),
+            statement(inflight.clone(), None, TextPieces::PROVISIONED),
+            (inflight, Some(100))
+        );
+        assert_eq!(
+            statement("SELECT …".into(), Some(17), TextPieces::SERVERLESS).1,
+            Some(64_000),
+            "Serverless keeps 4,000-character pieces"
+        );
+        assert_eq!(
+            statement("SELECT 1".into(), None, TextPieces::PROVISIONED),
             ("SELECT 1".into(), None)
         );
     }

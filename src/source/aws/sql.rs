@@ -91,6 +91,41 @@ WITHIN GROUP (ORDER BY sequence) AS sql, COUNT(*) AS pieces FROM stl_querytext \
 WHERE query IN (SELECT query FROM stv_inflight) GROUP BY query) t ON t.query = i.query \
 ORDER BY i.starttime LIMIT 500";
 
+/// A Serverless workgroup has no STV/STL tables: they are "System monitoring (provisioned only)"
+/// (https://docs.aws.amazon.com/redshift/latest/dg/c_intro_system_views.html), and Serverless
+/// is watched through the SYS monitoring views, "available for Amazon Redshift clusters and
+/// Amazon Redshift Serverless workgroups"
+/// (https://docs.aws.amazon.com/redshift/latest/dg/serverless_views-monitoring.html), so
+/// queue state comes from SYS_QUERY_HISTORY, whose `status` is one of planning, queued, running,
+/// returning, failed, canceled, success, `queue_time` is in microseconds and `service_class_name`
+/// names the queue (https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html).
+/// Only queues with a query in them have a row; the WLM view lists the configured ones.
+pub const SERVERLESS_QUEUES: &str = "SELECT TRIM(service_class_name) AS queue, \
+SUM(CASE WHEN TRIM(status) = 'queued' THEN 1 ELSE 0 END) AS queued, \
+SUM(CASE WHEN TRIM(status) IN ('running', 'returning') THEN 1 ELSE 0 END) AS running, \
+COALESCE(MAX(CASE WHEN TRIM(status) = 'queued' THEN queue_time END), 0) / 1000000.0 AS max_wait_seconds \
+FROM sys_query_history WHERE TRIM(status) IN ('queued', 'running', 'returning') \
+GROUP BY 1 ORDER BY 1";
+
+/// The running queries on Serverless: SYS_QUERY_HISTORY's `session_id` is the process CANCEL
+/// takes, and the whole SQL is SYS_QUERY_TEXT's pieces "in 4000-character increments", by
+/// `sequence` from 0 (https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_TEXT.html).
+/// `query_text` (4,000 characters, "may be truncated") stands in while there is no piece yet.
+pub const SERVERLESS_QUERIES: &str = "SELECT h.session_id AS pid, TRIM(h.service_class_name) AS queue, \
+TRIM(u.usename) AS user_name, TRIM(h.status) AS state, h.start_time AS started_at, \
+COALESCE(t.sql, TRIM(h.query_text)) AS sql, t.pieces AS sql_pieces \
+FROM sys_query_history h LEFT JOIN pg_user u ON u.usesysid = h.user_id \
+LEFT JOIN (SELECT query_id, LISTAGG(CASE WHEN sequence < 16 THEN text END) \
+WITHIN GROUP (ORDER BY sequence) AS sql, COUNT(*) AS pieces FROM sys_query_text \
+WHERE query_id IN (SELECT query_id FROM sys_query_history WHERE TRIM(status) IN ('queued', 'running', 'returning')) \
+GROUP BY query_id) t ON t.query_id = h.query_id \
+WHERE TRIM(h.status) IN ('queued', 'running', 'returning') ORDER BY h.start_time LIMIT 500";
+
+/// How many of SYS_QUERY_TEXT's 4,000-character pieces [`SERVERLESS_QUERIES`] joins
+/// (`sequence < 16`: LISTAGG fails beyond 65,535 bytes).
+pub const SERVERLESS_QUERY_TEXT_PIECES: usize = 16;
+pub const SERVERLESS_QUERY_TEXT_PIECE: usize = 4000;
+
 /// How many of STL_QUERYTEXT's 200-character pieces [`QUERIES`] joins (its `sequence < 100`).
 pub const QUERY_TEXT_PIECES: usize = 100;
 /// The characters of a piece of STL_QUERYTEXT, and of STV_INFLIGHT's `text`.
