@@ -393,6 +393,31 @@ fn threshold_error(path: &str, text: &str, error: &ThresholdError) -> DataFileEr
     }
 }
 
+/// Where the `index`th warehouse stands in the file (`[redshift]` or a `[[warehouses]]` table),
+/// for an error about it.
+fn warehouse_span(text: &str, index: usize) -> Option<std::ops::Range<usize>> {
+    type Table = BTreeMap<String, Spanned<toml::Value>>;
+    #[derive(Deserialize)]
+    struct Located {
+        redshift: Option<Spanned<Table>>,
+        #[serde(default)]
+        warehouses: Vec<Spanned<Table>>,
+    }
+    let located = toml::from_str::<Located>(text).ok()?;
+    located
+        .redshift
+        .into_iter()
+        .chain(located.warehouses)
+        .nth(index)
+        .map(|table| {
+            table
+                .get_ref()
+                .get("name")
+                .or_else(|| table.get_ref().get("roles"))
+                .map_or(table.span(), Spanned::span)
+        })
+}
+
 impl Config {
     /// Loads `explicit` (which must exist), else the default file if it exists, else the defaults.
     /// Either must be a regular file (or a link to one): a directory, a FIFO or a dangling link
@@ -533,46 +558,61 @@ impl Config {
             "[[warehouses]]"
         };
         let mut labels: BTreeMap<&str, ()> = BTreeMap::new();
-        for warehouse in self.all_warehouses() {
+        let at_warehouse = |index: usize, message: String| match warehouse_span(text, index) {
+            Some(span) => Err(datafile::error_at(path, text, span, message)),
+            None => Err(DataFileError::whole_file(path, message)),
+        };
+        for (index, warehouse) in self.all_warehouses().into_iter().enumerate() {
             match (&warehouse.cluster_identifier, &warehouse.workgroup) {
                 (Some(_), Some(_)) => {
-                    return whole(format!(
-                        "{table} has both cluster_identifier and workgroup: choose one"
-                    ));
+                    return at_warehouse(
+                        index,
+                        format!("{table} has both cluster_identifier and workgroup: choose one"),
+                    );
                 }
                 (None, None) => {
-                    return whole(format!(
-                        "{table} needs cluster_identifier (provisioned) or workgroup (Serverless)"
-                    ));
+                    return at_warehouse(
+                        index,
+                        format!(
+                            "{table} needs cluster_identifier (provisioned) or workgroup (Serverless)"
+                        ),
+                    );
                 }
                 (Some(_), None)
                     if warehouse.db_user.is_none() && warehouse.secret_arn.is_none() =>
                 {
-                    return whole(format!(
-                        "{table} with cluster_identifier needs db_user or secret_arn"
-                    ));
+                    return at_warehouse(
+                        index,
+                        format!("{table} with cluster_identifier needs db_user or secret_arn"),
+                    );
                 }
                 _ => {}
             }
             let label = warehouse.label();
             if label.chars().any(crate::text::is_unsafe) || label.chars().count() > 64 {
-                return whole(format!(
-                    "warehouse name {label:?} must be 1 to 64 printable characters"
-                ));
+                return at_warehouse(
+                    index,
+                    format!("warehouse name {label:?} must be 1 to 64 printable characters"),
+                );
             }
             if labels.insert(label, ()).is_some() {
-                return whole(format!(
-                    "warehouse {label:?} is listed twice: give each its own `name`"
-                ));
+                return at_warehouse(
+                    index,
+                    format!("warehouse {label:?} is listed twice: give each its own `name`"),
+                );
             }
         }
         if !self.warehouses.is_empty() {
-            for warehouse in &self.warehouses {
+            let offset = usize::from(self.redshift.is_some());
+            for (index, warehouse) in self.warehouses.iter().enumerate() {
                 if warehouse.roles.is_empty() {
-                    return whole(format!(
-                        "warehouse {:?} needs `roles` (integrations, elt, wlm, storage): with several warehouses, say what each does",
-                        warehouse.label()
-                    ));
+                    return at_warehouse(
+                        index + offset,
+                        format!(
+                            "warehouse {:?} needs `roles` (integrations, elt, wlm, storage): with several warehouses, say what each does",
+                            warehouse.label()
+                        ),
+                    );
                 }
             }
             // One warehouse per role, but for the Zero-ETL targets: each integration names its own.
@@ -776,6 +816,94 @@ elt_delay_minutes = 90
         Config::parse("config.toml", "").unwrap();
         let documented = "[thresholds]\nstorage_warning_percent = 80\nstorage_critical_percent = 90\nintegration_lag_warning_seconds = 900\nintegration_lag_critical_seconds = 3600\n";
         Config::parse("config.toml", documented).unwrap();
+    }
+
+    /// The seeds' topology: the Zero-ETL target is Serverless, the ELT, WLM and storage a cluster.
+    const SEEDS: &str = r#"
+[[warehouses]]
+name = "analytics"
+workgroup = "multitenant-wg"
+namespace = "multitenant-analytics"
+roles = ["integrations"]
+[[warehouses]]
+cluster_identifier = "dpc-learning"
+db_user = "shiftops"
+roles = ["elt", "wlm", "storage"]
+[[tenants]]
+name = "tenant_a"
+account_id = "111111111111"
+cluster_identifier = "tenant-a-mysql"
+integration = "tenant-a-to-central-integration"
+"#;
+
+    #[test]
+    fn each_role_goes_to_the_warehouse_that_plays_it() {
+        let config = Config::parse("config.toml", SEEDS).unwrap();
+        let label = |role| config.warehouse(role).map(RedshiftConfig::label);
+        assert_eq!(label(WarehouseRole::Integrations), Some("analytics"));
+        assert_eq!(label(WarehouseRole::Elt), Some("dpc-learning"));
+        assert_eq!(label(WarehouseRole::Wlm), Some("dpc-learning"));
+        assert_eq!(label(WarehouseRole::Storage), Some("dpc-learning"));
+        assert!(
+            config
+                .warehouse(WarehouseRole::Integrations)
+                .unwrap()
+                .is_serverless()
+        );
+        // One [redshift] plays every role.
+        let single = Config::parse("config.toml", LIVE).unwrap();
+        for role in WarehouseRole::ALL {
+            assert_eq!(
+                single.warehouse(role).map(RedshiftConfig::label),
+                Some("dpc-learning")
+            );
+        }
+    }
+
+    #[test]
+    fn warehouses_that_cannot_be_told_apart_or_whose_roles_clash_are_refused() {
+        let cases = [
+            (
+                SEEDS.replace("roles = [\"elt\", \"wlm\", \"storage\"]", "roles = []"),
+                "warehouse \"dpc-learning\" needs `roles`",
+            ),
+            (
+                SEEDS.replace(
+                    "roles = [\"integrations\"]",
+                    "roles = [\"integrations\", \"wlm\"]",
+                ),
+                "role \"wlm\" is given to analytics and dpc-learning",
+            ),
+            (
+                SEEDS
+                    .replace("roles = [\"integrations\"]", "roles = [\"elt\"]")
+                    .replace(
+                        "roles = [\"elt\", \"wlm\", \"storage\"]",
+                        "roles = [\"wlm\", \"storage\"]",
+                    ),
+                "tenants use Zero-ETL but no warehouse has the role \"integrations\"",
+            ),
+            (
+                SEEDS.replace("name = \"analytics\"", "name = \"dpc-learning\""),
+                "warehouse \"dpc-learning\" is listed twice",
+            ),
+            (
+                format!("{SEEDS}\n[redshift]\nworkgroup = \"w\"\n"),
+                "both [redshift] and [[warehouses]]",
+            ),
+            (
+                SEEDS.replace("roles = [\"integrations\"]", "roles = [\"loads\"]"),
+                "unknown variant `loads`",
+            ),
+        ];
+        for (text, message) in cases {
+            let error = Config::parse("config.toml", &text).unwrap_err();
+            assert!(error.message.contains(message), "{error}");
+        }
+        // The error stands where the warehouse is: its `roles`, when it has no `name`.
+        let text = SEEDS.replace("roles = [\"elt\", \"wlm\", \"storage\"]", "roles = []");
+        let error = Config::parse("config.toml", &text).unwrap_err();
+        assert_eq!((error.line, error.column), (10, 9), "{error}");
     }
 
     #[test]

@@ -185,14 +185,28 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["central", "GetCallerIdentity"]).starts_with('✓'),
         "{text}"
     );
+    // Each warehouse is checked where it is: SQL on both; case sensitivity on the Zero-ETL
+    // target only (the provisioned cluster keeps it off, and needs it not).
     assert!(
-        line(&["central", "enable_case_sensitive_identifier"]).starts_with('✓'),
+        line(&["multitenant-wg", "enable_case_sensitive_identifier"]).starts_with('✓'),
         "{text}"
     );
     assert!(
-        line(&["central", "redshift-data"]).starts_with('✓'),
+        !text.contains("dpc-learning    redshift       enable_case"),
         "{text}"
     );
+    for warehouse in ["multitenant-wg", "dpc-learning"] {
+        assert!(
+            line(&[warehouse, "redshift-data"]).starts_with('✓'),
+            "{text}"
+        );
+    }
+    for tenant in ["tenant_a", "tenant_c"] {
+        assert!(
+            line(&[tenant, "integration target", "→ multitenant-wg"]).starts_with('✓'),
+            "{text}"
+        );
+    }
     assert!(line(&["tenant_a", "AssumeRole"]).starts_with('✓'), "{text}");
     assert!(
         line(&["tenant_a", "binlog_format=ROW"]).starts_with('✓'),
@@ -254,6 +268,45 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     assert!(denied.starts_with('✗'), "{text}");
     assert!(denied.contains("missing sts:AssumeRole"), "{text}");
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// A config that names the provisioned cluster as the Zero-ETL target, where the seeds' integrations
+/// replicate into the Serverless namespace: the doctor says each integration's real target and
+/// that the named one lacks case sensitivity, instead of reading an empty SVV_INTEGRATION there.
+#[test]
+fn doctor_names_an_integration_whose_target_is_not_the_configured_one() {
+    let (_emulator, dir, config) = staged();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let wrong = text
+        .replace("roles = [\"integrations\"]", "roles = [\"storage\"]")
+        .replace(
+            "roles = [\"elt\", \"wlm\", \"storage\"]",
+            "roles = [\"integrations\", \"elt\", \"wlm\"]",
+        );
+    std::fs::write(&config, wrong).unwrap();
+    let out = shiftops(
+        &["doctor", "--config", config.to_str().unwrap()],
+        dir.path(),
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |needle: &[&str]| -> String {
+        text.lines()
+            .find(|l| needle.iter().all(|n| l.contains(n)))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in\n{text}"))
+            .to_string()
+    };
+    let target = line(&["tenant_a", "integration target"]);
+    assert!(target.starts_with('✗'), "{text}");
+    assert!(
+        target.contains("namespace/") && target.contains("none of the configured Zero-ETL targets"),
+        "{text}"
+    );
+    assert!(
+        line(&["dpc-learning", "enable_case_sensitive_identifier"]).starts_with('✗'),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
 }
 
 /// tenant_b's account refuses the role and the warehouse's load-errors statement fails, both on

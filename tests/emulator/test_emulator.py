@@ -640,3 +640,18 @@ def test_big_get_metric_data_calls_answer_as_moto_does(emu):
         one_by_one = [r for q in queries for r in call([q])]  # moto's own code
         assert whole == one_by_one
         assert any(r["Values"] for r in whole)
+
+
+def test_a_cluster_has_its_namespace_arn(emu):
+    """DescribeClusters gives ClusterNamespaceArn (API_Cluster): what a Zero-ETL integration into
+    the cluster names as its TargetArn. The same on every call, and each cluster its own."""
+    rs = emu.client("redshift")
+    for name in ("ns-arn-a", "ns-arn-b"):
+        rs.create_cluster(ClusterIdentifier=name, NodeType="ra3.xlplus", MasterUsername="admin",
+                          MasterUserPassword="Passw0rd!x", ClusterType="single-node")
+    first = rs.describe_clusters(ClusterIdentifier="ns-arn-a")["Clusters"][0]["ClusterNamespaceArn"]
+    again = rs.describe_clusters(ClusterIdentifier="ns-arn-a")["Clusters"][0]["ClusterNamespaceArn"]
+    other = rs.describe_clusters(ClusterIdentifier="ns-arn-b")["Clusters"][0]["ClusterNamespaceArn"]
+    assert first == again
+    assert first != other
+    assert first.startswith(f"arn:aws:redshift:us-east-1:{CENTRAL}:namespace:")

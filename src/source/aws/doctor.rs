@@ -78,12 +78,76 @@ pub const BINLOG_PREREQUISITES: [(&str, &str); 3] = [
 pub async fn run(config: &Config, overrides: &Overrides, lang: Lang) -> Vec<DoctorCheck> {
     let aws = Aws::connect(config, overrides).await;
     let accounts = accounts(&aws, &config.tenants).await;
+    let targets = zero_etl_targets(&aws, config).await;
     let (mut checks, per_account) = tokio::join!(
         central_checks(&aws, config, lang),
-        join_all(accounts.iter().map(|a| account_checks(&aws, a, lang))),
+        join_all(
+            accounts
+                .iter()
+                .map(|a| account_checks(&aws, a, &targets, lang))
+        ),
     );
     checks.extend(per_account.into_iter().flatten());
     checks
+}
+
+/// The configured Zero-ETL targets and their namespace ARNs, as AWS gives them (or why not).
+type Targets = Vec<(String, Result<String, String>)>;
+
+async fn zero_etl_targets(aws: &Aws, config: &Config) -> Targets {
+    if !config.tenants.iter().any(|t| t.integration.is_some()) {
+        return Vec::new();
+    }
+    let parameters = Parameters::new(aws);
+    let mut targets = Vec::new();
+    for warehouse in config.warehouses_with(WarehouseRole::Integrations) {
+        let arn = parameters
+            .namespace_arn(warehouse)
+            .await
+            .map_err(|e| e.message);
+        targets.push((warehouse.label().to_string(), arn));
+    }
+    targets
+}
+
+/// Whether an integration replicates into one of the configured Zero-ETL targets: its
+/// `TargetArn` is the namespace ARN of the warehouse whose SVV_INTEGRATION shiftops reads.
+fn target_check(name: &str, target_arn: &str, targets: &Targets, lang: Lang) -> DoctorCheck {
+    let c = check(name, "redshift", "integration target");
+    if let Some((label, _)) = targets
+        .iter()
+        .find(|(_, arn)| arn.as_deref() == Ok(target_arn))
+    {
+        return c(Outcome::Ok, format!("→ {label}"), None);
+    }
+    let known: Vec<String> = targets
+        .iter()
+        .map(|(label, arn)| match arn {
+            Ok(arn) => format!("{label} = {arn}"),
+            Err(e) => format!("{label}: {e}"),
+        })
+        .collect();
+    let known = if known.is_empty() {
+        lang.pick(
+            "no warehouse has the role \"integrations\"",
+            "role \"integrations\" の warehouse がない",
+        )
+        .to_string()
+    } else {
+        known.join(", ")
+    };
+    c(
+        Outcome::Failed,
+        match lang {
+            Lang::En => format!(
+                "replicates into {target_arn}, which is none of the configured Zero-ETL targets ({known})"
+            ),
+            Lang::Ja => format!(
+                "複製先 {target_arn} は設定した Zero-ETL ターゲットのどれでもない ({known})"
+            ),
+        },
+        None,
+    )
 }
 
 async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorCheck> {
@@ -301,7 +365,12 @@ async fn warehouse_checks(
     checks
 }
 
-async fn account_checks(aws: &Aws, account: &Account, lang: Lang) -> Vec<DoctorCheck> {
+async fn account_checks(
+    aws: &Aws,
+    account: &Account,
+    targets: &Targets,
+    lang: Lang,
+) -> Vec<DoctorCheck> {
     let mut checks = Vec::new();
     let scope = account
         .tenants
@@ -379,6 +448,7 @@ async fn account_checks(aws: &Aws, account: &Account, lang: Lang) -> Vec<DoctorC
         match &tenant.ingest {
             Ingest::ZeroEtl { integration } => {
                 let c = check(name, "rds", "DescribeIntegrations");
+                let mut target = None;
                 checks.push(
                     match rds
                         .describe_integrations()
@@ -387,14 +457,22 @@ async fn account_checks(aws: &Aws, account: &Account, lang: Lang) -> Vec<DoctorC
                         .await
                     {
                         Ok(output) => match output.integrations().first() {
-                            Some(i) => c(
-                                Outcome::Ok,
-                                format!(
-                                    "{integration} {}",
-                                    i.status().map(|s| s.as_str()).unwrap_or("?")
-                                ),
-                                None,
-                            ),
+                            Some(i) => {
+                                target = Some(target_check(
+                                    name,
+                                    i.target_arn().unwrap_or_default(),
+                                    targets,
+                                    lang,
+                                ));
+                                c(
+                                    Outcome::Ok,
+                                    format!(
+                                        "{integration} {}",
+                                        i.status().map(|s| s.as_str()).unwrap_or("?")
+                                    ),
+                                    None,
+                                )
+                            }
                             None => c(
                                 Outcome::Failed,
                                 match lang {
@@ -411,6 +489,7 @@ async fn account_checks(aws: &Aws, account: &Account, lang: Lang) -> Vec<DoctorC
                         ),
                     },
                 );
+                checks.extend(target);
             }
             Ingest::Export { .. } => {
                 let c = check(name, "rds", "DescribeExportTasks");

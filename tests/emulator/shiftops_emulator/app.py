@@ -33,6 +33,7 @@ from . import (
     rds_integrations,
     redshift_data,
     redshift_parameters,
+    redshift_clusters,
     redshift_serverless,
     request_counter,
     sfn_executions,
@@ -53,6 +54,7 @@ EXTENSIONS = (
     sfn_stop,
     sfn_executions,  # after sfn_redrive: it wraps the history sfn_redrive builds
     redshift_parameters,
+    redshift_clusters,
     redshift_serverless,
     redshift_data,
     logs_insights,
