@@ -605,7 +605,7 @@ def test_bulk_seed_builds_many_accounts_server_side_without_counting(emu):
     assert sorted(c["DBClusterIdentifier"] for c in last)[-1] == "tenant-0100-mysql"
 
 
-def test_big_get_metric_data_calls_answer_as_moto_does(emu):
+def test_big_get_metric_data_calls_answer_as_query_by_query(emu):
     import datetime as dt
 
     emu.control("/_shiftops/seed", {"fleet": "standard"})
@@ -636,7 +636,7 @@ def test_big_get_metric_data_calls_answer_as_moto_does(emu):
         def call(qs):
             return cw.get_metric_data(MetricDataQueries=qs, StartTime=start, EndTime=end,
                                       ScanBy=scan)["MetricDataResults"]
-        whole = call(queries)  # the index
-        one_by_one = [r for q in queries for r in call([q])]  # moto's own code
+        whole = call(queries)  # one grouping of the datapoints for all queries
+        one_by_one = [r for q in queries for r in call([q])]
         assert whole == one_by_one
         assert any(r["Values"] for r in whole)

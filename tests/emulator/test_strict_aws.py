@@ -1,0 +1,151 @@
+"""Where AWS refuses or returns nothing, the emulator does too: one test per rule (cited in the modules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+NOW = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+PROD = [{"Name": "Environment", "Value": "prod"}]
+
+
+def refused(call, code: str, status: int = 400) -> str:
+    with pytest.raises(ClientError) as exc:
+        call()
+    error = exc.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (code, status), error["Error"]
+    return error["Error"]["Message"]
+
+
+def unchecked(emu, service: str):
+    """A client that sends what it is given, as the Rust SDK does (no client-side checks)."""
+    return boto3.client(service, endpoint_url=emu.url, region_name="us-east-1", aws_access_key_id="AKIATESTCENTRAL00000",
+                        aws_secret_access_key="secret",
+                        config=Config(retries={"max_attempts": 1}, parameter_validation=False))
+
+
+# -- CloudWatch: exact dimension sets ---------------------------------------------------------------
+
+def put_copy_errors(cw) -> None:
+    cw.put_metric_data(Namespace="Custom/DPC", MetricData=[
+        {"MetricName": "CopyErrorCount", "Dimensions": dims, "Value": value, "Timestamp": NOW - dt.timedelta(minutes=1)}
+        for dims, value in ((PROD, 3.0), (PROD + [{"Name": "Tenant", "Value": "tenant_b"}], 2.0))])
+    cw.put_metric_data(Namespace="Custom/Other", MetricData=[
+        {"MetricName": "CopyErrorCount", "Dimensions": PROD, "Value": 100.0, "Timestamp": NOW - dt.timedelta(minutes=1)}])
+
+
+def metric_values(cw, dimensions: list[dict], namespace: str = "Custom/DPC") -> list[float]:
+    result = cw.get_metric_data(StartTime=NOW - dt.timedelta(hours=1), EndTime=NOW + dt.timedelta(minutes=1),
+                                MetricDataQueries=[{"Id": "m", "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+                                    "Namespace": namespace, "MetricName": "CopyErrorCount",
+                                    "Dimensions": dimensions}}}])
+    return result["MetricDataResults"][0]["Values"]
+
+
+def test_get_metric_data_matches_only_the_exact_dimension_set(emu):
+    cw = emu.client("cloudwatch")
+    put_copy_errors(cw)
+    assert metric_values(cw, PROD) == [3.0]
+    assert metric_values(cw, PROD + [{"Name": "Tenant", "Value": "tenant_b"}]) == [2.0]
+    assert metric_values(cw, [{"Name": "Tenant", "Value": "tenant_b"}, *PROD]) == [2.0]  # a set: order is no matter
+    assert metric_values(cw, []) == []  # published with Environment=prod only: no dimensions reads nothing
+    assert metric_values(cw, [{"Name": "Tenant", "Value": "tenant_b"}]) == []  # fewer dimensions
+    assert metric_values(cw, PROD + [{"Name": "Tenant", "Value": "tenant_b"}, {"Name": "X", "Value": "y"}]) == []
+    assert metric_values(cw, PROD, "Custom/Other") == [100.0]  # the namespace counts with dimensions too
+    assert metric_values(cw, PROD, "Custom/None") == []
+
+
+def test_get_metric_data_math_reads_exact_metrics(emu):
+    cw = emu.client("cloudwatch")
+    put_copy_errors(cw)
+    results = cw.get_metric_data(StartTime=NOW - dt.timedelta(hours=1), EndTime=NOW + dt.timedelta(minutes=1),
+                                 MetricDataQueries=[
+        {"Id": "share", "Expression": "tenant / total"},
+        {"Id": "tenant", "ReturnData": False, "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+            "Namespace": "Custom/DPC", "MetricName": "CopyErrorCount",
+            "Dimensions": PROD + [{"Name": "Tenant", "Value": "tenant_b"}]}}},
+        {"Id": "total", "MetricStat": {"Period": 3600, "Stat": "Sum", "Metric": {
+            "Namespace": "Custom/DPC", "MetricName": "CopyErrorCount", "Dimensions": PROD}}}])["MetricDataResults"]
+    assert {r["Id"]: r["Values"] for r in results} == {"total": [3.0], "share": [pytest.approx(2 / 3)]}
+
+
+def test_get_metric_statistics_matches_only_the_exact_dimension_set(emu):
+    cw = emu.client("cloudwatch")
+    put_copy_errors(cw)
+
+    def sums(dimensions: list[dict]) -> list[float]:
+        points = cw.get_metric_statistics(Namespace="Custom/DPC", MetricName="CopyErrorCount", Dimensions=dimensions,
+                                          StartTime=NOW - dt.timedelta(hours=1), EndTime=NOW + dt.timedelta(minutes=1),
+                                          Period=3600, Statistics=["Sum"])["Datapoints"]
+        return [p["Sum"] for p in points]
+
+    assert sums(PROD) == [3.0]
+    assert sums(PROD + [{"Name": "Tenant", "Value": "tenant_b"}]) == [2.0]
+    assert sums([]) == []
+    assert sums([{"Name": "Tenant", "Value": "tenant_b"}]) == []
+
+
+# -- CloudWatch: what a dimension may hold ----------------------------------------------------------
+
+@pytest.mark.parametrize("dimension", [
+    {"Name": "Tenant", "Value": "テナントA"},  # not ASCII
+    {"Name": "Tenant", "Value": "tenant\x07"},  # an ASCII control character
+    {"Name": "Tenant", "Value": "   "},  # no non-whitespace character
+    {"Name": "Tenant", "Value": ""},
+    {"Name": "Tenant", "Value": "x" * 1025},
+    {"Name": ":Tenant", "Value": "tenant_a"},  # a name starting with a colon
+    {"Name": "Ténant", "Value": "tenant_a"},
+    {"Name": "T" * 256, "Value": "tenant_a"},
+])
+def test_put_metric_data_refuses_dimensions_aws_refuses(emu, dimension):
+    cw = unchecked(emu, "cloudwatch")
+    refused(lambda: cw.put_metric_data(Namespace="Custom/DPC", MetricData=[
+        {"MetricName": "CopyErrorCount", "Dimensions": [dimension], "Value": 1.0}]), "InvalidParameterValue")
+    assert cw.list_metrics(Namespace="Custom/DPC")["Metrics"] == []  # nothing of the request is kept
+    refused(lambda: cw.get_metric_data(StartTime=NOW - dt.timedelta(hours=1), EndTime=NOW, MetricDataQueries=[
+        {"Id": "m", "MetricStat": {"Period": 60, "Stat": "Sum", "Metric": {
+            "Namespace": "Custom/DPC", "MetricName": "CopyErrorCount", "Dimensions": [dimension]}}}]),
+        "InvalidParameterValue")
+    refused(lambda: cw.get_metric_statistics(Namespace="Custom/DPC", MetricName="CopyErrorCount",
+                                             Dimensions=[dimension], StartTime=NOW - dt.timedelta(hours=1),
+                                             EndTime=NOW, Period=60, Statistics=["Sum"]), "InvalidParameterValue")
+
+
+def test_put_metric_data_takes_30_dimensions_and_not_31(emu):
+    cw = unchecked(emu, "cloudwatch")
+    dims = [{"Name": f"D{i}", "Value": "v"} for i in range(31)]
+    refused(lambda: cw.put_metric_data(Namespace="Custom/DPC", MetricData=[
+        {"MetricName": "M", "Dimensions": dims, "Value": 1.0}]), "InvalidParameterValue")
+    cw.put_metric_data(Namespace="Custom/DPC", MetricData=[{"MetricName": "M", "Dimensions": dims[:30], "Value": 1.0}])
+    cw.put_metric_data(Namespace="Custom/DPC", MetricData=[
+        {"MetricName": "M", "Dimensions": [{"Name": "Tenant", "Value": "tenant a (prod) #1"}], "Value": 1.0}])
+
+
+def test_list_metrics_refuses_dimension_filters_out_of_length(emu):
+    cw = unchecked(emu, "cloudwatch")
+    refused(lambda: cw.list_metrics(Dimensions=[{"Name": ""}]), "InvalidParameterValue")
+    refused(lambda: cw.list_metrics(Dimensions=[{"Name": "Tenant", "Value": "x" * 1025}]), "InvalidParameterValue")
+    assert cw.list_metrics(Dimensions=[{"Name": "Tenant"}])["Metrics"] == []
+
+
+# -- CloudWatch: DescribeAlarmHistory's AlarmTypes --------------------------------------------------
+
+def test_alarm_history_without_alarm_types_is_metric_alarms_only(emu):
+    cw = emu.client("cloudwatch")
+    cw.put_metric_alarm(AlarmName="Alert-ELT-Delay", Namespace="Custom/DPC", MetricName="ELTExecutionDelay",
+                        Dimensions=PROD, Statistic="Maximum", Period=300, EvaluationPeriods=2, Threshold=90,
+                        ComparisonOperator="GreaterThanThreshold")
+    cw.put_composite_alarm(AlarmName="Pipeline-Degraded", AlarmRule='ALARM("Alert-ELT-Delay")')
+    cw.set_alarm_state(AlarmName="Pipeline-Degraded", StateValue="ALARM", StateReason="test")
+
+    def names(**filters: object) -> set[str]:
+        return {i["AlarmName"] for i in cw.describe_alarm_history(**filters)["AlarmHistoryItems"]}
+
+    assert names() == {"Alert-ELT-Delay"}
+    assert names(AlarmName="Pipeline-Degraded") == set()
+    assert names(AlarmTypes=["CompositeAlarm"]) == {"Pipeline-Degraded"}
+    assert names(AlarmTypes=["MetricAlarm", "CompositeAlarm"]) == {"Alert-ELT-Delay", "Pipeline-Degraded"}
