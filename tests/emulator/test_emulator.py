@@ -344,6 +344,16 @@ def test_redshift_serverless(emu):
     assert emu.tenant("redshift-serverless", "111111111111").list_namespaces()["namespaces"] == []
 
 
+def warehouses(emu) -> None:
+    """The two warehouse types the Data API statements go to: a cluster and a workgroup."""
+    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
+                                          ClusterType="single-node", MasterUsername="awsuser",
+                                          MasterUserPassword="Passw0rd-not-secret")
+    serverless = emu.client("redshift-serverless")
+    serverless.create_namespace(namespaceName="multitenant-analytics")
+    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
+
+
 def test_redshift_data_results_and_paging(emu):
     emu.control("/_shiftops/redshift-data/results", {
         "pattern": r"(?i)from\s+svv_integration\b",
@@ -353,6 +363,7 @@ def test_redshift_data_results_and_paging(emu):
         "rows": [["a", 12, 0.5, True, "2026-11-21 06:00:00"], ["b", None, 1, False, None], ["c", 3, 2.5, True, None]],
         "page_size": 2})
     emu.control("/_shiftops/redshift-data/results", {"pattern": "stl_load_errors", "error": "ERROR: permission denied"})
+    warehouses(emu)
     data = emu.client("redshift-data")
     sid = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev",
                                  Sql="SELECT * FROM SVV_INTEGRATION")["Id"]
@@ -391,7 +402,7 @@ def test_redshift_data_results_and_paging(emu):
     assert error_code(exc) == "ValidationException"
 
     batch = data.batch_execute_statement(WorkgroupName="multitenant-wg", Database="dev",
-                                         Sqls=["ANALYZE a", "select lag from svv_integration"])["Id"]
+                                         Sqls=["ANALYZE a", "select current_lag from svv_integration"])["Id"]
     described = data.describe_statement(Id=batch)
     assert [s["Id"] for s in described["SubStatements"]] == [f"{batch}:1", f"{batch}:2"]
     assert described["SubStatements"][1]["HasResultSet"] is True
@@ -402,16 +413,18 @@ def test_redshift_data_results_and_paging(emu):
     assert {s["Id"] for s in data.list_statements(Status="FAILED")["Statements"]} == {failed}
     recorded = emu.control("/_shiftops/redshift-data/statements")
     assert [r["sql"] for r in recorded] == ["SELECT * FROM SVV_INTEGRATION", "select * from stl_load_errors",
-                                           "ANALYZE mart.orders", "ANALYZE a", "select lag from svv_integration"]
+                                           "ANALYZE mart.orders", "ANALYZE a", "select current_lag from svv_integration"]
     assert recorded[0]["workgroup"] == "multitenant-wg" and recorded[1]["cluster"] == "dpc-learning"
     assert recorded[1]["status"] == "FAILED"
 
     emu.control("/_shiftops/redshift-data/results", {"pattern": "stl_load_errors", "columns": [{"name": "n", "type": "int4"}],
                                                      "rows": [[7]]})
-    again = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev", Sql="select * from stl_load_errors")
+    again = data.execute_statement(ClusterIdentifier="dpc-learning", DbUser="awsuser", Database="dev",
+                                   Sql="select * from stl_load_errors")
     assert data.get_statement_result(Id=again["Id"])["Records"] == [[{"longValue": 7}]]
     emu.control("/_shiftops/redshift-data/results/reset", {})
-    cleared = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev", Sql="select * from stl_load_errors")
+    cleared = data.execute_statement(ClusterIdentifier="dpc-learning", DbUser="awsuser", Database="dev",
+                                     Sql="select * from stl_load_errors")
     assert data.describe_statement(Id=cleared["Id"])["HasResultSet"] is False
 
 

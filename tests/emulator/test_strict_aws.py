@@ -149,3 +149,97 @@ def test_alarm_history_without_alarm_types_is_metric_alarms_only(emu):
     assert names(AlarmName="Pipeline-Degraded") == set()
     assert names(AlarmTypes=["CompositeAlarm"]) == {"Pipeline-Degraded"}
     assert names(AlarmTypes=["MetricAlarm", "CompositeAlarm"]) == {"Alert-ELT-Delay", "Pipeline-Degraded"}
+
+
+# -- Redshift Data API: targets and the system relations of each warehouse type ---------------------
+
+def warehouses(emu) -> None:
+    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
+                                          ClusterType="single-node", MasterUsername="awsuser",
+                                          MasterUserPassword="Passw0rd-not-secret")
+    serverless = emu.client("redshift-serverless")
+    serverless.create_namespace(namespaceName="multitenant-analytics")
+    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
+
+
+def run(data, sql: str, **target: str) -> dict:
+    target = target or {"WorkgroupName": "multitenant-wg"}
+    if "ClusterIdentifier" in target:
+        target = {"DbUser": "awsuser", **target}
+    return data.describe_statement(Id=data.execute_statement(Database="dev", Sql=sql, **target)["Id"])
+
+
+CLUSTER = {"ClusterIdentifier": "dpc-learning"}
+
+
+def test_data_api_refuses_a_cluster_or_workgroup_that_does_not_exist(emu):
+    warehouses(emu)
+    data = emu.client("redshift-data")
+    assert refused(lambda: data.execute_statement(ClusterIdentifier="nope", DbUser="awsuser", Database="dev",
+                                                  Sql="select 1"), "ValidationException") \
+        == "Redshift endpoint doesn't exist in this region."
+    refused(lambda: data.batch_execute_statement(ClusterIdentifier="nope", DbUser="awsuser", Database="dev",
+                                                 Sqls=["select 1", "select 2"]), "ValidationException")
+    refused(lambda: data.execute_statement(WorkgroupName="nope", Database="dev", Sql="select 1"),
+            "ResourceNotFoundException")
+    refused(lambda: data.batch_execute_statement(WorkgroupName="nope", Database="dev", Sqls=["select 1"]),
+            "ResourceNotFoundException")
+    # another account's warehouses are not this account's
+    tenant = emu.tenant("redshift-data", "111111111111")
+    refused(lambda: tenant.execute_statement(WorkgroupName="multitenant-wg", Database="dev", Sql="select 1"),
+            "ResourceNotFoundException")
+    assert emu.control("/_shiftops/redshift-data/statements") == []
+    assert run(data, "select 1")["Status"] == "FINISHED"
+    assert run(data, "select 1", **CLUSTER)["Status"] == "FINISHED"
+
+
+def test_data_api_fails_provisioned_only_relations_on_serverless(emu):
+    warehouses(emu)
+    emu.control("/_shiftops/redshift-data/results", {"pattern": "stv_inflight", "columns": ["pid"], "rows": [["1"]]})
+    data = emu.client("redshift-data")
+    sql = "SELECT i.pid FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query"
+    failed = run(data, sql)
+    assert (failed["Status"], failed["Error"]) == ("FAILED", 'ERROR: relation "stv_inflight" does not exist')
+    assert run(data, sql, **CLUSTER)["HasResultSet"] is True
+    for relation in ("stl_querytext", "svl_qlog", "svcs_query_summary", "stv_wlm_service_class_config"):
+        assert run(data, f"select * from {relation}")["Error"] == f'ERROR: relation "{relation}" does not exist'
+    assert run(data, "select * from sys_serverless_usage", **CLUSTER)["Error"] == \
+        'ERROR: relation "sys_serverless_usage" does not exist'
+    for sql in ("select * from sys_serverless_usage", "select * from svv_integration", "select * from sys_query_history",
+                "with stv_inflight as (select 1 as pid) select pid from stv_inflight",
+                "select * from tenant_a.stl_orders", "select * from svv_not_in_the_catalogue"):
+        assert run(data, sql)["Status"] == "FINISHED", sql
+
+
+def test_data_api_fails_columns_a_system_view_does_not_have(emu):
+    warehouses(emu)
+    emu.control("/_shiftops/redshift-data/results", {"pattern": "svv_integration", "columns": ["x"], "rows": [["1"]]})
+    data = emu.client("redshift-data")
+    assert run(data, "select lag from svv_integration")["Error"] == 'ERROR: column "lag" does not exist in svv_integration'
+    assert run(data, "select i.lag_ms from svv_integration i")["Error"] == "ERROR: column i.lag_ms does not exist"
+    assert run(data, "select e.error_message, ti.tablename from sys_load_error_detail e "
+                     "join svv_table_info ti on ti.table_id = e.table_id")["Error"] == \
+        "ERROR: column ti.tablename does not exist"
+    ok = run(data, "SELECT TRIM(integration_id) AS integration_id, current_lag AS current_lag_ms FROM svv_integration "
+                   "WHERE state <> 'ErrorState' AND creation_time > DATEADD(hour, -24, GETDATE()) ORDER BY current_lag_ms")
+    assert (ok["Status"], ok["HasResultSet"]) == ("FINISHED", True)
+    # an unqualified column with two relations cannot be told apart: let through
+    assert run(data, "select nope from svv_integration i join svv_integration_table_state t "
+                     "on t.integration_id = i.integration_id")["Status"] == "FINISHED"
+
+
+def test_data_api_registrations_for_one_target(emu):
+    warehouses(emu)
+    rows = lambda n: {"pattern": "from sys_query_history", "columns": [{"name": "n", "type": "int4"}],  # noqa: E731
+                      "rows": [[n]]}
+    emu.control("/_shiftops/redshift-data/results", {**rows(1), "cluster": "dpc-learning"})
+    emu.control("/_shiftops/redshift-data/results", {**rows(2), "workgroup": "multitenant-wg"})
+    data = emu.client("redshift-data")
+
+    def first(**target: str) -> object:
+        statement = run(data, "select count(*) as n from sys_query_history", **target)
+        return data.get_statement_result(Id=statement["Id"])["Records"][0][0]["longValue"]
+
+    assert first(**CLUSTER) == 1 and first() == 2
+    emu.control("/_shiftops/redshift-data/results", {**rows(3), "workgroup": "multitenant-wg"})  # replaces its own
+    assert first(**CLUSTER) == 1 and first() == 3
