@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import boto3
 import pytest
@@ -243,3 +244,97 @@ def test_data_api_registrations_for_one_target(emu):
     assert first(**CLUSTER) == 1 and first() == 2
     emu.control("/_shiftops/redshift-data/results", {**rows(3), "workgroup": "multitenant-wg"})  # replaces its own
     assert first(**CLUSTER) == 1 and first() == 3
+
+
+# -- Redshift Serverless: workgroup configParameters ------------------------------------------------
+
+QUEUES = [
+    {"name": "batch", "user_role": ["batch"], "query_group": ["batch"], "rules": [
+        {"rule_name": "batch_timeout", "action": "abort",
+         "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 7200}]}]},
+    {"name": "adhoc", "query_group": ["adhoc"], "rules": [
+        {"rule_name": "adhoc_scan", "action": "log",
+         "predicate": [{"metric_name": "scan_row_count", "operator": ">", "value": 1000000000}]}]},
+]
+
+
+def workgroup(emu):
+    serverless = unchecked(emu, "redshift-serverless")
+    serverless.create_namespace(namespaceName="multitenant-analytics")
+    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
+    return serverless
+
+
+def config(serverless) -> dict:
+    return {p["parameterKey"]: p["parameterValue"]
+            for p in serverless.get_workgroup(workgroupName="multitenant-wg")["workgroup"]["configParameters"]}
+
+
+def update(serverless, **params: str) -> None:
+    serverless.update_workgroup(workgroupName="multitenant-wg", configParameters=[
+        {"parameterKey": k, "parameterValue": v} for k, v in params.items()])
+
+
+def test_workgroup_config_parameters_are_stored_and_returned(emu):
+    serverless = workgroup(emu)
+    update(serverless, enable_case_sensitive_identifier="true", datestyle="ISO, DMY", search_path="tenant_a, public",
+           wlm_json_configuration=json.dumps(QUEUES))
+    stored = config(serverless)
+    assert stored["enable_case_sensitive_identifier"] == "true" and stored["datestyle"] == "ISO, DMY"
+    assert json.loads(stored["wlm_json_configuration"]) == QUEUES
+    update(serverless, max_query_execution_time="3600")
+    assert config(serverless)["max_query_execution_time"] == "3600"
+
+
+@pytest.mark.parametrize("key,value", [
+    ("enable_result_cache", "true"),  # not a key the API takes
+    ("wlm_query_slot_count", "2"),  # a provisioned parameter
+    ("enable_case_sensitive_identifier", "yes"),
+    ("datestyle", "ISO"),
+    ("max_query_execution_time", "86400"),
+    ("max_scan_row_count", "-1"),
+    ("wlm_json_configuration", "{not json"),
+    ("wlm_json_configuration", "x" * 8001),
+])
+def test_workgroup_refuses_config_parameters_aws_refuses(emu, key, value):
+    serverless = workgroup(emu)
+    before = config(serverless)
+    refused(lambda: update(serverless, **{key: value}), "ValidationException")
+    assert config(serverless) == before
+
+
+@pytest.mark.parametrize("queue,why", [
+    ({"name": "batch", "query_concurrency": 5}, "query_concurrency"),
+    ({"name": "batch", "memory_percent_to_use": 50}, "memory_percent_to_use"),
+    ({"name": "batch", "user_group": ["batch"]}, "user_group"),
+    ({"name": "batch", "priority": "high"}, "priority"),
+    ({"name": "batch", "auto_wlm": True}, "auto_wlm"),
+    ({"name": "batch", "concurrency_scaling": "auto"}, "concurrency_scaling"),
+    ({"name": "batch", "max_execution_time": 7200000}, "max_execution_time"),
+    ({"short_query_queue": True}, "short_query_queue"),
+    ({"name": "batch", "rules": [{"rule_name": "r", "action": "hop",
+                                  "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 1}]}]},
+     "action"),
+    ({"name": "batch", "rules": [{"rule_name": "r", "action": "change_query_priority", "value": "low",
+                                  "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 1}]}]},
+     "action"),
+    ({"name": "batch", "rules": [{"rule_name": "r", "action": "abort",
+                                  "predicate": [{"metric_name": "query_execution_time", "operator": ">=", "value": 1}]}]},
+     "operator"),
+    ({"name": "bad/name"}, "queue name"),
+])
+def test_workgroup_refuses_queues_serverless_does_not_support(emu, queue, why):
+    serverless = workgroup(emu)
+    message = refused(lambda: update(serverless, wlm_json_configuration=json.dumps([queue])), "ValidationException")
+    assert why in message
+    assert "wlm_json_configuration" not in config(serverless)
+
+
+def test_workgroup_takes_queues_or_metrics_not_both(emu):
+    serverless = workgroup(emu)
+    refused(lambda: update(serverless, wlm_json_configuration=json.dumps(QUEUES), max_query_execution_time="60"),
+            "ValidationException")
+    refused(lambda: serverless.create_workgroup(workgroupName="other", namespaceName="multitenant-analytics",
+                                                configParameters=[{"parameterKey": "auto_mv", "parameterValue": "maybe"}]),
+            "ValidationException")
+    assert [w["workgroupName"] for w in serverless.list_workgroups()["workgroups"]] == ["multitenant-wg"]
