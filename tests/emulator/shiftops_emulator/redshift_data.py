@@ -62,7 +62,9 @@ def install() -> None:
 
 # -- registrations (control endpoint) -------------------------------------------------
 
-def register(spec: dict) -> dict:
+def register(spec: dict, fleet: bool = False) -> dict:
+    """Registers a result. The standard fleet's registrations (`fleet`) answer only SQL that no
+    registration made through the control endpoint matches, so a test's own rows always win."""
     pattern = spec.get("pattern")
     if not pattern:
         raise ValueError("pattern is required")
@@ -75,13 +77,14 @@ def register(spec: dict) -> dict:
         "error": spec.get("error"),
         "cluster": spec.get("cluster"),
         "workgroup": spec.get("workgroup"),
+        "fleet": fleet,
     }
     if entry["cluster"] and entry["workgroup"]:
         raise ValueError("a registration names a cluster or a workgroup, not both")
     with _LOCK:
         for i, existing in enumerate(REGISTRATIONS):
-            if (existing["pattern"], existing["cluster"], existing["workgroup"]) == (
-                    pattern, entry["cluster"], entry["workgroup"]):
+            if (existing["pattern"], existing["cluster"], existing["workgroup"], existing["fleet"]) == (
+                    pattern, entry["cluster"], entry["workgroup"], fleet):
                 REGISTRATIONS[i] = entry
                 break
         else:
@@ -96,7 +99,8 @@ def clear_registrations() -> None:
 
 def _match(sql: str, target: dict) -> dict | None:
     with _LOCK:
-        for entry in REGISTRATIONS:
+        ordered = [e for e in REGISTRATIONS if not e["fleet"]] + [e for e in REGISTRATIONS if e["fleet"]]
+        for entry in ordered:
             if entry["cluster"] and entry["cluster"] != target.get("ClusterIdentifier"):
                 continue
             if entry["workgroup"] and entry["workgroup"] != target.get("WorkgroupName"):
