@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -344,6 +345,16 @@ def test_redshift_serverless(emu):
     assert emu.tenant("redshift-serverless", "111111111111").list_namespaces()["namespaces"] == []
 
 
+def warehouses(emu) -> None:
+    """The two warehouse types the Data API statements go to: a cluster and a workgroup."""
+    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
+                                          ClusterType="single-node", MasterUsername="awsuser",
+                                          MasterUserPassword="Passw0rd-not-secret")
+    serverless = emu.client("redshift-serverless")
+    serverless.create_namespace(namespaceName="multitenant-analytics")
+    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
+
+
 def test_redshift_data_results_and_paging(emu):
     emu.control("/_shiftops/redshift-data/results", {
         "pattern": r"(?i)from\s+svv_integration\b",
@@ -353,6 +364,7 @@ def test_redshift_data_results_and_paging(emu):
         "rows": [["a", 12, 0.5, True, "2026-11-21 06:00:00"], ["b", None, 1, False, None], ["c", 3, 2.5, True, None]],
         "page_size": 2})
     emu.control("/_shiftops/redshift-data/results", {"pattern": "stl_load_errors", "error": "ERROR: permission denied"})
+    warehouses(emu)
     data = emu.client("redshift-data")
     sid = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev",
                                  Sql="SELECT * FROM SVV_INTEGRATION")["Id"]
@@ -391,7 +403,7 @@ def test_redshift_data_results_and_paging(emu):
     assert error_code(exc) == "ValidationException"
 
     batch = data.batch_execute_statement(WorkgroupName="multitenant-wg", Database="dev",
-                                         Sqls=["ANALYZE a", "select lag from svv_integration"])["Id"]
+                                         Sqls=["ANALYZE a", "select current_lag from svv_integration"])["Id"]
     described = data.describe_statement(Id=batch)
     assert [s["Id"] for s in described["SubStatements"]] == [f"{batch}:1", f"{batch}:2"]
     assert described["SubStatements"][1]["HasResultSet"] is True
@@ -402,16 +414,18 @@ def test_redshift_data_results_and_paging(emu):
     assert {s["Id"] for s in data.list_statements(Status="FAILED")["Statements"]} == {failed}
     recorded = emu.control("/_shiftops/redshift-data/statements")
     assert [r["sql"] for r in recorded] == ["SELECT * FROM SVV_INTEGRATION", "select * from stl_load_errors",
-                                           "ANALYZE mart.orders", "ANALYZE a", "select lag from svv_integration"]
+                                           "ANALYZE mart.orders", "ANALYZE a", "select current_lag from svv_integration"]
     assert recorded[0]["workgroup"] == "multitenant-wg" and recorded[1]["cluster"] == "dpc-learning"
     assert recorded[1]["status"] == "FAILED"
 
     emu.control("/_shiftops/redshift-data/results", {"pattern": "stl_load_errors", "columns": [{"name": "n", "type": "int4"}],
                                                      "rows": [[7]]})
-    again = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev", Sql="select * from stl_load_errors")
+    again = data.execute_statement(ClusterIdentifier="dpc-learning", DbUser="awsuser", Database="dev",
+                                   Sql="select * from stl_load_errors")
     assert data.get_statement_result(Id=again["Id"])["Records"] == [[{"longValue": 7}]]
     emu.control("/_shiftops/redshift-data/results/reset", {})
-    cleared = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev", Sql="select * from stl_load_errors")
+    cleared = data.execute_statement(ClusterIdentifier="dpc-learning", DbUser="awsuser", Database="dev",
+                                     Sql="select * from stl_load_errors")
     assert data.describe_statement(Id=cleared["Id"])["HasResultSet"] is False
 
 
@@ -492,11 +506,14 @@ def test_standard_seed(emu, cbor_models):
     assert rs.describe_clusters(ClusterIdentifier="dpc-learning")["Clusters"][0]["NodeType"] == "ra3.xlplus"
     params = {p["ParameterName"]: p for p in rs.describe_cluster_parameters(ParameterGroupName="dpc-learning-params",
                                                                              Source="user")["Parameters"]}
-    assert params["enable_case_sensitive_identifier"]["ParameterValue"] == "true"
+    assert params["enable_case_sensitive_identifier"]["ParameterValue"] == "false"
     queues = [q.get("name") for q in json.loads(params["wlm_json_configuration"]["ParameterValue"])]
     assert queues[:3] == ["batch", "adhoc", "admin"]
     wg = emu.client("redshift-serverless").get_workgroup(workgroupName="multitenant-wg")["workgroup"]
     assert wg["baseCapacity"] == 8
+    config = {p["parameterKey"]: p["parameterValue"] for p in wg["configParameters"]}
+    assert config["enable_case_sensitive_identifier"] == "true"
+    assert [q["name"] for q in json.loads(config["wlm_json_configuration"])] == ["batch", "adhoc", "admin"]
 
     cw = cbor_cloudwatch(emu, cbor_models)
     alarms = cw.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
@@ -570,6 +587,66 @@ def test_standard_seed(emu, cbor_models):
     assert again["serverless"]["namespace_arn"] != fleet["serverless"]["namespace_arn"]
 
 
+def test_standard_fleet_is_shaped_like_the_seeds(emu):
+    fleet = emu.control("/_shiftops/seed", {"fleet": "standard"})
+    # the export Lambda's names: {cluster}-snapshot-{%Y%m%d-%H%M%S} and {cluster}-export-{...}
+    b = next(t for t in fleet["tenants"] if t["name"] == "tenant_b")
+    assert all(re.fullmatch(r"tenant-b-mysql-snapshot-\d{8}-\d{6}", s["id"]) for s in b["snapshots"])
+    assert all(re.fullmatch(r"tenant-b-mysql-export-\d{8}-\d{6}", t["id"]) for t in b["export_tasks"])
+    # the export failure alarm in the export tenant's own account, and only there
+    alarms = emu.tenant("cloudwatch", "222222222222").describe_alarms()["MetricAlarms"]
+    assert [(a["AlarmName"], a["Namespace"], a["MetricName"], a["Dimensions"], a["StateValue"]) for a in alarms] == [
+        ("aurora-export-failure", "AWS/Lambda", "Errors", [{"Name": "FunctionName", "Value": "aurora-snapshot-export"}],
+         "OK")]
+    assert b["alarms"][0]["arn"].startswith("arn:aws:cloudwatch:us-east-1:222222222222:alarm:")
+    for account in ("111111111111", "333333333333"):
+        assert emu.tenant("cloudwatch", account).describe_alarms()["MetricAlarms"] == []
+    central = {a["AlarmName"]: a for a in emu.client("cloudwatch").describe_alarms()["MetricAlarms"]}
+    assert {"Alert-ELT-Delay", "Alert-COPY-Error", "aurora-export-failure"} <= set(central)
+    assert central["Alert-COPY-Error"]["Dimensions"] == [{"Name": "Environment", "Value": "prod"},
+                                                         {"Name": "Tenant", "Value": "tenant_b"}]
+
+    # the custom metrics with the seed's dimensions, read by exactly those
+    cw = emu.client("cloudwatch")
+
+    def total(name: str, dims: dict) -> float | None:
+        result = cw.get_metric_data(StartTime=NOW - dt.timedelta(hours=2), EndTime=NOW + dt.timedelta(minutes=2),
+                                    MetricDataQueries=[{"Id": "m", "MetricStat": {"Period": 7200, "Stat": "Sum", "Metric": {
+                                        "Namespace": "Custom/DPC", "MetricName": name,
+                                        "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()]}}}])
+        values = result["MetricDataResults"][0]["Values"]
+        return sum(values) if values else None
+
+    assert total("CopyErrorCount", {"Environment": "prod"}) == 3
+    assert total("CopyErrorCount", {"Environment": "prod", "Tenant": "tenant_b"}) == 3
+    assert total("CopyErrorCount", {"Environment": "prod", "Tenant": "tenant_a"}) == 0
+    assert total("CopyErrorCount", {"Tenant": "tenant_b"}) is None
+    for name in ("ELTExecutionDelay", "WLMRejectedQueries", "WLMAttemptedQueries"):
+        assert total(name, {"Environment": "prod"}) is not None and total(name, {}) is None
+
+    # the warehouses answer by type: integration views on the workgroup, WLM on the cluster
+    data = emu.client("redshift-data")
+
+    def run(sql: str, **target: str) -> dict:
+        target = target or {"WorkgroupName": "multitenant-wg"}
+        return data.describe_statement(Id=data.execute_statement(Database="dev", Sql=sql, **target)["Id"])
+
+    cluster = {"ClusterIdentifier": "dpc-learning", "DbUser": "awsuser"}
+    lag = "SELECT TRIM(integration_id) AS integration_id, TRIM(state) AS state, current_lag AS current_lag_ms FROM svv_integration"
+    on_workgroup = run(lag)
+    assert on_workgroup["ResultRows"] == 2
+    ids = {row[0]["stringValue"] for row in data.get_statement_result(Id=on_workgroup["Id"])["Records"]}
+    assert ids == {t["integration"]["id"] for t in fleet["tenants"] if t.get("integration")}
+    assert run(lag, **cluster)["HasResultSet"] is False
+    inflight = "SELECT i.pid FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query"
+    assert run(inflight, **cluster)["ResultRows"] == 2
+    assert run(inflight)["Status"] == "FAILED"
+    # a test's own rows win over the fleet's
+    emu.control("/_shiftops/redshift-data/results", {"pattern": r"(?i)from\s+svv_integration\b", "columns": ["x"],
+                                                     "rows": [["mine"]]})
+    assert run(lag)["ResultRows"] == 1
+
+
 def test_control_endpoint_errors(emu):
     with pytest.raises(urllib.error.HTTPError) as exc:
         emu.control("/_shiftops/nope", {})
@@ -605,7 +682,7 @@ def test_bulk_seed_builds_many_accounts_server_side_without_counting(emu):
     assert sorted(c["DBClusterIdentifier"] for c in last)[-1] == "tenant-0100-mysql"
 
 
-def test_big_get_metric_data_calls_answer_as_moto_does(emu):
+def test_big_get_metric_data_calls_answer_as_query_by_query(emu):
     import datetime as dt
 
     emu.control("/_shiftops/seed", {"fleet": "standard"})
@@ -636,8 +713,8 @@ def test_big_get_metric_data_calls_answer_as_moto_does(emu):
         def call(qs):
             return cw.get_metric_data(MetricDataQueries=qs, StartTime=start, EndTime=end,
                                       ScanBy=scan)["MetricDataResults"]
-        whole = call(queries)  # the index
-        one_by_one = [r for q in queries for r in call([q])]  # moto's own code
+        whole = call(queries)  # one grouping of the datapoints for all queries
+        one_by_one = [r for q in queries for r in call([q])]
         assert whole == one_by_one
         assert any(r["Values"] for r in whole)
 

@@ -23,6 +23,7 @@ from . import (
     alarm_history,
     cloudwatch_alarms,
     cloudwatch_cbor,
+    cloudwatch_dimensions,
     cloudwatch_metrics,
     control,
     deny,
@@ -45,6 +46,7 @@ from .wsgi import AwsRequest, call_app, note_error, Reply
 EXTENSIONS = (
     cloudwatch_alarms,
     cloudwatch_metrics,
+    cloudwatch_dimensions,
     alarm_history,
     metric_math,
     metric_index,

@@ -12,9 +12,16 @@ or SecretArn; serverless mode: WorkgroupName), DescribeStatement (HasResultSet,
 ResultRows, ResultSize, Duration in ns, QueryString, SubStatements for batches),
 GetStatementResult (paged, TotalNumRows), ListStatements, CancelStatement.
 
+As strict as AWS about the target: a ClusterIdentifier that moto's Redshift has no cluster of,
+or a WorkgroupName our Serverless module has no workgroup of (in the caller's account and
+region), is refused before anything runs (see `_check_target`). And a statement that names a
+system relation or column the target's warehouse type does not have ends FAILED with Redshift's
+error text, whatever is registered (redshift_catalog.py).
+
 Statements finish at once. A statement whose SQL matches a registered result
 (`POST /_shiftops/redshift-data/results`: case-insensitive regex, first registration
-wins, the same pattern registered again replaces it) gets its columns and rows, or
+wins, the same pattern registered again for the same target replaces it; a registration may
+name a `cluster` or a `workgroup` to apply to that target only) gets its columns and rows, or
 ends FAILED with its `error`; other SQL finishes with no result set. Every statement
 is recorded (`GET /_shiftops/redshift-data/statements`).
 """
@@ -28,8 +35,10 @@ import threading
 import uuid
 from typing import Any
 
+from moto.redshift.models import redshift_backends
 from moto.redshiftdata.responses import RedshiftDataAPIServiceResponse
 
+from . import redshift_catalog, redshift_serverless
 from .moto_ext import ServiceError, add_action, page, result, store_dict, utcnow
 
 STORE = store_dict("redshift")  # moto keys redshift-data regions by "redshift" too
@@ -53,7 +62,9 @@ def install() -> None:
 
 # -- registrations (control endpoint) -------------------------------------------------
 
-def register(spec: dict) -> dict:
+def register(spec: dict, fleet: bool = False) -> dict:
+    """Registers a result. The standard fleet's registrations (`fleet`) answer only SQL that no
+    registration made through the control endpoint matches, so a test's own rows always win."""
     pattern = spec.get("pattern")
     if not pattern:
         raise ValueError("pattern is required")
@@ -64,10 +75,16 @@ def register(spec: dict) -> dict:
         "rows": spec.get("rows", []),
         "page_size": int(spec.get("page_size") or 1000),
         "error": spec.get("error"),
+        "cluster": spec.get("cluster"),
+        "workgroup": spec.get("workgroup"),
+        "fleet": fleet,
     }
+    if entry["cluster"] and entry["workgroup"]:
+        raise ValueError("a registration names a cluster or a workgroup, not both")
     with _LOCK:
         for i, existing in enumerate(REGISTRATIONS):
-            if existing["pattern"] == pattern:
+            if (existing["pattern"], existing["cluster"], existing["workgroup"], existing["fleet"]) == (
+                    pattern, entry["cluster"], entry["workgroup"], fleet):
                 REGISTRATIONS[i] = entry
                 break
         else:
@@ -80,9 +97,14 @@ def clear_registrations() -> None:
         REGISTRATIONS.clear()
 
 
-def _match(sql: str) -> dict | None:
+def _match(sql: str, target: dict) -> dict | None:
     with _LOCK:
-        for entry in REGISTRATIONS:
+        ordered = [e for e in REGISTRATIONS if not e["fleet"]] + [e for e in REGISTRATIONS if e["fleet"]]
+        for entry in ordered:
+            if entry["cluster"] and entry["cluster"] != target.get("ClusterIdentifier"):
+                continue
+            if entry["workgroup"] and entry["workgroup"] != target.get("WorkgroupName"):
+                continue
             if re.search(entry["pattern"], sql or "", re.IGNORECASE):
                 return entry
     return None
@@ -120,6 +142,7 @@ def _target(self: RedshiftDataAPIServiceResponse) -> dict:
         raise ServiceError("ValidationException", "Database is required.")
     if cluster and not (self._get_param("DbUser") or self._get_param("SecretArn")):
         raise ServiceError("ValidationException", "Either DbUser or SecretArn must be specified with ClusterIdentifier.")
+    _check_target(self, cluster, workgroup)
     return {
         "ClusterIdentifier": cluster, "WorkgroupName": workgroup, "Database": database,
         "DbUser": self._get_param("DbUser"), "SecretArn": self._get_param("SecretArn"),
@@ -127,9 +150,25 @@ def _target(self: RedshiftDataAPIServiceResponse) -> dict:
     }
 
 
-def _run(sql: str, ident: str, created: dt.datetime) -> dict:
+def _check_target(self: RedshiftDataAPIServiceResponse, cluster: str | None, workgroup: str | None) -> None:
+    """The Data API refuses a target that does not exist. For a cluster AWS answers
+    `ValidationException` "Redshift endpoint doesn't exist in this region." (as observed and
+    reported in https://github.com/aws/aws-cdk/issues/30536). For a workgroup no AWS page gives the
+    answer; we choose `ResourceNotFoundException`, which ExecuteStatement and BatchExecuteStatement
+    declare for "a missing resource" (botocore redshift-data 2019-12-20 service-2.json,
+    https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html#API_ExecuteStatement_Errors)."""
+    account, region = self.current_account, self.region
+    if cluster and cluster.lower() not in {c.lower() for c in redshift_backends[account][region].clusters}:
+        raise ServiceError("ValidationException", "Redshift endpoint doesn't exist in this region.")
+    if workgroup and workgroup not in redshift_serverless.workgroup_names(account, region):
+        raise ServiceError("ResourceNotFoundException", f"Workgroup {workgroup} not found.")
+
+
+def _run(sql: str, ident: str, created: dt.datetime, target: dict) -> dict:
     """One (sub-)statement, finished at once, with its matched registration."""
-    reg = _match(sql)
+    warehouse = redshift_catalog.SERVERLESS if target.get("WorkgroupName") else redshift_catalog.PROVISIONED
+    refusal = redshift_catalog.problem(sql, warehouse)
+    reg = {"error": refusal} if refusal else _match(sql, target)
     sub: dict[str, Any] = {
         "Id": ident, "QueryString": sql, "CreatedAt": created, "UpdatedAt": created + dt.timedelta(milliseconds=12),
         "Duration": 12_345_678, "RedshiftQueryId": next(_SEQUENCE) + 100000, "seq": next(_SEQUENCE),
@@ -149,7 +188,7 @@ def _new_statement(self: RedshiftDataAPIServiceResponse, sqls: list[str]) -> dic
     ident = str(uuid.uuid4())
     created = utcnow()
     batch = len(sqls) > 1 or self._get_action() == "BatchExecuteStatement"
-    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created) for n, sql in enumerate(sqls, 1)]
+    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created, target) for n, sql in enumerate(sqls, 1)]
     failed = next((s for s in subs if s["Status"] == "FAILED"), None)
     if failed:  # a batch runs as one transaction: later statements never run
         for later in subs[subs.index(failed) + 1:]:

@@ -10,11 +10,17 @@ BackendDict (cleared by `/moto-api/reset`).
 Operations: CreateNamespace, GetNamespace, ListNamespaces, DeleteNamespace,
 CreateWorkgroup, GetWorkgroup, ListWorkgroups, UpdateWorkgroup (configParameters
 merged by parameterKey, baseCapacity, maxCapacity, ...), DeleteWorkgroup.
+
+configParameters as AWS models them (`check_config`): only the documented keys, values of the
+documented form, and a `wlm_json_configuration` of Serverless query queues
+(`redshift_wlm.validate_serverless`); anything else is a `ValidationException` and nothing of
+the request is kept. GetWorkgroup returns what was stored.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 
 from flask import Flask
@@ -22,6 +28,7 @@ from moto.core.responses import BaseResponse
 from moto.core.utils import convert_to_flask_response
 from moto.moto_server.werkzeug_app import BackendRequest
 
+from . import redshift_wlm
 from .moto_ext import ServiceError, Store, page, result, store_dict, utcnow
 
 
@@ -45,6 +52,27 @@ DEFAULT_CONFIG = [
     {"parameterKey": "search_path", "parameterValue": "$user, public"},
     {"parameterKey": "use_fips_ssl", "parameterValue": "false"},
 ]
+# The keys CreateWorkgroup / UpdateWorkgroup take: "The options are auto_mv, datestyle,
+# enable_case_sensitive_identifier, enable_user_activity_logging, query_group, search_path,
+# require_ssl, use_fips_ssl, and either wlm_json_configuration or query monitoring metrics that let
+# you define performance boundaries. You can either specify individual query monitoring metrics
+# (such as max_scan_row_count, max_query_execution_time) or use wlm_json_configuration to define
+# query queues with rules, but not both." (botocore redshift-serverless 2021-04-21 service-2.json,
+# ConfigParameter; https://docs.aws.amazon.com/redshift-serverless/latest/APIReference/API_ConfigParameter.html).
+# The metrics are those of "Query monitoring metrics for Amazon Redshift Serverless"
+# (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-monitoring.html), each the `max_` of a
+# query monitoring rule metric with the same valid range (redshift_wlm.METRICS).
+BOOLEAN_KEYS = ("auto_mv", "enable_case_sensitive_identifier", "enable_user_activity_logging", "require_ssl",
+                "use_fips_ssl")
+TEXT_KEYS = ("query_group", "search_path")
+QMR_KEYS = tuple(f"max_{metric}" for metric in ("query_cpu_time", "query_blocks_read", "scan_row_count",
+                                                "query_execution_time", "query_queue_time",
+                                                "query_cpu_usage_percent", "query_temp_blocks_to_disk",
+                                                "join_row_count", "nested_loop_join_row_count"))
+CONFIG_KEYS = (*BOOLEAN_KEYS, *TEXT_KEYS, "datestyle", redshift_wlm.PARAMETER, *QMR_KEYS)
+# DateStyle: "Format specification (ISO, Postgres, SQL, or German), and year/month/day ordering
+# (DMY, MDY, YMD)." (https://docs.aws.amazon.com/redshift/latest/dg/r_datestyle.html)
+DATESTYLE = re.compile(r"(?i)\s*(ISO|Postgres|SQL|German)\s*,\s*(DMY|MDY|YMD)\s*")
 WORKGROUP_INPUTS = ("baseCapacity", "maxCapacity", "enhancedVpcRouting", "publiclyAccessible", "port",
                     "securityGroupIds", "subnetIds", "trackName", "ipAddressType", "pricePerformanceTarget",
                     "extraComputeForAutomaticOptimization")
@@ -136,7 +164,7 @@ class RedshiftServerlessResponse(BaseResponse):
             "workgroupVersion": "1.0.78890",
             "patchVersion": "patch 189",
         }
-        _merge_config(workgroup, self._get_param("configParameters"))
+        _merge_config(workgroup, check_config(self._get_param("configParameters")))
         self.store.workgroups[name] = workgroup
         return result({"workgroup": workgroup})
 
@@ -150,13 +178,14 @@ class RedshiftServerlessResponse(BaseResponse):
 
     def update_workgroup(self):
         workgroup = self._workgroup(self._get_param("workgroupName"))
+        config = check_config(self._get_param("configParameters"))  # before anything of the request is kept
         for key in WORKGROUP_INPUTS:
             value = self._get_param(key)
             if value is not None:
                 workgroup[key] = value
         if self._get_param("port"):
             workgroup["endpoint"]["port"] = workgroup["port"]
-        _merge_config(workgroup, self._get_param("configParameters"))
+        _merge_config(workgroup, config)
         return result({"workgroup": workgroup})
 
     def delete_workgroup(self):
@@ -164,6 +193,39 @@ class RedshiftServerlessResponse(BaseResponse):
         workgroup = self._workgroup(name)
         del self.store.workgroups[name]
         return result({"workgroup": dict(workgroup, status="DELETING")})
+
+
+def check_config(params: list[dict] | None) -> list[dict]:
+    """The request's configParameters, or `ValidationException` for the first AWS would refuse."""
+    params = params or []
+    keys = [p.get("parameterKey") if isinstance(p, dict) else None for p in params]
+    for param, key in zip(params, keys):
+        if key not in CONFIG_KEYS:
+            raise ServiceError("ValidationException",
+                               f"Unknown parameterKey {key!r}. Valid keys are: {', '.join(CONFIG_KEYS)}.")
+        value = param.get("parameterValue")
+        if not isinstance(value, str):
+            raise ServiceError("ValidationException", f"parameterValue of {key} must be a string.")
+        _check_value(key, value)
+    if redshift_wlm.PARAMETER in keys and any(k in QMR_KEYS for k in keys):
+        raise ServiceError("ValidationException", "Specify either query monitoring metrics or "
+                                                  "wlm_json_configuration, not both.")
+    if len(set(keys)) != len(keys):
+        raise ServiceError("ValidationException", "Each parameterKey may be given once.")
+    return params
+
+
+def _check_value(key: str, value: str) -> None:
+    if key in BOOLEAN_KEYS and value.lower() not in ("true", "false"):
+        raise ServiceError("ValidationException", f"{key} must be true or false, not {value!r}.")
+    if key == "datestyle" and not DATESTYLE.fullmatch(value):
+        raise ServiceError("ValidationException", f"datestyle must be like 'ISO, MDY', not {value!r}.")
+    if key in QMR_KEYS:
+        limit = redshift_wlm.METRICS[key[len("max_"):]]
+        if not value.isdigit() or not 0 <= int(value) <= limit:
+            raise ServiceError("ValidationException", f"{key} must be an integer from 0 to {limit}, not {value!r}.")
+    if key == redshift_wlm.PARAMETER:
+        redshift_wlm.validate_serverless(value)
 
 
 def _merge_config(workgroup: dict, params: list[dict] | None) -> None:

@@ -210,3 +210,57 @@ def _predicate(rule: str, predicate: Any) -> None:
             raise invalid(f"rule {rule}: {metric} must be one of {', '.join(valid)}")
     elif not _number(value) or not 0 <= value <= valid:
         raise invalid(f"rule {rule}: {metric} must be a number from 0 to {valid}")
+
+
+# -- Redshift Serverless query queues ------------------------------------------------------------------
+#
+# [SQQ] "Setting query queues - Amazon Redshift" (Management Guide),
+#       https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-workgroup-query-queues.html:
+#       "The following Workload Management (WLM) configuration keys used in Amazon Redshift
+#       provisioned clusters are not supported in Redshift Serverless queues: max_execution_time,
+#       short_query_queue, auto_wlm, concurrency_scaling, priority, queue_type, query_concurrency,
+#       memory_percent_to_use, user_group, user_group_wild_card. Additionally hop,
+#       change_query_priority actions are not supported in Serverless."
+# [SLS] botocore redshift-serverless 2021-04-21 service-2.json, ConfigParameter.parameterKey: "If
+#       you're using wlm_json_configuration, the maximum size of parameterValue is 8000 characters."
+# What the queues share with provisioned WLM (queue names, rules, predicates, metric ranges) is
+# checked by the same functions as above.
+SERVERLESS_UNSUPPORTED_KEYS = ("max_execution_time", "short_query_queue", "auto_wlm", "concurrency_scaling",
+                               "priority", "queue_type", "query_concurrency", "memory_percent_to_use", "user_group",
+                               "user_group_wild_card")
+SERVERLESS_ACTIONS = ("log", "abort")
+
+
+def validate_serverless(value: Any) -> None:
+    """Raise `ValidationException` unless `value` is a Serverless workgroup's queue configuration."""
+    try:
+        _serverless(value)
+    except ServiceError as err:
+        raise ServiceError("ValidationException", err.message) from None
+
+
+def _serverless(value: Any) -> None:
+    if not isinstance(value, str):
+        raise invalid("the value must be a string")
+    if len(value) > MAX_CHARS:  # [SLS]
+        raise invalid(f"the value is {len(value)} characters, more than {MAX_CHARS}")
+    try:
+        queues = json.loads(value)
+    except ValueError as err:
+        raise invalid(f"not valid JSON ({err})")
+    if not isinstance(queues, list) or not queues or not all(isinstance(q, dict) for q in queues):
+        raise invalid("the value must be a JSON array of queue objects")
+    for queue in queues:
+        unsupported = [key for key in SERVERLESS_UNSUPPORTED_KEYS if key in queue]
+        if unsupported:  # [SQQ]
+            raise invalid(f"{', '.join(unsupported)} is not supported in Redshift Serverless queues")
+        for rule in queue.get("rules", []) if isinstance(queue.get("rules"), list) else []:
+            if isinstance(rule, dict) and rule.get("action") not in SERVERLESS_ACTIONS:  # [SQQ]
+                raise invalid(f"rule {rule.get('rule_name')}: action must be log or abort in Redshift Serverless")
+    names = [q.get("name") for q in queues]
+    for name in names:
+        if not isinstance(name, str) or not QUEUE_NAME.fullmatch(name):
+            raise invalid(f"queue name {name!r} must be 1 to 64 letters, digits, underscores or spaces")
+    if len(set(names)) != len(names):
+        raise invalid("queue names must be unique")  # [CWM]
+    _rules(queues, "serverless")

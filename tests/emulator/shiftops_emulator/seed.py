@@ -2,10 +2,12 @@
 
 Built from the project's design documents (shared/seeds): three tenant accounts with
 Aurora MySQL clusters (tenant_a and tenant_c on Zero-ETL, tenant_b on snapshot export
-+ COPY), the central account's provisioned cluster `dpc-learning` with manual WLM, the
-Redshift Serverless namespace/workgroup the integrations target, an hour of
-CloudWatch metrics, the design's alarms, the `daily-elt` state machine with a
-SUCCEEDED and a FAILED run, and a Redshift log group.
++ COPY, with the export Lambda's snapshots, export tasks and failure alarm in its own account),
+the central account's provisioned cluster `dpc-learning` with manual WLM, the Redshift
+Serverless namespace/workgroup the integrations target (case-sensitive identifiers, Serverless
+query queues), an hour of CloudWatch metrics with the seed's dimensions, the design's alarms,
+the `daily-elt` state machine with a SUCCEEDED and a FAILED run, a Redshift log group, and the
+rows the two warehouses answer through the Data API.
 
 Everything AWS-shaped is created with boto3 against the emulator's own address, with
 the central account's credentials or, for tenants, credentials from
@@ -26,7 +28,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from . import CENTRAL_ACCOUNT, DEFAULT_REGION, rds_exports, rds_integrations
+from . import CENTRAL_ACCOUNT, DEFAULT_REGION, rds_exports, rds_integrations, redshift_data
 from .moto_ext import store_dict
 
 REGION = DEFAULT_REGION
@@ -58,6 +60,19 @@ WLM = [
      "memory_percent_to_use": 20, "concurrency_scaling": "auto"},
     {"short_query_queue": True},
 ]
+# The same three queues in the form Redshift Serverless takes ("Setting query queues",
+# https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-workgroup-query-queues.html): no
+# concurrency, memory, user groups, timeouts or SQA; the time limits become abort rules.
+SERVERLESS_WLM = [
+    {"name": "batch", "user_role": ["batch"], "query_group": ["batch"], "rules": [
+        {"rule_name": "batch_over_2h", "action": "abort",
+         "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 7200}]}]},
+    {"name": "adhoc", "user_role": ["adhoc"], "query_group": ["adhoc"], "rules": [
+        {"rule_name": "adhoc_over_30min", "action": "abort",
+         "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 1800}]}]},
+    {"name": "admin", "user_role": ["admin"], "query_group": ["admin"]},
+]
+EXPORT_FUNCTION = "aurora-snapshot-export"
 
 SEEDED = store_dict("sts")  # the description, kept where moto's reset clears it
 
@@ -100,6 +115,7 @@ class Seeder:
         for tenant in TENANTS:
             self.tenant(dict(tenant))
         self.warehouse()
+        self.warehouse_rows()
         self.metrics()
         self.alarms()
         self.elt()
@@ -111,19 +127,23 @@ class Seeder:
         rs = self.central("redshift-serverless")
         ns = rs.create_namespace(namespaceName=NAMESPACE, adminUsername="admin", dbName="dev",
                                  tags=[{"key": "project", "value": "dpc"}])["namespace"]
-        wg = rs.create_workgroup(workgroupName=WORKGROUP, namespaceName=NAMESPACE, baseCapacity=8,
-                                 configParameters=[{"parameterKey": "enable_case_sensitive_identifier",
-                                                    "parameterValue": "true"}])["workgroup"]
+        # The Zero-ETL target needs case-sensitive identifiers (as the seed's workgroup sets them).
+        wg = rs.create_workgroup(workgroupName=WORKGROUP, namespaceName=NAMESPACE, baseCapacity=8, configParameters=[
+            {"parameterKey": "enable_case_sensitive_identifier", "parameterValue": "true"},
+            {"parameterKey": "wlm_json_configuration", "parameterValue": json.dumps(SERVERLESS_WLM)},
+        ])["workgroup"]
         self.out["serverless"] = {"namespace": NAMESPACE, "namespace_arn": ns["namespaceArn"],
                                   "namespace_id": ns["namespaceId"], "workgroup": WORKGROUP,
-                                  "workgroup_arn": wg["workgroupArn"], "base_capacity": 8}
+                                  "workgroup_arn": wg["workgroupArn"], "base_capacity": 8,
+                                  "queues": [q["name"] for q in SERVERLESS_WLM]}
 
     def warehouse(self) -> None:
         rs = self.central("redshift")
         rs.create_cluster_parameter_group(ParameterGroupName=f"{CLUSTER}-params", ParameterGroupFamily="redshift-1.0",
                                           Description="dpc-learning: manual WLM batch/adhoc/admin + SQA")
+        # The provisioned cluster is not a Zero-ETL target: its identifiers stay case-insensitive.
         rs.modify_cluster_parameter_group(ParameterGroupName=f"{CLUSTER}-params", Parameters=[
-            {"ParameterName": "enable_case_sensitive_identifier", "ParameterValue": "true"},
+            {"ParameterName": "enable_case_sensitive_identifier", "ParameterValue": "false"},
             {"ParameterName": "wlm_json_configuration", "ParameterValue": json.dumps(WLM)},
         ])
         cluster = rs.create_cluster(
@@ -205,7 +225,75 @@ class Seeder:
                                       f"The IAM role {role} is not authorized to call kms:CreateGrant on the KMS key "
                                       f"{kms}. Grant the role access to the key and start the export again.", 37)
             exports.append({"id": export_id, "status": status})
-        return {"bucket": "tenant-b-snapshots", "prefix": "tenant_b/", "snapshots": snapshots, "export_tasks": exports}
+        return {"bucket": "tenant-b-snapshots", "prefix": "tenant_b/", "snapshots": snapshots, "export_tasks": exports,
+                "alarms": [self.export_alarm(client, account)]}
+
+    def export_alarm(self, client: Any, account: str) -> dict:
+        """The export Lambda's failure alarm in the tenant's own account, as the seed creates it
+        (AWS/Lambda Errors of aurora-snapshot-export, Sum over 300 s >= 1), with an hour of no errors."""
+        cw = client("cloudwatch")
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
+            {"MetricName": "Errors", "Dimensions": [{"Name": "FunctionName", "Value": EXPORT_FUNCTION}],
+             "Timestamp": self.now - dt.timedelta(minutes=m), "Value": 0.0, "Unit": "Count"} for m in range(60, -1, -1)])
+        topic = f"arn:aws:sns:{REGION}:{account}:data-pipeline-alerts"
+        cw.put_metric_alarm(AlarmName="aurora-export-failure", AlarmDescription="Aurora snapshot export failure",
+                            Namespace="AWS/Lambda", MetricName="Errors", Statistic="Sum", Period=300,
+                            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            Dimensions=[{"Name": "FunctionName", "Value": EXPORT_FUNCTION}], AlarmActions=[topic])
+        alarm = cw.describe_alarms(AlarmNames=["aurora-export-failure"])["MetricAlarms"][0]
+        return {"name": alarm["AlarmName"], "arn": alarm["AlarmArn"], "state": alarm["StateValue"]}
+
+    # -- what the warehouses answer through the Data API ------------------------------------
+    def warehouse_rows(self) -> None:
+        """The rows shiftops' statements get from the two warehouses: the integration views from the
+        Zero-ETL target (the workgroup), WLM, loads and tables from the provisioned cluster. They are
+        the fleet's own registrations, so a test's registrations for the same SQL win."""
+        ids = {t["name"]: t["integration"]["id"] for t in self.out["tenants"] if t.get("integration")}
+        ago = lambda minutes: (self.now - dt.timedelta(minutes=minutes)).timestamp()  # noqa: E731
+        text = lambda *names: [{"name": n, "type": "varchar"} for n in names]  # noqa: E731
+
+        def rows(pattern: str, columns: list[dict], data: list[list], target: dict) -> None:
+            redshift_data.register({"pattern": pattern, "columns": columns, "rows": data, **target}, fleet=True)
+
+        on_workgroup, on_cluster = {"workgroup": WORKGROUP}, {"cluster": CLUSTER}
+        rows(r"(?is)current_lag\b.*\bfrom\s+svv_integration\b",
+             text("integration_id", "state") + [{"name": "current_lag_ms", "type": "int8"}],
+             [[ids["tenant_a"], "ErrorState", 2_400_000], [ids["tenant_c"], "CdcRefreshState", 30_000]], on_workgroup)
+        rows(r"(?i)from\s+svv_integration_table_state\b",
+             text("integration_id", "schema_name", "table_name", "table_state", "reason"),
+             [[ids["tenant_a"], "tenant_a", table, "Failed", "Table has no primary key"]
+              for table in ("order_items", "orders")], on_workgroup)
+        rows(r"(?i)from\s+sys_load_error_detail\b",
+             text("schema_name", "table_name", "file_name") + [{"name": "line_number", "type": "int8"}]
+             + text("column_name", "error_message") + [{"name": "start_time", "type": "timestamp"}],
+             [["tenant_b", "orders", "s3://tenant-b-snapshots/tenant_b/orders/part-0000.parquet", line, column,
+               message, ago(6)] for line, column, message in (
+                 (17, "order_id", "Invalid digit, Value 'N/A', Pos 0, Type: Integer"),
+                 (42, "order_id", "Invalid digit, Value 'N/A', Pos 0, Type: Integer"),
+                 (58, "amount", "Overflow for NUMERIC(12,2), Value '1e21'"))], on_cluster)
+        rows(r"(?i)from\s+sys_load_history\b",
+             text("data_source", "table_name") + [{"name": "last_copy_at", "type": "timestamp"},
+                                                  {"name": "last_clean_at", "type": "timestamp"},
+                                                  {"name": "loaded_rows", "type": "int8"}],
+             [[f"s3://tenant-b-snapshots/tenant_b/{table}/", table, ago(6), ago(6) if table != "orders" else ago(1446),
+               loaded] for table, loaded in (("users", 1200), ("orders", 18250), ("products", 310))], on_cluster)
+        rows(r"(?i)from\s+stv_wlm_service_class_config\s+c\s+left\s+join\b",
+             text("queue") + [{"name": "queued", "type": "int8"}, {"name": "running", "type": "int8"},
+                              {"name": "max_wait_seconds", "type": "float8"}],
+             [["adhoc", 1, 3, 0.2], ["admin", 0, 1, 0.0], ["batch", 14, 5, 4.2]], on_cluster)
+        rows(r"(?i)from\s+stv_inflight\s+i\s+join\b",
+             [{"name": "pid", "type": "int8"}] + text("queue", "user_name", "state")
+             + [{"name": "started_at", "type": "timestamp"}] + text("sql") + [{"name": "sql_pieces", "type": "int8"}],
+             [[1073815001, "batch", "elt_stepfunctions", "Running", ago(3),
+               "COPY tenant_b.orders FROM 's3://tenant-b-snapshots/tenant_b/orders/'", 1],
+              [1073815002, "adhoc", "adhoc_user", "Running", ago(1), "SELECT COUNT(*) FROM mart.orders", 1]], on_cluster)
+        rows(r"(?i)from\s+svv_table_info\s+order\s+by\b",
+             text("schema_name", "table_name") + [{"name": n, "type": t} for n, t in (
+                 ("size_mb", "int8"), ("tbl_rows", "float8"), ("skew_rows", "float8"), ("unsorted", "float8"),
+                 ("stats_off", "float8"), ("total_size_mb", "int8"))],
+             [["tenant_a", "orders", 584, 5_099_746.0, 1.03, 14.6, 11.7, 412_160],
+              ["tenant_b", "orders", 333, 2_911_759.0, 1.11, 6.6, 4.8, 412_160],
+              ["tenant_c", "orders", 714, 6_240_905.0, 1.32, 16.2, 0.7, 412_160]], on_cluster)
 
     # -- CloudWatch ---------------------------------------------------------------------
     def metrics(self) -> None:
@@ -241,9 +329,14 @@ class Seeder:
         put("AWS/Redshift", "ConcurrencyScalingActiveClusters", cluster, [1 if 20 <= i < 45 else 0 for i in range(n)],
             "Count")
         put("Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}, ramp(25, 40), "None")
-        for tenant in ("tenant_a", "tenant_b", "tenant_c"):
-            errors = [3 if tenant == "tenant_b" and i == n - 6 else 0 for i in range(n)]
-            put("Custom/DPC", "CopyErrorCount", {"Tenant": tenant}, errors, "Count")
+        # As the seed's ELT publishes them: the fleet's figure with Environment=prod, and each
+        # tenant's with Environment=prod and Tenant (a metric is its exact dimension set).
+        per_tenant = {t: [3 if t == "tenant_b" and i == n - 6 else 0 for i in range(n)]
+                      for t in ("tenant_a", "tenant_b", "tenant_c")}
+        for tenant, errors in per_tenant.items():
+            put("Custom/DPC", "CopyErrorCount", {"Environment": "prod", "Tenant": tenant}, errors, "Count")
+        put("Custom/DPC", "CopyErrorCount", {"Environment": "prod"}, [sum(v) for v in zip(*per_tenant.values())],
+            "Count")
         put("Custom/DPC", "WLMAttemptedQueries", {"Environment": "prod"}, [120] * n, "Count")
         put("Custom/DPC", "WLMRejectedQueries", {"Environment": "prod"}, [1 if i % 10 == 0 else 0 for i in range(n)],
             "Count")
@@ -273,7 +366,8 @@ class Seeder:
 
         metric("Alert-ELT-Delay", "Custom/DPC", "ELTExecutionDelay", {"Environment": "prod"}, "Maximum", 300, 2, 90,
                "GreaterThanThreshold", "ELT delay over 90 minutes for 2 datapoints")
-        metric("Alert-COPY-Error", "Custom/DPC", "CopyErrorCount", {"Tenant": "tenant_b"}, "Sum", 300, 1, 1,
+        metric("Alert-COPY-Error", "Custom/DPC", "CopyErrorCount", {"Environment": "prod", "Tenant": "tenant_b"}, "Sum",
+               300, 1, 1,
                "GreaterThanOrEqualToThreshold", "COPY errors (stl_load_errors) for tenant_b")
         metric("Alert-Storage-High", "AWS/Redshift", "PercentageDiskSpaceUsed", {"ClusterIdentifier": CLUSTER},
                "Average", 300, 3, 80, "GreaterThanThreshold", "Disk space used over 80% for 3 datapoints")
