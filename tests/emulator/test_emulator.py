@@ -85,8 +85,8 @@ def error_code(exc: pytest.ExceptionInfo) -> str:
 
 # -- process -----------------------------------------------------------------------------
 
-def test_starts_fast_and_stops_when_stdin_closes(server):
-    assert server.startup_seconds < 3
+def test_starts_and_stops_when_stdin_closes(server):
+    # How fast it starts is measured, not asserted: tests never assert timings.
     proc, url, startup = start_emulator()
     assert url.startswith("http://127.0.0.1:")
     proc.stdin.close()
