@@ -97,9 +97,12 @@ ORDER BY i.starttime LIMIT 500";
 /// Amazon Redshift Serverless workgroups"
 /// (https://docs.aws.amazon.com/redshift/latest/dg/serverless_views-monitoring.html), so
 /// queue state comes from SYS_QUERY_HISTORY, whose `status` is one of planning, queued, running,
-/// returning, failed, canceled, success, `queue_time` is in microseconds and `service_class_name`
-/// names the queue (https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html).
-/// Only queues with a query in them have a row; the WLM view lists the configured ones.
+/// returning, failed, canceled, success and `queue_time` is in microseconds
+/// (https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html). The same page says
+/// `service_class_name` "is only used for queries run on provisioned clusters. For queries run on
+/// Amazon Redshift Serverless, this column is empty": so on Serverless the figures are the
+/// workgroup's as a whole, in one row whose queue name is empty, never spread over queues by a
+/// guess. Only queues with a query in them have a row; the WLM view lists the configured ones.
 pub const SERVERLESS_QUEUES: &str = "SELECT TRIM(service_class_name) AS queue, \
 SUM(CASE WHEN TRIM(status) = 'queued' THEN 1 ELSE 0 END) AS queued, \
 SUM(CASE WHEN TRIM(status) IN ('running', 'returning') THEN 1 ELSE 0 END) AS running, \
