@@ -770,7 +770,7 @@ async fn pause_and_resume_on_a_serverless_workgroup_change_its_queues_and_restor
         .unwrap();
     let snapshot = shiftops::source::refresh::refresh_once(&fleet).await;
     let settings = &snapshot.wlm_settings;
-    assert_eq!(settings.parameter_group, "workgroup multitenant-wg");
+    assert_eq!(settings.configured_in, "multitenant-wg");
     assert!(settings.adhoc_pause.is_some(), "{settings:?}");
     let twice = actions.plan(&pause).await.unwrap();
     assert!(

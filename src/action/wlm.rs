@@ -531,7 +531,9 @@ mod tests {
         assert_eq!(plan.target, "WLM queue adhoc on multitenant-wg");
         assert_eq!(
             plan.calls,
-            ["redshift-serverless:UpdateWorkgroup workgroupName=multitenant-wg configParameters=[wlm_json_configuration]"]
+            [
+                "redshift-serverless:UpdateWorkgroup workgroupName=multitenant-wg configParameters=[wlm_json_configuration]"
+            ]
         );
         assert_eq!(plan.payload["workgroup"], "multitenant-wg");
         assert!(plan.notes[0].contains("Serverless queues have no concurrency"));
@@ -547,7 +549,12 @@ mod tests {
             "shiftops_pause_2612020812_auto"
         );
         assert_eq!((&entries[0], &entries[2]), (&original[0], &original[2]));
-        let resume = plan_change(&Request::ResumeAdhoc, &workgroup(), Some(paused.as_str()), at());
+        let resume = plan_change(
+            &Request::ResumeAdhoc,
+            &workgroup(),
+            Some(paused.as_str()),
+            at(),
+        );
         assert_eq!(resume.unsupported, None);
         assert_eq!(resume.payload["configuration"], SERVERLESS);
         let twice = plan_change(&pause, &workgroup(), Some(paused.as_str()), at());
@@ -599,7 +606,10 @@ mod tests {
             vec![rule; MAX_RULES].join(",")
         );
         let why = pause_serverless_adhoc(&full, at()).unwrap_err();
-        assert!(why.contains("already holds 25 query monitoring rules"), "{why}");
+        assert!(
+            why.contains("already holds 25 query monitoring rules"),
+            "{why}"
+        );
         let long = format!(
             r#"[{{"name":"adhoc","query_group":["adhoc","{}"]}}]"#,
             "x".repeat(MAX_CONFIGURATION_CHARS - 60)

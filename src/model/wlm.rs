@@ -126,9 +126,9 @@ pub fn adhoc_pause(configuration: &str) -> Result<Option<AdhocPause>, String> {
 /// Serverless workgroup's config parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WlmSettings {
-    /// What holds the configuration: the parameter group, `workgroup <name>` on Serverless (or
-    /// the demo's parameter group).
-    pub parameter_group: String,
+    /// The name of what holds the configuration: the cluster's parameter group, or the
+    /// Serverless workgroup (the demo's parameter group in the demo).
+    pub configured_in: String,
     /// The pause in place, if any: shown on every screen until resumed.
     pub adhoc_pause: Option<AdhocPause>,
 }

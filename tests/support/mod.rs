@@ -318,7 +318,10 @@ pub fn serverless_wlm_config(url: &str) -> String {
         "roles = [\"integrations\"]",
         "roles = [\"elt\", \"wlm\", \"storage\"]",
     ] {
-        assert!(config.contains(roles), "the standard config's roles changed shape");
+        assert!(
+            config.contains(roles),
+            "the standard config's roles changed shape"
+        );
     }
     config
         .replace(

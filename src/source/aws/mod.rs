@@ -181,11 +181,7 @@ pub async fn fleet_with_meter(
         )));
     }
     if let Some(parameters) = config.warehouse(WarehouseRole::Wlm).and_then(|wlm| {
-        redshift::ParametersSource::new(
-            &aws,
-            wlm,
-            interval(crate::model::SourceId::Parameters),
-        )
+        redshift::ParametersSource::new(&aws, wlm, interval(crate::model::SourceId::Parameters))
     }) {
         sources.push(Arc::new(parameters));
     }

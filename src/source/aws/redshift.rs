@@ -257,7 +257,7 @@ impl ParametersSource {
                     .into_iter()
                     .find(|(key, _)| key == WLM_PARAMETER)
                     .map(|(_, value)| value);
-                Ok((format!("workgroup {workgroup}"), configuration))
+                Ok((workgroup.clone(), configuration))
             }
         }
     }
@@ -285,7 +285,7 @@ impl crate::source::Source for ParametersSource {
         };
         Ok(crate::model::SourceData::Parameters(
             crate::model::WlmSettings {
-                parameter_group: holder,
+                configured_in: holder,
                 adhoc_pause,
             },
         ))
