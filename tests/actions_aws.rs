@@ -649,3 +649,148 @@ async fn a_cluster_on_a_default_parameter_group_is_refused_at_preview_with_the_f
         "nothing was attempted"
     );
 }
+
+/// Serverless queues as the workgroup takes them ("Setting query queues": names, user roles,
+/// query groups and rules; no concurrency, memory or user groups), adhoc with a rule of its own.
+const SERVERLESS_QUEUES: &str = r#"[{"name": "batch", "user_role": ["batch"], "query_group": ["batch"]}, {"name": "adhoc", "user_role": ["analyst"], "query_group": ["adhoc"], "rules": [{"rule_name": "long_adhoc", "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 1800}], "action": "abort"}]}, {"name": "admin", "query_group": ["admin"]}]"#;
+
+/// The workgroup's config parameters as GetWorkgroup answers them, by key.
+async fn workgroup_parameters(url: &str) -> std::collections::BTreeMap<String, String> {
+    let central = support::central_sdk_config(url).await;
+    let got = aws_sdk_redshiftserverless::Client::new(&central)
+        .get_workgroup()
+        .workgroup_name("multitenant-wg")
+        .send()
+        .await
+        .expect("GetWorkgroup");
+    got.workgroup()
+        .unwrap()
+        .config_parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap_or_default().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_and_resume_on_a_serverless_workgroup_change_its_queues_and_restore_them_exactly() {
+    let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let url = emulator.url.clone();
+    let config = Config::parse("config.toml", &support::serverless_wlm_config(&url)).unwrap();
+    let overrides = Overrides {
+        static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
+        ..Overrides::default()
+    };
+    let state = tempfile::tempdir().unwrap();
+    let actions = Actions::new(
+        Arc::new(AwsOperator::connect(&config, &overrides).await.unwrap()),
+        false,
+        Some(audit::AuditLog::open(StateDir::at(state.path()).lock().unwrap()).unwrap()),
+    );
+    let pause = Request::PauseAdhoc {
+        cancel_running: true,
+    };
+
+    // A workgroup that sets no queues has no adhoc queue to pause.
+    let refused = actions.plan(&pause).await.unwrap();
+    let why = refused.unsupported.unwrap();
+    assert!(
+        why.starts_with("workgroup multitenant-wg has no query queues"),
+        "{why}"
+    );
+
+    let central = support::central_sdk_config(&url).await;
+    aws_sdk_redshiftserverless::Client::new(&central)
+        .update_workgroup()
+        .workgroup_name("multitenant-wg")
+        .config_parameters(
+            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                .parameter_key("wlm_json_configuration")
+                .parameter_value(SERVERLESS_QUEUES)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("the workgroup takes its queues");
+    let before = workgroup_parameters(&url).await;
+
+    let plan = actions.plan(&pause).await.unwrap();
+    assert_eq!(plan.unsupported, None, "{plan:?}");
+    assert_eq!(plan.target, "WLM queue adhoc on multitenant-wg");
+    assert_eq!(
+        plan.calls,
+        [
+            "redshift-serverless:UpdateWorkgroup workgroupName=multitenant-wg configParameters=[wlm_json_configuration]",
+        ]
+    );
+    // AWS names no queue for a Serverless query: nothing is cancelled by a guess, and the
+    // preview says so.
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("service_class_name is empty")),
+        "{plan:?}"
+    );
+    let diff = plan.change.as_ref().unwrap().diff_lines();
+    assert!(
+        diff.iter()
+            .any(|l| l.starts_with("+ ") && l.contains("\"abort\"")),
+        "{diff:#?}"
+    );
+    assert!(
+        !diff.iter().any(|l| l.contains("query_concurrency")),
+        "Serverless queues take no concurrency: {diff:#?}"
+    );
+    actions.execute(&plan, "adhoc", &progress()).await.unwrap();
+
+    // The pause is in the workgroup's configuration, and only there; nothing else changed.
+    let paused = workgroup_parameters(&url).await;
+    assert_ne!(paused["wlm_json_configuration"], SERVERLESS_QUEUES);
+    for (key, value) in &before {
+        if key != "wlm_json_configuration" {
+            assert_eq!(&paused[key], value, "{key}");
+        }
+    }
+    let ran = statements(&emulator).await;
+    assert!(!ran.iter().any(|sql| sql.starts_with("CANCEL")), "{ran:?}");
+    // Every console reads it from the workgroup: the pause shows.
+    let fleet = shiftops::source::aws::fleet(&config, &overrides)
+        .await
+        .unwrap();
+    let snapshot = shiftops::source::refresh::refresh_once(&fleet).await;
+    let settings = &snapshot.wlm_settings;
+    assert_eq!(settings.configured_in, "multitenant-wg");
+    assert!(settings.adhoc_pause.is_some(), "{settings:?}");
+    let twice = actions.plan(&pause).await.unwrap();
+    assert!(
+        twice
+            .unsupported
+            .unwrap()
+            .contains("in workgroup multitenant-wg): resume it first")
+    );
+
+    let resume = actions.plan(&Request::ResumeAdhoc).await.unwrap();
+    assert_eq!(resume.unsupported, None, "{resume:?}");
+    actions
+        .execute(&resume, "adhoc", &progress())
+        .await
+        .unwrap();
+    assert_eq!(workgroup_parameters(&url).await, before, "restored exactly");
+    let snapshot = shiftops::source::refresh::refresh_once(&fleet).await;
+    assert_eq!(snapshot.wlm_settings.adhoc_pause, None);
+    let records = audit::read(&StateDir::at(state.path()).audit_log()).unwrap();
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.phase == Phase::Outcome && r.outcome.as_ref().is_some_and(|o| o.ok))
+            .count(),
+        2,
+        "{records:?}"
+    );
+}

@@ -489,3 +489,114 @@ async fn a_running_elt_says_its_state_and_storage_its_trend_and_size() {
     assert_eq!(size.capacity, CapacityKnown::Estimated);
     assert!((size.used_gb - 402.5).abs() < 0.1, "{size:?}");
 }
+
+/// A Serverless WLM warehouse, live: its queues and a pause in place come from the workgroup's
+/// config parameters, its queries in CloudWatch from AWS/Redshift-Serverless, summed over every
+/// query type; the WLM view shows both in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_serverless_wlm_workgroup_shows_its_pause_and_its_query_counts() {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    use shiftops::i18n::Lang;
+    use shiftops::tui::Settings;
+    use shiftops::tui::action::{Action, View};
+    use shiftops::tui::app::App;
+
+    let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let central = support::central_sdk_config(&emulator.url).await;
+    // Another console paused adhoc on 2026-11-21 at 08:12.
+    let queues = r#"[{"name": "batch", "query_group": ["batch"]}, {"name": "adhoc", "query_group": ["adhoc"], "rules": [{"rule_name": "shiftops_pause_2611210812_auto_n", "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 0}], "action": "abort"}]}]"#;
+    aws_sdk_redshiftserverless::Client::new(&central)
+        .update_workgroup()
+        .workgroup_name("multitenant-wg")
+        .config_parameters(
+            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                .parameter_key("wlm_json_configuration")
+                .parameter_value(queues)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let minute_ago = aws_smithy_types::DateTime::from_secs(chrono::Utc::now().timestamp() - 120);
+    let datum = |metric: &str, query_type: &str, value: f64| {
+        MetricDatum::builder()
+            .metric_name(metric)
+            .dimensions(
+                Dimension::builder()
+                    .name("QueryType")
+                    .value(query_type)
+                    .build(),
+            )
+            .dimensions(
+                Dimension::builder()
+                    .name("Workgroup")
+                    .value("multitenant-wg")
+                    .build(),
+            )
+            .timestamp(minute_ago)
+            .value(value)
+            .build()
+    };
+    aws_sdk_cloudwatch::Client::new(&central)
+        .put_metric_data()
+        .namespace("AWS/Redshift-Serverless")
+        .metric_data(datum("QueriesQueued", "SELECT", 3.0))
+        .metric_data(datum("QueriesQueued", "INSERT", 2.0))
+        .metric_data(datum("QueriesRunning", "SELECT", 1.0))
+        .send()
+        .await
+        .unwrap();
+
+    let config = config(&support::serverless_wlm_config(&emulator.url));
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let snapshot = refresh_once(&fleet).await;
+    let settings = &snapshot.wlm_settings;
+    assert_eq!(settings.configured_in, "multitenant-wg");
+    let pause = settings.adhoc_pause.expect("the pause is read back");
+    assert_eq!(
+        pause.since.format("%Y-%m-%d %H:%M").to_string(),
+        "2026-11-21 08:12"
+    );
+    let workgroup = snapshot
+        .metrics
+        .workgroup_queries
+        .clone()
+        .expect("a Serverless WLM warehouse has its workgroup's query counts");
+    assert_eq!(workgroup.queued.latest(), Some(5.0));
+    assert_eq!(workgroup.running.latest(), Some(1.0));
+    assert!(
+        snapshot.metrics.queue_length.is_empty(),
+        "no per-queue metric"
+    );
+
+    let now = pause.since + chrono::Duration::minutes(18);
+    for (lang, badge, line) in [
+        (
+            Lang::En,
+            "adhoc PAUSED since 08:12 UTC",
+            "workgroup queued / running",
+        ),
+        (
+            Lang::Ja,
+            "adhoc 一時停止中 08:12 UTC〜",
+            "ワークグループ 待機 / 実行中",
+        ),
+    ] {
+        let mut app = App::new(
+            "live".into(),
+            Settings::shipped(lang),
+            snapshot.clone(),
+            now,
+        );
+        app.dispatch(Action::Show(View::Wlm));
+        let screen = support::demo::render(&app, 120, 40);
+        assert!(screen.lines().next().unwrap().contains(badge), "{screen}");
+        let figures = screen
+            .lines()
+            .find(|l| l.contains(line))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(figures.contains("5 / 1"), "{figures}");
+    }
+}

@@ -36,11 +36,12 @@ fn operator_process() {
         .enable_all()
         .build()
         .unwrap();
-    let config = Config::parse(
-        "config.toml",
-        &support::standard_config(url.to_str().unwrap()),
-    )
-    .unwrap();
+    let url = url.to_str().unwrap();
+    let text = match std::env::var("SHIFTOPS_TEST_OPERATOR_WLM").as_deref() {
+        Ok("serverless") => support::serverless_wlm_config(url),
+        _ => support::standard_config(url),
+    };
+    let config = Config::parse("config.toml", &text).unwrap();
     let overrides = Overrides {
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         ..Overrides::default()
@@ -107,6 +108,11 @@ struct Operator {
 
 impl Operator {
     fn start(url: &str) -> Operator {
+        Operator::start_with(url, "cluster")
+    }
+
+    /// An operator whose `wlm` warehouse is the cluster, or the Serverless workgroup.
+    fn start_with(url: &str, wlm: &str) -> Operator {
         let state = tempfile::tempdir().unwrap();
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
@@ -118,6 +124,7 @@ impl Operator {
             ])
             .env("SHIFTOPS_TEST_OPERATOR_URL", url)
             .env("SHIFTOPS_TEST_OPERATOR_STATE", state.path())
+            .env("SHIFTOPS_TEST_OPERATOR_WLM", wlm)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -329,4 +336,80 @@ fn a_pause_from_one_machine_is_resumed_exactly_from_the_other() {
         "{nothing}"
     );
     assert_eq!(live_wlm(&emulator.url), original);
+}
+
+/// The Serverless workgroup's live `wlm_json_configuration` (GetWorkgroup).
+fn live_workgroup_wlm(url: &str) -> Option<String> {
+    runtime().block_on(async {
+        let serverless =
+            aws_sdk_redshiftserverless::Client::new(&support::central_sdk_config(url).await);
+        let got = serverless
+            .get_workgroup()
+            .workgroup_name("multitenant-wg")
+            .send()
+            .await
+            .unwrap();
+        got.workgroup()
+            .unwrap()
+            .config_parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some("wlm_json_configuration"))
+            .and_then(|p| p.parameter_value())
+            .map(str::to_string)
+    })
+}
+
+#[test]
+fn a_serverless_pause_from_one_machine_is_resumed_exactly_from_the_other() {
+    let (emulator, _) = Emulator::standard();
+    // Queues as a Serverless workgroup takes them: no concurrency, memory or user groups.
+    let original = r#"[{"name": "batch", "query_group": ["batch"]}, {"name": "adhoc", "user_role": ["analyst"], "query_group": ["adhoc"]}]"#;
+    runtime().block_on(async {
+        aws_sdk_redshiftserverless::Client::new(&support::central_sdk_config(&emulator.url).await)
+            .update_workgroup()
+            .workgroup_name("multitenant-wg")
+            .config_parameters(
+                aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                    .parameter_key("wlm_json_configuration")
+                    .parameter_value(original)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let mut a = Operator::start_with(&emulator.url, "serverless");
+    let mut b = Operator::start_with(&emulator.url, "serverless");
+
+    let planned = a.ask("plan pause");
+    assert!(
+        planned.starts_with(
+            "PLANNED ready redshift-serverless:UpdateWorkgroup workgroupName=multitenant-wg"
+        ),
+        "{planned}"
+    );
+    assert!(b.ask("plan pause").starts_with("PLANNED ready "));
+    assert!(a.ask("execute adhoc").starts_with("RESULT ok adhoc paused"));
+    let paused = live_workgroup_wlm(&emulator.url).unwrap();
+    assert_ne!(paused, original);
+    let late = b.ask("execute adhoc");
+    assert!(
+        late.starts_with("RESULT stale adhoc is already paused since "),
+        "{late}"
+    );
+    assert_eq!(live_workgroup_wlm(&emulator.url).unwrap(), paused);
+
+    assert!(b.ask("plan resume").starts_with("PLANNED ready "));
+    let resumed = b.ask("execute adhoc");
+    assert!(resumed.starts_with("RESULT ok adhoc resumed"), "{resumed}");
+    assert_eq!(
+        live_workgroup_wlm(&emulator.url).as_deref(),
+        Some(original),
+        "restored exactly"
+    );
+    let nothing = a.ask("plan resume");
+    assert!(
+        nothing.starts_with("PLANNED refused nothing to resume"),
+        "{nothing}"
+    );
 }

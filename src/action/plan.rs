@@ -48,7 +48,8 @@ pub struct Plan {
     pub change: Option<Change>,
     /// The word to type to confirm an action that changes production (a tenant or queue name).
     pub confirm: Option<String>,
-    /// Why it cannot be done here (Serverless has no WLM queues to pause …); `None` when it can.
+    /// Why it cannot be done here (a default parameter group, a workgroup without queues …);
+    /// `None` when it can.
     pub unsupported: Option<String>,
     /// Anything the engineer should know first.
     pub notes: Vec<String>,

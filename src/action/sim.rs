@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use super::rerun::{Execution, plan_rerun};
-use super::wlm::{cancel_queries, plan_change};
+use super::wlm::{WlmHome, cancel_queries, plan_change};
 use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope, StateDir};
 use crate::model::{EltStatus, Ingest, Tenant};
 use crate::source::Clock;
@@ -92,13 +92,11 @@ impl SimOperator {
     fn plan_wlm(&self, request: &Request) -> Plan {
         let world = self.world();
         let current = world.wlm_configuration();
-        let mut plan = plan_change(
-            request,
-            CLUSTER,
-            PARAMETER_GROUP,
-            &current,
-            self.clock.now(),
-        );
+        let home = WlmHome::ParameterGroup {
+            cluster: CLUSTER.into(),
+            group: PARAMETER_GROUP.into(),
+        };
+        let mut plan = plan_change(request, &home, Some(current.as_str()), self.clock.now());
         if plan.unsupported.is_none()
             && let Request::PauseAdhoc {
                 cancel_running: true,

@@ -561,7 +561,7 @@ impl<'a> Context<'a> {
                 Detail::AdhocPaused {
                     since: pause.since,
                     minutes,
-                    parameter_group: settings.parameter_group.clone(),
+                    parameter_group: settings.configured_in.clone(),
                 },
                 minutes,
                 0.0,

@@ -97,6 +97,14 @@ impl TrendWindow {
     }
 }
 
+/// A Serverless workgroup's queries in CloudWatch: AWS/Redshift-Serverless `QueriesQueued` and
+/// `QueriesRunning`, summed over their `QueryType`s.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WorkgroupQueries {
+    pub queued: Series,
+    pub running: Series,
+}
+
 /// The CloudWatch metrics shiftops watches (seed 001's monitored metrics and dashboard).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FleetMetrics {
@@ -123,6 +131,9 @@ pub struct FleetMetrics {
     pub query_failure_percent: Series,
     /// IntegrationLag per integration id, in seconds.
     pub integration_lag_seconds: BTreeMap<String, Series>,
+    /// The queries of the WLM warehouse when it is a Serverless workgroup (`None` on a cluster),
+    /// which CloudWatch counts for the whole workgroup, not per queue.
+    pub workgroup_queries: Option<WorkgroupQueries>,
     /// How many metrics the fetch asked GetMetricData for (what CloudWatch bills); the simulated
     /// fleet says what a live fetch of it would ask for.
     pub metrics_requested: usize,

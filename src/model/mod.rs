@@ -28,7 +28,9 @@ pub use integration::{
 };
 pub use load::{LoadError, LoadSummary};
 pub use logs::LogEvent;
-pub use metrics::{FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow};
+pub use metrics::{
+    FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow, WorkgroupQueries,
+};
 pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{
     ClusterState, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure, WarehouseData,

@@ -46,7 +46,7 @@ pub struct AdhocPause {
     /// When it was paused (to the minute).
     pub since: Time,
     /// Manual WLM: adhoc's `query_concurrency` before the pause, which resume puts back.
-    /// `None`: automatic WLM, where a pause changes no concurrency.
+    /// `None`: automatic WLM or Serverless queues, where a pause changes no concurrency.
     pub concurrency: Option<u32>,
     /// Whether adhoc had no `rules` list before the pause (resume then removes the list again).
     pub had_no_rules: bool,
@@ -122,11 +122,13 @@ pub fn adhoc_pause(configuration: &str) -> Result<Option<AdhocPause>, String> {
         .find_map(AdhocPause::from_rule_name))
 }
 
-/// The warehouse's WLM configuration as last read from AWS (the parameter group on a cluster).
+/// The warehouse's WLM configuration as last read from AWS: a cluster's parameter group, or a
+/// Serverless workgroup's config parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct WlmSettings {
-    /// The parameter group (or `demo`) the configuration belongs to.
-    pub parameter_group: String,
+    /// The name of what holds the configuration: the cluster's parameter group, or the
+    /// Serverless workgroup (the demo's parameter group in the demo).
+    pub configured_in: String,
     /// The pause in place, if any: shown on every screen until resumed.
     pub adhoc_pause: Option<AdhocPause>,
 }

@@ -310,6 +310,30 @@ integration = "tenant-c-to-central-integration"
     )
 }
 
+/// The standard fleet's config with the Serverless workgroup `multitenant-wg` holding the WLM
+/// queues (the `wlm` role) instead of the provisioned cluster.
+pub fn serverless_wlm_config(url: &str) -> String {
+    let config = standard_config(url);
+    for roles in [
+        "roles = [\"integrations\"]",
+        "roles = [\"elt\", \"wlm\", \"storage\"]",
+    ] {
+        assert!(
+            config.contains(roles),
+            "the standard config's roles changed shape"
+        );
+    }
+    config
+        .replace(
+            "roles = [\"integrations\"]",
+            "roles = [\"integrations\", \"wlm\"]",
+        )
+        .replace(
+            "roles = [\"elt\", \"wlm\", \"storage\"]",
+            "roles = [\"elt\", \"storage\"]",
+        )
+}
+
 /// Fake central credentials: moto maps them to the central account 999999999999.
 pub const ACCESS_KEY: &str = "AKIASHIFTOPSTEST0001";
 pub const SECRET_KEY: &str = "shiftops-test-secret";

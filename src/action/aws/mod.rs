@@ -2,6 +2,7 @@
 
 mod rds;
 mod redshift;
+mod redshift_serverless;
 mod sfn;
 
 use std::time::Duration;
@@ -13,7 +14,7 @@ use tokio::sync::OnceCell;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::wlm::{cancel_queries, plan_change};
+use super::wlm::{WlmHome, cancel_queries, plan_change};
 use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope};
 use crate::config::{Config, RedshiftConfig, TenantConfig, WarehouseRole, is_identifier};
 use crate::source::aws::error::CallFailure;
@@ -29,6 +30,7 @@ pub struct AwsOperator {
     parameters: crate::source::aws::redshift::Parameters,
     sfn: aws_sdk_sfn::Client,
     redshift: aws_sdk_redshift::Client,
+    serverless: aws_sdk_redshiftserverless::Client,
     sts: aws_sdk_sts::Client,
     accounts: Vec<Account>,
     caller: OnceCell<String>,
@@ -61,6 +63,7 @@ impl AwsOperator {
             parameters: crate::source::aws::redshift::Parameters::new(&aws),
             sfn: aws_sdk_sfn::Client::new(&aws.central),
             redshift: aws_sdk_redshift::Client::new(&aws.central),
+            serverless: aws.redshift_serverless(),
             sts: aws_sdk_sts::Client::new(&aws.central),
             accounts: accounts(&aws, &operators).await,
             caller: OnceCell::new(),
@@ -99,13 +102,6 @@ impl AwsOperator {
             .find(|(config, _)| config.label() == label)
             .map(|(_, warehouse)| warehouse)
             .ok_or_else(|| format!("no warehouse named {label:?} in the config"))
-    }
-
-    /// The WLM warehouse's cluster: pause/resume change its parameter group.
-    fn cluster(&self) -> Option<&str> {
-        self.warehouse(WarehouseRole::Wlm)
-            .ok()
-            .and_then(|(config, _)| config.cluster_identifier.as_deref())
     }
 
     /// The warehouse an integration replicates into: the configured Zero-ETL target whose
@@ -164,31 +160,60 @@ impl AwsOperator {
         ))
     }
 
+    /// Where the WLM warehouse's configuration lives, and that configuration as AWS holds it
+    /// now: read right before acting, so the plan starts from what is live.
+    async fn wlm_home(&self) -> Result<(WlmHome, Option<String>), String> {
+        let (config, _) = self.warehouse(WarehouseRole::Wlm)?;
+        match (&config.cluster_identifier, &config.workgroup) {
+            (Some(cluster), _) => {
+                let group = redshift::parameter_group(&self.redshift, cluster).await?;
+                let current = redshift::wlm_configuration(&self.redshift, &group).await?;
+                let home = WlmHome::ParameterGroup {
+                    cluster: cluster.clone(),
+                    group,
+                };
+                Ok((home, Some(current)))
+            }
+            (None, Some(workgroup)) => {
+                let current =
+                    redshift_serverless::wlm_configuration(&self.serverless, workgroup).await?;
+                let home = WlmHome::Workgroup {
+                    workgroup: workgroup.clone(),
+                };
+                Ok((home, current))
+            }
+            (None, None) => Err(format!(
+                "{} has neither cluster_identifier nor workgroup",
+                config.label()
+            )),
+        }
+    }
+
     async fn plan_wlm(&self, request: &Request) -> Result<Plan, String> {
-        let Some(cluster) = self.cluster() else {
-            let mut plan = Plan::new(request.clone(), "WLM queue adhoc");
-            plan.unsupported = Some(
-                "a Redshift Serverless workgroup has no WLM queues: there is no adhoc queue to pause. \
-Limit queries with the workgroup's max_query_execution_time or usage limits by hand if needed"
-                    .into(),
-            );
-            return Ok(plan);
-        };
-        let group = redshift::parameter_group(&self.redshift, cluster).await?;
-        let current = redshift::wlm_configuration(&self.redshift, &group).await?;
-        let mut plan = plan_change(request, cluster, &group, &current, chrono::Utc::now());
+        let (home, current) = self.wlm_home().await?;
+        let mut plan = plan_change(request, &home, current.as_deref(), chrono::Utc::now());
         if plan.unsupported.is_none()
             && let Request::PauseAdhoc {
                 cancel_running: true,
             } = request
         {
             let (_, wlm) = self.warehouse(WarehouseRole::Wlm)?;
-            let rows = wlm
-                .query(
-                    "SELECT i.pid FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query \
-JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE TRIM(c.name) = 'adhoc'",
-                )
-                .await?;
+            let sql = match home {
+                WlmHome::ParameterGroup { .. } => crate::source::aws::sql::ADHOC_RUNNING,
+                // SYS_QUERY_HISTORY names no queue on Serverless (`service_class_name` "is
+                // empty" there: https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html),
+                // so which running query is adhoc's cannot be read: none is cancelled by a guess.
+                // The pause's abort rule ends adhoc's queries as the workgroup evaluates it.
+                WlmHome::Workgroup { .. } => {
+                    plan.notes.push(
+                        "no query is cancelled by pid: AWS names no queue for a Serverless query \
+(SYS_QUERY_HISTORY.service_class_name is empty there); the pause's abort rule ends adhoc's running queries"
+                            .into(),
+                    );
+                    return Ok(plan);
+                }
+            };
+            let rows = wlm.query(sql).await?;
             let pids: Vec<i64> = rows
                 .records()
                 .filter_map(|r| r.get("pid").as_i64())
@@ -196,6 +221,20 @@ JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class WHERE T
             cancel_queries(&mut plan, &pids);
         }
         Ok(plan)
+    }
+
+    /// Writes a planned configuration where the plan read it: the parameter group or the
+    /// workgroup its payload names. Returns what holds it, as messages name it.
+    async fn set_wlm(&self, payload: &Value) -> Result<String, ApplyError> {
+        let configuration = payload["configuration"].as_str().unwrap_or_default();
+        if let Some(workgroup) = payload["workgroup"].as_str() {
+            redshift_serverless::set_wlm_configuration(&self.serverless, workgroup, configuration)
+                .await?;
+            return Ok(format!("workgroup {workgroup}"));
+        }
+        let group = payload["parameter_group"].as_str().unwrap_or_default();
+        redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
+        Ok(group.to_string())
     }
 
     async fn plan_resync(
@@ -544,10 +583,9 @@ impl AwsOperator {
                 })
             }
             Request::PauseAdhoc { .. } => {
-                let cluster = self.cluster().ok_or("no cluster")?;
-                let group = payload["parameter_group"].as_str().unwrap_or_default();
+                let (wlm_config, wlm) = self.warehouse(WarehouseRole::Wlm)?;
+                let holder = self.set_wlm(payload).await?;
                 let configuration = payload["configuration"].as_str().unwrap_or_default();
-                redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
                 let _ =
                     progress.send("adhoc paused: its queries are aborted; batch favoured".into());
                 let mut cancelled = Vec::new();
@@ -557,7 +595,6 @@ impl AwsOperator {
                     .flatten()
                     .filter_map(Value::as_i64)
                 {
-                    let (_, wlm) = self.warehouse(WarehouseRole::Wlm)?;
                     match wlm.execute(&format!("CANCEL {pid}")).await {
                         Ok(()) => cancelled.push(pid),
                         Err(e) => {
@@ -567,20 +604,21 @@ impl AwsOperator {
                 }
                 Ok(Outcome {
                     summary: format!(
-                        "adhoc paused on {cluster} (the pause is in {group}'s wlm_json_configuration); {} adhoc quer(ies) cancelled; :resume-adhoc undoes it",
+                        "adhoc paused on {} (the pause is in {holder}'s wlm_json_configuration); {} adhoc quer(ies) cancelled; :resume-adhoc undoes it",
+                        wlm_config.label(),
                         cancelled.len()
                     ),
                     after: json!({"wlm_json_configuration": configuration, "cancelled": cancelled}),
                 })
             }
             Request::ResumeAdhoc => {
-                let cluster = self.cluster().ok_or("no cluster")?;
-                let group = payload["parameter_group"].as_str().unwrap_or_default();
+                let (wlm_config, _) = self.warehouse(WarehouseRole::Wlm)?;
+                self.set_wlm(payload).await?;
                 let configuration = payload["configuration"].as_str().unwrap_or_default();
-                redshift::set_wlm_configuration(&self.redshift, group, configuration).await?;
                 Ok(Outcome {
                     summary: format!(
-                        "adhoc resumed on {cluster}: its configuration is as before the pause"
+                        "adhoc resumed on {}: its configuration is as before the pause",
+                        wlm_config.label()
                     ),
                     after: json!({"wlm_json_configuration": configuration}),
                 })

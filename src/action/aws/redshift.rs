@@ -5,7 +5,7 @@ use aws_sdk_redshift::types::{Parameter, ParameterApplyType};
 
 use crate::source::aws::error::describe;
 
-pub const WLM_PARAMETER: &str = "wlm_json_configuration";
+pub use crate::source::aws::redshift::WLM_PARAMETER;
 
 pub async fn parameter_group(client: &Client, cluster: &str) -> Result<String, String> {
     let output = client

@@ -16,7 +16,7 @@ use super::{Aws, Limiter, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
     Alarm, AlarmKind, AlarmState, FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series,
-    SourceData, SourceId, Tenant, Time,
+    SourceData, SourceId, Tenant, Time, WorkgroupQueries,
 };
 use crate::source::{Source, SourceError};
 
@@ -39,7 +39,16 @@ enum Slot {
     Rejected,
     Attempted,
     IntegrationLag(String),
+    WorkgroupQueued,
+    WorkgroupRunning,
 }
+
+/// Every `QueryType` AWS/Redshift-Serverless reports queries by: "INSERT, DELETE, UPDATE,
+/// UNLOAD, LOAD, SELECT, CTAS, and OTHER" ("Amazon Redshift Serverless metrics",
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html).
+const SERVERLESS_QUERY_TYPES: [&str; 8] = [
+    "INSERT", "DELETE", "UPDATE", "UNLOAD", "LOAD", "SELECT", "CTAS", "OTHER",
+];
 
 pub struct MetricsSource {
     client: Client,
@@ -232,7 +241,8 @@ impl MetricsSource {
         // The per-queue WLM metrics are a provisioned cluster's (dimensions ClusterIdentifier
         // and QueueName: https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html);
         // AWS/Redshift-Serverless has no per-queue metric, so a Serverless WLM warehouse's
-        // queues are read from SYS_QUERY_HISTORY alone.
+        // queues are read from SYS_QUERY_HISTORY, and CloudWatch gives the whole workgroup's
+        // queued and running queries (below).
         let wlm_cluster = self
             .wlm
             .as_ref()
@@ -257,6 +267,7 @@ impl MetricsSource {
                 ));
             }
         }
+        queries.extend(workgroup_queries(self.wlm.as_ref(), PERIOD_SECONDS));
         queries.extend(self.storage_query(PERIOD_SECONDS));
         if let Some(cluster) = wlm_cluster {
             queries.push((
@@ -400,6 +411,11 @@ impl Source for MetricsSource {
             ..FleetMetrics::default()
         };
         let (mut rejected, mut attempted) = (Series::default(), Series::default());
+        let mut workgroup = self
+            .wlm
+            .as_ref()
+            .is_some_and(|w| w.cluster_identifier.is_none())
+            .then(WorkgroupQueries::default);
         for batch in batches {
             for (slot, series) in batch.map_err(SourceError)? {
                 match slot {
@@ -427,10 +443,21 @@ impl Source for MetricsSource {
                     Slot::IntegrationLag(id) => {
                         metrics.integration_lag_seconds.insert(id, series);
                     }
+                    Slot::WorkgroupQueued | Slot::WorkgroupRunning => {
+                        if let Some(workgroup) = &mut workgroup {
+                            let total = if slot == Slot::WorkgroupQueued {
+                                &mut workgroup.queued
+                            } else {
+                                &mut workgroup.running
+                            };
+                            *total = sum_by_time(total, &series);
+                        }
+                    }
                 }
             }
         }
         metrics.query_failure_percent = failure_rate(&rejected, &attempted, end);
+        metrics.workgroup_queries = workgroup;
         // What every refresh asks for: the hourly trend's one metric is left out of the cost.
         metrics.metrics_requested = queries.len();
         Ok(SourceData::Metrics(metrics))
@@ -449,6 +476,51 @@ fn storage_percent(slot: &Slot, series: Series) -> Series {
                 .collect(),
         },
         _ => series,
+    }
+}
+
+/// A Serverless WLM workgroup's QueriesQueued and QueriesRunning ("The number of queries in
+/// the queue" / "of running queries at a point in time", dimension sets {Database, QueryType,
+/// Workgroup} and {QueryType, Workgroup}:
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html): one query
+/// per `QueryType` with the {QueryType, Workgroup} set, since CloudWatch matches dimension sets
+/// exactly; the types are summed afterwards.
+fn workgroup_queries(wlm: Option<&RedshiftConfig>, period: i32) -> Vec<(Slot, MetricStat)> {
+    let Some(workgroup) = wlm
+        .filter(|w| w.cluster_identifier.is_none())
+        .and_then(|w| w.workgroup.as_deref())
+    else {
+        return Vec::new();
+    };
+    let metric = |name: &str| MetricSpec {
+        namespace: "AWS/Redshift-Serverless".into(),
+        name: name.into(),
+        dimensions: BTreeMap::new(),
+        stat: "Average".into(),
+    };
+    let mut queries = Vec::new();
+    for query_type in SERVERLESS_QUERY_TYPES {
+        let dims = [("QueryType", query_type), ("Workgroup", workgroup)];
+        queries.push((
+            Slot::WorkgroupQueued,
+            metric_stat(&metric("QueriesQueued"), &dims, period),
+        ));
+        queries.push((
+            Slot::WorkgroupRunning,
+            metric_stat(&metric("QueriesRunning"), &dims, period),
+        ));
+    }
+    queries
+}
+
+/// Two series added point by point at the times either has: a time only one has counts what it has.
+fn sum_by_time(a: &Series, b: &Series) -> Series {
+    let mut sums: BTreeMap<Time, f64> = BTreeMap::new();
+    for (t, v) in a.points.iter().chain(&b.points) {
+        *sums.entry(*t).or_default() += v;
+    }
+    Series {
+        points: sums.into_iter().collect(),
     }
 }
 
@@ -599,5 +671,40 @@ mod tests {
         assert!(trend_due(Some(at), at + TREND_REFRESH));
         // A clock set back does not keep a trend from the future.
         assert!(trend_due(Some(at), at - chrono::Duration::minutes(1)));
+    }
+
+    #[test]
+    fn a_serverless_wlm_workgroup_asks_every_query_type_and_sums_them() {
+        let mut wlm: RedshiftConfig = toml::from_str("workgroup = \"multitenant-wg\"").unwrap();
+        let queries = workgroup_queries(Some(&wlm), 60);
+        assert_eq!(queries.len(), 2 * SERVERLESS_QUERY_TYPES.len());
+        let (slot, stat) = &queries[0];
+        assert_eq!(*slot, Slot::WorkgroupQueued);
+        let metric = stat.metric().unwrap();
+        assert_eq!(metric.namespace(), Some("AWS/Redshift-Serverless"));
+        assert_eq!(metric.metric_name(), Some("QueriesQueued"));
+        let dims: Vec<(&str, &str)> = metric
+            .dimensions()
+            .iter()
+            .map(|d| (d.name().unwrap(), d.value().unwrap()))
+            .collect();
+        assert_eq!(
+            dims,
+            [("QueryType", "INSERT"), ("Workgroup", "multitenant-wg")]
+        );
+        wlm.cluster_identifier = Some("dpc-learning".into());
+        wlm.workgroup = None;
+        assert!(workgroup_queries(Some(&wlm), 60).is_empty());
+        assert!(workgroup_queries(None, 60).is_empty());
+
+        let at = |m: i64| chrono::DateTime::from_timestamp(1_800_000_000 + 60 * m, 0).unwrap();
+        let select = Series {
+            points: vec![(at(0), 2.0), (at(1), 3.0)],
+        };
+        let insert = Series {
+            points: vec![(at(1), 1.0), (at(2), 4.0)],
+        };
+        let total = sum_by_time(&sum_by_time(&Series::default(), &select), &insert);
+        assert_eq!(total.points, [(at(0), 2.0), (at(1), 4.0), (at(2), 4.0)]);
     }
 }

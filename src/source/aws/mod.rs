@@ -180,15 +180,10 @@ pub async fn fleet_with_meter(
             interval(crate::model::SourceId::Logs),
         )));
     }
-    if let Some(cluster) = config
-        .warehouse(WarehouseRole::Wlm)
-        .and_then(|w| w.cluster_identifier.as_ref())
-    {
-        sources.push(Arc::new(redshift::ParametersSource::new(
-            &aws,
-            cluster.clone(),
-            interval(crate::model::SourceId::Parameters),
-        )));
+    if let Some(parameters) = config.warehouse(WarehouseRole::Wlm).and_then(|wlm| {
+        redshift::ParametersSource::new(&aws, wlm, interval(crate::model::SourceId::Parameters))
+    }) {
+        sources.push(Arc::new(parameters));
     }
     let fleet = Fleet {
         tenants,

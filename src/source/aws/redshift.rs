@@ -190,20 +190,75 @@ impl Parameters {
     }
 }
 
-/// The warehouse's live WLM configuration, read where it lives (the cluster's parameter group),
-/// so that a pause shows on every console whoever made it. Two calls a refresh.
+/// The `wlm` warehouse's live WLM configuration, read where it lives — a cluster's parameter
+/// group (DescribeClusters, DescribeClusterParameters), or a Serverless workgroup's config
+/// parameters (GetWorkgroup; "Setting query queues",
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-workgroup-query-queues.html) —
+/// so that a pause shows on every console whoever made it.
 pub struct ParametersSource {
     parameters: Parameters,
-    cluster: String,
+    home: Home,
     interval: std::time::Duration,
 }
 
+/// Where the configuration is read from.
+enum Home {
+    Cluster(String),
+    Workgroup(String),
+}
+
+/// The parameter (on a cluster) or config parameter key (on a workgroup) that sets the queues.
+pub const WLM_PARAMETER: &str = "wlm_json_configuration";
+
 impl ParametersSource {
-    pub fn new(aws: &Aws, cluster: String, interval: std::time::Duration) -> Self {
-        Self {
+    /// The source of `warehouse`'s configuration; `None` for a warehouse with neither a cluster
+    /// nor a workgroup (the config refuses those).
+    pub fn new(
+        aws: &Aws,
+        warehouse: &RedshiftConfig,
+        interval: std::time::Duration,
+    ) -> Option<Self> {
+        let home = match (&warehouse.cluster_identifier, &warehouse.workgroup) {
+            (Some(cluster), _) => Home::Cluster(cluster.clone()),
+            (None, Some(workgroup)) => Home::Workgroup(workgroup.clone()),
+            (None, None) => return None,
+        };
+        Some(Self {
             parameters: Parameters::new(aws),
-            cluster,
+            home,
             interval,
+        })
+    }
+
+    /// What holds the configuration, and the configuration (`None`: a workgroup that sets no
+    /// queues, which has nothing to pause).
+    async fn configuration(&self) -> Result<(String, Option<String>), CallError> {
+        match &self.home {
+            Home::Cluster(cluster) => {
+                let group = self.parameters.cluster_parameter_group(cluster).await?;
+                let configuration = self
+                    .parameters
+                    .cluster_parameters(&group)
+                    .await?
+                    .into_iter()
+                    .find(|(name, _)| name == WLM_PARAMETER)
+                    .map(|(_, value)| value)
+                    .ok_or_else(|| CallError {
+                        message: format!("{group} has no {WLM_PARAMETER}"),
+                        denied: false,
+                    })?;
+                Ok((group, Some(configuration)))
+            }
+            Home::Workgroup(workgroup) => {
+                let configuration = self
+                    .parameters
+                    .workgroup_parameters(workgroup)
+                    .await?
+                    .into_iter()
+                    .find(|(key, _)| key == WLM_PARAMETER)
+                    .map(|(_, value)| value);
+                Ok((workgroup.clone(), configuration))
+            }
         }
     }
 }
@@ -219,29 +274,18 @@ impl crate::source::Source for ParametersSource {
     }
 
     async fn fetch(&self) -> Result<crate::model::SourceData, crate::source::SourceError> {
-        let failed = |e: CallError| crate::source::SourceError(e.message);
-        let group = self
-            .parameters
-            .cluster_parameter_group(&self.cluster)
+        let (holder, configuration) = self
+            .configuration()
             .await
-            .map_err(failed)?;
-        let parameters = self
-            .parameters
-            .cluster_parameters(&group)
-            .await
-            .map_err(failed)?;
-        let configuration = parameters
-            .into_iter()
-            .find(|(name, _)| name == "wlm_json_configuration")
-            .map(|(_, value)| value)
-            .ok_or_else(|| {
-                crate::source::SourceError(format!("{group} has no wlm_json_configuration"))
-            })?;
-        let adhoc_pause = crate::model::adhoc_pause(&configuration)
-            .map_err(|e| crate::source::SourceError(format!("{group}: {e}")))?;
+            .map_err(|e| crate::source::SourceError(e.message))?;
+        let adhoc_pause = match configuration {
+            Some(configuration) => crate::model::adhoc_pause(&configuration)
+                .map_err(|e| crate::source::SourceError(format!("{holder}: {e}")))?,
+            None => None,
+        };
         Ok(crate::model::SourceData::Parameters(
             crate::model::WlmSettings {
-                parameter_group: group,
+                configured_in: holder,
                 adhoc_pause,
             },
         ))

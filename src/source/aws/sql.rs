@@ -124,6 +124,13 @@ WHERE query_id IN (SELECT query_id FROM sys_query_history WHERE TRIM(status) IN 
 GROUP BY query_id) t ON t.query_id = h.query_id \
 WHERE TRIM(h.status) IN ('queued', 'running', 'returning') ORDER BY h.start_time LIMIT 500";
 
+/// The process of each query running in the adhoc queue now, which a pause CANCELs: on a
+/// cluster from STV_INFLIGHT with its WLM queue.
+pub const ADHOC_RUNNING: &str = "SELECT i.pid FROM stv_inflight i \
+JOIN stv_wlm_query_state s ON s.query = i.query \
+JOIN stv_wlm_service_class_config c ON c.service_class = s.service_class \
+WHERE TRIM(c.name) = 'adhoc'";
+
 /// How many of SYS_QUERY_TEXT's 4,000-character pieces [`SERVERLESS_QUERIES`] joins
 /// (`sequence < 16`: LISTAGG fails beyond 65,535 bytes).
 pub const SERVERLESS_QUERY_TEXT_PIECES: usize = 16;

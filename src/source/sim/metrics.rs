@@ -140,6 +140,8 @@ impl MetricsBook {
                 .map(|(tenant, window)| (tenant.clone(), window.to_series()))
                 .collect(),
             query_failure_percent: self.query_failure_percent.to_series(),
+            // The demo's WLM warehouse is a cluster.
+            workgroup_queries: None,
             // Counted by the world, which knows the fleet's tenants and integrations.
             metrics_requested: 0,
             integration_lag_seconds: self

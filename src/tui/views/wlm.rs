@@ -154,8 +154,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
         .copied()
         .flatten()
         .is_some_and(|f| f > thresholds.query_failure_percent);
-    let lines = vec![
-        Line::from(vec![
+    let first = match &metrics.workgroup_queries {
+        // A Serverless workgroup has no concurrency scaling clusters, and CloudWatch counts its
+        // queries for the whole workgroup, not per queue.
+        Some(_) => {
+            let latest = |pick: fn(&crate::model::WorkgroupQueries) -> &Series| {
+                app.snapshot
+                    .metric(|m| m.workgroup_queries.as_ref().and_then(|w| pick(w).latest()))
+            };
+            let queued = latest(|w| &w.queued);
+            let running = latest(|w| &w.running);
+            Line::from(vec![
+                Span::styled(
+                    crate::i18n::pad(
+                        app.settings
+                            .lang
+                            .pick("workgroup queued / running", "ワークグループ 待機 / 実行中"),
+                        31,
+                    ),
+                    theme.style(Role::Muted),
+                ),
+                Span::raw(format!(
+                    "{} / {}",
+                    queued.show(|v| format!("{v:.0}")),
+                    running.show(|v| format!("{v:.0}"))
+                )),
+            ])
+        }
+        None => Line::from(vec![
             Span::styled(
                 crate::i18n::pad(
                     app.settings.lang.pick(
@@ -168,6 +194,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             ),
             Span::raw(scaling.show(|v| format!("{v:.0}"))),
         ]),
+    };
+    let lines = vec![
+        first,
         Line::from(vec![
             Span::styled(
                 crate::i18n::pad(

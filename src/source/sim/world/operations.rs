@@ -28,7 +28,7 @@ impl SimWorld {
     /// The parameter group as the Parameters source reads it: the pause the configuration records.
     pub fn wlm_settings(&self) -> crate::model::WlmSettings {
         crate::model::WlmSettings {
-            parameter_group: "dpc-learning-params".into(),
+            configured_in: "dpc-learning-params".into(),
             adhoc_pause: crate::model::adhoc_pause(self.wlm.json()).ok().flatten(),
         }
     }
