@@ -126,15 +126,16 @@ def describe_alarm_history(self: CloudWatchResponse):
     items = list(_items(self.cloudwatch_backend))
     name = self._get_param("AlarmName")
     kind = self._get_param("HistoryItemType")
-    types = self._get_param("AlarmTypes")
+    # "If you omit this parameter, only metric alarms are returned."
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
+    types = self._get_param("AlarmTypes") or ["MetricAlarm"]
     start = _as_datetime(self._get_param("StartDate"))
     end = _as_datetime(self._get_param("EndDate"))
     if name:
         items = [i for i in items if i["AlarmName"] == name]
     if kind:
         items = [i for i in items if i["HistoryItemType"] == kind]
-    if types:
-        items = [i for i in items if i["AlarmType"] in types]
+    items = [i for i in items if i["AlarmType"] in types]
     if start:
         items = [i for i in items if i["Timestamp"] >= _aware(start)]
     if end:
