@@ -326,6 +326,14 @@ pub struct TenantConfig {
     pub export: Option<ExportConfig>,
     /// The tenant's region, when it is not `[aws] region`.
     pub region: Option<String>,
+    /// Whether the alarms in the tenant's account are read with its `role_arn` or `profile`
+    /// [default: true]; off for a role that may not call `cloudwatch:DescribeAlarms`.
+    #[serde(default = "reads_alarms")]
+    pub alarms: bool,
+}
+
+fn reads_alarms() -> bool {
+    true
 }
 
 impl TenantConfig {

@@ -153,15 +153,17 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
         "GetMetricData · ListMetrics",
         "cloudwatch:GetMetricData, cloudwatch:ListMetrics",
     )(metrics.fetch().await));
+    // The central account's alarms; each tenant account's are checked with its own calls.
     let alarms = super::cloudwatch::AlarmsSource::new(
         aws,
+        &[],
         tenants.clone(),
         config.metrics.tenant_dimension.clone(),
         interval,
     );
     let alarm_result = alarms.fetch().await;
     let first_alarm = match &alarm_result {
-        Ok(crate::model::SourceData::Alarms(list)) => list.first().map(|a| a.name.clone()),
+        Ok(crate::model::SourceData::Alarms(list)) => list.alarms.first().cloned(),
         _ => None,
     };
     checks.push(source_check(
@@ -171,9 +173,10 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
     )(alarm_result));
     if let Some(alarm) = first_alarm {
         use crate::source::AlarmHistory;
-        let history = super::CloudWatchAlarmHistory::new(aws)
+        let history = super::CloudWatchAlarmHistory::new(aws, &[])
             .history(&alarm)
             .await;
+        let alarm = &alarm.name;
         let c = check("central", "cloudwatch", "DescribeAlarmHistory");
         checks.push(match history {
             Ok(items) => c(
