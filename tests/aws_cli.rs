@@ -252,6 +252,14 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["tenant_b", "DescribeExportTasks"]).starts_with('✓'),
         "{text}"
     );
+    // The alarms in each tenant's account, read with its role.
+    for tenant in ["tenant_a", "tenant_b", "tenant_c"] {
+        let alarms = line(&[tenant, "cloudwatch", "DescribeAlarms"]);
+        assert!(
+            alarms.starts_with('✓') && alarms.contains("alarm(s)"),
+            "{text}"
+        );
+    }
     assert_eq!(out.status.code(), Some(0), "{text}");
 
     // In Japanese the details are Japanese too; names and IAM actions stay as AWS spells them.
@@ -272,6 +280,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         "SELECT 1 を実行できた",
         "アカウント",
         "タスク",
+        "アラーム",
     ] {
         assert!(ja.contains(word), "{word}: {ja}");
     }
@@ -280,6 +289,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         "SELECT 1 ran",
         "task(s)",
         "snapshot(s)",
+        "alarm(s)",
         "not set",
     ] {
         assert!(!ja.contains(word), "{word}: {ja}");
