@@ -38,33 +38,30 @@ enum Via {
 
 /// Groups the tenants by the credentials and region they are read with.
 pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
-    let mut groups: Vec<(Via, Option<String>, String, Vec<Tenant>, Vec<Tenant>)> = Vec::new();
+    let mut groups: Vec<(Via, Option<String>, Vec<&TenantConfig>)> = Vec::new();
     for tenant in tenants {
         let via = match (&tenant.role_arn, &tenant.profile) {
             (Some(role), _) => Via::Role(role.clone()),
             (None, Some(profile)) => Via::Profile(profile.clone()),
             (None, None) => Via::Central,
         };
-        let alarms = || tenant.alarms.then(|| tenant.to_tenant());
         match groups
             .iter_mut()
-            .find(|(v, region, ..)| *v == via && *region == tenant.region)
+            .find(|(v, region, _)| *v == via && *region == tenant.region)
         {
-            Some((_, _, _, members, alarm_members)) => {
-                members.push(tenant.to_tenant());
-                alarm_members.extend(alarms());
-            }
-            None => groups.push((
-                via,
-                tenant.region.clone(),
-                tenant.account_id.clone(),
-                vec![tenant.to_tenant()],
-                alarms().into_iter().collect(),
-            )),
+            Some((_, _, members)) => members.push(tenant),
+            None => groups.push((via, tenant.region.clone(), vec![tenant])),
         }
     }
     let mut accounts = Vec::with_capacity(groups.len());
-    for (via, region, account_id, tenants, alarm_tenants) in groups {
+    for (via, region, members) in groups {
+        let account_id = members[0].account_id.clone();
+        let tenants: Vec<Tenant> = members.iter().map(|t| t.to_tenant()).collect();
+        let alarm_tenants: Vec<Tenant> = members
+            .iter()
+            .filter(|t| t.alarms)
+            .map(|t| t.to_tenant())
+            .collect();
         let mut builder = aws.central.to_builder();
         if let Some(region) = &region {
             builder = builder.region(Region::new(region.clone()));
