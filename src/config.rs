@@ -699,6 +699,19 @@ elt_delay_minutes = 90
     }
 
     #[test]
+    fn a_tenants_alarms_are_read_unless_it_says_alarms_false() {
+        let config = Config::parse("config.toml", LIVE).unwrap();
+        assert!(config.tenants.iter().all(|t| t.alarms));
+        let text = LIVE.replace(
+            "integration = \"tenant-a-to-central-integration\"",
+            "integration = \"tenant-a-to-central-integration\"\nalarms = false",
+        );
+        let config = Config::parse("config.toml", &text).unwrap();
+        assert!(!config.tenants[0].alarms);
+        assert!(config.tenants[1].alarms);
+    }
+
+    #[test]
     fn a_tenant_needs_exactly_one_path() {
         let text = LIVE.replace("integration = \"tenant-a-to-central-integration\"", "");
         let error = Config::parse("config.toml", &text).unwrap_err();
