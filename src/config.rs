@@ -326,6 +326,14 @@ pub struct TenantConfig {
     pub export: Option<ExportConfig>,
     /// The tenant's region, when it is not `[aws] region`.
     pub region: Option<String>,
+    /// Whether the alarms in the tenant's account are read with its `role_arn` or `profile`
+    /// [default: true]; off for a role that may not call `cloudwatch:DescribeAlarms`.
+    #[serde(default = "reads_alarms")]
+    pub alarms: bool,
+}
+
+fn reads_alarms() -> bool {
+    true
 }
 
 impl TenantConfig {
@@ -728,6 +736,19 @@ elt_delay_minutes = 90
         let error = Config::parse("config.toml", &text).unwrap_err();
         assert_eq!((error.line, error.column), (12, 10), "{error}");
         assert!(error.message.contains("must be an identifier"), "{error}");
+    }
+
+    #[test]
+    fn a_tenants_alarms_are_read_unless_it_says_alarms_false() {
+        let config = Config::parse("config.toml", LIVE).unwrap();
+        assert!(config.tenants.iter().all(|t| t.alarms));
+        let text = LIVE.replace(
+            "integration = \"tenant-a-to-central-integration\"",
+            "integration = \"tenant-a-to-central-integration\"\nalarms = false",
+        );
+        let config = Config::parse("config.toml", &text).unwrap();
+        assert!(!config.tenants[0].alarms);
+        assert!(config.tenants[1].alarms);
     }
 
     #[test]

@@ -461,7 +461,7 @@ impl Demo {
                         .runtime
                         .block_on(history.history(&alarm))
                         .map_err(|error| error.to_string());
-                    self.app.on_alarm_history(alarm, result);
+                    self.app.on_alarm_history(alarm.key().to_string(), result);
                 }
             }
             _ => {}

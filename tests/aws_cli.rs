@@ -111,6 +111,47 @@ fn check_against_aws_reports_the_staged_findings() {
 }
 
 #[test]
+fn check_reports_an_alarm_in_a_tenants_account_against_that_tenant() {
+    let (emulator, dir, config) = staged();
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(support::put_export_alarm(
+            &emulator.url,
+            "222222222222",
+            "aurora-export-failure-test",
+        ));
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        None,
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["check"] == "alarm"
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("aurora-export-failure-test")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{}", json["findings"]);
+    assert_eq!(found[0]["tenant"], "tenant_b", "{}", found[0]);
+    for source in json["sources"].as_array().unwrap() {
+        assert_eq!(source["ok"], true, "{source}");
+    }
+}
+
+#[test]
 fn the_endpoint_can_come_from_aws_endpoint_url() {
     let (emulator, dir, config) = staged();
     let text = std::fs::read_to_string(&config).unwrap();
@@ -225,6 +266,14 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["tenant_b", "DescribeExportTasks"]).starts_with('✓'),
         "{text}"
     );
+    // The alarms in each tenant's account, read with its role.
+    for tenant in ["tenant_a", "tenant_b", "tenant_c"] {
+        let alarms = line(&[tenant, "cloudwatch", "DescribeAlarms"]);
+        assert!(
+            alarms.starts_with('✓') && alarms.contains("alarm(s)"),
+            "{text}"
+        );
+    }
     assert_eq!(out.status.code(), Some(0), "{text}");
 
     // In Japanese the details are Japanese too; names and IAM actions stay as AWS spells them.
@@ -245,6 +294,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         "SELECT 1 を実行できた",
         "アカウント",
         "タスク",
+        "アラーム",
     ] {
         assert!(ja.contains(word), "{word}: {ja}");
     }
@@ -253,6 +303,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         "SELECT 1 ran",
         "task(s)",
         "snapshot(s)",
+        "alarm(s)",
         "not set",
     ] {
         assert!(!ja.contains(word), "{word}: {ja}");

@@ -174,7 +174,7 @@ async fn every_source_reads_the_standard_fleet() {
         .alarm_history
         .as_ref()
         .unwrap()
-        .history("Alert-COPY-Error")
+        .history(alarm("Alert-COPY-Error"))
         .await
         .expect("history");
     assert!(
@@ -395,12 +395,140 @@ async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
     let by_action = &counts["by_action"];
     assert_eq!(
         by_action["monitoring:DescribeAlarms"],
-        2 * 2,
-        "two pages per refresh: {counts}"
+        2 * (2 + 3),
+        "two pages of the central account's and one call per tenant account, per refresh: \
+         {counts}"
     );
     assert_eq!(
         by_action["sts:AssumeRole"], 3,
         "once per account, cached across refreshes: {counts}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_in_a_tenants_account_is_read_there_and_is_that_tenants() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    const NAME: &str = "aurora-export-failure-test";
+    // tenant_b's, and a namesake in tenant_a's account: two alarms, not one.
+    support::put_export_alarm(&emulator.url, "222222222222", NAME).await;
+    support::put_export_alarm(&emulator.url, "111111111111", NAME).await;
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let mut snapshot = refresh_once(&fleet).await;
+    let status = snapshot.source(SourceId::Alarms).unwrap();
+    assert!(status.error.is_none(), "{:?}", status.error);
+    let of = |snapshot: &shiftops::model::Snapshot, tenant: &str| {
+        snapshot
+            .alarms
+            .iter()
+            .find(|a| a.name == NAME && a.tenant.as_deref() == Some(tenant))
+            .cloned()
+            .unwrap_or_else(|| panic!("{tenant}'s {NAME}: {:?}", snapshot.alarms))
+    };
+    let alarm = of(&snapshot, "tenant_b");
+    assert_eq!(alarm.state, AlarmState::Alarm);
+    assert_eq!(alarm.account(), Some("222222222222"));
+    assert_eq!(alarm.region(), Some("us-east-1"));
+    assert_eq!(alarm.metric.as_deref(), Some("AWS/Lambda/Errors"));
+    assert_eq!(of(&snapshot, "tenant_a").account(), Some("111111111111"));
+    assert_eq!(snapshot.alarms.iter().filter(|a| a.name == NAME).count(), 2);
+    // The central account's alarms are still its own.
+    let copy = snapshot
+        .alarms
+        .iter()
+        .find(|a| a.name == "Alert-COPY-Error")
+        .unwrap();
+    assert_eq!(copy.account(), Some("999999999999"));
+
+    // The rules raise it against its tenant.
+    let health = evaluate(&snapshot, &Thresholds::default(), chrono::Utc::now());
+    let about = |tenant: &str| {
+        health.findings.iter().any(|f| {
+            f.check == CheckId::Alarm
+                && f.tenant.as_deref() == Some(tenant)
+                && f.alarm() == Some(NAME)
+        })
+    };
+    assert!(
+        about("tenant_b") && about("tenant_a"),
+        "{:?}",
+        health.findings
+    );
+
+    // Its history is read in its own account: the central account has none of it.
+    let history = fleet
+        .alarm_history
+        .as_ref()
+        .unwrap()
+        .history(&alarm)
+        .await
+        .expect("history");
+    assert!(
+        history.iter().any(|h| h.summary.contains("to ALARM")),
+        "{history:?}"
+    );
+
+    // A tenant account that cannot be read is that account's error; the rest is read, and its
+    // alarms are kept as last read.
+    emulator.deny("222222222222");
+    let source = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Alarms)
+        .unwrap();
+    let data = source
+        .fetch()
+        .await
+        .expect("the other accounts still answer");
+    let SourceData::Alarms(read) = &data else {
+        panic!("{data:?}")
+    };
+    assert_eq!(read.failures.len(), 1, "{:?}", read.failures);
+    assert!(
+        !read
+            .alarms
+            .iter()
+            .any(|a| a.account() == Some("222222222222"))
+    );
+    snapshot.apply(SourceId::Alarms, 2, Ok(data), chrono::Utc::now());
+    let error = snapshot
+        .source(SourceId::Alarms)
+        .unwrap()
+        .error
+        .clone()
+        .expect("the failing account is said");
+    assert!(
+        error.contains("tenant_b")
+            && error.contains("222222222222")
+            && error.contains("AccessDenied"),
+        "{error}"
+    );
+    assert_eq!(of(&snapshot, "tenant_b").state, AlarmState::Alarm, "kept");
+    assert_eq!(of(&snapshot, "tenant_a").state, AlarmState::Alarm);
+    assert!(snapshot.alarms.iter().any(|a| a.name == "Alert-COPY-Error"));
+    emulator.allow("222222222222");
+
+    // `alarms = false` leaves a tenant's account unread.
+    let text = support::standard_config(&emulator.url).replace(
+        "cluster_identifier = \"tenant-b-mysql\"\n",
+        "cluster_identifier = \"tenant-b-mysql\"\nalarms = false\n",
+    );
+    let fleet = aws::fleet(&crate::config(&text), &overrides())
+        .await
+        .expect("fleet");
+    let snapshot = refresh_once(&fleet).await;
+    assert!(
+        !snapshot
+            .alarms
+            .iter()
+            .any(|a| a.account() == Some("222222222222")),
+        "{:?}",
+        snapshot.alarms
+    );
+    assert!(
+        snapshot
+            .alarms
+            .iter()
+            .any(|a| a.account() == Some("111111111111"))
     );
 }
 

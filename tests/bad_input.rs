@@ -485,7 +485,9 @@ impl Console {
             return;
         }
         match effect {
-            Effect::FetchAlarmHistory(alarm) => self.app.on_alarm_history(alarm, Ok(Vec::new())),
+            Effect::FetchAlarmHistory(alarm) => self
+                .app
+                .on_alarm_history(alarm.key().to_string(), Ok(Vec::new())),
             Effect::ExportIncident { markdown, .. } => assert!(!markdown.is_empty()),
             _ => {}
         }

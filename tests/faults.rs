@@ -436,16 +436,24 @@ fn access_denied_for_one_account_marks_only_its_tenants() {
             .iter()
             .any(|i| i.tenant == "tenant_c")
     );
+    // The alarms in tenant_b's account are refused too: that account's part, named the same way.
+    let alarms = c.status(SourceId::Alarms);
+    let error = alarms.error.as_deref().unwrap();
+    assert!(
+        error.contains("tenant_b") && error.contains("AccessDenied"),
+        "{error}"
+    );
     for status in &c.app.snapshot.sources {
-        if status.id != SourceId::Rds {
+        if status.id != SourceId::Rds && status.id != SourceId::Alarms {
             assert_eq!(status.error, None, "{}", status.id);
         }
     }
     assert_ne!(c.app.health.tenant("tenant_c"), Status::Unknown);
-    // AccessDenied is not retried: one refused call for that account.
+    // AccessDenied is not retried: one refused call for that account per source that reads it
+    // (RDS and the account's alarms).
     assert_eq!(
         c.proxy.requests()["by_account"]["222222222222"],
-        1,
+        2,
         "{}",
         c.proxy.requests()
     );
@@ -479,7 +487,8 @@ fn expired_credentials_are_named_and_not_retried() {
     );
     assert_eq!(logs.fetched_at, before[&SourceId::Logs].fetched_at);
     let counts = c.proxy.requests();
-    assert_eq!(counts["by_account"]["333333333333"], 1, "{counts}");
+    // Not retried: one call for RDS and one for the account's alarms.
+    assert_eq!(counts["by_account"]["333333333333"], 2, "{counts}");
     assert_eq!(counts["by_action"]["logs:StartQuery"], 1, "{counts}");
 
     c.proxy.clear();
@@ -611,10 +620,11 @@ fn check_exits_3_only_for_the_sources_that_failed_and_2_when_a_critical_is_known
     assert_eq!(json["status"], "critical", "{json}");
     assert_eq!(code, Some(2));
 
-    // And tenant_c's account refused as well: exactly those two sources fail.
+    // And tenant_c's account refused as well: exactly the sources that read it fail (its
+    // alarms in part, the central account's being read).
     proxy.fault(json!({"fault": "access_denied", "service": "sts", "action": "AssumeRole"}));
     let (code, json) = check(&healthy_path, dir.path());
-    assert_eq!(failed_sources(&json), ["rds", "elt"], "{json}");
+    assert_eq!(failed_sources(&json), ["rds", "alarms", "elt"], "{json}");
     assert_eq!(json["status"], "unknown", "{json}");
     assert_eq!(code, Some(3), "{json}");
 }

@@ -44,7 +44,7 @@ fn snapshot(tenants: Vec<Tenant>, data: Vec<SourceData>) -> Snapshot {
             SourceId::Rds => SourceData::Rds(RdsData::default()),
             SourceId::Warehouse => SourceData::Warehouse(WarehouseData::default()),
             SourceId::Metrics => SourceData::Metrics(FleetMetrics::default()),
-            SourceId::Alarms => SourceData::Alarms(vec![]),
+            SourceId::Alarms => SourceData::Alarms(AlarmsData::default()),
             SourceId::Elt => SourceData::Elt(vec![]),
             SourceId::Logs => SourceData::Logs(vec![]),
             SourceId::Parameters => SourceData::Parameters(Default::default()),
@@ -464,12 +464,12 @@ fn alarms_in_alarm_are_findings_and_paging_alarms_are_critical() {
     };
     let s = snapshot(
         vec![],
-        vec![SourceData::Alarms(vec![
+        vec![SourceData::Alarms(AlarmsData::read(vec![
             alarm("Alert-COPY-Error", AlarmState::Alarm),
             alarm("Alert-WLM-Queue", AlarmState::Alarm),
             alarm("Alert-Storage-High", AlarmState::Ok),
             alarm("Alert-Query-Failure", AlarmState::InsufficientData),
-        ])],
+        ]))],
     );
     let found = findings(&s, CheckId::Alarm);
     let summary: Vec<(&str, Severity)> = found

@@ -191,8 +191,9 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     // ListMetrics finds those integrations: 1 call.
     assert_eq!(count(&counts, "monitoring:GetMetricData"), 3 + 1);
     assert_eq!(count(&counts, "monitoring:ListMetrics"), 1);
-    // DescribeAlarms: 250 alarms, 100 a page.
-    assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3);
+    // DescribeAlarms: the central account's 250 alarms, 100 a page, and one call in each of the
+    // 10 tenant accounts (they hold none), never one per tenant.
+    assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3 + 10);
     // Step Functions: the recent executions, and the latest failure's description and history.
     assert_eq!(count(&counts, "states:ListExecutions"), 1);
     assert_eq!(count(&counts, "states:DescribeExecution"), 1);
@@ -205,7 +206,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 17 + 7 + 3 + 2 + 2 + 1,
+        10 + 30 + 17 + 7 + 10 + 3 + 2 + 2 + 1,
         "nothing else: {by_action}"
     );
 
@@ -216,7 +217,11 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(by_service["sts"], 10);
     assert_eq!(by_service["rds"], 30);
     assert_eq!(by_service["redshift-data"], 17);
-    assert_eq!(by_service["monitoring"], 7 + 1, "with the storage trend");
+    assert_eq!(
+        by_service["monitoring"],
+        7 + 10 + 1,
+        "with the tenant accounts' alarms and the storage trend"
+    );
     assert_eq!(by_service["states"], 3);
     assert_eq!(by_service["logs"], 2);
     assert_eq!(by_service["redshift"], 2);

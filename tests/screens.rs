@@ -45,10 +45,10 @@ fn app_and_fleet(scenario: Scenario, tenants: usize) -> (App, shiftops::source::
 fn enter_on_an_alarm_fetches_and_shows_its_history() {
     let (mut app, fleet) = app_and_fleet(Scenario::CopyError, 3);
     app.dispatch(Action::Show(View::Alarms));
-    let first = app.selected_alarm().unwrap();
-    assert_eq!(first, "Alert-COPY-Error", "alarms in ALARM come first");
+    let first = app.selected_alarm_entry().unwrap().clone();
+    assert_eq!(first.name, "Alert-COPY-Error", "alarms in ALARM come first");
     let effect = app.on_key(key(KeyCode::Enter));
-    assert_eq!(effect, Effect::FetchAlarmHistory(first.clone()));
+    assert_eq!(effect, Effect::FetchAlarmHistory(Box::new(first.clone())));
     assert!(render(&app, 120, 40).contains("fetching"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -64,7 +64,7 @@ fn enter_on_an_alarm_fetches_and_shows_its_history() {
             .any(|h| h.summary.contains("to ALARM"))
     );
     app.on_alarm_history("another alarm".into(), Ok(vec![]));
-    app.on_alarm_history(first, history);
+    app.on_alarm_history(first.key().to_string(), history);
     insta::assert_snapshot!(render(&app, 120, 40));
 }
 

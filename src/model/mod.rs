@@ -18,7 +18,7 @@ mod tenant;
 mod timeline;
 mod wlm;
 
-pub use alarm::{Alarm, AlarmHistoryItem, AlarmKind, AlarmState};
+pub use alarm::{AccountFailure, Alarm, AlarmHistoryItem, AlarmKind, AlarmState, AlarmsData};
 pub use console::{Arn, console_url};
 pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};

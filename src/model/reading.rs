@@ -351,7 +351,12 @@ mod tests {
             (unread.source, unread.error.as_str()),
             (SourceId::Alarms, "throttled")
         );
-        snapshot.apply(SourceId::Alarms, 2, Ok(SourceData::Alarms(vec![])), at(1));
+        snapshot.apply(
+            SourceId::Alarms,
+            2,
+            Ok(SourceData::Alarms(crate::model::AlarmsData::default())),
+            at(1),
+        );
         snapshot.apply(SourceId::Alarms, 3, Err("throttled".into()), at(2));
         assert_eq!(snapshot.alarms_reading().known().map(|a| a.len()), Some(0));
     }

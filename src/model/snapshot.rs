@@ -3,9 +3,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    Alarm, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState, LoadError,
-    LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus, TableInfo, Tenant,
-    Time, WlmSettings,
+    Alarm, AlarmsData, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState,
+    LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus,
+    TableInfo, Tenant, Time, WlmSettings,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -84,7 +84,7 @@ pub enum SourceData {
     Rds(RdsData),
     Warehouse(WarehouseData),
     Metrics(FleetMetrics),
-    Alarms(Vec<Alarm>),
+    Alarms(AlarmsData),
     Elt(Vec<EltRun>),
     Logs(Vec<LogEvent>),
     Parameters(WlmSettings),
@@ -202,7 +202,7 @@ impl Snapshot {
             SourceData::Rds(rds) => self.apply_rds(rds),
             SourceData::Warehouse(warehouse) => self.apply_warehouse(warehouse),
             SourceData::Metrics(metrics) => self.metrics = metrics,
-            SourceData::Alarms(alarms) => self.alarms = alarms,
+            SourceData::Alarms(alarms) => self.apply_alarms(alarms),
             SourceData::Elt(runs) => self.elt_runs = runs,
             SourceData::Logs(lines) => self.error_logs = lines,
             SourceData::Parameters(settings) => self.wlm_settings = settings,
@@ -277,6 +277,19 @@ impl Snapshot {
         self.warehouse = fresh;
     }
 
+    /// Alarms are read account by account: an account that failed keeps its previous alarms.
+    fn apply_alarms(&mut self, mut fresh: AlarmsData) {
+        let failed = |alarm: &Alarm| {
+            fresh
+                .failures
+                .iter()
+                .any(|f| alarm.account() == Some(f.account_id.as_str()))
+        };
+        let kept: Vec<Alarm> = self.alarms.drain(..).filter(failed).collect();
+        fresh.alarms.extend(kept);
+        self.alarms = fresh.alarms;
+    }
+
     /// RDS is read account by account: a tenant that failed keeps its previous data.
     fn apply_rds(&mut self, mut fresh: RdsData) {
         let failed: Vec<&str> = fresh.failures.iter().map(|f| f.tenant.as_str()).collect();
@@ -319,6 +332,11 @@ fn partial_error(data: &SourceData) -> Option<String> {
             .failed_views
             .iter()
             .map(|(view, error)| format!("{}: {error}", view.as_str()))
+            .collect(),
+        SourceData::Alarms(alarms) => alarms
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.tenants.join(", "), f.error))
             .collect(),
         _ => Vec::new(),
     };
@@ -388,13 +406,77 @@ mod tests {
     #[test]
     fn failed_fetch_keeps_last_good_data_and_records_error() {
         let mut snapshot = Snapshot::new(vec![tenant("a")]);
-        snapshot.apply(SourceId::Alarms, 1, Ok(SourceData::Alarms(vec![])), at(0));
+        snapshot.apply(
+            SourceId::Alarms,
+            1,
+            Ok(SourceData::Alarms(AlarmsData::default())),
+            at(0),
+        );
         snapshot.apply(SourceId::Alarms, 2, Err("throttled".into()), at(1));
         let status = snapshot.source(SourceId::Alarms).unwrap();
         assert_eq!(status.fetched_at, Some(at(0)));
         assert_eq!(status.error.as_deref(), Some("throttled"));
         assert!(!status.failed(), "it has data, so it is stale, not failed");
         assert_eq!(status.age_seconds(at(2)), Some(120));
+    }
+
+    fn alarm(account: &str, name: &str, state: crate::model::AlarmState) -> Alarm {
+        Alarm {
+            name: name.into(),
+            arn: Some(format!(
+                "arn:aws:cloudwatch:us-east-1:{account}:alarm:{name}"
+            )),
+            kind: crate::model::AlarmKind::Metric,
+            state,
+            reason: String::new(),
+            since: at(0),
+            tenant: None,
+            metric: None,
+            threshold: None,
+        }
+    }
+
+    #[test]
+    fn an_account_whose_alarms_fail_keeps_its_previous_alarms_and_says_so() {
+        use crate::model::{AccountFailure, AlarmState};
+        let mut snapshot = Snapshot::new(vec![tenant("a"), tenant("b")]);
+        let first = AlarmsData::read(vec![
+            alarm("999999999999", "central", AlarmState::Ok),
+            alarm("111111111111", "export", AlarmState::Alarm),
+            alarm("222222222222", "export", AlarmState::Ok),
+        ]);
+        snapshot.apply(SourceId::Alarms, 1, Ok(SourceData::Alarms(first)), at(0));
+        let second = AlarmsData {
+            alarms: vec![
+                alarm("999999999999", "central", AlarmState::Alarm),
+                alarm("222222222222", "export", AlarmState::Alarm),
+            ],
+            failures: vec![AccountFailure {
+                account_id: "111111111111".into(),
+                tenants: vec!["a".into()],
+                error: "111111111111 (role r): AccessDenied".into(),
+            }],
+        };
+        snapshot.apply(SourceId::Alarms, 2, Ok(SourceData::Alarms(second)), at(1));
+        let state = |account: &str| {
+            snapshot
+                .alarms
+                .iter()
+                .find(|a| a.account() == Some(account))
+                .map(|a| a.state)
+        };
+        assert_eq!(state("999999999999"), Some(AlarmState::Alarm));
+        assert_eq!(state("111111111111"), Some(AlarmState::Alarm), "kept");
+        assert_eq!(state("222222222222"), Some(AlarmState::Alarm));
+        assert_eq!(snapshot.alarms.len(), 3);
+        let status = snapshot.source(SourceId::Alarms).unwrap();
+        assert_eq!(
+            status.error.as_deref(),
+            Some("a: 111111111111 (role r): AccessDenied")
+        );
+        assert_eq!(status.fetched_at, Some(at(1)), "the rest is fresh");
+        // Namesakes in two accounts are two alarms.
+        assert_ne!(snapshot.alarms[1].key(), snapshot.alarms[2].key());
     }
 
     #[test]

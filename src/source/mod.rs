@@ -15,7 +15,7 @@ use async_trait::async_trait;
 pub use clock::{Clock, FastClock, ManualClock, SystemClock};
 pub use meter::Meter;
 
-use crate::model::{AlarmHistoryItem, SourceData, SourceId, Tenant};
+use crate::model::{Alarm, AlarmHistoryItem, SourceData, SourceId, Tenant};
 
 /// Why a fetch failed, in words fit for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +44,8 @@ pub trait Source: Send + Sync {
 /// Fetched on demand, for the alarm the user selected.
 #[async_trait]
 pub trait AlarmHistory: Send + Sync {
-    /// The alarm's history, newest first.
-    async fn history(&self, alarm: &str) -> Result<Vec<AlarmHistoryItem>, SourceError>;
+    /// The alarm's history, newest first, from the account the alarm lives in.
+    async fn history(&self, alarm: &Alarm) -> Result<Vec<AlarmHistoryItem>, SourceError>;
 }
 
 /// A fleet to watch: its tenants, its sources and the clock that dates their data.

@@ -26,8 +26,8 @@ pub enum Effect {
     None,
     Quit,
     Refresh,
-    /// Fetch this alarm's history (DescribeAlarmHistory) in a task.
-    FetchAlarmHistory(String),
+    /// Fetch this alarm's history (DescribeAlarmHistory) in a task, in its own account.
+    FetchAlarmHistory(Box<crate::model::Alarm>),
     /// Ask the operator for the plan of a request (the preview).
     PlanAction(Request),
     /// Execute a previewed plan with what the user typed to confirm it.
@@ -50,6 +50,7 @@ pub enum Effect {
 /// An alarm's history as last fetched, or why it could not be.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmHistoryView {
+    /// The alarm's [`crate::model::Alarm::key`]: a namesake in another account is another alarm.
     pub alarm: String,
     /// `None` while the fetch is in flight.
     pub items: Option<Result<Vec<crate::model::AlarmHistoryItem>, String>>,
@@ -653,12 +654,13 @@ impl App {
             Action::Top => self.set_selected(0),
             Action::Bottom => self.set_selected(usize::MAX),
             Action::Select if self.view == View::Alarms => {
-                if let Some(name) = self.selected_alarm() {
+                if let Some(alarm) = self.selected_alarm_entry() {
+                    let alarm = Box::new(alarm.clone());
                     self.alarm_history = Some(AlarmHistoryView {
-                        alarm: name.clone(),
+                        alarm: alarm.key().to_string(),
                         items: None,
                     });
-                    return Effect::FetchAlarmHistory(name);
+                    return Effect::FetchAlarmHistory(alarm);
                 }
             }
             Action::Select if self.view == View::Wlm => {
@@ -809,14 +811,20 @@ impl App {
 
     /// The name of the alarm selected in the alarms view.
     pub fn selected_alarm(&self) -> Option<String> {
+        self.selected_alarm_entry().map(|alarm| alarm.name.clone())
+    }
+
+    /// The alarm under the cursor of the alarms view.
+    pub fn selected_alarm_entry(&self) -> Option<&crate::model::Alarm> {
         let index = *self
             .rows
             .visible(View::Alarms)
             .get(self.selected(View::Alarms))?;
-        Some(self.snapshot.alarms[index].name.clone())
+        self.snapshot.alarms.get(index)
     }
 
-    /// A history fetch came back; it is shown only if that alarm is still the one asked about.
+    /// A history fetch came back for the alarm of this [`crate::model::Alarm::key`]; it is
+    /// shown only if that alarm is still the one asked about.
     pub fn on_alarm_history(
         &mut self,
         alarm: String,

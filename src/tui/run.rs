@@ -622,11 +622,12 @@ type HistoryResult = (String, Result<Vec<crate::model::AlarmHistoryItem>, String
 /// Fetches an alarm's history in a task; the result comes back over the channel.
 fn fetch_alarm_history(
     fleet: &Fleet,
-    alarm: String,
+    alarm: Box<crate::model::Alarm>,
     results: mpsc::UnboundedSender<HistoryResult>,
 ) {
+    let key = alarm.key().to_string();
     let Some(source) = fleet.alarm_history.clone() else {
-        let _ = results.send((alarm, Err("this fleet keeps no alarm history".into())));
+        let _ = results.send((key, Err("this fleet keeps no alarm history".into())));
         return;
     };
     let timeout = fleet.fetch_timeout;
@@ -635,7 +636,7 @@ fn fetch_alarm_history(
             Ok(result) => result.map_err(|e| e.to_string()),
             Err(_) => Err(format!("timed out after {}s", timeout.as_secs())),
         };
-        let _ = results.send((alarm, result));
+        let _ = results.send((key, result));
     });
 }
 

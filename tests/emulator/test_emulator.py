@@ -209,6 +209,18 @@ def test_alarm_history_json_filters(emu):
     assert emu.tenant("cloudwatch", "111111111111").describe_alarm_history()["AlarmHistoryItems"] == []
 
 
+def test_alarm_history_of_a_composite_alarm_needs_alarm_types(emu):
+    cw = emu.client("cloudwatch")
+    cw.put_metric_alarm(AlarmName="A", Namespace="N", MetricName="M", Statistic="Sum", Period=60,
+                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    cw.put_composite_alarm(AlarmName="C", AlarmRule='ALARM("A")')
+    # As AWS: without AlarmTypes, only metric alarms' history.
+    assert cw.describe_alarm_history(AlarmName="C")["AlarmHistoryItems"] == []
+    assert {i["AlarmName"] for i in cw.describe_alarm_history()["AlarmHistoryItems"]} == {"A"}
+    composite = cw.describe_alarm_history(AlarmName="C", AlarmTypes=["CompositeAlarm"])["AlarmHistoryItems"]
+    assert composite and {i["AlarmType"] for i in composite} == {"CompositeAlarm"}
+
+
 # -- RDS ----------------------------------------------------------------------------------
 
 def make_cluster(rds, name="tenant-a-mysql"):

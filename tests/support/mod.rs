@@ -558,3 +558,66 @@ pub fn integration_ids(seeded: &Value) -> (String, String) {
     };
     (find("111111111111"), find("333333333333"))
 }
+
+/// CloudWatch in a tenant's account, as its `ShiftopsReadOnly` role: AssumeRole with the
+/// central credentials, as shiftops does.
+pub async fn tenant_cloudwatch(url: &str, account: &str) -> aws_sdk_cloudwatch::Client {
+    let central = central_sdk_config(url).await;
+    let assumed = aws_sdk_sts::Client::new(&central)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{account}:role/ShiftopsReadOnly"))
+        .role_session_name("test")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let credentials = assumed.credentials().unwrap();
+    let config = central
+        .to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    credentials.access_key_id(),
+                    credentials.secret_access_key(),
+                    Some(credentials.session_token().to_string()),
+                    None,
+                    "test",
+                ),
+            ),
+        )
+        .build();
+    aws_sdk_cloudwatch::Client::new(&config)
+}
+
+/// Seed 000's export alarm (Lambda Errors of `aurora-snapshot-export`), in ALARM, in `account`.
+pub async fn put_export_alarm(url: &str, account: &str, name: &str) {
+    let cloudwatch = tenant_cloudwatch(url, account).await;
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name(name)
+        .namespace("AWS/Lambda")
+        .metric_name("Errors")
+        .dimensions(
+            aws_sdk_cloudwatch::types::Dimension::builder()
+                .name("FunctionName")
+                .value("aurora-snapshot-export")
+                .build(),
+        )
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .send()
+        .await
+        .expect("alarm created");
+    cloudwatch
+        .set_alarm_state()
+        .alarm_name(name)
+        .state_value(aws_sdk_cloudwatch::types::StateValue::Alarm)
+        .state_reason("Threshold Crossed: 1 datapoint [1.0] was >= 1.0")
+        .send()
+        .await
+        .expect("alarm set");
+}

@@ -1,37 +1,72 @@
-//! DescribeAlarmHistory for the alarm the user selected: fetched on demand, not on a timer.
+//! DescribeAlarmHistory for the alarm the user selected: fetched on demand, not on a timer, in
+//! the account and region the alarm lives in (CloudWatch keeps an alarm's history with the
+//! alarm: <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html>).
 
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
-use aws_sdk_cloudwatch::types::ScanBy;
+use aws_sdk_cloudwatch::types::{AlarmType, ScanBy};
 
+use super::credentials::Account;
 use super::error::describe;
 use super::{Aws, Limiter, time};
-use crate::model::AlarmHistoryItem;
+use crate::model::{Alarm, AlarmHistoryItem, AlarmKind};
 use crate::source::{AlarmHistory, SourceError};
 
 pub struct CloudWatchAlarmHistory {
-    client: Client,
+    central: Client,
+    /// The tenant accounts read with credentials of their own, by account id and region.
+    accounts: Vec<(String, Option<String>, Client)>,
     limiter: Limiter,
 }
 
 impl CloudWatchAlarmHistory {
-    pub fn new(aws: &Aws) -> Self {
+    pub fn new(aws: &Aws, accounts: &[Account]) -> Self {
         Self {
-            client: aws.cloudwatch(),
+            central: aws.cloudwatch(),
+            accounts: accounts
+                .iter()
+                .filter(|account| account.own_credentials)
+                .map(|account| {
+                    (
+                        account.account_id.clone(),
+                        account.config.region().map(|r| r.to_string()),
+                        aws.cloudwatch_in(&account.config),
+                    )
+                })
+                .collect(),
             limiter: aws.limiter.clone(),
         }
+    }
+
+    /// The client that signs for the alarm's account and region: a tenant's for an alarm in a
+    /// tenant's account, else the central one.
+    fn client_for(&self, alarm: &Alarm) -> &Client {
+        let in_account = |(account, region, _): &&(String, Option<String>, Client)| {
+            alarm.account() == Some(account.as_str())
+                && (alarm.region().is_none() || alarm.region() == region.as_deref())
+        };
+        self.accounts
+            .iter()
+            .find(in_account)
+            .map_or(&self.central, |(_, _, client)| client)
     }
 }
 
 #[async_trait]
 impl AlarmHistory for CloudWatchAlarmHistory {
-    async fn history(&self, alarm: &str) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+    async fn history(&self, alarm: &Alarm) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        // Without AlarmTypes only a metric alarm's history is returned.
+        let kind = match alarm.kind {
+            AlarmKind::Metric => AlarmType::MetricAlarm,
+            AlarmKind::Composite => AlarmType::CompositeAlarm,
+        };
         let output = self
             .limiter
             .run(
-                self.client
+                self.client_for(alarm)
                     .describe_alarm_history()
-                    .alarm_name(alarm)
+                    .alarm_name(&alarm.name)
+                    .alarm_types(kind)
                     .scan_by(ScanBy::TimestampDescending)
                     .max_records(50)
                     .send(),

@@ -1,5 +1,6 @@
 //! CloudWatch: the dashboard's metrics by GetMetricData (at most 500 queries a call, never a call
-//! per tenant) and every alarm by DescribeAlarms (every page, metric and composite).
+//! per tenant) and every alarm by DescribeAlarms (every page, metric and composite), in the
+//! central account and in each tenant account.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -11,12 +12,13 @@ use aws_sdk_cloudwatch::types::{
 };
 use aws_smithy_types::DateTime;
 
+use super::credentials::Account;
 use super::error::describe;
 use super::{Aws, Limiter, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
-    Alarm, AlarmKind, AlarmState, FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series,
-    SourceData, SourceId, Tenant, Time, WorkgroupQueries,
+    AccountFailure, Alarm, AlarmKind, AlarmState, AlarmsData, FleetMetrics, LIVE_WINDOW_MINUTES,
+    STORAGE_TREND, Series, SourceData, SourceId, Tenant, Time, WorkgroupQueries,
 };
 use crate::source::{Source, SourceError};
 
@@ -536,24 +538,59 @@ fn failure_rate(rejected: &Series, attempted: &Series, at: Time) -> Series {
     }
 }
 
-/// Every alarm, metric and composite, page by page.
+/// Every alarm, metric and composite, page by page, in the central account and in each tenant
+/// account read with credentials of its own. CloudWatch alarms live in one account and region
+/// and DescribeAlarms lists only the caller's ("Retrieves the specified alarms":
+/// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html>),
+/// so a tenant's own alarms (seed 000's `aurora-export-failure`) are read with its role.
 pub struct AlarmsSource {
-    client: Client,
+    central: Client,
+    /// One entry per tenant account and region, whatever its number of tenants.
+    accounts: Vec<AlarmAccount>,
     limiter: Limiter,
     tenants: Vec<Tenant>,
     tenant_dimension: String,
     interval: Duration,
 }
 
+/// A tenant account whose alarms are read, with the tenants they may belong to.
+struct AlarmAccount {
+    account_id: String,
+    via: String,
+    tenants: Vec<Tenant>,
+    client: Client,
+}
+
+/// An alarm as DescribeAlarms lists it, before it is given its tenant.
+struct Listed {
+    alarm: Alarm,
+    dimensions: Vec<Dimension>,
+}
+
 impl AlarmsSource {
+    /// `accounts` are the tenants' accounts: those read with a role or profile of their own
+    /// and holding a tenant whose `alarms` is on are read too; the others are the central
+    /// account's, already read.
     pub fn new(
         aws: &Aws,
+        accounts: &[Account],
         tenants: Vec<Tenant>,
         tenant_dimension: String,
         interval: Duration,
     ) -> Self {
+        let accounts = accounts
+            .iter()
+            .filter(|account| account.own_credentials && !account.alarm_tenants.is_empty())
+            .map(|account| AlarmAccount {
+                account_id: account.account_id.clone(),
+                via: account.via.clone(),
+                tenants: account.alarm_tenants.clone(),
+                client: aws.cloudwatch_in(&account.config),
+            })
+            .collect();
         Self {
-            client: aws.cloudwatch(),
+            central: aws.cloudwatch(),
+            accounts,
             limiter: aws.limiter.clone(),
             tenants,
             tenant_dimension,
@@ -561,12 +598,9 @@ impl AlarmsSource {
         }
     }
 
-    /// An alarm is about a tenant when its `Tenant` dimension or its name says so.
+    /// A central alarm is about a tenant when its `Tenant` dimension or its name says so.
     fn tenant_of(&self, name: &str, dimensions: &[Dimension]) -> Option<String> {
-        dimensions
-            .iter()
-            .find(|d| d.name() == Some(self.tenant_dimension.as_str()))
-            .and_then(|d| d.value())
+        dimension_tenant(&self.tenant_dimension, dimensions)
             .map(str::to_string)
             .or_else(|| {
                 self.tenants
@@ -577,11 +611,106 @@ impl AlarmsSource {
     }
 }
 
+fn dimension_tenant<'a>(tenant_dimension: &str, dimensions: &'a [Dimension]) -> Option<&'a str> {
+    dimensions
+        .iter()
+        .find(|d| d.name() == Some(tenant_dimension))
+        .and_then(|d| d.value())
+}
+
+/// The tenant an alarm in a tenant's account belongs to. An account of one tenant: that
+/// tenant, whatever the alarm names (it watches that tenant's resources). An account shared by
+/// several: the one of them its `Tenant` dimension or its name names; else none, since an
+/// alarm about the account as a whole is not one tenant's (its ARN still says which account).
+fn account_tenant(
+    tenants: &[Tenant],
+    tenant_dimension: &str,
+    name: &str,
+    dimensions: &[Dimension],
+) -> Option<String> {
+    if let [only] = tenants {
+        return Some(only.name.clone());
+    }
+    let named = dimension_tenant(tenant_dimension, dimensions);
+    tenants
+        .iter()
+        .find(|t| named == Some(t.name.as_str()))
+        .or_else(|| tenants.iter().find(|t| name.contains(t.name.as_str())))
+        .map(|t| t.name.clone())
+}
+
 fn state(value: Option<&StateValue>) -> AlarmState {
     match value {
         Some(StateValue::Alarm) => AlarmState::Alarm,
         Some(StateValue::Ok) => AlarmState::Ok,
         _ => AlarmState::InsufficientData,
+    }
+}
+
+/// Every alarm of the account `client` signs for, metric and composite, page by page.
+async fn describe_alarms(client: &Client, limiter: &Limiter) -> Result<Vec<Listed>, String> {
+    let mut alarms = Vec::new();
+    let mut next: Option<String> = None;
+    let epoch = Time::UNIX_EPOCH;
+    loop {
+        let output = limiter
+            .run(
+                client
+                    .describe_alarms()
+                    .alarm_types(AlarmType::MetricAlarm)
+                    .alarm_types(AlarmType::CompositeAlarm)
+                    .max_records(100)
+                    .set_next_token(next.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        for alarm in output.metric_alarms() {
+            alarms.push(Listed {
+                alarm: Alarm {
+                    name: alarm.alarm_name().unwrap_or_default().to_string(),
+                    arn: alarm.alarm_arn().map(str::to_string),
+                    kind: AlarmKind::Metric,
+                    state: state(alarm.state_value()),
+                    reason: alarm.state_reason().unwrap_or_default().to_string(),
+                    since: alarm
+                        .state_updated_timestamp()
+                        .and_then(time)
+                        .unwrap_or(epoch),
+                    tenant: None,
+                    metric: match (alarm.namespace(), alarm.metric_name()) {
+                        (Some(ns), Some(metric)) => Some(format!("{ns}/{metric}")),
+                        (None, Some(metric)) => Some(metric.to_string()),
+                        _ => None,
+                    },
+                    threshold: alarm.threshold(),
+                },
+                dimensions: alarm.dimensions().to_vec(),
+            });
+        }
+        for alarm in output.composite_alarms() {
+            alarms.push(Listed {
+                alarm: Alarm {
+                    name: alarm.alarm_name().unwrap_or_default().to_string(),
+                    arn: alarm.alarm_arn().map(str::to_string),
+                    kind: AlarmKind::Composite,
+                    state: state(alarm.state_value()),
+                    reason: alarm.state_reason().unwrap_or_default().to_string(),
+                    since: alarm
+                        .state_updated_timestamp()
+                        .and_then(time)
+                        .unwrap_or(epoch),
+                    tenant: None,
+                    metric: None,
+                    threshold: None,
+                },
+                dimensions: Vec::new(),
+            });
+        }
+        match output.next_token() {
+            Some(token) if !token.is_empty() => next = Some(token.to_string()),
+            _ => return Ok(alarms),
+        }
     }
 }
 
@@ -596,72 +725,111 @@ impl Source for AlarmsSource {
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
-        let mut alarms = Vec::new();
-        let mut next: Option<String> = None;
-        let epoch = Time::UNIX_EPOCH;
-        loop {
-            let output = self
-                .limiter
-                .run(
-                    self.client
-                        .describe_alarms()
-                        .alarm_types(AlarmType::MetricAlarm)
-                        .alarm_types(AlarmType::CompositeAlarm)
-                        .max_records(100)
-                        .set_next_token(next.take())
-                        .send(),
-                )
-                .await
-                .map_err(|e| SourceError(describe(&e)))?;
-            for alarm in output.metric_alarms() {
-                let name = alarm.alarm_name().unwrap_or_default();
-                alarms.push(Alarm {
-                    name: name.to_string(),
-                    arn: alarm.alarm_arn().map(str::to_string),
-                    kind: AlarmKind::Metric,
-                    state: state(alarm.state_value()),
-                    reason: alarm.state_reason().unwrap_or_default().to_string(),
-                    since: alarm
-                        .state_updated_timestamp()
-                        .and_then(time)
-                        .unwrap_or(epoch),
-                    tenant: self.tenant_of(name, alarm.dimensions()),
-                    metric: match (alarm.namespace(), alarm.metric_name()) {
-                        (Some(ns), Some(metric)) => Some(format!("{ns}/{metric}")),
-                        (None, Some(metric)) => Some(metric.to_string()),
-                        _ => None,
-                    },
-                    threshold: alarm.threshold(),
-                });
-            }
-            for alarm in output.composite_alarms() {
-                let name = alarm.alarm_name().unwrap_or_default();
-                alarms.push(Alarm {
-                    name: name.to_string(),
-                    arn: alarm.alarm_arn().map(str::to_string),
-                    kind: AlarmKind::Composite,
-                    state: state(alarm.state_value()),
-                    reason: alarm.state_reason().unwrap_or_default().to_string(),
-                    since: alarm
-                        .state_updated_timestamp()
-                        .and_then(time)
-                        .unwrap_or(epoch),
-                    tenant: self.tenant_of(name, &[]),
-                    metric: None,
-                    threshold: None,
-                });
-            }
-            match output.next_token() {
-                Some(token) if !token.is_empty() => next = Some(token.to_string()),
-                _ => return Ok(SourceData::Alarms(alarms)),
+        let (central, tenant_accounts) = tokio::join!(
+            describe_alarms(&self.central, &self.limiter),
+            futures_util::future::join_all(
+                self.accounts
+                    .iter()
+                    .map(|account| describe_alarms(&account.client, &self.limiter)),
+            )
+        );
+        // The central account's alarms are the console's own: without them, nothing is read.
+        let central = central.map_err(SourceError)?;
+        let mut data = AlarmsData::default();
+        for Listed {
+            mut alarm,
+            dimensions,
+        } in central
+        {
+            alarm.tenant = self.tenant_of(&alarm.name, &dimensions);
+            data.alarms.push(alarm);
+        }
+        for (result, account) in tenant_accounts.into_iter().zip(&self.accounts) {
+            match result {
+                Ok(listed) => {
+                    for Listed {
+                        mut alarm,
+                        dimensions,
+                    } in listed
+                    {
+                        // A tenant role into the central account lists the central alarms again.
+                        if data.alarms.iter().any(|a| a.key() == alarm.key()) {
+                            continue;
+                        }
+                        alarm.tenant = account_tenant(
+                            &account.tenants,
+                            &self.tenant_dimension,
+                            &alarm.name,
+                            &dimensions,
+                        );
+                        data.alarms.push(alarm);
+                    }
+                }
+                Err(error) => data.failures.push(AccountFailure {
+                    account_id: account.account_id.clone(),
+                    tenants: account.tenants.iter().map(|t| t.name.clone()).collect(),
+                    error: format!("{} ({}): {error}", account.account_id, account.via),
+                }),
             }
         }
+        Ok(SourceData::Alarms(data))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Ingest;
+
+    fn tenant(name: &str) -> Tenant {
+        Tenant {
+            name: name.into(),
+            schema: name.into(),
+            account_id: "222222222222".into(),
+            cluster_identifier: format!("{name}-mysql"),
+            ingest: Ingest::ZeroEtl {
+                integration: format!("{name}-integration"),
+            },
+        }
+    }
+
+    fn dimension(name: &str, value: &str) -> Dimension {
+        Dimension::builder().name(name).value(value).build()
+    }
+
+    #[test]
+    fn an_alarm_in_a_tenants_account_is_its_tenants_or_the_one_it_names() {
+        let export = [dimension("FunctionName", "aurora-snapshot-export")];
+        // The account of one tenant: that tenant's, whatever the alarm names.
+        let only = [tenant("tenant_b")];
+        assert_eq!(
+            account_tenant(&only, "Tenant", "aurora-export-failure", &export),
+            Some("tenant_b".into())
+        );
+        assert_eq!(
+            account_tenant(&only, "Tenant", "x", &[dimension("Tenant", "tenant_a")]),
+            Some("tenant_b".into())
+        );
+        // An account shared by several: the one its dimension or name names, else none.
+        let shared = [tenant("tenant_b"), tenant("tenant_d")];
+        assert_eq!(
+            account_tenant(&shared, "Tenant", "x", &[dimension("Tenant", "tenant_d")]),
+            Some("tenant_d".into())
+        );
+        assert_eq!(
+            account_tenant(&shared, "Tenant", "export-tenant_b", &export),
+            Some("tenant_b".into())
+        );
+        assert_eq!(
+            account_tenant(&shared, "Tenant", "x", &[dimension("Tenant", "tenant_a")]),
+            None,
+            "a tenant of another account is not this account's"
+        );
+        assert_eq!(
+            account_tenant(&shared, "Tenant", "aurora-export-failure", &export),
+            None
+        );
+    }
 
     #[test]
     fn the_storage_trend_is_fetched_again_only_after_an_hour() {

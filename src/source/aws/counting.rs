@@ -72,8 +72,13 @@ impl Aws {
     }
 
     pub(crate) fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        self.cloudwatch_in(&self.central)
+    }
+
+    /// CloudWatch in the account (and region) `config` signs for: a tenant's alarms.
+    pub(crate) fn cloudwatch_in(&self, config: &SdkConfig) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&self.central)
+            aws_sdk_cloudwatch::config::Builder::from(config)
                 .interceptor(self.counter("monitoring"))
                 .build(),
         )

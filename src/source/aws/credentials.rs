@@ -23,6 +23,10 @@ pub struct Account {
     pub via: String,
     pub tenants: Vec<Tenant>,
     pub config: SdkConfig,
+    /// Read with credentials of its own (a role or a profile), not the central ones.
+    pub own_credentials: bool,
+    /// The tenants whose alarms are read in this account (`alarms`, on by default).
+    pub alarm_tenants: Vec<Tenant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +38,7 @@ enum Via {
 
 /// Groups the tenants by the credentials and region they are read with.
 pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
-    let mut groups: Vec<(Via, Option<String>, String, Vec<Tenant>)> = Vec::new();
+    let mut groups: Vec<(Via, Option<String>, Vec<&TenantConfig>)> = Vec::new();
     for tenant in tenants {
         let via = match (&tenant.role_arn, &tenant.profile) {
             (Some(role), _) => Via::Role(role.clone()),
@@ -43,19 +47,21 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
         };
         match groups
             .iter_mut()
-            .find(|(v, region, _, _)| *v == via && *region == tenant.region)
+            .find(|(v, region, _)| *v == via && *region == tenant.region)
         {
-            Some((_, _, _, members)) => members.push(tenant.to_tenant()),
-            None => groups.push((
-                via,
-                tenant.region.clone(),
-                tenant.account_id.clone(),
-                vec![tenant.to_tenant()],
-            )),
+            Some((_, _, members)) => members.push(tenant),
+            None => groups.push((via, tenant.region.clone(), vec![tenant])),
         }
     }
     let mut accounts = Vec::with_capacity(groups.len());
-    for (via, region, account_id, tenants) in groups {
+    for (via, region, members) in groups {
+        let account_id = members[0].account_id.clone();
+        let tenants: Vec<Tenant> = members.iter().map(|t| t.to_tenant()).collect();
+        let alarm_tenants: Vec<Tenant> = members
+            .iter()
+            .filter(|t| t.alarms)
+            .map(|t| t.to_tenant())
+            .collect();
         let mut builder = aws.central.to_builder();
         if let Some(region) = &region {
             builder = builder.region(Region::new(region.clone()));
@@ -83,6 +89,8 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
             via: described,
             tenants,
             config: builder.build(),
+            own_credentials: via != Via::Central,
+            alarm_tenants,
         });
     }
     accounts

@@ -217,15 +217,17 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
         "GetMetricData · ListMetrics",
         "cloudwatch:GetMetricData, cloudwatch:ListMetrics",
     )(metrics.fetch().await));
+    // The central account's alarms; each tenant account's are checked with its own calls.
     let alarms = super::cloudwatch::AlarmsSource::new(
         aws,
+        &[],
         tenants.clone(),
         config.metrics.tenant_dimension.clone(),
         interval,
     );
     let alarm_result = alarms.fetch().await;
     let first_alarm = match &alarm_result {
-        Ok(crate::model::SourceData::Alarms(list)) => list.first().map(|a| a.name.clone()),
+        Ok(crate::model::SourceData::Alarms(list)) => list.alarms.first().cloned(),
         _ => None,
     };
     checks.push(source_check(
@@ -235,9 +237,10 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
     )(alarm_result));
     if let Some(alarm) = first_alarm {
         use crate::source::AlarmHistory;
-        let history = super::CloudWatchAlarmHistory::new(aws)
+        let history = super::CloudWatchAlarmHistory::new(aws, &[])
             .history(&alarm)
             .await;
+        let alarm = &alarm.name;
         let c = check("central", "cloudwatch", "DescribeAlarmHistory");
         checks.push(match history {
             Ok(items) => c(
@@ -542,7 +545,46 @@ async fn account_checks(
             checks.extend(binlog_checks(&rds, name, &group, &tenant.ingest, lang).await);
         }
     }
+    if account.own_credentials && !account.alarm_tenants.is_empty() {
+        checks.push(alarms_check(&scope, account, lang).await);
+    }
     checks
+}
+
+/// The account's own alarms, read as the alarms source reads them (`alarms = false` skips it).
+async fn alarms_check(scope: &str, account: &Account, lang: Lang) -> DoctorCheck {
+    use aws_sdk_cloudwatch::types::AlarmType;
+    let c = check(scope, "cloudwatch", "DescribeAlarms");
+    let listed = aws_sdk_cloudwatch::Client::new(&account.config)
+        .describe_alarms()
+        .alarm_types(AlarmType::MetricAlarm)
+        .alarm_types(AlarmType::CompositeAlarm)
+        .max_records(100)
+        .send()
+        .await;
+    match listed {
+        Ok(output) => {
+            let count = output.metric_alarms().len() + output.composite_alarms().len();
+            let more = if output.next_token().is_some_and(|t| !t.is_empty()) {
+                "+"
+            } else {
+                ""
+            };
+            c(
+                Outcome::Ok,
+                match lang {
+                    Lang::En => format!("{count}{more} alarm(s)"),
+                    Lang::Ja => format!("アラーム {count}{more} 件"),
+                },
+                None,
+            )
+        }
+        Err(e) => c(
+            Outcome::Failed,
+            describe(&e),
+            is_access_denied(&e).then_some("cloudwatch:DescribeAlarms"),
+        ),
+    }
 }
 
 /// The binlog prerequisites, read from the cluster parameter group (every page).

@@ -139,7 +139,7 @@ pub async fn fleet_with_meter(
     let mut sources: Vec<Arc<dyn Source>> = vec![
         Arc::new(rds::RdsSource::new(
             &aws,
-            accounts,
+            accounts.clone(),
             interval(crate::model::SourceId::Rds),
         )),
         Arc::new(redshift_data::WarehouseSource::new(
@@ -157,6 +157,7 @@ pub async fn fleet_with_meter(
         )),
         Arc::new(cloudwatch::AlarmsSource::new(
             &aws,
+            &accounts,
             tenants.clone(),
             config.metrics.tenant_dimension.clone(),
             interval(crate::model::SourceId::Alarms),
@@ -190,7 +191,7 @@ pub async fn fleet_with_meter(
         sources,
         clock: Arc::new(SystemClock),
         fetch_timeout: Duration::from_secs(config.refresh.timeout_seconds.max(1)),
-        alarm_history: Some(Arc::new(CloudWatchAlarmHistory::new(&aws))),
+        alarm_history: Some(Arc::new(CloudWatchAlarmHistory::new(&aws, &accounts))),
     };
     Ok((fleet, aws.meter.clone()))
 }

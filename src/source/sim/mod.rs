@@ -163,13 +163,14 @@ struct SimAlarmHistory {
 impl crate::source::AlarmHistory for SimAlarmHistory {
     async fn history(
         &self,
-        alarm: &str,
+        alarm: &crate::model::Alarm,
     ) -> Result<Vec<crate::model::AlarmHistoryItem>, SourceError> {
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         world.advance_to(self.clock.now());
+        let name = &alarm.name;
         world
-            .alarm_history(alarm)
-            .ok_or_else(|| SourceError(format!("ResourceNotFound: no alarm named {alarm}")))
+            .alarm_history(name)
+            .ok_or_else(|| SourceError(format!("ResourceNotFound: no alarm named {name}")))
     }
 }
 

@@ -400,7 +400,7 @@ impl SimWorld {
             SourceId::Rds => SourceData::Rds(self.rds()),
             SourceId::Warehouse => SourceData::Warehouse(self.warehouse()),
             SourceId::Metrics => SourceData::Metrics(self.metrics()),
-            SourceId::Alarms => SourceData::Alarms(self.alarms()),
+            SourceId::Alarms => SourceData::Alarms(crate::model::AlarmsData::read(self.alarms())),
             SourceId::Elt => SourceData::Elt(self.elt_runs()),
             SourceId::Logs => SourceData::Logs(self.error_logs()),
             SourceId::Parameters => SourceData::Parameters(self.wlm_settings()),

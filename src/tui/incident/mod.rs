@@ -194,7 +194,8 @@ impl Incident {
             }
         }
         for alarm in &snapshot.alarms {
-            let previous = self.alarms.insert(alarm.name.clone(), alarm.state);
+            // By key: namesakes in two tenants' accounts change state on their own.
+            let previous = self.alarms.insert(alarm.key().to_string(), alarm.state);
             let changed = match previous {
                 Some(state) => state != alarm.state,
                 None => alarm.state == AlarmState::Alarm,

@@ -138,7 +138,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                 });
                 std::iter::once(cut_field("ARN", arn, inner_width, theme)).chain(url)
             }))
-            .chain(history_lines(app, &alarm.name))
+            .chain(history_lines(app, alarm.key()))
             .collect(),
             None => vec![],
         };
