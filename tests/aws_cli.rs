@@ -185,14 +185,17 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["central", "GetCallerIdentity"]).starts_with('✓'),
         "{text}"
     );
+    // Several warehouses: each line names its own.
     assert!(
-        line(&["central", "enable_case_sensitive_identifier"]).starts_with('✓'),
+        line(&["multitenant-wg", "enable_case_sensitive_identifier"]).starts_with('✓'),
         "{text}"
     );
-    assert!(
-        line(&["central", "redshift-data"]).starts_with('✓'),
-        "{text}"
-    );
+    for warehouse in ["multitenant-wg", "dpc-learning"] {
+        assert!(
+            line(&[warehouse, "redshift-data"]).starts_with('✓'),
+            "{text}"
+        );
+    }
     assert!(line(&["tenant_a", "AssumeRole"]).starts_with('✓'), "{text}");
     assert!(
         line(&["tenant_a", "binlog_format=ROW"]).starts_with('✓'),
@@ -202,9 +205,19 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["tenant_a", "DescribeIntegrations"]).starts_with('✓'),
         "{text}"
     );
-    // tenant_b's parameter group lacks binlog_checksum=NONE: not needed on the export path yet.
+    for setting in [
+        "aurora_enhanced_binlog=1",
+        "binlog_backup=0",
+        "binlog_replication_globaldb=0",
+        "binlog_row_image=full",
+        "binlog_row_metadata=full",
+    ] {
+        assert!(line(&["tenant_a", setting]).starts_with('✓'), "{text}");
+    }
+    assert!(!text.contains("binlog_checksum"), "not a Zero-ETL prerequisite: {text}");
+    // tenant_b's parameter group lacks aurora_enhanced_binlog=1: not needed on the export path yet.
     assert!(
-        line(&["tenant_b", "binlog_checksum=NONE"]).starts_with('!'),
+        line(&["tenant_b", "aurora_enhanced_binlog=1"]).starts_with('!'),
         "{text}"
     );
     assert!(

@@ -469,8 +469,10 @@ def test_standard_seed(emu, cbor_models):
         assert (cluster["DBClusterIdentifier"], cluster["Engine"]) == (tenant["cluster"], "aurora-mysql")
         params = {p["ParameterName"]: p["ParameterValue"] for p in rds.describe_db_cluster_parameters(
             DBClusterParameterGroupName=cluster["DBClusterParameterGroup"])["Parameters"]}
-        assert params["binlog_format"] == "ROW" and params["binlog_row_image"] == "FULL"
-        assert (params.get("binlog_checksum") == "NONE") == (tenant["name"] != "tenant_b")
+        assert params["binlog_format"] == "ROW" and params["binlog_row_image"] == "full"
+        assert params["binlog_row_metadata"] == "full" and params["binlog_backup"] == "0"
+        assert params["binlog_replication_globaldb"] == "0" and "binlog_checksum" not in params
+        assert (params.get("aurora_enhanced_binlog") == "1") == (tenant["name"] != "tenant_b")
         iam = emu.tenant("iam", tenant["account_id"])
         assert CENTRAL in iam.get_role(RoleName="ShiftopsReadOnly")["Role"]["AssumeRolePolicyDocument"]["Statement"][0][
             "Principal"]["AWS"]
