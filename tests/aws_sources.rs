@@ -181,6 +181,16 @@ async fn every_source_reads_the_standard_fleet() {
         history.iter().any(|h| h.summary.contains("ALARM")),
         "{history:?}"
     );
+    // A composite alarm's history too: DescribeAlarmHistory reads metric alarms only unless
+    // asked for both types.
+    let composite = fleet
+        .alarm_history
+        .as_ref()
+        .unwrap()
+        .history("Pipeline-Degraded")
+        .await
+        .expect("history");
+    assert!(!composite.is_empty(), "{composite:?}");
 
     // And the rules see what was staged.
     let health = evaluate(&snapshot, &Thresholds::default(), chrono::Utc::now());
@@ -316,6 +326,84 @@ async fn serverless_workgroup_mode_runs_statements_on_the_workgroup() {
             .all(|s| s["workgroup"] == "multitenant-wg"),
         "{statements}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_errors_of_empty_and_dropped_tables_are_kept() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // What the catalog join answers: an existing (empty) table of tenant_b's schema, a table
+    // dropped since whose file is tenant_b's export, and another pipeline's dropped table.
+    emulator.result_set(
+        r"(?i)from\s+sys_load_error_detail",
+        &[
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("table_id", "int4"),
+            ("file_name", "varchar"),
+            ("line_number", "int8"),
+            ("column_name", "varchar"),
+            ("error_message", "varchar"),
+            ("start_time", "timestamp"),
+        ],
+        serde_json::json!([
+            [
+                "tenant_b",
+                "orders",
+                108_100,
+                "s3://tenant-b-snapshots/tenant_b/orders/part-0003.parquet",
+                1176,
+                "quantity",
+                "Invalid digit, Value 'N', Pos 0, Type: Integer",
+                support::sql_time(chrono::Duration::minutes(50))
+            ],
+            [
+                null,
+                null,
+                108_123,
+                "s3://tenant-b-snapshots/tenant_b/users/part-0001.parquet",
+                3,
+                "email",
+                "String length exceeds DDL length",
+                support::sql_time(chrono::Duration::minutes(40))
+            ],
+            [
+                null,
+                null,
+                108_124,
+                "s3://someone-else/x/part-0001.parquet",
+                1,
+                "id",
+                "Invalid digit",
+                support::sql_time(chrono::Duration::minutes(30))
+            ],
+        ]),
+    );
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let warehouse = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Warehouse)
+        .unwrap();
+    let SourceData::Warehouse(data) = warehouse.fetch().await.expect("warehouse") else {
+        panic!("warehouse data");
+    };
+    let errors: Vec<(&str, &str)> = data
+        .load_errors
+        .iter()
+        .map(|e| (e.tenant.as_str(), e.table.as_str()))
+        .collect();
+    assert_eq!(errors, [("tenant_b", "orders"), ("tenant_b", "#108123")]);
+    let statements = emulator.get("/_shiftops/redshift-data/statements");
+    let sql = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["sql"].as_str())
+        .find(|sql| sql.contains("sys_load_error_detail"))
+        .unwrap()
+        .to_string();
+    assert!(sql.contains("LEFT JOIN pg_class"), "{sql}");
+    assert!(!sql.contains("svv_table_info"), "{sql}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -208,6 +208,19 @@ def test_alarm_history_json_filters(emu):
     assert emu.tenant("cloudwatch", "111111111111").describe_alarm_history()["AlarmHistoryItems"] == []
 
 
+def test_alarm_history_without_alarm_types_is_metric_alarms_only(emu):
+    cw = emu.client("cloudwatch")
+    cw.put_metric_alarm(AlarmName="A", Namespace="N", MetricName="M", Statistic="Sum", Period=60,
+                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    cw.put_composite_alarm(AlarmName="C", AlarmRule='ALARM("A")')
+    # As AWS: "If you omit this parameter, only metric alarms are returned."
+    assert cw.describe_alarm_history(AlarmName="C")["AlarmHistoryItems"] == []
+    assert {i["AlarmName"] for i in cw.describe_alarm_history()["AlarmHistoryItems"]} == {"A"}
+    composite = cw.describe_alarm_history(AlarmName="C", AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    assert composite["AlarmHistoryItems"] and all(i["AlarmType"] == "CompositeAlarm"
+                                                  for i in composite["AlarmHistoryItems"])
+
+
 # -- RDS ----------------------------------------------------------------------------------
 
 def make_cluster(rds, name="tenant-a-mysql"):

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
-use aws_sdk_cloudwatch::types::ScanBy;
+use aws_sdk_cloudwatch::types::{AlarmType, ScanBy};
 
 use super::error::describe;
 use super::{Aws, Limiter, time};
@@ -32,6 +32,11 @@ impl AlarmHistory for CloudWatchAlarmHistory {
                 self.client
                     .describe_alarm_history()
                     .alarm_name(alarm)
+                    // Without AlarmTypes, "only metric alarms are returned": a composite alarm's
+                    // history would read as empty
+                    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html).
+                    .alarm_types(AlarmType::MetricAlarm)
+                    .alarm_types(AlarmType::CompositeAlarm)
                     .scan_by(ScanBy::TimestampDescending)
                     .max_records(50)
                     .send(),

@@ -40,14 +40,27 @@ TRIM(schema_name) AS schema_name, TRIM(table_name) AS table_name, TRIM(table_sta
 TRIM(reason) AS reason FROM svv_integration_table_state WHERE table_state <> 'Synced' \
 ORDER BY integration_id, schema_name, table_name";
 
-/// SYS_LOAD_ERROR_DETAIL of the last 24 hours in the tenants' schemas, newest first.
+/// SYS_LOAD_ERROR_DETAIL of the last 24 hours, newest first: the errors of the tenants' schemas,
+/// and those of tables that no longer exist.
+///
+/// The view names its table only by `table_id`
+/// (https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_ERROR_DETAIL.html), so the schema and
+/// name come from the catalog tables PG_CLASS and PG_NAMESPACE, which "are accessible to Amazon
+/// Redshift users" (https://docs.aws.amazon.com/redshift/latest/dg/c_intro_catalog_views.html).
+/// Not SVV_TABLE_INFO: it is visible to superusers only and "doesn't return any information for
+/// empty tables" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html), so an
+/// inner join to it dropped the errors of a table the failed COPY left empty or a TRUNCATE
+/// emptied. The LEFT JOINs keep the errors of a table dropped since: their schema is NULL, and
+/// they are matched to a tenant by the S3 file they came from.
 pub fn load_errors(schemas: &str) -> String {
     format!(
-        "SELECT TRIM(ti.\"schema\") AS schema_name, TRIM(ti.\"table\") AS table_name, \
+        "SELECT TRIM(n.nspname) AS schema_name, TRIM(c.relname) AS table_name, e.table_id, \
 TRIM(e.file_name) AS file_name, e.line_number, TRIM(e.column_name) AS column_name, \
 TRIM(e.error_message) AS error_message, e.start_time \
-FROM sys_load_error_detail e JOIN svv_table_info ti ON ti.table_id = e.table_id \
-WHERE e.start_time > DATEADD(hour, -24, GETDATE()) AND ti.\"schema\" IN ({schemas}) \
+FROM sys_load_error_detail e LEFT JOIN pg_class c ON c.oid = e.table_id \
+LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+WHERE e.start_time > DATEADD(hour, -24, GETDATE()) \
+AND (n.nspname IN ({schemas}) OR n.nspname IS NULL) \
 ORDER BY e.start_time DESC LIMIT 5000"
     )
 }
@@ -161,5 +174,18 @@ mod tests {
         assert!(schema_list(["tenant_a'); DROP TABLE users; --"]).is_err());
         assert_eq!(schema_list([]).unwrap(), "''");
         assert!(load_errors("'tenant_a'").contains("IN ('tenant_a')"));
+    }
+
+    #[test]
+    fn load_errors_keep_empty_and_dropped_tables() {
+        let sql = load_errors("'tenant_a'");
+        assert!(!sql.contains("svv_table_info"), "superuser-only, no empty tables: {sql}");
+        assert!(sql.contains("LEFT JOIN pg_class c ON c.oid = e.table_id"), "{sql}");
+        assert!(sql.contains("LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"), "{sql}");
+        assert!(
+            sql.contains("(n.nspname IN ('tenant_a') OR n.nspname IS NULL)"),
+            "a dropped table's errors stay: {sql}"
+        );
+        assert!(sql.contains("e.table_id"), "a dropped table is named by its id: {sql}");
     }
 }

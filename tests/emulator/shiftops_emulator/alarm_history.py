@@ -133,8 +133,10 @@ def describe_alarm_history(self: CloudWatchResponse):
         items = [i for i in items if i["AlarmName"] == name]
     if kind:
         items = [i for i in items if i["HistoryItemType"] == kind]
-    if types:
-        items = [i for i in items if i["AlarmType"] in types]
+    # "If you omit this parameter, only metric alarms are returned."
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
+    types = types or ["MetricAlarm"]
+    items = [i for i in items if i["AlarmType"] in types]
     if start:
         items = [i for i in items if i["Timestamp"] >= _aware(start)]
     if end:
