@@ -214,7 +214,10 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     ] {
         assert!(line(&["tenant_a", setting]).starts_with('✓'), "{text}");
     }
-    assert!(!text.contains("binlog_checksum"), "not a Zero-ETL prerequisite: {text}");
+    assert!(
+        !text.contains("binlog_checksum"),
+        "not a Zero-ETL prerequisite: {text}"
+    );
     // tenant_b's parameter group lacks aurora_enhanced_binlog=1: not needed on the export path yet.
     assert!(
         line(&["tenant_b", "aurora_enhanced_binlog=1"]).starts_with('!'),

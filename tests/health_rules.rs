@@ -357,6 +357,18 @@ fn tables_not_synced_warn_and_failed_tables_are_critical() {
         ),
         Some(Severity::Critical)
     );
+    // A table dropped from the replication, or a history-mode table whose source was dropped,
+    // needs nothing done.
+    for settled in ["Deleted", "DroppedSource"] {
+        assert_eq!(
+            severity_of(
+                &replication(None, vec![table(settled)]),
+                CheckId::IntegrationTables
+            ),
+            None,
+            "{settled}"
+        );
+    }
 }
 
 fn export(status: ExportStatus, finished_hours_ago: i64) -> ExportTask {

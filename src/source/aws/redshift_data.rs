@@ -436,6 +436,7 @@ impl Source for WarehouseSource {
         let schemas = sql::schema_list(self.tenants.iter().map(|t| t.schema.as_str()))
             .map_err(SourceError)?;
         let load_errors_sql = sql::load_errors(&schemas);
+        let integration_tables_sql = sql::integration_tables();
         let r = &self.routes;
         let named = {
             let mut labels: Vec<&str> = r
@@ -460,7 +461,7 @@ impl Source for WarehouseSource {
         };
         let (integrations, tables_state, errors, loads, queues, queries, tables) = tokio::join!(
             run_on_all(&r.integrations, sql::INTEGRATIONS, named),
-            run_on_all(&r.integrations, sql::INTEGRATION_TABLES, named),
+            run_on_all(&r.integrations, &integration_tables_sql, named),
             run_on(r.elt.as_ref(), &load_errors_sql, named),
             run_on(r.elt.as_ref(), sql::LOADS, named),
             run_on(
@@ -886,7 +887,12 @@ mod tests {
             ],
             vec![
                 row(Some("tenant_a"), Some("orders"), 1, "s3://elsewhere/x.csv"),
-                row(None, None, 108_123, "s3://tenant-b-snapshots/tenant_b/orders/p.parquet"),
+                row(
+                    None,
+                    None,
+                    108_123,
+                    "s3://tenant-b-snapshots/tenant_b/orders/p.parquet",
+                ),
                 row(None, None, 108_124, "s3://someone-else/orders/p.parquet"),
             ],
         );
