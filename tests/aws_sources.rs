@@ -72,6 +72,16 @@ async fn every_source_reads_the_standard_fleet() {
     let latest = exports.last().unwrap();
     assert_eq!(latest.status, ExportStatus::Failed);
     assert!(latest.failure_cause.is_some());
+    // The snapshot by its name, as the snapshot list names it, not by the task's SourceArn.
+    assert!(
+        latest.snapshot.starts_with("tenant-b-mysql-snapshot-"),
+        "{latest:?}"
+    );
+    assert!(
+        rds.snapshots.iter().any(|s| s.id == latest.snapshot),
+        "{:?}",
+        rds.snapshots
+    );
     assert!(
         rds.snapshots
             .iter()
