@@ -456,6 +456,83 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenants_metrics_and_alarms_use_its_dimension_value_in_the_exact_dimension_set() {
+    let (emulator, _) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // A Japanese name cannot be a CloudWatch dimension value: the tenant names its own.
+    let text = standard_config(&emulator.url).replace(
+        "name = \"tenant_b\"",
+        "name = \"テナントB\"\nmetric_dimension_value = \"tenant-b-jp\"",
+    );
+    let config = config(&text);
+    let central = support::central_sdk_config(&emulator.url).await;
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
+    let dimension = |name: &str, value: &str| {
+        aws_sdk_cloudwatch::types::Dimension::builder()
+            .name(name)
+            .value(value)
+            .build()
+    };
+    let at = aws_smithy_types::DateTime::from_secs(
+        (chrono::Utc::now() - chrono::Duration::minutes(2)).timestamp(),
+    );
+    // The tenant's metric as the ELT publishes it, and another metric of the same name: without
+    // Environment it is a different metric, which must not be read.
+    for (dimensions, value) in [
+        (
+            vec![
+                dimension("Environment", "prod"),
+                dimension("Tenant", "tenant-b-jp"),
+            ],
+            4.0,
+        ),
+        (vec![dimension("Tenant", "tenant-b-jp")], 100.0),
+    ] {
+        cloudwatch
+            .put_metric_data()
+            .namespace("Custom/DPC")
+            .metric_data(
+                aws_sdk_cloudwatch::types::MetricDatum::builder()
+                    .metric_name("CopyErrorCount")
+                    .set_dimensions(Some(dimensions))
+                    .timestamp(at)
+                    .value(value)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("metric data");
+    }
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name("COPY-errors-of-tenant-b-jp")
+        .namespace("Custom/DPC")
+        .metric_name("CopyErrorCount")
+        .dimensions(dimension("Environment", "prod"))
+        .dimensions(dimension("Tenant", "tenant-b-jp"))
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .send()
+        .await
+        .expect("alarm created");
+
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let snapshot = refresh_once(&fleet).await;
+    let copy_errors = &snapshot.metrics.copy_errors["テナントB"];
+    assert_eq!(copy_errors.values().sum::<f64>(), 4.0, "{copy_errors:?}");
+    let alarm = snapshot
+        .alarms
+        .iter()
+        .find(|a| a.name == "COPY-errors-of-tenant-b-jp")
+        .unwrap();
+    assert_eq!(alarm.tenant.as_deref(), Some("テナントB"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
     let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
     // 150 more alarms: DescribeAlarms pages them 100 at a time.

@@ -12,6 +12,7 @@ fn zero_etl(name: &str) -> Tenant {
     Tenant {
         name: name.into(),
         schema: name.into(),
+        metric_dimension_value: name.into(),
         account_id: "111111111111".into(),
         cluster_identifier: format!("{name}-mysql"),
         ingest: Ingest::ZeroEtl {

@@ -268,12 +268,17 @@ impl MetricsSource {
             ));
         }
         queries.push((Slot::EltDelay, stat(&self.config.elt_delay, &[])));
+        // A tenant's CopyErrorCount is the spec's dimensions and the tenant's: the exact set it
+        // is published with, since a query without one of them finds another metric.
         for tenant in &self.tenants {
             queries.push((
                 Slot::CopyErrors(tenant.name.clone()),
                 stat(
                     &self.config.copy_errors,
-                    &[(self.config.tenant_dimension.as_str(), tenant.name.as_str())],
+                    &[(
+                        self.config.tenant_dimension.as_str(),
+                        tenant.metric_dimension_value.as_str(),
+                    )],
                 ),
             ));
         }
@@ -489,13 +494,19 @@ impl AlarmsSource {
         }
     }
 
-    /// An alarm is about a tenant when its `Tenant` dimension or its name says so.
+    /// An alarm is about a tenant when its `Tenant` dimension or its name says so. The dimension
+    /// holds the tenant's `metric_dimension_value`, which names the tenant.
     fn tenant_of(&self, name: &str, dimensions: &[Dimension]) -> Option<String> {
         dimensions
             .iter()
             .find(|d| d.name() == Some(self.tenant_dimension.as_str()))
             .and_then(|d| d.value())
-            .map(str::to_string)
+            .map(|value| {
+                self.tenants
+                    .iter()
+                    .find(|t| t.metric_dimension_value == value)
+                    .map_or_else(|| value.to_string(), |t| t.name.clone())
+            })
             .or_else(|| {
                 self.tenants
                     .iter()

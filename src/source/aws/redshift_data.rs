@@ -841,6 +841,7 @@ mod tests {
     fn load_errors_of_dropped_tables_go_to_the_tenant_whose_export_they_read() {
         let tenant = |name: &str, ingest: Ingest| Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: "111111111111".into(),
             cluster_identifier: format!("{name}-mysql"),
