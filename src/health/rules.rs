@@ -401,6 +401,7 @@ impl<'a> Context<'a> {
                     status: run.status.to_string(),
                     step: run.failed_step.clone(),
                     error: run.error.clone(),
+                    cause: run.cause.clone(),
                 },
                 run.status.as_str(),
                 "succeeded",
