@@ -499,6 +499,7 @@ impl Config {
             return Err(threshold_error(path, text, &error));
         }
         let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut dimension_values: BTreeMap<&str, &str> = BTreeMap::new();
         for tenant in &self.tenants {
             let name = tenant.name.get_ref();
             // A name is shown, not run: any printable text (Japanese included), but nothing that
@@ -576,6 +577,20 @@ impl Config {
                     );
                 }
                 _ => {}
+            }
+            // Two tenants with one value would read each other's metrics and alarms.
+            if let Some(other) = dimension_values.insert(tenant.metric_dimension_value(), name) {
+                let span = tenant
+                    .metric_dimension_value
+                    .as_ref()
+                    .map_or(tenant.name.span(), Spanned::span);
+                return at(
+                    span,
+                    format!(
+                        "tenant {name:?} has the metric_dimension_value {:?} of tenant {other:?}: each tenant needs its own",
+                        tenant.metric_dimension_value()
+                    ),
+                );
             }
             if tenant.role_arn.is_some() && tenant.profile.is_some() {
                 return at(
@@ -877,6 +892,14 @@ elt_delay_minutes = 90
                 "{error}"
             );
         }
+        let clash = named.replace("\"tenant-a\"", "\"tenant_b\"");
+        let error = Config::parse("config.toml", &clash).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("of tenant \"テナントA\": each tenant needs its own"),
+            "{error}"
+        );
         let long = "x".repeat(1025);
         assert!(!is_dimension_value(&long));
         assert!(is_dimension_value(&long[..1024]));
