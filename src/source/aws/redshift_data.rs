@@ -566,7 +566,10 @@ fn load_errors(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadError> {
             };
             let table = match record.text("table_name") {
                 // A dropped table is known only by its id.
-                name if name.is_empty() => format!("#{}", record.get("table_id").as_i64()?),
+                name if name.is_empty() => match record.get("table_id").as_i64() {
+                    Some(id) => format!("#{id}"),
+                    None => "#?".into(),
+                },
                 name => name,
             };
             Some(LoadError {
