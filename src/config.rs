@@ -258,6 +258,13 @@ fn metric(namespace: &str, name: &str, dimensions: &[(&str, &str)], stat: &str) 
 /// Where the seed dashboard's metrics live. The WLM and storage metrics of `AWS/Redshift` get the
 /// cluster's `ClusterIdentifier` dimension added; per-tenant and per-integration metrics get the
 /// dimension named by `tenant_dimension` / `integration_dimension`.
+///
+/// A metric is the exact set of its dimensions: "CloudWatch treats each unique combination of
+/// dimensions as a separate metric", and a query must give "the exact dimensions" the metric was
+/// published with (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension).
+/// So the custom metrics default to the dimensions the seed's ELT publishes them with,
+/// `Environment = "prod"`, and a tenant's `CopyErrorCount` is the spec's dimensions plus the
+/// tenant's.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MetricsConfig {
@@ -284,10 +291,25 @@ impl Default for MetricsConfig {
                 &[("Environment", "prod")],
                 "Maximum",
             ),
-            copy_errors: metric("Custom/DPC", "CopyErrorCount", &[], "Sum"),
+            copy_errors: metric(
+                "Custom/DPC",
+                "CopyErrorCount",
+                &[("Environment", "prod")],
+                "Sum",
+            ),
             tenant_dimension: "Tenant".into(),
-            rejected_queries: metric("Custom/DPC", "WLMRejectedQueries", &[], "Sum"),
-            attempted_queries: metric("Custom/DPC", "WLMAttemptedQueries", &[], "Sum"),
+            rejected_queries: metric(
+                "Custom/DPC",
+                "WLMRejectedQueries",
+                &[("Environment", "prod")],
+                "Sum",
+            ),
+            attempted_queries: metric(
+                "Custom/DPC",
+                "WLMAttemptedQueries",
+                &[("Environment", "prod")],
+                "Sum",
+            ),
             integration_lag: metric("AWS/Redshift", "IntegrationLag", &[], "Maximum"),
             integration_dimension: "IntegrationId".into(),
             queues: crate::model::WLM_QUEUES.map(String::from).to_vec(),
@@ -326,6 +348,10 @@ pub struct TenantConfig {
     pub export: Option<ExportConfig>,
     /// The tenant's region, when it is not `[aws] region`.
     pub region: Option<String>,
+    /// The value of the tenant's dimension (`[metrics] tenant_dimension`) on its CloudWatch
+    /// metrics and alarms [default: the name]. CloudWatch takes ASCII only, so a tenant whose
+    /// name is not (a Japanese name) sets it.
+    pub metric_dimension_value: Option<Spanned<String>>,
     /// Whether the alarms in the tenant's account are read with its `role_arn` or `profile`
     /// [default: true]; off for a role that may not call `cloudwatch:DescribeAlarms`.
     #[serde(default = "reads_alarms")]
@@ -343,10 +369,17 @@ impl TenantConfig {
             .map_or(self.name.get_ref(), |s| s.get_ref())
     }
 
+    pub fn metric_dimension_value(&self) -> &str {
+        self.metric_dimension_value
+            .as_ref()
+            .map_or(self.name.get_ref(), |v| v.get_ref())
+    }
+
     pub fn to_tenant(&self) -> Tenant {
         Tenant {
             name: self.name.get_ref().clone(),
             schema: self.schema().to_string(),
+            metric_dimension_value: self.metric_dimension_value().to_string(),
             account_id: self.account_id.clone(),
             cluster_identifier: self.cluster_identifier.clone(),
             ingest: match (&self.integration, &self.export) {
@@ -375,6 +408,16 @@ pub fn is_identifier(name: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
         && name.len() <= 127
+}
+
+/// Whether CloudWatch takes `value` as a dimension value: "Dimension values must contain only
+/// ASCII characters and must include at least one non-whitespace character. ASCII control
+/// characters are not supported", 1 to 1,024 characters
+/// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html).
+pub fn is_dimension_value(value: &str) -> bool {
+    (1..=1024).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii() && !c.is_ascii_control())
+        && value.chars().any(|c| !c.is_ascii_whitespace())
 }
 
 /// A `[thresholds]` value the rules cannot use, at the value in the file it blames (the
@@ -489,6 +532,7 @@ impl Config {
             return Err(threshold_error(path, text, &error));
         }
         let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut dimension_values: BTreeMap<&str, &str> = BTreeMap::new();
         for tenant in &self.tenants {
             let name = tenant.name.get_ref();
             // A name is shown, not run: any printable text (Japanese included), but nothing that
@@ -546,6 +590,40 @@ impl Config {
                     );
                 }
                 _ => {}
+            }
+            match &tenant.metric_dimension_value {
+                Some(value) if !is_dimension_value(value.get_ref()) => {
+                    return at(
+                        value.span(),
+                        format!(
+                            "metric_dimension_value {:?} must be 1 to 1024 ASCII characters, not only spaces, no control characters (a CloudWatch dimension value)",
+                            value.get_ref()
+                        ),
+                    );
+                }
+                None if !is_dimension_value(name) => {
+                    return at(
+                        tenant.name.span(),
+                        format!(
+                            "tenant {name:?} needs `metric_dimension_value = \"…\"`: its name is not a CloudWatch dimension value (ASCII only)"
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            // Two tenants with one value would read each other's metrics and alarms.
+            if let Some(other) = dimension_values.insert(tenant.metric_dimension_value(), name) {
+                let span = tenant
+                    .metric_dimension_value
+                    .as_ref()
+                    .map_or(tenant.name.span(), Spanned::span);
+                return at(
+                    span,
+                    format!(
+                        "tenant {name:?} has the metric_dimension_value {:?} of tenant {other:?}: each tenant needs its own",
+                        tenant.metric_dimension_value()
+                    ),
+                );
             }
             if tenant.role_arn.is_some() && tenant.profile.is_some() {
                 return at(
@@ -925,6 +1003,73 @@ integration = "tenant-a-to-central-integration"
         let text = SEEDS.replace("roles = [\"elt\", \"wlm\", \"storage\"]", "roles = []");
         let error = Config::parse("config.toml", &text).unwrap_err();
         assert_eq!((error.line, error.column), (10, 9), "{error}");
+    }
+
+    #[test]
+    fn a_tenant_dimension_value_defaults_to_the_name_and_must_be_ascii() {
+        let config = Config::parse("config.toml", LIVE).unwrap();
+        assert_eq!(config.tenants()[0].metric_dimension_value, "tenant_a");
+
+        // A Japanese name is shown, but CloudWatch takes ASCII dimension values only.
+        let japanese = LIVE.replace("name = \"tenant_a\"", "name = \"テナントA\"");
+        let error = Config::parse("config.toml", &japanese).unwrap_err();
+        assert_eq!((error.line, error.column), (11, 8), "{error}");
+        assert!(
+            error.message.contains("needs `metric_dimension_value"),
+            "{error}"
+        );
+        let named = japanese.replace(
+            "schema = \"tenant_a\"",
+            "schema = \"tenant_a\"\nmetric_dimension_value = \"tenant-a\"",
+        );
+        let config = Config::parse("config.toml", &named).unwrap();
+        let tenant = &config.tenants()[0];
+        assert_eq!(
+            (tenant.name.as_str(), tenant.metric_dimension_value.as_str()),
+            ("テナントA", "tenant-a")
+        );
+
+        for bad in ["テナント", "   ", "", "a\\u0007b"] {
+            let text = named.replace(
+                "metric_dimension_value = \"tenant-a\"",
+                &format!("metric_dimension_value = \"{bad}\""),
+            );
+            let error = Config::parse("config.toml", &text).unwrap_err();
+            assert_eq!((error.line, error.column), (13, 26), "{bad:?}: {error}");
+            assert!(
+                error.message.contains("CloudWatch dimension value"),
+                "{error}"
+            );
+        }
+        let clash = named.replace("\"tenant-a\"", "\"tenant_b\"");
+        let error = Config::parse("config.toml", &clash).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("of tenant \"テナントA\": each tenant needs its own"),
+            "{error}"
+        );
+        let long = "x".repeat(1025);
+        assert!(!is_dimension_value(&long));
+        assert!(is_dimension_value(&long[..1024]));
+    }
+
+    #[test]
+    fn custom_metrics_default_to_the_dimensions_they_are_published_with() {
+        let metrics = MetricsConfig::default();
+        for spec in [
+            &metrics.elt_delay,
+            &metrics.copy_errors,
+            &metrics.rejected_queries,
+            &metrics.attempted_queries,
+        ] {
+            assert_eq!(
+                spec.dimensions,
+                BTreeMap::from([("Environment".to_string(), "prod".to_string())]),
+                "{}",
+                spec.name
+            );
+        }
     }
 
     #[test]

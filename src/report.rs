@@ -567,6 +567,7 @@ mod tests {
         let now = chrono::Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 0).unwrap();
         let tenant = |name: &str| Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: "222222222222".into(),
             cluster_identifier: format!("{name}-mysql"),

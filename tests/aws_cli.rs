@@ -257,9 +257,22 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["tenant_a", "DescribeIntegrations"]).starts_with('✓'),
         "{text}"
     );
-    // tenant_b's parameter group lacks binlog_checksum=NONE: not needed on the export path yet.
+    for setting in [
+        "aurora_enhanced_binlog=1",
+        "binlog_backup=0",
+        "binlog_replication_globaldb=0",
+        "binlog_row_image=full",
+        "binlog_row_metadata=full",
+    ] {
+        assert!(line(&["tenant_a", setting]).starts_with('✓'), "{text}");
+    }
     assert!(
-        line(&["tenant_b", "binlog_checksum=NONE"]).starts_with('!'),
+        !text.contains("binlog_checksum"),
+        "not a Zero-ETL prerequisite: {text}"
+    );
+    // tenant_b's parameter group lacks aurora_enhanced_binlog=1: not needed on the export path yet.
+    assert!(
+        line(&["tenant_b", "aurora_enhanced_binlog=1"]).starts_with('!'),
         "{text}"
     );
     assert!(

@@ -72,6 +72,16 @@ async fn every_source_reads_the_standard_fleet() {
     let latest = exports.last().unwrap();
     assert_eq!(latest.status, ExportStatus::Failed);
     assert!(latest.failure_cause.is_some());
+    // The snapshot by its name, as the snapshot list names it, not by the task's SourceArn.
+    assert!(
+        latest.snapshot.starts_with("tenant-b-mysql-snapshot-"),
+        "{latest:?}"
+    );
+    assert!(
+        rds.snapshots.iter().any(|s| s.id == latest.snapshot),
+        "{:?}",
+        rds.snapshots
+    );
     assert!(
         rds.snapshots
             .iter()
@@ -181,6 +191,16 @@ async fn every_source_reads_the_standard_fleet() {
         history.iter().any(|h| h.summary.contains("ALARM")),
         "{history:?}"
     );
+    // A composite alarm's history too: DescribeAlarmHistory reads metric alarms only unless
+    // asked for both types.
+    let composite = fleet
+        .alarm_history
+        .as_ref()
+        .unwrap()
+        .history(alarm("Pipeline-Degraded"))
+        .await
+        .expect("history");
+    assert!(!composite.is_empty(), "{composite:?}");
 
     // And the rules see what was staged.
     let health = evaluate(&snapshot, &Thresholds::default(), chrono::Utc::now());
@@ -319,6 +339,84 @@ async fn serverless_workgroup_mode_runs_statements_on_the_workgroup() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_errors_of_empty_and_dropped_tables_are_kept() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // What the catalog join answers: an existing (empty) table of tenant_b's schema, a table
+    // dropped since whose file is tenant_b's export, and another pipeline's dropped table.
+    emulator.result_set(
+        r"(?i)from\s+sys_load_error_detail",
+        &[
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("table_id", "int4"),
+            ("file_name", "varchar"),
+            ("line_number", "int8"),
+            ("column_name", "varchar"),
+            ("error_message", "varchar"),
+            ("start_time", "timestamp"),
+        ],
+        serde_json::json!([
+            [
+                "tenant_b",
+                "orders",
+                108_100,
+                "s3://tenant-b-snapshots/tenant_b/orders/part-0003.parquet",
+                1176,
+                "quantity",
+                "Invalid digit, Value 'N', Pos 0, Type: Integer",
+                support::sql_time(chrono::Duration::minutes(50))
+            ],
+            [
+                null,
+                null,
+                108_123,
+                "s3://tenant-b-snapshots/tenant_b/users/part-0001.parquet",
+                3,
+                "email",
+                "String length exceeds DDL length",
+                support::sql_time(chrono::Duration::minutes(40))
+            ],
+            [
+                null,
+                null,
+                108_124,
+                "s3://someone-else/x/part-0001.parquet",
+                1,
+                "id",
+                "Invalid digit",
+                support::sql_time(chrono::Duration::minutes(30))
+            ],
+        ]),
+    );
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let warehouse = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Warehouse)
+        .unwrap();
+    let SourceData::Warehouse(data) = warehouse.fetch().await.expect("warehouse") else {
+        panic!("warehouse data");
+    };
+    let errors: Vec<(&str, &str)> = data
+        .load_errors
+        .iter()
+        .map(|e| (e.tenant.as_str(), e.table.as_str()))
+        .collect();
+    assert_eq!(errors, [("tenant_b", "orders"), ("tenant_b", "#108123")]);
+    let statements = emulator.get("/_shiftops/redshift-data/statements");
+    let sql = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["sql"].as_str())
+        .find(|sql| sql.contains("sys_load_error_detail"))
+        .unwrap()
+        .to_string();
+    assert!(sql.contains("LEFT JOIN pg_class"), "{sql}");
+    assert!(!sql.contains("svv_table_info"), "{sql}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_are_fetched_in_batches_of_500_queries() {
     let (emulator, seeded) = tokio::task::spawn_blocking(Emulator::standard)
         .await
@@ -355,6 +453,83 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
         "{counts}"
     );
     assert_eq!(counts["by_action"]["monitoring:ListMetrics"], 1, "{counts}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenants_metrics_and_alarms_use_its_dimension_value_in_the_exact_dimension_set() {
+    let (emulator, _) = tokio::task::spawn_blocking(staged).await.unwrap();
+    // A Japanese name cannot be a CloudWatch dimension value: the tenant names its own.
+    let text = standard_config(&emulator.url).replace(
+        "name = \"tenant_b\"",
+        "name = \"テナントB\"\nmetric_dimension_value = \"tenant-b-jp\"",
+    );
+    let config = config(&text);
+    let central = support::central_sdk_config(&emulator.url).await;
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
+    let dimension = |name: &str, value: &str| {
+        aws_sdk_cloudwatch::types::Dimension::builder()
+            .name(name)
+            .value(value)
+            .build()
+    };
+    let at = aws_smithy_types::DateTime::from_secs(
+        (chrono::Utc::now() - chrono::Duration::minutes(2)).timestamp(),
+    );
+    // The tenant's metric as the ELT publishes it, and another metric of the same name: without
+    // Environment it is a different metric, which must not be read.
+    for (dimensions, value) in [
+        (
+            vec![
+                dimension("Environment", "prod"),
+                dimension("Tenant", "tenant-b-jp"),
+            ],
+            4.0,
+        ),
+        (vec![dimension("Tenant", "tenant-b-jp")], 100.0),
+    ] {
+        cloudwatch
+            .put_metric_data()
+            .namespace("Custom/DPC")
+            .metric_data(
+                aws_sdk_cloudwatch::types::MetricDatum::builder()
+                    .metric_name("CopyErrorCount")
+                    .set_dimensions(Some(dimensions))
+                    .timestamp(at)
+                    .value(value)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("metric data");
+    }
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name("COPY-errors-of-tenant-b-jp")
+        .namespace("Custom/DPC")
+        .metric_name("CopyErrorCount")
+        .dimensions(dimension("Environment", "prod"))
+        .dimensions(dimension("Tenant", "tenant-b-jp"))
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .send()
+        .await
+        .expect("alarm created");
+
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let snapshot = refresh_once(&fleet).await;
+    let copy_errors = &snapshot.metrics.copy_errors["テナントB"];
+    assert_eq!(copy_errors.values().sum::<f64>(), 4.0, "{copy_errors:?}");
+    let alarm = snapshot
+        .alarms
+        .iter()
+        .find(|a| a.name == "COPY-errors-of-tenant-b-jp")
+        .unwrap();
+    assert_eq!(alarm.tenant.as_deref(), Some("テナントB"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -653,6 +653,35 @@ fn the_language_comes_from_the_locale() {
     assert!(run("en_US.UTF-8").contains("no findings"));
 }
 
+#[test]
+fn the_elt_finding_says_the_cause_in_every_format_and_language() {
+    // The dbt failure's error is only a name (DbtRunFailed); its cause names the broken model.
+    let (json, _) = check_json("dbt-failure");
+    let message = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "elt_failed")
+        .and_then(|f| f["message"].as_str())
+        .unwrap()
+        .to_string();
+    assert!(message.contains("DbtRunFailed (cause: "), "{message}");
+    assert!(message.contains("fct_daily_orders"), "{message}");
+    for format in ["text", "markdown", "nagios", "slack"] {
+        let (out, _) = check_demo("dbt-failure", &["--format", format]);
+        assert!(
+            out.contains("DbtRunFailed (cause: Finished running"),
+            "{format}: {out}"
+        );
+        assert!(
+            !out.contains('\u{1b}'),
+            "{format}: one sanitiser, no raw escape"
+        );
+    }
+    let (out, _) = check_demo("dbt-failure", &["--lang", "ja"]);
+    assert!(out.contains("DbtRunFailed(原因: "), "{out}");
+}
+
 fn check_demo(scenario: &str, extra: &[&str]) -> (String, i32) {
     let mut args = vec!["check", "--demo", "--scenario", scenario, "--at", AT];
     args.extend_from_slice(extra);

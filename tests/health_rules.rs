@@ -12,6 +12,7 @@ fn zero_etl(name: &str) -> Tenant {
     Tenant {
         name: name.into(),
         schema: name.into(),
+        metric_dimension_value: name.into(),
         account_id: "111111111111".into(),
         cluster_identifier: format!("{name}-mysql"),
         ingest: Ingest::ZeroEtl {
@@ -357,6 +358,18 @@ fn tables_not_synced_warn_and_failed_tables_are_critical() {
         ),
         Some(Severity::Critical)
     );
+    // A table dropped from the replication, or a history-mode table whose source was dropped,
+    // needs nothing done.
+    for settled in ["Deleted", "DroppedSource"] {
+        assert_eq!(
+            severity_of(
+                &replication(None, vec![table(settled)]),
+                CheckId::IntegrationTables
+            ),
+            None,
+            "{settled}"
+        );
+    }
 }
 
 fn export(status: ExportStatus, finished_hours_ago: i64) -> ExportTask {

@@ -165,16 +165,9 @@ impl Operator for SimOperator {
                     return Ok(plan);
                 };
                 plan.target = format!("{tenant}: integration {integration}");
-                let tables = match scope {
-                    ResyncScope::InError => "INERROR TABLES".to_string(),
-                    ResyncScope::All => "ALL TABLES".to_string(),
-                    ResyncScope::Tables(tables) => format!("TABLES {}", tables.join(", ")),
-                };
                 plan.confirm = Some(tenant.clone());
-                plan.calls.push(format!(
-                    "ALTER DATABASE {} INTEGRATION REFRESH {tables}",
-                    quote_identifier(&format!("{tenant}_zeroetl"))
-                ));
+                plan.calls
+                    .push(scope.refresh_statement(&format!("{tenant}_zeroetl"), &found.schema)?);
                 Ok(plan)
             }
             Request::StartExport { tenant } => {

@@ -40,6 +40,9 @@ pub enum Detail {
         status: String,
         step: Option<String>,
         error: Option<String>,
+        /// What the failed state said of its error (Step Functions' `cause`): the COPY's or
+        /// dbt's own message, where the error is only its name.
+        cause: Option<String>,
     },
     EltDelay {
         minutes: f64,
@@ -185,6 +188,7 @@ impl Detail {
                 status,
                 step,
                 error,
+                cause,
             } => {
                 let step = step
                     .clone()
@@ -192,10 +196,18 @@ impl Detail {
                 let error = error
                     .clone()
                     .unwrap_or_else(|| lang.pick("no error given", "エラー不明").into());
-                if ja {
-                    format!("ELT 実行 {run} が {step} で {status} になりました: {error}")
-                } else {
-                    format!("ELT run {run} {status} at {step}: {error}")
+                let cause = cause.as_deref().map(str::trim).filter(|c| !c.is_empty());
+                match (ja, cause) {
+                    (true, Some(cause)) => format!(
+                        "ELT 実行 {run} が {step} で {status} になりました: {error}(原因: {cause})"
+                    ),
+                    (true, None) => {
+                        format!("ELT 実行 {run} が {step} で {status} になりました: {error}")
+                    }
+                    (false, Some(cause)) => {
+                        format!("ELT run {run} {status} at {step}: {error} (cause: {cause})")
+                    }
+                    (false, None) => format!("ELT run {run} {status} at {step}: {error}"),
                 }
             }
             Detail::EltDelay { minutes, threshold } => {

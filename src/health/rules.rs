@@ -5,7 +5,7 @@ use chrono::Duration;
 use super::{CheckId, Detail, Finding, Health, Measure, Severity, Status, Thresholds};
 use crate::model::{
     AlarmState, EltRun, ExportStatus, ExportTask, Ingest, IntegrationStatus, Snapshot, SourceId,
-    Tenant, Time,
+    TableSync, Tenant, Time,
 };
 
 /// Evaluates every rule whose source has data. Rules of a source that never delivered are skipped:
@@ -266,7 +266,11 @@ impl<'a> Context<'a> {
 
     fn integration_tables(&self, out: &mut Vec<Finding>) {
         for replication in &self.snapshot.warehouse.replication {
-            let tables = &replication.tables_not_synced;
+            let tables: Vec<&TableSync> = replication
+                .tables_not_synced
+                .iter()
+                .filter(|t| !t.is_settled())
+                .collect();
             if tables.is_empty() {
                 continue;
             }
@@ -397,6 +401,7 @@ impl<'a> Context<'a> {
                     status: run.status.to_string(),
                     step: run.failed_step.clone(),
                     error: run.error.clone(),
+                    cause: run.cause.clone(),
                 },
                 run.status.as_str(),
                 "succeeded",

@@ -85,11 +85,17 @@ pub fn integration_id_from_arn(arn: &str) -> &str {
     arn.rsplit(':').next().unwrap_or(arn)
 }
 
-/// A replicated table that is not in the `Synced` state.
+/// The SVV_INTEGRATION_TABLE_STATE states that need nothing done: `Synced`, `Deleted` (the table
+/// is gone from the replication) and `DroppedSource` ("the source of a history mode table was
+/// dropped at the source"); the others are `Failed`, `ResyncRequired` and `ResyncInitiated`
+/// (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_INTEGRATION_TABLE_STATE.html).
+pub const SETTLED_TABLE_STATES: [&str; 3] = ["Synced", "Deleted", "DroppedSource"];
+
+/// A replicated table that is not in a settled state ([`SETTLED_TABLE_STATES`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TableSync {
     pub table: String,
-    /// `Failed`, `ResyncRequired`, `ResyncInitiated`, …
+    /// `Failed`, `ResyncRequired`, `ResyncInitiated`
     pub state: String,
     pub reason: String,
 }
@@ -97,5 +103,12 @@ pub struct TableSync {
 impl TableSync {
     pub fn is_failed(&self) -> bool {
         self.state.eq_ignore_ascii_case("failed")
+    }
+
+    /// Whether the table needs nothing done: not a table out of sync.
+    pub fn is_settled(&self) -> bool {
+        SETTLED_TABLE_STATES
+            .iter()
+            .any(|s| self.state.eq_ignore_ascii_case(s))
     }
 }

@@ -24,7 +24,8 @@ pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};
 pub use format::{display_lines, format_ago_secs, format_duration_secs};
 pub use integration::{
-    IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
+    IntegrationReplication, IntegrationState, IntegrationStatus, SETTLED_TABLE_STATES, TableSync,
+    integration_id_from_arn,
 };
 pub use load::{LoadError, LoadSummary};
 pub use logs::LogEvent;

@@ -268,6 +268,7 @@ mod tests {
     fn snapshot() -> Snapshot {
         let tenant = |name: &str| Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: "111111111111".into(),
             cluster_identifier: format!("{name}-mysql"),

@@ -6,6 +6,9 @@ pub struct Tenant {
     pub name: String,
     /// The warehouse schema the tenant's data lands in.
     pub schema: String,
+    /// The value of the tenant's dimension on its CloudWatch metrics and alarms (ASCII: a
+    /// dimension value cannot be Japanese, a name can).
+    pub metric_dimension_value: String,
     pub account_id: String,
     /// The tenant's Aurora MySQL cluster identifier.
     pub cluster_identifier: String,

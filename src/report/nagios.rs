@@ -45,7 +45,16 @@ fn summary(report: &CheckReport) -> String {
             .tenant
             .clone()
             .unwrap_or_else(|| lang.pick("fleet", "全体").to_string());
-        return format!("{subject}: {}", super::with_impact(worst, lang));
+        // The message is cut, not the other tenants it holds back: a long cause must not push
+        // the impact out of the line.
+        let head = format!("{subject}: ");
+        let impact = worst
+            .impact_text(lang)
+            .map(|impact| format!(" — {impact}"))
+            .unwrap_or_default();
+        let room = MAX_FINDING_CHARS.saturating_sub(head.chars().count() + impact.chars().count());
+        let message = clip(&one_line(&worst.message).replace('|', "/"), room);
+        return format!("{head}{message}{impact}");
     }
     if let Some(source) = report.sources.iter().find(|s| !s.ok) {
         let error = source.error.as_deref().unwrap_or(match lang {

@@ -963,6 +963,7 @@ mod tests {
             status: "failed".into(),
             step: step.map(str::to_string),
             error: None,
+            cause: None,
         };
         Finding::new(
             None,
@@ -991,6 +992,7 @@ mod tests {
                 status: "aborted".into(),
                 step: Some("dbt run".into()),
                 error: Some("shiftops.Stopped".into()),
+                cause: None,
             };
             assert_eq!(
                 for_finding(&runbooks, &stopped).map(|r| r.id.as_str()),

@@ -209,16 +209,7 @@ def test_alarm_history_json_filters(emu):
     assert emu.tenant("cloudwatch", "111111111111").describe_alarm_history()["AlarmHistoryItems"] == []
 
 
-def test_alarm_history_of_a_composite_alarm_needs_alarm_types(emu):
-    cw = emu.client("cloudwatch")
-    cw.put_metric_alarm(AlarmName="A", Namespace="N", MetricName="M", Statistic="Sum", Period=60,
-                        EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
-    cw.put_composite_alarm(AlarmName="C", AlarmRule='ALARM("A")')
-    # As AWS: without AlarmTypes, only metric alarms' history.
-    assert cw.describe_alarm_history(AlarmName="C")["AlarmHistoryItems"] == []
-    assert {i["AlarmName"] for i in cw.describe_alarm_history()["AlarmHistoryItems"]} == {"A"}
-    composite = cw.describe_alarm_history(AlarmName="C", AlarmTypes=["CompositeAlarm"])["AlarmHistoryItems"]
-    assert composite and {i["AlarmType"] for i in composite} == {"CompositeAlarm"}
+# DescribeAlarmHistory's AlarmTypes default: test_strict_aws.py.
 
 
 # -- RDS ----------------------------------------------------------------------------------
@@ -495,8 +486,10 @@ def test_standard_seed(emu, cbor_models):
         assert (cluster["DBClusterIdentifier"], cluster["Engine"]) == (tenant["cluster"], "aurora-mysql")
         params = {p["ParameterName"]: p["ParameterValue"] for p in rds.describe_db_cluster_parameters(
             DBClusterParameterGroupName=cluster["DBClusterParameterGroup"])["Parameters"]}
-        assert params["binlog_format"] == "ROW" and params["binlog_row_image"] == "FULL"
-        assert (params.get("binlog_checksum") == "NONE") == (tenant["name"] != "tenant_b")
+        assert params["binlog_format"] == "ROW" and params["binlog_row_image"] == "full"
+        assert params["binlog_row_metadata"] == "full" and params["binlog_backup"] == "0"
+        assert params["binlog_replication_globaldb"] == "0" and "binlog_checksum" not in params
+        assert (params.get("aurora_enhanced_binlog") == "1") == (tenant["name"] != "tenant_b")
         iam = emu.tenant("iam", tenant["account_id"])
         assert CENTRAL in iam.get_role(RoleName="ShiftopsReadOnly")["Role"]["AssumeRolePolicyDocument"]["Statement"][0][
             "Principal"]["AWS"]

@@ -282,34 +282,7 @@ impl AwsOperator {
             .map(|r| r.text("target_database"))
             .filter(|d| !d.is_empty())
             .ok_or_else(|| format!("the warehouse has no database for integration {id}"))?;
-        let tables = match scope {
-            ResyncScope::InError => "INERROR TABLES".to_string(),
-            ResyncScope::All => "ALL TABLES".to_string(),
-            ResyncScope::Tables(tables) => {
-                let mut quoted = Vec::new();
-                for table in tables {
-                    let parts: Vec<&str> = table.split('.').collect();
-                    if parts.is_empty()
-                        || parts.len() > 2
-                        || !parts.iter().all(|p| is_identifier(p))
-                    {
-                        return Err(format!("{table:?} is not a table name"));
-                    }
-                    quoted.push(
-                        parts
-                            .iter()
-                            .map(|p| quote_identifier(p))
-                            .collect::<Vec<_>>()
-                            .join("."),
-                    );
-                }
-                format!("TABLES {}", quoted.join(", "))
-            }
-        };
-        let sql = format!(
-            "ALTER DATABASE {} INTEGRATION REFRESH {tables}",
-            quote_identifier(&database)
-        );
+        let sql = scope.refresh_statement(&database, config.schema())?;
         let mut plan = Plan::new(
             request.clone(),
             format!("{tenant}: integration {integration}"),

@@ -281,12 +281,17 @@ impl MetricsSource {
             ));
         }
         queries.push((Slot::EltDelay, stat(&self.config.elt_delay, &[])));
+        // A tenant's CopyErrorCount is the spec's dimensions and the tenant's: the exact set it
+        // is published with, since a query without one of them finds another metric.
         for tenant in &self.tenants {
             queries.push((
                 Slot::CopyErrors(tenant.name.clone()),
                 stat(
                     &self.config.copy_errors,
-                    &[(self.config.tenant_dimension.as_str(), tenant.name.as_str())],
+                    &[(
+                        self.config.tenant_dimension.as_str(),
+                        tenant.metric_dimension_value.as_str(),
+                    )],
                 ),
             ));
         }
@@ -598,10 +603,16 @@ impl AlarmsSource {
         }
     }
 
-    /// A central alarm is about a tenant when its `Tenant` dimension or its name says so.
+    /// A central alarm is about a tenant when its `Tenant` dimension (which holds the tenant's
+    /// `metric_dimension_value`) or its name says so.
     fn tenant_of(&self, name: &str, dimensions: &[Dimension]) -> Option<String> {
         dimension_tenant(&self.tenant_dimension, dimensions)
-            .map(str::to_string)
+            .map(|value| {
+                self.tenants
+                    .iter()
+                    .find(|t| t.metric_dimension_value == value)
+                    .map_or_else(|| value.to_string(), |t| t.name.clone())
+            })
             .or_else(|| {
                 self.tenants
                     .iter()
@@ -785,6 +796,7 @@ mod tests {
         Tenant {
             name: name.into(),
             schema: name.into(),
+            metric_dimension_value: name.into(),
             account_id: "222222222222".into(),
             cluster_identifier: format!("{name}-mysql"),
             ingest: Ingest::ZeroEtl {

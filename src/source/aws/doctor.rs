@@ -65,11 +65,17 @@ fn check(
     }
 }
 
-/// Zero-ETL needs these on the Aurora MySQL cluster parameter group (seed 000, phase 1.1).
-pub const BINLOG_PREREQUISITES: [(&str, &str); 3] = [
+/// Zero-ETL needs these on the Aurora MySQL (aurora-mysql8.0) DB cluster parameter group, as
+/// "Step 1: Create a custom DB cluster parameter group" lists them
+/// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.setting-up.html).
+/// Values compare without regard to case (`full` and `FULL` are the same setting).
+pub const BINLOG_PREREQUISITES: [(&str, &str); 6] = [
+    ("aurora_enhanced_binlog", "1"),
+    ("binlog_backup", "0"),
     ("binlog_format", "ROW"),
-    ("binlog_row_image", "FULL"),
-    ("binlog_checksum", "NONE"),
+    ("binlog_replication_globaldb", "0"),
+    ("binlog_row_image", "full"),
+    ("binlog_row_metadata", "full"),
 ];
 
 /// Runs every check; the central ones and each account's run side by side.

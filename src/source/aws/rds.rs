@@ -247,7 +247,10 @@ async fn read_account(
                     .export_task_identifier()
                     .unwrap_or_default()
                     .to_string(),
-                snapshot: source.to_string(),
+                // Its name, as the snapshot list, the demo and the docs give it: the task's
+                // SourceArn is "The Amazon Resource Name (ARN) of the snapshot exported"
+                // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ExportTask.html).
+                snapshot: snapshot_id(source).to_string(),
                 status: ExportStatus::parse(task.status().unwrap_or("unknown")),
                 percent_progress: task.percent_progress().unwrap_or(0).clamp(0, 100) as u8,
                 started_at: task.task_start_time().and_then(time),
@@ -277,4 +280,19 @@ fn exported_by(tenant: &Tenant, bucket: Option<&str>, prefix: Option<&str>) -> b
         && (tenant_prefix.is_empty()
             || prefix
                 .is_some_and(|p| p.trim_end_matches('/') == tenant_prefix.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snapshot_id;
+
+    #[test]
+    fn an_export_names_its_snapshot_by_name_not_arn() {
+        assert_eq!(
+            snapshot_id(
+                "arn:aws:rds:us-east-1:222222222222:cluster-snapshot:tenant-b-mysql-snapshot-20261121-021500"
+            ),
+            "tenant-b-mysql-snapshot-20261121-021500"
+        );
+    }
 }

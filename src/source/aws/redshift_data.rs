@@ -436,6 +436,7 @@ impl Source for WarehouseSource {
         let schemas = sql::schema_list(self.tenants.iter().map(|t| t.schema.as_str()))
             .map_err(SourceError)?;
         let load_errors_sql = sql::load_errors(&schemas);
+        let integration_tables_sql = sql::integration_tables();
         let r = &self.routes;
         let named = {
             let mut labels: Vec<&str> = r
@@ -460,7 +461,7 @@ impl Source for WarehouseSource {
         };
         let (integrations, tables_state, errors, loads, queues, queries, tables) = tokio::join!(
             run_on_all(&r.integrations, sql::INTEGRATIONS, named),
-            run_on_all(&r.integrations, sql::INTEGRATION_TABLES, named),
+            run_on_all(&r.integrations, &integration_tables_sql, named),
             run_on(r.elt.as_ref(), &load_errors_sql, named),
             run_on(r.elt.as_ref(), sql::LOADS, named),
             run_on(
@@ -505,14 +506,9 @@ impl Source for WarehouseSource {
                 _ => empty.clone(),
             }
         };
-        let tenant_of_schema: HashMap<&str, &str> = self
-            .tenants
-            .iter()
-            .map(|t| (t.schema.as_str(), t.name.as_str()))
-            .collect();
         Ok(SourceData::Warehouse(WarehouseData {
             replication: replication(&rows(&integrations), &rows(&tables_state)),
-            load_errors: load_errors(&rows(&errors), &tenant_of_schema),
+            load_errors: load_errors(&rows(&errors), &self.tenants),
             loads: load_summaries(&rows(&loads), &self.tenants),
             queues: queue_activity(&rows(&queues)),
             queries: running_queries(&rows(&queries), text_pieces),
@@ -554,14 +550,32 @@ fn replication(integrations: &ResultSet, tables: &ResultSet) -> Vec<IntegrationR
         .collect()
 }
 
-fn load_errors(rows: &ResultSet, tenant_of_schema: &HashMap<&str, &str>) -> Vec<LoadError> {
+/// A load error is its table's schema's tenant's; the error of a table dropped since (no schema)
+/// is the tenant's whose export the S3 file is (`file_name` is "the complete path to the input
+/// file": https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_ERROR_DETAIL.html). An error
+/// that is neither is another pipeline's, not a watched tenant's, and is left out.
+fn load_errors(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadError> {
     rows.records()
         .filter_map(|record| {
             let schema = record.text("schema_name");
+            let file = record.text("file_name");
+            let tenant = if schema.is_empty() {
+                export_tenant_of(&file, tenants)?
+            } else {
+                tenants.iter().find(|t| t.schema == schema)?
+            };
+            let table = match record.text("table_name") {
+                // A dropped table is known only by its id.
+                name if name.is_empty() => match record.get("table_id").as_i64() {
+                    Some(id) => format!("#{id}"),
+                    None => "#?".into(),
+                },
+                name => name,
+            };
             Some(LoadError {
-                tenant: tenant_of_schema.get(schema.as_str())?.to_string(),
-                table: record.text("table_name"),
-                file: record.text("file_name"),
+                tenant: tenant.name.clone(),
+                table,
+                file,
                 line: record.get("line_number").as_i64().unwrap_or(0).max(0) as u64,
                 column: record.text("column_name"),
                 reason: record.text("error_message"),
@@ -571,17 +585,20 @@ fn load_errors(rows: &ResultSet, tenant_of_schema: &HashMap<&str, &str>) -> Vec<
         .collect()
 }
 
+/// The export-path tenant whose bucket and prefix the S3 location `source` is under.
+fn export_tenant_of<'a>(source: &str, tenants: &'a [Tenant]) -> Option<&'a Tenant> {
+    tenants.iter().find(|t| match &t.ingest {
+        Ingest::Export { bucket, prefix } => source.starts_with(&format!("s3://{bucket}/{prefix}")),
+        Ingest::ZeroEtl { .. } => false,
+    })
+}
+
 /// COPYs are matched to export-path tenants by the S3 location they read.
 fn load_summaries(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadSummary> {
     let mut summaries: Vec<LoadSummary> = Vec::new();
     for record in rows.records() {
         let source = record.text("data_source");
-        let Some(tenant) = tenants.iter().find(|t| match &t.ingest {
-            Ingest::Export { bucket, prefix } => {
-                source.starts_with(&format!("s3://{bucket}/{prefix}"))
-            }
-            Ingest::ZeroEtl { .. } => false,
-        }) else {
+        let Some(tenant) = export_tenant_of(&source, tenants) else {
             continue;
         };
         let Some(at) = record.get("last_copy_at").as_time() else {
@@ -821,6 +838,74 @@ mod tests {
         let rows = replication(&integrations, &tables);
         assert_eq!(rows[0].lag_seconds, Some(12.5));
         assert_eq!(rows[0].tables_not_synced[0].table, "tenant_a.orders");
+    }
+
+    #[test]
+    fn load_errors_of_dropped_tables_go_to_the_tenant_whose_export_they_read() {
+        let tenant = |name: &str, ingest: Ingest| Tenant {
+            name: name.into(),
+            metric_dimension_value: name.into(),
+            schema: name.into(),
+            account_id: "111111111111".into(),
+            cluster_identifier: format!("{name}-mysql"),
+            ingest,
+        };
+        let tenants = [
+            tenant(
+                "tenant_a",
+                Ingest::ZeroEtl {
+                    integration: "a".into(),
+                },
+            ),
+            tenant(
+                "tenant_b",
+                Ingest::Export {
+                    bucket: "tenant-b-snapshots".into(),
+                    prefix: "tenant_b/".into(),
+                },
+            ),
+        ];
+        let row = |schema: Option<&str>, table: Option<&str>, id: i64, file: &str| {
+            let text = |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.into()));
+            vec![
+                text(schema),
+                text(table),
+                Value::Long(id),
+                Value::Text(file.into()),
+                Value::Long(7),
+                Value::Text("quantity".into()),
+                Value::Text("Invalid digit".into()),
+                Value::Text("2026-11-21 05:10:00".into()),
+            ]
+        };
+        let rows = set(
+            &[
+                "schema_name",
+                "table_name",
+                "table_id",
+                "file_name",
+                "line_number",
+                "column_name",
+                "error_message",
+                "start_time",
+            ],
+            vec![
+                row(Some("tenant_a"), Some("orders"), 1, "s3://elsewhere/x.csv"),
+                row(
+                    None,
+                    None,
+                    108_123,
+                    "s3://tenant-b-snapshots/tenant_b/orders/p.parquet",
+                ),
+                row(None, None, 108_124, "s3://someone-else/orders/p.parquet"),
+            ],
+        );
+        let errors = load_errors(&rows, &tenants);
+        let seen: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.tenant.as_str(), e.table.as_str()))
+            .collect();
+        assert_eq!(seen, [("tenant_a", "orders"), ("tenant_b", "#108123")]);
     }
 
     #[test]

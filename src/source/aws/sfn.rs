@@ -218,6 +218,7 @@ mod tests {
     fn a_state_names_its_tenant_by_whole_word() {
         let tenant = |name: &str| Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: String::new(),
             cluster_identifier: String::new(),

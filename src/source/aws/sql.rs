@@ -2,6 +2,7 @@
 //! once. Names that reach SQL are validated identifiers and are quoted anyway.
 
 use crate::config::is_identifier;
+use crate::model::SETTLED_TABLE_STATES;
 
 /// `'text'`, with quotes and backslashes doubled: Redshift reads a backslash in a literal as an
 /// escape (in `'a\'` the quote would not close the string), so both are doubled to stay inside.
@@ -34,20 +35,39 @@ pub fn schema_list<'a>(schemas: impl IntoIterator<Item = &'a str>) -> Result<Str
 pub const INTEGRATIONS: &str = "SELECT TRIM(integration_id) AS integration_id, TRIM(state) AS state, \
 current_lag AS current_lag_ms FROM svv_integration";
 
-/// SVV_INTEGRATION_TABLE_STATE: replicated tables that are not `Synced`.
-pub const INTEGRATION_TABLES: &str = "SELECT TRIM(integration_id) AS integration_id, \
+/// SVV_INTEGRATION_TABLE_STATE: replicated tables that are not in a settled state
+/// ([`SETTLED_TABLE_STATES`]: `Synced`, and `Deleted` and `DroppedSource`, which are no failure).
+pub fn integration_tables() -> String {
+    let settled = SETTLED_TABLE_STATES.map(quote_literal).join(", ");
+    format!(
+        "SELECT TRIM(integration_id) AS integration_id, \
 TRIM(schema_name) AS schema_name, TRIM(table_name) AS table_name, TRIM(table_state) AS table_state, \
-TRIM(reason) AS reason FROM svv_integration_table_state WHERE table_state <> 'Synced' \
-ORDER BY integration_id, schema_name, table_name";
+TRIM(reason) AS reason FROM svv_integration_table_state WHERE TRIM(table_state) NOT IN ({settled}) \
+ORDER BY integration_id, schema_name, table_name"
+    )
+}
 
-/// SYS_LOAD_ERROR_DETAIL of the last 24 hours in the tenants' schemas, newest first.
+/// SYS_LOAD_ERROR_DETAIL of the last 24 hours, newest first: the errors of the tenants' schemas,
+/// and those of tables that no longer exist.
+///
+/// The view names its table only by `table_id`
+/// (https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_ERROR_DETAIL.html), so the schema and
+/// name come from the catalog tables PG_CLASS and PG_NAMESPACE, which "are accessible to Amazon
+/// Redshift users" (https://docs.aws.amazon.com/redshift/latest/dg/c_intro_catalog_views.html).
+/// Not SVV_TABLE_INFO: it is visible to superusers only and "doesn't return any information for
+/// empty tables" (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html), so an
+/// inner join to it dropped the errors of a table the failed COPY left empty or a TRUNCATE
+/// emptied. The LEFT JOINs keep the errors of a table dropped since: their schema is NULL, and
+/// they are matched to a tenant by the S3 file they came from.
 pub fn load_errors(schemas: &str) -> String {
     format!(
-        "SELECT TRIM(ti.\"schema\") AS schema_name, TRIM(ti.\"table\") AS table_name, \
+        "SELECT TRIM(n.nspname) AS schema_name, TRIM(c.relname) AS table_name, e.table_id, \
 TRIM(e.file_name) AS file_name, e.line_number, TRIM(e.column_name) AS column_name, \
 TRIM(e.error_message) AS error_message, e.start_time \
-FROM sys_load_error_detail e JOIN svv_table_info ti ON ti.table_id = e.table_id \
-WHERE e.start_time > DATEADD(hour, -24, GETDATE()) AND ti.\"schema\" IN ({schemas}) \
+FROM sys_load_error_detail e LEFT JOIN pg_class c ON c.oid = e.table_id \
+LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+WHERE e.start_time > DATEADD(hour, -24, GETDATE()) \
+AND (n.nspname IN ({schemas}) OR n.nspname IS NULL) \
 ORDER BY e.start_time DESC LIMIT 5000"
     )
 }
@@ -61,13 +81,17 @@ MAX(end_time) AS last_copy_at, MAX(CASE WHEN error_count = 0 THEN end_time END) 
 SUM(loaded_rows) AS loaded_rows FROM sys_load_history WHERE status = 'completed' \
 AND end_time > DATEADD(day, -2, GETDATE()) GROUP BY 1, 2";
 
-/// STV_WLM_QUERY_STATE by queue: queued and running now, and the longest wait in seconds.
+/// STV_WLM_QUERY_STATE by queue: queued and running now, and the longest wait in seconds, of the
+/// user queues only. Service classes 6–13 are manual WLM's queues and 100–107 automatic WLM's;
+/// 1–4 are the system's, 5 the superuser queue, 14 short query acceleration and 15 Redshift's
+/// maintenance ("WLM service class IDs",
+/// https://docs.aws.amazon.com/redshift/latest/dg/cm-c-wlm-system-tables-and-views.html).
 pub const QUEUES: &str = "SELECT TRIM(c.name) AS queue, \
 SUM(CASE WHEN TRIM(s.state) LIKE 'Queued%' THEN 1 ELSE 0 END) AS queued, \
 SUM(CASE WHEN TRIM(s.state) LIKE 'Running%' THEN 1 ELSE 0 END) AS running, \
 COALESCE(MAX(CASE WHEN TRIM(s.state) LIKE 'Queued%' THEN s.queue_time END), 0) / 1000000.0 AS max_wait_seconds \
 FROM stv_wlm_service_class_config c LEFT JOIN stv_wlm_query_state s ON s.service_class = c.service_class \
-WHERE c.service_class >= 6 GROUP BY 1 ORDER BY 1";
+WHERE (c.service_class BETWEEN 6 AND 13 OR c.service_class >= 100) GROUP BY 1 ORDER BY 1";
 
 /// The queries running now, with the pid CANCEL takes: STV_INFLIGHT by WLM queue.
 ///
@@ -171,5 +195,47 @@ mod tests {
         assert!(schema_list(["tenant_a'); DROP TABLE users; --"]).is_err());
         assert_eq!(schema_list([]).unwrap(), "''");
         assert!(load_errors("'tenant_a'").contains("IN ('tenant_a')"));
+    }
+
+    #[test]
+    fn deleted_and_dropped_source_tables_are_not_out_of_sync() {
+        assert!(
+            integration_tables().contains("NOT IN ('Synced', 'Deleted', 'DroppedSource')"),
+            "{}",
+            integration_tables()
+        );
+    }
+
+    #[test]
+    fn short_query_acceleration_and_maintenance_are_not_user_queues() {
+        assert!(
+            QUEUES.contains("(c.service_class BETWEEN 6 AND 13 OR c.service_class >= 100)"),
+            "{QUEUES}"
+        );
+    }
+
+    #[test]
+    fn load_errors_keep_empty_and_dropped_tables() {
+        let sql = load_errors("'tenant_a'");
+        assert!(
+            !sql.contains("svv_table_info"),
+            "superuser-only, no empty tables: {sql}"
+        );
+        assert!(
+            sql.contains("LEFT JOIN pg_class c ON c.oid = e.table_id"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("LEFT JOIN pg_namespace n ON n.oid = c.relnamespace"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("(n.nspname IN ('tenant_a') OR n.nspname IS NULL)"),
+            "a dropped table's errors stay: {sql}"
+        );
+        assert!(
+            sql.contains("e.table_id"),
+            "a dropped table is named by its id: {sql}"
+        );
     }
 }

@@ -21,6 +21,7 @@ fn tenant(index: usize) -> Tenant {
         2 => Tenant {
             name: "tenant_b".into(),
             schema: "tenant_b".into(),
+            metric_dimension_value: "tenant_b".into(),
             account_id: "222222222222".into(),
             cluster_identifier: "tenant-b-mysql".into(),
             ingest: Ingest::Export {
@@ -37,6 +38,7 @@ fn zero_etl(name: &str, account: &str, slug: &str) -> Tenant {
     Tenant {
         name: name.into(),
         schema: name.into(),
+        metric_dimension_value: name.into(),
         account_id: account.into(),
         cluster_identifier: format!("{slug}-mysql"),
         ingest: Ingest::ZeroEtl {
@@ -53,6 +55,7 @@ fn generated(index: usize) -> Tenant {
     if index % 3 == 2 {
         Tenant {
             schema: name.clone(),
+            metric_dimension_value: name.clone(),
             account_id: account,
             cluster_identifier: format!("{slug}-mysql"),
             ingest: Ingest::Export {

@@ -14,6 +14,7 @@ impl Facts {
     fn new() -> Facts {
         let tenant = |name: &str, ingest: Ingest| Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: "111111111111".into(),
             cluster_identifier: name.into(),

@@ -43,6 +43,7 @@ fn elt_failed() -> Finding {
             status: "failed".into(),
             step: Some("dbt run".into()),
             error: Some("DbtRunFailed".into()),
+            cause: None,
         },
     )
 }

@@ -139,6 +139,7 @@ mod tests {
     fn tenant(name: &str, ingest: Ingest) -> Tenant {
         Tenant {
             name: name.into(),
+            metric_dimension_value: name.into(),
             schema: name.into(),
             account_id: "111111111111".into(),
             cluster_identifier: format!("{name}-cluster"),

@@ -386,6 +386,7 @@ SELECT * FROM {schema}.{table}\n    WHERE x = '{{y}}';\"\"\"\nkind = \"note\"\n\
 action = \"vacuum\"\n";
     let tenant = |name: &str, ingest: Ingest| Tenant {
         name: name.into(),
+        metric_dimension_value: name.into(),
         schema: format!("{name}_schema"),
         account_id: "111111111111".into(),
         cluster_identifier: format!("{name}-cluster"),

@@ -39,7 +39,10 @@ TENANTS = [
     {"name": "tenant_c", "account_id": "333333333333", "cluster": "tenant-c-mysql", "path": "zero-etl"},
 ]
 ROLE = "ShiftopsReadOnly"
-BINLOG = {"binlog_format": "ROW", "binlog_row_image": "FULL", "binlog_checksum": "NONE"}
+# The Aurora MySQL Zero-ETL prerequisites:
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.setting-up.html
+BINLOG = {"aurora_enhanced_binlog": "1", "binlog_backup": "0", "binlog_format": "ROW",
+          "binlog_replication_globaldb": "0", "binlog_row_image": "full", "binlog_row_metadata": "full"}
 CLUSTER = "dpc-learning"
 NAMESPACE, WORKGROUP = "multitenant-analytics", "multitenant-wg"
 STATE_MACHINE = "daily-elt"
@@ -172,7 +175,7 @@ class Seeder:
                                               Description=f"{tenant['name']} binlog settings for Zero-ETL")
         binlog = dict(BINLOG)
         if tenant["name"] == "tenant_b":
-            del binlog["binlog_checksum"]  # the Zero-ETL prerequisite the doctor must find missing
+            del binlog["aurora_enhanced_binlog"]  # the Zero-ETL prerequisite the doctor must find missing
         rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=group, Parameters=[
             {"ParameterName": k, "ParameterValue": v, "ApplyMethod": "pending-reboot"} for k, v in binlog.items()])
         cluster = rds.create_db_cluster(
