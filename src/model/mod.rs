@@ -27,7 +27,7 @@ pub use integration::{
     IntegrationReplication, IntegrationState, IntegrationStatus, TableSync, integration_id_from_arn,
 };
 pub use load::{LoadError, LoadSummary};
-pub use logs::LogEvent;
+pub use logs::{FailedQuery, LogEvent};
 pub use metrics::{FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow};
 pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{

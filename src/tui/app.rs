@@ -691,6 +691,22 @@ impl App {
                     }
                 }
             }
+            Action::Select if self.view == View::Logs => {
+                let failed = self
+                    .rows
+                    .visible(View::Logs)
+                    .get(self.selected(View::Logs))
+                    .map(|&i| crate::tui::rows::log_row(&self.snapshot, i));
+                match failed {
+                    Some(crate::tui::rows::LogRow::Failed(i)) => {
+                        let query = &self.snapshot.warehouse.failed_queries[i];
+                        self.query_text = Some(QueryText::open_failed(query));
+                        self.mode = Mode::QueryText;
+                    }
+                    // An audit line is shown whole below the list: drill in to its tenant.
+                    _ => self.drill_in(),
+                }
+            }
             Action::Select if self.view == View::Runbook => {
                 return self.ask_recovery(|recovery, context| recovery.do_step(context));
             }

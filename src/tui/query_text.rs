@@ -1,13 +1,13 @@
 //! A text read whole over its view: `select` on a running query (WLM view) opens its SQL, on an
-//! ELT run (ELT view) its error and cause (a dbt log runs to many lines), the text's own line
-//! breaks kept and each line wrapped at the width.
+//! ELT run (ELT view) its error and cause (a dbt log runs to many lines), on a failed query (error
+//! log) its error and SQL, the text's own line breaks kept and each line wrapped at the width.
 //! A component: it owns which query it shows and how far it is scrolled, takes the keys while
 //! open, and answers what the console must do.
 
 use super::action::Action;
 use super::app::Effect;
 use crate::i18n::Lang;
-use crate::model::{EltRun, RunningQuery};
+use crate::model::{EltRun, FailedQuery, RunningQuery};
 
 /// What the console does after the query text handled a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,7 @@ pub enum Reply {
 pub enum Subject {
     Query(RunningQuery),
     Run(EltRun),
+    Failed(FailedQuery),
 }
 
 impl Subject {
@@ -37,6 +38,7 @@ impl Subject {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join("\n\n"),
+            Subject::Failed(query) => format!("{}\n\n{}", query.error, query.sql),
         }
     }
 }
@@ -66,6 +68,13 @@ impl QueryText {
         }
     }
 
+    pub fn open_failed(query: &FailedQuery) -> QueryText {
+        QueryText {
+            subject: Subject::Failed(query.clone()),
+            scroll: 0,
+        }
+    }
+
     /// The first line to show of a text of `lines` lines in a panel of `height` rows.
     pub fn scroll(&self, lines: usize, height: usize) -> usize {
         self.scroll.min(lines.saturating_sub(height))
@@ -91,6 +100,10 @@ impl QueryText {
                     Subject::Run(_) => lang.pick(
                         "copied the run's error and cause to the clipboard (OSC 52)",
                         "実行のエラーと原因をクリップボードにコピーしました(OSC 52)",
+                    ),
+                    Subject::Failed(_) => lang.pick(
+                        "copied the failed query's error and SQL to the clipboard (OSC 52)",
+                        "失敗したクエリのエラーと SQL をクリップボードにコピーしました(OSC 52)",
                     ),
                 };
                 return Reply::Effect(Effect::Copy(self.subject.text()), Some(message));

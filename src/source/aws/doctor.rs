@@ -194,11 +194,28 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
             }
         });
     }
-    if let Some(log_group) = config
-        .warehouse(WarehouseRole::Elt)
-        .and_then(RedshiftConfig::log_group)
-    {
-        let logs = super::logs::LogsSource::new(aws, log_group, interval);
+    let log_queries = super::logs::queries(config);
+    for group in log_queries.iter().flat_map(|q| &q.groups) {
+        let c = check("central", "logs", "DescribeLogGroups");
+        checks.push(match super::logs::log_group_exists(aws, group).await {
+            Ok(true) => c(Outcome::Ok, group.clone(), None),
+            Ok(false) => c(
+                Outcome::Failed,
+                match lang {
+                    Lang::En => format!(
+                        "{group} does not exist: turn on audit logging to CloudWatch (connectionlog) or fix the name"
+                    ),
+                    Lang::Ja => format!(
+                        "{group} が存在しません: 監査ログの CloudWatch へのエクスポート(connectionlog)を有効にするか、名前を直してください"
+                    ),
+                },
+                None,
+            ),
+            Err((e, denied)) => c(Outcome::Failed, e, denied.then_some("logs:DescribeLogGroups")),
+        });
+    }
+    if !log_queries.is_empty() {
+        let logs = super::logs::LogsSource::new(aws, log_queries, interval);
         checks.push(source_check(
             "logs",
             "StartQuery · GetQueryResults",
@@ -249,6 +266,26 @@ async fn warehouse_checks(
                 denied.then_some("redshift-data:ExecuteStatement, redshift-data:DescribeStatement, redshift-data:GetStatementResult"),
             )
         }
+    });
+    let c = check(scope, "redshift-data", "SYS_QUERY_HISTORY (failed queries)");
+    checks.push(match warehouse.query(super::sql::FAILED_QUERIES).await {
+        Ok(rows) => c(
+            Outcome::Ok,
+            match lang {
+                Lang::En => format!(
+                    "{} failed in {} h; a regular user sees only its own: ALTER USER … SYSLOG ACCESS UNRESTRICTED shows everyone's",
+                    rows.rows.len(),
+                    super::sql::FAILED_QUERY_HOURS
+                ),
+                Lang::Ja => format!(
+                    "{} 時間で失敗 {} 件。一般ユーザーには自分の行しか見えません: ALTER USER … SYSLOG ACCESS UNRESTRICTED で全員分が見えます",
+                    super::sql::FAILED_QUERY_HOURS,
+                    rows.rows.len()
+                ),
+            },
+            None,
+        ),
+        Err(e) => c(Outcome::Failed, e, None),
     });
     if !(zero_etl && redshift.has_role(WarehouseRole::Integrations)) {
         return checks;

@@ -13,8 +13,9 @@ ResultRows, ResultSize, Duration in ns, QueryString, SubStatements for batches),
 GetStatementResult (paged, TotalNumRows), ListStatements, CancelStatement.
 
 Statements finish at once. A statement whose SQL matches a registered result
-(`POST /_shiftops/redshift-data/results`: case-insensitive regex, first registration
-wins, the same pattern registered again replaces it) gets its columns and rows, or
+(`POST /_shiftops/redshift-data/results`: case-insensitive regex, optionally only on one
+`target` cluster or workgroup, first registration wins, the same pattern and target registered
+again replace it) gets its columns and rows, or
 ends FAILED with its `error`; other SQL finishes with no result set. Every statement
 is recorded (`GET /_shiftops/redshift-data/statements`).
 """
@@ -64,10 +65,11 @@ def register(spec: dict) -> dict:
         "rows": spec.get("rows", []),
         "page_size": int(spec.get("page_size") or 1000),
         "error": spec.get("error"),
+        "target": spec.get("target"),
     }
     with _LOCK:
         for i, existing in enumerate(REGISTRATIONS):
-            if existing["pattern"] == pattern:
+            if (existing["pattern"], existing["target"]) == (pattern, entry["target"]):
                 REGISTRATIONS[i] = entry
                 break
         else:
@@ -80,9 +82,12 @@ def clear_registrations() -> None:
         REGISTRATIONS.clear()
 
 
-def _match(sql: str) -> dict | None:
+def _match(sql: str, target: str | None) -> dict | None:
+    """The first registration for this SQL on this cluster or workgroup (or on any)."""
     with _LOCK:
         for entry in REGISTRATIONS:
+            if entry["target"] not in (None, target):
+                continue
             if re.search(entry["pattern"], sql or "", re.IGNORECASE):
                 return entry
     return None
@@ -127,9 +132,9 @@ def _target(self: RedshiftDataAPIServiceResponse) -> dict:
     }
 
 
-def _run(sql: str, ident: str, created: dt.datetime) -> dict:
+def _run(sql: str, ident: str, created: dt.datetime, target: str | None) -> dict:
     """One (sub-)statement, finished at once, with its matched registration."""
-    reg = _match(sql)
+    reg = _match(sql, target)
     sub: dict[str, Any] = {
         "Id": ident, "QueryString": sql, "CreatedAt": created, "UpdatedAt": created + dt.timedelta(milliseconds=12),
         "Duration": 12_345_678, "RedshiftQueryId": next(_SEQUENCE) + 100000, "seq": next(_SEQUENCE),
@@ -149,7 +154,8 @@ def _new_statement(self: RedshiftDataAPIServiceResponse, sqls: list[str]) -> dic
     ident = str(uuid.uuid4())
     created = utcnow()
     batch = len(sqls) > 1 or self._get_action() == "BatchExecuteStatement"
-    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created) for n, sql in enumerate(sqls, 1)]
+    on = target["ClusterIdentifier"] or target["WorkgroupName"]
+    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created, on) for n, sql in enumerate(sqls, 1)]
     failed = next((s for s in subs if s["Status"] == "FAILED"), None)
     if failed:  # a batch runs as one transaction: later statements never run
         for later in subs[subs.index(failed) + 1:]:
