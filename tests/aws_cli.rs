@@ -185,12 +185,29 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         line(&["central", "GetCallerIdentity"]).starts_with('✓'),
         "{text}"
     );
+    // With several warehouses, each check names its warehouse.
     assert!(
-        line(&["central", "enable_case_sensitive_identifier"]).starts_with('✓'),
+        line(&["multitenant-wg", "enable_case_sensitive_identifier"]).starts_with('✓'),
         "{text}"
     );
+    for warehouse in ["multitenant-wg", "dpc-learning"] {
+        assert!(
+            line(&[warehouse, "redshift-data", "SELECT 1"]).starts_with('✓'),
+            "{text}"
+        );
+        // The failed queries are read on every warehouse, and the grant that shows them all is
+        // named.
+        let history = line(&[warehouse, "SYS_QUERY_HISTORY"]);
+        assert!(history.starts_with('✓'), "{text}");
+        assert!(history.contains("SYSLOG ACCESS UNRESTRICTED"), "{text}");
+    }
     assert!(
-        line(&["central", "redshift-data"]).starts_with('✓'),
+        line(&[
+            "logs",
+            "DescribeLogGroups",
+            "/aws/redshift/cluster/dpc-learning"
+        ])
+        .starts_with('✓'),
         "{text}"
     );
     assert!(line(&["tenant_a", "AssumeRole"]).starts_with('✓'), "{text}");
@@ -229,6 +246,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     for word in [
         "読み取れる",
         "SELECT 1 を実行できた",
+        "一般ユーザーには自分の行しか見えません",
         "アカウント",
         "タスク",
     ] {
