@@ -415,6 +415,23 @@ def test_redshift_data_results_and_paging(emu):
     assert data.describe_statement(Id=cleared["Id"])["HasResultSet"] is False
 
 
+def test_logs_insights_start_query_takes_at_most_50_log_groups(emu):
+    logs = emu.client("logs")
+    names = [f"/aws/redshift/cluster/c{i:02}/connectionlog" for i in range(51)]
+    for name in names:
+        logs.create_log_group(logGroupName=name)
+    now = int(time.time())
+    ok = logs.start_query(logGroupNames=names[:50], startTime=now - 60, endTime=now,
+                          queryString="fields @timestamp, @message")
+    assert ok["queryId"]
+    with pytest.raises(ClientError) as exc:
+        logs.start_query(logGroupNames=names, startTime=now - 60, endTime=now,
+                         queryString="fields @timestamp, @message")
+    assert error_code(exc) == "InvalidParameterException"
+    for name in names:
+        logs.delete_log_group(logGroupName=name)
+
+
 def test_redshift_data_results_for_one_target(emu):
     emu.control("/_shiftops/redshift-data/results", {
         "pattern": "sys_query_history", "target": "multitenant-wg",

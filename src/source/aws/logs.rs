@@ -253,6 +253,20 @@ log_group = "/old/group"
     }
 
     #[test]
+    fn more_than_50_audit_groups_take_a_second_query() {
+        let groups: Vec<String> = (0..51)
+            .map(|i| format!("\"/g/{i}/connectionlog\""))
+            .collect();
+        let text = format!(
+            "[redshift]\nworkgroup = \"wg\"\naudit_log_groups = [{}]\n",
+            groups.join(", ")
+        );
+        let config = Config::parse("config.toml", &text).unwrap();
+        let sizes: Vec<usize> = queries(&config).iter().map(|q| q.groups.len()).collect();
+        assert_eq!(sizes, [MAX_GROUPS_PER_QUERY, 1]);
+    }
+
+    #[test]
     fn logs_insights_timestamps_are_utc() {
         assert_eq!(
             parse_time("2026-11-21 06:00:00.000").unwrap().to_rfc3339(),
