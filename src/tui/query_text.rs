@@ -5,9 +5,11 @@
 //! open, and answers what the console must do.
 
 use super::action::Action;
+use super::action::View;
 use super::app::Effect;
+use super::rows::{LogRow, log_row};
 use crate::i18n::Lang;
-use crate::model::{EltRun, FailedQuery, RunningQuery};
+use crate::model::{EltRun, FailedQuery, RunningQuery, Snapshot};
 
 /// What the console does after the query text handled a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +42,34 @@ impl Subject {
                 .join("\n\n"),
             Subject::Failed(query) => format!("{}\n\n{}", query.error, query.sql),
         }
+    }
+}
+
+/// What `select` opens on a view's selected row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    Text(QueryText),
+    /// No row to open, and why (English, Japanese).
+    Nothing(&'static str, &'static str),
+    /// A row with no text to read (an audit log line, shown whole below its list).
+    NoText,
+}
+
+/// The text of the selected row (an index of the view's collection) of the WLM view (a running
+/// query's SQL), the ELT view (a run's error and cause) or the error log (a failed query).
+pub fn open_selected(view: View, snapshot: &Snapshot, selected: Option<usize>) -> Opened {
+    match (view, selected) {
+        (View::Wlm, Some(i)) => Opened::Text(QueryText::open(&snapshot.warehouse.queries[i])),
+        (View::Wlm, None) => Opened::Nothing("no query is running", "実行中のクエリはありません"),
+        (View::Elt, Some(i)) => Opened::Text(QueryText::open_run(&snapshot.elt_runs[i])),
+        (View::Elt, None) => Opened::Nothing("no ELT run to show", "表示する ELT 実行がありません"),
+        (View::Logs, Some(i)) => match log_row(snapshot, i) {
+            LogRow::Failed(i) => Opened::Text(QueryText::open_failed(
+                &snapshot.warehouse.failed_queries[i],
+            )),
+            LogRow::Audit(_) => Opened::NoText,
+        },
+        _ => Opened::NoText,
     }
 }
 
