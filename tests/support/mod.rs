@@ -540,20 +540,24 @@ pub fn stage_warehouse(emulator: &Emulator, integration_a: &str, integration_c: 
     stage_failed_queries(emulator);
 }
 
+/// The failed-queries statement, as the emulator recognises it, and its columns.
+pub const FAILED_QUERIES_PATTERN: &str =
+    r"(?i)from\s+sys_query_history\s+h\b.*status\)\s*=\s*'failed'";
+pub const FAILED_QUERIES_COLUMNS: [(&str, &str); 7] = [
+    ("query_id", "int8"),
+    ("user_name", "varchar"),
+    ("query_type", "varchar"),
+    ("start_time", "timestamp"),
+    ("end_time", "timestamp"),
+    ("error_message", "varchar"),
+    ("query_text", "varchar"),
+];
+
 /// SYS_QUERY_HISTORY's failed queries, different on each warehouse of the standard config: the
 /// ELT's failed COPY on the cluster, a learner's denied query on the Serverless workgroup.
 pub fn stage_failed_queries(emulator: &Emulator) {
     use chrono::Duration as D;
-    let columns = [
-        ("query_id", "int8"),
-        ("user_name", "varchar"),
-        ("query_type", "varchar"),
-        ("start_time", "timestamp"),
-        ("end_time", "timestamp"),
-        ("error_message", "varchar"),
-        ("query_text", "varchar"),
-    ];
-    let pattern = r"(?i)from\s+sys_query_history\s+h\b.*status\)\s*=\s*'failed'";
+    let (pattern, columns) = (FAILED_QUERIES_PATTERN, FAILED_QUERIES_COLUMNS);
     emulator.result_set_on(
         "dpc-learning",
         pattern,

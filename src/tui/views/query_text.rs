@@ -92,17 +92,19 @@ fn failed_title(lang: crate::i18n::Lang, query: &FailedQuery) -> String {
 fn failed_head(app: &App, query: &FailedQuery) -> Vec<Line<'static>> {
     let theme = &app.settings.theme;
     let lang = app.settings.lang;
+    // What the warehouse wrote is shown, never run by the terminal.
+    let shown = crate::text::sanitize_line;
     let mut head = Vec::new();
     if let Some(warehouse) = &query.warehouse {
         head.push(field(
             theme,
             lang.pick("warehouse", "ウェアハウス"),
-            warehouse.clone(),
+            shown(warehouse),
         ));
     }
     head.extend([
-        field(theme, lang.pick("user", "ユーザー"), query.user.clone()),
-        field(theme, lang.pick("type", "種類"), query.query_type.clone()),
+        field(theme, lang.pick("user", "ユーザー"), shown(&query.user)),
+        field(theme, lang.pick("type", "種類"), shown(&query.query_type)),
         field(
             theme,
             lang.pick("started", "開始"),
