@@ -210,6 +210,15 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
         .starts_with('✓'),
         "{text}"
     );
+    assert!(
+        line(&[
+            "dpc-learning",
+            "log_group (deprecated)",
+            "audit_logs = true"
+        ])
+        .starts_with('!'),
+        "the old key still works, and says what replaces it: {text}"
+    );
     assert!(line(&["tenant_a", "AssumeRole"]).starts_with('✓'), "{text}");
     assert!(
         line(&["tenant_a", "binlog_format=ROW"]).starts_with('✓'),

@@ -194,6 +194,22 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
             }
         });
     }
+    for warehouse in config.all_warehouses() {
+        if let Some(group) = &warehouse.log_group {
+            checks.push(check(warehouse.label(), "logs", "log_group (deprecated)")(
+                Outcome::Advisory,
+                match lang {
+                    Lang::En => format!(
+                        "{group}: its ERROR lines are shown, but Redshift writes failed queries to SYS_QUERY_HISTORY (read without it) and failed logins to the connection log: use audit_logs = true"
+                    ),
+                    Lang::Ja => format!(
+                        "{group}: ERROR 行を表示しますが、Redshift は失敗したクエリを SYS_QUERY_HISTORY(設定なしで読みます)に、ログイン失敗を接続ログに書きます: audit_logs = true を使ってください"
+                    ),
+                },
+                None,
+            ));
+        }
+    }
     let log_queries = super::logs::queries(config);
     for group in log_queries.iter().flat_map(|q| &q.groups) {
         let c = check("central", "logs", "DescribeLogGroups");
