@@ -669,7 +669,7 @@ impl App {
                     .copied();
                 match query_text::open_selected(self.view, &self.snapshot, selected) {
                     query_text::Opened::Text(text) => {
-                        self.query_text = Some(text);
+                        self.query_text = Some(*text);
                         self.mode = Mode::QueryText;
                     }
                     query_text::Opened::Nothing(en, ja) => self.info(self.t(en, ja)),

@@ -48,7 +48,7 @@ impl Subject {
 /// What `select` opens on a view's selected row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Opened {
-    Text(QueryText),
+    Text(Box<QueryText>),
     /// No row to open, and why (English, Japanese).
     Nothing(&'static str, &'static str),
     /// A row with no text to read (an audit log line, shown whole below its list).
@@ -59,14 +59,16 @@ pub enum Opened {
 /// query's SQL), the ELT view (a run's error and cause) or the error log (a failed query).
 pub fn open_selected(view: View, snapshot: &Snapshot, selected: Option<usize>) -> Opened {
     match (view, selected) {
-        (View::Wlm, Some(i)) => Opened::Text(QueryText::open(&snapshot.warehouse.queries[i])),
+        (View::Wlm, Some(i)) => {
+            Opened::Text(Box::new(QueryText::open(&snapshot.warehouse.queries[i])))
+        }
         (View::Wlm, None) => Opened::Nothing("no query is running", "実行中のクエリはありません"),
-        (View::Elt, Some(i)) => Opened::Text(QueryText::open_run(&snapshot.elt_runs[i])),
+        (View::Elt, Some(i)) => Opened::Text(Box::new(QueryText::open_run(&snapshot.elt_runs[i]))),
         (View::Elt, None) => Opened::Nothing("no ELT run to show", "表示する ELT 実行がありません"),
         (View::Logs, Some(i)) => match log_row(snapshot, i) {
-            LogRow::Failed(i) => Opened::Text(QueryText::open_failed(
+            LogRow::Failed(i) => Opened::Text(Box::new(QueryText::open_failed(
                 &snapshot.warehouse.failed_queries[i],
-            )),
+            ))),
             LogRow::Audit(_) => Opened::NoText,
         },
         _ => Opened::NoText,
