@@ -113,6 +113,30 @@ impl WarehouseRole {
     }
 }
 
+/// Redshift's three audit logs (https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing.html):
+/// the connection log "logs authentication attempts, connections, and disconnections" — its
+/// `authentication failure` events are errors
+/// (https://docs.aws.amazon.com/redshift/latest/dg/r_STL_CONNECTION_LOG.html); the user log
+/// records changes to users and the user activity log "logs each query before it's run", so
+/// neither says what failed: failed queries come from SYS_QUERY_HISTORY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditLog {
+    Connection,
+    User,
+    UserActivity,
+}
+
+impl AuditLog {
+    /// The log type as Redshift names it in `LogExports` and in the log group's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditLog::Connection => "connectionlog",
+            AuditLog::User => "userlog",
+            AuditLog::UserActivity => "useractivitylog",
+        }
+    }
+}
+
 /// A warehouse: a provisioned cluster (with `db_user` or `secret_arn`) or a Serverless workgroup.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,9 +154,17 @@ pub struct RedshiftConfig {
     pub database: String,
     pub db_user: Option<String>,
     pub secret_arn: Option<String>,
-    /// The log group of the dashboard's "Redshift Error Logs" widget
-    /// [default: `/aws/redshift/cluster/<cluster_identifier>`].
+    /// Deprecated: a log group whose lines containing `ERROR` are shown as they are (the seed
+    /// dashboard's widget). Redshift writes no such group; failed queries come from
+    /// SYS_QUERY_HISTORY and authentication failures from the audit logs [default: none].
     pub log_group: Option<String>,
+    /// Read the connection log of this warehouse's audit logging in CloudWatch, by the name
+    /// Redshift gives it (needs `namespace` on Serverless) [default: false].
+    #[serde(default)]
+    pub audit_logs: bool,
+    /// The audit log groups to read, named explicitly (instead of `audit_logs = true`).
+    #[serde(default)]
+    pub audit_log_groups: Vec<String>,
     /// Serverless only: the storage the percentage is taken of, since Serverless reports bytes.
     pub storage_capacity_gb: Option<f64>,
 }
@@ -159,12 +191,31 @@ impl RedshiftConfig {
         self.roles.is_empty() || self.roles.contains(&role)
     }
 
-    pub fn log_group(&self) -> Option<String> {
-        self.log_group.clone().or_else(|| {
-            self.cluster_identifier
-                .as_ref()
-                .map(|c| format!("/aws/redshift/cluster/{c}"))
-        })
+    /// The audit log groups to read: the explicit ones, or with `audit_logs = true` the
+    /// connection log, the one audit log that holds errors (see [`AuditLog`]).
+    pub fn audit_log_groups(&self) -> Vec<String> {
+        if !self.audit_log_groups.is_empty() {
+            return self.audit_log_groups.clone();
+        }
+        if !self.audit_logs {
+            return Vec::new();
+        }
+        self.audit_log_group(AuditLog::Connection)
+            .into_iter()
+            .collect()
+    }
+
+    /// The log group Redshift exports one audit log to: `/aws/redshift/cluster/<cluster>/<log>`
+    /// for a provisioned cluster
+    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/db-auditing-cloudwatch-provisioned.html)
+    /// and `/aws/redshift/<namespace>/<log>` on Serverless
+    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html).
+    pub fn audit_log_group(&self, log: AuditLog) -> Option<String> {
+        match (&self.cluster_identifier, &self.namespace) {
+            (Some(cluster), _) => Some(format!("/aws/redshift/cluster/{cluster}/{}", log.key())),
+            (None, Some(namespace)) => Some(format!("/aws/redshift/{namespace}/{}", log.key())),
+            (None, None) => None,
+        }
     }
 }
 
@@ -687,6 +738,16 @@ impl Config {
                     format!("warehouse {label:?} is listed twice: give each its own `name`"),
                 );
             }
+            if warehouse.audit_logs && !warehouse.audit_log_groups.is_empty() {
+                return whole(format!(
+                    "warehouse {label:?} has both audit_logs and audit_log_groups: choose one"
+                ));
+            }
+            if warehouse.audit_logs && warehouse.audit_log_group(AuditLog::Connection).is_none() {
+                return whole(format!(
+                    "warehouse {label:?} has audit_logs = true but no namespace: the Serverless audit log groups are named after it"
+                ));
+            }
         }
         if !self.warehouses.is_empty() {
             let offset = usize::from(self.redshift.is_some());
@@ -799,10 +860,51 @@ elt_delay_minutes = 90
         assert_eq!(tenants[0].ingest.label(), "zero-etl");
         assert_eq!(tenants[1].schema, "tenant_b");
         assert_eq!(tenants[1].ingest.label(), "export");
-        assert_eq!(
-            config.redshift.unwrap().log_group().as_deref(),
-            Some("/aws/redshift/cluster/dpc-learning")
+        let redshift = config.redshift.unwrap();
+        assert_eq!(redshift.log_group, None, "no log group is guessed");
+        assert!(
+            redshift.audit_log_groups().is_empty(),
+            "read only when asked"
         );
+    }
+
+    #[test]
+    fn audit_logs_name_the_connection_log_of_a_cluster_or_a_namespace() {
+        let text = LIVE.replace(
+            "db_user = \"shiftops\"",
+            "db_user = \"shiftops\"\naudit_logs = true",
+        );
+        let config = Config::parse("config.toml", &text).unwrap();
+        assert_eq!(
+            config.redshift.unwrap().audit_log_groups(),
+            ["/aws/redshift/cluster/dpc-learning/connectionlog"]
+        );
+        let serverless =
+            "[redshift]\nworkgroup = \"wg\"\nnamespace = \"analytics\"\naudit_logs = true\n";
+        let config = Config::parse("config.toml", serverless).unwrap();
+        assert_eq!(
+            config.redshift.unwrap().audit_log_groups(),
+            ["/aws/redshift/analytics/connectionlog"]
+        );
+        let explicit =
+            "[redshift]\nworkgroup = \"wg\"\naudit_log_groups = [\"/x/connectionlog\"]\n";
+        let config = Config::parse("config.toml", explicit).unwrap();
+        assert_eq!(
+            config.redshift.unwrap().audit_log_groups(),
+            ["/x/connectionlog"]
+        );
+        let error = Config::parse(
+            "config.toml",
+            "[redshift]\nworkgroup = \"wg\"\naudit_logs = true\n",
+        )
+        .unwrap_err();
+        assert!(error.message.contains("no namespace"), "{error}");
+        let error = Config::parse(
+            "config.toml",
+            "[redshift]\nworkgroup = \"wg\"\nnamespace = \"n\"\naudit_logs = true\naudit_log_groups = [\"/x\"]\n",
+        )
+        .unwrap_err();
+        assert!(error.message.contains("choose one"), "{error}");
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub enum Screen {
     LoadErrors,
     /// The ELT runs with a run failed at dbt (`dbt-failure`).
     Elt,
-    /// The warehouse's ERROR log lines (`query-failure`).
+    /// The warehouses' failed queries and failed logins (`query-failure`).
     Logs,
     /// A Zero-ETL tenant whose integration needs attention (`integration-needs-attention`).
     Tenant,

@@ -238,10 +238,33 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     );
     for warehouse in ["multitenant-wg", "dpc-learning"] {
         assert!(
-            line(&[warehouse, "redshift-data"]).starts_with('✓'),
+            line(&[warehouse, "redshift-data", "SELECT 1"]).starts_with('✓'),
             "{text}"
         );
+        // The failed queries are read on every warehouse, and the grant that shows them all is
+        // named.
+        let history = line(&[warehouse, "SYS_QUERY_HISTORY"]);
+        assert!(history.starts_with('✓'), "{text}");
+        assert!(history.contains("SYSLOG ACCESS UNRESTRICTED"), "{text}");
     }
+    assert!(
+        line(&[
+            "logs",
+            "DescribeLogGroups",
+            "/aws/redshift/cluster/dpc-learning"
+        ])
+        .starts_with('✓'),
+        "{text}"
+    );
+    assert!(
+        line(&[
+            "dpc-learning",
+            "log_group (deprecated)",
+            "audit_logs = true"
+        ])
+        .starts_with('!'),
+        "the old key still works, and says what replaces it: {text}"
+    );
     for tenant in ["tenant_a", "tenant_c"] {
         assert!(
             line(&[tenant, "integration target", "→ multitenant-wg"]).starts_with('✓'),
@@ -305,6 +328,7 @@ fn doctor_checks_every_tenant_and_the_zero_etl_prerequisites() {
     for word in [
         "読み取れる",
         "SELECT 1 を実行できた",
+        "一般ユーザーには自分の行しか見えません",
         "アカウント",
         "タスク",
         "アラーム",

@@ -125,9 +125,30 @@ async fn every_source_reads_the_standard_fleet() {
     let statements = statements.as_array().unwrap();
     assert_eq!(
         statements.len(),
-        7,
-        "one statement per view: {statements:?}"
+        9,
+        "one statement per view, the failed queries on both warehouses: {statements:?}"
     );
+
+    // SYS_QUERY_HISTORY's failed queries of both warehouses, each named by its warehouse,
+    // newest first, the user from pg_user.
+    let failed: Vec<(Option<&str>, i64, &str)> = warehouse
+        .failed_queries
+        .iter()
+        .map(|q| (q.warehouse.as_deref(), q.query_id, q.user.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (Some("multitenant-wg"), 7_301, "learner_17"),
+            (Some("multitenant-wg"), 7_288, ""),
+            (Some("dpc-learning"), 41_007, "elt_copy"),
+        ]
+    );
+    let copy = &warehouse.failed_queries[2];
+    assert_eq!(copy.query_type, "COPY");
+    assert!(copy.error.starts_with("Load into table 'orders' failed"));
+    assert!(copy.sql.starts_with("COPY tenant_b.orders"));
+    assert!(copy.ended_at.is_some() && warehouse.failed_queries[1].ended_at.is_none());
 
     // CloudWatch metrics and alarms.
     let metrics = &snapshot.metrics;
@@ -314,7 +335,7 @@ async fn serverless_workgroup_mode_runs_statements_on_the_workgroup() {
     let (emulator, _) = tokio::task::spawn_blocking(staged).await.unwrap();
     let text = standard_config(&emulator.url).replace(
         "cluster_identifier = \"dpc-learning\"\ndatabase = \"dev\"\ndb_user = \"shiftops\"",
-        "workgroup = \"multitenant-wg\"\nnamespace = \"multitenant-analytics\"\ndatabase = \"dev\"\nlog_group = \"/aws/redshift/cluster/dpc-learning\"",
+        "workgroup = \"multitenant-wg\"\nnamespace = \"multitenant-analytics\"\ndatabase = \"dev\"",
     );
     let config = config(&text);
     let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
@@ -902,4 +923,134 @@ async fn a_serverless_wlm_workgroup_shows_its_pause_and_its_query_counts() {
             .unwrap_or_else(|| panic!("{screen}"));
         assert!(figures.contains("5 / 1"), "{figures}");
     }
+}
+
+/// With `audit_logs = true` the console reads the connection log of each warehouse by the name
+/// Redshift gives it, shows its failed logins and nothing else, and the doctor says which of the
+/// groups does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_logs_show_the_connection_logs_failed_logins() {
+    use shiftops::source::aws::doctor::{self, Outcome};
+    let (emulator, _) = tokio::task::spawn_blocking(staged).await.unwrap();
+    let text = standard_config(&emulator.url)
+        .replace("log_group = \"/aws/redshift/cluster/dpc-learning\"\n", "")
+        .replace(
+            "roles = [\"integrations\"]",
+            "roles = [\"integrations\"]\naudit_logs = true",
+        )
+        .replace(
+            "roles = [\"elt\", \"wlm\", \"storage\"]",
+            "roles = [\"elt\", \"wlm\", \"storage\"]\naudit_logs = true",
+        );
+    let config = config(&text);
+    let cluster_group = "/aws/redshift/cluster/dpc-learning/connectionlog";
+    let serverless_group = "/aws/redshift/multitenant-analytics/connectionlog";
+    let logs =
+        aws_sdk_cloudwatchlogs::Client::new(&support::central_sdk_config(&emulator.url).await);
+    let now = chrono::Utc::now();
+    let write = |group: &'static str, lines: Vec<(chrono::Duration, &'static str)>| {
+        let logs = logs.clone();
+        async move {
+            logs.create_log_group()
+                .log_group_name(group)
+                .send()
+                .await
+                .unwrap();
+            logs.create_log_stream()
+                .log_group_name(group)
+                .log_stream_name("audit")
+                .send()
+                .await
+                .unwrap();
+            let events = lines.into_iter().map(|(ago, message)| {
+                aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                    .timestamp((now - ago).timestamp_millis())
+                    .message(message)
+                    .build()
+                    .unwrap()
+            });
+            logs.put_log_events()
+                .log_group_name(group)
+                .log_stream_name("audit")
+                .set_log_events(Some(events.collect()))
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    write(
+        cluster_group,
+        vec![
+            (
+                chrono::Duration::minutes(9),
+                "authentication failure |Sat, 21 Nov 2026 05:51:00:000|10.0.3.17 |51342 |1073815602 |dev |learner_08 |password |0| | |0| | | |",
+            ),
+            (
+                chrono::Duration::minutes(8),
+                "initiating session |Sat, 21 Nov 2026 05:52:00:000|10.0.3.18 |51349 |1073815603 |dev |learner_08 |password |0| | |0| | | |",
+            ),
+        ],
+    )
+    .await;
+
+    let checks = doctor::run(&config, &overrides(), shiftops::i18n::Lang::En).await;
+    let group_check = |group: &str| {
+        checks
+            .iter()
+            .find(|c| c.check == "DescribeLogGroups" && c.detail.contains(group))
+            .unwrap_or_else(|| panic!("no check of {group}: {checks:?}"))
+    };
+    assert_eq!(group_check(cluster_group).outcome, Outcome::Ok);
+    assert_eq!(group_check(serverless_group).outcome, Outcome::Failed);
+    assert!(
+        group_check(serverless_group)
+            .detail
+            .contains("does not exist"),
+        "{checks:?}"
+    );
+    let history: Vec<_> = checks
+        .iter()
+        .filter(|c| c.check.starts_with("SYS_QUERY_HISTORY"))
+        .collect();
+    assert_eq!(history.len(), 2, "one per warehouse: {checks:?}");
+    assert!(
+        history.iter().all(|c| c.outcome == Outcome::Ok),
+        "{history:?}"
+    );
+
+    write(
+        serverless_group,
+        vec![(
+            chrono::Duration::minutes(2),
+            "authentication failure |Sat, 21 Nov 2026 05:58:00:000|10.0.4.2 |40112 |1073815700 |dev |learner_21 |password |0| | |0| | | |",
+        )],
+    )
+    .await;
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let source = fleet
+        .sources
+        .iter()
+        .find(|s| s.id() == SourceId::Logs)
+        .expect("a logs source for the audit logs");
+    let SourceData::Logs(lines) = source.fetch().await.expect("logs") else {
+        panic!("log lines");
+    };
+    let users: Vec<bool> = lines
+        .iter()
+        .map(|l| l.message.starts_with("authentication failure"))
+        .collect();
+    assert_eq!(users, [true, true], "only the failed logins: {lines:?}");
+    assert!(lines[0].message.contains("learner_21"), "newest first");
+    assert!(lines[1].message.contains("learner_08"));
+
+    // Without audit logs nor the old log group, there is no logs source at all.
+    let bare = config_without_logs(&emulator.url);
+    let fleet = aws::fleet(&bare, &overrides()).await.expect("fleet");
+    assert!(fleet.sources.iter().all(|s| s.id() != SourceId::Logs));
+}
+
+fn config_without_logs(url: &str) -> Config {
+    config(
+        &standard_config(url).replace("log_group = \"/aws/redshift/cluster/dpc-learning\"\n", ""),
+    )
 }

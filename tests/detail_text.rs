@@ -391,3 +391,61 @@ fn enter_on_an_elt_run_reads_its_whole_error_and_cause() {
         assert_eq!(render(&app, 80, 24), before);
     }
 }
+
+/// The error log of the dbt failure with the model's failed CTAS selected.
+fn logs_on_the_failed_model(lang: Lang) -> App {
+    let mut app = app_in(Scenario::DbtFailure, 3, lang);
+    app.dispatch(Action::Show(View::Logs));
+    let row = app
+        .rows
+        .visible(View::Logs)
+        .iter()
+        .position(|&i| {
+            i < app.snapshot.warehouse.failed_queries.len()
+                && app.snapshot.warehouse.failed_queries[i].query_type == "CTAS"
+        })
+        .expect("the failed dbt model is in the error log");
+    for _ in 0..row {
+        app.dispatch(Action::Down);
+    }
+    app
+}
+
+/// Enter on a failed query reads who ran it and when, the warehouse's whole error and its SQL
+/// line by line; `y` copies the error and the SQL; Esc gives the error log back.
+#[test]
+fn enter_on_a_failed_query_reads_its_error_and_sql() {
+    for (lang, name, user) in [
+        (Lang::En, "failed_query_en", "user"),
+        (Lang::Ja, "failed_query_ja", "ユーザー"),
+    ] {
+        let mut app = logs_on_the_failed_model(lang);
+        let before = render(&app, 120, 40);
+        assert_eq!(app.on_key(key(KeyCode::Enter)), Effect::None);
+        let screen = render(&app, 120, 40);
+        let failed = app
+            .snapshot
+            .warehouse
+            .failed_queries
+            .iter()
+            .find(|q| q.query_type == "CTAS")
+            .unwrap()
+            .clone();
+        line_with(&screen, &failed.query_id.to_string());
+        assert!(line_with(&screen, user).contains(&failed.user), "{screen}");
+        line_with(&screen, &failed.error);
+        for line in failed.sql.lines() {
+            assert!(
+                screen.contains(&format!("│{}", line.trim_end())),
+                "{line:?} on its own line, from the left: {screen}"
+            );
+        }
+        insta::assert_snapshot!(name, screen);
+        assert_eq!(
+            app.on_key(key(KeyCode::Char('y'))),
+            Effect::Copy(format!("{}\n\n{}", failed.error, failed.sql))
+        );
+        app.on_key(key(KeyCode::Esc));
+        assert_eq!(render(&app, 120, 40), before, "esc closes it");
+    }
+}

@@ -98,6 +98,20 @@ fn hostile_fleet() -> (Emulator, tempfile::TempDir, std::path::PathBuf) {
             "error": format!("ERROR: permission denied {OSC52_AND_CLEAR}{BIDI}\t{C1}\r\nforged line"),
         }),
     );
+    emulator.result_set_on(
+        "dpc-learning",
+        support::FAILED_QUERIES_PATTERN,
+        &support::FAILED_QUERIES_COLUMNS,
+        json!([[
+            41_008,
+            format!("elt{OSC52_AND_CLEAR}"),
+            "COPY",
+            support::sql_time(chrono::Duration::minutes(1)),
+            null,
+            format!("Load failed {OSC52_AND_CLEAR}{BIDI}\r\nforged line"),
+            format!("COPY tenant_b.orders {C1}\nFROM 's3://x/'{OSC52_AND_CLEAR}")
+        ]]),
+    );
     let url = emulator.url.clone();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         aws_sdk_cloudwatch::Client::new(&central_sdk_config(&url).await)
@@ -194,10 +208,17 @@ fn the_console_and_the_incident_record_show_hostile_text_from_aws_as_escapes() {
     );
     let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
     let mut screens = Vec::new();
-    for view in ['1', '2', '5'] {
+    for view in ['1', '2', '5', '7'] {
         key(&mut app, KeyCode::Char(view));
         screens.push(support::demo::render(&app, 200, 60));
     }
+    // The newest failed query, read whole: its user, error and SQL as AWS wrote them, escaped.
+    key(&mut app, KeyCode::Enter);
+    let failed = support::demo::render(&app, 200, 60);
+    assert!(failed.contains("Failed query 41008"), "{failed}");
+    assert!(failed.contains(r"Load failed \x1b]52;c;"), "{failed}");
+    screens.push(failed);
+    key(&mut app, KeyCode::Esc);
     for (i, screen) in screens.iter().enumerate() {
         assert_inert(&format!("screen {i}"), screen);
     }

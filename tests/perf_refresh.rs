@@ -39,6 +39,7 @@ timeout_seconds = 300
 cluster_identifier = "dpc-learning"
 database = "dev"
 db_user = "shiftops"
+log_group = "/aws/redshift/cluster/dpc-learning"
 
 [elt]
 state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
@@ -179,10 +180,11 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "rds:DescribeExportTasks"), 10, "{by_action}");
     assert_eq!(count(&counts, "rds:DescribeDBClusterSnapshots"), 0);
     assert_eq!(counts["by_service"]["rds"], 3 * 10);
-    // Redshift Data: one statement per view (7) for all tenants, one poll each (the emulator
-    // finishes statements at once), and the pages of the one view with rows.
-    assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 7);
-    assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 7);
+    // Redshift Data: one statement per view (7) for all tenants and the failed queries of the
+    // warehouse, one poll each (the emulator finishes statements at once), and the pages of the
+    // one view with rows.
+    assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 8);
+    assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 8);
     assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3);
     // GetMetricData: 3 queues × 3 + storage + concurrency scaling + ELT delay + 1,000 tenants'
     // COPY errors + rejected + attempted + the 2 integrations with an IntegrationLag metric
@@ -206,7 +208,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 17 + 7 + 10 + 3 + 2 + 2 + 1,
+        10 + 30 + 19 + 7 + 10 + 3 + 2 + 2 + 1,
         "nothing else: {by_action}"
     );
 
@@ -216,7 +218,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     let by_service = meter.requests_by_service();
     assert_eq!(by_service["sts"], 10);
     assert_eq!(by_service["rds"], 30);
-    assert_eq!(by_service["redshift-data"], 17);
+    assert_eq!(by_service["redshift-data"], 19);
     assert_eq!(
         by_service["monitoring"],
         7 + 10 + 1,

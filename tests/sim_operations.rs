@@ -244,10 +244,13 @@ async fn redriving_the_failed_copy_reloads_the_table_and_clears_its_errors() {
     assert_eq!(alarm(&snapshot, "Alert-COPY-Error"), AlarmState::Ok);
     assert!(
         snapshot
-            .error_logs
+            .warehouse
+            .failed_queries
             .iter()
-            .any(|line| line.message.contains("failed in COPY tenant_b")),
-        "the log keeps what the failed run wrote"
+            .any(|q| q.query_type == "COPY"
+                && q.sql.starts_with("COPY tenant_b.orders")
+                && q.error.starts_with("Load into table 'orders' failed")),
+        "the query history keeps the COPY that failed"
     );
 
     let again = demo.act(|world, now| world.redrive(&failed.execution_arn, now));

@@ -28,7 +28,7 @@ pub use integration::{
     integration_id_from_arn,
 };
 pub use load::{LoadError, LoadSummary};
-pub use logs::LogEvent;
+pub use logs::{FailedQuery, LogEvent};
 pub use metrics::{
     FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow, WorkgroupQueries,
 };

@@ -3,7 +3,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    Alarm, AlarmsData, EltRun, ExportTask, FleetMetrics, IntegrationReplication, IntegrationState,
+    Alarm, AlarmsData, EltRun, ExportTask, FailedQuery, FleetMetrics, IntegrationReplication,
+    IntegrationState,
     LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus,
     TableInfo, Tenant, Time, WlmSettings,
 };
@@ -59,6 +60,7 @@ pub enum WarehouseView {
     Queues,
     Queries,
     Tables,
+    FailedQueries,
 }
 
 /// What the warehouse's system views report, for all tenants at once.
@@ -74,6 +76,8 @@ pub struct WarehouseData {
     pub tables: Vec<TableInfo>,
     /// What every table takes together (SVV_TABLE_INFO, in MB), also those past the listed ones.
     pub tables_total_mb: Option<u64>,
+    /// Queries that failed recently on any warehouse, newest first.
+    pub failed_queries: Vec<FailedQuery>,
     /// Views whose statement failed this time, with the error; their previous rows are kept.
     pub failed_views: Vec<(WarehouseView, String)>,
 }
@@ -114,7 +118,7 @@ pub struct Snapshot {
     pub alarms: Vec<Alarm>,
     /// ELT executions, newest first.
     pub elt_runs: Vec<EltRun>,
-    /// Recent ERROR lines of the warehouse's log, newest first.
+    /// Recent errors of the configured audit log groups, newest first.
     pub error_logs: Vec<LogEvent>,
     /// The warehouse's WLM configuration as AWS holds it now.
     pub wlm_settings: WlmSettings,
@@ -272,6 +276,7 @@ impl Snapshot {
                     fresh.tables = old.tables.clone();
                     fresh.tables_total_mb = old.tables_total_mb;
                 }
+                WarehouseView::FailedQueries => fresh.failed_queries = old.failed_queries.clone(),
             }
         }
         self.warehouse = fresh;
@@ -344,7 +349,7 @@ fn partial_error(data: &SourceData) -> Option<String> {
 }
 
 impl WarehouseView {
-    pub const ALL: [WarehouseView; 7] = [
+    pub const ALL: [WarehouseView; 8] = [
         WarehouseView::Integrations,
         WarehouseView::IntegrationTables,
         WarehouseView::LoadErrors,
@@ -352,6 +357,7 @@ impl WarehouseView {
         WarehouseView::Queues,
         WarehouseView::Queries,
         WarehouseView::Tables,
+        WarehouseView::FailedQueries,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -363,6 +369,7 @@ impl WarehouseView {
             WarehouseView::Queues => "wlm queues",
             WarehouseView::Queries => "running queries",
             WarehouseView::Tables => "tables",
+            WarehouseView::FailedQueries => "failed queries",
         }
     }
 }

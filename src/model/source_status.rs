@@ -18,7 +18,7 @@ pub enum SourceId {
     Alarms,
     /// Step Functions executions of the ELT state machine.
     Elt,
-    /// CloudWatch Logs Insights on the warehouse's log group: recent ERROR lines.
+    /// CloudWatch Logs Insights on the configured audit log groups: failed logins.
     Logs,
     /// Redshift's control plane: the warehouse's live WLM configuration (a pause in place).
     Parameters,

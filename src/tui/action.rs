@@ -175,7 +175,7 @@ impl Action {
         (
             "logs",
             Action::Show(View::Logs),
-            "the warehouse's ERROR log lines",
+            "failed queries and failed logins",
         ),
         (
             "tenant",
@@ -233,7 +233,7 @@ impl Action {
             "storage" => "ストレージとテーブル",
             "load_errors" => "COPY のロードエラー",
             "elt" => "Step Functions の ELT 実行",
-            "logs" => "ウェアハウスの ERROR ログ",
+            "logs" => "失敗したクエリとログイン失敗",
             "tenant" => "選択中の行のテナント",
             "actions" => "この行の復旧アクション(プレビュー、確認、監査)",
             "runbook" => "選択中のアラームか検出事項のランブック",

@@ -663,34 +663,19 @@ impl App {
                     return Effect::FetchAlarmHistory(alarm);
                 }
             }
-            Action::Select if self.view == View::Wlm => {
-                let query = self
+            Action::Select if matches!(self.view, View::Wlm | View::Elt | View::Logs) => {
+                let selected = self
                     .rows
-                    .visible(View::Wlm)
-                    .get(self.selected(View::Wlm))
-                    .map(|&i| &self.snapshot.warehouse.queries[i]);
-                match query {
-                    Some(query) => {
-                        self.query_text = Some(QueryText::open(query));
+                    .visible(self.view)
+                    .get(self.selected(self.view))
+                    .copied();
+                match query_text::open_selected(self.view, &self.snapshot, selected) {
+                    query_text::Opened::Text(text) => {
+                        self.query_text = Some(*text);
                         self.mode = Mode::QueryText;
                     }
-                    None => self.info(self.t("no query is running", "実行中のクエリはありません")),
-                }
-            }
-            Action::Select if self.view == View::Elt => {
-                let run = self
-                    .rows
-                    .visible(View::Elt)
-                    .get(self.selected(View::Elt))
-                    .map(|&i| &self.snapshot.elt_runs[i]);
-                match run {
-                    Some(run) => {
-                        self.query_text = Some(QueryText::open_run(run));
-                        self.mode = Mode::QueryText;
-                    }
-                    None => {
-                        self.info(self.t("no ELT run to show", "表示する ELT 実行がありません"))
-                    }
+                    query_text::Opened::Nothing(en, ja) => self.info(self.t(en, ja)),
+                    query_text::Opened::NoText => self.drill_in(),
                 }
             }
             Action::Select if self.view == View::Runbook => {

@@ -1,13 +1,15 @@
 //! A text read whole over its view: `select` on a running query (WLM view) opens its SQL, on an
-//! ELT run (ELT view) its error and cause (a dbt log runs to many lines), the text's own line
-//! breaks kept and each line wrapped at the width.
+//! ELT run (ELT view) its error and cause (a dbt log runs to many lines), on a failed query (error
+//! log) its error and SQL, the text's own line breaks kept and each line wrapped at the width.
 //! A component: it owns which query it shows and how far it is scrolled, takes the keys while
 //! open, and answers what the console must do.
 
 use super::action::Action;
+use super::action::View;
 use super::app::Effect;
+use super::rows::{LogRow, log_row};
 use crate::i18n::Lang;
-use crate::model::{EltRun, RunningQuery};
+use crate::model::{EltRun, FailedQuery, RunningQuery, Snapshot};
 
 /// What the console does after the query text handled a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,7 @@ pub enum Reply {
 pub enum Subject {
     Query(RunningQuery),
     Run(EltRun),
+    Failed(FailedQuery),
 }
 
 impl Subject {
@@ -37,7 +40,38 @@ impl Subject {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join("\n\n"),
+            Subject::Failed(query) => format!("{}\n\n{}", query.error, query.sql),
         }
+    }
+}
+
+/// What `select` opens on a view's selected row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    Text(Box<QueryText>),
+    /// No row to open, and why (English, Japanese).
+    Nothing(&'static str, &'static str),
+    /// A row with no text to read (an audit log line, shown whole below its list).
+    NoText,
+}
+
+/// The text of the selected row (an index of the view's collection) of the WLM view (a running
+/// query's SQL), the ELT view (a run's error and cause) or the error log (a failed query).
+pub fn open_selected(view: View, snapshot: &Snapshot, selected: Option<usize>) -> Opened {
+    match (view, selected) {
+        (View::Wlm, Some(i)) => {
+            Opened::Text(Box::new(QueryText::open(&snapshot.warehouse.queries[i])))
+        }
+        (View::Wlm, None) => Opened::Nothing("no query is running", "実行中のクエリはありません"),
+        (View::Elt, Some(i)) => Opened::Text(Box::new(QueryText::open_run(&snapshot.elt_runs[i]))),
+        (View::Elt, None) => Opened::Nothing("no ELT run to show", "表示する ELT 実行がありません"),
+        (View::Logs, Some(i)) => match log_row(snapshot, i) {
+            LogRow::Failed(i) => Opened::Text(Box::new(QueryText::open_failed(
+                &snapshot.warehouse.failed_queries[i],
+            ))),
+            LogRow::Audit(_) => Opened::NoText,
+        },
+        _ => Opened::NoText,
     }
 }
 
@@ -62,6 +96,13 @@ impl QueryText {
     pub fn open_run(run: &EltRun) -> QueryText {
         QueryText {
             subject: Subject::Run(run.clone()),
+            scroll: 0,
+        }
+    }
+
+    pub fn open_failed(query: &FailedQuery) -> QueryText {
+        QueryText {
+            subject: Subject::Failed(query.clone()),
             scroll: 0,
         }
     }
@@ -91,6 +132,10 @@ impl QueryText {
                     Subject::Run(_) => lang.pick(
                         "copied the run's error and cause to the clipboard (OSC 52)",
                         "実行のエラーと原因をクリップボードにコピーしました(OSC 52)",
+                    ),
+                    Subject::Failed(_) => lang.pick(
+                        "copied the failed query's error and SQL to the clipboard (OSC 52)",
+                        "失敗したクエリのエラーと SQL をクリップボードにコピーしました(OSC 52)",
                     ),
                 };
                 return Reply::Effect(Effect::Copy(self.subject.text()), Some(message));

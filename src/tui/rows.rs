@@ -32,6 +32,26 @@ pub enum OverviewRow {
     Tenant(usize),
 }
 
+/// A row of the error log: a failed query or a line of an audit log group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogRow {
+    /// An index into the warehouse's `failed_queries`.
+    Failed(usize),
+    /// An index into the snapshot's `error_logs`.
+    Audit(usize),
+}
+
+/// What the error log's row `index` (an index of its collection, as [`Rows::visible`] gives) is:
+/// the failed queries come first in the collection, then the audit lines.
+pub fn log_row(snapshot: &Snapshot, index: usize) -> LogRow {
+    let failed = snapshot.warehouse.failed_queries.len();
+    if index < failed {
+        LogRow::Failed(index)
+    } else {
+        LogRow::Audit(index - failed)
+    }
+}
+
 /// Display widths of the tenant table's columns sized by their data: names, integration states
 /// and export states (without their age, whose width [`TenantWidths::age`] bounds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -294,16 +314,35 @@ impl Rows {
             .collect();
         rows.set(View::Storage, tables, haystack);
 
-        let haystack = snapshot
-            .error_logs
+        // The error log: the warehouses' failed queries and the audit logs' lines, newest first.
+        let failed = &snapshot.warehouse.failed_queries;
+        let mut entries: Vec<usize> = (0..failed.len() + snapshot.error_logs.len()).collect();
+        let time_of = |index: usize| match log_row(snapshot, index) {
+            LogRow::Failed(i) => failed[i].started_at,
+            LogRow::Audit(i) => snapshot.error_logs[i].time,
+        };
+        entries.sort_by(|&a, &b| time_of(b).cmp(&time_of(a)).then(a.cmp(&b)));
+        let haystack = entries
             .iter()
-            .map(|l| filter_text([&l.time.format("%Y-%m-%d %H:%M:%S").to_string(), &l.message]))
+            .map(|&index| {
+                let time = time_of(index).format("%Y-%m-%d %H:%M:%S").to_string();
+                match log_row(snapshot, index) {
+                    LogRow::Failed(i) => {
+                        let q = &failed[i];
+                        filter_text([
+                            &time,
+                            q.warehouse.as_deref().unwrap_or(""),
+                            &q.user,
+                            &q.query_type,
+                            &q.error,
+                            &q.sql,
+                        ])
+                    }
+                    LogRow::Audit(i) => filter_text([&time, &snapshot.error_logs[i].message]),
+                }
+            })
             .collect();
-        rows.set(
-            View::Logs,
-            (0..snapshot.error_logs.len()).collect(),
-            haystack,
-        );
+        rows.set(View::Logs, entries, haystack);
 
         let queries = &snapshot.warehouse.queries;
         let mut order: Vec<usize> = (0..queries.len()).collect();
@@ -416,11 +455,19 @@ impl Rows {
                     .map(|t| t.name.clone())
             }
             View::Logs => {
-                let message = &snapshot.error_logs[index].message;
+                let (error, sql) = match log_row(snapshot, index) {
+                    LogRow::Failed(i) => {
+                        let q = &snapshot.warehouse.failed_queries[i];
+                        (q.error.as_str(), q.sql.as_str())
+                    }
+                    LogRow::Audit(i) => (snapshot.error_logs[i].message.as_str(), ""),
+                };
                 snapshot
                     .tenants
                     .iter()
-                    .find(|t| message.contains(t.name.as_str()))
+                    .find(|t| {
+                        error.contains(t.name.as_str()) || sql.contains(&format!("{}.", t.schema))
+                    })
                     .map(|t| t.name.clone())
             }
             View::Wlm | View::Tenant | View::Runbook => None,
@@ -434,7 +481,9 @@ pub fn unread(snapshot: &Snapshot, view: View) -> Option<Unread> {
         View::Alarms => snapshot.unread_source(SourceId::Alarms),
         View::LoadErrors => snapshot.unread_view(WarehouseView::LoadErrors),
         View::Elt => snapshot.unread_source(SourceId::Elt),
-        View::Logs => snapshot.unread_source(SourceId::Logs),
+        View::Logs => snapshot
+            .unread_view(WarehouseView::FailedQueries)
+            .or_else(|| snapshot.unread_source(SourceId::Logs)),
         View::Storage => snapshot.unread_view(WarehouseView::Tables),
         View::Wlm => snapshot.unread_view(WarehouseView::Queries),
         View::Overview | View::Tenant | View::Runbook => None,

@@ -432,6 +432,43 @@ def test_redshift_data_results_and_paging(emu):
     assert data.describe_statement(Id=cleared["Id"])["HasResultSet"] is False
 
 
+def test_logs_insights_start_query_takes_at_most_50_log_groups(emu):
+    logs = emu.client("logs")
+    names = [f"/aws/redshift/cluster/c{i:02}/connectionlog" for i in range(51)]
+    for name in names:
+        logs.create_log_group(logGroupName=name)
+    now = int(time.time())
+    ok = logs.start_query(logGroupNames=names[:50], startTime=now - 60, endTime=now,
+                          queryString="fields @timestamp, @message")
+    assert ok["queryId"]
+    with pytest.raises(ClientError) as exc:
+        logs.start_query(logGroupNames=names, startTime=now - 60, endTime=now,
+                         queryString="fields @timestamp, @message")
+    assert error_code(exc) == "InvalidParameterException"
+    for name in names:
+        logs.delete_log_group(logGroupName=name)
+
+
+def test_redshift_data_results_for_one_target(emu):
+    emu.control("/_shiftops/redshift-data/results", {
+        "pattern": "sys_query_history", "target": "multitenant-wg",
+        "columns": [{"name": "query_id", "type": "int8"}], "rows": [[1]]})
+    emu.control("/_shiftops/redshift-data/results", {
+        "pattern": "sys_query_history", "target": "dpc-learning",
+        "columns": [{"name": "query_id", "type": "int8"}], "rows": [[2]]})
+    data = emu.client("redshift-data")
+    on_wg = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev",
+                                   Sql="select query_id from sys_query_history")["Id"]
+    on_cluster = data.execute_statement(ClusterIdentifier="dpc-learning", DbUser="u", Database="dev",
+                                        Sql="select query_id from sys_query_history")["Id"]
+    elsewhere = data.execute_statement(WorkgroupName="other-wg", Database="dev",
+                                       Sql="select query_id from sys_query_history")["Id"]
+    assert data.get_statement_result(Id=on_wg)["Records"] == [[{"longValue": 1}]]
+    assert data.get_statement_result(Id=on_cluster)["Records"] == [[{"longValue": 2}]]
+    assert data.describe_statement(Id=elsewhere)["HasResultSet"] is False
+    emu.control("/_shiftops/redshift-data/results/reset", {})
+
+
 # -- control: deny, counting ----------------------------------------------------------------
 
 def test_deny_and_allow(emu):

@@ -162,6 +162,25 @@ impl EmulatorHandle {
         call(&self.url, path, None)
     }
 
+    /// Makes statements matching `pattern` on the cluster or workgroup `target` return these
+    /// rows, two rows a page.
+    pub fn result_set_on(
+        &self,
+        target: &str,
+        pattern: &str,
+        columns: &[(&str, &str)],
+        rows: Value,
+    ) {
+        let columns: Vec<Value> = columns
+            .iter()
+            .map(|(name, kind)| json!({"name": name, "type": kind}))
+            .collect();
+        self.post(
+            "/_shiftops/redshift-data/results",
+            json!({"pattern": pattern, "target": target, "columns": columns, "rows": rows, "page_size": 2}),
+        );
+    }
+
     /// Makes statements matching `pattern` return these rows, two rows a page.
     pub fn result_set(&self, pattern: &str, columns: &[(&str, &str)], rows: Value) {
         let columns: Vec<Value> = columns
@@ -279,6 +298,8 @@ cluster_identifier = "dpc-learning"
 database = "dev"
 db_user = "shiftops"
 roles = ["elt", "wlm", "storage"]
+# The seed's dashboard log group, through the deprecated key.
+log_group = "/aws/redshift/cluster/dpc-learning"
 
 [elt]
 state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
@@ -538,6 +559,66 @@ pub fn stage_warehouse(emulator: &Emulator, integration_a: &str, integration_c: 
                 412_160
             ],
             ["tenant_b", "users", 24, 137_169.0, null, 6.2, 6.6, 412_160],
+        ]),
+    );
+    stage_failed_queries(emulator);
+}
+
+/// The failed-queries statement, as the emulator recognises it, and its columns.
+pub const FAILED_QUERIES_PATTERN: &str =
+    r"(?i)from\s+sys_query_history\s+h\b.*status\)\s*=\s*'failed'";
+pub const FAILED_QUERIES_COLUMNS: [(&str, &str); 7] = [
+    ("query_id", "int8"),
+    ("user_name", "varchar"),
+    ("query_type", "varchar"),
+    ("start_time", "timestamp"),
+    ("end_time", "timestamp"),
+    ("error_message", "varchar"),
+    ("query_text", "varchar"),
+];
+
+/// SYS_QUERY_HISTORY's failed queries, different on each warehouse of the standard config: the
+/// ELT's failed COPY on the cluster, a learner's denied query on the Serverless workgroup.
+pub fn stage_failed_queries(emulator: &Emulator) {
+    use chrono::Duration as D;
+    let (pattern, columns) = (FAILED_QUERIES_PATTERN, FAILED_QUERIES_COLUMNS);
+    emulator.result_set_on(
+        "dpc-learning",
+        pattern,
+        &columns,
+        json!([[
+            41_007,
+            "elt_copy",
+            "COPY",
+            sql_time(D::minutes(58)),
+            sql_time(D::minutes(57)),
+            "Load into table 'orders' failed. Check 'sys_load_error_detail' system table for details.",
+            "COPY tenant_b.orders FROM 's3://tenant-b-snapshots/tenant_b/orders/' IAM_ROLE default FORMAT AS PARQUET"
+        ]]),
+    );
+    emulator.result_set_on(
+        "multitenant-wg",
+        pattern,
+        &columns,
+        json!([
+            [
+                7_301,
+                "learner_17",
+                "SELECT",
+                sql_time(D::minutes(5)),
+                sql_time(D::minutes(5)),
+                "permission denied for relation orders",
+                "SELECT * FROM tenant_a.orders"
+            ],
+            [
+                7_288,
+                null,
+                "SELECT",
+                sql_time(D::minutes(30)),
+                null,
+                "division by zero",
+                "SELECT 1/0"
+            ]
         ]),
     );
 }

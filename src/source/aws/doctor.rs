@@ -267,11 +267,44 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
             }
         });
     }
-    if let Some(log_group) = config
-        .warehouse(WarehouseRole::Elt)
-        .and_then(RedshiftConfig::log_group)
-    {
-        let logs = super::logs::LogsSource::new(aws, log_group, interval);
+    for warehouse in config.all_warehouses() {
+        if let Some(group) = &warehouse.log_group {
+            checks.push(check(warehouse.label(), "logs", "log_group (deprecated)")(
+                Outcome::Advisory,
+                match lang {
+                    Lang::En => format!(
+                        "{group}: its ERROR lines are shown, but Redshift writes failed queries to SYS_QUERY_HISTORY (read without it) and failed logins to the connection log: use audit_logs = true"
+                    ),
+                    Lang::Ja => format!(
+                        "{group}: ERROR 行を表示しますが、Redshift は失敗したクエリを SYS_QUERY_HISTORY(設定なしで読みます)に、ログイン失敗を接続ログに書きます: audit_logs = true を使ってください"
+                    ),
+                },
+                None,
+            ));
+        }
+    }
+    let log_queries = super::logs::queries(config);
+    for group in log_queries.iter().flat_map(|q| &q.groups) {
+        let c = check("central", "logs", "DescribeLogGroups");
+        checks.push(match super::logs::log_group_exists(aws, group).await {
+            Ok(true) => c(Outcome::Ok, group.clone(), None),
+            Ok(false) => c(
+                Outcome::Failed,
+                match lang {
+                    Lang::En => format!(
+                        "{group} does not exist: turn on audit logging to CloudWatch (connectionlog) or fix the name"
+                    ),
+                    Lang::Ja => format!(
+                        "{group} が存在しません: 監査ログの CloudWatch へのエクスポート(connectionlog)を有効にするか、名前を直してください"
+                    ),
+                },
+                None,
+            ),
+            Err((e, denied)) => c(Outcome::Failed, e, denied.then_some("logs:DescribeLogGroups")),
+        });
+    }
+    if !log_queries.is_empty() {
+        let logs = super::logs::LogsSource::new(aws, log_queries, interval);
         checks.push(source_check(
             "logs",
             "StartQuery · GetQueryResults",
@@ -322,6 +355,26 @@ async fn warehouse_checks(
                 denied.then_some("redshift-data:ExecuteStatement, redshift-data:DescribeStatement, redshift-data:GetStatementResult"),
             )
         }
+    });
+    let c = check(scope, "redshift-data", "SYS_QUERY_HISTORY (failed queries)");
+    checks.push(match warehouse.query(super::sql::FAILED_QUERIES).await {
+        Ok(rows) => c(
+            Outcome::Ok,
+            match lang {
+                Lang::En => format!(
+                    "{} failed in {} h; a regular user sees only its own: ALTER USER … SYSLOG ACCESS UNRESTRICTED shows everyone's",
+                    rows.rows.len(),
+                    super::sql::FAILED_QUERY_HOURS
+                ),
+                Lang::Ja => format!(
+                    "{} 時間で失敗 {} 件。一般ユーザーには自分の行しか見えません: ALTER USER … SYSLOG ACCESS UNRESTRICTED で全員分が見えます",
+                    super::sql::FAILED_QUERY_HOURS,
+                    rows.rows.len()
+                ),
+            },
+            None,
+        ),
+        Err(e) => c(Outcome::Failed, e, None),
     });
     if !(zero_etl && redshift.has_role(WarehouseRole::Integrations)) {
         return checks;

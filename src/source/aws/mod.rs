@@ -28,7 +28,7 @@ pub use limiter::Limiter;
 pub use redshift_data::{Value, Warehouse};
 
 use super::{Fleet, Meter, Source, SystemClock};
-use crate::config::{Config, RedshiftConfig, WarehouseRole};
+use crate::config::{Config, WarehouseRole};
 
 /// An SDK timestamp as a model time.
 fn time(t: &aws_smithy_types::DateTime) -> Option<crate::model::Time> {
@@ -171,13 +171,11 @@ pub async fn fleet_with_meter(
             interval(crate::model::SourceId::Elt),
         )));
     }
-    if let Some(log_group) = config
-        .warehouse(WarehouseRole::Elt)
-        .and_then(RedshiftConfig::log_group)
-    {
+    let log_queries = logs::queries(config);
+    if !log_queries.is_empty() {
         sources.push(Arc::new(logs::LogsSource::new(
             &aws,
-            log_group,
+            log_queries,
             interval(crate::model::SourceId::Logs),
         )));
     }

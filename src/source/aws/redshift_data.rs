@@ -16,8 +16,9 @@ use std::sync::Arc;
 
 use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
-    Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity, RunningQuery,
-    SourceData, SourceId, TableInfo, TableSync, Tenant, Time, WarehouseData, WarehouseView,
+    FailedQuery, Ingest, IntegrationReplication, LoadError, LoadSummary, QueueActivity,
+    RunningQuery, SourceData, SourceId, TableInfo, TableSync, Tenant, Time, WarehouseData,
+    WarehouseView,
 };
 use crate::source::{Source, SourceError};
 
@@ -338,6 +339,8 @@ pub struct Routes {
     pub wlm: Option<Arc<Warehouse>>,
     /// SVV_TABLE_INFO.
     pub storage: Option<Arc<Warehouse>>,
+    /// Every warehouse, whatever its roles: the failed queries are read on each.
+    pub all: Vec<Arc<Warehouse>>,
 }
 
 impl Routes {
@@ -363,6 +366,7 @@ impl Routes {
             elt: holder(WarehouseRole::Elt),
             wlm: holder(WarehouseRole::Wlm),
             storage: holder(WarehouseRole::Storage),
+            all: warehouses.iter().map(|(_, w)| w.clone()).collect(),
         }
     }
 }
@@ -422,6 +426,39 @@ async fn run_on_all(warehouses: &[Arc<Warehouse>], sql: &str, named: bool) -> An
     Some(Ok(together))
 }
 
+/// SYS_QUERY_HISTORY's failed queries on every warehouse, each row with the label of the
+/// warehouse it came from (a `warehouse` column); any failure fails the view.
+async fn failed_queries_on_all(warehouses: &[Arc<Warehouse>], named: bool) -> Answer {
+    if warehouses.is_empty() {
+        return None;
+    }
+    let answers =
+        futures_util::future::join_all(warehouses.iter().map(|w| async move {
+            (w.label(), run_on(Some(w), sql::FAILED_QUERIES, named).await)
+        }))
+        .await;
+    let mut together = ResultSet::default();
+    for (label, answer) in answers {
+        let set = match answer {
+            Some(Ok(set)) => set,
+            Some(Err(e)) => return Some(Err(e)),
+            None => continue,
+        };
+        if together.columns.is_empty() && !set.columns.is_empty() {
+            together.columns = set.columns.clone();
+            together.columns.push(WAREHOUSE_COLUMN.into());
+        }
+        for mut row in set.rows {
+            row.push(Value::Text(label.to_string()));
+            together.rows.push(row);
+        }
+    }
+    Some(Ok(together))
+}
+
+/// The column [`failed_queries_on_all`] adds: which warehouse a row came from.
+const WAREHOUSE_COLUMN: &str = "shiftops_warehouse";
+
 #[async_trait]
 impl Source for WarehouseSource {
     fn id(&self) -> SourceId {
@@ -445,6 +482,7 @@ impl Source for WarehouseSource {
                 .chain(&r.elt)
                 .chain(&r.wlm)
                 .chain(&r.storage)
+                .chain(&r.all)
                 .map(|w| w.label())
                 .collect();
             labels.sort_unstable();
@@ -459,7 +497,7 @@ impl Source for WarehouseSource {
             Some(w) if w.is_serverless() => TextPieces::SERVERLESS,
             _ => TextPieces::PROVISIONED,
         };
-        let (integrations, tables_state, errors, loads, queues, queries, tables) = tokio::join!(
+        let (integrations, tables_state, errors, loads, queues, queries, tables, failed) = tokio::join!(
             run_on_all(&r.integrations, sql::INTEGRATIONS, named),
             run_on_all(&r.integrations, &integration_tables_sql, named),
             run_on(r.elt.as_ref(), &load_errors_sql, named),
@@ -475,6 +513,7 @@ impl Source for WarehouseSource {
                 named
             ),
             run_on(r.storage.as_ref(), sql::TABLES, named),
+            failed_queries_on_all(&r.all, named),
         );
         let results = [
             (WarehouseView::Integrations, &integrations),
@@ -484,6 +523,7 @@ impl Source for WarehouseSource {
             (WarehouseView::Queues, &queues),
             (WarehouseView::Queries, &queries),
             (WarehouseView::Tables, &tables),
+            (WarehouseView::FailedQueries, &failed),
         ];
         let asked = results
             .iter()
@@ -514,6 +554,7 @@ impl Source for WarehouseSource {
             queries: running_queries(&rows(&queries), text_pieces),
             tables: table_info(&rows(&tables)),
             tables_total_mb: tables_total_mb(&rows(&tables)),
+            failed_queries: failed_queries(&rows(&failed), named),
             failed_views,
         }))
     }
@@ -687,6 +728,37 @@ fn running_queries(rows: &ResultSet, pieces: TextPieces) -> Vec<RunningQuery> {
             })
         })
         .collect()
+}
+
+/// The failed queries of every warehouse together, newest first; each names its warehouse when
+/// the console watches several.
+fn failed_queries(rows: &ResultSet, named: bool) -> Vec<FailedQuery> {
+    let mut failed: Vec<FailedQuery> = rows
+        .records()
+        .filter_map(|record| {
+            let sql = record.text("query_text");
+            let sql_cut_at =
+                (sql.chars().count() >= sql::QUERY_HISTORY_TEXT).then_some(sql::QUERY_HISTORY_TEXT);
+            Some(FailedQuery {
+                warehouse: named.then(|| record.text(WAREHOUSE_COLUMN)),
+                query_id: record.get("query_id").as_i64()?,
+                user: record.text("user_name"),
+                query_type: record.text("query_type"),
+                started_at: record.get("start_time").as_time()?,
+                ended_at: record.get("end_time").as_time(),
+                error: record.text("error_message"),
+                sql,
+                sql_cut_at,
+            })
+        })
+        .collect();
+    failed.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| a.warehouse.cmp(&b.warehouse))
+            .then_with(|| b.query_id.cmp(&a.query_id))
+    });
+    failed
 }
 
 /// Every table's size together, as each row of the tables' statement carries it.
@@ -906,6 +978,56 @@ mod tests {
             .map(|e| (e.tenant.as_str(), e.table.as_str()))
             .collect();
         assert_eq!(seen, [("tenant_a", "orders"), ("tenant_b", "#108123")]);
+    }
+
+    #[test]
+    fn failed_queries_name_their_warehouse_and_may_be_cut() {
+        let columns = [
+            "query_id",
+            "user_name",
+            "query_type",
+            "start_time",
+            "end_time",
+            "error_message",
+            "query_text",
+            WAREHOUSE_COLUMN,
+        ];
+        let row = |id: i64, at: &str, text: String, warehouse: &str| {
+            vec![
+                Value::Long(id),
+                Value::Text("etl_user".into()),
+                Value::Text("COPY".into()),
+                Value::Text(at.into()),
+                Value::Null,
+                Value::Text("Load into table 'orders' failed.".into()),
+                Value::Text(text),
+                Value::Text(warehouse.into()),
+            ]
+        };
+        let rows = set(
+            &columns,
+            vec![
+                row(
+                    7,
+                    "2026-11-21 05:00:00",
+                    "COPY orders".into(),
+                    "dpc-learning",
+                ),
+                row(9, "2026-11-21 05:30:00", "x".repeat(4000), "multitenant-wg"),
+                // No start time: not a row shiftops can place.
+                vec![Value::Long(10), Value::Null, Value::Null, Value::Null],
+            ],
+        );
+        let failed = failed_queries(&rows, true);
+        assert_eq!(failed.len(), 2);
+        assert_eq!(failed[0].query_id, 9, "newest first");
+        assert_eq!(failed[0].warehouse.as_deref(), Some("multitenant-wg"));
+        assert_eq!(failed[0].sql_cut_at, Some(4000));
+        assert_eq!(failed[1].sql_cut_at, None);
+        assert_eq!(failed[1].user, "etl_user");
+        assert_eq!(failed[1].query_type, "COPY");
+        assert_eq!(failed[1].ended_at, None);
+        assert_eq!(failed_queries(&rows, false)[0].warehouse, None);
     }
 
     #[test]

@@ -166,6 +166,24 @@ pub const QUERY_TEXT_PIECES: usize = 100;
 pub const QUERY_TEXT_PIECE: usize = 200;
 pub const INFLIGHT_TEXT: usize = 100;
 
+/// The queries that failed in the last [`FAILED_QUERY_HOURS`] hours, newest first, at most
+/// [`FAILED_QUERY_LIMIT`]: SYS_QUERY_HISTORY works on both warehouse types; a row whose `status`
+/// is `failed` carries the reason in `error_message` (512 characters) and the statement in
+/// `query_text` (4,000 characters, "may be truncated"), with `query_type`, `start_time`,
+/// `end_time` and the `user_id` that pg_user names
+/// (https://docs.aws.amazon.com/redshift/latest/dg/SYS_QUERY_HISTORY.html). A regular user sees
+/// only its own rows there; `SYSLOG ACCESS UNRESTRICTED` shows every user's (docs/iam.md).
+pub const FAILED_QUERIES: &str = "SELECT h.query_id, TRIM(u.usename) AS user_name, \
+TRIM(h.query_type) AS query_type, h.start_time, h.end_time, TRIM(h.error_message) AS error_message, \
+TRIM(h.query_text) AS query_text \
+FROM sys_query_history h LEFT JOIN pg_user u ON u.usesysid = h.user_id \
+WHERE TRIM(h.status) = 'failed' AND h.start_time > DATEADD(hour, -24, GETDATE()) \
+ORDER BY h.start_time DESC LIMIT 200";
+pub const FAILED_QUERY_HOURS: u32 = 24;
+pub const FAILED_QUERY_LIMIT: usize = 200;
+/// The characters of SYS_QUERY_HISTORY's `query_text`.
+pub const QUERY_HISTORY_TEXT: usize = 4000;
+
 /// SVV_TABLE_INFO: the largest tables with their skew, unsorted share and stale statistics, and
 /// on every row what all tables take together (`size` is "Size of the table, in 1-MB data blocks":
 /// https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html). The window sums every
@@ -237,5 +255,12 @@ mod tests {
             sql.contains("e.table_id"),
             "a dropped table is named by its id: {sql}"
         );
+    }
+
+    #[test]
+    fn the_failed_queries_statement_says_its_window_and_bound() {
+        assert!(FAILED_QUERIES.contains(&format!("DATEADD(hour, -{FAILED_QUERY_HOURS},")));
+        assert!(FAILED_QUERIES.ends_with(&format!("LIMIT {FAILED_QUERY_LIMIT}")));
+        assert!(FAILED_QUERIES.contains("TRIM(h.status) = 'failed'"));
     }
 }

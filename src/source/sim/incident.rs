@@ -70,6 +70,20 @@ pub(crate) const FAILING_SCRIPT_STOPS_AFTER: Duration = Duration::minutes(20);
 /// The user whose script fails in the query-failure scenario, and its error.
 pub(crate) const FAILING_USER: &str = "learner_17";
 pub(crate) const FAILING_QUERY_ERROR: &str = "permission denied for relation orders";
+pub(crate) const FAILING_QUERY_SQL: &str = "SELECT order_id, customer_id, total_amount FROM tenant_a.orders WHERE order_date = CURRENT_DATE";
+
+/// Who runs the ELT's COPYs and its dbt models in the warehouse.
+pub(crate) const ELT_USER: &str = "elt_copy";
+pub(crate) const DBT_USER: &str = "dbt";
+
+/// The dbt-failure scenario's model, as the warehouse saw it fail.
+pub(crate) const DBT_MODEL_ERROR: &str = "column \"discount_amount\" does not exist";
+pub(crate) const DBT_MODEL_SQL: &str =
+    "create table \"dev\".\"analytics\".\"fct_daily_orders__dbt_tmp\" as (
+  select order_date, tenant, sum(total_amount) as revenue, sum(discount_amount) as discounts
+  from \"dev\".\"analytics\".\"stg_orders\"
+  group by 1, 2
+)";
 
 /// When a scenario whose incident is a gauge's excursion began, relative to the creation minute:
 /// recent enough that the sparkline shows the onset, long enough ago that the alarm has fired.
@@ -112,7 +126,7 @@ pub(crate) fn staged_run(scenario: Scenario) -> Option<StagedRun> {
                 error: "DbtRunFailed".into(),
                 // The tail of `dbt run`'s log, as the ELT's dbt task reports it: one line per
                 // line of the log.
-                cause: DBT_FAILURE_LOG.into(),
+                cause: dbt_failure_log(),
             },
         }),
         Scenario::EltDelay => Some(StagedRun {
@@ -128,17 +142,22 @@ pub(crate) fn staged_run(scenario: Scenario) -> Option<StagedRun> {
     }
 }
 
-/// What the dbt task of the demo's failed run reports: the end of a `dbt run` log.
-const DBT_FAILURE_LOG: &str = "\
+/// What the dbt task of the demo's failed run reports: the end of a `dbt run` log, with the
+/// error the warehouse gave its model.
+fn dbt_failure_log() -> String {
+    format!(
+        "\
 Finished running 44 table models, 1 view model in 0 hours 3 minutes and 12.48 seconds (192.48s).
 
 Completed with 1 error and 0 warnings:
 
 Database Error in model fct_daily_orders (models/marts/fct_daily_orders.sql)
-  column \"discount_amount\" does not exist
+  {DBT_MODEL_ERROR}
   compiled code at target/run/analytics/models/marts/fct_daily_orders.sql
 
-Done. PASS=41 WARN=0 ERROR=1 SKIP=3 TOTAL=45";
+Done. PASS=41 WARN=0 ERROR=1 SKIP=3 TOTAL=45"
+    )
+}
 
 /// The rows a bad Parquet file rejects: `\N` where the orders table wants an integer.
 pub(crate) fn load_errors(seed: u64, tenant: &Tenant, at: Time) -> Vec<LoadError> {

@@ -28,7 +28,7 @@ use super::walk::Levels;
 use super::wlm::WlmSettings;
 use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
-    Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FleetMetrics, Ingest,
+    Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FailedQuery, FleetMetrics, Ingest,
     IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
     RdsData, STORAGE_TREND, SnapshotInfo, SourceData, SourceId, Tenant, Time, WLM_QUEUES,
     WarehouseData,
@@ -530,33 +530,71 @@ impl SimWorld {
                 .collect(),
             tables_total_mb: Some(tables.iter().map(|t| t.size_mb).sum()),
             tables,
+            failed_queries: self.failed_queries(),
             failed_views: Vec::new(),
         }
     }
 
-    /// The warehouse log's latest ERROR lines, as the dashboard's Logs Insights query returns
-    /// them: what COPY, dbt and WLM wrote when they failed, newest first, at most 20.
-    pub fn error_logs(&self) -> Vec<LogEvent> {
-        let mut lines: Vec<LogEvent> = self
+    /// SYS_QUERY_HISTORY's failed queries of the last 24 hours, newest first, as the live
+    /// warehouse source reads them: the COPYs that rejected rows, the dbt model that failed, the
+    /// query-failure scenario's denied script, and learners' everyday mistakes.
+    pub fn failed_queries(&self) -> Vec<FailedQuery> {
+        let oldest_kept = self.now - Duration::hours(24);
+        let mut failed: Vec<FailedQuery> = Vec::new();
+        let query_id = |at: Time| 1_000_000 + at.timestamp() / 10 % 1_000_000;
+        // A COPY stops at its first rejected rows: one failed query per table and time.
+        let mut copies: Vec<&LoadError> = Vec::new();
+        for error in self
             .load_errors
             .iter()
-            .filter(|e| e.time <= self.now)
-            .map(|e| LogEvent {
-                time: e.time,
-                message: format!(
-                    "ERROR: Load into table '{}' failed. Check 'sys_load_error_detail' system table for details. ({}, line {})",
-                    e.table, e.file, e.line
+            .filter(|e| e.time > oldest_kept && e.time <= self.now)
+        {
+            if !copies
+                .iter()
+                .any(|c| c.tenant == error.tenant && c.table == error.table && c.time == error.time)
+            {
+                copies.push(error);
+            }
+        }
+        for copy in copies {
+            let schema = self
+                .tenants
+                .iter()
+                .find(|t| t.name == copy.tenant)
+                .map_or(copy.tenant.as_str(), |t| t.schema.as_str());
+            failed.push(FailedQuery {
+                warehouse: None,
+                query_id: query_id(copy.time),
+                user: incident::ELT_USER.into(),
+                query_type: "COPY".into(),
+                started_at: copy.time - Duration::seconds(40),
+                ended_at: Some(copy.time),
+                error: format!(
+                    "Load into table '{}' failed. Check 'sys_load_error_detail' system table for details.",
+                    copy.table
                 ),
-            })
-            .collect();
-        // What a failed run wrote stays in the log after a redrive.
+                sql: format!(
+                    "COPY {schema}.{} FROM '{}' IAM_ROLE default FORMAT AS PARQUET",
+                    copy.table, copy.file
+                ),
+                sql_cut_at: None,
+            });
+        }
+        // What a failed dbt run ran: its model's CREATE TABLE AS failed in the warehouse.
         for failure in self.elt.failures(self.now) {
-            lines.push(LogEvent {
-                time: failure.at,
-                message: format!(
-                    "ERROR: {} failed in {}: {}",
-                    failure.name, failure.step, failure.cause
-                ),
+            if !failure.step.starts_with("dbt") || failure.at <= oldest_kept {
+                continue;
+            }
+            failed.push(FailedQuery {
+                warehouse: None,
+                query_id: query_id(failure.at),
+                user: incident::DBT_USER.into(),
+                query_type: "CTAS".into(),
+                started_at: failure.at - Duration::seconds(12),
+                ended_at: Some(failure.at),
+                error: incident::DBT_MODEL_ERROR.into(),
+                sql: incident::DBT_MODEL_SQL.into(),
+                sql_cut_at: None,
             });
         }
         // The query-failure scenario's script: the same denied query twice a minute while it runs.
@@ -565,18 +603,22 @@ impl SimWorld {
         {
             let stopped = self.incident.ended_at.unwrap_or(self.now).min(self.now);
             let mut at = floor_minute(stopped);
-            while at >= began && lines.len() < 40 {
+            while at >= began && failed.len() < 40 {
                 for second in [40, 10] {
-                    if at + Duration::seconds(second) > self.now {
+                    let started = at + Duration::seconds(second);
+                    if started > self.now {
                         continue;
                     }
-                    lines.push(LogEvent {
-                        time: at + Duration::seconds(second),
-                        message: format!(
-                            "ERROR: {} (user {}, queue adhoc)",
-                            incident::FAILING_QUERY_ERROR,
-                            incident::FAILING_USER
-                        ),
+                    failed.push(FailedQuery {
+                        warehouse: None,
+                        query_id: query_id(started),
+                        user: incident::FAILING_USER.into(),
+                        query_type: "SELECT".into(),
+                        started_at: started,
+                        ended_at: Some(started),
+                        error: incident::FAILING_QUERY_ERROR.into(),
+                        sql: incident::FAILING_QUERY_SQL.into(),
+                        sql_cut_at: None,
                     });
                 }
                 at -= Duration::minutes(1);
@@ -584,22 +626,68 @@ impl SimWorld {
         }
         // Learners' ad-hoc mistakes: the everyday noise of a shared warehouse, every 40 minutes.
         let noise = [
-            "ERROR: permission denied for relation orders",
-            "ERROR: relation \"tenant_a.order\" does not exist",
-            "ERROR: division by zero",
+            (
+                "learner_04",
+                "permission denied for relation orders",
+                "SELECT * FROM tenant_c.orders LIMIT 10",
+            ),
+            (
+                "learner_11",
+                "relation \"tenant_a.order\" does not exist",
+                "SELECT count(*) FROM tenant_a.order",
+            ),
+            (
+                "learner_08",
+                "division by zero",
+                "SELECT revenue / orders FROM tenant_a.daily_kpi",
+            ),
         ];
         let mut at = floor_minute(self.now)
             - Duration::minutes(floor_minute(self.now).timestamp() / 60 % 40);
-        for message in noise.iter().cycle().take(6) {
-            lines.push(LogEvent {
-                time: at,
-                message: (*message).into(),
+        for (user, error, sql) in noise.iter().cycle().take(6) {
+            failed.push(FailedQuery {
+                warehouse: None,
+                query_id: query_id(at),
+                user: (*user).into(),
+                query_type: "SELECT".into(),
+                started_at: at,
+                ended_at: Some(at),
+                error: (*error).into(),
+                sql: (*sql).into(),
+                sql_cut_at: None,
             });
             at -= Duration::minutes(40);
         }
-        lines.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.message.cmp(&b.message)));
-        lines.truncate(20);
-        lines
+        failed.sort_by(|a, b| {
+            b.started_at
+                .cmp(&a.started_at)
+                .then_with(|| a.error.cmp(&b.error))
+        });
+        failed
+    }
+
+    /// The connection log's authentication failures, as the logs source reads them from the
+    /// audit log group: a learner who mistyped a password, now and then.
+    pub fn error_logs(&self) -> Vec<LogEvent> {
+        let learners = ["learner_08", "learner_21", "learner_13"];
+        let first = floor_minute(self.now)
+            - Duration::minutes(7 + floor_minute(self.now).timestamp() / 60 % 55);
+        (0..6)
+            .map(|i| {
+                let at = first - Duration::minutes(55 * i);
+                LogEvent {
+                    time: at,
+                    message: format!(
+                        "authentication failure |{}|10.0.3.{} |{} |{} |dev |{} |password |0| | |0| | | |",
+                        at.format("%a, %-d %b %Y %H:%M:%S:000"),
+                        17 + i,
+                        51_342 + i * 7,
+                        1_073_815_602 + i,
+                        learners[i as usize % learners.len()]
+                    ),
+                }
+            })
+            .collect()
     }
 
     /// The last hour of one-minute datapoints.

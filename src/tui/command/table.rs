@@ -239,8 +239,8 @@ pub const COMMANDS: &[Spec] = &[
         &[],
         NONE,
         Does::Show(View::Logs),
-        "the warehouse's ERROR log lines",
-        "ウェアハウスの ERROR ログ",
+        "failed queries and failed logins",
+        "失敗したクエリとログイン失敗",
     ),
     spec(
         "tenant",

@@ -1,6 +1,7 @@
 //! A text read whole over its view: a running query's SQL (who runs it where and for how long,
-//! then the statement) or an ELT run's error and cause (which run, where it failed), with the
-//! text's own line breaks, each line wrapped at the width, scrolled by the keys.
+//! then the statement), an ELT run's error and cause (which run, where it failed) or a failed
+//! query's error and SQL (who ran it where, when), with the text's own line breaks, each line
+//! wrapped at the width, scrolled by the keys.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::widgets::{age, block, field};
 use crate::model::display_lines;
-use crate::model::{EltRun, RunningQuery};
+use crate::model::{EltRun, FailedQuery, RunningQuery};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::query_text::{QueryText, Subject};
@@ -27,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let (mut head, name) = match &text.subject {
         Subject::Query(query) => (query_head(app, query), query_title(lang, query)),
         Subject::Run(run) => (run_head(app, run), run_title(lang, run)),
+        Subject::Failed(query) => (failed_head(app, query), failed_title(lang, query)),
     };
     head.push(Line::raw(""));
     let body: Vec<Line> = body_lines(text, inner_width)
@@ -76,6 +78,62 @@ fn query_title(lang: crate::i18n::Lang, query: &RunningQuery) -> String {
 
 fn run_title(lang: crate::i18n::Lang, run: &EltRun) -> String {
     format!("{} {}", lang.pick("ELT run", "ELT 実行"), run.name)
+}
+
+fn failed_title(lang: crate::i18n::Lang, query: &FailedQuery) -> String {
+    format!(
+        "{} {}",
+        lang.pick("Failed query", "失敗したクエリ"),
+        query.query_id
+    )
+}
+
+/// Where it ran, who ran it, what kind, when; and whether its SQL may be cut.
+fn failed_head(app: &App, query: &FailedQuery) -> Vec<Line<'static>> {
+    let theme = &app.settings.theme;
+    let lang = app.settings.lang;
+    // What the warehouse wrote is shown, never run by the terminal.
+    let shown = crate::text::sanitize_line;
+    let mut head = Vec::new();
+    if let Some(warehouse) = &query.warehouse {
+        head.push(field(
+            theme,
+            lang.pick("warehouse", "ウェアハウス"),
+            shown(warehouse),
+        ));
+    }
+    head.extend([
+        field(theme, lang.pick("user", "ユーザー"), shown(&query.user)),
+        field(theme, lang.pick("type", "種類"), shown(&query.query_type)),
+        field(
+            theme,
+            lang.pick("started", "開始"),
+            query.started_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ),
+        field(
+            theme,
+            lang.pick("ended", "終了"),
+            query
+                .ended_at
+                .map_or_else(|| "—".into(), |t| t.format("%H:%M:%S UTC").to_string()),
+        ),
+    ]);
+    if let Some(cut) = query.sql_cut_at {
+        head.push(Line::styled(
+            match lang {
+                crate::i18n::Lang::En => format!(
+                    "SYS_QUERY_HISTORY keeps only the first {cut} characters of a statement: it \
+                     may be cut"
+                ),
+                crate::i18n::Lang::Ja => format!(
+                    "SYS_QUERY_HISTORY は文の先頭 {cut} 文字までしか保持しないため、途中で切れている\
+                     可能性があります"
+                ),
+            },
+            theme.style(Role::Warning),
+        ));
+    }
+    head
 }
 
 /// Which run, where it failed and when.

@@ -9,6 +9,12 @@ that also applies `filter` clauses — `like 'text'`, `like /regex/`, `=~ /regex
 — and `display`, formats `@timestamp` like AWS, and adds GetQueryResults'
 `statistics`. Other commands (stats, parse,
 dedup) are still ignored.
+
+As strict as AWS: StartQuery takes "up to 50 log groups" in `logGroupNames`
+(StartQuery, CloudWatch Logs API Reference,
+https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html);
+more is `InvalidParameterException` (the error botocore's model lists for a parameter "specified
+incorrectly"; moto accepts any number).
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ import re
 from typing import Any
 
 import moto.logs.models as logs_models
+from moto.logs.exceptions import InvalidParameterException
+
+#: StartQuery's `logGroupNames` holds at most this many.
+MAX_QUERY_LOG_GROUPS = 50
 
 _CLAUSE = re.compile(
     r"""^\s*(?P<field>@?[\w.]+)\s+(?P<op>not\s+like|like|=~|!=|=)\s+
@@ -28,6 +38,16 @@ _CLAUSE = re.compile(
 
 def install() -> None:
     logs_models.execute_query = execute_query
+    start_query = logs_models.LogsBackend.start_query
+
+    def strict_start_query(self: Any, log_group_names: list[str], *args: Any, **kwargs: Any) -> str:
+        if len(log_group_names or []) > MAX_QUERY_LOG_GROUPS:
+            raise InvalidParameterException(
+                constraint=f"Member must have length less than or equal to {MAX_QUERY_LOG_GROUPS}",
+                parameter="logGroupNames", value=f"{len(log_group_names)} log groups")
+        return start_query(self, log_group_names, *args, **kwargs)
+
+    logs_models.LogsBackend.start_query = strict_start_query
     original = logs_models.LogQuery.to_result_json
 
     def to_result_json(self: Any) -> dict[str, Any]:

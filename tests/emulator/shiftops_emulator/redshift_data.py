@@ -21,7 +21,7 @@ error text, whatever is registered (redshift_catalog.py).
 Statements finish at once. A statement whose SQL matches a registered result
 (`POST /_shiftops/redshift-data/results`: case-insensitive regex, first registration
 wins, the same pattern registered again for the same target replaces it; a registration may
-name a `cluster` or a `workgroup` to apply to that target only) gets its columns and rows, or
+name a `cluster` or a `workgroup`, or a `target` that is either, to apply to that target only) gets its columns and rows, or
 ends FAILED with its `error`; other SQL finishes with no result set. Every statement
 is recorded (`GET /_shiftops/redshift-data/statements`).
 """
@@ -77,14 +77,15 @@ def register(spec: dict, fleet: bool = False) -> dict:
         "error": spec.get("error"),
         "cluster": spec.get("cluster"),
         "workgroup": spec.get("workgroup"),
+        "target": spec.get("target"),
         "fleet": fleet,
     }
     if entry["cluster"] and entry["workgroup"]:
         raise ValueError("a registration names a cluster or a workgroup, not both")
     with _LOCK:
         for i, existing in enumerate(REGISTRATIONS):
-            if (existing["pattern"], existing["cluster"], existing["workgroup"], existing["fleet"]) == (
-                    pattern, entry["cluster"], entry["workgroup"], fleet):
+            if (existing["pattern"], existing["cluster"], existing["workgroup"], existing["target"],
+                existing["fleet"]) == (pattern, entry["cluster"], entry["workgroup"], entry["target"], fleet):
                 REGISTRATIONS[i] = entry
                 break
         else:
@@ -102,6 +103,8 @@ def _match(sql: str, target: dict) -> dict | None:
         ordered = [e for e in REGISTRATIONS if not e["fleet"]] + [e for e in REGISTRATIONS if e["fleet"]]
         for entry in ordered:
             if entry["cluster"] and entry["cluster"] != target.get("ClusterIdentifier"):
+                continue
+            if entry["target"] and entry["target"] not in (target.get("ClusterIdentifier"), target.get("WorkgroupName")):
                 continue
             if entry["workgroup"] and entry["workgroup"] != target.get("WorkgroupName"):
                 continue
