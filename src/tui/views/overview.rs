@@ -101,8 +101,11 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
     const WHO: usize = 12;
     // Wide enough for `59m` / `1h05m`, and for `59分` / `1時間5分` / `2日4時間`.
     let age_width = lang.pick("12345", "1234567890").len();
-    // A finding's text takes at most this many lines; the runbook gets a line of its own if needed.
-    const MAX_LINES: usize = 6;
+    // A finding's message takes at most this many lines here (the tenant view and `check` say it
+    // whole), so a long cause never pushes the other findings or what it holds back off screen.
+    const MESSAGE_LINES: usize = 2;
+    // The whole finding, impact included; the runbook gets a line of its own if needed.
+    const MAX_LINES: usize = 4;
     let indent = 6 + 1 + WHO + 1 + age_width + 2;
     let text_width = width.saturating_sub(indent).max(10);
     findings
@@ -114,7 +117,16 @@ fn finding_lines(app: &App, findings: &[usize], width: usize) -> Vec<Vec<Line<'s
                 .tenant
                 .clone()
                 .unwrap_or_else(|| lang.pick("fleet", "全体").to_string());
-            let mut text = crate::text::sanitize_line(&finding.text(lang));
+            let message = crate::text::sanitize_line(&finding.text(lang));
+            let mut message_lines = crate::i18n::wrap(&message, text_width);
+            let mut text = if message_lines.len() > MESSAGE_LINES {
+                message_lines.truncate(MESSAGE_LINES);
+                let last = message_lines.last_mut().expect("MESSAGE_LINES > 0");
+                *last = crate::i18n::truncate(&format!("{last} …"), text_width);
+                message_lines.join(" ")
+            } else {
+                message
+            };
             if let Some(impact) = finding.impact_text(lang) {
                 text.push_str(&format!(" — {impact}"));
             }
