@@ -4,9 +4,8 @@ use serde::Serialize;
 
 use super::{
     Alarm, AlarmsData, EltRun, ExportTask, FailedQuery, FleetMetrics, IntegrationReplication,
-    IntegrationState,
-    LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId, SourceStatus,
-    TableInfo, Tenant, Time, WlmSettings,
+    IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId,
+    SourceStatus, TableInfo, Tenant, Time, WlmSettings,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).

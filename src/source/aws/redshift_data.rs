@@ -550,7 +550,7 @@ impl Source for WarehouseSource {
             replication: replication(&rows(&integrations), &rows(&tables_state)),
             load_errors: load_errors(&rows(&errors), &self.tenants),
             loads: load_summaries(&rows(&loads), &self.tenants),
-            queues: queue_activity(&rows(&queues)),
+            queues: queue_activity(&rows(&queues), r.wlm.as_deref()),
             queries: running_queries(&rows(&queries), text_pieces),
             tables: table_info(&rows(&tables)),
             tables_total_mb: tables_total_mb(&rows(&tables)),
@@ -676,10 +676,16 @@ fn load_summaries(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadSummary> {
     summaries
 }
 
-fn queue_activity(rows: &ResultSet) -> Vec<QueueActivity> {
+/// Each queue's activity. On Serverless AWS names no queue (see `sql::SERVERLESS_QUEUES`): the
+/// one row is the workgroup's as a whole, and goes by the workgroup's name.
+fn queue_activity(rows: &ResultSet, wlm: Option<&Warehouse>) -> Vec<QueueActivity> {
+    let whole = wlm.filter(|w| w.is_serverless()).map(Warehouse::label);
     rows.records()
         .map(|record| QueueActivity {
-            queue: record.text("queue"),
+            queue: match (record.text("queue"), whole) {
+                (queue, Some(workgroup)) if queue.is_empty() => workgroup.to_string(),
+                (queue, _) => queue,
+            },
             queued: record.get("queued").as_i64().unwrap_or(0).max(0) as u32,
             running: record.get("running").as_i64().unwrap_or(0).max(0) as u32,
             max_wait_seconds: record.get("max_wait_seconds").as_f64().unwrap_or(0.0),
