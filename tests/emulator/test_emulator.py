@@ -450,6 +450,9 @@ def test_logs_insights_start_query_takes_at_most_50_log_groups(emu):
 
 
 def test_redshift_data_results_for_one_target(emu):
+    warehouses(emu)
+    emu.client("redshift-serverless").create_workgroup(workgroupName="other-wg",
+                                                       namespaceName="multitenant-analytics")
     emu.control("/_shiftops/redshift-data/results", {
         "pattern": "sys_query_history", "target": "multitenant-wg",
         "columns": [{"name": "query_id", "type": "int8"}], "rows": [[1]]})
