@@ -555,6 +555,19 @@ fn failed_sources(json: &Value) -> Vec<String> {
 #[test]
 fn check_exits_3_only_for_the_sources_that_failed_and_2_when_a_critical_is_known() {
     let (emulator, _) = Emulator::standard();
+    // SVV_INTEGRATION_TABLE_STATE lists every integration into the warehouse, tenant_a's failed
+    // tables too; with tenant_a's tables synced, tenant_c alone is the fleet this run reads.
+    emulator.result_set(
+        "svv_integration_table_state",
+        &[
+            ("integration_id", "varchar"),
+            ("schema_name", "varchar"),
+            ("table_name", "varchar"),
+            ("table_state", "varchar"),
+            ("reason", "varchar"),
+        ],
+        json!([]),
+    );
     let proxy = FaultProxy::start(&emulator.url);
     let dir = tempfile::tempdir().unwrap();
     // Only tenant_c, whose integration is healthy; paging alarms are warnings for this run, so

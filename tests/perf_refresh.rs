@@ -182,10 +182,12 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(counts["by_service"]["rds"], 3 * 10);
     // Redshift Data: one statement per view (7) for all tenants and the failed queries of the
     // warehouse, one poll each (the emulator finishes statements at once), and the pages of the
-    // one view with rows.
+    // views with rows: the 5 integrations here, two a page (3), and one page each of the 5 views
+    // the standard fleet fills on its cluster (load errors, loads, queues, running queries,
+    // tables). Pages, never a call per tenant.
     assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 8);
     assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 8);
-    assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3);
+    assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3 + 5);
     // GetMetricData: 3 queues × 3 + storage + concurrency scaling + ELT delay + 1,000 tenants'
     // COPY errors + rejected + attempted + the 2 integrations with an IntegrationLag metric
     // = 1,016 queries, 500 a call: 3 calls; and the first refresh fetches the storage trend
@@ -208,7 +210,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 19 + 7 + 10 + 3 + 2 + 2 + 1,
+        10 + 30 + 24 + 7 + 10 + 3 + 2 + 2 + 1,
         "nothing else: {by_action}"
     );
 
@@ -218,7 +220,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     let by_service = meter.requests_by_service();
     assert_eq!(by_service["sts"], 10);
     assert_eq!(by_service["rds"], 30);
-    assert_eq!(by_service["redshift-data"], 19);
+    assert_eq!(by_service["redshift-data"], 24);
     assert_eq!(
         by_service["monitoring"],
         7 + 10 + 1,
