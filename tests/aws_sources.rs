@@ -487,12 +487,7 @@ async fn a_tenants_metrics_and_alarms_use_its_dimension_value_in_the_exact_dimen
     let config = config(&text);
     let central = support::central_sdk_config(&emulator.url).await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
-    let dimension = |name: &str, value: &str| {
-        aws_sdk_cloudwatch::types::Dimension::builder()
-            .name(name)
-            .value(value)
-            .build()
-    };
+    let dimension = support::dimension;
     let at = aws_smithy_types::DateTime::from_secs(
         (chrono::Utc::now() - chrono::Duration::minutes(2)).timestamp(),
     );
@@ -523,23 +518,17 @@ async fn a_tenants_metrics_and_alarms_use_its_dimension_value_in_the_exact_dimen
             .await
             .expect("metric data");
     }
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("COPY-errors-of-tenant-b-jp")
-        .namespace("Custom/DPC")
-        .metric_name("CopyErrorCount")
-        .dimensions(dimension("Environment", "prod"))
-        .dimensions(dimension("Tenant", "tenant-b-jp"))
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-        .period(300)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(
-            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
-        )
-        .send()
-        .await
-        .expect("alarm created");
+    support::sum_alarm(
+        &cloudwatch,
+        "COPY-errors-of-tenant-b-jp",
+        "Custom/DPC",
+        "CopyErrorCount",
+    )
+    .dimensions(dimension("Environment", "prod"))
+    .dimensions(dimension("Tenant", "tenant-b-jp"))
+    .send()
+    .await
+    .expect("alarm created");
 
     let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
     let snapshot = refresh_once(&fleet).await;
@@ -560,21 +549,15 @@ async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
     let central = support::central_sdk_config(&emulator.url).await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
     for i in 0..150 {
-        cloudwatch
-            .put_metric_alarm()
-            .alarm_name(format!("tenant-alarm-{i:03}"))
-            .namespace("Custom/DPC")
-            .metric_name("CopyErrorCount")
-            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-            .period(300)
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(
-                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
-            )
-            .send()
-            .await
-            .expect("alarm created");
+        support::sum_alarm(
+            &cloudwatch,
+            &format!("tenant-alarm-{i:03}"),
+            "Custom/DPC",
+            "CopyErrorCount",
+        )
+        .send()
+        .await
+        .expect("alarm created");
     }
     let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
     let url = emulator.url.clone();

@@ -125,19 +125,13 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
     for chunk in (0..242).collect::<Vec<_>>().chunks(16) {
         futures_util::future::join_all(chunk.iter().map(|i| {
-            cloudwatch
-                .put_metric_alarm()
-                .alarm_name(format!("tenant-alarm-{i:03}"))
-                .namespace("Custom/DPC")
-                .metric_name("CopyErrorCount")
-                .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-                .period(300)
-                .evaluation_periods(1)
-                .threshold(1.0)
-                .comparison_operator(
-                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
-                )
-                .send()
+            support::sum_alarm(
+                &cloudwatch,
+                &format!("tenant-alarm-{i:03}"),
+                "Custom/DPC",
+                "CopyErrorCount",
+            )
+            .send()
         }))
         .await
         .into_iter()

@@ -63,3 +63,13 @@ def server():
 def emu(server):
     server.control("/_shiftops/reset", {})
     return server
+
+
+def warehouses(emu) -> None:
+    """The two warehouse types the Data API statements go to: a cluster and a workgroup."""
+    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
+                                          ClusterType="single-node", MasterUsername="awsuser",
+                                          MasterUserPassword="Passw0rd-not-secret")
+    serverless = emu.client("redshift-serverless")
+    serverless.create_namespace(namespaceName="multitenant-analytics")
+    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")

@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import CENTRAL, HERE, start_emulator
+from conftest import CENTRAL, HERE, start_emulator, warehouses
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
 
@@ -347,15 +347,6 @@ def test_redshift_serverless(emu):
     assert error_code(exc) == "ResourceNotFoundException"
     assert emu.tenant("redshift-serverless", "111111111111").list_namespaces()["namespaces"] == []
 
-
-def warehouses(emu) -> None:
-    """The two warehouse types the Data API statements go to: a cluster and a workgroup."""
-    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
-                                          ClusterType="single-node", MasterUsername="awsuser",
-                                          MasterUserPassword="Passw0rd-not-secret")
-    serverless = emu.client("redshift-serverless")
-    serverless.create_namespace(namespaceName="multitenant-analytics")
-    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
 
 
 def test_redshift_data_results_and_paging(emu):

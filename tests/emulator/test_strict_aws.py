@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from conftest import warehouses
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
 PROD = [{"Name": "Environment", "Value": "prod"}]
@@ -153,15 +154,6 @@ def test_alarm_history_without_alarm_types_is_metric_alarms_only(emu):
 
 
 # -- Redshift Data API: targets and the system relations of each warehouse type ---------------------
-
-def warehouses(emu) -> None:
-    emu.client("redshift").create_cluster(ClusterIdentifier="dpc-learning", NodeType="ra3.xlplus",
-                                          ClusterType="single-node", MasterUsername="awsuser",
-                                          MasterUserPassword="Passw0rd-not-secret")
-    serverless = emu.client("redshift-serverless")
-    serverless.create_namespace(namespaceName="multitenant-analytics")
-    serverless.create_workgroup(workgroupName="multitenant-wg", namespaceName="multitenant-analytics")
-
 
 def run(data, sql: str, **target: str) -> dict:
     target = target or {"WorkgroupName": "multitenant-wg"}

@@ -669,20 +669,19 @@ pub async fn tenant_cloudwatch(url: &str, account: &str) -> aws_sdk_cloudwatch::
     aws_sdk_cloudwatch::Client::new(&config)
 }
 
-/// Seed 000's export alarm (Lambda Errors of `aurora-snapshot-export`), in ALARM, in `account`.
-pub async fn put_export_alarm(url: &str, account: &str, name: &str) {
-    let cloudwatch = tenant_cloudwatch(url, account).await;
+/// An alarm on `namespace`/`metric` (its Sum ≥ 1 over 5 minutes) named `name`, ready for its
+/// dimensions and `send()`.
+pub fn sum_alarm(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    name: &str,
+    namespace: &str,
+    metric: &str,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
     cloudwatch
         .put_metric_alarm()
         .alarm_name(name)
-        .namespace("AWS/Lambda")
-        .metric_name("Errors")
-        .dimensions(
-            aws_sdk_cloudwatch::types::Dimension::builder()
-                .name("FunctionName")
-                .value("aurora-snapshot-export")
-                .build(),
-        )
+        .namespace(namespace)
+        .metric_name(metric)
         .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
         .period(300)
         .evaluation_periods(1)
@@ -690,6 +689,21 @@ pub async fn put_export_alarm(url: &str, account: &str, name: &str) {
         .comparison_operator(
             aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
         )
+}
+
+/// A CloudWatch dimension.
+pub fn dimension(name: &str, value: &str) -> aws_sdk_cloudwatch::types::Dimension {
+    aws_sdk_cloudwatch::types::Dimension::builder()
+        .name(name)
+        .value(value)
+        .build()
+}
+
+/// Seed 000's export alarm (Lambda Errors of `aurora-snapshot-export`), in ALARM, in `account`.
+pub async fn put_export_alarm(url: &str, account: &str, name: &str) {
+    let cloudwatch = tenant_cloudwatch(url, account).await;
+    sum_alarm(&cloudwatch, name, "AWS/Lambda", "Errors")
+        .dimensions(dimension("FunctionName", "aurora-snapshot-export"))
         .send()
         .await
         .expect("alarm created");

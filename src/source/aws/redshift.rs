@@ -29,8 +29,13 @@ impl Parameters {
         }
     }
 
-    /// The name of a provisioned cluster's parameter group (DescribeClusters).
-    pub async fn cluster_parameter_group(&self, cluster: &str) -> Result<String, CallError> {
+    /// One field of a provisioned cluster as DescribeClusters gives it, or what it lacks.
+    async fn cluster_field(
+        &self,
+        cluster: &str,
+        lacks: &str,
+        field: impl Fn(&aws_sdk_redshift::types::Cluster) -> Option<&str>,
+    ) -> Result<String, CallError> {
         let output = self
             .limiter
             .run(
@@ -47,13 +52,22 @@ impl Parameters {
         output
             .clusters()
             .first()
-            .and_then(|c| c.cluster_parameter_groups().first())
-            .and_then(|g| g.parameter_group_name())
+            .and_then(field)
             .map(str::to_string)
             .ok_or_else(|| CallError {
-                message: format!("cluster {cluster} has no parameter group"),
+                message: format!("cluster {cluster} has no {lacks}"),
                 denied: false,
             })
+    }
+
+    /// The name of a provisioned cluster's parameter group (DescribeClusters).
+    pub async fn cluster_parameter_group(&self, cluster: &str) -> Result<String, CallError> {
+        self.cluster_field(cluster, "parameter group", |c| {
+            c.cluster_parameter_groups()
+                .first()
+                .and_then(|g| g.parameter_group_name())
+        })
+        .await
     }
 
     /// Every parameter of a cluster parameter group (DescribeClusterParameters, every page).
@@ -103,22 +117,9 @@ impl Parameters {
             denied,
         };
         if let Some(cluster) = &warehouse.cluster_identifier {
-            let output = self
-                .limiter
-                .run(
-                    self.redshift
-                        .describe_clusters()
-                        .cluster_identifier(cluster)
-                        .send(),
-                )
-                .await
-                .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?;
-            return output
-                .clusters()
-                .first()
-                .and_then(|c| c.cluster_namespace_arn())
-                .map(str::to_string)
-                .ok_or_else(|| failed(&format!("cluster {cluster} has no namespace ARN"), false));
+            return self
+                .cluster_field(cluster, "namespace ARN", |c| c.cluster_namespace_arn())
+                .await;
         }
         let workgroup = warehouse.workgroup.as_deref().unwrap_or_default();
         let namespace = match &warehouse.namespace {
