@@ -315,14 +315,17 @@ class Seeder:
         ramp = lambda lo, hi: [round(lo + (hi - lo) * i / (n - 1), 2) for i in range(n)]  # noqa: E731
         wave = lambda base, amp: [base + amp * ((i % 6) - 3) / 3 for i in range(n)]  # noqa: E731
         cluster = {"ClusterIdentifier": CLUSTER}
-        queues = {"batch": (ramp(3, 14), [5] * n, ramp(400000, 4200000)),
-                  "adhoc": (wave(1, 1), wave(3, 1), wave(200000, 100000)),
+        # WLMQueueWaitTime is in milliseconds ("Units: Milliseconds", Amazon Redshift metrics,
+        # https://docs.aws.amazon.com/redshift/latest/mgmt/metrics-listing.html): batch's queries
+        # wait from 0.4 s to 4.2 s, as STV_WLM_QUERY_STATE says of the longest one now.
+        queues = {"batch": (ramp(3, 14), [5] * n, ramp(400, 4200)),
+                  "adhoc": (wave(1, 1), wave(3, 1), wave(200, 100)),
                   "admin": ([0] * n, [1] * n, [0] * n)}
         for queue, (length, running, wait) in queues.items():
             dims = {**cluster, "QueueName": queue}
             put("AWS/Redshift", "WLMQueueLength", dims, length, "Count")
             put("AWS/Redshift", "WLMRunningQueries", dims, running, "Count")
-            put("AWS/Redshift", "WLMQueueWaitTime", dims, wait, "Microseconds")
+            put("AWS/Redshift", "WLMQueueWaitTime", dims, wait, "Milliseconds")
         put("AWS/Redshift", "PercentageDiskSpaceUsed", cluster, ramp(70.5, 72.0), "Percent")
         # The week before that hour, one datapoint an hour: the disk filled from 67.5 % (the trend).
         week = [{"MetricName": "PercentageDiskSpaceUsed", "Dimensions": [{"Name": "ClusterIdentifier", "Value": CLUSTER}],
