@@ -134,10 +134,7 @@ async fn fetch(source: &dyn Source, timing: &FetchTiming, generation: u64) -> Fe
         Ok(Ok(Ok(data))) => Ok(data),
         Ok(Ok(Err(error))) => Err(error.to_string()),
         Ok(Err(panic)) => Err(format!("internal error: {}", panic_message(panic.as_ref()))),
-        Err(_) => Err(format!(
-            "timed out after {}s",
-            timing.timeout.as_secs_f64()
-        )),
+        Err(_) => Err(format!("timed out after {}s", timing.timeout.as_secs_f64())),
     };
     FetchResult {
         id: source.id(),

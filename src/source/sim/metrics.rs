@@ -105,7 +105,12 @@ impl<K> WindowSet<K> {
     fn series(&self) -> impl Iterator<Item = (&K, Series)> {
         self.metrics.iter().map(|(key, window)| {
             let points = self.minutes.iter().copied().zip(window.iter().copied());
-            (key, Series { points: points.collect() })
+            (
+                key,
+                Series {
+                    points: points.collect(),
+                },
+            )
         })
     }
 }
@@ -246,7 +251,8 @@ impl MetricsBook {
             windows.running.push(at, running.round());
             windows.wait_ms.push(at, wait_ms.round());
         }
-        self.copy_errors.push(at, &sample.copy_errors, |count| count);
+        self.copy_errors
+            .push(at, &sample.copy_errors, |count| count);
         self.lags.push(at, &sample.lag_seconds, f64::round);
         self.export_lambda_errors
             .push(at, sample.export_failures.len() as f64);
