@@ -701,7 +701,20 @@ fn bad_data_file(error: &DataFileError) -> u8 {
     EXIT_BAD_DATA_FILE
 }
 
+/// Sources build their results on the runtime's workers and the console frees them on its own
+/// thread; glibc gives each thread an arena of its own, so every arena keeps the holes the others'
+/// frees leave: at 10,000 tenants some 30 MB of resident memory. A handful of threads contend
+/// little for one arena.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before the runtime's threads start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
+    one_malloc_arena();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

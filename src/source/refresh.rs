@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
-use super::{Fleet, Source};
+use super::{Clock, Fleet, Source};
 use crate::model::{Snapshot, SourceData, SourceId, Time};
 
 /// The outcome of one fetch, tagged so that a result older than one already applied is dropped.
@@ -45,7 +45,7 @@ impl Refresher {
             triggers.insert(source.id(), trigger.clone());
             tasks.push(tokio::spawn(run_source(
                 source.clone(),
-                fleet.clone(),
+                FetchTiming::of(fleet),
                 trigger,
                 events.clone(),
             )));
@@ -85,9 +85,25 @@ impl Drop for Refresher {
     }
 }
 
+/// What a fetch needs of its fleet: a task holding the whole `Fleet` would hold a copy of every
+/// tenant, one per source.
+struct FetchTiming {
+    clock: Arc<dyn Clock>,
+    timeout: std::time::Duration,
+}
+
+impl FetchTiming {
+    fn of(fleet: &Fleet) -> Self {
+        Self {
+            clock: fleet.clock.clone(),
+            timeout: fleet.fetch_timeout,
+        }
+    }
+}
+
 async fn run_source(
     source: Arc<dyn Source>,
-    fleet: Fleet,
+    timing: FetchTiming,
     trigger: Arc<Notify>,
     events: mpsc::UnboundedSender<SourceEvent>,
 ) {
@@ -96,7 +112,7 @@ async fn run_source(
         if events.send(SourceEvent::Started(id)).is_err() {
             return;
         }
-        let result = fetch(source.as_ref(), &fleet, generation).await;
+        let result = fetch(source.as_ref(), &timing, generation).await;
         if events
             .send(SourceEvent::Finished(Box::new(result)))
             .is_err()
@@ -110,18 +126,15 @@ async fn run_source(
     }
 }
 
-async fn fetch(source: &dyn Source, fleet: &Fleet, generation: u64) -> FetchResult {
-    let fetched_at = fleet.clock.now();
+async fn fetch(source: &dyn Source, timing: &FetchTiming, generation: u64) -> FetchResult {
+    let fetched_at = timing.clock.now();
     // A bug that panics in one source is that source's error; its task, and the console, go on.
     let guarded = std::panic::AssertUnwindSafe(source.fetch()).catch_unwind();
-    let result = match tokio::time::timeout(fleet.fetch_timeout, guarded).await {
+    let result = match tokio::time::timeout(timing.timeout, guarded).await {
         Ok(Ok(Ok(data))) => Ok(data),
         Ok(Ok(Err(error))) => Err(error.to_string()),
         Ok(Err(panic)) => Err(format!("internal error: {}", panic_message(panic.as_ref()))),
-        Err(_) => Err(format!(
-            "timed out after {}s",
-            fleet.fetch_timeout.as_secs_f64()
-        )),
+        Err(_) => Err(format!("timed out after {}s", timing.timeout.as_secs_f64())),
     };
     FetchResult {
         id: source.id(),
@@ -152,11 +165,12 @@ pub async fn refresh_once(fleet: &Fleet) -> Snapshot {
 /// Fetches every source once, concurrently, as results of `generation`: what the refresh tasks
 /// would deliver, for a caller that steps a console through time itself.
 pub async fn fetch_all(fleet: &Fleet, generation: u64) -> Vec<FetchResult> {
+    let timing = FetchTiming::of(fleet);
     join_all(
         fleet
             .sources
             .iter()
-            .map(|s| fetch(s.as_ref(), fleet, generation)),
+            .map(|s| fetch(s.as_ref(), &timing, generation)),
     )
     .await
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::Duration;
 
 use super::alarms::{AlarmRule, Reading, Signal};
-use crate::model::{FleetMetrics, STORAGE_TREND, Series, Time, WLM_QUEUES};
+use crate::model::{FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, Time, WLM_QUEUES};
 
 /// Every value of one minute. Per-tenant values are in the order the book was created with.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,10 +42,6 @@ impl Window {
         }
     }
 
-    fn latest(&self) -> Option<f64> {
-        self.points.back().map(|(_, v)| *v)
-    }
-
     /// The newest `count` values, oldest first.
     fn newest(&self, count: usize) -> Vec<f64> {
         let skip = self.points.len().saturating_sub(count);
@@ -56,6 +52,66 @@ impl Window {
         Series {
             points: self.points.iter().copied().collect(),
         }
+    }
+}
+
+/// Many metrics recorded at the same minutes: one ring of times for all of them and a ring of
+/// values per metric, so each per-tenant datapoint costs its value (8 bytes) rather than a
+/// `(Time, f64)` (24): at 10,000 tenants, 10 MB less.
+#[derive(Debug, Clone, PartialEq)]
+struct WindowSet<K> {
+    minutes: VecDeque<Time>,
+    /// Each metric's values, one per entry of `minutes`.
+    metrics: Vec<(K, VecDeque<f64>)>,
+}
+
+impl<K> WindowSet<K> {
+    fn new(keys: impl IntoIterator<Item = K>) -> Self {
+        // The hour's 60 datapoints and the one pushed before the oldest is dropped.
+        let kept = LIVE_WINDOW_MINUTES as usize + 1;
+        Self {
+            minutes: VecDeque::with_capacity(kept),
+            metrics: keys
+                .into_iter()
+                .map(|key| (key, VecDeque::with_capacity(kept)))
+                .collect(),
+        }
+    }
+
+    /// Records one value per metric, in the order of the keys, at `at`.
+    fn push(&mut self, at: Time, values: &[f64], round: fn(f64) -> f64) {
+        assert_eq!(values.len(), self.metrics.len(), "one value per metric");
+        self.minutes.push_back(at);
+        for ((_, window), value) in self.metrics.iter_mut().zip(values) {
+            window.push_back(round(*value));
+        }
+        let oldest_kept = at - Duration::minutes(59);
+        while self.minutes.front().is_some_and(|t| *t < oldest_kept) {
+            self.minutes.pop_front();
+            for (_, window) in &mut self.metrics {
+                window.pop_front();
+            }
+        }
+    }
+
+    /// Each metric's key and latest value.
+    fn latest(&self) -> impl Iterator<Item = (&K, f64)> {
+        self.metrics
+            .iter()
+            .filter_map(|(key, window)| Some((key, *window.back()?)))
+    }
+
+    /// Each metric's key and datapoints.
+    fn series(&self) -> impl Iterator<Item = (&K, Series)> {
+        self.metrics.iter().map(|(key, window)| {
+            let points = self.minutes.iter().copied().zip(window.iter().copied());
+            (
+                key,
+                Series {
+                    points: points.collect(),
+                },
+            )
+        })
     }
 }
 
@@ -79,9 +135,9 @@ pub(crate) struct MetricsBook {
     /// In `WLM_QUEUES` order.
     queues: [QueueWindows; 3],
     /// CopyErrorCount per export-path tenant, in fleet order.
-    copy_errors: Vec<(String, Window)>,
+    copy_errors: WindowSet<String>,
     /// IntegrationLag per `(integration, tenant)`, in fleet order.
-    lags: Vec<(String, String, Window)>,
+    lags: WindowSet<(String, String)>,
     /// The Lambdas' Errors: not among the metrics the console draws, but alarmed on.
     export_lambda_errors: Window,
     copy_lambda_errors: Window,
@@ -98,14 +154,8 @@ impl MetricsBook {
             query_failure_percent: Window::default(),
             elt_delay_minutes: Window::default(),
             queues: Default::default(),
-            copy_errors: copy_tenants
-                .into_iter()
-                .map(|tenant| (tenant, Window::default()))
-                .collect(),
-            lags: integrations
-                .into_iter()
-                .map(|(integration, tenant)| (integration, tenant, Window::default()))
-                .collect(),
+            copy_errors: WindowSet::new(copy_tenants),
+            lags: WindowSet::new(integrations),
             export_lambda_errors: Window::default(),
             copy_lambda_errors: Window::default(),
             export_failures: Vec::new(),
@@ -136,8 +186,8 @@ impl MetricsBook {
             elt_delay_minutes: self.elt_delay_minutes.to_series(),
             copy_errors: self
                 .copy_errors
-                .iter()
-                .map(|(tenant, window)| (tenant.clone(), window.to_series()))
+                .series()
+                .map(|(tenant, series)| (tenant.clone(), series))
                 .collect(),
             query_failure_percent: self.query_failure_percent.to_series(),
             // The demo's WLM warehouse is a cluster.
@@ -146,10 +196,8 @@ impl MetricsBook {
             metrics_requested: 0,
             integration_lag_seconds: self
                 .lags
-                .iter()
-                .map(|(integration, _, window)| {
-                    (super::integration_id(integration), window.to_series())
-                })
+                .series()
+                .map(|((integration, _), series)| (super::integration_id(integration), series))
                 .collect(),
         }
     }
@@ -205,12 +253,9 @@ impl MetricsBook {
             windows.running.push(at, running.round());
             windows.wait_ms.push(at, wait_ms.round());
         }
-        for ((_, window), count) in self.copy_errors.iter_mut().zip(&sample.copy_errors) {
-            window.push(at, *count);
-        }
-        for ((_, _, window), lag) in self.lags.iter_mut().zip(&sample.lag_seconds) {
-            window.push(at, lag.round());
-        }
+        self.copy_errors
+            .push(at, &sample.copy_errors, |count| count);
+        self.lags.push(at, &sample.lag_seconds, f64::round);
         self.export_lambda_errors
             .push(at, sample.export_failures.len() as f64);
         self.copy_lambda_errors
@@ -231,10 +276,7 @@ impl MetricsBook {
             Signal::CopyErrors => {
                 let mut total = None;
                 let mut culprits = Vec::new();
-                for (tenant, window) in &self.copy_errors {
-                    let Some(errors) = window.latest() else {
-                        continue;
-                    };
+                for (tenant, errors) in self.copy_errors.latest() {
                     *total.get_or_insert(0.0) += errors;
                     if errors >= rule.threshold {
                         culprits.push(tenant.clone());
@@ -249,10 +291,7 @@ impl MetricsBook {
             Signal::IntegrationLag => {
                 let mut largest: Option<f64> = None;
                 let mut culprits = Vec::new();
-                for (_, tenant, window) in &self.lags {
-                    let Some(lag) = window.latest() else {
-                        continue;
-                    };
+                for ((_, tenant), lag) in self.lags.latest() {
                     largest = Some(largest.map_or(lag, |l| l.max(lag)));
                     if lag > rule.threshold {
                         culprits.push(tenant.clone());
