@@ -125,17 +125,9 @@ impl Parameters {
         let namespace = match &warehouse.namespace {
             Some(namespace) => namespace.clone(),
             None => self
-                .limiter
-                .run(
-                    self.serverless
-                        .get_workgroup()
-                        .workgroup_name(workgroup)
-                        .send(),
-                )
-                .await
-                .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?
-                .workgroup()
-                .and_then(|w| w.namespace_name())
+                .workgroup(workgroup)
+                .await?
+                .namespace_name()
                 .map(str::to_string)
                 .ok_or_else(|| failed(&format!("workgroup {workgroup} has no namespace"), false))?,
         };
@@ -156,11 +148,11 @@ impl Parameters {
             .ok_or_else(|| failed(&format!("namespace {namespace} has no ARN"), false))
     }
 
-    /// A Serverless workgroup's config parameters (GetWorkgroup).
-    pub async fn workgroup_parameters(
+    /// A Serverless workgroup as GetWorkgroup gives it.
+    async fn workgroup(
         &self,
         workgroup: &str,
-    ) -> Result<Vec<(String, String)>, CallError> {
+    ) -> Result<aws_sdk_redshiftserverless::types::Workgroup, CallError> {
         let output = self
             .limiter
             .run(
@@ -174,20 +166,28 @@ impl Parameters {
                 message: describe(&e),
                 denied: is_access_denied(&e),
             })?;
-        Ok(output
-            .workgroup()
-            .map(|w| {
-                w.config_parameters()
-                    .iter()
-                    .filter_map(|p| {
-                        Some((
-                            p.parameter_key()?.to_string(),
-                            p.parameter_value().unwrap_or_default().to_string(),
-                        ))
-                    })
-                    .collect()
+        output.workgroup.ok_or_else(|| CallError {
+            message: format!("workgroup {workgroup} not returned"),
+            denied: false,
+        })
+    }
+
+    /// A Serverless workgroup's config parameters (GetWorkgroup).
+    pub async fn workgroup_parameters(
+        &self,
+        workgroup: &str,
+    ) -> Result<Vec<(String, String)>, CallError> {
+        let workgroup = self.workgroup(workgroup).await?;
+        Ok(workgroup
+            .config_parameters()
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.parameter_key()?.to_string(),
+                    p.parameter_value().unwrap_or_default().to_string(),
+                ))
             })
-            .unwrap_or_default())
+            .collect())
     }
 }
 
