@@ -699,19 +699,7 @@ async fn pause_and_resume_on_a_serverless_workgroup_change_its_queues_and_restor
 
     // The standard fleet's workgroup has the seeds' queues; the test sets its own, as a user
     // would. (A workgroup that sets no queues is refused: `action::wlm`'s unit tests.)
-    let central = support::central_sdk_config(&url).await;
-    aws_sdk_redshiftserverless::Client::new(&central)
-        .update_workgroup()
-        .workgroup_name("multitenant-wg")
-        .config_parameters(
-            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                .parameter_key("wlm_json_configuration")
-                .parameter_value(SERVERLESS_QUEUES)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("the workgroup takes its queues");
+    support::set_workgroup_queues(&url, "multitenant-wg", SERVERLESS_QUEUES).await;
     let before = workgroup_parameters(&url).await;
 
     let plan = actions.plan(&pause).await.unwrap();

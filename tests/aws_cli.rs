@@ -41,6 +41,23 @@ fn staged() -> (Emulator, tempfile::TempDir, std::path::PathBuf) {
     (emulator, dir, config)
 }
 
+/// `check --format json` on `config`: the run and its JSON.
+fn check_json(config: &std::path::Path, home: &std::path::Path) -> (Output, Value) {
+    let out = shiftops(
+        &[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        home,
+        None,
+    );
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (out, json)
+}
+
 fn finding<'a>(json: &'a Value, check: &str, tenant: Option<&str>) -> Option<&'a Value> {
     json["findings"]
         .as_array()
@@ -120,18 +137,7 @@ fn check_reports_an_alarm_in_a_tenants_account_against_that_tenant() {
             "222222222222",
             "aurora-export-failure-test",
         ));
-    let out = shiftops(
-        &[
-            "check",
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        dir.path(),
-        None,
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, json) = check_json(&config, dir.path());
     let found: Vec<&Value> = json["findings"]
         .as_array()
         .unwrap()
@@ -181,18 +187,7 @@ fn check_reports_unknown_when_a_source_cannot_be_reached() {
     // Nothing listens on port 9 of loopback: every call fails at once.
     let config = dir.path().join("config.toml");
     std::fs::write(&config, support::standard_config("http://127.0.0.1:9")).unwrap();
-    let out = shiftops(
-        &[
-            "check",
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        dir.path(),
-        None,
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, json) = check_json(&config, dir.path());
     assert_eq!(json["status"], "unknown", "{json}");
     assert_eq!(out.status.code(), Some(3));
     let sources = json["sources"].as_array().unwrap();

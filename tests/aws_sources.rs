@@ -816,18 +816,7 @@ async fn a_serverless_wlm_workgroup_shows_its_pause_and_its_query_counts() {
     let central = support::central_sdk_config(&emulator.url).await;
     // Another console paused adhoc on 2026-11-21 at 08:12.
     let queues = r#"[{"name": "batch", "query_group": ["batch"]}, {"name": "adhoc", "query_group": ["adhoc"], "rules": [{"rule_name": "shiftops_pause_2611210812_auto_n", "predicate": [{"metric_name": "query_execution_time", "operator": ">", "value": 0}], "action": "abort"}]}]"#;
-    aws_sdk_redshiftserverless::Client::new(&central)
-        .update_workgroup()
-        .workgroup_name("multitenant-wg")
-        .config_parameters(
-            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                .parameter_key("wlm_json_configuration")
-                .parameter_value(queues)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    support::set_workgroup_queues(&emulator.url, "multitenant-wg", queues).await;
     let minute_ago = aws_smithy_types::DateTime::from_secs(chrono::Utc::now().timestamp() - 120);
     let datum = |metric: &str, query_type: &str, value: f64| {
         MetricDatum::builder()

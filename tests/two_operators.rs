@@ -365,18 +365,7 @@ fn a_serverless_pause_from_one_machine_is_resumed_exactly_from_the_other() {
     // Queues as a Serverless workgroup takes them: no concurrency, memory or user groups.
     let original = r#"[{"name": "batch", "query_group": ["batch"]}, {"name": "adhoc", "user_role": ["analyst"], "query_group": ["adhoc"]}]"#;
     runtime().block_on(async {
-        aws_sdk_redshiftserverless::Client::new(&support::central_sdk_config(&emulator.url).await)
-            .update_workgroup()
-            .workgroup_name("multitenant-wg")
-            .config_parameters(
-                aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                    .parameter_key("wlm_json_configuration")
-                    .parameter_value(original)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        support::set_workgroup_queues(&emulator.url, "multitenant-wg", original).await;
     });
     let mut a = Operator::start_with(&emulator.url, "serverless");
     let mut b = Operator::start_with(&emulator.url, "serverless");

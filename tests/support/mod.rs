@@ -716,3 +716,19 @@ pub async fn put_export_alarm(url: &str, account: &str, name: &str) {
         .await
         .expect("alarm set");
 }
+
+/// Sets a Serverless workgroup's query queues, as a user would with UpdateWorkgroup.
+pub async fn set_workgroup_queues(url: &str, workgroup: &str, queues: &str) {
+    aws_sdk_redshiftserverless::Client::new(&central_sdk_config(url).await)
+        .update_workgroup()
+        .workgroup_name(workgroup)
+        .config_parameters(
+            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                .parameter_key("wlm_json_configuration")
+                .parameter_value(queues)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("the workgroup takes its queues");
+}

@@ -551,7 +551,7 @@ impl Source for WarehouseSource {
             load_errors: load_errors(&rows(&errors), &self.tenants),
             loads: load_summaries(&rows(&loads), &self.tenants),
             queues: queue_activity(&rows(&queues), r.wlm.as_deref()),
-            queries: running_queries(&rows(&queries), text_pieces),
+            queries: running_queries(&rows(&queries), r.wlm.as_deref(), text_pieces),
             tables: table_info(&rows(&tables)),
             tables_total_mb: tables_total_mb(&rows(&tables)),
             failed_queries: failed_queries(&rows(&failed), named),
@@ -676,16 +676,19 @@ fn load_summaries(rows: &ResultSet, tenants: &[Tenant]) -> Vec<LoadSummary> {
     summaries
 }
 
-/// Each queue's activity. On Serverless AWS names no queue (see `sql::SERVERLESS_QUEUES`): the
-/// one row is the workgroup's as a whole, and goes by the workgroup's name.
+/// The queue a row names. On Serverless AWS names none (see `sql::SERVERLESS_QUEUES`): the
+/// row is the workgroup's as a whole, and goes by the workgroup's name.
+fn queue_name(record: &Record<'_>, wlm: Option<&Warehouse>) -> String {
+    match (record.text("queue"), wlm.filter(|w| w.is_serverless())) {
+        (queue, Some(workgroup)) if queue.is_empty() => workgroup.label().to_string(),
+        (queue, _) => queue,
+    }
+}
+
 fn queue_activity(rows: &ResultSet, wlm: Option<&Warehouse>) -> Vec<QueueActivity> {
-    let whole = wlm.filter(|w| w.is_serverless()).map(Warehouse::label);
     rows.records()
         .map(|record| QueueActivity {
-            queue: match (record.text("queue"), whole) {
-                (queue, Some(workgroup)) if queue.is_empty() => workgroup.to_string(),
-                (queue, _) => queue,
-            },
+            queue: queue_name(&record, wlm),
             queued: record.get("queued").as_i64().unwrap_or(0).max(0) as u32,
             running: record.get("running").as_i64().unwrap_or(0).max(0) as u32,
             max_wait_seconds: record.get("max_wait_seconds").as_f64().unwrap_or(0.0),
@@ -715,7 +718,11 @@ impl TextPieces {
     };
 }
 
-fn running_queries(rows: &ResultSet, pieces: TextPieces) -> Vec<RunningQuery> {
+fn running_queries(
+    rows: &ResultSet,
+    wlm: Option<&Warehouse>,
+    pieces: TextPieces,
+) -> Vec<RunningQuery> {
     rows.records()
         .filter_map(|record| {
             let (sql, sql_cut_at) = statement(
@@ -725,7 +732,7 @@ fn running_queries(rows: &ResultSet, pieces: TextPieces) -> Vec<RunningQuery> {
             );
             Some(RunningQuery {
                 pid: record.get("pid").as_i64()?,
-                queue: record.text("queue"),
+                queue: queue_name(&record, wlm),
                 user: record.text("user_name"),
                 state: record.text("state"),
                 started_at: record.get("started_at").as_time()?,
