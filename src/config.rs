@@ -245,6 +245,8 @@ pub struct RefreshConfig {
     pub logs_seconds: u64,
     /// The warehouse's WLM configuration: it changes only when someone changes it.
     pub parameters_seconds: u64,
+    /// The tenants' Aurora clusters: slow facts, one call per tenant account, so read seldom.
+    pub aurora_seconds: u64,
     pub timeout_seconds: u64,
 }
 
@@ -258,6 +260,7 @@ impl Default for RefreshConfig {
             elt_seconds: 30,
             logs_seconds: 120,
             parameters_seconds: 60,
+            aurora_seconds: 900,
             timeout_seconds: 60,
         }
     }
@@ -273,6 +276,7 @@ impl RefreshConfig {
             SourceId::Elt => self.elt_seconds,
             SourceId::Logs => self.logs_seconds,
             SourceId::Parameters => self.parameters_seconds,
+            SourceId::Aurora => self.aurora_seconds,
         };
         Duration::from_secs(seconds.max(1))
     }
@@ -404,13 +408,10 @@ pub struct TenantConfig {
     /// name is not (a Japanese name) sets it.
     pub metric_dimension_value: Option<Spanned<String>>,
     /// Whether the alarms in the tenant's account are read with its `role_arn` or `profile`
-    /// [default: true]; off for a role that may not call `cloudwatch:DescribeAlarms`.
-    #[serde(default = "reads_alarms")]
+    /// [default: false]: one DescribeAlarms in that account each refresh, so only for accounts
+    /// that hold alarms of their own (the central account's are always read).
+    #[serde(default)]
     pub alarms: bool,
-}
-
-fn reads_alarms() -> bool {
-    true
 }
 
 impl TenantConfig {
@@ -919,16 +920,16 @@ elt_delay_minutes = 90
     }
 
     #[test]
-    fn a_tenants_alarms_are_read_unless_it_says_alarms_false() {
+    fn a_tenants_own_alarms_are_read_only_when_it_says_alarms_true() {
         let config = Config::parse("config.toml", LIVE).unwrap();
-        assert!(config.tenants.iter().all(|t| t.alarms));
+        assert!(config.tenants.iter().all(|t| !t.alarms));
         let text = LIVE.replace(
             "integration = \"tenant-a-to-central-integration\"",
-            "integration = \"tenant-a-to-central-integration\"\nalarms = false",
+            "integration = \"tenant-a-to-central-integration\"\nalarms = true",
         );
         let config = Config::parse("config.toml", &text).unwrap();
-        assert!(!config.tenants[0].alarms);
-        assert!(config.tenants[1].alarms);
+        assert!(config.tenants[0].alarms);
+        assert!(!config.tenants[1].alarms);
     }
 
     #[test]

@@ -47,7 +47,8 @@ async fn every_source_reads_the_standard_fleet() {
         assert!(status.fetched_at.is_some(), "{} has data", status.id);
     }
 
-    // RDS, read in each tenant's own account through AssumeRole.
+    // The integrations, read in the warehouse's account; the export tasks and the clusters in
+    // each tenant's own account through AssumeRole.
     let rds = &snapshot.rds;
     let integration = |tenant: &str| {
         rds.integrations
@@ -61,7 +62,7 @@ async fn every_source_reads_the_standard_fleet() {
     );
     assert!(!integration("tenant_a").errors.is_empty());
     assert_eq!(integration("tenant_c").status, IntegrationStatus::Active);
-    assert_eq!(rds.clusters.len(), 3, "{:?}", rds.clusters);
+    assert_eq!(snapshot.clusters.len(), 3, "{:?}", snapshot.clusters);
     let mut exports: Vec<_> = rds
         .exports
         .iter()
@@ -690,7 +691,7 @@ async fn an_alarm_in_a_tenants_account_is_read_there_and_is_that_tenants() {
 
     // `alarms = false` leaves a tenant's account unread.
     let text = support::standard_config(&emulator.url).replace(
-        "cluster_identifier = \"tenant-b-mysql\"\n",
+        "cluster_identifier = \"tenant-b-mysql\"\nalarms = true\n",
         "cluster_identifier = \"tenant-b-mysql\"\nalarms = false\n",
     );
     let fleet = aws::fleet(&crate::config(&text), &overrides())

@@ -88,7 +88,8 @@ fn json_follows_the_contract() {
             "alarms",
             "elt",
             "logs",
-            "params"
+            "params",
+            "aurora"
         ]
     );
     for source in sources {

@@ -342,7 +342,6 @@ fn the_tenant_view_keeps_an_export_failures_lines_and_copies_the_clusters_consol
         insta::assert_snapshot!(name, screen);
         let cluster = app
             .snapshot
-            .rds
             .clusters
             .iter()
             .find(|c| c.tenant == tenant)

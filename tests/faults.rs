@@ -316,6 +316,7 @@ fn while_one_source_hangs_every_other_source_stays_live() {
             SourceId::Alarms,
             SourceId::Elt,
             SourceId::Parameters,
+            SourceId::Aurora,
         ] {
             c.refresher.refresh(id);
         }
@@ -436,24 +437,26 @@ fn access_denied_for_one_account_marks_only_its_tenants() {
             .iter()
             .any(|i| i.tenant == "tenant_c")
     );
-    // The alarms in tenant_b's account are refused too: that account's part, named the same way.
-    let alarms = c.status(SourceId::Alarms);
-    let error = alarms.error.as_deref().unwrap();
-    assert!(
-        error.contains("tenant_b") && error.contains("AccessDenied"),
-        "{error}"
-    );
+    // The alarms and the cluster in tenant_b's account are refused too: that account's part,
+    // named the same way.
+    for id in [SourceId::Alarms, SourceId::Aurora] {
+        let error = c.status(id).error.unwrap();
+        assert!(
+            error.contains("tenant_b") && error.contains("AccessDenied"),
+            "{id}: {error}"
+        );
+    }
     for status in &c.app.snapshot.sources {
-        if status.id != SourceId::Rds && status.id != SourceId::Alarms {
+        if ![SourceId::Rds, SourceId::Alarms, SourceId::Aurora].contains(&status.id) {
             assert_eq!(status.error, None, "{}", status.id);
         }
     }
     assert_ne!(c.app.health.tenant("tenant_c"), Status::Unknown);
     // AccessDenied is not retried: one refused call for that account per source that reads it
-    // (RDS and the account's alarms).
+    // (its export tasks, its alarms, its cluster).
     assert_eq!(
         c.proxy.requests()["by_account"]["222222222222"],
-        2,
+        3,
         "{}",
         c.proxy.requests()
     );
@@ -469,14 +472,16 @@ fn access_denied_for_one_account_marks_only_its_tenants() {
 fn expired_credentials_are_named_and_not_retried() {
     let mut c = Console::start(20);
     c.proxy.reset_requests();
+    // tenant_b's account: the export path's, which RDS reads (a Zero-ETL tenant's integration is
+    // read in the central account).
     c.proxy
-        .fault(json!({"fault": "expired_token", "account_id": "333333333333"}));
+        .fault(json!({"fault": "expired_token", "account_id": "222222222222"}));
     let before = c.statuses();
     c.proxy
         .fault(json!({"fault": "expired_token", "service": "logs"}));
     c.refresh_all();
-    let tenant_c = &c.app.snapshot.tenant_errors["tenant_c"];
-    assert!(tenant_c.contains("ExpiredToken"), "{tenant_c}");
+    let tenant_b = &c.app.snapshot.tenant_errors["tenant_b"];
+    assert!(tenant_b.contains("ExpiredToken"), "{tenant_b}");
     assert_eq!(c.app.snapshot.tenant_errors.len(), 1);
     let logs = c.status(SourceId::Logs);
     assert!(
@@ -487,8 +492,8 @@ fn expired_credentials_are_named_and_not_retried() {
     );
     assert_eq!(logs.fetched_at, before[&SourceId::Logs].fetched_at);
     let counts = c.proxy.requests();
-    // Not retried: one call for RDS and one for the account's alarms.
-    assert_eq!(counts["by_account"]["333333333333"], 2, "{counts}");
+    // Not retried: one call each for its export tasks, its alarms and its cluster.
+    assert_eq!(counts["by_account"]["222222222222"], 3, "{counts}");
     assert_eq!(counts["by_action"]["logs:StartQuery"], 1, "{counts}");
 
     c.proxy.clear();
@@ -634,10 +639,11 @@ fn check_exits_3_only_for_the_sources_that_failed_and_2_when_a_critical_is_known
     assert_eq!(code, Some(2));
 
     // And tenant_c's account refused as well: exactly the sources that read it fail (its
-    // alarms in part, the central account's being read).
+    // alarms in part, the central account's being read; its cluster). Its integration is read
+    // in the central account: RDS stays fresh.
     proxy.fault(json!({"fault": "access_denied", "service": "sts", "action": "AssumeRole"}));
     let (code, json) = check(&healthy_path, dir.path());
-    assert_eq!(failed_sources(&json), ["rds", "alarms", "elt"], "{json}");
+    assert_eq!(failed_sources(&json), ["alarms", "elt", "aurora"], "{json}");
     assert_eq!(json["status"], "unknown", "{json}");
     assert_eq!(code, Some(3), "{json}");
 }

@@ -49,6 +49,7 @@ fn snapshot(tenants: Vec<Tenant>, data: Vec<SourceData>) -> Snapshot {
             SourceId::Elt => SourceData::Elt(vec![]),
             SourceId::Logs => SourceData::Logs(vec![]),
             SourceId::Parameters => SourceData::Parameters(Default::default()),
+            SourceId::Aurora => SourceData::Aurora(Default::default()),
         };
         snapshot.apply(id, 1, Ok(empty), now());
     }

@@ -20,8 +20,8 @@ fn overrides() -> Overrides {
     }
 }
 
-/// The standard fleet's central account (warehouse, metrics, alarms, ELT, logs) with the bulk
-/// seed's tenants instead of the standard three.
+/// The standard fleet's central account (the seeds' two warehouses, metrics, alarms, ELT, logs)
+/// with the bulk seed's tenants instead of the standard three.
 fn config(url: &str, tenants: &Value, max_concurrency: usize) -> Config {
     let mut text = format!(
         r#"
@@ -35,10 +35,19 @@ max_concurrency = {max_concurrency}
 [refresh]
 timeout_seconds = 300
 
-[redshift]
+[[warehouses]]
+name = "multitenant-wg"
+workgroup = "multitenant-wg"
+namespace = "multitenant-analytics"
+database = "dev"
+roles = ["integrations"]
+
+[[warehouses]]
+name = "dpc-learning"
 cluster_identifier = "dpc-learning"
 database = "dev"
 db_user = "shiftops"
+roles = ["elt", "wlm", "storage"]
 log_group = "/aws/redshift/cluster/dpc-learning"
 
 [elt]
@@ -65,12 +74,13 @@ state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-el
     Config::parse("config.toml", &text).expect("the generated config is valid")
 }
 
-/// The standard fleet plus `accounts` × `per_account` bulk tenants; returns the bulk tenants.
-fn seeded(accounts: usize, per_account: usize) -> (Emulator, Value) {
+/// The standard fleet plus `accounts` × `per_account` bulk tenants, every `export_every`-th on
+/// the export path (0: none); returns the bulk tenants.
+fn seeded(accounts: usize, per_account: usize, export_every: usize) -> (Emulator, Value) {
     let (emulator, _) = Emulator::standard();
     let bulk = emulator.post(
         "/_shiftops/seed/bulk",
-        json!({"accounts": accounts, "tenants_per_account": per_account}),
+        json!({"accounts": accounts, "tenants_per_account": per_account, "export_every": export_every}),
     );
     assert!(
         bulk["seconds"].as_f64().unwrap() < 30.0,
@@ -90,7 +100,7 @@ fn count(counts: &Value, action: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_per_tenant() {
-    let (emulator, tenants) = blocking(|| seeded(10, 100)).await;
+    let (emulator, tenants) = blocking(|| seeded(10, 100, 2)).await;
     assert_eq!(tenants.as_array().unwrap().len(), 1_000);
     let url = emulator.url.clone();
     // The warehouse answers SVV_INTEGRATION with 5 rows, two a page: 3 GetStatementResult.
@@ -156,32 +166,41 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
         assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
     }
     assert!(snapshot.tenant_errors.is_empty());
-    assert_eq!(snapshot.rds.clusters.len(), 1_000);
+    assert_eq!(snapshot.clusters.len(), 1_000);
     assert_eq!(snapshot.rds.integrations.len(), 500);
     assert_eq!(snapshot.rds.exports.len(), 500);
     assert_eq!(snapshot.alarms.len(), 250);
 
-    let counts = blocking(move || emulator.requests()).await;
+    let counts = blocking({
+        let url = url.clone();
+        move || Emulator::attach(&url).requests()
+    })
+    .await;
     let by_action = &counts["by_action"];
-    // RDS: three calls per account (clusters, integrations, export tasks), 100 tenants each.
+    // The tenant accounts: AssumeRole once each (a call of the central account), then two calls
+    // each — its clusters (a slow fact: the first refresh reads it) and the export tasks of its 50
+    // export tenants — never one per tenant, and nothing at all for its 50 Zero-ETL tenants.
     assert_eq!(count(&counts, "sts:AssumeRole"), 10, "{by_action}");
     assert_eq!(count(&counts, "rds:DescribeDBClusters"), 10, "{by_action}");
-    assert_eq!(
-        count(&counts, "rds:DescribeIntegrations"),
-        10,
-        "{by_action}"
-    );
     assert_eq!(count(&counts, "rds:DescribeExportTasks"), 10, "{by_action}");
+    assert_eq!(count(&counts, "rds:DescribeIntegrations"), 0, "{by_action}");
     assert_eq!(count(&counts, "rds:DescribeDBClusterSnapshots"), 0);
-    assert_eq!(counts["by_service"]["rds"], 3 * 10);
-    // Redshift Data: one statement per view (7) for all tenants and the failed queries of the
-    // warehouse, one poll each (the emulator finishes statements at once), and the pages of the
-    // views with rows: the 5 integrations here, two a page (3), and one page each of the 5 views
-    // the standard fleet fills on its cluster (load errors, loads, queues, running queries,
-    // tables). Pages, never a call per tenant.
-    assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 8);
-    assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 8);
-    assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3 + 5);
+    for account in accounts(&tenants) {
+        assert_eq!(counts["by_account"][&account], 2, "{account}: {counts}");
+    }
+    // The Zero-ETL integrations, read once in the central account for the whole fleet: the
+    // namespace's ARN (GetNamespace, once: it is kept), then every integration into it, 100 a
+    // page: the 500 of the bulk fleet and the standard fleet's 2, 6 pages.
+    assert_eq!(count(&counts, "redshift-serverless:GetNamespace"), 1);
+    assert_eq!(count(&counts, "redshift:DescribeInboundIntegrations"), 6);
+    // Redshift Data: one statement per view for all tenants — on the workgroup SVV_INTEGRATION,
+    // SVV_INTEGRATION_TABLE_STATE and its failed queries; on the cluster load errors, loads,
+    // queues, running queries, tables and its failed queries — one poll each (the emulator
+    // finishes statements at once), and the pages of the views with rows: the 5 integrations
+    // here two a page (3), and one page each of the 6 others with rows. Never a call per tenant.
+    assert_eq!(count(&counts, "redshift-data:ExecuteStatement"), 9);
+    assert_eq!(count(&counts, "redshift-data:DescribeStatement"), 9);
+    assert_eq!(count(&counts, "redshift-data:GetStatementResult"), 3 + 6);
     // GetMetricData: 3 queues × 3 + storage + concurrency scaling + ELT delay + 1,000 tenants'
     // COPY errors + rejected + attempted + the 2 integrations with an IntegrationLag metric
     // = 1,016 queries, 500 a call: 3 calls; and the first refresh fetches the storage trend
@@ -189,9 +208,9 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     // ListMetrics finds those integrations: 1 call.
     assert_eq!(count(&counts, "monitoring:GetMetricData"), 3 + 1);
     assert_eq!(count(&counts, "monitoring:ListMetrics"), 1);
-    // DescribeAlarms: the central account's 250 alarms, 100 a page, and one call in each of the
-    // 10 tenant accounts (they hold none), never one per tenant.
-    assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3 + 10);
+    // DescribeAlarms: the central account's 250 alarms, 100 a page. The tenant accounts hold
+    // none and no tenant says `alarms = true`: none of them is asked.
+    assert_eq!(count(&counts, "monitoring:DescribeAlarms"), 3);
     // Step Functions: the recent executions, and the latest failure's description and history.
     assert_eq!(count(&counts, "states:ListExecutions"), 1);
     assert_eq!(count(&counts, "states:DescribeExecution"), 1);
@@ -204,7 +223,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(
         counts["total"].as_u64().unwrap(),
-        10 + 30 + 24 + 7 + 10 + 3 + 2 + 2 + 1,
+        10 + 20 + 1 + 6 + 27 + 8 + 3 + 2 + 2,
         "nothing else: {by_action}"
     );
 
@@ -213,21 +232,62 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(&own, by_action, "the interceptor and the emulator agree");
     let by_service = meter.requests_by_service();
     assert_eq!(by_service["sts"], 10);
-    assert_eq!(by_service["rds"], 30);
-    assert_eq!(by_service["redshift-data"], 24);
-    assert_eq!(
-        by_service["monitoring"],
-        7 + 10 + 1,
-        "with the tenant accounts' alarms and the storage trend"
-    );
+    assert_eq!(by_service["rds"], 20);
+    assert_eq!(by_service["redshift-data"], 27);
+    assert_eq!(by_service["monitoring"], 7 + 1, "with the storage trend");
     assert_eq!(by_service["states"], 3);
     assert_eq!(by_service["logs"], 2);
-    assert_eq!(by_service["redshift"], 2);
+    assert_eq!(by_service["redshift"], 8);
+    assert_eq!(by_service["redshift-serverless"], 1);
+
+    // A steady refresh (every source but the slow clusters, credentials cached): one call in each
+    // tenant account, its export tasks; the namespace ARN and the storage trend are known.
+    blocking({
+        let url = url.clone();
+        move || Emulator::attach(&url).reset_requests()
+    })
+    .await;
+    let steady = steady_round(&fleet).await;
+    assert!(
+        steady.tenant_errors.is_empty(),
+        "{:?}",
+        steady.tenant_errors
+    );
+    let counts = blocking(move || emulator.requests()).await;
+    assert_eq!(count(&counts, "sts:AssumeRole"), 0, "{counts}");
+    assert_eq!(counts["by_service"]["rds"], 10, "{counts}");
+    for account in accounts(&tenants) {
+        assert_eq!(counts["by_account"][&account], 1, "{account}: {counts}");
+    }
+    assert_eq!(count(&counts, "redshift-serverless:GetNamespace"), 0);
+    assert_eq!(count(&counts, "redshift:DescribeInboundIntegrations"), 6);
+    assert_eq!(count(&counts, "monitoring:GetMetricData"), 3);
+}
+
+/// The distinct accounts of the bulk tenants.
+fn accounts(tenants: &Value) -> Vec<String> {
+    let mut accounts: Vec<String> = tenants
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["account_id"].as_str().unwrap().to_string())
+        .collect();
+    accounts.dedup();
+    accounts
+}
+
+/// The interval of the sources a steady refresh fetches: all but the slow facts.
+const STEADY: Duration = Duration::from_secs(120);
+
+/// One steady round of refreshes once the console has run a while: every source but the slow
+/// ones (the clusters), into a snapshot of its own.
+async fn steady_round(fleet: &shiftops::source::Fleet) -> shiftops::model::Snapshot {
+    refresh_once(&fleet.refreshed_within(STEADY)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assumes_each_role_once() {
-    let (emulator, tenants) = blocking(|| seeded(1_000, 1)).await;
+    let (emulator, tenants) = blocking(|| seeded(1_000, 1, 2)).await;
     let url = emulator.url.clone();
     let permits = 16;
     let config = config(&url, &tenants, permits);
@@ -253,21 +313,34 @@ async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assume
         assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
     }
     assert!(first.tenant_errors.is_empty());
-    assert_eq!(first.rds.clusters.len(), 1_000);
+    assert_eq!(first.clusters.len(), 1_000);
+    assert_eq!(first.rds.integrations.len(), 500);
+    assert_eq!(first.rds.exports.len(), 500);
     // A generous ceiling only, so a slow CI machine cannot fail it; the figure is in the note.
     assert!(wall < Duration::from_secs(120), "{wall:?}");
 
-    let second = refresh_once(&fleet).await;
-    assert!(second.tenant_errors.is_empty());
+    // The steady refresh: the export accounts are asked for their export tasks, one call each;
+    // the Zero-ETL accounts are not called at all; no role is assumed again.
+    let steady = steady_round(&fleet).await;
+    assert!(steady.tenant_errors.is_empty());
+    assert_eq!(steady.rds.integrations.len(), 500);
     let counts = blocking(move || emulator.requests()).await;
     assert_eq!(
         count(&counts, "sts:AssumeRole"),
         1_000,
         "once per account across two refreshes: the credentials are cached"
     );
-    // Two calls an account: clusters, and integrations or export tasks (one tenant each).
-    assert_eq!(counts["by_service"]["rds"], 2 * 2 * 1_000);
     assert_eq!(meter.requests_by_service()["sts"], 1_000);
+    // The first refresh: clusters in every account, export tasks in the 500 export accounts.
+    // The steady one: export tasks only.
+    assert_eq!(count(&counts, "rds:DescribeDBClusters"), 1_000);
+    assert_eq!(count(&counts, "rds:DescribeExportTasks"), 2 * 500);
+    assert_eq!(counts["by_service"]["rds"], 1_000 + 2 * 500);
+    for tenant in tenants.as_array().unwrap() {
+        let account = tenant["account_id"].as_str().unwrap();
+        let calls = if tenant["path"] == "export" { 3 } else { 1 };
+        assert_eq!(counts["by_account"][account], calls, "{tenant}");
+    }
 
     // Bounded: the limiter never let more calls run than it has permits, and it was used.
     assert!(
@@ -277,4 +350,61 @@ async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assume
     );
     assert!(meter.peak_in_flight() > 1, "calls ran side by side");
     assert_eq!(meter.in_flight(), 0, "every call gave its slot back");
+}
+
+/// What a steady refresh of an all-Zero-ETL fleet of `tenants` tenants, each in its own account,
+/// costs: the emulator's request counts.
+async fn steady_zero_etl_refresh(tenants: usize) -> Value {
+    let (emulator, bulk) = blocking(move || seeded(tenants, 1, 0)).await;
+    let url = emulator.url.clone();
+    let config = config(&url, &bulk, 16);
+    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let first = refresh_once(&fleet).await;
+    assert!(first.tenant_errors.is_empty(), "{:?}", first.tenant_errors);
+    blocking({
+        let url = url.clone();
+        move || Emulator::attach(&url).reset_requests()
+    })
+    .await;
+    let steady = steady_round(&fleet).await;
+    for status in &steady.sources {
+        assert!(status.error.is_none(), "{}: {:?}", status.id, status.error);
+    }
+    assert_eq!(steady.rds.integrations.len(), tenants);
+    blocking(move || emulator.requests()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_steady_refresh_of_a_zero_etl_fleet_calls_no_tenant_account_and_costs_the_same_for_10_and_1000()
+ {
+    let ten = steady_zero_etl_refresh(10).await;
+    let thousand = steady_zero_etl_refresh(1_000).await;
+    println!("steady refresh, all Zero-ETL, 10 tenants: {ten}");
+    println!("steady refresh, all Zero-ETL, 1,000 tenants: {thousand}");
+    for counts in [&ten, &thousand] {
+        let accounts = counts["by_account"].as_object().unwrap();
+        assert_eq!(
+            accounts.keys().collect::<Vec<_>>(),
+            ["999999999999"],
+            "only the central account is called: {counts}"
+        );
+    }
+    // The same calls for 10 and 1,000 tenants, but for the pages AWS caps: DescribeInboundIntegrations
+    // gives 100 integrations a page (the fleet's and the standard fleet's 2), GetMetricData takes
+    // 500 queries a call (each tenant has its COPY errors).
+    let pages = |counts: &Value| {
+        (
+            count(counts, "redshift:DescribeInboundIntegrations"),
+            count(counts, "monitoring:GetMetricData"),
+        )
+    };
+    assert_eq!(pages(&ten), (1, 1));
+    assert_eq!(pages(&thousand), (11, 3));
+    let without_pages = |counts: &Value| {
+        let mut actions = counts["by_action"].as_object().unwrap().clone();
+        actions.remove("redshift:DescribeInboundIntegrations");
+        actions.remove("monitoring:GetMetricData");
+        actions
+    };
+    assert_eq!(without_pages(&ten), without_pages(&thousand));
 }

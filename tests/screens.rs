@@ -447,7 +447,7 @@ fn rename_tenant(app: App, from: &str, to: &str, lang: Lang) -> App {
     for integration in &mut snapshot.rds.integrations {
         rename(&mut integration.tenant);
     }
-    for cluster in &mut snapshot.rds.clusters {
+    for cluster in &mut snapshot.clusters {
         rename(&mut cluster.tenant);
     }
     for error in &mut snapshot.warehouse.load_errors {
@@ -811,7 +811,6 @@ fn unreadable_app(lang: Lang) -> App {
                 let other = |tenant: &String| tenant != "tenant_b";
                 rds.integrations.retain(|i| other(&i.tenant));
                 rds.exports.retain(|e| other(&e.tenant));
-                rds.clusters.retain(|c| other(&c.tenant));
                 rds.snapshots.retain(|s| other(&s.tenant));
                 rds.failures.push(TenantFailure {
                     tenant: "tenant_b".into(),
@@ -819,6 +818,9 @@ fn unreadable_app(lang: Lang) -> App {
                             sts:AssumeRole"
                         .into(),
                 });
+            }
+            Ok(SourceData::Aurora(clusters)) => {
+                clusters.clusters.retain(|c| c.tenant != "tenant_b");
             }
             Ok(SourceData::Warehouse(warehouse)) => {
                 warehouse.load_errors.clear();

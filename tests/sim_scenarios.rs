@@ -419,6 +419,7 @@ fn sources_refresh_on_their_intervals() {
             ("elt".to_string(), 10),
             ("logs".to_string(), 30),
             ("params".to_string(), 10),
+            ("aurora".to_string(), 60),
         ]
     );
     assert_eq!(fleet.fetch_timeout.as_secs(), 10);

@@ -34,8 +34,8 @@ pub use metrics::{
 };
 pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{
-    ClusterState, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure, WarehouseData,
-    WarehouseView,
+    ClusterState, ClustersData, RdsData, Snapshot, SnapshotInfo, SourceData, TenantFailure,
+    WarehouseData, WarehouseView,
 };
 pub use source_status::{SourceId, SourceStatus};
 pub use storage::{CapacityKnown, StorageSize, TableInfo};

@@ -40,7 +40,6 @@ pub struct SnapshotInfo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RdsData {
     pub integrations: Vec<IntegrationState>,
-    pub clusters: Vec<ClusterState>,
     pub snapshots: Vec<SnapshotInfo>,
     /// Recent export tasks, newest first per tenant.
     pub exports: Vec<ExportTask>,
@@ -91,6 +90,16 @@ pub enum SourceData {
     Elt(Vec<EltRun>),
     Logs(Vec<LogEvent>),
     Parameters(WlmSettings),
+    Aurora(ClustersData),
+}
+
+/// The tenants' Aurora clusters, read in each tenant's account on a slow cadence: they change
+/// only when someone changes them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ClustersData {
+    pub clusters: Vec<ClusterState>,
+    /// Tenants whose account could not be read this time; their previous clusters are kept.
+    pub failures: Vec<TenantFailure>,
 }
 
 impl SourceData {
@@ -103,6 +112,7 @@ impl SourceData {
             SourceData::Elt(_) => SourceId::Elt,
             SourceData::Logs(_) => SourceId::Logs,
             SourceData::Parameters(_) => SourceId::Parameters,
+            SourceData::Aurora(_) => SourceId::Aurora,
         }
     }
 }
@@ -112,6 +122,8 @@ impl SourceData {
 pub struct Snapshot {
     pub tenants: Vec<Tenant>,
     pub rds: RdsData,
+    /// The tenants' Aurora clusters (their own source, read on a slow cadence).
+    pub clusters: Vec<ClusterState>,
     pub warehouse: WarehouseData,
     pub metrics: FleetMetrics,
     pub alarms: Vec<Alarm>,
@@ -145,6 +157,7 @@ impl Snapshot {
         Self {
             tenants,
             rds: RdsData::default(),
+            clusters: Vec::new(),
             warehouse: WarehouseData::default(),
             metrics: FleetMetrics::default(),
             alarms: Vec::new(),
@@ -209,6 +222,7 @@ impl Snapshot {
             SourceData::Elt(runs) => self.elt_runs = runs,
             SourceData::Logs(lines) => self.error_logs = lines,
             SourceData::Parameters(settings) => self.wlm_settings = settings,
+            SourceData::Aurora(clusters) => self.apply_clusters(clusters),
         }
         self.resolve_replication_tenants();
     }
@@ -294,6 +308,18 @@ impl Snapshot {
         self.alarms = fresh.alarms;
     }
 
+    /// Clusters are read account by account: a tenant that failed keeps its previous cluster.
+    fn apply_clusters(&mut self, mut fresh: ClustersData) {
+        let failed = |tenant: &str| fresh.failures.iter().any(|f| f.tenant == tenant);
+        let kept: Vec<ClusterState> = self
+            .clusters
+            .drain(..)
+            .filter(|c| failed(&c.tenant))
+            .collect();
+        fresh.clusters.extend(kept);
+        self.clusters = fresh.clusters;
+    }
+
     /// RDS is read account by account: a tenant that failed keeps its previous data.
     fn apply_rds(&mut self, mut fresh: RdsData) {
         let failed: Vec<&str> = fresh.failures.iter().map(|f| f.tenant.as_str()).collect();
@@ -304,9 +330,6 @@ impl Snapshot {
         fresh
             .exports
             .extend(self.rds.exports.drain(..).filter(|e| kept(&e.tenant)));
-        fresh
-            .clusters
-            .extend(self.rds.clusters.drain(..).filter(|c| kept(&c.tenant)));
         fresh
             .snapshots
             .extend(self.rds.snapshots.drain(..).filter(|s| kept(&s.tenant)));
@@ -327,8 +350,8 @@ impl Snapshot {
 /// A fetch that partly failed still brings data, and says what is missing.
 fn partial_error(data: &SourceData) -> Option<String> {
     let parts: Vec<String> = match data {
-        SourceData::Rds(rds) => rds
-            .failures
+        SourceData::Rds(RdsData { failures, .. })
+        | SourceData::Aurora(ClustersData { failures, .. }) => failures
             .iter()
             .map(|f| format!("{}: {}", f.tenant, f.error))
             .collect(),

@@ -8,7 +8,9 @@ use super::Time;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceId {
-    /// RDS in each tenant's account: integrations, snapshots, export tasks.
+    /// How the tenants' data arrives: the Zero-ETL integrations, read once in the warehouse's
+    /// account (Redshift DescribeInboundIntegrations), and the export path's export tasks and
+    /// snapshots, read in each export tenant's account (RDS).
     Rds,
     /// Redshift Data API on the warehouse: integration state, load errors, WLM state, tables.
     Warehouse,
@@ -22,10 +24,13 @@ pub enum SourceId {
     Logs,
     /// Redshift's control plane: the warehouse's live WLM configuration (a pause in place).
     Parameters,
+    /// The tenants' Aurora clusters (RDS DescribeDBClusters in each tenant's account): slow
+    /// facts, read on a slow cadence, with their own age.
+    Aurora,
 }
 
 impl SourceId {
-    pub const ALL: [SourceId; 7] = [
+    pub const ALL: [SourceId; 8] = [
         SourceId::Rds,
         SourceId::Warehouse,
         SourceId::Metrics,
@@ -33,6 +38,7 @@ impl SourceId {
         SourceId::Elt,
         SourceId::Logs,
         SourceId::Parameters,
+        SourceId::Aurora,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +50,7 @@ impl SourceId {
             SourceId::Elt => "elt",
             SourceId::Logs => "logs",
             SourceId::Parameters => "params",
+            SourceId::Aurora => "aurora",
         }
     }
 }

@@ -60,6 +60,21 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// The same fleet with only the sources refreshed at least every `period`: what one steady
+    /// round of refreshes fetches once the slow facts (the clusters) are known. For measuring the
+    /// cost of a refresh.
+    pub fn refreshed_within(&self, period: Duration) -> Fleet {
+        Fleet {
+            sources: self
+                .sources
+                .iter()
+                .filter(|s| s.interval() <= period)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// A snapshot with a status for each of this fleet's sources, and no data yet.
     pub fn empty_snapshot(&self) -> crate::model::Snapshot {
         let ids: Vec<SourceId> = self.sources.iter().map(|s| s.id()).collect();

@@ -502,6 +502,10 @@ def test_request_counting(emu):
     assert counts["by_action"]["rds:DescribeIntegrations"] == 1
     assert counts["by_action"]["monitoring:DescribeAlarms"] == 1
     assert counts["by_action"]["logs:DescribeLogGroups"] == 1
+    assert counts["by_account"] == {"999999999999": 5}, "the central test key's account"
+    emu.tenant("rds", "111111111111").describe_db_clusters()
+    counts = emu.control("/_shiftops/requests")
+    assert counts["by_account"]["111111111111"] == 1 and counts["by_account"]["999999999999"] == 6  # + AssumeRole
 
 
 # -- the standard fleet ---------------------------------------------------------------------
@@ -698,6 +702,7 @@ def test_control_endpoint_errors(emu):
 
 
 def test_bulk_seed_builds_many_accounts_server_side_without_counting(emu):
+    fleet = emu.control("/_shiftops/seed", {"fleet": "standard"})
     emu.control("/_shiftops/requests/reset", {})
     out = emu.control("/_shiftops/seed/bulk", {"accounts": 20, "tenants_per_account": 5,
                                                "first_account": 300000000000})
@@ -716,6 +721,30 @@ def test_bulk_seed_builds_many_accounts_server_side_without_counting(emu):
     assert tasks[0]["S3Bucket"] == "tenant-0002-snapshots" and tasks[0]["S3Prefix"] == "tenant_0002/"
     last = emu.tenant("rds", "300000000019").describe_db_clusters()["DBClusters"]
     assert sorted(c["DBClusterIdentifier"] for c in last)[-1] == "tenant-0100-mysql"
+    # The integrations replicate into the standard fleet's namespace: the warehouse sees them all.
+    assert integrations[0]["TargetArn"] == fleet["serverless"]["namespace_arn"]
+    rs = emu.client("redshift")
+    inbound, marker = [], None
+    while True:
+        page = rs.describe_inbound_integrations(TargetArn=fleet["serverless"]["namespace_arn"],
+                                                **({"Marker": marker} if marker else {}))
+        inbound += page["InboundIntegrations"]
+        marker = page.get("Marker")
+        if not marker:
+            break
+    assert len(inbound) == 50 + 2  # the bulk fleet's and the standard fleet's tenant_a and tenant_c
+
+
+def test_a_bulk_fleet_may_be_all_zero_etl(emu):
+    emu.control("/_shiftops/seed", {"fleet": "standard"})
+    out = emu.control("/_shiftops/seed/bulk", {"accounts": 3, "tenants_per_account": 2, "export_every": 0,
+                                               "first_account": 400000000000})
+    assert {t["path"] for t in out["tenants"]} == {"zero-etl"}
+
+
+def test_a_bulk_fleet_needs_the_standard_namespace(emu):
+    with pytest.raises(Exception):
+        emu.control("/_shiftops/seed/bulk", {"accounts": 1, "tenants_per_account": 1})
 
 
 def test_big_get_metric_data_calls_answer_as_query_by_query(emu):

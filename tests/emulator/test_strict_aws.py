@@ -330,3 +330,37 @@ def test_workgroup_takes_queues_or_metrics_not_both(emu):
                                                 configParameters=[{"parameterKey": "auto_mv", "parameterValue": "maybe"}]),
             "ValidationException")
     assert [w["workgroupName"] for w in serverless.list_workgroups()["workgroups"]] == ["multitenant-wg"]
+
+
+# -- Redshift: DescribeInboundIntegrations -----------------------------------------------------------
+
+def test_inbound_integrations_are_read_in_the_warehouse_account_for_every_source_account(emu):
+    """Every integration into a namespace of the caller's account, whatever account its source is
+    in; a TargetArn that is no namespace of the caller is InvalidNamespaceFault, and MaxRecords is
+    20 to 100 (API_DescribeInboundIntegrations, redshift_inbound_integrations.py)."""
+    fleet = emu.control("/_shiftops/seed", {"fleet": "standard"})
+    target = fleet["serverless"]["namespace_arn"]
+    rs = emu.client("redshift")
+    found = rs.describe_inbound_integrations(TargetArn=target)["InboundIntegrations"]
+    by_source = {i["SourceArn"].split(":")[4]: i for i in found}
+    assert sorted(by_source) == ["111111111111", "333333333333"]
+    assert by_source["111111111111"]["Status"] == "needs_attention"
+    assert by_source["111111111111"]["Errors"][0]["ErrorCode"] == "IntegrationTablesFailed"
+    assert by_source["333333333333"]["Status"] == "active"
+    assert all(i["TargetArn"] == target and "IntegrationName" not in i for i in found)
+    assert len(rs.describe_inbound_integrations()["InboundIntegrations"]) == 2
+
+    cluster_ns = rs.describe_clusters(ClusterIdentifier="dpc-learning")["Clusters"][0]["ClusterNamespaceArn"]
+    assert rs.describe_inbound_integrations(TargetArn=cluster_ns)["InboundIntegrations"] == []
+    # The same namespace seen from a tenant account is not that account's.
+    tenant = emu.tenant("redshift", "111111111111")
+    refused(lambda: tenant.describe_inbound_integrations(TargetArn=target), "InvalidNamespaceFault")
+    refused(lambda: rs.describe_inbound_integrations(
+        TargetArn="arn:aws:redshift-serverless:us-east-1:999999999999:namespace/00000000-0000-0000-0000-000000000000"),
+        "InvalidNamespaceFault")
+    loose = unchecked(emu, "redshift")
+    refused(lambda: loose.describe_inbound_integrations(TargetArn=target, MaxRecords=10), "InvalidParameterValue")
+    refused(lambda: loose.describe_inbound_integrations(TargetArn=target, MaxRecords=101), "InvalidParameterValue")
+    refused(lambda: rs.describe_inbound_integrations(
+        IntegrationArn="arn:aws:rds:us-east-1:111111111111:integration:00000000-0000-0000-0000-000000000000"),
+        "IntegrationNotFoundFault", 404)

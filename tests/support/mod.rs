@@ -310,6 +310,7 @@ schema = "tenant_a"
 account_id = "111111111111"
 role_arn = "arn:aws:iam::111111111111:role/ShiftopsReadOnly"
 cluster_identifier = "tenant-a-mysql"
+alarms = true
 integration = "tenant-a-to-central-integration"
 
 [[tenants]]
@@ -318,6 +319,7 @@ schema = "tenant_b"
 account_id = "222222222222"
 role_arn = "arn:aws:iam::222222222222:role/ShiftopsReadOnly"
 cluster_identifier = "tenant-b-mysql"
+alarms = true
 export = {{ bucket = "tenant-b-snapshots", prefix = "tenant_b/" }}
 
 [[tenants]]
@@ -326,6 +328,7 @@ schema = "tenant_c"
 account_id = "333333333333"
 role_arn = "arn:aws:iam::333333333333:role/ShiftopsReadOnly"
 cluster_identifier = "tenant-c-mysql"
+alarms = true
 integration = "tenant-c-to-central-integration"
 "#
     )

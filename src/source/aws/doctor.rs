@@ -85,15 +85,44 @@ pub async fn run(config: &Config, overrides: &Overrides, lang: Lang) -> Vec<Doct
     let aws = Aws::connect(config, overrides).await;
     let accounts = accounts(&aws, &config.tenants).await;
     let targets = zero_etl_targets(&aws, config).await;
-    let (mut checks, per_account) = tokio::join!(
+    let (mut checks, inbound, per_account) = tokio::join!(
         central_checks(&aws, config, lang),
+        inbound_checks(&aws, &targets, lang),
         join_all(
             accounts
                 .iter()
                 .map(|a| account_checks(&aws, a, &targets, lang))
         ),
     );
+    checks.extend(inbound);
     checks.extend(per_account.into_iter().flatten());
+    checks
+}
+
+/// What the console reads of the Zero-ETL fleet, once, in the central account: every integration
+/// into each target (DescribeInboundIntegrations).
+async fn inbound_checks(aws: &Aws, targets: &Targets, lang: Lang) -> Vec<DoctorCheck> {
+    let parameters = Parameters::new(aws);
+    let mut checks = Vec::new();
+    for (label, arn) in targets {
+        let Ok(arn) = arn else { continue };
+        let c = check(label, "redshift", "DescribeInboundIntegrations");
+        checks.push(match parameters.inbound_integrations(arn).await {
+            Ok(found) => c(
+                Outcome::Ok,
+                match lang {
+                    Lang::En => format!("{} integration(s) into it", found.len()),
+                    Lang::Ja => format!("複製元の integration {} 件", found.len()),
+                },
+                None,
+            ),
+            Err(e) => c(
+                Outcome::Failed,
+                e.message,
+                e.denied.then_some("redshift:DescribeInboundIntegrations"),
+            ),
+        });
+    }
     checks
 }
 

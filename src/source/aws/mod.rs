@@ -139,7 +139,8 @@ pub async fn fleet_with_meter(
     let mut sources: Vec<Arc<dyn Source>> = vec![
         Arc::new(rds::RdsSource::new(
             &aws,
-            accounts.clone(),
+            config,
+            &accounts,
             interval(crate::model::SourceId::Rds),
         )),
         Arc::new(redshift_data::WarehouseSource::new(
@@ -184,6 +185,11 @@ pub async fn fleet_with_meter(
     }) {
         sources.push(Arc::new(parameters));
     }
+    sources.push(Arc::new(rds::ClustersSource::new(
+        &aws,
+        &accounts,
+        interval(crate::model::SourceId::Aurora),
+    )));
     let fleet = Fleet {
         tenants,
         sources,

@@ -1,6 +1,16 @@
-//! RDS in each tenant's account: integrations, clusters, export tasks and snapshots.
-//! Calls are per account, never per tenant; an account that fails marks only its own tenants.
+//! How the tenants' data arrives, read where each fact lives, so that a refresh costs calls per
+//! warehouse and per export account, never per Zero-ETL tenant:
+//! - the Zero-ETL integrations, once for the whole fleet in the warehouse's own (central) account:
+//!   Redshift's DescribeInboundIntegrations gives the status and errors of every integration into
+//!   a namespace, whatever account its source is in;
+//! - the export path's export tasks (and the snapshots they name), in each account that has an
+//!   export tenant: only that account knows them;
+//! - the tenants' Aurora clusters, in each tenant account, as their own slow source
+//!   ([`ClustersSource`]): they change only when someone changes them.
+//!
+//! An account that fails marks only its own tenants.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,37 +19,54 @@ use futures_util::future::join_all;
 
 use super::credentials::Account;
 use super::error::describe;
+use super::redshift::{InboundIntegration, Parameters};
 use super::{Aws, Limiter, time};
+use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
-    ClusterState, ExportStatus, ExportTask, Ingest, IntegrationState, IntegrationStatus, RdsData,
-    SnapshotInfo, SourceData, SourceId, Tenant, TenantFailure, integration_id_from_arn,
+    ClusterState, ClustersData, ExportStatus, ExportTask, Ingest, IntegrationState,
+    IntegrationStatus, RdsData, SnapshotInfo, SourceData, SourceId, Tenant, TenantFailure,
+    integration_id_from_arn,
 };
 use crate::source::{Source, SourceError};
 
-/// Records per page of every Describe call (the most RDS returns).
+/// Records per page of every RDS Describe call (the most RDS returns).
 const PAGE: i32 = 100;
 
 pub struct RdsSource {
-    accounts: Vec<(Account, Client)>,
+    inbound: InboundIntegrations,
+    /// The accounts with at least one export-path tenant, and a client in each.
+    export_accounts: Vec<(Account, Client)>,
     limiter: Limiter,
     interval: Duration,
 }
 
 impl RdsSource {
-    pub fn new(aws: &Aws, accounts: Vec<Account>, interval: Duration) -> Self {
-        let accounts = accounts
-            .into_iter()
-            .map(|account| {
-                let client = aws.rds(&account.config);
-                (account, client)
-            })
+    pub fn new(aws: &Aws, config: &Config, accounts: &[Account], interval: Duration) -> Self {
+        let export_accounts = accounts
+            .iter()
+            .filter(|account| account.tenants.iter().any(is_export))
+            .map(|account| (account.clone(), aws.rds(&account.config)))
             .collect();
         Self {
-            accounts,
+            inbound: InboundIntegrations::new(aws, config, accounts),
+            export_accounts,
             limiter: aws.limiter.clone(),
             interval,
         }
     }
+
+    fn tenants(&self) -> usize {
+        self.inbound.tenants.len()
+            + self
+                .export_accounts
+                .iter()
+                .map(|(a, _)| a.tenants.iter().filter(|t| is_export(t)).count())
+                .sum::<usize>()
+    }
+}
+
+fn is_export(tenant: &Tenant) -> bool {
+    matches!(tenant.ingest, Ingest::Export { .. })
 }
 
 #[async_trait]
@@ -53,37 +80,43 @@ impl Source for RdsSource {
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
-        let results = join_all(
-            self.accounts
-                .iter()
-                .map(|(account, client)| read_account(account, client, &self.limiter)),
-        )
-        .await;
+        let (integrations, exports) = futures_util::join!(
+            self.inbound.read(),
+            join_all(
+                self.export_accounts
+                    .iter()
+                    .map(|(account, client)| read_exports(account, client, &self.limiter)),
+            )
+        );
         let mut data = RdsData::default();
-        for (result, (account, _)) in results.into_iter().zip(&self.accounts) {
+        match integrations {
+            Ok(integrations) => data.integrations = integrations,
+            Err(error) => {
+                data.failures
+                    .extend(self.inbound.tenants.iter().map(|t| TenantFailure {
+                        tenant: t.tenant.name.clone(),
+                        error: error.clone(),
+                    }))
+            }
+        }
+        for (result, (account, _)) in exports.into_iter().zip(&self.export_accounts) {
             match result {
                 Ok(part) => {
-                    data.integrations.extend(part.integrations);
-                    data.clusters.extend(part.clusters);
                     data.exports.extend(part.exports);
                     data.snapshots.extend(part.snapshots);
                 }
-                Err(error) => data
-                    .failures
-                    .extend(account.tenants.iter().map(|t| TenantFailure {
-                        tenant: t.name.clone(),
-                        error: format!("{} ({}): {error}", account.account_id, account.via),
-                    })),
+                Err(error) => {
+                    data.failures
+                        .extend(account.tenants.iter().filter(|t| is_export(t)).map(|t| {
+                            TenantFailure {
+                                tenant: t.name.clone(),
+                                error: format!("{} ({}): {error}", account.account_id, account.via),
+                            }
+                        }))
+                }
             }
         }
-        if data.failures.len()
-            == self
-                .accounts
-                .iter()
-                .map(|(a, _)| a.tenants.len())
-                .sum::<usize>()
-            && !data.failures.is_empty()
-        {
+        if !data.failures.is_empty() && data.failures.len() == self.tenants() {
             // Nothing could be read at all: say so as the source's error.
             return Err(SourceError(data.failures[0].error.clone()));
         }
@@ -91,117 +124,168 @@ impl Source for RdsSource {
     }
 }
 
-/// At most three calls an account, whatever its number of tenants: clusters, then integrations
-/// and/or export tasks (which also name the snapshots exported), depending on its tenants' paths.
-async fn read_account(
+/// The Zero-ETL tenants and the warehouses they replicate into, all read in the central account.
+struct InboundIntegrations {
+    parameters: Parameters,
+    targets: Vec<Target>,
+    tenants: Vec<ZeroEtlTenant>,
+}
+
+/// A warehouse with the `integrations` role, and its namespace ARN once read: a slow fact, read
+/// again only after a call on it failed (the namespace may have been recreated).
+struct Target {
+    warehouse: RedshiftConfig,
+    namespace_arn: Mutex<Option<String>>,
+}
+
+struct ZeroEtlTenant {
+    tenant: Tenant,
+    source: SourceCluster,
+}
+
+/// The account, region and identifier of an Aurora cluster: what an inbound integration's
+/// `SourceArn` names (`arn:<partition>:rds:<region>:<account>:cluster:<id>`).
+#[derive(Debug, PartialEq, Eq)]
+struct SourceCluster {
+    account: String,
+    region: String,
+    cluster: String,
+}
+
+impl SourceCluster {
+    fn from_arn(arn: &str) -> Option<Self> {
+        let mut parts = arn.splitn(7, ':');
+        let (Some("arn"), Some(_partition), Some("rds"), Some(region), Some(account)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return None;
+        };
+        let (Some("cluster"), Some(cluster)) = (parts.next(), parts.next()) else {
+            return None;
+        };
+        Some(Self {
+            account: account.to_string(),
+            region: region.to_string(),
+            cluster: cluster.to_string(),
+        })
+    }
+}
+
+impl InboundIntegrations {
+    fn new(aws: &Aws, config: &Config, accounts: &[Account]) -> Self {
+        let tenants = accounts
+            .iter()
+            .flat_map(|account| {
+                let region = account
+                    .config
+                    .region()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default();
+                account
+                    .tenants
+                    .iter()
+                    .filter(|t| matches!(t.ingest, Ingest::ZeroEtl { .. }))
+                    .map(move |t| ZeroEtlTenant {
+                        source: SourceCluster {
+                            account: t.account_id.clone(),
+                            region: region.clone(),
+                            cluster: t.cluster_identifier.clone(),
+                        },
+                        tenant: t.clone(),
+                    })
+            })
+            .collect();
+        Self {
+            parameters: Parameters::new(aws),
+            targets: config
+                .warehouses_with(WarehouseRole::Integrations)
+                .into_iter()
+                .map(|warehouse| Target {
+                    warehouse: warehouse.clone(),
+                    namespace_arn: Mutex::new(None),
+                })
+                .collect(),
+            tenants,
+        }
+    }
+
+    /// The integration of each Zero-ETL tenant found in a target: one DescribeInboundIntegrations
+    /// per target (a page of 100 integrations), whatever the number of tenants and accounts.
+    async fn read(&self) -> Result<Vec<IntegrationState>, String> {
+        if self.tenants.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.targets.is_empty() {
+            return Err("no warehouse has the integrations role".to_string());
+        }
+        let mut inbound: Vec<InboundIntegration> = Vec::new();
+        for target in &self.targets {
+            inbound.extend(target.read(&self.parameters).await?);
+        }
+        Ok(self
+            .tenants
+            .iter()
+            .filter_map(|t| {
+                // Several integrations from one cluster into these targets: the newest is the
+                // one that matters (an older one is being deleted).
+                let found = inbound
+                    .iter()
+                    .filter(|i| SourceCluster::from_arn(&i.source_arn).as_ref() == Some(&t.source))
+                    .max_by_key(|i| i.created_at)?;
+                Some(IntegrationState {
+                    tenant: t.tenant.name.clone(),
+                    name: t
+                        .tenant
+                        .ingest
+                        .integration()
+                        .unwrap_or_default()
+                        .to_string(),
+                    id: integration_id_from_arn(&found.arn).to_string(),
+                    status: IntegrationStatus::parse(&found.status),
+                    errors: found.errors.clone(),
+                    created_at: found.created_at,
+                })
+            })
+            .collect())
+    }
+}
+
+impl Target {
+    async fn read(&self, parameters: &Parameters) -> Result<Vec<InboundIntegration>, String> {
+        let failed = |message: String| format!("{}: {message}", self.warehouse.label());
+        let known = self.namespace_arn.lock().expect("never poisoned").clone();
+        let arn = match known {
+            Some(arn) => arn,
+            None => {
+                let arn = parameters
+                    .namespace_arn(&self.warehouse)
+                    .await
+                    .map_err(|e| failed(e.message))?;
+                *self.namespace_arn.lock().expect("never poisoned") = Some(arn.clone());
+                arn
+            }
+        };
+        parameters.inbound_integrations(&arn).await.map_err(|e| {
+            *self.namespace_arn.lock().expect("never poisoned") = None;
+            failed(e.message)
+        })
+    }
+}
+
+/// The export tasks of an account's export tenants, and the snapshots they exported: one call an
+/// account (a page of 100 tasks).
+async fn read_exports(
     account: &Account,
     client: &Client,
     limiter: &Limiter,
 ) -> Result<RdsData, String> {
     let tenants = &account.tenants;
     let mut data = RdsData::default();
-
-    // Every call reads pages of 100 records: one call an account up to 100 tenants.
-    let mut clusters = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = limiter
-            .run(
-                client
-                    .describe_db_clusters()
-                    .max_records(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| describe(&e))?;
-        clusters.extend(page.db_clusters().iter().cloned());
-        match page.marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
-    for cluster in &clusters {
-        let Some(id) = cluster.db_cluster_identifier() else {
-            continue;
-        };
-        if let Some(tenant) = tenants.iter().find(|t| t.cluster_identifier == id) {
-            data.clusters.push(ClusterState {
-                tenant: tenant.name.clone(),
-                identifier: id.to_string(),
-                arn: cluster.db_cluster_arn().map(str::to_string),
-                status: cluster.status().unwrap_or("unknown").to_string(),
-                engine_version: cluster.engine_version().unwrap_or_default().to_string(),
-                parameter_group: cluster
-                    .db_cluster_parameter_group()
-                    .unwrap_or_default()
-                    .to_string(),
-            });
-        }
-    }
-
-    if tenants
-        .iter()
-        .any(|t| matches!(t.ingest, Ingest::ZeroEtl { .. }))
-    {
-        let mut integrations = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = limiter
-                .run(
-                    client
-                        .describe_integrations()
-                        .max_records(PAGE)
-                        .set_marker(marker.take())
-                        .send(),
-                )
-                .await
-                .map_err(|e| describe(&e))?;
-            integrations.extend(page.integrations().iter().cloned());
-            match page.marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => break,
-            }
-        }
-        for integration in &integrations {
-            let name = integration.integration_name().unwrap_or_default();
-            let Some(tenant) = tenants
-                .iter()
-                .find(|t| t.ingest.integration() == Some(name))
-            else {
-                continue;
-            };
-            let arn = integration.integration_arn().unwrap_or_default();
-            data.integrations.push(IntegrationState {
-                tenant: tenant.name.clone(),
-                name: name.to_string(),
-                id: integration_id_from_arn(arn).to_string(),
-                status: IntegrationStatus::parse(
-                    integration
-                        .status()
-                        .map(|s| s.as_str())
-                        .unwrap_or("unknown"),
-                ),
-                errors: integration
-                    .errors()
-                    .iter()
-                    .map(|e| {
-                        let code = e.error_code().unwrap_or("error");
-                        match e.error_message() {
-                            Some(message) => format!("{code}: {message}"),
-                            None => code.to_string(),
-                        }
-                    })
-                    .collect(),
-                created_at: integration.create_time().and_then(time),
-            });
-        }
-    }
-
-    let export_tenants: Vec<&Tenant> = tenants
-        .iter()
-        .filter(|t| matches!(t.ingest, Ingest::Export { .. }))
-        .collect();
+    let export_tenants: Vec<&Tenant> = tenants.iter().filter(|t| is_export(t)).collect();
     if !export_tenants.is_empty() {
         // The snapshots come from the export tasks themselves (SourceArn, SnapshotTime), not
         // from DescribeDBClusterSnapshots: one call less per account, three at most in all.
@@ -262,6 +346,111 @@ async fn read_account(
     Ok(data)
 }
 
+/// The tenants' Aurora clusters, one DescribeDBClusters an account (a page of 100), on the slow
+/// cadence of facts that change only when someone changes them (`[refresh] aurora_seconds`).
+pub struct ClustersSource {
+    accounts: Vec<(Account, Client)>,
+    limiter: Limiter,
+    interval: Duration,
+}
+
+impl ClustersSource {
+    pub fn new(aws: &Aws, accounts: &[Account], interval: Duration) -> Self {
+        Self {
+            accounts: accounts
+                .iter()
+                .map(|account| (account.clone(), aws.rds(&account.config)))
+                .collect(),
+            limiter: aws.limiter.clone(),
+            interval,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for ClustersSource {
+    fn id(&self) -> SourceId {
+        SourceId::Aurora
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let results = join_all(
+            self.accounts
+                .iter()
+                .map(|(account, client)| read_clusters(account, client, &self.limiter)),
+        )
+        .await;
+        let mut data = ClustersData::default();
+        for (result, (account, _)) in results.into_iter().zip(&self.accounts) {
+            match result {
+                Ok(clusters) => data.clusters.extend(clusters),
+                Err(error) => data
+                    .failures
+                    .extend(account.tenants.iter().map(|t| TenantFailure {
+                        tenant: t.name.clone(),
+                        error: format!("{} ({}): {error}", account.account_id, account.via),
+                    })),
+            }
+        }
+        let tenants: usize = self.accounts.iter().map(|(a, _)| a.tenants.len()).sum();
+        if !data.failures.is_empty() && data.failures.len() == tenants {
+            return Err(SourceError(data.failures[0].error.clone()));
+        }
+        Ok(SourceData::Aurora(data))
+    }
+}
+
+async fn read_clusters(
+    account: &Account,
+    client: &Client,
+    limiter: &Limiter,
+) -> Result<Vec<ClusterState>, String> {
+    let mut clusters = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = limiter
+            .run(
+                client
+                    .describe_db_clusters()
+                    .max_records(PAGE)
+                    .set_marker(marker.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        clusters.extend(page.db_clusters().iter().cloned());
+        match page.marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    Ok(clusters
+        .iter()
+        .filter_map(|cluster| {
+            let id = cluster.db_cluster_identifier()?;
+            let tenant = account
+                .tenants
+                .iter()
+                .find(|t| t.cluster_identifier == id)?;
+            Some(ClusterState {
+                tenant: tenant.name.clone(),
+                identifier: id.to_string(),
+                arn: cluster.db_cluster_arn().map(str::to_string),
+                status: cluster.status().unwrap_or("unknown").to_string(),
+                engine_version: cluster.engine_version().unwrap_or_default().to_string(),
+                parameter_group: cluster
+                    .db_cluster_parameter_group()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+        })
+        .collect())
+}
+
 /// `tenant-b-mysql-snapshot-20261121-021500` of `arn:aws:rds:…:cluster-snapshot:tenant-b-…`.
 fn snapshot_id(source_arn: &str) -> &str {
     source_arn.rsplit(':').next().unwrap_or(source_arn)
@@ -284,7 +473,7 @@ fn exported_by(tenant: &Tenant, bucket: Option<&str>, prefix: Option<&str>) -> b
 
 #[cfg(test)]
 mod tests {
-    use super::snapshot_id;
+    use super::{SourceCluster, snapshot_id};
 
     #[test]
     fn an_export_names_its_snapshot_by_name_not_arn() {
@@ -294,5 +483,30 @@ mod tests {
             ),
             "tenant-b-mysql-snapshot-20261121-021500"
         );
+    }
+
+    #[test]
+    fn an_inbound_integration_names_its_source_cluster_by_arn() {
+        assert_eq!(
+            SourceCluster::from_arn("arn:aws:rds:us-east-1:111111111111:cluster:tenant-a-mysql"),
+            Some(SourceCluster {
+                account: "111111111111".into(),
+                region: "us-east-1".into(),
+                cluster: "tenant-a-mysql".into(),
+            })
+        );
+        // Another partition names the same kind of cluster.
+        assert!(
+            SourceCluster::from_arn("arn:aws-cn:rds:cn-north-1:111111111111:cluster:x").is_some()
+        );
+        // Not a cluster: an instance, a snapshot, a Redshift namespace.
+        for arn in [
+            "arn:aws:rds:us-east-1:111111111111:db:tenant-a-mysql",
+            "arn:aws:rds:us-east-1:111111111111:cluster-snapshot:s",
+            "arn:aws:redshift:us-east-1:111111111111:namespace:x",
+            "",
+        ] {
+            assert_eq!(SourceCluster::from_arn(arn), None, "{arn}");
+        }
     }
 }

@@ -1,10 +1,11 @@
-//! Redshift (provisioned) and Redshift Serverless control planes: the warehouse's parameters.
+//! Redshift (provisioned) and Redshift Serverless control planes: the warehouse's parameters and
+//! the Zero-ETL integrations that replicate into it.
 
 use aws_sdk_redshift::Client as RedshiftClient;
 use aws_sdk_redshiftserverless::Client as ServerlessClient;
 
 use super::error::{describe, is_access_denied};
-use super::{Aws, Limiter};
+use super::{Aws, Limiter, time};
 use crate::config::RedshiftConfig;
 
 /// A call that failed, and whether it failed for want of permission.
@@ -13,6 +14,25 @@ pub struct CallError {
     pub message: String,
     pub denied: bool,
 }
+
+/// A Zero-ETL integration as the warehouse's account sees it (InboundIntegration,
+/// https://docs.aws.amazon.com/redshift/latest/APIReference/API_InboundIntegration.html): it has
+/// no name — that lives in the source's account — so it is known by its source's ARN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundIntegration {
+    pub arn: String,
+    /// The source Aurora cluster's ARN: `arn:aws:rds:<region>:<account>:cluster:<id>`.
+    pub source_arn: String,
+    /// `creating | active | modifying | failed | deleting | syncing | needs_attention`.
+    pub status: String,
+    /// `code: message` of each outstanding error.
+    pub errors: Vec<String>,
+    pub created_at: Option<crate::model::Time>,
+}
+
+/// Records per page of DescribeInboundIntegrations: "minimum 20, maximum 100"
+/// (https://docs.aws.amazon.com/redshift/latest/APIReference/API_DescribeInboundIntegrations.html).
+const INBOUND_PAGE: i32 = 100;
 
 pub struct Parameters {
     redshift: RedshiftClient,
@@ -146,6 +166,57 @@ impl Parameters {
             .and_then(|n| n.namespace_arn())
             .map(str::to_string)
             .ok_or_else(|| failed(&format!("namespace {namespace} has no ARN"), false))
+    }
+
+    /// Every integration into the namespace `target_arn`, whatever account its source is in: one
+    /// call (a page of 100) in the warehouse's own account for the whole Zero-ETL fleet, instead of
+    /// one per tenant account (DescribeInboundIntegrations).
+    pub async fn inbound_integrations(
+        &self,
+        target_arn: &str,
+    ) -> Result<Vec<InboundIntegration>, CallError> {
+        let mut found = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let output = self
+                .limiter
+                .run(
+                    self.redshift
+                        .describe_inbound_integrations()
+                        .target_arn(target_arn)
+                        .max_records(INBOUND_PAGE)
+                        .set_marker(marker.take())
+                        .send(),
+                )
+                .await
+                .map_err(|e| CallError {
+                    message: describe(&e),
+                    denied: is_access_denied(&e),
+                })?;
+            found.extend(output.inbound_integrations().iter().map(|i| {
+                InboundIntegration {
+                    arn: i.integration_arn().unwrap_or_default().to_string(),
+                    source_arn: i.source_arn().unwrap_or_default().to_string(),
+                    status: i.status().map_or("unknown", |s| s.as_str()).to_string(),
+                    errors: i
+                        .errors()
+                        .iter()
+                        .map(|e| {
+                            let code = e.error_code().unwrap_or("error");
+                            match e.error_message() {
+                                Some(message) => format!("{code}: {message}"),
+                                None => code.to_string(),
+                            }
+                        })
+                        .collect(),
+                    created_at: i.create_time().and_then(time),
+                }
+            }));
+            match output.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => return Ok(found),
+            }
+        }
     }
 
     /// A Serverless workgroup as GetWorkgroup gives it.

@@ -195,6 +195,8 @@ impl Source for SimSource {
             SourceId::Rds => 15,
             SourceId::Logs => 30,
             SourceId::Parameters => 10,
+            // Slow facts: a cluster changes only when someone changes it.
+            SourceId::Aurora => 60,
         };
         Duration::from_secs(seconds)
     }

@@ -28,10 +28,10 @@ use super::walk::Levels;
 use super::wlm::WlmSettings;
 use super::{Scenario, SimOptions, ceil_minute, floor_minute, tenants};
 use crate::model::{
-    Alarm, AlarmHistoryItem, AlarmState, ClusterState, EltRun, FailedQuery, FleetMetrics, Ingest,
-    IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
-    RdsData, STORAGE_TREND, SnapshotInfo, SourceData, SourceId, Tenant, Time, WLM_QUEUES,
-    WarehouseData,
+    Alarm, AlarmHistoryItem, AlarmState, ClusterState, ClustersData, EltRun, FailedQuery,
+    FleetMetrics, Ingest, IntegrationReplication, IntegrationState, LoadError, LoadSummary,
+    LogEvent, QueueActivity, RdsData, STORAGE_TREND, SnapshotInfo, SourceData, SourceId, Tenant,
+    Time, WLM_QUEUES, WarehouseData,
 };
 
 const TICK_SECONDS: i64 = 10;
@@ -404,6 +404,7 @@ impl SimWorld {
             SourceId::Elt => SourceData::Elt(self.elt_runs()),
             SourceId::Logs => SourceData::Logs(self.error_logs()),
             SourceId::Parameters => SourceData::Parameters(self.wlm_settings()),
+            SourceId::Aurora => SourceData::Aurora(self.clusters()),
         }
     }
 
@@ -423,6 +424,23 @@ impl SimWorld {
                     created_at: Some(i.created_at),
                 })
                 .collect(),
+            snapshots: exports
+                .iter()
+                .map(|task| SnapshotInfo {
+                    tenant: task.tenant.clone(),
+                    id: task.snapshot.clone(),
+                    status: "available".into(),
+                    created_at: task.started_at,
+                })
+                .collect(),
+            exports,
+            failures: Vec::new(),
+        }
+    }
+
+    /// DescribeDBClusters across the tenants' accounts.
+    pub fn clusters(&self) -> ClustersData {
+        ClustersData {
             clusters: self
                 .tenants
                 .iter()
@@ -439,16 +457,6 @@ impl SimWorld {
                     parameter_group: format!("{}-params", t.cluster_identifier),
                 })
                 .collect(),
-            snapshots: exports
-                .iter()
-                .map(|task| SnapshotInfo {
-                    tenant: task.tenant.clone(),
-                    id: task.snapshot.clone(),
-                    status: "available".into(),
-                    created_at: task.started_at,
-                })
-                .collect(),
-            exports,
             failures: Vec::new(),
         }
     }

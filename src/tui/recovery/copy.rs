@@ -154,7 +154,6 @@ fn selected_arn<'a>(context: &Context<'a>) -> Option<&'a str> {
             let tenant = context.tenant.as_deref()?;
             context
                 .snapshot
-                .rds
                 .clusters
                 .iter()
                 .find(|cluster| cluster.tenant == tenant)

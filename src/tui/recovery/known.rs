@@ -47,7 +47,6 @@ fn tenant_values(values: &mut Values, snapshot: &Snapshot, name: &str) {
         }
     }
     if let Some(cluster) = snapshot
-        .rds
         .clusters
         .iter()
         .find(|c| c.tenant == name && !c.parameter_group.is_empty())

@@ -85,7 +85,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
     let about_width = about_area.width.saturating_sub(2);
     let cluster_url = app
         .snapshot
-        .rds
         .clusters
         .iter()
         .find(|cluster| cluster.tenant == name)

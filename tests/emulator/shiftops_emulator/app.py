@@ -35,6 +35,7 @@ from . import (
     redshift_data,
     redshift_parameters,
     redshift_clusters,
+    redshift_inbound_integrations,
     redshift_serverless,
     request_counter,
     sfn_executions,
@@ -57,6 +58,7 @@ EXTENSIONS = (
     sfn_executions,  # after sfn_redrive: it wraps the history sfn_redrive builds
     redshift_parameters,
     redshift_clusters,
+    redshift_inbound_integrations,
     redshift_serverless,
     redshift_data,
     logs_insights,

@@ -3,8 +3,10 @@
 `POST /_shiftops/seed/bulk` creates, directly in moto's backends and our extension stores (no
 HTTP round trip per resource), for each of `accounts` accounts `tenants_per_account` tenants:
 an Aurora MySQL cluster `tenant-NNNN-mysql`, and then, alternating, a Zero-ETL integration
-`tenant-NNNN-to-central-integration` (active, to the standard namespace) or, for every
-`export_every`-th tenant, a manual cluster snapshot and a COMPLETE export task to bucket
+`tenant-NNNN-to-central-integration` (active, into the standard fleet's Serverless namespace
+`multitenant-analytics`, by its real ARN, so DescribeInboundIntegrations finds it there) or, for
+every `export_every`-th tenant (`0`: none, an all-Zero-ETL fleet), a manual cluster snapshot and a
+COMPLETE export task to bucket
 `tenant-NNNN-snapshots`, prefix `tenant_NNNN/`. Tenant numbers run from `first_tenant` (default
 1); account ids are consecutive from `first_account` (default 100000000000). Roles need no
 creating: moto's AssumeRole accepts any role of any account, and the credentials it hands out
@@ -23,12 +25,13 @@ from typing import Any
 
 from moto.rds.models import rds_backends
 
-from . import DEFAULT_REGION
+from . import DEFAULT_REGION, redshift_serverless
 from .rds_integrations import STORE as INTEGRATIONS
 from .moto_ext import utcnow
 
 ROLE = "ShiftopsReadOnly"
-TARGET = f"arn:aws:redshift-serverless:{DEFAULT_REGION}:999999999999:namespace/multitenant-analytics"
+CENTRAL = "999999999999"
+NAMESPACE = "multitenant-analytics"
 
 
 def seed_bulk(payload: dict) -> dict:
@@ -37,8 +40,11 @@ def seed_bulk(payload: dict) -> dict:
     per_account = int(payload.get("tenants_per_account", 100))
     first_account = int(payload.get("first_account", 100_000_000_000))
     first_tenant = int(payload.get("first_tenant", 1))
-    export_every = max(1, int(payload.get("export_every", 2)))
+    export_every = int(payload.get("export_every", 2))
     region = payload.get("region", DEFAULT_REGION)
+    target = redshift_serverless.namespace_arn(CENTRAL, region, NAMESPACE)
+    if target is None:
+        raise ValueError(f"seed the standard fleet first: its namespace {NAMESPACE} is the integrations' target")
     if not (1 <= accounts <= 10_000 and 1 <= per_account <= 10_000 and accounts * per_account <= 20_000):
         raise ValueError("accounts × tenants_per_account must be between 1 and 20,000")
     tenants: list[dict[str, Any]] = []
@@ -49,12 +55,13 @@ def seed_bulk(payload: dict) -> dict:
         account_ids.append(account)
         rds = rds_backends[account][region]
         for _ in range(per_account):
-            tenants.append(_tenant(rds, account, region, number, export=(number % export_every == 0)))
+            export = export_every > 0 and number % export_every == 0
+            tenants.append(_tenant(rds, account, region, number, export, target))
             number += 1
     return {"accounts": account_ids, "tenants": tenants, "seconds": round(time.monotonic() - started, 3)}
 
 
-def _tenant(rds: Any, account: str, region: str, number: int, export: bool) -> dict:
+def _tenant(rds: Any, account: str, region: str, number: int, export: bool, target: str) -> dict:
     name = f"tenant_{number:04d}"
     cluster = f"tenant-{number:04d}-mysql"
     created = rds.create_db_cluster({
@@ -81,7 +88,7 @@ def _tenant(rds: Any, account: str, region: str, number: int, export: bool) -> d
         INTEGRATIONS[account][region].items[ident] = {
             "IntegrationName": integration,
             "IntegrationArn": f"arn:aws:rds:{region}:{account}:integration:{ident}",
-            "SourceArn": created.db_cluster_arn, "TargetArn": TARGET, "Status": "active", "Errors": [],
+            "SourceArn": created.db_cluster_arn, "TargetArn": target, "Status": "active", "Errors": [],
             "CreateTime": utcnow(), "DataFilter": f"include:{name}.*.*", "Description": None,
             "KMSKeyId": f"arn:aws:kms:{region}:{account}:key/{uuid.uuid4()}",
             "AdditionalEncryptionContext": None, "Tags": [],

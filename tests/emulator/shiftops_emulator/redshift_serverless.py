@@ -244,6 +244,10 @@ def workgroup_names(account: str, region: str) -> list[str]:
     return list(STORE[account][region].workgroups)
 
 
+def namespace_arns(account: str, region: str) -> list[str]:
+    return [namespace["namespaceArn"] for namespace in STORE[account][region].namespaces.values()]
+
+
 def namespace_arn(account: str, region: str, name: str) -> str | None:
     namespace = STORE[account][region].namespaces.get(name)
     return namespace["namespaceArn"] if namespace else None

@@ -3,7 +3,8 @@
 Each request is counted by service — the signing name in the SigV4 credential scope
 (`rds`, `sts`, `monitoring`, `redshift-data`, `states`, `logs`, ...) — and by
 `service:Action`, the action coming from X-Amz-Target, the awsQuery `Action`
-parameter or the RPC v2 CBOR path. `/_shiftops/*` and `/moto-api/*` are not counted.
+parameter or the RPC v2 CBOR path — and by the account it is made in (the caller's, from its
+access key), so a test can tell the central account's calls from the tenant accounts'. `/_shiftops/*` and `/moto-api/*` are not counted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .wsgi import AwsRequest
 _LOCK = threading.Lock()
 _SERVICES: Counter = Counter()
 _ACTIONS: Counter = Counter()
+_ACCOUNTS: Counter = Counter()
 _TOTAL = [0]
 
 
@@ -25,11 +27,13 @@ def count(req: AwsRequest) -> None:
         _TOTAL[0] += 1
         _SERVICES[service] += 1
         _ACTIONS[f"{service}:{req.action or req.environ.get('REQUEST_METHOD', '?')}"] += 1
+        _ACCOUNTS[req.account_id or "unsigned"] += 1
 
 
 def snapshot() -> dict:
     with _LOCK:
-        return {"total": _TOTAL[0], "by_service": dict(_SERVICES), "by_action": dict(_ACTIONS)}
+        return {"total": _TOTAL[0], "by_service": dict(_SERVICES), "by_action": dict(_ACTIONS),
+                "by_account": dict(_ACCOUNTS)}
 
 
 def reset() -> None:
@@ -37,3 +41,4 @@ def reset() -> None:
         _TOTAL[0] = 0
         _SERVICES.clear()
         _ACTIONS.clear()
+        _ACCOUNTS.clear()
