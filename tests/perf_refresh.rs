@@ -241,7 +241,8 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     assert_eq!(by_service["redshift-serverless"], 1);
 
     // A steady refresh (every source but the slow clusters, credentials cached): one call in each
-    // tenant account, its export tasks; the namespace ARN and the storage trend are known.
+    // tenant account, its export tasks; the namespace ARN, the cluster's parameter group and the
+    // storage trend are known.
     blocking({
         let url = url.clone();
         move || Emulator::attach(&url).reset_requests()
@@ -260,6 +261,8 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
         assert_eq!(counts["by_account"][&account], 1, "{account}: {counts}");
     }
     assert_eq!(count(&counts, "redshift-serverless:GetNamespace"), 0);
+    assert_eq!(count(&counts, "redshift:DescribeClusters"), 0);
+    assert_eq!(count(&counts, "redshift:DescribeClusterParameters"), 1);
     assert_eq!(count(&counts, "redshift:DescribeInboundIntegrations"), 6);
     assert_eq!(count(&counts, "monitoring:GetMetricData"), 3);
 }

@@ -271,7 +271,14 @@ pub struct ParametersSource {
     parameters: Parameters,
     home: Home,
     interval: std::time::Duration,
+    /// The cluster's parameter group and when it was read: a slow fact (it changes when someone
+    /// changes the cluster), read again after [`GROUP_MAX_AGE`] or after a call on it failed. The
+    /// configuration itself, where a pause lives, is read on every refresh.
+    group: std::sync::Mutex<Option<(String, std::time::Instant)>>,
 }
+
+/// How long a cluster's parameter group name is used before it is read again.
+const GROUP_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(900);
 
 /// Where the configuration is read from.
 enum Home {
@@ -299,7 +306,22 @@ impl ParametersSource {
             parameters: Parameters::new(aws),
             home,
             interval,
+            group: std::sync::Mutex::new(None),
         })
+    }
+
+    /// The cluster's parameter group, as last read if that is recent.
+    async fn cluster_group(&self, cluster: &str) -> Result<String, CallError> {
+        let known = self.group.lock().expect("never poisoned").clone();
+        if let Some((group, read_at)) = known
+            && read_at.elapsed() < GROUP_MAX_AGE
+        {
+            return Ok(group);
+        }
+        let group = self.parameters.cluster_parameter_group(cluster).await?;
+        *self.group.lock().expect("never poisoned") =
+            Some((group.clone(), std::time::Instant::now()));
+        Ok(group)
     }
 
     /// What holds the configuration, and the configuration (`None`: a workgroup that sets no
@@ -307,11 +329,13 @@ impl ParametersSource {
     async fn configuration(&self) -> Result<(String, Option<String>), CallError> {
         match &self.home {
             Home::Cluster(cluster) => {
-                let group = self.parameters.cluster_parameter_group(cluster).await?;
-                let configuration = self
-                    .parameters
-                    .cluster_parameters(&group)
-                    .await?
+                let group = self.cluster_group(cluster).await?;
+                let parameters = self.parameters.cluster_parameters(&group).await;
+                if parameters.is_err() {
+                    // The group may be gone or replaced: read which one the cluster has next time.
+                    *self.group.lock().expect("never poisoned") = None;
+                }
+                let configuration = parameters?
                     .into_iter()
                     .find(|(name, _)| name == WLM_PARAMETER)
                     .map(|(_, value)| value)
