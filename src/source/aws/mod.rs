@@ -74,6 +74,7 @@ impl Aws {
         let aws = &config.aws;
         let call_timeout = Duration::from_secs(aws.call_timeout_seconds.max(1));
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(shared_http_client())
             .retry_config(
                 RetryConfig::standard()
                     .with_max_attempts(aws.max_attempts.max(1))
@@ -112,6 +113,25 @@ impl Aws {
             meter,
         }
     }
+}
+
+/// One HTTP client — one connection pool, one TLS configuration — for every SDK client of every
+/// account: a client built without one makes its own, so a fleet of a thousand accounts would hold
+/// a thousand pools. It is the SDK's default client (rustls with aws-lc, proxies from the
+/// environment), made once.
+fn shared_http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
 }
 
 /// Builds the live fleet a config describes: one source per service, all sharing the limiter.
