@@ -72,7 +72,7 @@ impl Default for AwsConfig {
             region: None,
             profile: None,
             endpoint_url: None,
-            max_concurrency: 16,
+            max_concurrency: 256,
             call_timeout_seconds: 20,
             max_attempts: 3,
         }

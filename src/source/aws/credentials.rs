@@ -10,8 +10,8 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 
-use super::Aws;
 use super::error::describe;
+use super::{Api, Aws, Key, Limiter, Scope};
 use crate::config::TenantConfig;
 use crate::model::Tenant;
 
@@ -27,6 +27,9 @@ pub struct Account {
     pub own_credentials: bool,
     /// The tenants whose alarms are read in this account (`alarms`, on by default).
     pub alarm_tenants: Vec<Tenant>,
+    /// Whose quotas its calls count against: its own account's with its own credentials, else
+    /// the central account's (in the tenants' Region).
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +74,7 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
             Via::Role(role) => {
                 let provider = AssumedRole {
                     sts: aws.sts(),
+                    limiter: aws.limiter.clone(),
                     role_arn: role.clone(),
                 };
                 builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
@@ -84,7 +88,12 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
                 format!("profile {profile}")
             }
         };
+        let scope = match via {
+            Via::Central => Scope::central_in(region.as_deref()),
+            _ => Scope::account(&account_id, region.as_deref()),
+        };
         accounts.push(Account {
+            scope,
             account_id,
             via: described,
             tenants,
@@ -103,17 +112,22 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
+    limiter: Limiter,
     role_arn: String,
 }
 
 impl AssumedRole {
     async fn assume(&self) -> provider::Result {
-        let output = self
+        // Every role is assumed with the central credentials: the central account's STS quota.
+        let call = self
             .sts
             .assume_role()
             .role_arn(&self.role_arn)
             .role_session_name("shiftops")
-            .send()
+            .send();
+        let output = self
+            .limiter
+            .run(Key::central(Api::AssumeRole), call)
             .await
             .map_err(|e| CredentialsError::provider_error(describe(&e)))?;
         let credentials = output

@@ -3,6 +3,7 @@
 
 use std::error::Error;
 
+use aws_runtime::retries::classifiers::THROTTLING_ERRORS;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -93,6 +94,23 @@ fn root_cause(error: &dyn Error) -> String {
         cause = inner;
     }
     cause.to_string()
+}
+
+/// Whether AWS answered that the caller is going too fast, by the error's code: the codes the
+/// SDK's own retry classifier treats as throttling (`Throttling`, `ThrottlingException`,
+/// `RequestLimitExceeded`, `TooManyRequestsException` …), so both agree on what a throttle is.
+pub fn is_throttled<E, R>(error: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: std::fmt::Debug,
+{
+    match error {
+        SdkError::ServiceError(context) => context
+            .err()
+            .code()
+            .is_some_and(|code| THROTTLING_ERRORS.contains(&code)),
+        _ => false,
+    }
 }
 
 /// Whether an error says the caller may not do this (so the doctor can name the IAM action).

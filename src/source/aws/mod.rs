@@ -24,7 +24,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use alarm_history::CloudWatchAlarmHistory;
 pub use credentials::{Account, accounts};
-pub use limiter::Limiter;
+pub use limiter::{Api, CallTimedOut, Key, Limiter, Quota, Scope};
 pub use redshift_data::{Value, Warehouse};
 
 use super::{Fleet, Meter, Source, SystemClock};
@@ -108,7 +108,7 @@ impl Aws {
         let meter = Meter::new();
         Aws {
             central: loader.load().await,
-            limiter: Limiter::with_meter(aws.max_concurrency, meter.clone()),
+            limiter: Limiter::with_meter(aws.max_concurrency, call_timeout, meter.clone()),
             meter,
         }
     }

@@ -9,7 +9,7 @@ use futures_util::future::join_all;
 
 use super::credentials::Account;
 use super::error::describe;
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, time};
 use crate::model::{
     ClusterState, ExportStatus, ExportTask, Ingest, IntegrationState, IntegrationStatus, RdsData,
     SnapshotInfo, SourceData, SourceId, Tenant, TenantFailure, integration_id_from_arn,
@@ -107,6 +107,7 @@ async fn read_account(
     loop {
         let page = limiter
             .run(
+                Key::new(&account.scope, Api::Rds),
                 client
                     .describe_db_clusters()
                     .max_records(PAGE)
@@ -149,6 +150,7 @@ async fn read_account(
         loop {
             let page = limiter
                 .run(
+                    Key::new(&account.scope, Api::Rds),
                     client
                         .describe_integrations()
                         .max_records(PAGE)
@@ -210,6 +212,7 @@ async fn read_account(
         loop {
             let page = limiter
                 .run(
+                    Key::new(&account.scope, Api::Rds),
                     client
                         .describe_export_tasks()
                         .max_records(PAGE)

@@ -4,7 +4,7 @@ use aws_sdk_redshift::Client as RedshiftClient;
 use aws_sdk_redshiftserverless::Client as ServerlessClient;
 
 use super::error::{describe, is_access_denied};
-use super::{Aws, Limiter};
+use super::{Api, Aws, Key, Limiter};
 use crate::config::RedshiftConfig;
 
 /// A call that failed, and whether it failed for want of permission.
@@ -39,6 +39,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::Redshift),
                 self.redshift
                     .describe_clusters()
                     .cluster_identifier(cluster)
@@ -81,6 +82,7 @@ impl Parameters {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::Redshift),
                     self.redshift
                         .describe_cluster_parameters()
                         .parameter_group_name(group)
@@ -134,6 +136,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::RedshiftServerless),
                 self.serverless
                     .get_namespace()
                     .namespace_name(&namespace)
@@ -156,6 +159,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::RedshiftServerless),
                 self.serverless
                     .get_workgroup()
                     .workgroup_name(workgroup)
