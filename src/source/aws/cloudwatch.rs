@@ -665,7 +665,7 @@ fn state(value: Option<&StateValue>) -> AlarmState {
 /// Every alarm of the account `client` signs for, metric and composite, page by page.
 async fn describe_alarms(
     client: &Client,
-    scope: Scope,
+    scope: &Scope,
     limiter: &Limiter,
 ) -> Result<Vec<Listed>, String> {
     let mut alarms = Vec::new();
@@ -674,7 +674,7 @@ async fn describe_alarms(
     loop {
         let output = limiter
             .run(
-                Key::new(&scope, Api::DescribeAlarms),
+                Key::new(scope, Api::DescribeAlarms),
                 client
                     .describe_alarms()
                     .alarm_types(AlarmType::MetricAlarm)
@@ -745,13 +745,14 @@ impl Source for AlarmsSource {
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let central_scope = Scope::central();
+        let in_tenant_accounts = self
+            .accounts
+            .iter()
+            .map(|account| describe_alarms(&account.client, &account.scope, &self.limiter));
         let (central, tenant_accounts) = tokio::join!(
-            describe_alarms(&self.central, Scope::central(), &self.limiter),
-            futures_util::future::join_all(
-                self.accounts
-                    .iter()
-                    .map(|account| describe_alarms(&account.client, account.scope.clone(), &self.limiter)),
-            )
+            describe_alarms(&self.central, &central_scope, &self.limiter),
+            futures_util::future::join_all(in_tenant_accounts)
         );
         // The central account's alarms are the console's own: without them, nothing is read.
         let central = central.map_err(SourceError)?;

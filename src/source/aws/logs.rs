@@ -143,7 +143,10 @@ impl LogsSource {
         loop {
             let output = self
                 .limiter
-                .run(Key::central(Api::GetQueryResults), self.client.get_query_results().query_id(query_id).send())
+                .run(
+                    Key::central(Api::GetQueryResults),
+                    self.client.get_query_results().query_id(query_id).send(),
+                )
                 .await
                 .map_err(|e| SourceError(describe(&e)))?;
             match output.status() {

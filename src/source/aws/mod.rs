@@ -18,6 +18,7 @@ pub mod sql;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -85,7 +86,11 @@ impl Aws {
                     .operation_attempt_timeout(call_timeout)
                     .connect_timeout(Duration::from_secs(5))
                     .build(),
-            );
+            )
+            // A role's credentials are loaded inside a call, after AssumeRole's turn in the
+            // limiter's STS lane: they get the call's time, not the SDK's default of 5 s, which a
+            // fleet of many accounts starting at once would exceed.
+            .identity_cache(IdentityCache::lazy().load_timeout(call_timeout).build());
         if let Some(region) = overrides.region.clone().or(aws.region.clone()) {
             loader = loader.region(Region::new(region));
         }

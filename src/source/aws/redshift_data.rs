@@ -196,7 +196,10 @@ impl Warehouse {
         loop {
             let output = self
                 .limiter
-                .run(Key::central(Api::DescribeStatement), self.client.describe_statement().id(&id).send())
+                .run(
+                    Key::central(Api::DescribeStatement),
+                    self.client.describe_statement().id(&id).send(),
+                )
                 .await
                 .map_err(|e| CallFailure::Unanswered(describe(&e)))?;
             match output.status() {
@@ -262,7 +265,10 @@ impl Warehouse {
         loop {
             let output = self
                 .limiter
-                .run(Key::central(Api::DescribeStatement), self.client.describe_statement().id(id).send())
+                .run(
+                    Key::central(Api::DescribeStatement),
+                    self.client.describe_statement().id(id).send(),
+                )
                 .await
                 .map_err(|e| describe(&e))?;
             match output.status() {

@@ -110,7 +110,11 @@ pub(crate) async fn current_step(
         .include_execution_data(false)
         .send();
     let history = match limiter {
-        Some(limiter) => limiter.run(Key::central(Api::GetExecutionHistory), call).await,
+        Some(limiter) => {
+            limiter
+                .run(Key::central(Api::GetExecutionHistory), call)
+                .await
+        }
         None => call.await,
     }
     .ok()?;
