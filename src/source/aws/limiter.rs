@@ -4,14 +4,16 @@
 //! refresh of a thousand accounts runs their calls side by side. Over all lanes, one ceiling
 //! (`[aws] max_concurrency`) bounds what this process has in flight (sockets, memory).
 //!
-//! A throttled answer halves its lane's rate (and the burst with it); each success gives back a
-//! tenth of the documented rate, until the lane is at AWS's figure again (AIMD). A call never
+//! A throttled attempt halves its lane's rate (and the burst with it), as the SDK's interceptor
+//! reports it (`counting.rs`), retries included; each success gives back a tenth of the documented
+//! rate, until the lane is at AWS's figure again (AIMD). A call never
 //! holds its slots past the call timeout: the limiter gives up on it, frees them and answers the
 //! SDK's own timeout error.
 
 use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -270,6 +272,33 @@ impl Lane {
     }
 }
 
+/// The call a limiter runs, for what happens inside it: the SDK's attempts.
+#[derive(Debug)]
+struct CallInFlight {
+    lane: Arc<Lane>,
+    label: String,
+    meter: Meter,
+    throttled_attempts: AtomicU32,
+}
+
+impl CallInFlight {
+    fn throttled(&self) {
+        self.throttled_attempts.fetch_add(1, Ordering::SeqCst);
+        self.lane.bucket().throttled(Instant::now());
+        self.meter.record_throttled(&self.label);
+    }
+}
+
+tokio::task_local! {
+    static CALL: Arc<CallInFlight>;
+}
+
+/// AWS throttled an attempt of the call running here (the SDK may retry it): its lane slows
+/// down now. Outside a limiter's call, nothing to slow.
+pub(crate) fn throttled_attempt() {
+    let _ = CALL.try_with(|call| call.throttled());
+}
+
 /// The limiter gave up on a call that did not answer within the call timeout.
 #[derive(Debug)]
 pub struct CallTimedOut(pub Duration);
@@ -380,6 +409,13 @@ impl Limiter {
         let _in_flight = ceiling_slot
             .as_ref()
             .map(|_| self.inner.meter.call_started());
+        let in_flight = Arc::new(CallInFlight {
+            lane: lane.clone(),
+            label: key.to_string(),
+            meter: self.inner.meter.clone(),
+            throttled_attempts: AtomicU32::new(0),
+        });
+        let call = CALL.scope(in_flight.clone(), call);
         let answer = match tokio::time::timeout(self.inner.call_timeout, call).await {
             Ok(answer) => answer,
             Err(_) => {
@@ -390,9 +426,13 @@ impl Limiter {
         };
         match &answer {
             Ok(_) => lane.bucket().succeeded(Instant::now()),
-            Err(error) if is_throttled(error) => {
-                lane.bucket().throttled(Instant::now());
-                self.inner.meter.record_throttled(&key.to_string());
+            // The attempts already said so, unless AWS's model names the error (StartQuery's
+            // LimitExceededException): then the answer does.
+            Err(error)
+                if is_throttled(error)
+                    && in_flight.throttled_attempts.load(Ordering::SeqCst) == 0 =>
+            {
+                in_flight.throttled();
             }
             Err(_) => {}
         }
@@ -558,6 +598,35 @@ mod tests {
         assert_eq!(limiter.rate(&a), Some(12.0));
         calls(&limiter, &a, 1).await;
         assert_eq!(limiter.rate(&a), Some(12.0), "never above AWS's figure");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_throttled_attempt_slows_the_lane_even_when_a_retry_succeeds() {
+        let meter = Meter::new();
+        let limiter = Limiter::with_meter(256, Duration::from_secs(20), meter.clone());
+        let key = tenant("111111111111");
+        // As the SDK's interceptor reports two throttled attempts before the third answers.
+        let answer = limiter
+            .run(key.clone(), async {
+                throttled_attempt();
+                throttled_attempt();
+                ok()
+            })
+            .await;
+        assert!(answer.is_ok());
+        assert!((limiter.rate(&key).unwrap() - (3.0 + 1.2)).abs() < 1e-9);
+        assert_eq!(meter.throttled_lanes()[&key.to_string()], 2);
+        // Throttled to the end: the attempts counted, the answer is not counted again.
+        limiter
+            .run(key.clone(), async {
+                throttled_attempt();
+                refused("Throttling")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(meter.throttled_lanes()[&key.to_string()], 3);
+        // Outside a limiter's call there is no lane to slow.
+        throttled_attempt();
     }
 
     #[tokio::test(start_paused = true)]
