@@ -113,34 +113,39 @@ impl Api {
             // The IAM and STS quotas page gives no request rate for AssumeRole
             // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and
             // STS's rate quotas cannot be raised
-            // (https://repost.aws/knowledge-center/iam-sts-throttling-error): chosen below what
-            // a fleet of 1,000 roles needs at start, 100 a second.
+            // (https://repost.aws/knowledge-center/iam-sts-throttling-error): chosen, 100 a second
+            // and a burst of 100, so a fleet of 1,000 roles is assumed in some ten seconds.
             Api::AssumeRole => quota(100.0, 100, 32),
-            // CloudWatch's API quotas are transactions per second per account and Region, with no
-            // burst beyond one second's worth:
+            // CloudWatch's API quotas, "the maximum number of operation requests you can make per
+            // second without being throttled", per account and Region: GetMetricData 50 TPS (without
+            // Metrics Insights queries, which shiftops does not send), ListMetrics 25, DescribeAlarms
+            // 9, DescribeAlarmHistory 3. No burst is given: one second's worth.
             // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
             Api::GetMetricData => quota(50.0, 50, 16),
             Api::ListMetrics => quota(25.0, 25, 8),
             Api::DescribeAlarms => quota(9.0, 9, 4),
             Api::DescribeAlarmHistory => quota(3.0, 3, 2),
-            // CloudWatch Logs' API quotas, per account and Region:
-            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+            // CloudWatch Logs: DescribeLogGroups 5 TPS per account and Region
+            // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html).
+            // That page gives no TPS for StartQuery and GetQueryResults: chosen as DescribeLogGroups'.
             // "You can have up to 30 concurrent CloudWatch Logs insights queries"
             // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html):
             // the bound on StartQuery calls in flight.
-            Api::DescribeLogGroups => quota(10.0, 10, 4),
+            Api::DescribeLogGroups => quota(5.0, 5, 4),
             Api::StartQuery => quota(5.0, 5, 30),
             Api::GetQueryResults => quota(5.0, 5, 5),
-            // The Redshift Data API's quotas (its TPS per API), per account and Region:
-            // https://docs.aws.amazon.com/redshift/latest/mgmt/amazon-redshift-limits.html
-            Api::ExecuteStatement => quota(30.0, 30, 16),
-            Api::DescribeStatement => quota(100.0, 100, 32),
-            Api::GetStatementResult => quota(20.0, 20, 16),
+            // The Redshift Data API: no TPS figure on the quotas page read here
+            // (https://docs.aws.amazon.com/redshift/latest/mgmt/amazon-redshift-limits.html):
+            // chosen conservatively, one second's worth of burst; a refresh makes a few of each.
+            Api::ExecuteStatement => quota(10.0, 10, 16),
+            Api::DescribeStatement => quota(30.0, 30, 16),
+            Api::GetStatementResult => quota(10.0, 10, 16),
             // Step Functions' API action throttling, a token bucket per API (bucket size, refill
-            // per second), per account and Region; the smaller figures of the Regions listed:
+            // per second), per account and Region; the figures of "all other Regions", the smaller:
+            // ListExecutions 100 and 2, DescribeExecution 250 and 10, GetExecutionHistory 400 and 20.
             // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
-            Api::ListExecutions => quota(5.0, 100, 8),
-            Api::DescribeExecution => quota(25.0, 250, 16),
+            Api::ListExecutions => quota(2.0, 100, 8),
+            Api::DescribeExecution => quota(10.0, 250, 16),
             Api::GetExecutionHistory => quota(20.0, 400, 16),
             // Neither Redshift's nor Redshift Serverless's quota pages give a request rate for
             // their control planes
