@@ -88,9 +88,14 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
                 format!("profile {profile}")
             }
         };
+        // Quotas are per account and Region: a tenant without a Region of its own is read in the
+        // central one, and the central account in its own Region is one lane whatever says so.
+        let central_region = aws.central.region().map(|r| r.as_ref());
+        let in_region = region.as_deref().or(central_region);
         let scope = match via {
-            Via::Central => Scope::central_in(region.as_deref()),
-            _ => Scope::account(&account_id, region.as_deref()),
+            Via::Central if in_region == central_region => Scope::central(),
+            Via::Central => Scope::central_in(in_region),
+            _ => Scope::account(&account_id, in_region),
         };
         accounts.push(Account {
             scope,
@@ -149,5 +154,80 @@ impl ProvideCredentials for AssumedRole {
         Self: 'a,
     {
         future::ProvideCredentials::new(self.assume())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::aws::Overrides;
+
+    #[tokio::test]
+    async fn a_tenant_s_quotas_are_those_of_the_account_and_region_that_sign_its_calls() {
+        let config = Config::parse(
+            "config.toml",
+            r#"
+[aws]
+region = "us-east-1"
+
+[redshift]
+cluster_identifier = "dw"
+database = "dev"
+db_user = "shiftops"
+
+[[tenants]]
+name = "a"
+account_id = "111111111111"
+cluster_identifier = "a"
+integration = "a"
+
+[[tenants]]
+name = "b"
+account_id = "222222222222"
+cluster_identifier = "b"
+integration = "b"
+region = "us-east-1"
+
+[[tenants]]
+name = "c"
+account_id = "333333333333"
+cluster_identifier = "c"
+integration = "c"
+region = "eu-west-1"
+
+[[tenants]]
+name = "d"
+account_id = "444444444444"
+role_arn = "arn:aws:iam::444444444444:role/ShiftopsReadOnly"
+cluster_identifier = "d"
+integration = "d"
+"#,
+        )
+        .expect("config");
+        let overrides = Overrides {
+            static_credentials: Some(("id".into(), "secret".into())),
+            ..Overrides::default()
+        };
+        let aws = Aws::connect(&config, &overrides).await;
+        let scopes: Vec<(Vec<String>, Scope)> = accounts(&aws, &config.tenants)
+            .await
+            .into_iter()
+            .map(|a| (a.tenants.iter().map(|t| t.name.clone()).collect(), a.scope))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                // The central credentials in the central Region, however the Region is given.
+                (vec!["a".to_string()], Scope::central()),
+                (vec!["b".to_string()], Scope::central()),
+                (vec!["c".to_string()], Scope::central_in(Some("eu-west-1"))),
+                // A role signs for its own account, in the central Region.
+                (
+                    vec!["d".to_string()],
+                    Scope::account("444444444444", Some("us-east-1"))
+                ),
+            ]
+        );
     }
 }
