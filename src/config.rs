@@ -58,7 +58,8 @@ pub struct AwsConfig {
     pub profile: Option<String>,
     /// Sends every client, STS included, to this endpoint (a local emulator). `AWS_ENDPOINT_URL` does too.
     pub endpoint_url: Option<String>,
-    /// At most this many AWS calls in flight at once, across all sources.
+    /// The ceiling over all AWS calls in flight at once, every source and account together; each
+    /// account's calls to each API also keep to AWS's quota for it (`source::aws::Limiter`).
     pub max_concurrency: usize,
     /// Each call (all its retries) gives up after this long.
     pub call_timeout_seconds: u64,
@@ -72,7 +73,7 @@ impl Default for AwsConfig {
             region: None,
             profile: None,
             endpoint_url: None,
-            max_concurrency: 16,
+            max_concurrency: 256,
             call_timeout_seconds: 20,
             max_attempts: 3,
         }

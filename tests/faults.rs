@@ -21,6 +21,7 @@ use shiftops::config::Config;
 use shiftops::health::Status;
 use shiftops::i18n::Lang;
 use shiftops::model::{SourceId, SourceStatus};
+use shiftops::source::Meter;
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::refresh::{Refresher, SourceEvent};
 use shiftops::tui::Settings;
@@ -34,10 +35,13 @@ const CEILING: Duration = Duration::from_secs(180);
 
 /// The standard fleet's config through the proxy: three attempts per call (the default), a short
 /// per-call timeout, and intervals so long that only the test triggers refreshes.
-fn fault_config(url: &str, call_timeout_seconds: u64) -> String {
+fn fault_config(url: &str, call_timeout_seconds: u64, max_concurrency: usize) -> String {
     let text = support::standard_config(url).replace(
         "max_attempts = 1\ncall_timeout_seconds = 30",
-        &format!("max_attempts = 3\ncall_timeout_seconds = {call_timeout_seconds}"),
+        &format!(
+            "max_attempts = 3\ncall_timeout_seconds = {call_timeout_seconds}\n\
+max_concurrency = {max_concurrency}"
+        ),
     );
     assert!(text.contains("max_attempts = 3"));
     format!(
@@ -59,19 +63,26 @@ struct Console {
     refresher: Refresher,
     events: mpsc::UnboundedReceiver<SourceEvent>,
     proxy: FaultProxy,
+    /// The live fleet's requests, calls in flight and throttled limiter lanes.
+    meter: Meter,
     _emulator: Emulator,
     runtime: tokio::runtime::Runtime,
 }
 
 impl Console {
     fn start(call_timeout_seconds: u64) -> Console {
+        Console::start_with_ceiling(call_timeout_seconds, 256)
+    }
+
+    /// With at most `max_concurrency` AWS calls in flight over every limiter lane.
+    fn start_with_ceiling(call_timeout_seconds: u64, max_concurrency: usize) -> Console {
         let (emulator, seeded) = Emulator::standard();
         let (a, c) = integration_ids(&seeded);
         stage_warehouse(&emulator, &a, &c);
         let proxy = FaultProxy::start(&emulator.url);
         let config = Config::parse(
             "config.toml",
-            &fault_config(&proxy.url, call_timeout_seconds),
+            &fault_config(&proxy.url, call_timeout_seconds, max_concurrency),
         )
         .unwrap();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -83,8 +94,8 @@ impl Console {
             static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
             ..Overrides::default()
         };
-        let fleet = runtime
-            .block_on(aws::fleet(&config, &overrides))
+        let (fleet, meter) = runtime
+            .block_on(aws::fleet_with_meter(&config, &overrides))
             .expect("fleet");
         let (sender, events) = mpsc::unbounded_channel();
         let refresher = {
@@ -102,6 +113,7 @@ impl Console {
             refresher,
             events,
             proxy,
+            meter,
             _emulator: emulator,
             runtime,
         };
@@ -469,6 +481,87 @@ fn access_denied_for_one_account_marks_only_its_tenants() {
 }
 
 #[test]
+fn throttling_one_account_s_rds_slows_that_account_only() {
+    let mut c = Console::start(20);
+    c.proxy.reset_requests();
+    c.proxy
+        .fault(json!({"fault": "throttle", "service": "rds", "account_id": "222222222222"}));
+    c.refresh_all();
+
+    // tenant_b's account is throttled through its retries: its tenant is marked, and its RDS
+    // lane is slowed. No other account's lane saw a throttle, and their tenants are fresh.
+    let errors: Vec<&String> = c.app.snapshot.tenant_errors.keys().collect();
+    assert_eq!(errors, ["tenant_b"]);
+    let throttled = c.meter.throttled_lanes();
+    assert_eq!(throttled.len(), 1, "{throttled:?}");
+    let (lane, answers) = throttled.iter().next().unwrap();
+    assert!(
+        lane.starts_with("222222222222") && lane.ends_with(" Rds"),
+        "{lane}"
+    );
+    assert_eq!(*answers, 3, "each of its three attempts told the limiter");
+    assert_eq!(
+        c.proxy.handle().count("rds:DescribeDBClusters").1,
+        3,
+        "{}",
+        c.proxy.requests()
+    );
+    assert!(
+        c.app
+            .snapshot
+            .rds
+            .integrations
+            .iter()
+            .any(|i| i.tenant == "tenant_c")
+    );
+    for status in &c.app.snapshot.sources {
+        if status.id != SourceId::Rds {
+            assert_eq!(status.error, None, "{}", status.id);
+        }
+    }
+
+    // The throttle ends: the slowed lane still has a token for the next refresh, which recovers.
+    c.proxy.clear();
+    c.refresh_all();
+    c.assert_all_fine();
+    assert_eq!(c.meter.throttled_lanes().values().sum::<u64>(), 3);
+}
+
+#[test]
+fn a_call_that_hangs_past_its_timeout_gives_its_slot_back() {
+    // One slot for every AWS call: a hung call that kept it would stop every source.
+    let mut c = Console::start_with_ceiling(3, 1);
+    let before = c.statuses();
+    c.proxy.fault(json!({"fault": "slow", "service": "rds", "account_id": "222222222222", "delay_seconds": 60}));
+    c.refresh_all();
+
+    let rds = c.status(SourceId::Rds);
+    let error = rds.error.as_deref().unwrap_or_default();
+    assert!(
+        error.contains("tenant_b") && error.contains("timed out"),
+        "{error}"
+    );
+    let errors: Vec<&String> = c.app.snapshot.tenant_errors.keys().collect();
+    assert_eq!(errors, ["tenant_b"]);
+    for status in &c.app.snapshot.sources {
+        assert!(
+            status.generation > before[&status.id].generation,
+            "{}",
+            status.id
+        );
+        if status.id != SourceId::Rds {
+            assert_eq!(status.error, None, "{} ran after the hung call", status.id);
+        }
+    }
+    assert_eq!(c.meter.peak_in_flight(), 1, "the ceiling held");
+    assert_eq!(c.meter.in_flight(), 0, "every slot is free again");
+
+    c.proxy.clear();
+    c.refresh_all();
+    c.assert_all_fine();
+}
+
+#[test]
 fn expired_credentials_are_named_and_not_retried() {
     let mut c = Console::start(20);
     c.proxy.reset_requests();
@@ -578,7 +671,7 @@ fn check_exits_3_only_for_the_sources_that_failed_and_2_when_a_critical_is_known
     // Only tenant_c, whose integration is healthy; paging alarms are warnings for this run, so
     // nothing the fleet reports is critical.
     let healthy = {
-        let text = fault_config(&proxy.url, 20);
+        let text = fault_config(&proxy.url, 20, 256);
         let start = text.find("[[tenants]]").unwrap();
         let tenant_c = text.find("[[tenants]]\nname = \"tenant_c\"").unwrap();
         let refresh = text.find("[refresh]").unwrap();

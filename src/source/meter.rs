@@ -18,6 +18,8 @@ struct Inner {
     requests: Mutex<BTreeMap<(String, String), u64>>,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
+    /// Limiter lane (`<account> <Api>`) → answers that came back throttled.
+    throttled: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Meter {
@@ -72,6 +74,26 @@ impl Meter {
     fn requests(&self) -> BTreeMap<(String, String), u64> {
         self.inner
             .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A call on this limiter lane came back throttled.
+    pub fn record_throttled(&self, lane: &str) {
+        *self
+            .inner
+            .throttled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(lane.to_string())
+            .or_insert(0) += 1;
+    }
+
+    /// Throttled answers by limiter lane: which accounts and APIs AWS slowed down.
+    pub fn throttled_lanes(&self) -> BTreeMap<String, u64> {
+        self.inner
+            .throttled
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()

@@ -8,15 +8,22 @@ use aws_sdk_cloudwatch::types::{AlarmType, ScanBy};
 
 use super::credentials::Account;
 use super::error::describe;
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, Scope, time};
 use crate::model::{Alarm, AlarmHistoryItem, AlarmKind};
 use crate::source::{AlarmHistory, SourceError};
 
 pub struct CloudWatchAlarmHistory {
     central: Client,
     /// The tenant accounts read with credentials of their own, by account id and region.
-    accounts: Vec<(String, Option<String>, Client)>,
+    accounts: Vec<TenantAccount>,
     limiter: Limiter,
+}
+
+struct TenantAccount {
+    account_id: String,
+    region: Option<String>,
+    client: Client,
+    scope: Scope,
 }
 
 impl CloudWatchAlarmHistory {
@@ -26,29 +33,30 @@ impl CloudWatchAlarmHistory {
             accounts: accounts
                 .iter()
                 .filter(|account| account.own_credentials)
-                .map(|account| {
-                    (
-                        account.account_id.clone(),
-                        account.config.region().map(|r| r.to_string()),
-                        aws.cloudwatch_in(&account.config),
-                    )
+                .map(|account| TenantAccount {
+                    account_id: account.account_id.clone(),
+                    region: account.config.region().map(|r| r.to_string()),
+                    client: aws.cloudwatch_in(&account.config),
+                    scope: account.scope.clone(),
                 })
                 .collect(),
             limiter: aws.limiter.clone(),
         }
     }
 
-    /// The client that signs for the alarm's account and region: a tenant's for an alarm in a
-    /// tenant's account, else the central one.
-    fn client_for(&self, alarm: &Alarm) -> &Client {
-        let in_account = |(account, region, _): &&(String, Option<String>, Client)| {
-            alarm.account() == Some(account.as_str())
-                && (alarm.region().is_none() || alarm.region() == region.as_deref())
+    /// The client that signs for the alarm's account and region, and whose quota the call counts
+    /// against: a tenant's for an alarm in a tenant's account, else the central one.
+    fn client_for(&self, alarm: &Alarm) -> (&Client, Scope) {
+        let in_account = |account: &&TenantAccount| {
+            alarm.account() == Some(account.account_id.as_str())
+                && (alarm.region().is_none() || alarm.region() == account.region.as_deref())
         };
         self.accounts
             .iter()
             .find(in_account)
-            .map_or(&self.central, |(_, _, client)| client)
+            .map_or((&self.central, Scope::central()), |account| {
+                (&account.client, account.scope.clone())
+            })
     }
 }
 
@@ -60,10 +68,12 @@ impl AlarmHistory for CloudWatchAlarmHistory {
             AlarmKind::Metric => AlarmType::MetricAlarm,
             AlarmKind::Composite => AlarmType::CompositeAlarm,
         };
+        let (client, scope) = self.client_for(alarm);
         let output = self
             .limiter
             .run(
-                self.client_for(alarm)
+                Key::new(&scope, Api::DescribeAlarmHistory),
+                client
                     .describe_alarm_history()
                     .alarm_name(&alarm.name)
                     .alarm_types(kind)

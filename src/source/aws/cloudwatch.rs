@@ -14,7 +14,7 @@ use aws_smithy_types::DateTime;
 
 use super::credentials::Account;
 use super::error::describe;
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, Scope, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
     AccountFailure, Alarm, AlarmKind, AlarmState, AlarmsData, FleetMetrics, LIVE_WINDOW_MINUTES,
@@ -170,6 +170,7 @@ impl MetricsSource {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::ListMetrics),
                     self.client
                         .list_metrics()
                         .namespace(&spec.namespace)
@@ -333,6 +334,7 @@ impl MetricsSource {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::GetMetricData),
                     self.client
                         .get_metric_data()
                         .set_metric_data_queries(Some(queries.clone()))
@@ -564,6 +566,7 @@ struct AlarmAccount {
     via: String,
     tenants: Vec<Tenant>,
     client: Client,
+    scope: Scope,
 }
 
 /// An alarm as DescribeAlarms lists it, before it is given its tenant.
@@ -591,6 +594,7 @@ impl AlarmsSource {
                 via: account.via.clone(),
                 tenants: account.alarm_tenants.clone(),
                 client: aws.cloudwatch_in(&account.config),
+                scope: account.scope.clone(),
             })
             .collect();
         Self {
@@ -659,13 +663,18 @@ fn state(value: Option<&StateValue>) -> AlarmState {
 }
 
 /// Every alarm of the account `client` signs for, metric and composite, page by page.
-async fn describe_alarms(client: &Client, limiter: &Limiter) -> Result<Vec<Listed>, String> {
+async fn describe_alarms(
+    client: &Client,
+    scope: &Scope,
+    limiter: &Limiter,
+) -> Result<Vec<Listed>, String> {
     let mut alarms = Vec::new();
     let mut next: Option<String> = None;
     let epoch = Time::UNIX_EPOCH;
     loop {
         let output = limiter
             .run(
+                Key::new(scope, Api::DescribeAlarms),
                 client
                     .describe_alarms()
                     .alarm_types(AlarmType::MetricAlarm)
@@ -736,13 +745,14 @@ impl Source for AlarmsSource {
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
+        let central_scope = Scope::central();
+        let in_tenant_accounts = self
+            .accounts
+            .iter()
+            .map(|account| describe_alarms(&account.client, &account.scope, &self.limiter));
         let (central, tenant_accounts) = tokio::join!(
-            describe_alarms(&self.central, &self.limiter),
-            futures_util::future::join_all(
-                self.accounts
-                    .iter()
-                    .map(|account| describe_alarms(&account.client, &self.limiter)),
-            )
+            describe_alarms(&self.central, &central_scope, &self.limiter),
+            futures_util::future::join_all(in_tenant_accounts)
         );
         // The central account's alarms are the console's own: without them, nothing is read.
         let central = central.map_err(SourceError)?;

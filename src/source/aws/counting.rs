@@ -1,16 +1,22 @@
 //! Every client the live fleet builds counts its requests: an SDK interceptor that tells the
 //! fleet's [`Meter`] the service (its signing name, as AWS bills and throttles it) and the action
 //! of each attempt it sends. So `check --format json` says what a refresh costs in `api_calls`.
+//! It also tells the limiter of each attempt AWS throttled, retried ones included, so the lane
+//! slows down at the first throttle rather than after the SDK's last retry.
 
 use aws_config::SdkConfig;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::Aws;
+use super::error::{is_throttling_code, unmodeled_code};
+use super::limiter::throttled_attempt;
 use crate::source::Meter;
 
 /// Counts each request (every attempt, retries included) as it is about to be sent.
@@ -34,6 +40,25 @@ impl Intercept for CountRequests {
     ) -> Result<(), BoxError> {
         let action = cfg.load::<Metadata>().map_or("?", |m| m.name());
         self.meter.record_request(self.service, action);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(Err(error)) = context.output_or_error() else {
+            return Ok(());
+        };
+        let throttled = error
+            .as_operation_error()
+            .and_then(|error| unmodeled_code(error))
+            .is_some_and(is_throttling_code);
+        if throttled {
+            throttled_attempt();
+        }
         Ok(())
     }
 }

@@ -10,8 +10,8 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 
-use super::Aws;
 use super::error::describe;
+use super::{Api, Aws, Key, Limiter, Scope};
 use crate::config::TenantConfig;
 use crate::model::Tenant;
 
@@ -27,6 +27,9 @@ pub struct Account {
     pub own_credentials: bool,
     /// The tenants whose alarms are read in this account (`alarms`, on by default).
     pub alarm_tenants: Vec<Tenant>,
+    /// Whose quotas its calls count against: its own account's with its own credentials, else
+    /// the central account's (in the tenants' Region).
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +74,7 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
             Via::Role(role) => {
                 let provider = AssumedRole {
                     sts: aws.sts(),
+                    limiter: aws.limiter.clone(),
                     role_arn: role.clone(),
                 };
                 builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
@@ -84,7 +88,17 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
                 format!("profile {profile}")
             }
         };
+        // Quotas are per account and Region: a tenant without a Region of its own is read in the
+        // central one, and the central account in its own Region is one lane whatever says so.
+        let central_region = aws.central.region().map(|r| r.as_ref());
+        let in_region = region.as_deref().or(central_region);
+        let scope = match via {
+            Via::Central if in_region == central_region => Scope::central(),
+            Via::Central => Scope::central_in(in_region),
+            _ => Scope::account(&account_id, in_region),
+        };
         accounts.push(Account {
+            scope,
             account_id,
             via: described,
             tenants,
@@ -103,17 +117,22 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
+    limiter: Limiter,
     role_arn: String,
 }
 
 impl AssumedRole {
     async fn assume(&self) -> provider::Result {
-        let output = self
+        // Every role is assumed with the central credentials: the central account's STS quota.
+        let call = self
             .sts
             .assume_role()
             .role_arn(&self.role_arn)
             .role_session_name("shiftops")
-            .send()
+            .send();
+        let output = self
+            .limiter
+            .run(Key::central(Api::AssumeRole), call)
             .await
             .map_err(|e| CredentialsError::provider_error(describe(&e)))?;
         let credentials = output
@@ -135,5 +154,80 @@ impl ProvideCredentials for AssumedRole {
         Self: 'a,
     {
         future::ProvideCredentials::new(self.assume())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::source::aws::Overrides;
+
+    #[tokio::test]
+    async fn a_tenant_s_quotas_are_those_of_the_account_and_region_that_sign_its_calls() {
+        let config = Config::parse(
+            "config.toml",
+            r#"
+[aws]
+region = "us-east-1"
+
+[redshift]
+cluster_identifier = "dw"
+database = "dev"
+db_user = "shiftops"
+
+[[tenants]]
+name = "a"
+account_id = "111111111111"
+cluster_identifier = "a"
+integration = "a"
+
+[[tenants]]
+name = "b"
+account_id = "222222222222"
+cluster_identifier = "b"
+integration = "b"
+region = "us-east-1"
+
+[[tenants]]
+name = "c"
+account_id = "333333333333"
+cluster_identifier = "c"
+integration = "c"
+region = "eu-west-1"
+
+[[tenants]]
+name = "d"
+account_id = "444444444444"
+role_arn = "arn:aws:iam::444444444444:role/ShiftopsReadOnly"
+cluster_identifier = "d"
+integration = "d"
+"#,
+        )
+        .expect("config");
+        let overrides = Overrides {
+            static_credentials: Some(("id".into(), "secret".into())),
+            ..Overrides::default()
+        };
+        let aws = Aws::connect(&config, &overrides).await;
+        let scopes: Vec<(Vec<String>, Scope)> = accounts(&aws, &config.tenants)
+            .await
+            .into_iter()
+            .map(|a| (a.tenants.iter().map(|t| t.name.clone()).collect(), a.scope))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                // The central credentials in the central Region, however the Region is given.
+                (vec!["a".to_string()], Scope::central()),
+                (vec!["b".to_string()], Scope::central()),
+                (vec!["c".to_string()], Scope::central_in(Some("eu-west-1"))),
+                // A role signs for its own account, in the central Region.
+                (
+                    vec!["d".to_string()],
+                    Scope::account("444444444444", Some("us-east-1"))
+                ),
+            ]
+        );
     }
 }

@@ -10,7 +10,7 @@ use aws_sdk_cloudwatchlogs::types::QueryStatus;
 use chrono::NaiveDateTime;
 
 use super::error::describe;
-use super::{Aws, Limiter};
+use super::{Api, Aws, Key, Limiter};
 use crate::config::Config;
 use crate::model::{LogEvent, SourceData, SourceId};
 use crate::source::{Source, SourceError};
@@ -78,6 +78,7 @@ pub async fn log_group_exists(aws: &Aws, name: &str) -> Result<bool, (String, bo
         let output = aws
             .limiter
             .run(
+                Key::central(Api::DescribeLogGroups),
                 client
                     .describe_log_groups()
                     .log_group_name_prefix(name)
@@ -124,6 +125,7 @@ impl LogsSource {
         let started = self
             .limiter
             .run(
+                Key::central(Api::StartQuery),
                 self.client
                     .start_query()
                     .set_log_group_names(Some(query.groups.clone()))
@@ -141,7 +143,10 @@ impl LogsSource {
         loop {
             let output = self
                 .limiter
-                .run(self.client.get_query_results().query_id(query_id).send())
+                .run(
+                    Key::central(Api::GetQueryResults),
+                    self.client.get_query_results().query_id(query_id).send(),
+                )
                 .await
                 .map_err(|e| SourceError(describe(&e)))?;
             match output.status() {

@@ -18,13 +18,14 @@ pub mod sql;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use alarm_history::CloudWatchAlarmHistory;
 pub use credentials::{Account, accounts};
-pub use limiter::Limiter;
+pub use limiter::{Api, CallTimedOut, Key, Limiter, Quota, Scope};
 pub use redshift_data::{Value, Warehouse};
 
 use super::{Fleet, Meter, Source, SystemClock};
@@ -86,7 +87,11 @@ impl Aws {
                     .operation_attempt_timeout(call_timeout)
                     .connect_timeout(Duration::from_secs(5))
                     .build(),
-            );
+            )
+            // A role's credentials are loaded inside a call, after AssumeRole's turn in the
+            // limiter's STS lane: they get the call's time, not the SDK's default of 5 s, which a
+            // fleet of many accounts starting at once would exceed.
+            .identity_cache(IdentityCache::lazy().load_timeout(call_timeout).build());
         if let Some(region) = overrides.region.clone().or(aws.region.clone()) {
             loader = loader.region(Region::new(region));
         }
@@ -109,7 +114,7 @@ impl Aws {
         let meter = Meter::new();
         Aws {
             central: loader.load().await,
-            limiter: Limiter::with_meter(aws.max_concurrency, meter.clone()),
+            limiter: Limiter::with_meter(aws.max_concurrency, call_timeout, meter.clone()),
             meter,
         }
     }

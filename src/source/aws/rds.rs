@@ -20,7 +20,7 @@ use futures_util::future::join_all;
 use super::credentials::Account;
 use super::error::describe;
 use super::redshift::{InboundIntegration, Parameters};
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, time};
 use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
     ClusterState, ClustersData, ExportStatus, ExportTask, Ingest, IntegrationState,
@@ -294,6 +294,7 @@ async fn read_exports(
         loop {
             let page = limiter
                 .run(
+                    Key::new(&account.scope, Api::Rds),
                     client
                         .describe_export_tasks()
                         .max_records(PAGE)
@@ -414,6 +415,7 @@ async fn read_clusters(
     loop {
         let page = limiter
             .run(
+                Key::new(&account.scope, Api::Rds),
                 client
                     .describe_db_clusters()
                     .max_records(PAGE)

@@ -5,7 +5,7 @@ use aws_sdk_redshift::Client as RedshiftClient;
 use aws_sdk_redshiftserverless::Client as ServerlessClient;
 
 use super::error::{describe, is_access_denied};
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, time};
 use crate::config::RedshiftConfig;
 
 /// A call that failed, and whether it failed for want of permission.
@@ -59,6 +59,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::Redshift),
                 self.redshift
                     .describe_clusters()
                     .cluster_identifier(cluster)
@@ -101,6 +102,7 @@ impl Parameters {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::Redshift),
                     self.redshift
                         .describe_cluster_parameters()
                         .parameter_group_name(group)
@@ -154,6 +156,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::RedshiftServerless),
                 self.serverless
                     .get_namespace()
                     .namespace_name(&namespace)
@@ -181,6 +184,7 @@ impl Parameters {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::Redshift),
                     self.redshift
                         .describe_inbound_integrations()
                         .target_arn(target_arn)
@@ -227,6 +231,7 @@ impl Parameters {
         let output = self
             .limiter
             .run(
+                Key::central(Api::RedshiftServerless),
                 self.serverless
                     .get_workgroup()
                     .workgroup_name(workgroup)

@@ -11,7 +11,7 @@ use aws_sdk_redshiftdata::types::{Field, StatusString};
 use chrono::NaiveDateTime;
 
 use super::error::describe;
-use super::{Aws, Limiter, sql};
+use super::{Api, Aws, Key, Limiter, sql};
 use std::sync::Arc;
 
 use crate::config::{Config, RedshiftConfig, WarehouseRole};
@@ -196,7 +196,10 @@ impl Warehouse {
         loop {
             let output = self
                 .limiter
-                .run(self.client.describe_statement().id(&id).send())
+                .run(
+                    Key::central(Api::DescribeStatement),
+                    self.client.describe_statement().id(&id).send(),
+                )
                 .await
                 .map_err(|e| CallFailure::Unanswered(describe(&e)))?;
             match output.status() {
@@ -246,7 +249,7 @@ impl Warehouse {
         };
         let output = self
             .limiter
-            .run(request.send())
+            .run(Key::central(Api::ExecuteStatement), request.send())
             .await
             .map_err(|e| super::error::classify(&e))?;
         output.id().map(str::to_string).ok_or_else(|| {
@@ -262,7 +265,10 @@ impl Warehouse {
         loop {
             let output = self
                 .limiter
-                .run(self.client.describe_statement().id(id).send())
+                .run(
+                    Key::central(Api::DescribeStatement),
+                    self.client.describe_statement().id(id).send(),
+                )
                 .await
                 .map_err(|e| describe(&e))?;
             match output.status() {
@@ -287,6 +293,7 @@ impl Warehouse {
             let output = self
                 .limiter
                 .run(
+                    Key::central(Api::GetStatementResult),
                     self.client
                         .get_statement_result()
                         .id(id)

@@ -9,7 +9,7 @@ use aws_sdk_sfn::Client;
 use aws_sdk_sfn::types::{ExecutionStatus, HistoryEventType};
 
 use super::error::describe;
-use super::{Aws, Limiter, time};
+use super::{Api, Aws, Key, Limiter, time};
 use crate::model::{CurrentStep, EltRun, EltStatus, SourceData, SourceId, Tenant};
 use crate::source::{Source, SourceError};
 
@@ -49,12 +49,14 @@ impl EltSource {
     async fn explain(&self, run: &mut EltRun) -> Result<(), String> {
         let (described, history) = tokio::join!(
             self.limiter.run(
+                Key::central(Api::DescribeExecution),
                 self.client
                     .describe_execution()
                     .execution_arn(&run.execution_arn)
                     .send()
             ),
             self.limiter.run(
+                Key::central(Api::GetExecutionHistory),
                 self.client
                     .get_execution_history()
                     .execution_arn(&run.execution_arn)
@@ -108,7 +110,11 @@ pub(crate) async fn current_step(
         .include_execution_data(false)
         .send();
     let history = match limiter {
-        Some(limiter) => limiter.run(call).await,
+        Some(limiter) => {
+            limiter
+                .run(Key::central(Api::GetExecutionHistory), call)
+                .await
+        }
         None => call.await,
     }
     .ok()?;
@@ -187,6 +193,7 @@ impl Source for EltSource {
         let output = self
             .limiter
             .run(
+                Key::central(Api::ListExecutions),
                 self.client
                     .list_executions()
                     .state_machine_arn(&self.state_machine_arn)
