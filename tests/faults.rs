@@ -489,7 +489,8 @@ fn throttling_one_account_s_rds_slows_that_account_only() {
     c.refresh_all();
 
     // tenant_b's account is throttled through its retries: its tenant is marked, and its RDS
-    // lane is slowed. No other account's lane saw a throttle, and their tenants are fresh.
+    // lane is slowed — both its calls, the export tasks (`rds`) and the clusters (`aurora`). No
+    // other account's lane saw a throttle, and their tenants are fresh.
     let errors: Vec<&String> = c.app.snapshot.tenant_errors.keys().collect();
     assert_eq!(errors, ["tenant_b"]);
     let throttled = c.meter.throttled_lanes();
@@ -499,13 +500,18 @@ fn throttling_one_account_s_rds_slows_that_account_only() {
         lane.starts_with("222222222222") && lane.ends_with(" Rds"),
         "{lane}"
     );
-    assert_eq!(*answers, 3, "each of its three attempts told the limiter");
     assert_eq!(
-        c.proxy.handle().count("rds:DescribeDBClusters").1,
-        3,
-        "{}",
-        c.proxy.requests()
+        *answers, 6,
+        "each of the three attempts of its two calls told the limiter"
     );
+    for action in ["rds:DescribeExportTasks", "rds:DescribeDBClusters"] {
+        assert_eq!(
+            c.proxy.handle().count(action).1,
+            3,
+            "{action}: {}",
+            c.proxy.requests()
+        );
+    }
     assert!(
         c.app
             .snapshot
@@ -515,7 +521,7 @@ fn throttling_one_account_s_rds_slows_that_account_only() {
             .any(|i| i.tenant == "tenant_c")
     );
     for status in &c.app.snapshot.sources {
-        if status.id != SourceId::Rds {
+        if ![SourceId::Rds, SourceId::Aurora].contains(&status.id) {
             assert_eq!(status.error, None, "{}", status.id);
         }
     }
@@ -524,7 +530,7 @@ fn throttling_one_account_s_rds_slows_that_account_only() {
     c.proxy.clear();
     c.refresh_all();
     c.assert_all_fine();
-    assert_eq!(c.meter.throttled_lanes().values().sum::<u64>(), 3);
+    assert_eq!(c.meter.throttled_lanes().values().sum::<u64>(), 6);
 }
 
 #[test]
@@ -535,12 +541,14 @@ fn a_call_that_hangs_past_its_timeout_gives_its_slot_back() {
     c.proxy.fault(json!({"fault": "slow", "service": "rds", "account_id": "222222222222", "delay_seconds": 60}));
     c.refresh_all();
 
-    let rds = c.status(SourceId::Rds);
-    let error = rds.error.as_deref().unwrap_or_default();
-    assert!(
-        error.contains("tenant_b") && error.contains("timed out"),
-        "{error}"
-    );
+    // Both calls in tenant_b's account hang: its export tasks (`rds`) and its clusters (`aurora`).
+    for id in [SourceId::Rds, SourceId::Aurora] {
+        let error = c.status(id).error.unwrap_or_default();
+        assert!(
+            error.contains("tenant_b") && error.contains("timed out"),
+            "{id}: {error}"
+        );
+    }
     let errors: Vec<&String> = c.app.snapshot.tenant_errors.keys().collect();
     assert_eq!(errors, ["tenant_b"]);
     for status in &c.app.snapshot.sources {
@@ -549,7 +557,7 @@ fn a_call_that_hangs_past_its_timeout_gives_its_slot_back() {
             "{}",
             status.id
         );
-        if status.id != SourceId::Rds {
+        if ![SourceId::Rds, SourceId::Aurora].contains(&status.id) {
             assert_eq!(status.error, None, "{} ran after the hung call", status.id);
         }
     }
