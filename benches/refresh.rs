@@ -81,9 +81,7 @@ impl Options {
             let mut value = || args.next().ok_or(format!("{arg} needs a value"));
             match arg.as_str() {
                 "--delay-ms" => {
-                    options.delay_ms = value()?
-                        .parse()
-                        .map_err(|e| format!("--delay-ms: {e}"))?
+                    options.delay_ms = value()?.parse().map_err(|e| format!("--delay-ms: {e}"))?
                 }
                 "--tenants" => {
                     options.tenants = value()?
@@ -129,10 +127,7 @@ struct Refresh {
 
 impl Refresh {
     fn to_accounts(&self, accounts: &BTreeSet<String>) -> u64 {
-        accounts
-            .iter()
-            .filter_map(|a| self.by_account.get(a))
-            .sum()
+        accounts.iter().filter_map(|a| self.by_account.get(a)).sum()
     }
 }
 
@@ -212,7 +207,10 @@ fn measure(
     );
     let seeded_tenants = seeded["tenants"].clone();
     let (mut export_accounts, mut zero_etl_accounts) = (BTreeSet::new(), BTreeSet::new());
-    for tenant in seeded_tenants.as_array().expect("the seed lists its tenants") {
+    for tenant in seeded_tenants
+        .as_array()
+        .expect("the seed lists its tenants")
+    {
         let account = tenant["account_id"].as_str().unwrap().to_string();
         match tenant["path"].as_str() {
             Some("export") => export_accounts.insert(account),
@@ -306,7 +304,10 @@ fn cli_way(proxy: &FaultProxy, tenants: &Value, count: usize) -> CliRun {
         .env_remove("AWS_PROFILE")
         // Keep the developer's own AWS files out of what is measured.
         .env("AWS_CONFIG_FILE", dir.path().join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-aws-credentials"),
+        )
         .output()
         .expect("scripts/cli-way runs");
     let wall = started.elapsed();
@@ -382,11 +383,21 @@ fn print_report(options: &Options, cases: &[Case]) {
     for action in actions {
         let counts: Vec<String> = cases
             .iter()
-            .map(|c| c.steady.by_action.get(action).copied().unwrap_or(0).to_string())
+            .map(|c| {
+                c.steady
+                    .by_action
+                    .get(action)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string()
+            })
             .collect();
         println!("| `{action}` | {} |", counts.join(" | "));
     }
-    let totals: Vec<String> = cases.iter().map(|c| c.steady.requests.to_string()).collect();
+    let totals: Vec<String> = cases
+        .iter()
+        .map(|c| c.steady.requests.to_string())
+        .collect();
     println!("| total | {} |", totals.join(" | "));
 
     println!("\n| budget | measured | |\n|---|---|---|");
@@ -451,11 +462,7 @@ fn budgets(options: &Options, cases: &[Case]) -> Vec<(String, String, &'static s
         .collect();
     let export_budget = "export path: steady requests to an export account ≤ 1 each".to_string();
     if half.is_empty() {
-        rows.push((
-            export_budget,
-            "not measured (`--fleet half`)".into(),
-            "—",
-        ));
+        rows.push((export_budget, "not measured (`--fleet half`)".into(), "—"));
     } else {
         let figures: Vec<String> = half
             .iter()
