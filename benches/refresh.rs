@@ -62,6 +62,9 @@ impl FleetKind {
 }
 
 struct Options {
+    /// Names given without a `--`, as criterion's filters: this bench runs only if one is part of
+    /// "refresh", so `cargo bench -- overview` runs the fleet bench's figure alone.
+    filters: Vec<String>,
     delay_ms: f64,
     tenants: Vec<usize>,
     fleets: Vec<FleetKind>,
@@ -71,6 +74,7 @@ struct Options {
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options {
+            filters: Vec::new(),
             delay_ms: BUDGET_DELAY_MS,
             tenants: vec![10, 100, 1_000],
             fleets: vec![FleetKind::ZeroEtl, FleetKind::Half],
@@ -98,6 +102,7 @@ impl Options {
                     }
                 }
                 "--cli-way" => options.cli_way = true,
+                filter if !filter.starts_with('-') => options.filters.push(filter.to_string()),
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -107,6 +112,7 @@ impl Options {
     /// What `cargo test --all-targets` runs: the smallest case, no delay, to keep the harness alive.
     fn smoke() -> Options {
         Options {
+            filters: Vec::new(),
             delay_ms: 0.0,
             tenants: vec![10],
             fleets: vec![FleetKind::Half],
@@ -144,6 +150,8 @@ struct Case {
     zero_etl_accounts: BTreeSet<String>,
     first: Refresh,
     steady: Refresh,
+    /// The most calls the console's limiter let run at once, over both refreshes.
+    peak_in_flight: usize,
     cli: Option<CliRun>,
 }
 
@@ -160,6 +168,15 @@ fn main() {
     } else {
         Options::smoke()
     };
+    if !options.filters.is_empty()
+        && !options
+            .filters
+            .iter()
+            .any(|f| "refresh".contains(f.as_str()))
+    {
+        eprintln!("refresh: not run (filtered out)");
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -174,11 +191,12 @@ fn main() {
             );
             let case = measure(&runtime, fleet, tenants, &options);
             eprintln!(
-                "  first {} requests {:.2} s, steady {} requests {:.2} s{}",
+                "  first {} requests {:.2} s, steady {} requests {:.2} s, at most {} calls in flight{}",
                 case.first.requests,
                 case.first.wall.as_secs_f64(),
                 case.steady.requests,
                 case.steady.wall.as_secs_f64(),
+                case.peak_in_flight,
                 case.cli
                     .as_ref()
                     .map(|c| format!(
@@ -242,6 +260,7 @@ fn measure(
         zero_etl_accounts,
         first,
         steady,
+        peak_in_flight: meter.peak_in_flight(),
         cli,
     }
 }
@@ -323,6 +342,19 @@ fn cli_way(proxy: &FaultProxy, tenants: &Value, count: usize) -> CliRun {
     }
 }
 
+/// 1000 → "1,000", as docs/performance.md writes counts.
+fn thousands(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 fn seconds(wall: Duration) -> String {
     format!("{:.2} s", wall.as_secs_f64())
 }
@@ -340,18 +372,18 @@ fn print_report(options: &Options, cases: &[Case]) {
         let cli = case
             .cli
             .as_ref()
-            .map(|c| format!("{} req, {}", c.requests, seconds(c.wall)))
+            .map(|c| format!("{} req, {}", thousands(c.requests), seconds(c.wall)))
             .unwrap_or_else(|| "—".into());
         println!(
             "| {} | {} | {} req, {} | {} req, {} | {} / {} | {cli} |",
             case.fleet.label(),
-            case.tenants,
-            case.first.requests,
+            thousands(case.tenants),
+            thousands(case.first.requests),
             seconds(case.first.wall),
-            case.steady.requests,
+            thousands(case.steady.requests),
             seconds(case.steady.wall),
-            case.steady.to_accounts(&case.export_accounts),
-            case.steady.to_accounts(&case.zero_etl_accounts),
+            thousands(case.steady.to_accounts(&case.export_accounts)),
+            thousands(case.steady.to_accounts(&case.zero_etl_accounts)),
         );
     }
     for case in cases {
@@ -376,7 +408,7 @@ fn print_report(options: &Options, cases: &[Case]) {
     println!("\nSteady refresh, requests by action:\n");
     let header: Vec<String> = cases
         .iter()
-        .map(|c| format!("{} {}", c.fleet.label(), c.tenants))
+        .map(|c| format!("{} {}", c.fleet.label(), thousands(c.tenants)))
         .collect();
     println!("| action | {} |", header.join(" | "));
     println!("|---|{}", "---:|".repeat(cases.len()));
@@ -388,16 +420,13 @@ fn print_report(options: &Options, cases: &[Case]) {
                     .by_action
                     .get(action)
                     .copied()
-                    .unwrap_or(0)
-                    .to_string()
+                    .map(thousands)
+                    .unwrap_or_else(|| "0".into())
             })
             .collect();
         println!("| `{action}` | {} |", counts.join(" | "));
     }
-    let totals: Vec<String> = cases
-        .iter()
-        .map(|c| c.steady.requests.to_string())
-        .collect();
+    let totals: Vec<String> = cases.iter().map(|c| thousands(c.steady.requests)).collect();
     println!("| total | {} |", totals.join(" | "));
 
     println!("\n| budget | measured | |\n|---|---|---|");
@@ -415,8 +444,9 @@ fn budgets(options: &Options, cases: &[Case]) -> Vec<(String, String, &'static s
     let mut rows = Vec::new();
 
     let wall_budget = format!(
-        "steady refresh ≤ {} s, {BUDGET_TENANTS} tenants in {BUDGET_TENANTS} accounts, half export, {BUDGET_DELAY_MS} ms per request",
-        BUDGET_WALL.as_secs()
+        "steady refresh ≤ {} s, {n} tenants in {n} accounts, half export, {BUDGET_DELAY_MS} ms per request",
+        BUDGET_WALL.as_secs(),
+        n = thousands(BUDGET_TENANTS)
     );
     let budget_case = cases
         .iter()
@@ -442,7 +472,13 @@ fn budgets(options: &Options, cases: &[Case]) -> Vec<(String, String, &'static s
     if zero_etl.len() >= 2 {
         let figures: Vec<String> = zero_etl
             .iter()
-            .map(|c| format!("N={}: {}", c.tenants, c.steady.requests))
+            .map(|c| {
+                format!(
+                    "N={}: {}",
+                    thousands(c.tenants),
+                    thousands(c.steady.requests)
+                )
+            })
             .collect();
         let same = zero_etl
             .iter()
@@ -469,9 +505,9 @@ fn budgets(options: &Options, cases: &[Case]) -> Vec<(String, String, &'static s
             .map(|c| {
                 format!(
                     "N={}: {} to {} accounts",
-                    c.tenants,
-                    c.steady.to_accounts(&c.export_accounts),
-                    c.export_accounts.len()
+                    thousands(c.tenants),
+                    thousands(c.steady.to_accounts(&c.export_accounts)),
+                    thousands(c.export_accounts.len())
                 )
             })
             .collect();
