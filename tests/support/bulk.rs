@@ -1,51 +1,55 @@
 //! The live fleet of a bulk seed (`POST /_shiftops/seed/bulk`): the standard fleet's central
-//! account (warehouse, metrics, alarms, ELT, logs) with the bulk tenants instead of the standard
-//! three, and the console's default limits, so what is measured is what a user gets.
+//! account and its two warehouses (the Zero-ETL target workgroup, the provisioned cluster of the
+//! ELT) with the bulk tenants instead of the standard three, and the console's default limits, so
+//! what is measured is what a user gets.
 
 use serde_json::Value;
 use shiftops::config::Config;
 
+use super::standard_config;
+
 /// The config of the bulk `tenants` (the seed's answer's `tenants`) on the endpoint `url`. One
-/// attempt per call, so every request the console makes is one the emulator counts.
+/// attempt per call, so every request the console makes is one the emulator counts; timeouts long
+/// enough for a thousand accounts behind a slow endpoint.
 pub fn bulk_config(url: &str, tenants: &Value) -> Config {
-    let mut text = format!(
-        r#"
-[aws]
-region = "us-east-1"
-endpoint_url = "{url}"
-max_attempts = 1
-call_timeout_seconds = 120
-
-[refresh]
-timeout_seconds = 600
-
-[redshift]
-cluster_identifier = "dpc-learning"
-database = "dev"
-db_user = "shiftops"
-log_group = "/aws/redshift/cluster/dpc-learning"
-
-[elt]
-state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
-"#
+    let mut config: toml::Table = standard_config(url)
+        .parse()
+        .expect("the standard config is TOML");
+    let aws = config["aws"].as_table_mut().expect("[aws]");
+    aws.insert("call_timeout_seconds".into(), 120.into());
+    config.insert(
+        "refresh".into(),
+        toml::Table::from_iter([("timeout_seconds".to_string(), 600.into())]).into(),
     );
-    for tenant in tenants.as_array().expect("the seed lists its tenants") {
-        let field = |key: &str| tenant[key].as_str().unwrap_or_else(|| panic!("{key}"));
-        let name = field("name");
-        text.push_str(&format!(
-            "\n[[tenants]]\nname = \"{name}\"\nschema = \"{name}\"\naccount_id = \"{}\"\nrole_arn = \"{}\"\ncluster_identifier = \"{}\"\n",
-            field("account_id"),
-            field("role_arn"),
-            field("cluster"),
-        ));
-        match tenant["integration"].as_str() {
-            Some(integration) => text.push_str(&format!("integration = \"{integration}\"\n")),
-            None => text.push_str(&format!(
-                "export = {{ bucket = \"{}\", prefix = \"{}\" }}\n",
-                field("bucket"),
-                field("prefix")
-            )),
-        }
-    }
-    Config::parse("config.toml", &text).expect("the generated config is valid")
+    let tenants = tenants
+        .as_array()
+        .expect("the seed lists its tenants")
+        .iter()
+        .map(|tenant| {
+            let field = |key: &str| -> toml::Value {
+                tenant[key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("a bulk tenant has {key}"))
+                    .into()
+            };
+            let mut entry = toml::Table::new();
+            entry.insert("name".into(), field("name"));
+            entry.insert("schema".into(), field("name"));
+            entry.insert("account_id".into(), field("account_id"));
+            entry.insert("role_arn".into(), field("role_arn"));
+            entry.insert("cluster_identifier".into(), field("cluster"));
+            if tenant["integration"].is_string() {
+                entry.insert("integration".into(), field("integration"));
+            } else {
+                let export = toml::Table::from_iter([
+                    ("bucket".to_string(), field("bucket")),
+                    ("prefix".to_string(), field("prefix")),
+                ]);
+                entry.insert("export".into(), export.into());
+            }
+            toml::Value::Table(entry)
+        })
+        .collect::<Vec<_>>();
+    config.insert("tenants".into(), tenants.into());
+    Config::parse("config.toml", &config.to_string()).expect("the generated config is valid")
 }
