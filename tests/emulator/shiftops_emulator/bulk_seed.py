@@ -5,7 +5,7 @@ HTTP round trip per resource), for each of `accounts` accounts `tenants_per_acco
 an Aurora MySQL cluster `tenant-NNNN-mysql`, and then, alternating, a Zero-ETL integration
 `tenant-NNNN-to-central-integration` (active, to the standard namespace) or, for every
 `export_every`-th tenant, a manual cluster snapshot and a COMPLETE export task to bucket
-`tenant-NNNN-snapshots`, prefix `tenant_NNNN/` (`export_every` 0: none, an all-Zero-ETL fleet). Tenant numbers run from `first_tenant` (default
+`tenant-NNNN-snapshots`, prefix `tenant_NNNN/`. Tenant numbers run from `first_tenant` (default
 1); account ids are consecutive from `first_account` (default 100000000000). Roles need no
 creating: moto's AssumeRole accepts any role of any account, and the credentials it hands out
 belong to that account. Request counts are untouched (control endpoints are not counted).
@@ -41,8 +41,6 @@ def seed_bulk(payload: dict) -> dict:
     region = payload.get("region", DEFAULT_REGION)
     if not (1 <= accounts <= 10_000 and 1 <= per_account <= 10_000 and accounts * per_account <= 20_000):
         raise ValueError("accounts × tenants_per_account must be between 1 and 20,000")
-    if export_every < 0:
-        raise ValueError("export_every must be 0 (no tenant on the export path) or more")
     tenants: list[dict[str, Any]] = []
     account_ids = []
     number = first_tenant
@@ -51,14 +49,10 @@ def seed_bulk(payload: dict) -> dict:
         account_ids.append(account)
         rds = rds_backends[account][region]
         for _ in range(per_account):
-            tenants.append(_tenant(rds, account, region, number, export=_exports(number, export_every)))
+            export = export_every > 0 and number % export_every == 0
+            tenants.append(_tenant(rds, account, region, number, export))
             number += 1
     return {"accounts": account_ids, "tenants": tenants, "seconds": round(time.monotonic() - started, 3)}
-
-
-def _exports(number: int, export_every: int) -> bool:
-    """Whether tenant `number` is on the export path: every `export_every`-th, none for 0."""
-    return export_every > 0 and number % export_every == 0
 
 
 def _tenant(rds: Any, account: str, region: str, number: int, export: bool) -> dict:
