@@ -24,10 +24,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use shiftops::source::Fleet;
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::meter::Meter;
 use shiftops::source::refresh::refresh_once;
-use shiftops::source::Fleet;
 use support::bulk::bulk_config;
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY};
