@@ -739,7 +739,11 @@ def test_a_bulk_fleet_may_be_all_zero_etl(emu):
     emu.control("/_shiftops/seed", {"fleet": "standard"})
     out = emu.control("/_shiftops/seed/bulk", {"accounts": 3, "tenants_per_account": 2, "export_every": 0,
                                                "first_account": 400000000000})
-    assert {t["path"] for t in out["tenants"]} == {"zero-etl"}
+    assert [t["path"] for t in out["tenants"]] == ["zero-etl"] * 6
+    assert all("integration" in t and "bucket" not in t for t in out["tenants"])
+    rds = emu.tenant("rds", "400000000001")
+    assert [i["Status"] for i in rds.describe_integrations()["Integrations"]] == ["active"] * 2
+    assert rds.describe_export_tasks()["ExportTasks"] == []
 
 
 def test_a_bulk_fleet_needs_the_standard_namespace(emu):

@@ -117,6 +117,32 @@ def test_dropped_connections_and_slow_answers(faults):
         slow.get_caller_identity()
 
 
+def test_a_slow_rule_without_times_delays_every_request_and_they_wait_side_by_side(faults):
+    """What the refresh benchmark relies on: one `slow` rule with no `times` is a fixed latency on
+    every request, and the proxy serves requests concurrently, so the latency adds up per batch of
+    calls in flight, not per call. All requests are seen by the rule while none has answered yet."""
+    import threading
+
+    faults.control("/_faults/rules", {"fault": "slow", "delay_seconds": 5})
+    answered: list[str] = []
+    clients = [client(faults, "sts") for _ in range(8)]
+    threads = [threading.Thread(target=lambda c=c: answered.append(c.get_caller_identity()["Account"]))
+               for c in clients]
+    for thread in threads:
+        thread.start()
+    for _ in range(400):
+        (rule,) = faults.control("/_faults/rules")
+        if rule["hits"] == len(threads):
+            break
+        threading.Event().wait(0.01)
+    assert rule["hits"] == len(threads), rule
+    assert answered == [], "every request was held by the delay at once"
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answered == [CENTRAL] * len(threads), "each was then answered normally"
+    assert faults.control("/_faults/requests")["faulted"] == {"sts:GetCallerIdentity": len(threads)}
+
+
 def test_bad_rules_are_refused(faults):
     request = urllib.request.Request(faults.url + "/_faults/rules", data=json.dumps({"fault": "gremlins"}).encode(),
                                      method="POST", headers={"Content-Type": "application/json"})

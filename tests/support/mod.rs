@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod bulk;
 pub mod demo;
 pub mod drive;
 pub mod faults;

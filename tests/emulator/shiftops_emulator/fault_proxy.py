@@ -32,7 +32,7 @@ Fault kinds:
 |---|---|
 | `throttle` | 400 `Throttling` (awsQuery XML, and CloudWatch CBOR with `x-amzn-query-error`) or `ThrottlingException` (JSON protocols) |
 | `error500`, `error503` | 500 `InternalFailure` / 503 `ServiceUnavailable` in the service's format |
-| `slow` | waits `delay_seconds` (default 30), then forwards and answers normally — longer than the client's timeout |
+| `slow` | waits `delay_seconds` (default 30), then forwards and answers normally — longer than the client's timeout; without `times` a fixed latency on every request, each waiting on its own thread (`benches/refresh.rs`) |
 | `drop` | reads the request and closes the connection without any answer |
 | `access_denied` | 403 `AccessDenied` / `AccessDeniedException`, as deny.py words it |
 | `expired_token` | 400 `ExpiredToken` (awsQuery, CBOR) / `ExpiredTokenException` (JSON): "The security token included in the request is expired" |
