@@ -14,7 +14,9 @@ use super::Time;
 pub struct Series {
     /// When each value was recorded, oldest first; as long as `values`.
     times: Arc<[Time]>,
-    values: Vec<f64>,
+    /// Boxed, not a `Vec`: a series is not grown once made, and thousands of them need no spare
+    /// capacity.
+    values: Box<[f64]>,
 }
 
 impl Series {
@@ -23,7 +25,7 @@ impl Series {
         let (times, values): (Vec<Time>, Vec<f64>) = points.into_iter().unzip();
         Self {
             times: times.into(),
-            values,
+            values: values.into(),
         }
     }
 
@@ -33,7 +35,10 @@ impl Series {
     /// When there is not one value per time.
     pub fn on_axis(times: Arc<[Time]>, values: Vec<f64>) -> Self {
         assert_eq!(times.len(), values.len(), "one value per time");
-        Self { times, values }
+        Self {
+            times,
+            values: values.into(),
+        }
     }
 
     /// The datapoints, oldest first.
