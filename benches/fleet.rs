@@ -98,19 +98,44 @@ fn benches(c: &mut Criterion) {
     });
 
     // What the console does when a source's data arrives: apply it, re-derive health and rows.
-    // Each result is newer than the last, whichever closure call criterion is in.
+    // Each result is newer than the last, whichever closure call criterion is in, and differs
+    // from it (the storage figure of one minute more), as a minute's new datapoints do.
     let data = snapshot.metrics.clone();
+    let mut moved = data.clone();
+    moved.storage_percent = shiftops::model::Series::from_points(
+        data.storage_percent
+            .points()
+            .chain([(now + chrono::Duration::minutes(1), 1.0)]),
+    );
+    let metrics_event = |generation: u64, metrics: &shiftops::model::FleetMetrics| {
+        shiftops::source::refresh::SourceEvent::Finished(Box::new(FetchResult {
+            id: SourceId::Metrics,
+            generation,
+            fetched_at: now,
+            result: Ok(shiftops::model::SourceData::Metrics(metrics.clone())),
+        }))
+    };
     let mut generation = 1_000;
     c.bench_function("apply a metrics result, 1,000 tenants", |b| {
         b.iter_batched(
             || {
                 generation += 1;
-                shiftops::source::refresh::SourceEvent::Finished(Box::new(FetchResult {
-                    id: SourceId::Metrics,
-                    generation,
-                    fetched_at: now,
-                    result: Ok(shiftops::model::SourceData::Metrics(data.clone())),
-                }))
+                let metrics = if generation % 2 == 0 { &data } else { &moved };
+                metrics_event(generation, metrics)
+            },
+            |event| app.on_source_event(event),
+            BatchSize::SmallInput,
+        )
+    });
+    // A fetch that brings what the console holds already (most do, between a minute's
+    // datapoints): compared, nothing re-derived.
+    app.on_source_event(metrics_event(generation + 1, &data));
+    generation += 1;
+    c.bench_function("apply an unchanged metrics result, 1,000 tenants", |b| {
+        b.iter_batched(
+            || {
+                generation += 1;
+                metrics_event(generation, &data)
             },
             |event| app.on_source_event(event),
             BatchSize::SmallInput,

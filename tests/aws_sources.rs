@@ -783,7 +783,7 @@ async fn a_running_elt_says_its_state_and_storage_its_trend_and_size() {
 
     // The storage trend: a week of hourly datapoints, filling from 67.5 % to 72 %.
     let trend = &snapshot.metrics.storage_trend;
-    assert!(trend.points.len() >= 160, "{}", trend.points.len());
+    assert!(trend.len() >= 160, "{}", trend.len());
     assert_eq!(trend.period(), Some(chrono::Duration::hours(1)));
     let change = trend.change().expect("a trend over days");
     assert!((3.0..5.0).contains(&change), "{change}");

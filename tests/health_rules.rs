@@ -57,9 +57,7 @@ fn snapshot(tenants: Vec<Tenant>, data: Vec<SourceData>) -> Snapshot {
 }
 
 fn series(value: f64) -> Series {
-    Series {
-        points: vec![(now(), value)],
-    }
+    Series::from_points([(now(), value)])
 }
 
 fn findings(snapshot: &Snapshot, check: CheckId) -> Vec<Finding> {

@@ -934,3 +934,41 @@ fn charts_and_the_running_elt_say_what_they_show_in_both_languages() {
         assert!(overview.contains(" GB"), "{overview}");
     }
 }
+
+/// Findings that count time (how late the ELT's data is, since when) move on with the clock
+/// alone, once a minute; a fetch that brings the same data re-derives nothing.
+#[test]
+fn time_alone_re_derives_the_findings_once_a_minute() {
+    use chrono::Duration;
+    use shiftops::health::evaluate;
+    use shiftops::source::refresh::{SourceEvent, fetch_all};
+    let SimDemo {
+        fleet,
+        snapshot,
+        runtime,
+        ..
+    } = sim_demo(Scenario::EltDelay, 3);
+    let mut app = App::new("demo".into(), settings(), snapshot, start());
+    let at = |seconds: i64| start() + Duration::seconds(seconds);
+    let health_at = |app: &App, now| evaluate(&app.snapshot, &app.settings.thresholds, now);
+    assert_ne!(
+        health_at(&app, at(120)),
+        app.health,
+        "the ELT delay's start moves with time"
+    );
+
+    app.tick(at(120));
+    assert_eq!(app.health, health_at(&app, at(120)));
+    // Within the minute, neither the clock nor the same data again re-derives anything.
+    let again = runtime.block_on(fetch_all(&fleet, 2));
+    app.advance(
+        at(150),
+        again
+            .into_iter()
+            .map(|fetched| SourceEvent::Finished(Box::new(fetched))),
+    );
+    assert_eq!(app.health, health_at(&app, at(120)));
+    assert_ne!(app.health, health_at(&app, at(150)));
+    app.tick(at(180));
+    assert_eq!(app.health, health_at(&app, at(180)));
+}

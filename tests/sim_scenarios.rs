@@ -324,9 +324,9 @@ async fn time_moves_metrics_and_finishes_the_run_in_progress() {
     clock.advance(Duration::minutes(10));
     let (after, health) = look(&fleet, clock_now(&clock)).await;
     assert_ne!(before.metrics, after.metrics);
-    let newest = after.metrics.storage_percent.points.last().unwrap().0;
+    let newest = after.metrics.storage_percent.last().unwrap().0;
     assert_eq!(newest, start() + Duration::minutes(10));
-    assert_eq!(after.metrics.storage_percent.points.len(), 60);
+    assert_eq!(after.metrics.storage_percent.len(), 60);
     let finished = after
         .elt_runs
         .iter()

@@ -1,37 +1,85 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Time;
 
-/// A metric's recent datapoints, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// A metric's recent datapoints, oldest first: a time and a value each.
+///
+/// The times are held apart from the values, so that the many series of one fetch recorded at
+/// the same minutes (a per-tenant metric of thousands of tenants) share one time axis: each
+/// datapoint then costs its value, 8 bytes, rather than a `(time, value)` pair, 24.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Series {
-    pub points: Vec<(Time, f64)>,
+    /// When each value was recorded, oldest first; as long as `values`.
+    times: Arc<[Time]>,
+    /// Boxed, not a `Vec`: a series is not grown once made, and thousands of them need no spare
+    /// capacity.
+    values: Box<[f64]>,
 }
 
 impl Series {
+    /// A series of these datapoints, oldest first, on a time axis of its own.
+    pub fn from_points(points: impl IntoIterator<Item = (Time, f64)>) -> Self {
+        let (times, values): (Vec<Time>, Vec<f64>) = points.into_iter().unzip();
+        Self {
+            times: times.into(),
+            values: values.into(),
+        }
+    }
+
+    /// A series of `values` recorded at `times`, an axis other series may share.
+    ///
+    /// # Panics
+    /// When there is not one value per time.
+    pub fn on_axis(times: Arc<[Time]>, values: Vec<f64>) -> Self {
+        assert_eq!(times.len(), values.len(), "one value per time");
+        Self {
+            times,
+            values: values.into(),
+        }
+    }
+
+    /// The datapoints, oldest first.
+    pub fn points(&self) -> impl DoubleEndedIterator<Item = (Time, f64)> + ExactSizeIterator + '_ {
+        self.times.iter().copied().zip(self.values.iter().copied())
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The oldest datapoint.
+    pub fn first(&self) -> Option<(Time, f64)> {
+        self.points().next()
+    }
+
+    /// The newest datapoint.
+    pub fn last(&self) -> Option<(Time, f64)> {
+        self.points().next_back()
+    }
+
     pub fn latest(&self) -> Option<f64> {
-        self.points.last().map(|(_, v)| *v)
+        self.values.last().copied()
     }
 
     /// When the run of latest points that all `breach` began, when the series shows it
     /// crossing: a run that fills the whole series began before it, at a time it cannot say.
     pub fn breaching_since(&self, breach: impl Fn(f64) -> bool) -> Option<Time> {
-        let above = self
-            .points
-            .iter()
-            .rev()
-            .take_while(|(_, v)| breach(*v))
-            .count();
-        if above == 0 || above == self.points.len() {
+        let above = self.values.iter().rev().take_while(|v| breach(**v)).count();
+        if above == 0 || above == self.len() {
             return None;
         }
-        self.points.get(self.points.len() - above).map(|(t, _)| *t)
+        self.times.get(self.len() - above).copied()
     }
 
-    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.points.iter().map(|(_, v)| *v)
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = f64> + ExactSizeIterator + '_ {
+        self.values.iter().copied()
     }
 
     /// The largest value, what a chart of the series reaches at its top.
@@ -42,9 +90,9 @@ impl Series {
     /// The time between datapoints: the smallest step between two of them (a missing datapoint
     /// only makes a step longer).
     pub fn period(&self) -> Option<chrono::Duration> {
-        self.points
+        self.times
             .windows(2)
-            .map(|w| w[1].0 - w[0].0)
+            .map(|w| w[1] - w[0])
             .filter(|step| *step > chrono::Duration::zero())
             .min()
     }
@@ -52,11 +100,11 @@ impl Series {
     /// The datapoints one per period from the first to the last, `None` where CloudWatch had
     /// none: what a chart draws, so a gap shows as a gap rather than closing up.
     pub fn slots(&self) -> Vec<Option<f64>> {
-        let (Some(period), Some(&(first, _))) = (self.period(), self.points.first()) else {
+        let (Some(period), Some(&first)) = (self.period(), self.times.first()) else {
             return self.values().map(Some).collect();
         };
         let mut slots: Vec<Option<f64>> = Vec::new();
-        for &(at, value) in &self.points {
+        for (at, value) in self.points() {
             let index = ((at - first).num_seconds() / period.num_seconds()) as usize;
             if index >= slots.len() {
                 slots.resize(index + 1, None);
@@ -68,10 +116,64 @@ impl Series {
 
     /// How much the series moved from its first datapoint to its last.
     pub fn change(&self) -> Option<f64> {
-        match (self.points.first(), self.points.last()) {
+        match (self.first(), self.last()) {
             (Some((first, from)), Some((last, to))) if last > first => Some(to - from),
             _ => None,
         }
+    }
+
+    /// Keeps the datapoints `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(Time, f64) -> bool) {
+        *self = Series::from_points(self.points().filter(|(t, v)| keep(*t, *v)));
+    }
+}
+
+/// Serialized as it always was, `{"points": [[time, value], …]}`: the shared axis is how the
+/// console holds a series, not what it is.
+impl Serialize for Series {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+
+        struct Points<'a>(&'a Series);
+        impl Serialize for Points<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                for point in self.0.points() {
+                    seq.serialize_element(&point)?;
+                }
+                seq.end()
+            }
+        }
+
+        let mut series = serializer.serialize_struct("Series", 1)?;
+        series.serialize_field("points", &Points(self))?;
+        series.end()
+    }
+}
+
+/// The time axes of the series of one fetch: series recorded at the same times get one axis
+/// between them, however many metrics (and tenants) there are.
+#[derive(Debug, Default)]
+pub struct TimeAxes {
+    axes: HashSet<Arc<[Time]>>,
+}
+
+impl TimeAxes {
+    /// A series of these datapoints, oldest first, on the axis of an earlier one with the same
+    /// times when there is one.
+    pub fn series(&mut self, points: impl IntoIterator<Item = (Time, f64)>) -> Series {
+        let (times, values): (Vec<Time>, Vec<f64>) = points.into_iter().unzip();
+        Series::on_axis(self.axis(times), values)
+    }
+
+    /// The shared axis of these times.
+    pub fn axis(&mut self, times: Vec<Time>) -> Arc<[Time]> {
+        if let Some(axis) = self.axes.get(times.as_slice()) {
+            return axis.clone();
+        }
+        let axis: Arc<[Time]> = times.into();
+        self.axes.insert(axis.clone());
+        axis
     }
 }
 
@@ -153,22 +255,41 @@ mod tests {
 
     #[test]
     fn a_breach_begins_where_the_series_crossed_the_threshold() {
-        let mut series = Series {
-            points: vec![(at(0), 70.0), (at(10), 81.0), (at(20), 87.0)],
-        };
+        let mut series = Series::from_points([(at(0), 70.0), (at(10), 81.0), (at(20), 87.0)]);
         assert_eq!(series.breaching_since(|v| v > 80.0), Some(at(10)));
         assert_eq!(series.breaching_since(|v| v > 90.0), None);
         // Above for the whole window: it began before, at a time the series cannot say.
-        series.points[0].1 = 82.0;
+        series = Series::from_points([(at(0), 82.0), (at(10), 81.0), (at(20), 87.0)]);
         assert_eq!(series.breaching_since(|v| v > 80.0), None);
         assert_eq!(Series::default().breaching_since(|v| v > 80.0), None);
     }
 
     #[test]
+    fn series_of_the_same_minutes_share_one_axis_and_serialize_as_points() {
+        let mut axes = TimeAxes::default();
+        let a = axes.series([(at(0), 1.0), (at(1), 2.0)]);
+        let b = axes.series([(at(0), 5.0), (at(1), 6.0)]);
+        let other = axes.series([(at(0), 5.0)]);
+        assert!(Arc::ptr_eq(&a.times, &b.times));
+        assert!(!Arc::ptr_eq(&a.times, &other.times));
+        assert_eq!(b, Series::from_points([(at(0), 5.0), (at(1), 6.0)]));
+        assert_ne!(a, b);
+        assert_eq!(b.last(), Some((at(1), 6.0)));
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            serde_json::json!({"points": [["2026-11-21T05:00:00Z", 1.0], ["2026-11-21T05:01:00Z", 2.0]]})
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "one value per time")]
+    fn a_series_has_one_value_per_time() {
+        Series::on_axis(Arc::from([at(0)]), vec![1.0, 2.0]);
+    }
+
+    #[test]
     fn slots_leave_a_gap_where_a_datapoint_is_missing() {
-        let series = Series {
-            points: vec![(at(0), 1.0), (at(1), 4.0), (at(4), 2.0)],
-        };
+        let series = Series::from_points([(at(0), 1.0), (at(1), 4.0), (at(4), 2.0)]);
         assert_eq!(series.period(), Some(chrono::Duration::minutes(1)));
         assert_eq!(
             series.slots(),

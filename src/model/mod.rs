@@ -30,7 +30,8 @@ pub use integration::{
 pub use load::{LoadError, LoadSummary};
 pub use logs::{FailedQuery, LogEvent};
 pub use metrics::{
-    FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TrendWindow, WorkgroupQueries,
+    FleetMetrics, LIVE_WINDOW_MINUTES, STORAGE_TREND, Series, TimeAxes, TrendWindow,
+    WorkgroupQueries,
 };
 pub use reading::{Reading, UNKNOWN, Unread};
 pub use snapshot::{

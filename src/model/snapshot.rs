@@ -193,61 +193,48 @@ impl Snapshot {
     }
 
     /// Applies the result of a fetch that started at `fetched_at`. On failure the last good data stays.
+    ///
+    /// Returns whether anything health and rows are derived from changed: the data, the
+    /// source's error, or its first data. A fetch that brings what the snapshot holds already
+    /// (most do: CloudWatch's datapoints are a minute apart, the fleet's state changes rarely)
+    /// only makes the data younger, and what is derived from it need not be derived again.
     pub fn apply(
         &mut self,
         id: SourceId,
         generation: u64,
         result: Result<SourceData, String>,
         fetched_at: Time,
-    ) {
+    ) -> bool {
         let Some(status) = self.sources.iter_mut().find(|s| s.id == id) else {
-            return; // not a source of this fleet
+            return false; // not a source of this fleet
         };
         status.in_flight = false;
         status.generation = generation;
         let data = match result {
             Ok(data) => data,
             Err(error) => {
+                let changed = status.error.as_ref() != Some(&error);
                 status.error = Some(error);
-                return;
+                return changed;
             }
         };
+        let error = partial_error(&data);
+        let status_changed = status.fetched_at.is_none() || status.error != error;
         status.fetched_at = Some(fetched_at);
-        status.error = partial_error(&data);
-        match data {
+        status.error = error;
+        let data_changed = match data {
             SourceData::Rds(rds) => self.apply_rds(rds),
             SourceData::Warehouse(warehouse) => self.apply_warehouse(warehouse),
-            SourceData::Metrics(metrics) => self.metrics = metrics,
+            SourceData::Metrics(metrics) => replace_if_changed(&mut self.metrics, metrics),
             SourceData::Alarms(alarms) => self.apply_alarms(alarms),
-            SourceData::Elt(runs) => self.elt_runs = runs,
-            SourceData::Logs(lines) => self.error_logs = lines,
-            SourceData::Parameters(settings) => self.wlm_settings = settings,
+            SourceData::Elt(runs) => replace_if_changed(&mut self.elt_runs, runs),
+            SourceData::Logs(lines) => replace_if_changed(&mut self.error_logs, lines),
             SourceData::Aurora(clusters) => self.apply_clusters(clusters),
-        }
-        self.resolve_replication_tenants();
-    }
-
-    /// The warehouse names integrations by id only; RDS says whose each id is.
-    /// One map of the integrations by id, not a scan per row: a fleet has thousands of both.
-    fn resolve_replication_tenants(&mut self) {
-        if self.warehouse.replication.is_empty() {
-            return;
-        }
-        let mut tenant_of: std::collections::HashMap<&str, &str> =
-            std::collections::HashMap::with_capacity(self.rds.integrations.len());
-        for integration in &self.rds.integrations {
-            // The first integration with an id wins, as a scan in order would find it.
-            tenant_of
-                .entry(integration.id.as_str())
-                .or_insert(integration.tenant.as_str());
-        }
-        for replication in &mut self.warehouse.replication {
-            if let Some(tenant) = tenant_of.get(replication.integration_id.as_str())
-                && replication.tenant.as_deref() != Some(*tenant)
-            {
-                replication.tenant = Some((*tenant).to_string());
+            SourceData::Parameters(settings) => {
+                replace_if_changed(&mut self.wlm_settings, settings)
             }
-        }
+        };
+        status_changed || data_changed
     }
 
     /// The id of a tenant's integration, once RDS has reported it.
@@ -260,8 +247,8 @@ impl Snapshot {
     }
 
     /// Views that failed keep their previous rows, so one bad statement blanks nothing.
-    fn apply_warehouse(&mut self, mut fresh: WarehouseData) {
-        let old = std::mem::take(&mut self.warehouse);
+    fn apply_warehouse(&mut self, mut fresh: WarehouseData) -> bool {
+        let old = &self.warehouse;
         for view in WarehouseView::ALL {
             if !fresh.failed_views.iter().any(|(failed, _)| *failed == view) {
                 self.read_views.insert(view);
@@ -292,58 +279,103 @@ impl Snapshot {
                 WarehouseView::FailedQueries => fresh.failed_queries = old.failed_queries.clone(),
             }
         }
-        self.warehouse = fresh;
+        resolve_replication_tenants(&mut fresh.replication, &self.rds.integrations);
+        replace_if_changed(&mut self.warehouse, fresh)
     }
 
     /// Alarms are read account by account: an account that failed keeps its previous alarms.
-    fn apply_alarms(&mut self, mut fresh: AlarmsData) {
-        let failed = |alarm: &Alarm| {
+    fn apply_alarms(&mut self, mut fresh: AlarmsData) -> bool {
+        let failed = |alarm: &&Alarm| {
             fresh
                 .failures
                 .iter()
                 .any(|f| alarm.account() == Some(f.account_id.as_str()))
         };
-        let kept: Vec<Alarm> = self.alarms.drain(..).filter(failed).collect();
+        let kept: Vec<Alarm> = self.alarms.iter().filter(failed).cloned().collect();
         fresh.alarms.extend(kept);
-        self.alarms = fresh.alarms;
+        replace_if_changed(&mut self.alarms, fresh.alarms)
     }
 
     /// Clusters are read account by account: a tenant that failed keeps its previous cluster.
-    fn apply_clusters(&mut self, mut fresh: ClustersData) {
+    fn apply_clusters(&mut self, mut fresh: ClustersData) -> bool {
         let failed = |tenant: &str| fresh.failures.iter().any(|f| f.tenant == tenant);
         let kept: Vec<ClusterState> = self
             .clusters
-            .drain(..)
+            .iter()
             .filter(|c| failed(&c.tenant))
+            .cloned()
             .collect();
         fresh.clusters.extend(kept);
-        self.clusters = fresh.clusters;
+        replace_if_changed(&mut self.clusters, fresh.clusters)
     }
 
     /// RDS is read account by account: a tenant that failed keeps its previous data.
-    fn apply_rds(&mut self, mut fresh: RdsData) {
+    fn apply_rds(&mut self, mut fresh: RdsData) -> bool {
         let failed: Vec<&str> = fresh.failures.iter().map(|f| f.tenant.as_str()).collect();
         let kept = |tenant: &str| failed.contains(&tenant);
+        let old = &self.rds;
         fresh
             .integrations
-            .extend(self.rds.integrations.drain(..).filter(|i| kept(&i.tenant)));
+            .extend(old.integrations.iter().filter(|i| kept(&i.tenant)).cloned());
         fresh
             .exports
-            .extend(self.rds.exports.drain(..).filter(|e| kept(&e.tenant)));
+            .extend(old.exports.iter().filter(|e| kept(&e.tenant)).cloned());
         fresh
             .snapshots
-            .extend(self.rds.snapshots.drain(..).filter(|s| kept(&s.tenant)));
+            .extend(old.snapshots.iter().filter(|s| kept(&s.tenant)).cloned());
+        let read_before = self.read_tenants.len();
         for tenant in &self.tenants {
-            if !kept(&tenant.name) {
+            if !kept(&tenant.name) && !self.read_tenants.contains(&tenant.name) {
                 self.read_tenants.insert(tenant.name.clone());
             }
         }
-        self.tenant_errors.clear();
-        for failure in &fresh.failures {
-            self.tenant_errors
-                .insert(failure.tenant.clone(), failure.error.clone());
+        let tenant_errors: BTreeMap<String, String> = fresh
+            .failures
+            .iter()
+            .map(|f| (f.tenant.clone(), f.error.clone()))
+            .collect();
+        let errors_changed = replace_if_changed(&mut self.tenant_errors, tenant_errors);
+        if !replace_if_changed(&mut self.rds, fresh) {
+            return errors_changed || self.read_tenants.len() != read_before;
         }
-        self.rds = fresh;
+        resolve_replication_tenants(&mut self.warehouse.replication, &self.rds.integrations);
+        true
+    }
+}
+
+/// Puts `fresh` in `held`'s place when it differs; returns whether it did. Comparing costs
+/// less than deriving health and rows again from data that did not change.
+fn replace_if_changed<T: PartialEq>(held: &mut T, fresh: T) -> bool {
+    if *held == fresh {
+        return false;
+    }
+    *held = fresh;
+    true
+}
+
+/// The warehouse names integrations by id only; RDS says whose each id is.
+/// One map of the integrations by id, not a scan per row: a fleet has thousands of both.
+fn resolve_replication_tenants(
+    replication: &mut [IntegrationReplication],
+    integrations: &[IntegrationState],
+) {
+    if replication.is_empty() {
+        return;
+    }
+    let mut tenant_of: std::collections::HashMap<&str, &str> =
+        std::collections::HashMap::with_capacity(integrations.len());
+    for integration in integrations {
+        // The first integration with an id wins, as a scan in order would find it.
+        tenant_of
+            .entry(integration.id.as_str())
+            .or_insert(integration.tenant.as_str());
+    }
+    for replication in replication {
+        if let Some(tenant) = tenant_of.get(replication.integration_id.as_str())
+            && replication.tenant.as_deref() != Some(*tenant)
+        {
+            replication.tenant = Some((*tenant).to_string());
+        }
     }
 }
 
@@ -448,6 +480,63 @@ mod tests {
         assert_eq!(status.error.as_deref(), Some("throttled"));
         assert!(!status.failed(), "it has data, so it is stale, not failed");
         assert_eq!(status.age_seconds(at(2)), Some(120));
+    }
+
+    #[test]
+    fn a_fetch_that_brings_the_same_data_changes_nothing_derived() {
+        let mut snapshot = Snapshot::new(vec![tenant("a")]);
+        let rds = |status| RdsData {
+            integrations: vec![integration("a", status)],
+            ..RdsData::default()
+        };
+        let warehouse = WarehouseData {
+            replication: vec![IntegrationReplication {
+                tenant: None,
+                integration_id: "a-id".into(),
+                state: "Active".into(),
+                lag_seconds: Some(3.0),
+                tables_not_synced: vec![],
+            }],
+            ..WarehouseData::default()
+        };
+        let mut apply = |generation: u64, data: Result<SourceData, String>| {
+            snapshot.apply(data_source(&data), generation, data, at(generation as u32))
+        };
+        assert!(
+            apply(1, Ok(SourceData::Rds(rds(IntegrationStatus::Active)))),
+            "the first data"
+        );
+        assert!(!apply(
+            2,
+            Ok(SourceData::Rds(rds(IntegrationStatus::Active)))
+        ));
+        assert!(apply(
+            3,
+            Ok(SourceData::Rds(rds(IntegrationStatus::Failed)))
+        ));
+        // The warehouse's rows are compared with their tenants resolved from RDS.
+        assert!(apply(1, Ok(SourceData::Warehouse(warehouse.clone()))));
+        assert!(!apply(2, Ok(SourceData::Warehouse(warehouse))));
+        // An error where there was none, or another error, changes what is unread.
+        assert!(apply(4, Err("throttled".into())));
+        assert!(!apply(5, Err("throttled".into())));
+        assert!(apply(6, Err("expired".into())));
+        assert!(
+            apply(7, Ok(SourceData::Rds(rds(IntegrationStatus::Failed)))),
+            "error cleared"
+        );
+        assert_eq!(
+            snapshot.source(SourceId::Rds).unwrap().fetched_at,
+            Some(at(7))
+        );
+        assert_eq!(
+            snapshot.warehouse.replication[0].tenant.as_deref(),
+            Some("a")
+        );
+    }
+
+    fn data_source(data: &Result<SourceData, String>) -> SourceId {
+        data.as_ref().map_or(SourceId::Rds, SourceData::source)
     }
 
     fn alarm(account: &str, name: &str, state: crate::model::AlarmState) -> Alarm {

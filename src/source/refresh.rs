@@ -176,7 +176,8 @@ pub async fn fetch_all(fleet: &Fleet, generation: u64) -> Vec<FetchResult> {
 }
 
 impl Snapshot {
-    /// Applies a fetch result unless a newer one of the same source was applied already.
+    /// Applies a fetch result unless a newer one of the same source was applied already; returns
+    /// whether what health and rows are derived from changed (see [`Snapshot::apply`]).
     pub fn accept(&mut self, fetched: FetchResult) -> bool {
         let applied = self.source(fetched.id).map_or(0, |s| s.generation);
         if fetched.generation <= applied {
@@ -187,7 +188,6 @@ impl Snapshot {
             fetched.generation,
             fetched.result,
             fetched.fetched_at,
-        );
-        true
+        )
     }
 }

@@ -490,10 +490,7 @@ where
             }
             Some(event) = self.action_events.recv() => self.app.on_action_event(event),
             _ = self.clock.tick() => {
-                self.app.tick(self.fleet.clock.now());
-                if !self.pending.is_empty() {
-                    self.app.on_source_events(self.pending.drain(..));
-                }
+                self.app.advance(self.fleet.clock.now(), self.pending.drain(..));
             }
         }
         Ok(None)

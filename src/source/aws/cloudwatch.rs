@@ -18,7 +18,7 @@ use super::{Api, Aws, Key, Limiter, Scope, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
     AccountFailure, Alarm, AlarmKind, AlarmState, AlarmsData, FleetMetrics, LIVE_WINDOW_MINUTES,
-    STORAGE_TREND, Series, SourceData, SourceId, Tenant, Time, WorkgroupQueries,
+    STORAGE_TREND, Series, SourceData, SourceId, Tenant, Time, TimeAxes, WorkgroupQueries,
 };
 use crate::source::{Source, SourceError};
 
@@ -155,7 +155,7 @@ impl MetricsSource {
         let series = fetched
             .into_iter()
             .next()
-            .map(|(slot, series)| storage_percent(&slot, series))
+            .map(|(slot, points)| storage_percent(&slot, Series::from_points(points)))
             .unwrap_or_default();
         *self.trend.lock().expect("trend lock") = Some((now, series.clone()));
         Ok(series)
@@ -310,13 +310,14 @@ impl MetricsSource {
         queries
     }
 
-    /// One GetMetricData call (and its pages) for up to 500 queries.
+    /// One GetMetricData call (and its pages) for up to 500 queries: each query's datapoints,
+    /// oldest first.
     async fn fetch_batch(
         &self,
         batch: &[(Slot, MetricStat)],
         start: Time,
         end: Time,
-    ) -> Result<Vec<(Slot, Series)>, String> {
+    ) -> Result<Vec<(Slot, Vec<(Time, f64)>)>, String> {
         let queries: Vec<MetricDataQuery> = batch
             .iter()
             .enumerate()
@@ -328,7 +329,7 @@ impl MetricsSource {
                     .build()
             })
             .collect();
-        let mut series: Vec<Series> = vec![Series::default(); batch.len()];
+        let mut series: Vec<Vec<(Time, f64)>> = vec![Vec::new(); batch.len()];
         let mut next: Option<String> = None;
         loop {
             let output = self
@@ -360,7 +361,7 @@ impl MetricsSource {
                     .iter()
                     .zip(result.values())
                     .filter_map(|(t, v)| time(t).map(|t| (t, *v)));
-                series[index].points.extend(points);
+                series[index].extend(points);
             }
             match output.next_token() {
                 Some(token) if !token.is_empty() => next = Some(token.to_string()),
@@ -368,7 +369,7 @@ impl MetricsSource {
             }
         }
         for s in &mut series {
-            s.points.sort_by_key(|(t, _)| *t);
+            s.sort_by_key(|(t, _)| *t);
         }
         Ok(batch
             .iter()
@@ -425,8 +426,11 @@ impl Source for MetricsSource {
             .as_ref()
             .is_some_and(|w| w.cluster_identifier.is_none())
             .then(WorkgroupQueries::default);
+        // A metric per tenant and per integration, over the same minutes: one time axis for all.
+        let mut axes = TimeAxes::default();
         for batch in batches {
-            for (slot, series) in batch.map_err(SourceError)? {
+            for (slot, points) in batch.map_err(SourceError)? {
+                let series = axes.series(points);
                 match slot {
                     Slot::QueueLength(q) => {
                         metrics.queue_length.insert(q, series);
@@ -443,7 +447,7 @@ impl Source for MetricsSource {
                     Slot::ConcurrencyScaling => metrics.concurrency_scaling_clusters = series,
                     Slot::EltDelay => metrics.elt_delay_minutes = series,
                     Slot::CopyErrors(tenant) => {
-                        if !series.points.is_empty() {
+                        if !series.is_empty() {
                             metrics.copy_errors.insert(tenant, series);
                         }
                     }
@@ -477,13 +481,9 @@ impl Source for MetricsSource {
 /// capacity.
 fn storage_percent(slot: &Slot, series: Series) -> Series {
     match slot {
-        Slot::StorageMegabytes(capacity_mb) => Series {
-            points: series
-                .points
-                .into_iter()
-                .map(|(t, mb)| (t, 100.0 * mb / capacity_mb))
-                .collect(),
-        },
+        Slot::StorageMegabytes(capacity_mb) => {
+            Series::from_points(series.points().map(|(t, mb)| (t, 100.0 * mb / capacity_mb)))
+        }
         _ => series,
     }
 }
@@ -525,12 +525,10 @@ fn workgroup_queries(wlm: Option<&RedshiftConfig>, period: i32) -> Vec<(Slot, Me
 /// Two series added point by point at the times either has: a time only one has counts what it has.
 fn sum_by_time(a: &Series, b: &Series) -> Series {
     let mut sums: BTreeMap<Time, f64> = BTreeMap::new();
-    for (t, v) in a.points.iter().chain(&b.points) {
-        *sums.entry(*t).or_default() += v;
+    for (t, v) in a.points().chain(b.points()) {
+        *sums.entry(t).or_default() += v;
     }
-    Series {
-        points: sums.into_iter().collect(),
-    }
+    Series::from_points(sums)
 }
 
 /// Rejected over attempted queries across the hour, in percent (seed 001's query failure rate).
@@ -540,9 +538,7 @@ fn failure_rate(rejected: &Series, attempted: &Series, at: Time) -> Series {
         return Series::default();
     }
     let rejected_total: f64 = rejected.values().sum();
-    Series {
-        points: vec![(at, 100.0 * rejected_total / attempted_total)],
-    }
+    Series::from_points([(at, 100.0 * rejected_total / attempted_total)])
 }
 
 /// Every alarm, metric and composite, page by page, in the central account and in each tenant
@@ -888,13 +884,12 @@ mod tests {
         assert!(workgroup_queries(None, 60).is_empty());
 
         let at = |m: i64| chrono::DateTime::from_timestamp(1_800_000_000 + 60 * m, 0).unwrap();
-        let select = Series {
-            points: vec![(at(0), 2.0), (at(1), 3.0)],
-        };
-        let insert = Series {
-            points: vec![(at(1), 1.0), (at(2), 4.0)],
-        };
+        let select = Series::from_points([(at(0), 2.0), (at(1), 3.0)]);
+        let insert = Series::from_points([(at(1), 1.0), (at(2), 4.0)]);
         let total = sum_by_time(&sum_by_time(&Series::default(), &select), &insert);
-        assert_eq!(total.points, [(at(0), 2.0), (at(1), 4.0), (at(2), 4.0)]);
+        assert_eq!(
+            total.points().collect::<Vec<_>>(),
+            [(at(0), 2.0), (at(1), 4.0), (at(2), 4.0)]
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The one-minute datapoints of the last hour, as CloudWatch GetMetricData would return them.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::Duration;
 
@@ -49,9 +50,7 @@ impl Window {
     }
 
     fn to_series(&self) -> Series {
-        Series {
-            points: self.points.iter().copied().collect(),
-        }
+        Series::from_points(self.points.iter().copied())
     }
 }
 
@@ -101,15 +100,13 @@ impl<K> WindowSet<K> {
             .filter_map(|(key, window)| Some((key, *window.back()?)))
     }
 
-    /// Each metric's key and datapoints.
+    /// Each metric's key and datapoints, all on one time axis.
     fn series(&self) -> impl Iterator<Item = (&K, Series)> {
-        self.metrics.iter().map(|(key, window)| {
-            let points = self.minutes.iter().copied().zip(window.iter().copied());
+        let minutes: Arc<[Time]> = self.minutes.iter().copied().collect();
+        self.metrics.iter().map(move |(key, window)| {
             (
                 key,
-                Series {
-                    points: points.collect(),
-                },
+                Series::on_axis(minutes.clone(), window.iter().copied().collect()),
             )
         })
     }
@@ -177,9 +174,7 @@ impl MetricsBook {
             queue_running: per_queue(|q| &q.running),
             queue_wait_ms: per_queue(|q| &q.wait_ms),
             storage_percent: self.storage_percent.to_series(),
-            storage_trend: Series {
-                points: self.storage_trend.iter().copied().collect(),
-            },
+            storage_trend: Series::from_points(self.storage_trend.iter().copied()),
             // A cluster: its capacity is not configured but worked out (see `StorageSize`).
             storage_capacity_gb: None,
             concurrency_scaling_clusters: self.concurrency_clusters.to_series(),
@@ -345,8 +340,8 @@ mod tests {
             window.push(at(minute), minute as f64);
         }
         let series = window.to_series();
-        assert_eq!(series.points.len(), 60);
-        assert_eq!(series.points[0], (at(30), 30.0));
+        assert_eq!(series.len(), 60);
+        assert_eq!(series.first(), Some((at(30), 30.0)));
         assert_eq!(window.newest(3), [87.0, 88.0, 89.0]);
     }
 
@@ -361,12 +356,15 @@ mod tests {
             book.record(at(minute), &sample);
         }
         let trend = book.published().storage_trend;
-        assert_eq!(trend.points, [(at(0), 60.0), (at(60), 62.0)]);
+        assert_eq!(
+            trend.points().collect::<Vec<_>>(),
+            [(at(0), 60.0), (at(60), 62.0)]
+        );
         for hour in 0..(24 * 8) {
             book.record_trend_hour(at(60 * hour), 1.0);
         }
         assert_eq!(
-            book.published().storage_trend.points.len(),
+            book.published().storage_trend.len(),
             24 * STORAGE_TREND.days as usize
         );
     }

@@ -768,29 +768,25 @@ mod tests {
     fn history_fills_the_last_hour_from_the_first_frame() {
         let world = world(Scenario::Healthy);
         let metrics = world.metrics();
-        assert_eq!(metrics.storage_percent.points.len(), 60);
-        assert_eq!(
-            metrics.storage_percent.points.last().map(|p| p.0),
-            Some(created())
-        );
-        assert_eq!(metrics.queue_length["batch"].points.len(), 60);
+        assert_eq!(metrics.storage_percent.len(), 60);
+        assert_eq!(metrics.storage_percent.last().map(|p| p.0), Some(created()));
+        assert_eq!(metrics.queue_length["batch"].len(), 60);
         assert_eq!(
             metrics.integration_lag_seconds
                 [&super::super::integration_id("tenant-a-to-central-integration")]
-                .points
                 .len(),
             60
         );
-        assert_eq!(metrics.copy_errors["tenant_b"].points.len(), 60);
+        assert_eq!(metrics.copy_errors["tenant_b"].len(), 60);
     }
 
     #[test]
     fn ticks_add_a_point_a_minute_and_keep_an_hour() {
         let mut world = world(Scenario::Healthy);
         world.advance_to(created() + Duration::seconds(59));
-        assert_eq!(world.metrics().storage_percent.points.len(), 60);
+        assert_eq!(world.metrics().storage_percent.len(), 60);
         world.advance_to(created() + Duration::minutes(1));
-        let points = world.metrics().storage_percent.points;
+        let points = world.metrics().storage_percent;
         assert_eq!(points.len(), 60);
         assert_eq!(
             points.last().map(|p| p.0),
@@ -819,7 +815,7 @@ mod tests {
         let runs = world.elt_runs();
         assert!(runs[0].started_at > later - Duration::hours(1));
         assert!(runs.len() >= 7 * 24 - 1);
-        assert_eq!(world.metrics().storage_percent.points.len(), 60);
+        assert_eq!(world.metrics().storage_percent.len(), 60);
         assert!(world.alarms_firing().is_empty());
     }
 

@@ -79,7 +79,7 @@ pub(super) fn change_text(app: &App) -> Option<String> {
     let lang = app.settings.lang;
     let trend = &app.snapshot.metrics.storage_trend;
     let change = trend.change()?;
-    let span = span_text(lang, app.now - trend.points.first()?.0);
+    let span = span_text(lang, app.now - trend.first()?.0);
     Some(match lang {
         Lang::En => format!("{change:+.1} pt in {span}"),
         Lang::Ja => format!("{span}で {change:+.1} pt"),

@@ -651,7 +651,7 @@ pub struct Chart<'a> {
 /// when the first shown slot begins.
 fn chart_slots(chart: &Chart, width: usize) -> (Vec<Option<f64>>, Option<Time>) {
     let slots = chart.series.slots();
-    let first = chart.series.points.first().map(|(t, _)| *t);
+    let first = chart.series.first().map(|(t, _)| t);
     let period = chart.series.period().unwrap_or_default();
     if width == 0 || slots.len() <= width {
         return (slots, first);
@@ -695,9 +695,8 @@ pub fn chart_label(lang: Lang, now: Time, chart: &Chart, width: usize, compact: 
     // period after it.
     let end = chart
         .series
-        .points
         .last()
-        .map_or(now, |(t, _)| *t + chart.series.period().unwrap_or_default())
+        .map_or(now, |(t, _)| t + chart.series.period().unwrap_or_default())
         .max(now);
     let span = span_text(lang, end - start);
     let value = |v: f64| format!("{v:.prec$}{}", chart.unit, prec = chart.decimals);
@@ -839,9 +838,7 @@ mod tests {
 
     #[test]
     fn a_chart_says_its_span_its_top_and_its_gaps() {
-        let full = Series {
-            points: (0..60).map(|m| (at(m), m as f64 % 7.0)).collect(),
-        };
+        let full = Series::from_points((0..60).map(|m| (at(m), m as f64 % 7.0)));
         let now = at(60);
         assert_eq!(
             chart_label(Lang::En, now, &chart(&full), 80, false),
@@ -853,7 +850,7 @@ mod tests {
             "last 30 min · max 6 queued"
         );
         let mut gappy = full.clone();
-        gappy.points.retain(|(t, _)| *t < at(20) || *t > at(25));
+        gappy.retain(|t, _| t < at(20) || t > at(25));
         assert_eq!(
             chart_label(Lang::Ja, now, &chart(&gappy), 80, false),
             "直近 60 分 · 最大 6 queued · 欠損あり"
@@ -870,11 +867,7 @@ mod tests {
 
     #[test]
     fn a_whole_week_fits_its_width_and_spans_are_said_in_their_unit() {
-        let week = Series {
-            points: (0..168)
-                .map(|h| (at(60 * h), 60.0 + h as f64 / 100.0))
-                .collect(),
-        };
+        let week = Series::from_points((0..168).map(|h| (at(60 * h), 60.0 + h as f64 / 100.0)));
         let trend = Chart {
             window: Duration::days(7),
             unit: " %",
