@@ -20,58 +20,12 @@ fn overrides() -> Overrides {
     }
 }
 
-/// The standard fleet's central account (the seeds' two warehouses, metrics, alarms, ELT, logs)
-/// with the bulk seed's tenants instead of the standard three.
+/// The bulk seed's tenants on the standard fleet's central account (`support::bulk`), with
+/// `max_concurrency` calls in flight at most.
 fn config(url: &str, tenants: &Value, max_concurrency: usize) -> Config {
-    let mut text = format!(
-        r#"
-[aws]
-region = "us-east-1"
-endpoint_url = "{url}"
-max_attempts = 1
-call_timeout_seconds = 120
-max_concurrency = {max_concurrency}
-
-[refresh]
-timeout_seconds = 300
-
-[[warehouses]]
-name = "multitenant-wg"
-workgroup = "multitenant-wg"
-namespace = "multitenant-analytics"
-database = "dev"
-roles = ["integrations"]
-
-[[warehouses]]
-name = "dpc-learning"
-cluster_identifier = "dpc-learning"
-database = "dev"
-db_user = "shiftops"
-roles = ["elt", "wlm", "storage"]
-log_group = "/aws/redshift/cluster/dpc-learning"
-
-[elt]
-state_machine_arn = "arn:aws:states:us-east-1:999999999999:stateMachine:daily-elt"
-"#
-    );
-    for tenant in tenants.as_array().expect("the seed lists its tenants") {
-        let name = tenant["name"].as_str().unwrap();
-        text.push_str(&format!(
-            "\n[[tenants]]\nname = \"{name}\"\nschema = \"{name}\"\naccount_id = \"{}\"\nrole_arn = \"{}\"\ncluster_identifier = \"{}\"\n",
-            tenant["account_id"].as_str().unwrap(),
-            tenant["role_arn"].as_str().unwrap(),
-            tenant["cluster"].as_str().unwrap(),
-        ));
-        match tenant["integration"].as_str() {
-            Some(integration) => text.push_str(&format!("integration = \"{integration}\"\n")),
-            None => text.push_str(&format!(
-                "export = {{ bucket = \"{}\", prefix = \"{}\" }}\n",
-                tenant["bucket"].as_str().unwrap(),
-                tenant["prefix"].as_str().unwrap()
-            )),
-        }
-    }
-    Config::parse("config.toml", &text).expect("the generated config is valid")
+    let mut config = support::bulk::bulk_config(url, tenants);
+    config.aws.max_concurrency = max_concurrency;
+    config
 }
 
 /// The standard fleet plus `accounts` × `per_account` bulk tenants, every `export_every`-th on

@@ -381,6 +381,32 @@ impl Limiter {
             .clone()
     }
 
+    /// Every page of a call that pages by marker, each page through [`Self::run`]: `page` sends
+    /// the request for a marker (none for the first page), `next` reads the next page's marker
+    /// from an answer (none, or empty, on the last page).
+    pub async fn every_page<T, E, R, Page>(
+        &self,
+        key: &Key,
+        mut page: impl FnMut(Option<String>) -> Page,
+        next: impl Fn(&T) -> Option<&str>,
+    ) -> Result<Vec<T>, SdkError<E, R>>
+    where
+        Page: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let mut pages = Vec::new();
+        let mut marker = None;
+        loop {
+            let answer = self.run(key.clone(), page(marker.take())).await?;
+            marker = next(&answer).filter(|m| !m.is_empty()).map(str::to_string);
+            pages.push(answer);
+            if marker.is_none() {
+                return Ok(pages);
+            }
+        }
+    }
+
     /// Runs `call` once its lane has a slot and a token and the ceiling a slot; learns from its
     /// answer (a throttle slows the lane down, a success speeds it back up), and gives up on it
     /// after the call timeout with the SDK's timeout error.

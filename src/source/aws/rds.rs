@@ -289,27 +289,21 @@ async fn read_exports(
     if !export_tenants.is_empty() {
         // The snapshots come from the export tasks themselves (SourceArn, SnapshotTime), not
         // from DescribeDBClusterSnapshots: one call less per account, three at most in all.
-        let mut tasks = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = limiter
-                .run(
-                    Key::new(&account.scope, Api::Rds),
+        let pages = limiter
+            .every_page(
+                &Key::new(&account.scope, Api::Rds),
+                |marker| {
                     client
                         .describe_export_tasks()
                         .max_records(PAGE)
-                        .set_marker(marker.take())
-                        .send(),
-                )
-                .await
-                .map_err(|e| describe(&e))?;
-            tasks.extend(page.export_tasks().iter().cloned());
-            match page.marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => break,
-            }
-        }
-        for task in &tasks {
+                        .set_marker(marker)
+                        .send()
+                },
+                |page| page.marker(),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
+        for task in pages.iter().flat_map(|page| page.export_tasks()) {
             let Some(tenant) = export_tenants
                 .iter()
                 .find(|t| exported_by(t, task.s3_bucket(), task.s3_prefix()))
@@ -410,28 +404,23 @@ async fn read_clusters(
     client: &Client,
     limiter: &Limiter,
 ) -> Result<Vec<ClusterState>, String> {
-    let mut clusters = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = limiter
-            .run(
-                Key::new(&account.scope, Api::Rds),
+    let pages = limiter
+        .every_page(
+            &Key::new(&account.scope, Api::Rds),
+            |marker| {
                 client
                     .describe_db_clusters()
                     .max_records(PAGE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| describe(&e))?;
-        clusters.extend(page.db_clusters().iter().cloned());
-        match page.marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
-    Ok(clusters
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| page.marker(),
+        )
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(pages
         .iter()
+        .flat_map(|page| page.db_clusters())
         .filter_map(|cluster| {
             let id = cluster.db_cluster_identifier()?;
             let tenant = account

@@ -3,6 +3,8 @@
 
 use aws_sdk_redshift::Client as RedshiftClient;
 use aws_sdk_redshiftserverless::Client as ServerlessClient;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::{describe, is_access_denied};
 use super::{Api, Aws, Key, Limiter, time};
@@ -13,6 +15,17 @@ use crate::config::RedshiftConfig;
 pub struct CallError {
     pub message: String,
     pub denied: bool,
+}
+
+fn call_error<E, R>(error: &SdkError<E, R>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    CallError {
+        message: describe(error),
+        denied: is_access_denied(error),
+    }
 }
 
 /// A Zero-ETL integration as the warehouse's account sees it (InboundIntegration,
@@ -66,10 +79,7 @@ impl Parameters {
                     .send(),
             )
             .await
-            .map_err(|e| CallError {
-                message: describe(&e),
-                denied: is_access_denied(&e),
-            })?;
+            .map_err(|e| call_error(&e))?;
         output
             .clusters()
             .first()
@@ -96,35 +106,31 @@ impl Parameters {
         &self,
         group: &str,
     ) -> Result<Vec<(String, String)>, CallError> {
-        let mut parameters = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let output = self
-                .limiter
-                .run(
-                    Key::central(Api::Redshift),
+        let pages = self
+            .limiter
+            .every_page(
+                &Key::central(Api::Redshift),
+                |marker| {
                     self.redshift
                         .describe_cluster_parameters()
                         .parameter_group_name(group)
-                        .set_marker(marker.take())
-                        .send(),
-                )
-                .await
-                .map_err(|e| CallError {
-                    message: describe(&e),
-                    denied: is_access_denied(&e),
-                })?;
-            parameters.extend(output.parameters().iter().filter_map(|p| {
+                        .set_marker(marker)
+                        .send()
+                },
+                |page| page.marker(),
+            )
+            .await
+            .map_err(|e| call_error(&e))?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.parameters())
+            .filter_map(|p| {
                 Some((
                     p.parameter_name()?.to_string(),
                     p.parameter_value().unwrap_or_default().to_string(),
                 ))
-            }));
-            match output.marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => return Ok(parameters),
-            }
-        }
+            })
+            .collect())
     }
 
     /// The ARN of a warehouse's namespace: what a Zero-ETL integration's `TargetArn` names
@@ -134,9 +140,9 @@ impl Parameters {
     /// `namespaceArn` (GetWorkgroup for the namespace's name when the config does not give it,
     /// then GetNamespace).
     pub async fn namespace_arn(&self, warehouse: &RedshiftConfig) -> Result<String, CallError> {
-        let failed = |e: &dyn std::fmt::Display, denied: bool| CallError {
-            message: e.to_string(),
-            denied,
+        let failed = |message: String| CallError {
+            message,
+            denied: false,
         };
         if let Some(cluster) = &warehouse.cluster_identifier {
             return self
@@ -151,7 +157,7 @@ impl Parameters {
                 .await?
                 .namespace_name()
                 .map(str::to_string)
-                .ok_or_else(|| failed(&format!("workgroup {workgroup} has no namespace"), false))?,
+                .ok_or_else(|| failed(format!("workgroup {workgroup} has no namespace")))?,
         };
         let output = self
             .limiter
@@ -163,12 +169,12 @@ impl Parameters {
                     .send(),
             )
             .await
-            .map_err(|e| failed(&describe(&e), is_access_denied(&e)))?;
+            .map_err(|e| call_error(&e))?;
         output
             .namespace()
             .and_then(|n| n.namespace_arn())
             .map(str::to_string)
-            .ok_or_else(|| failed(&format!("namespace {namespace} has no ARN"), false))
+            .ok_or_else(|| failed(format!("namespace {namespace} has no ARN")))
     }
 
     /// Every integration into the namespace `target_arn`, whatever account its source is in: one
@@ -178,49 +184,43 @@ impl Parameters {
         &self,
         target_arn: &str,
     ) -> Result<Vec<InboundIntegration>, CallError> {
-        let mut found = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let output = self
-                .limiter
-                .run(
-                    Key::central(Api::Redshift),
+        let pages = self
+            .limiter
+            .every_page(
+                &Key::central(Api::Redshift),
+                |marker| {
                     self.redshift
                         .describe_inbound_integrations()
                         .target_arn(target_arn)
                         .max_records(INBOUND_PAGE)
-                        .set_marker(marker.take())
-                        .send(),
-                )
-                .await
-                .map_err(|e| CallError {
-                    message: describe(&e),
-                    denied: is_access_denied(&e),
-                })?;
-            found.extend(output.inbound_integrations().iter().map(|i| {
-                InboundIntegration {
-                    arn: i.integration_arn().unwrap_or_default().to_string(),
-                    source_arn: i.source_arn().unwrap_or_default().to_string(),
-                    status: i.status().map_or("unknown", |s| s.as_str()).to_string(),
-                    errors: i
-                        .errors()
-                        .iter()
-                        .map(|e| {
-                            let code = e.error_code().unwrap_or("error");
-                            match e.error_message() {
-                                Some(message) => format!("{code}: {message}"),
-                                None => code.to_string(),
-                            }
-                        })
-                        .collect(),
-                    created_at: i.create_time().and_then(time),
-                }
-            }));
-            match output.marker() {
-                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-                _ => return Ok(found),
-            }
-        }
+                        .set_marker(marker)
+                        .send()
+                },
+                |page| page.marker(),
+            )
+            .await
+            .map_err(|e| call_error(&e))?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.inbound_integrations())
+            .map(|i| InboundIntegration {
+                arn: i.integration_arn().unwrap_or_default().to_string(),
+                source_arn: i.source_arn().unwrap_or_default().to_string(),
+                status: i.status().map_or("unknown", |s| s.as_str()).to_string(),
+                errors: i
+                    .errors()
+                    .iter()
+                    .map(|e| {
+                        let code = e.error_code().unwrap_or("error");
+                        match e.error_message() {
+                            Some(message) => format!("{code}: {message}"),
+                            None => code.to_string(),
+                        }
+                    })
+                    .collect(),
+                created_at: i.create_time().and_then(time),
+            })
+            .collect())
     }
 
     /// A Serverless workgroup as GetWorkgroup gives it.
@@ -238,10 +238,7 @@ impl Parameters {
                     .send(),
             )
             .await
-            .map_err(|e| CallError {
-                message: describe(&e),
-                denied: is_access_denied(&e),
-            })?;
+            .map_err(|e| call_error(&e))?;
         output.workgroup.ok_or_else(|| CallError {
             message: format!("workgroup {workgroup} not returned"),
             denied: false,
