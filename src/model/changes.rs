@@ -32,7 +32,9 @@ impl Changes {
     pub fn views(views: impl IntoIterator<Item = WarehouseView>) -> Changes {
         Changes {
             sources: 0,
-            views: views.into_iter().fold(0, |bits, view| bits | 1 << view as u16),
+            views: views
+                .into_iter()
+                .fold(0, |bits, view| bits | 1 << view as u16),
         }
     }
 

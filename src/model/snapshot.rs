@@ -3,9 +3,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    Alarm, AlarmsData, Changes, EltRun, ExportTask, FailedQuery, FleetMetrics, IntegrationReplication,
-    IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId,
-    SourceStatus, TableInfo, Tenant, Time, WlmSettings,
+    Alarm, AlarmsData, Changes, EltRun, ExportTask, FailedQuery, FleetMetrics,
+    IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
+    RunningQuery, SourceId, SourceStatus, TableInfo, Tenant, Time, WlmSettings,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -600,6 +600,42 @@ mod tests {
             metric: None,
             threshold: None,
         }
+    }
+
+    #[test]
+    fn a_warehouse_fetch_says_which_of_its_views_changed() {
+        let mut snapshot = Snapshot::new(vec![tenant("a")]);
+        let queue = |queued: u32| crate::model::QueueActivity {
+            queue: "adhoc".into(),
+            queued,
+            running: 1,
+            max_wait_seconds: 0.0,
+        };
+        let warehouse = |queued: u32| {
+            Ok(SourceData::Warehouse(WarehouseData {
+                queues: vec![queue(queued)],
+                ..WarehouseData::default()
+            }))
+        };
+        let first = snapshot.apply(SourceId::Warehouse, 1, warehouse(0), at(0));
+        assert!(
+            first.touches_view(WarehouseView::Loads),
+            "the first data: all of it"
+        );
+        let queued = snapshot.apply(SourceId::Warehouse, 2, warehouse(3), at(1));
+        assert_eq!(queued, Changes::views([WarehouseView::Queues]));
+        assert_eq!(snapshot.warehouse.queues, vec![queue(3)]);
+        let same = snapshot.apply(SourceId::Warehouse, 3, warehouse(3), at(2));
+        assert!(!same.any());
+        // A view that fails now changes what is unread: the whole source.
+        let failing = Ok(SourceData::Warehouse(WarehouseData {
+            queues: vec![queue(3)],
+            failed_views: vec![(WarehouseView::Loads, "denied".into())],
+            ..WarehouseData::default()
+        }));
+        let failed = snapshot.apply(SourceId::Warehouse, 4, failing, at(3));
+        assert!(failed.touches_view(WarehouseView::Loads));
+        assert!(!failed.touches(SourceId::Rds));
     }
 
     #[test]
