@@ -319,4 +319,16 @@ impl Health {
     pub fn fleet_findings(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.tenant.is_none())
     }
+
+    /// Whether the tenants see the same health in both: each tenant's status, and the findings
+    /// that concern some tenant, in their order (a tenant's worst is the first that concerns it).
+    pub fn same_for_tenants(&self, other: &Health) -> bool {
+        fn concerning(health: &Health) -> impl Iterator<Item = &Finding> {
+            health
+                .findings
+                .iter()
+                .filter(|f| f.tenant.is_some() || !f.affected.is_empty())
+        }
+        self.tenant_status == other.tenant_status && concerning(self).eq(concerning(other))
+    }
 }

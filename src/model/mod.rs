@@ -1,6 +1,7 @@
 //! Plain domain types of the pipeline. No I/O, no AWS SDK types.
 
 mod alarm;
+mod changes;
 mod console;
 mod elt;
 mod export;
@@ -19,6 +20,7 @@ mod timeline;
 mod wlm;
 
 pub use alarm::{AccountFailure, Alarm, AlarmHistoryItem, AlarmKind, AlarmState, AlarmsData};
+pub use changes::Changes;
 pub use console::{Arn, console_url};
 pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
 pub use export::{ExportStatus, ExportTask};

@@ -3,9 +3,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{
-    Alarm, AlarmsData, EltRun, ExportTask, FailedQuery, FleetMetrics, IntegrationReplication,
-    IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity, RunningQuery, SourceId,
-    SourceStatus, TableInfo, Tenant, Time, WlmSettings,
+    Alarm, AlarmsData, Changes, EltRun, ExportTask, FailedQuery, FleetMetrics,
+    IntegrationReplication, IntegrationState, LoadError, LoadSummary, LogEvent, QueueActivity,
+    RunningQuery, SourceId, SourceStatus, TableInfo, Tenant, Time, WlmSettings,
 };
 
 /// A tenant whose part of a source could not be fetched (role denied, timeout …).
@@ -194,19 +194,20 @@ impl Snapshot {
 
     /// Applies the result of a fetch that started at `fetched_at`. On failure the last good data stays.
     ///
-    /// Returns whether anything health and rows are derived from changed: the data, the
-    /// source's error, or its first data. A fetch that brings what the snapshot holds already
-    /// (most do: CloudWatch's datapoints are a minute apart, the fleet's state changes rarely)
-    /// only makes the data younger, and what is derived from it need not be derived again.
+    /// Returns what changed of what health and rows are derived from: the data (of the
+    /// warehouse, view by view), the source's error, or its first data. A fetch that brings what
+    /// the snapshot holds already (most do: CloudWatch's datapoints are a minute apart, the
+    /// fleet's state changes rarely) only makes the data younger, and what is derived from it
+    /// need not be derived again.
     pub fn apply(
         &mut self,
         id: SourceId,
         generation: u64,
         result: Result<SourceData, String>,
         fetched_at: Time,
-    ) -> bool {
+    ) -> Changes {
         let Some(status) = self.sources.iter_mut().find(|s| s.id == id) else {
-            return false; // not a source of this fleet
+            return Changes::NONE; // not a source of this fleet
         };
         status.in_flight = false;
         status.generation = generation;
@@ -215,26 +216,37 @@ impl Snapshot {
             Err(error) => {
                 let changed = status.error.as_ref() != Some(&error);
                 status.error = Some(error);
-                return changed;
+                return if changed {
+                    Changes::source(id)
+                } else {
+                    Changes::NONE
+                };
             }
         };
         let error = partial_error(&data);
         let status_changed = status.fetched_at.is_none() || status.error != error;
         status.fetched_at = Some(fetched_at);
         status.error = error;
-        let data_changed = match data {
-            SourceData::Rds(rds) => self.apply_rds(rds),
-            SourceData::Warehouse(warehouse) => self.apply_warehouse(warehouse),
-            SourceData::Metrics(metrics) => replace_if_changed(&mut self.metrics, metrics),
-            SourceData::Alarms(alarms) => self.apply_alarms(alarms),
-            SourceData::Elt(runs) => replace_if_changed(&mut self.elt_runs, runs),
-            SourceData::Logs(lines) => replace_if_changed(&mut self.error_logs, lines),
-            SourceData::Aurora(clusters) => self.apply_clusters(clusters),
-            SourceData::Parameters(settings) => {
-                replace_if_changed(&mut self.wlm_settings, settings)
+        let whole = |changed: bool| {
+            if changed {
+                Changes::source(id)
+            } else {
+                Changes::NONE
             }
         };
-        status_changed || data_changed
+        let data_changes = match data {
+            SourceData::Rds(rds) => self.apply_rds(rds),
+            SourceData::Warehouse(warehouse) => self.apply_warehouse(warehouse),
+            SourceData::Metrics(metrics) => whole(replace_if_changed(&mut self.metrics, metrics)),
+            SourceData::Alarms(alarms) => whole(self.apply_alarms(alarms)),
+            SourceData::Elt(runs) => whole(replace_if_changed(&mut self.elt_runs, runs)),
+            SourceData::Logs(lines) => whole(replace_if_changed(&mut self.error_logs, lines)),
+            SourceData::Aurora(clusters) => whole(self.apply_clusters(clusters)),
+            SourceData::Parameters(settings) => {
+                whole(replace_if_changed(&mut self.wlm_settings, settings))
+            }
+        };
+        whole(status_changed) | data_changes
     }
 
     /// The id of a tenant's integration, once RDS has reported it.
@@ -246,12 +258,16 @@ impl Snapshot {
             .map(|i| i.id.as_str())
     }
 
-    /// Views that failed keep their previous rows, so one bad statement blanks nothing.
-    fn apply_warehouse(&mut self, mut fresh: WarehouseData) -> bool {
+    /// Views that failed keep their previous rows, so one bad statement blanks nothing. Returns
+    /// the views whose rows changed, or were read for the first time.
+    fn apply_warehouse(&mut self, mut fresh: WarehouseData) -> Changes {
         let old = &self.warehouse;
+        let mut first_read = Vec::new();
         for view in WarehouseView::ALL {
-            if !fresh.failed_views.iter().any(|(failed, _)| *failed == view) {
-                self.read_views.insert(view);
+            if !fresh.failed_views.iter().any(|(failed, _)| *failed == view)
+                && self.read_views.insert(view)
+            {
+                first_read.push(view);
             }
         }
         for (view, _) in &fresh.failed_views {
@@ -280,7 +296,30 @@ impl Snapshot {
             }
         }
         resolve_replication_tenants(&mut fresh.replication, &self.rds.integrations);
-        replace_if_changed(&mut self.warehouse, fresh)
+        let old = &self.warehouse;
+        if old.failed_views != fresh.failed_views {
+            self.warehouse = fresh;
+            return Changes::source(SourceId::Warehouse);
+        }
+        let changed = WarehouseView::ALL.into_iter().filter(|&view| match view {
+            // Both views fill the same rows: each integration's state and its tables.
+            WarehouseView::Integrations | WarehouseView::IntegrationTables => {
+                old.replication != fresh.replication
+            }
+            WarehouseView::LoadErrors => old.load_errors != fresh.load_errors,
+            WarehouseView::Loads => old.loads != fresh.loads,
+            WarehouseView::Queues => old.queues != fresh.queues,
+            WarehouseView::Queries => old.queries != fresh.queries,
+            WarehouseView::Tables => {
+                old.tables != fresh.tables || old.tables_total_mb != fresh.tables_total_mb
+            }
+            WarehouseView::FailedQueries => old.failed_queries != fresh.failed_queries,
+        });
+        let changes = Changes::views(changed.chain(first_read));
+        if changes.any() {
+            self.warehouse = fresh;
+        }
+        changes
     }
 
     /// Alarms are read account by account: an account that failed keeps its previous alarms.
@@ -309,8 +348,9 @@ impl Snapshot {
         replace_if_changed(&mut self.clusters, fresh.clusters)
     }
 
-    /// RDS is read account by account: a tenant that failed keeps its previous data.
-    fn apply_rds(&mut self, mut fresh: RdsData) -> bool {
+    /// RDS is read account by account: a tenant that failed keeps its previous data. New RDS data
+    /// also says anew whose each replicating integration is.
+    fn apply_rds(&mut self, mut fresh: RdsData) -> Changes {
         let failed: Vec<&str> = fresh.failures.iter().map(|f| f.tenant.as_str()).collect();
         let kept = |tenant: &str| failed.contains(&tenant);
         let old = &self.rds;
@@ -336,10 +376,15 @@ impl Snapshot {
             .collect();
         let errors_changed = replace_if_changed(&mut self.tenant_errors, tenant_errors);
         if !replace_if_changed(&mut self.rds, fresh) {
-            return errors_changed || self.read_tenants.len() != read_before;
+            let changed = errors_changed || self.read_tenants.len() != read_before;
+            return if changed {
+                Changes::source(SourceId::Rds)
+            } else {
+                Changes::NONE
+            };
         }
         resolve_replication_tenants(&mut self.warehouse.replication, &self.rds.integrations);
-        true
+        Changes::source(SourceId::Rds) | Changes::views([WarehouseView::Integrations])
     }
 }
 
@@ -500,7 +545,9 @@ mod tests {
             ..WarehouseData::default()
         };
         let mut apply = |generation: u64, data: Result<SourceData, String>| {
-            snapshot.apply(data_source(&data), generation, data, at(generation as u32))
+            snapshot
+                .apply(data_source(&data), generation, data, at(generation as u32))
+                .any()
         };
         assert!(
             apply(1, Ok(SourceData::Rds(rds(IntegrationStatus::Active)))),
@@ -553,6 +600,42 @@ mod tests {
             metric: None,
             threshold: None,
         }
+    }
+
+    #[test]
+    fn a_warehouse_fetch_says_which_of_its_views_changed() {
+        let mut snapshot = Snapshot::new(vec![tenant("a")]);
+        let queue = |queued: u32| crate::model::QueueActivity {
+            queue: "adhoc".into(),
+            queued,
+            running: 1,
+            max_wait_seconds: 0.0,
+        };
+        let warehouse = |queued: u32| {
+            Ok(SourceData::Warehouse(WarehouseData {
+                queues: vec![queue(queued)],
+                ..WarehouseData::default()
+            }))
+        };
+        let first = snapshot.apply(SourceId::Warehouse, 1, warehouse(0), at(0));
+        assert!(
+            first.touches_view(WarehouseView::Loads),
+            "the first data: all of it"
+        );
+        let queued = snapshot.apply(SourceId::Warehouse, 2, warehouse(3), at(1));
+        assert_eq!(queued, Changes::views([WarehouseView::Queues]));
+        assert_eq!(snapshot.warehouse.queues, vec![queue(3)]);
+        let same = snapshot.apply(SourceId::Warehouse, 3, warehouse(3), at(2));
+        assert!(!same.any());
+        // A view that fails now changes what is unread: the whole source.
+        let failing = Ok(SourceData::Warehouse(WarehouseData {
+            queues: vec![queue(3)],
+            failed_views: vec![(WarehouseView::Loads, "denied".into())],
+            ..WarehouseData::default()
+        }));
+        let failed = snapshot.apply(SourceId::Warehouse, 4, failing, at(3));
+        assert!(failed.touches_view(WarehouseView::Loads));
+        assert!(!failed.touches(SourceId::Rds));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::{Clock, Fleet, Source};
-use crate::model::{Snapshot, SourceData, SourceId, Time};
+use crate::model::{Changes, Snapshot, SourceData, SourceId, Time};
 
 /// The outcome of one fetch, tagged so that a result older than one already applied is dropped.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,11 +177,11 @@ pub async fn fetch_all(fleet: &Fleet, generation: u64) -> Vec<FetchResult> {
 
 impl Snapshot {
     /// Applies a fetch result unless a newer one of the same source was applied already; returns
-    /// whether what health and rows are derived from changed (see [`Snapshot::apply`]).
-    pub fn accept(&mut self, fetched: FetchResult) -> bool {
+    /// what changed of what health and rows are derived from (see [`Snapshot::apply`]).
+    pub fn accept(&mut self, fetched: FetchResult) -> Changes {
         let applied = self.source(fetched.id).map_or(0, |s| s.generation);
         if fetched.generation <= applied {
-            return false;
+            return Changes::NONE;
         }
         self.apply(
             fetched.id,

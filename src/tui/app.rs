@@ -17,7 +17,7 @@ use super::theme::Theme;
 use super::views::Drawn;
 use crate::action::{Plan, Request};
 use crate::health::{Health, Thresholds, evaluate};
-use crate::model::{Snapshot, SourceId, Time};
+use crate::model::{Changes, Snapshot, SourceId, Time};
 use crate::source::refresh::SourceEvent;
 
 /// What the event loop must do after the UI handled something.
@@ -243,10 +243,10 @@ impl App {
             self.dirty = true;
         }
         self.now = now;
-        let changed = self.take_source_events(events);
+        let changes = self.take_source_events(events);
         let minute = |at: Time| at.timestamp().div_euclid(60);
-        if changed || minute(now) != minute(self.derived_at) {
-            self.recompute();
+        if changes.any() || minute(now) != minute(self.derived_at) {
+            self.recompute(changes);
         }
     }
 
@@ -258,34 +258,42 @@ impl App {
     /// data changed: the event loop hands over together what arrived within one tick of its clock.
     pub fn on_source_events(&mut self, events: impl IntoIterator<Item = SourceEvent>) {
         self.dirty = true;
-        if self.take_source_events(events) {
-            self.recompute();
+        let changes = self.take_source_events(events);
+        if changes.any() {
+            self.recompute(changes);
         }
     }
 
-    /// Puts what the sources reported into the snapshot; returns whether any data changed.
-    fn take_source_events(&mut self, events: impl IntoIterator<Item = SourceEvent>) -> bool {
-        let mut changed = false;
+    /// Puts what the sources reported into the snapshot; returns what data changed.
+    fn take_source_events(&mut self, events: impl IntoIterator<Item = SourceEvent>) -> Changes {
+        let mut changes = Changes::NONE;
         for event in events {
             self.dirty = true;
             match event {
                 SourceEvent::Started(id) => self.snapshot.begin(id),
-                SourceEvent::Finished(result) => changed |= self.snapshot.accept(*result),
+                SourceEvent::Finished(result) => changes |= self.snapshot.accept(*result),
             }
         }
-        changed
+        changes
     }
 
-    /// Re-derives health and rows after the data changed or a minute began (not on every frame).
-    fn recompute(&mut self) {
+    /// Re-derives health and rows after the data changed or a minute began (not on every
+    /// frame); the tenants' rows only if what they show changed.
+    fn recompute(&mut self, changes: Changes) {
         self.derived_at = self.now;
-        self.health = evaluate(&self.snapshot, &self.settings.thresholds, self.now);
+        let health = evaluate(&self.snapshot, &self.settings.thresholds, self.now);
+        let tenants_stale =
+            super::rows::reaches_tenants(changes) || !health.same_for_tenants(&self.health);
+        self.health = health;
         self.incident
             .observe(&self.health, &self.snapshot, self.now);
-        // The old rows go before the new are built, so the new take their place in memory
-        // rather than a second place as large (some 8 MB at 10,000 tenants).
-        self.rows = Rows::default();
-        self.rows = Rows::build(&self.snapshot, &self.health, self.now, &self.settings);
+        self.rows.update(
+            &self.snapshot,
+            &self.health,
+            self.now,
+            &self.settings,
+            tenants_stale,
+        );
         self.rows
             .apply_filters(&self.filters, self.tenant.as_deref());
         self.clamp_selection();

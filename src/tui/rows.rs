@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::action::View;
 use crate::health::{Finding, Health, Status};
 use crate::model::{
-    AlarmState, Reading, Snapshot, SourceId, TenantSummary, Time, Unread, WarehouseView,
+    AlarmState, Changes, Reading, Snapshot, SourceId, TenantSummary, Time, Unread, WarehouseView,
     summarize_tenants,
 };
 use crate::tui::app::Settings;
@@ -106,14 +106,71 @@ pub struct Rows {
     findings_by_tenant: HashMap<String, Vec<usize>>,
     /// The tenant of each finding, in `Health::findings` order: the overview's first rows.
     finding_tenants: Vec<Option<String>>,
+    /// The minute (of the Unix epoch) the tenants' rows were built at: their COPY errors count
+    /// the last 24 hours.
+    tenants_minute: i64,
+    /// How many times the tenants' rows were built.
+    tenants_generation: u64,
+}
+
+/// Whether a change of the data reaches the tenants' rows (their summaries, as
+/// [`summarize_tenants`] reads them): RDS, the integrations' state and lag (warehouse and
+/// metrics), the loads and COPY errors, the ELT. Not the WLM queues, running queries, tables,
+/// failed queries, alarms, logs, parameters or clusters.
+pub fn reaches_tenants(changes: Changes) -> bool {
+    [SourceId::Rds, SourceId::Metrics, SourceId::Elt]
+        .into_iter()
+        .any(|id| changes.touches(id))
+        || [
+            WarehouseView::Integrations,
+            WarehouseView::IntegrationTables,
+            WarehouseView::Loads,
+            WarehouseView::LoadErrors,
+        ]
+        .into_iter()
+        .any(|view| changes.touches_view(view))
 }
 
 impl Rows {
     /// `settings` give the words the rows show (language, runbooks, marks), so that `/` finds
     /// what is on screen.
     pub fn build(snapshot: &Snapshot, health: &Health, now: Time, settings: &Settings) -> Self {
+        let mut rows = Rows::default();
+        rows.update(snapshot, health, now, settings, true);
+        rows
+    }
+
+    /// Derives the rows again from new data and health. The tenants' rows (thousands of
+    /// summaries and filter texts, the bulk of the work) are kept unless `tenants_stale` (their
+    /// data or their health changed, see [`reaches_tenants`] and [`Health::same_for_tenants`])
+    /// or a minute began; every other view's rows are few and are built anew.
+    pub fn update(
+        &mut self,
+        snapshot: &Snapshot,
+        health: &Health,
+        now: Time,
+        settings: &Settings,
+        tenants_stale: bool,
+    ) {
         let lang = settings.lang;
         let runbooks = &settings.runbooks;
+        let minute = now.timestamp().div_euclid(60);
+        let rebuild_tenants =
+            tenants_stale || self.tenants_generation == 0 || minute != self.tenants_minute;
+        // The old rows go before the new are built, so the new take their place in memory.
+        let kept_tenant_texts = if rebuild_tenants {
+            self.tenants = Vec::new();
+            None
+        } else {
+            self.haystacks.remove(&View::Overview).map(|mut texts| {
+                texts.drain(..self.finding_tenants.len());
+                texts
+            })
+        };
+        self.order.clear();
+        self.haystacks.clear();
+        self.visible.clear();
+
         let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, finding) in health.findings.iter().enumerate() {
             for tenant in finding.tenant.iter().chain(&finding.affected) {
@@ -123,32 +180,12 @@ impl Rows {
                     .push(i);
             }
         }
-        // Each tenant's worst finding is its first (findings are sorted worst first): one map
-        // lookup per tenant, not a scan of every finding per tenant.
-        let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
-            .into_iter()
-            .map(|summary| TenantRow {
-                status: health.tenant(&summary.name),
-                worst: findings_by_tenant
-                    .get(summary.name.as_str())
-                    .and_then(|found| found.first())
-                    .map(|&i| health.findings[i].clone()),
-                summary,
-            })
-            .collect();
-        // Worst first; at the same status, a tenant with trouble of its own before one only held
-        // back by another's (a failed ELT run holds back every tenant).
-        let held_back_only = |row: &TenantRow| {
-            row.worst
-                .as_ref()
-                .is_some_and(|f| f.tenant.as_deref() != Some(row.summary.name.as_str()))
-        };
-        tenants.sort_by(|a, b| {
-            b.status
-                .cmp(&a.status)
-                .then_with(|| held_back_only(a).cmp(&held_back_only(b)))
-                .then_with(|| a.summary.name.cmp(&b.summary.name))
-        });
+        if rebuild_tenants {
+            self.tenants = tenant_rows(snapshot, health, now, &findings_by_tenant);
+            self.tenant_widths = TenantWidths::measure(&self.tenants);
+            self.tenants_minute = minute;
+            self.tenants_generation += 1;
+        }
 
         let mut queues: Vec<String> = crate::model::WLM_QUEUES.map(String::from).to_vec();
         let extra: BTreeSet<&String> = snapshot
@@ -159,16 +196,10 @@ impl Rows {
             .filter(|q| !queues.contains(q))
             .collect();
         queues.extend(extra.into_iter().cloned());
-
-        let tenant_widths = TenantWidths::measure(&tenants);
-        let mut rows = Rows {
-            tenant_widths,
-            tenants,
-            queues,
-            findings_by_tenant,
-            finding_tenants: health.findings.iter().map(|f| f.tenant.clone()).collect(),
-            ..Rows::default()
-        };
+        self.queues = queues;
+        self.findings_by_tenant = findings_by_tenant;
+        self.finding_tenants = health.findings.iter().map(|f| f.tenant.clone()).collect();
+        let rows = self;
 
         // Each row is found by what its columns show (status words as shown and as their code,
         // the check id, the runbook its arrow names), not only by a few fields.
@@ -186,42 +217,9 @@ impl Rows {
                 crate::tui::runbook::for_finding(runbooks, f).map_or("", |r| r.id.as_str()),
             ])
         });
-        let tenants = rows.tenants.iter().map(|t| {
-            let s = &t.summary;
-            let worst = match (&t.worst, &s.error) {
-                (_, Some(error)) => {
-                    format!("{} {error}", lang.pick("cannot read", "読み取れません"))
-                }
-                (Some(f), None) => format!("{} {}", f.check, f.text_for(&s.name, lang)),
-                (None, None) => String::new(),
-            };
-            filter_text([
-                s.name.as_str(),
-                s.path,
-                t.status.as_str(),
-                t.status.label_in(lang),
-                s.integration_status
-                    .known()
-                    .and_then(Option::as_ref)
-                    .map(|i| i.as_str())
-                    .unwrap_or(""),
-                s.last_export
-                    .known()
-                    .and_then(Option::as_ref)
-                    .map_or("", |e| e.status.as_str()),
-                if matches!(s.last_copy_at, Reading::Known(Some(_))) {
-                    "copy"
-                } else {
-                    ""
-                },
-                s.last_elt
-                    .known()
-                    .and_then(Option::as_ref)
-                    .map_or("", |e| e.as_str()),
-                &worst,
-            ])
-        });
-        let overview: Vec<String> = findings.chain(tenants).collect();
+        let tenant_texts = kept_tenant_texts
+            .unwrap_or_else(|| rows.tenants.iter().map(|t| tenant_text(t, lang)).collect());
+        let overview: Vec<String> = findings.chain(tenant_texts).collect();
         rows.set(View::Overview, (0..overview.len()).collect(), overview);
 
         let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
@@ -376,7 +374,12 @@ impl Rows {
             })
             .collect();
         rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);
-        rows
+    }
+
+    /// How many times the tenants' rows were built: each data change that reaches them, each
+    /// minute, never for data they do not show.
+    pub fn tenants_generation(&self) -> u64 {
+        self.tenants_generation
     }
 
     /// `haystacks` are lowercase already (see [`filter_text`]).
@@ -475,6 +478,79 @@ impl Rows {
     }
 }
 
+/// The tenants' rows, worst first.
+fn tenant_rows(
+    snapshot: &Snapshot,
+    health: &Health,
+    now: Time,
+    findings_by_tenant: &HashMap<String, Vec<usize>>,
+) -> Vec<TenantRow> {
+    // Each tenant's worst finding is its first (findings are sorted worst first): one map
+    // lookup per tenant, not a scan of every finding per tenant.
+    let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
+        .into_iter()
+        .map(|summary| TenantRow {
+            status: health.tenant(&summary.name),
+            worst: findings_by_tenant
+                .get(summary.name.as_str())
+                .and_then(|found| found.first())
+                .map(|&i| health.findings[i].clone()),
+            summary,
+        })
+        .collect();
+    // Worst first; at the same status, a tenant with trouble of its own before one only held
+    // back by another's (a failed ELT run holds back every tenant).
+    let held_back_only = |row: &TenantRow| {
+        row.worst
+            .as_ref()
+            .is_some_and(|f| f.tenant.as_deref() != Some(row.summary.name.as_str()))
+    };
+    tenants.sort_by(|a, b| {
+        b.status
+            .cmp(&a.status)
+            .then_with(|| held_back_only(a).cmp(&held_back_only(b)))
+            .then_with(|| a.summary.name.cmp(&b.summary.name))
+    });
+    tenants
+}
+
+/// What a tenant's row is found by: what its columns show.
+fn tenant_text(t: &TenantRow, lang: crate::i18n::Lang) -> String {
+    let s = &t.summary;
+    let worst = match (&t.worst, &s.error) {
+        (_, Some(error)) => {
+            format!("{} {error}", lang.pick("cannot read", "読み取れません"))
+        }
+        (Some(f), None) => format!("{} {}", f.check, f.text_for(&s.name, lang)),
+        (None, None) => String::new(),
+    };
+    filter_text([
+        s.name.as_str(),
+        s.path,
+        t.status.as_str(),
+        t.status.label_in(lang),
+        s.integration_status
+            .known()
+            .and_then(Option::as_ref)
+            .map(|i| i.as_str())
+            .unwrap_or(""),
+        s.last_export
+            .known()
+            .and_then(Option::as_ref)
+            .map_or("", |e| e.status.as_str()),
+        if matches!(s.last_copy_at, Reading::Known(Some(_))) {
+            "copy"
+        } else {
+            ""
+        },
+        s.last_elt
+            .known()
+            .and_then(Option::as_ref)
+            .map_or("", |e| e.as_str()),
+        &worst,
+    ])
+}
+
 /// Why a list view has no rows to show when the source of its rows was never read.
 pub fn unread(snapshot: &Snapshot, view: View) -> Option<Unread> {
     match view {
@@ -517,5 +593,127 @@ fn alarm_rank(state: AlarmState) -> u8 {
         AlarmState::Alarm => 0,
         AlarmState::InsufficientData => 1,
         AlarmState::Ok => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::{LoadError, SourceData, WarehouseData};
+    use crate::source::ManualClock;
+    use crate::source::refresh::{FetchResult, SourceEvent, refresh_once};
+    use crate::source::sim::{self, Scenario, SimOptions};
+    use crate::tui::app::App;
+
+    fn start() -> Time {
+        Utc.with_ymd_and_hms(2026, 11, 21, 6, 0, 30).unwrap()
+    }
+
+    /// A console on a simulated fleet with findings (WLM saturation), every source read once.
+    fn console() -> App {
+        let clock = Arc::new(ManualClock::new(start()));
+        let fleet = sim::fleet(
+            &SimOptions {
+                tenants: 30,
+                scenario: Scenario::WlmSaturation,
+                seed: 7,
+            },
+            clock,
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let snapshot = runtime.block_on(refresh_once(&fleet));
+        let settings = Settings::shipped(crate::i18n::Lang::En);
+        App::new("test".into(), settings, snapshot, start())
+    }
+
+    fn warehouse_result(warehouse: WarehouseData) -> SourceEvent {
+        SourceEvent::Finished(Box::new(FetchResult {
+            id: SourceId::Warehouse,
+            generation: 2,
+            fetched_at: start(),
+            result: Ok(SourceData::Warehouse(warehouse)),
+        }))
+    }
+
+    /// The rows as a fresh build from the console's data and health would have them.
+    fn assert_as_built_anew(app: &App) {
+        let mut fresh = Rows::build(&app.snapshot, &app.health, app.now, &app.settings);
+        fresh.apply_filters(&app.filters, app.tenant.as_deref());
+        assert_eq!(
+            format!("{:?}", app.rows.tenants),
+            format!("{:?}", fresh.tenants)
+        );
+        assert_eq!(app.rows.haystacks, fresh.haystacks);
+        assert_eq!(app.rows.order, fresh.order);
+        assert_eq!(app.rows.visible, fresh.visible);
+        assert_eq!(app.rows.tenant_widths, fresh.tenant_widths);
+        assert_eq!(app.rows.finding_tenants, fresh.finding_tenants);
+    }
+
+    #[test]
+    fn a_change_of_only_the_wlm_queues_keeps_the_tenants_rows() {
+        let mut app = console();
+        // A filter lets some tenants through: the kept rows are filtered as new ones would be.
+        let tenant = app.snapshot.tenants[3].name.clone();
+        app.filters.insert(View::Overview, tenant);
+        let built = app.rows.tenants_generation();
+        let mut warehouse = app.snapshot.warehouse.clone();
+        warehouse.queues[0].running += 1;
+        let running = warehouse.queues[0].running;
+        app.on_source_event(warehouse_result(warehouse));
+
+        assert_eq!(app.snapshot.warehouse.queues[0].running, running, "applied");
+        assert_eq!(app.rows.tenants_generation(), built, "tenants' rows kept");
+        assert!(app.rows.len(View::Overview) < app.rows.total(View::Overview));
+        assert_as_built_anew(&app);
+    }
+
+    #[test]
+    fn a_change_the_tenants_rows_show_rebuilds_them() {
+        let mut app = console();
+        let built = app.rows.tenants_generation();
+        let tenant = app.snapshot.tenants[0].name.clone();
+        let copy_errors = |app: &App| {
+            app.rows
+                .tenants
+                .iter()
+                .find(|row| row.summary.name == tenant)
+                .map(|row| row.summary.copy_errors_24h.clone())
+        };
+        let before = copy_errors(&app);
+        let mut warehouse = app.snapshot.warehouse.clone();
+        warehouse.load_errors.insert(
+            0,
+            LoadError {
+                tenant: tenant.clone(),
+                table: "orders".into(),
+                file: "s3://exports/orders/part-0.csv".into(),
+                line: 7,
+                column: "amount".into(),
+                reason: "Invalid digit".into(),
+                time: start(),
+            },
+        );
+        app.on_source_event(warehouse_result(warehouse));
+
+        assert_eq!(
+            app.rows.tenants_generation(),
+            built + 1,
+            "tenants' rows rebuilt"
+        );
+        assert_ne!(copy_errors(&app), before, "the new COPY error is counted");
+        assert_as_built_anew(&app);
+
+        // A new minute counts the last 24 hours anew.
+        app.advance(start() + chrono::Duration::minutes(1), []);
+        assert_eq!(app.rows.tenants_generation(), built + 2);
+        assert_as_built_anew(&app);
     }
 }
