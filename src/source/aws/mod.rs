@@ -157,6 +157,8 @@ pub async fn fleet_with_meter(
     }
     let aws = Aws::connect(config, overrides).await;
     let accounts = accounts(&aws, &config.tenants).await;
+    // One RDS client per account, for its export tasks and its clusters alike.
+    let rds_clients = rds::clients(&aws, &accounts);
     let routes = redshift_data::Routes::new(&aws, config);
     let interval = |id| config.refresh.interval(id);
     let tenants = config.tenants();
@@ -165,7 +167,7 @@ pub async fn fleet_with_meter(
         Arc::new(rds::RdsSource::new(
             &aws,
             config,
-            &accounts,
+            &rds_clients,
             interval(crate::model::SourceId::Rds),
         )),
         Arc::new(redshift_data::WarehouseSource::new(
@@ -212,7 +214,7 @@ pub async fn fleet_with_meter(
     }
     sources.push(Arc::new(rds::ClustersSource::new(
         &aws,
-        &accounts,
+        &rds_clients,
         interval(crate::model::SourceId::Aurora),
     )));
     let fleet = Fleet {

@@ -40,15 +40,29 @@ pub struct RdsSource {
     interval: Duration,
 }
 
+/// Each tenant account and the one RDS client both RDS sources call it with.
+pub fn clients(aws: &Aws, accounts: &[Account]) -> Vec<(Account, Client)> {
+    accounts
+        .iter()
+        .map(|account| (account.clone(), aws.rds(&account.config)))
+        .collect()
+}
+
 impl RdsSource {
-    pub fn new(aws: &Aws, config: &Config, accounts: &[Account], interval: Duration) -> Self {
-        let export_accounts = accounts
+    pub fn new(
+        aws: &Aws,
+        config: &Config,
+        clients: &[(Account, Client)],
+        interval: Duration,
+    ) -> Self {
+        let export_accounts = clients
             .iter()
-            .filter(|account| account.tenants.iter().any(is_export))
-            .map(|account| (account.clone(), aws.rds(&account.config)))
+            .filter(|(account, _)| account.tenants.iter().any(is_export))
+            .cloned()
             .collect();
+        let accounts: Vec<Account> = clients.iter().map(|(a, _)| a.clone()).collect();
         Self {
-            inbound: InboundIntegrations::new(aws, config, accounts),
+            inbound: InboundIntegrations::new(aws, config, &accounts),
             export_accounts,
             limiter: aws.limiter.clone(),
             interval,
@@ -350,12 +364,9 @@ pub struct ClustersSource {
 }
 
 impl ClustersSource {
-    pub fn new(aws: &Aws, accounts: &[Account], interval: Duration) -> Self {
+    pub fn new(aws: &Aws, clients: &[(Account, Client)], interval: Duration) -> Self {
         Self {
-            accounts: accounts
-                .iter()
-                .map(|account| (account.clone(), aws.rds(&account.config)))
-                .collect(),
+            accounts: clients.to_vec(),
             limiter: aws.limiter.clone(),
             interval,
         }
