@@ -54,7 +54,13 @@ fn check_json(config: &std::path::Path, home: &std::path::Path) -> (Output, Valu
         home,
         None,
     );
-    let json = serde_json::from_slice(&out.stdout).unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (out, json)
 }
 
@@ -69,24 +75,7 @@ fn finding<'a>(json: &'a Value, check: &str, tenant: Option<&str>) -> Option<&'a
 #[test]
 fn check_against_aws_reports_the_staged_findings() {
     let (_emulator, dir, config) = staged();
-    let out = shiftops(
-        &[
-            "check",
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        dir.path(),
-        None,
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (out, json) = check_json(&config, dir.path());
     assert_eq!(json["status"], "critical", "{json}");
     assert_eq!(out.status.code(), Some(2));
     let expected = [
@@ -406,24 +395,7 @@ fn check_reports_null_for_what_could_not_be_read_and_numbers_elsewhere() {
             "error": "ERROR: permission denied for relation sys_load_error_detail",
         }),
     );
-    let out = shiftops(
-        &[
-            "check",
-            "--config",
-            config.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        dir.path(),
-        None,
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (_, json) = check_json(&config, dir.path());
     let tenant = |name: &str| -> &Value {
         json["tenants"]
             .as_array()

@@ -78,14 +78,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     })
     .await;
     // 242 alarms more than the standard 8: 250, three pages of DescribeAlarms.
-    let central = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&url)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            ACCESS_KEY, SECRET_KEY, None, None, "test",
-        ))
-        .load()
-        .await;
+    let central = support::central_sdk_config(&url).await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&central);
     for chunk in (0..242).collect::<Vec<_>>().chunks(16) {
         futures_util::future::join_all(chunk.iter().map(|i| {

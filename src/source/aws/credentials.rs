@@ -25,7 +25,7 @@ pub struct Account {
     pub config: SdkConfig,
     /// Read with credentials of its own (a role or a profile), not the central ones.
     pub own_credentials: bool,
-    /// The tenants whose alarms are read in this account (`alarms`, on by default).
+    /// The tenants whose alarms are read in this account (`alarms = true`; off by default).
     pub alarm_tenants: Vec<Tenant>,
     /// Whose quotas its calls count against: its own account's with its own credentials, else
     /// the central account's (in the tenants' Region).

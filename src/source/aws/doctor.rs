@@ -639,7 +639,7 @@ async fn account_checks(
     checks
 }
 
-/// The account's own alarms, read as the alarms source reads them (`alarms = false` skips it).
+/// The account's own alarms, read as the alarms source reads them (only with `alarms = true`).
 async fn alarms_check(scope: &str, account: &Account, lang: Lang) -> DoctorCheck {
     use aws_sdk_cloudwatch::types::AlarmType;
     let c = check(scope, "cloudwatch", "DescribeAlarms");
