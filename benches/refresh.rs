@@ -10,7 +10,12 @@
 //! cargo bench --bench refresh                                        # N = 10, 100, 1,000, both fleets, 50 ms
 //! cargo bench --bench refresh -- --delay-ms 100 --tenants 1000 --fleet half
 //! cargo bench --bench refresh -- --cli-way --tenants 10,100          # and scripts/cli-way beside it
+//! cargo bench --bench refresh -- --serve DIR --tenants 1000 --fleet half
 //! ```
+//!
+//! `--serve DIR` measures nothing: it seeds one fleet (the first of `--tenants` and `--fleet`) in
+//! an emulator, writes the console's config for it to `DIR/config.toml`, prints `READY <path>` and
+//! keeps the emulator up until its stdin closes. `scripts/perf --live` measures the console on it.
 //!
 //! Run without `--bench` (as `cargo test --all-targets` does) it only checks that the harness
 //! works: the 10-tenant half/half fleet without delay, whatever the arguments.
@@ -28,7 +33,7 @@ use shiftops::source::Fleet;
 use shiftops::source::aws::{self, Overrides};
 use shiftops::source::meter::Meter;
 use shiftops::source::refresh::refresh_once;
-use support::bulk::bulk_config;
+use support::bulk::{bulk_config, bulk_config_text};
 use support::faults::FaultProxy;
 use support::{ACCESS_KEY, Emulator, SECRET_KEY};
 
@@ -73,6 +78,8 @@ struct Options {
     tenants: Vec<usize>,
     fleets: Vec<FleetKind>,
     cli_way: bool,
+    /// Serve a seeded fleet for `scripts/perf --live` instead of measuring.
+    serve: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -83,6 +90,7 @@ impl Options {
             tenants: vec![10, 100, 1_000],
             fleets: vec![FleetKind::ZeroEtl, FleetKind::Half],
             cli_way: false,
+            serve: None,
         };
         let mut args = args.iter().filter(|a| *a != "--bench");
         while let Some(arg) = args.next() {
@@ -106,6 +114,7 @@ impl Options {
                     }
                 }
                 "--cli-way" => options.cli_way = true,
+                "--serve" => options.serve = Some(value()?.into()),
                 filter if !filter.starts_with('-') => options.filters.push(filter.to_string()),
                 other => return Err(format!("unknown argument {other}")),
             }
@@ -121,6 +130,7 @@ impl Options {
             tenants: vec![10],
             fleets: vec![FleetKind::Half],
             cli_way: false,
+            serve: None,
         }
     }
 }
@@ -165,7 +175,7 @@ fn main() {
         Options::parse(&args).unwrap_or_else(|e| {
             eprintln!(
                 "{e}\nusage: cargo bench --bench refresh -- [--delay-ms 50] [--tenants 10,100,1000] \
-                 [--fleet zero-etl|half|both] [--cli-way]"
+                 [--fleet zero-etl|half|both] [--cli-way] [--serve DIR]"
             );
             std::process::exit(2)
         })
@@ -179,6 +189,10 @@ fn main() {
             .any(|f| "refresh".contains(f.as_str()))
     {
         eprintln!("refresh: not run (filtered out)");
+        return;
+    }
+    if let Some(dir) = &options.serve {
+        serve(dir, options.fleets[0], options.tenants[0]);
         return;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -216,6 +230,22 @@ fn main() {
     print_report(&options, &cases);
 }
 
+/// Seeds the fleet, writes its config, and keeps the emulator up until stdin closes.
+fn serve(dir: &Path, fleet: FleetKind, tenants: usize) {
+    let (emulator, _) = Emulator::standard();
+    let seeded = emulator.post(
+        "/_shiftops/seed/bulk",
+        json!({"accounts": tenants, "tenants_per_account": 1, "export_every": fleet.export_every()}),
+    );
+    std::fs::create_dir_all(dir).expect("the config's directory");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, bulk_config_text(&emulator.url, &seeded["tenants"]))
+        .expect("config written");
+    println!("READY {}", path.display());
+    // Until whoever started it is done (its end of the pipe closes).
+    std::io::copy(&mut std::io::stdin(), &mut std::io::sink()).ok();
+}
+
 fn measure(
     runtime: &tokio::runtime::Runtime,
     fleet: FleetKind,
@@ -249,9 +279,7 @@ fn measure(
         static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
         ..Overrides::default()
     };
-    let (live, meter) = runtime
-        .block_on(aws::fleet_with_meter(&config, &overrides))
-        .expect("the live fleet");
+    let (live, meter) = aws::fleet_with_meter(&config, &overrides).expect("the live fleet");
     let first = refresh(runtime, &live, &meter, &proxy);
     let steady = refresh(runtime, &steady_round(&live), &meter, &proxy);
     let cli = options

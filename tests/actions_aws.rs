@@ -742,9 +742,7 @@ async fn pause_and_resume_on_a_serverless_workgroup_change_its_queues_and_restor
     let ran = statements(&emulator).await;
     assert!(!ran.iter().any(|sql| sql.starts_with("CANCEL")), "{ran:?}");
     // Every console reads it from the workgroup: the pause shows.
-    let fleet = shiftops::source::aws::fleet(&config, &overrides)
-        .await
-        .unwrap();
+    let fleet = shiftops::source::aws::fleet(&config, &overrides).unwrap();
     let snapshot = shiftops::source::refresh::refresh_once(&fleet).await;
     let settings = &snapshot.wlm_settings;
     assert_eq!(settings.configured_in, "multitenant-wg");

@@ -38,7 +38,7 @@ fn staged() -> (Emulator, Config) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_source_reads_the_standard_fleet() {
     let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let ids: Vec<SourceId> = fleet.sources.iter().map(|s| s.id()).collect();
     assert_eq!(ids, SourceId::ALL, "a full config feeds every source");
     let snapshot = refresh_once(&fleet).await;
@@ -270,7 +270,7 @@ async fn every_source_reads_the_standard_fleet() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_denied_tenant_never_blanks_the_others() {
     let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let mut snapshot = refresh_once(&fleet).await;
     assert!(snapshot.tenant_errors.is_empty());
 
@@ -339,7 +339,7 @@ async fn serverless_workgroup_mode_runs_statements_on_the_workgroup() {
         "workgroup = \"multitenant-wg\"\nnamespace = \"multitenant-analytics\"\ndatabase = \"dev\"",
     );
     let config = config(&text);
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let warehouse = fleet
         .sources
         .iter()
@@ -410,7 +410,7 @@ async fn load_errors_of_empty_and_dropped_tables_are_kept() {
             ],
         ]),
     );
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let warehouse = fleet
         .sources
         .iter()
@@ -453,7 +453,7 @@ async fn metrics_are_fetched_in_batches_of_500_queries() {
         ));
     }
     let config = config(&text);
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let metrics = fleet
         .sources
         .iter()
@@ -531,7 +531,7 @@ async fn a_tenants_metrics_and_alarms_use_its_dimension_value_in_the_exact_dimen
     .await
     .expect("alarm created");
 
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let snapshot = refresh_once(&fleet).await;
     let copy_errors = &snapshot.metrics.copy_errors["テナントB"];
     assert_eq!(copy_errors.values().sum::<f64>(), 4.0, "{copy_errors:?}");
@@ -560,7 +560,7 @@ async fn every_page_of_alarms_is_read_and_roles_are_assumed_once_per_account() {
         .await
         .expect("alarm created");
     }
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let url = emulator.url.clone();
     tokio::task::spawn_blocking(move || Emulator::attach(&url).reset_requests())
         .await
@@ -594,7 +594,7 @@ async fn an_alarm_in_a_tenants_account_is_read_there_and_is_that_tenants() {
     // tenant_b's, and a namesake in tenant_a's account: two alarms, not one.
     support::put_export_alarm(&emulator.url, "222222222222", NAME).await;
     support::put_export_alarm(&emulator.url, "111111111111", NAME).await;
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let mut snapshot = refresh_once(&fleet).await;
     let status = snapshot.source(SourceId::Alarms).unwrap();
     assert!(status.error.is_none(), "{:?}", status.error);
@@ -694,9 +694,7 @@ async fn an_alarm_in_a_tenants_account_is_read_there_and_is_that_tenants() {
         "cluster_identifier = \"tenant-b-mysql\"\nalarms = true\n",
         "cluster_identifier = \"tenant-b-mysql\"\nalarms = false\n",
     );
-    let fleet = aws::fleet(&crate::config(&text), &overrides())
-        .await
-        .expect("fleet");
+    let fleet = aws::fleet(&crate::config(&text), &overrides()).expect("fleet");
     let snapshot = refresh_once(&fleet).await;
     assert!(
         !snapshot
@@ -732,7 +730,7 @@ async fn a_running_elt_says_its_state_and_storage_its_trend_and_size() {
         .expect("StartExecution")
         .execution_arn()
         .to_string();
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     // The interpreter enters the first state on its own thread: wait for it, not for a clock.
     let mut snapshot = refresh_once(&fleet).await;
     for _ in 0..50 {
@@ -849,7 +847,7 @@ async fn a_serverless_wlm_workgroup_shows_its_pause_and_its_query_counts() {
         .unwrap();
 
     let config = config(&support::serverless_wlm_config(&emulator.url));
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let snapshot = refresh_once(&fleet).await;
     let settings = &snapshot.wlm_settings;
     assert_eq!(settings.configured_in, "multitenant-wg");
@@ -1001,7 +999,7 @@ async fn audit_logs_show_the_connection_logs_failed_logins() {
         )],
     )
     .await;
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let source = fleet
         .sources
         .iter()
@@ -1020,7 +1018,7 @@ async fn audit_logs_show_the_connection_logs_failed_logins() {
 
     // Without audit logs nor the old log group, there is no logs source at all.
     let bare = config_without_logs(&emulator.url);
-    let fleet = aws::fleet(&bare, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&bare, &overrides()).expect("fleet");
     assert!(fleet.sources.iter().all(|s| s.id() != SourceId::Logs));
 }
 

@@ -94,9 +94,7 @@ impl Console {
             static_credentials: Some((ACCESS_KEY.into(), SECRET_KEY.into())),
             ..Overrides::default()
         };
-        let (fleet, meter) = runtime
-            .block_on(aws::fleet_with_meter(&config, &overrides))
-            .expect("fleet");
+        let (fleet, meter) = aws::fleet_with_meter(&config, &overrides).expect("fleet");
         let (sender, events) = mpsc::unbounded_channel();
         let refresher = {
             let _entered = runtime.enter();

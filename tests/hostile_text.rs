@@ -196,7 +196,7 @@ fn the_console_and_the_incident_record_show_hostile_text_from_aws_as_escapes() {
         Config::parse("config.toml", &support::standard_config(&emulator.url)).expect("config");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let snapshot = runtime.block_on(async {
-        let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+        let fleet = aws::fleet(&config, &overrides()).expect("fleet");
         refresh_once(&fleet).await
     });
     let now = snapshot.sources[0].fetched_at.expect("read");

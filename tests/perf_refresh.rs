@@ -98,9 +98,7 @@ async fn a_refresh_of_1000_tenants_in_10_accounts_costs_calls_per_account_never_
     }
 
     let config = config(&url, &tenants, 16);
-    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides())
-        .await
-        .expect("fleet");
+    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides()).expect("fleet");
     blocking({
         let url = url.clone();
         move || Emulator::attach(&url).reset_requests()
@@ -244,9 +242,7 @@ async fn a_refresh_of_1000_tenants_each_in_its_own_account_is_bounded_and_assume
     // timeout, as AWS's endpoints do: a quarter of the default for it.
     let permits = 64;
     let config = config(&url, &tenants, permits);
-    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides())
-        .await
-        .expect("fleet");
+    let (fleet, meter) = aws::fleet_with_meter(&config, &overrides()).expect("fleet");
     blocking({
         let url = url.clone();
         move || Emulator::attach(&url).reset_requests()
@@ -321,7 +317,7 @@ async fn steady_zero_etl_refresh(tenants: usize) -> Value {
     let (emulator, bulk) = blocking(move || seeded(tenants, 1, 0)).await;
     let url = emulator.url.clone();
     let config = config(&url, &bulk, 16);
-    let fleet = aws::fleet(&config, &overrides()).await.expect("fleet");
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
     let first = refresh_once(&fleet).await;
     assert!(first.tenant_errors.is_empty(), "{:?}", first.tenant_errors);
     blocking({

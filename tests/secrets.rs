@@ -257,7 +257,7 @@ fn no_secret_in_errors_the_audit_log_or_the_incident_record() {
     ));
 
     // Live refreshes with faults: every error string.
-    let fleet = runtime.block_on(aws::fleet(&s.config, &overrides)).unwrap();
+    let fleet = aws::fleet(&s.config, &overrides).unwrap();
     let snapshot = runtime.block_on(refresh_once(&fleet));
     let errors: Vec<String> = snapshot
         .sources
@@ -408,9 +408,7 @@ fn helper_live_console_that_panics() {
         .build()
         .unwrap();
     // Credentials from the environment, as the console gets them: the session token included.
-    let fleet = runtime
-        .block_on(aws::fleet(&config, &Overrides::default()))
-        .unwrap();
+    let fleet = aws::fleet(&config, &Overrides::default()).unwrap();
     // Read the fleet once so that the tenants' roles are assumed and their credentials held.
     let snapshot = runtime.block_on(refresh_once(&fleet));
     assert!(snapshot.sources.iter().any(|s| s.fetched_at.is_some()));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr};
 
-use crate::action::aws::AwsOperator;
+use crate::action::aws::AwsOperatorOnFirstUse;
 use crate::action::sim::SimOperator;
 use crate::action::{Actions, LockError, Operator, StateDir, audit};
 use crate::config::Config;
@@ -466,16 +466,14 @@ describe your fleet in {} (see docs/configuration.md).",
         Err(code) => return Ok(code),
     };
     let runtime = runtime()?;
-    let fleet = runtime
-        .block_on(aws::fleet(&config, &overrides))
-        .map_err(|e| color_eyre::eyre::eyre!(e))?;
+    let fleet = aws::fleet(&config, &overrides).map_err(|e| color_eyre::eyre::eyre!(e))?;
     let title = format!(
         "{} {}",
         fleet.tenants.len(),
         lang.pick("tenants", "テナント")
     );
     let extras = match StateDir::default_location() {
-        Some(state) => match runtime.block_on(AwsOperator::connect(&config, &overrides)) {
+        Some(state) => match AwsOperatorOnFirstUse::new(&config, &overrides) {
             Ok(operator) => action_extras(Arc::new(operator), config.safety.read_only, Some(state)),
             Err(error) => tui::Extras {
                 actions: None,
@@ -625,7 +623,7 @@ fn check(args: &CheckArgs, config: &Config, overrides: &Overrides, lang: Lang) -
     let (fleet, meter) = if args.demo {
         (sim_fleet(&args.sim), None)
     } else if config.is_live() {
-        match runtime.block_on(aws::fleet_with_meter(config, overrides)) {
+        match aws::fleet_with_meter(config, overrides) {
             Ok((fleet, meter)) => (fleet, Some(meter)),
             Err(error) => {
                 return check_unknown(args, &crate::text::sanitize_line(&error.to_string()));

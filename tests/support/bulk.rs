@@ -12,6 +12,12 @@ use super::standard_config;
 /// attempt per call, so every request the console makes is one the emulator counts; timeouts long
 /// enough for a thousand accounts behind a slow endpoint.
 pub fn bulk_config(url: &str, tenants: &Value) -> Config {
+    Config::parse("config.toml", &bulk_config_text(url, tenants))
+        .expect("the generated config is valid")
+}
+
+/// [`bulk_config`] as the file a user would write.
+pub fn bulk_config_text(url: &str, tenants: &Value) -> String {
     let mut config: toml::Table = standard_config(url)
         .parse()
         .expect("the standard config is TOML");
@@ -51,5 +57,5 @@ pub fn bulk_config(url: &str, tenants: &Value) -> Config {
         })
         .collect::<Vec<_>>();
     config.insert("tenants".into(), tenants.into());
-    Config::parse("config.toml", &config.to_string()).expect("the generated config is valid")
+    config.to_string()
 }

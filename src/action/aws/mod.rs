@@ -19,7 +19,7 @@ use super::{ApplyError, Operator, Outcome, Plan, Progress, Request, ResyncScope}
 use crate::config::{Config, RedshiftConfig, TenantConfig, WarehouseRole, is_identifier};
 use crate::source::aws::error::CallFailure;
 use crate::source::aws::sql::{quote_identifier, quote_literal};
-use crate::source::aws::{Account, Aws, Overrides, Warehouse, accounts};
+use crate::source::aws::{Account, Aws, Overrides, SignAs, Warehouse, accounts};
 
 /// Acts on the fleet a config describes, with the central credentials (warehouse, Step Functions,
 /// the cluster parameter group) and each tenant's operator role (snapshots, exports).
@@ -33,16 +33,68 @@ pub struct AwsOperator {
     serverless: aws_sdk_redshiftserverless::Client,
     sts: aws_sdk_sts::Client,
     accounts: Vec<Account>,
+    /// RDS for every tenant account: each call signs as its account.
+    rds: aws_sdk_rds::Client,
     caller: OnceCell<String>,
     /// How long execution follows a snapshot or an export before leaving it to the refresh.
     pub patience: Duration,
 }
 
+/// The console's operator, connected on its first use (a preview, the caller's identity), not
+/// before the console's first frame: connecting builds the SDK's configuration and the clients.
+pub struct AwsOperatorOnFirstUse {
+    config: Config,
+    overrides: Overrides,
+    operator: OnceCell<AwsOperator>,
+}
+
+impl AwsOperatorOnFirstUse {
+    /// Refuses at once what [`AwsOperator::connect`] would refuse.
+    pub fn new(config: &Config, overrides: &Overrides) -> Result<Self, String> {
+        AwsOperator::check(config)?;
+        Ok(Self {
+            config: config.clone(),
+            overrides: overrides.clone(),
+            operator: OnceCell::new(),
+        })
+    }
+
+    async fn operator(&self) -> &AwsOperator {
+        self.operator
+            .get_or_init(|| AwsOperator::connected(&self.config, &self.overrides))
+            .await
+    }
+}
+
+#[async_trait]
+impl Operator for AwsOperatorOnFirstUse {
+    async fn caller(&self) -> String {
+        self.operator().await.caller().await
+    }
+
+    async fn plan(&self, request: &Request) -> Result<Plan, String> {
+        self.operator().await.plan(request).await
+    }
+
+    async fn apply(&self, plan: &Plan, progress: &Progress) -> Result<Outcome, ApplyError> {
+        self.operator().await.apply(plan, progress).await
+    }
+}
+
 impl AwsOperator {
     pub async fn connect(config: &Config, overrides: &Overrides) -> Result<Self, String> {
+        Self::check(config)?;
+        Ok(Self::connected(config, overrides).await)
+    }
+
+    fn check(config: &Config) -> Result<(), String> {
         if config.all_warehouses().is_empty() {
             return Err("the config has no [redshift] (or [[warehouses]])".into());
         }
+        Ok(())
+    }
+
+    async fn connected(config: &Config, overrides: &Overrides) -> Self {
         let aws = Aws::connect(config, overrides).await;
         // Acting in a tenant's account may need more than the read-only role.
         let operators: Vec<TenantConfig> = config
@@ -53,7 +105,7 @@ impl AwsOperator {
                 ..t.clone()
             })
             .collect();
-        Ok(Self {
+        Self {
             config: config.clone(),
             warehouses: config
                 .all_warehouses()
@@ -65,10 +117,11 @@ impl AwsOperator {
             redshift: aws_sdk_redshift::Client::new(&aws.central),
             serverless: aws.redshift_serverless(),
             sts: aws_sdk_sts::Client::new(&aws.central),
-            accounts: accounts(&aws, &operators).await,
+            rds: aws.rds(),
+            accounts: accounts(&aws, &operators),
             caller: OnceCell::new(),
             patience: Duration::from_secs(120),
-        })
+        }
     }
 
     fn tenant(&self, name: &str) -> Result<&TenantConfig, String> {
@@ -79,11 +132,12 @@ impl AwsOperator {
             .ok_or_else(|| format!("no tenant named {name}"))
     }
 
-    fn rds_for(&self, tenant: &str) -> Result<aws_sdk_rds::Client, String> {
+    /// How a call signs as the account of `tenant`.
+    fn sign_as(&self, tenant: &str) -> Result<&SignAs, String> {
         self.accounts
             .iter()
             .find(|a| a.tenants.iter().any(|t| t.name == tenant))
-            .map(|a| aws_sdk_rds::Client::new(&a.config))
+            .map(|a| &a.sign_as)
             .ok_or_else(|| format!("no account for tenant {tenant}"))
     }
 
@@ -251,10 +305,12 @@ impl AwsOperator {
             ));
             return Ok(plan);
         };
-        let rds = self.rds_for(tenant)?;
-        let described = rds
+        let described = self
+            .rds
             .describe_integrations()
             .integration_identifier(integration)
+            .customize()
+            .config_override(self.sign_as(tenant)?.rds())
             .send()
             .await
             .map_err(|e| crate::source::aws::error::describe(&e))?;
@@ -312,8 +368,10 @@ impl AwsOperator {
         };
         // An export of this tenant still running: a second would export the same data twice.
         let tasks = self
-            .rds_for(tenant)?
+            .rds
             .describe_export_tasks()
+            .customize()
+            .config_override(self.sign_as(tenant)?.rds())
             .send()
             .await
             .map_err(|e| crate::source::aws::error::describe(&e))?;
@@ -609,11 +667,12 @@ impl AwsOperator {
             Request::StartExport { tenant } => {
                 let config = self.tenant(tenant)?;
                 let export = config.export.as_ref().ok_or("no export configured")?;
-                let rds = self.rds_for(tenant)?;
+                let sign_as = self.sign_as(tenant)?;
                 let snapshot_id = payload["snapshot"].as_str().unwrap_or_default();
                 let task_id = payload["task"].as_str().unwrap_or_default();
                 let snapshot_arn = rds::snapshot(
-                    &rds,
+                    &self.rds,
+                    sign_as,
                     &config.cluster_identifier,
                     snapshot_id,
                     progress,
@@ -621,7 +680,8 @@ impl AwsOperator {
                 )
                 .await?;
                 let status = rds::export(
-                    &rds,
+                    &self.rds,
+                    sign_as,
                     task_id,
                     &snapshot_arn,
                     &rds::ExportTarget {

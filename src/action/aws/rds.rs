@@ -5,11 +5,13 @@ use std::time::Duration;
 use aws_sdk_rds::Client;
 
 use crate::action::{ApplyError, Progress};
+use crate::source::aws::SignAs;
 use crate::source::aws::error::describe;
 
 /// Creates a manual cluster snapshot and waits until it is available; returns its ARN.
 pub async fn snapshot(
     client: &Client,
+    sign_as: &SignAs,
     cluster: &str,
     snapshot_id: &str,
     progress: &Progress,
@@ -25,6 +27,8 @@ pub async fn snapshot(
                 .value("shiftops")
                 .build(),
         )
+        .customize()
+        .config_override(sign_as.rds())
         .send()
         .await
         .map_err(|e| super::change_error(&e))?;
@@ -39,6 +43,8 @@ pub async fn snapshot(
         let described = client
             .describe_db_cluster_snapshots()
             .db_cluster_snapshot_identifier(snapshot_id)
+            .customize()
+            .config_override(sign_as.rds())
             .send()
             .await
             .map_err(|e| {
@@ -80,6 +86,7 @@ pub struct ExportTarget<'a> {
 /// StartExportTask, then follows DescribeExportTasks for a while; returns the last status.
 pub async fn export(
     client: &Client,
+    sign_as: &SignAs,
     task_id: &str,
     snapshot_arn: &str,
     target: &ExportTarget<'_>,
@@ -94,6 +101,8 @@ pub async fn export(
         .set_s3_prefix((!target.prefix.is_empty()).then(|| target.prefix.to_string()))
         .iam_role_arn(target.iam_role_arn)
         .kms_key_id(target.kms_key_id)
+        .customize()
+        .config_override(sign_as.rds())
         .send()
         .await
         .map_err(|e| super::change_error(&e))?;
@@ -102,6 +111,8 @@ pub async fn export(
         let described = client
             .describe_export_tasks()
             .export_task_identifier(task_id)
+            .customize()
+            .config_override(sign_as.rds())
             .send()
             .await
             .map_err(|e| {

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types::{AlarmType, ScanBy};
 
+use super::counting::SignAs;
 use super::credentials::Account;
 use super::error::describe;
 use super::{Api, Aws, Key, Limiter, Scope, time};
@@ -13,7 +14,8 @@ use crate::model::{Alarm, AlarmHistoryItem, AlarmKind};
 use crate::source::{AlarmHistory, SourceError};
 
 pub struct CloudWatchAlarmHistory {
-    central: Client,
+    /// The one client for every account: a call signs as the alarm's account.
+    client: Client,
     /// The tenant accounts read with credentials of their own, by account id and region.
     accounts: Vec<TenantAccount>,
     limiter: Limiter,
@@ -22,21 +24,21 @@ pub struct CloudWatchAlarmHistory {
 struct TenantAccount {
     account_id: String,
     region: Option<String>,
-    client: Client,
+    sign_as: SignAs,
     scope: Scope,
 }
 
 impl CloudWatchAlarmHistory {
     pub fn new(aws: &Aws, accounts: &[Account]) -> Self {
         Self {
-            central: aws.cloudwatch(),
+            client: aws.cloudwatch(),
             accounts: accounts
                 .iter()
                 .filter(|account| account.own_credentials)
                 .map(|account| TenantAccount {
                     account_id: account.account_id.clone(),
-                    region: account.config.region().map(|r| r.to_string()),
-                    client: aws.cloudwatch_in(&account.config),
+                    region: account.region.clone(),
+                    sign_as: account.sign_as.clone(),
                     scope: account.scope.clone(),
                 })
                 .collect(),
@@ -44,9 +46,9 @@ impl CloudWatchAlarmHistory {
         }
     }
 
-    /// The client that signs for the alarm's account and region, and whose quota the call counts
-    /// against: a tenant's for an alarm in a tenant's account, else the central one.
-    fn client_for(&self, alarm: &Alarm) -> (&Client, Scope) {
+    /// Who signs for the alarm's account and region, and whose quota the call counts against: a
+    /// tenant's for an alarm in a tenant's account, else the central one.
+    fn sign_as(&self, alarm: &Alarm) -> (SignAs, Scope) {
         let in_account = |account: &&TenantAccount| {
             alarm.account() == Some(account.account_id.as_str())
                 && (alarm.region().is_none() || alarm.region() == account.region.as_deref())
@@ -54,8 +56,8 @@ impl CloudWatchAlarmHistory {
         self.accounts
             .iter()
             .find(in_account)
-            .map_or((&self.central, Scope::central()), |account| {
-                (&account.client, account.scope.clone())
+            .map_or((SignAs::default(), Scope::central()), |account| {
+                (account.sign_as.clone(), account.scope.clone())
             })
     }
 }
@@ -68,17 +70,19 @@ impl AlarmHistory for CloudWatchAlarmHistory {
             AlarmKind::Metric => AlarmType::MetricAlarm,
             AlarmKind::Composite => AlarmType::CompositeAlarm,
         };
-        let (client, scope) = self.client_for(alarm);
+        let (sign_as, scope) = self.sign_as(alarm);
         let output = self
             .limiter
             .run(
                 Key::new(&scope, Api::DescribeAlarmHistory),
-                client
+                self.client
                     .describe_alarm_history()
                     .alarm_name(&alarm.name)
                     .alarm_types(kind)
                     .scan_by(ScanBy::TimestampDescending)
                     .max_records(50)
+                    .customize()
+                    .config_override(sign_as.cloudwatch())
                     .send(),
             )
             .await

@@ -12,6 +12,7 @@ use aws_sdk_cloudwatch::types::{
 };
 use aws_smithy_types::DateTime;
 
+use super::counting::SignAs;
 use super::credentials::Account;
 use super::error::describe;
 use super::{Api, Aws, Key, Limiter, Scope, time};
@@ -547,6 +548,7 @@ fn failure_rate(rejected: &Series, attempted: &Series, at: Time) -> Series {
 /// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html>),
 /// so a tenant's own alarms (seed 000's `aurora-export-failure`) are read with its role.
 pub struct AlarmsSource {
+    /// The one client for every account: a tenant account's calls sign as it.
     central: Client,
     /// One entry per tenant account and region, whatever its number of tenants.
     accounts: Vec<AlarmAccount>,
@@ -561,7 +563,7 @@ struct AlarmAccount {
     account_id: String,
     via: String,
     tenants: Vec<Tenant>,
-    client: Client,
+    sign_as: SignAs,
     scope: Scope,
 }
 
@@ -589,7 +591,7 @@ impl AlarmsSource {
                 account_id: account.account_id.clone(),
                 via: account.via.clone(),
                 tenants: account.alarm_tenants.clone(),
-                client: aws.cloudwatch_in(&account.config),
+                sign_as: account.sign_as.clone(),
                 scope: account.scope.clone(),
             })
             .collect();
@@ -661,6 +663,7 @@ fn state(value: Option<&StateValue>) -> AlarmState {
 /// Every alarm of the account `client` signs for, metric and composite, page by page.
 async fn describe_alarms(
     client: &Client,
+    sign_as: &SignAs,
     scope: &Scope,
     limiter: &Limiter,
 ) -> Result<Vec<Listed>, String> {
@@ -677,6 +680,8 @@ async fn describe_alarms(
                     .alarm_types(AlarmType::CompositeAlarm)
                     .max_records(100)
                     .set_next_token(next.take())
+                    .customize()
+                    .config_override(sign_as.cloudwatch())
                     .send(),
             )
             .await
@@ -742,13 +747,22 @@ impl Source for AlarmsSource {
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
         let central_scope = Scope::central();
-        let in_tenant_accounts = self
-            .accounts
-            .iter()
-            .map(|account| describe_alarms(&account.client, &account.scope, &self.limiter));
+        let central_sign_as = SignAs::default();
         let (central, tenant_accounts) = tokio::join!(
-            describe_alarms(&self.central, &central_scope, &self.limiter),
-            futures_util::future::join_all(in_tenant_accounts)
+            describe_alarms(
+                &self.central,
+                &central_sign_as,
+                &central_scope,
+                &self.limiter
+            ),
+            // By index: a closure over `&AlarmAccount` would not be `Send` for the async trait.
+            self.limiter
+                .each((0..self.accounts.len()).map(|i| describe_alarms(
+                    &self.central,
+                    &self.accounts[i].sign_as,
+                    &self.accounts[i].scope,
+                    &self.limiter
+                )))
         );
         // The central account's alarms are the console's own: without them, nothing is read.
         let central = central.map_err(SourceError)?;

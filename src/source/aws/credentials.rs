@@ -1,15 +1,20 @@
 //! Credentials per tenant account: an assumed role or a named profile, else the central
 //! credentials. Tenants that share credentials share one provider, so a role is assumed once per
 //! account and its credentials are cached and refreshed by the SDK until they expire.
+//!
+//! An account is only this: who it is, its tenants, and how a call signs as it ([`SignAs`]). No
+//! SDK configuration or client is built per account, and nothing is called before a source's first
+//! call in it: a role is assumed when a call first needs it.
 
 use std::time::SystemTime;
 
+use aws_config::Region;
 use aws_config::profile::ProfileFileCredentialsProvider;
-use aws_config::{Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 
+use super::counting::SignAs;
 use super::error::describe;
 use super::{Api, Aws, Key, Limiter, Scope};
 use crate::config::TenantConfig;
@@ -22,7 +27,10 @@ pub struct Account {
     /// How the credentials are obtained, for messages: `role arn:…`, `profile tenant-a`, `central`.
     pub via: String,
     pub tenants: Vec<Tenant>,
-    pub config: SdkConfig,
+    /// Its credentials and Region, for a call of a shared client.
+    pub(crate) sign_as: SignAs,
+    /// The Region it is read in: its tenants' own, else the central one.
+    pub region: Option<String>,
     /// Read with credentials of its own (a role or a profile), not the central ones.
     pub own_credentials: bool,
     /// The tenants whose alarms are read in this account (`alarms = true`; off by default).
@@ -39,8 +47,10 @@ enum Via {
     Profile(String),
 }
 
-/// Groups the tenants by the credentials and region they are read with.
-pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
+/// Groups the tenants by the credentials and region they are read with. Every role is assumed on
+/// one STS client, with the central credentials.
+pub fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
+    let sts = aws.sts();
     let mut groups: Vec<(Via, Option<String>, Vec<&TenantConfig>)> = Vec::new();
     for tenant in tenants {
         let via = match (&tenant.role_arn, &tenant.profile) {
@@ -65,26 +75,26 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
             .filter(|t| t.alarms)
             .map(|t| t.to_tenant())
             .collect();
-        let mut builder = aws.central.to_builder();
-        if let Some(region) = &region {
-            builder = builder.region(Region::new(region.clone()));
-        }
+        let mut sign_as = SignAs {
+            credentials: None,
+            region: region.clone().map(Region::new),
+        };
         let described = match &via {
             Via::Central => "central credentials".to_string(),
             Via::Role(role) => {
-                let provider = AssumedRole {
-                    sts: aws.sts(),
+                sign_as.credentials = Some(SharedCredentialsProvider::new(AssumedRole {
+                    sts: sts.clone(),
                     limiter: aws.limiter.clone(),
                     role_arn: role.clone(),
-                };
-                builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
+                }));
                 format!("role {role}")
             }
             Via::Profile(profile) => {
-                let provider = ProfileFileCredentialsProvider::builder()
-                    .profile_name(profile)
-                    .build();
-                builder = builder.credentials_provider(SharedCredentialsProvider::new(provider));
+                sign_as.credentials = Some(SharedCredentialsProvider::new(
+                    ProfileFileCredentialsProvider::builder()
+                        .profile_name(profile)
+                        .build(),
+                ));
                 format!("profile {profile}")
             }
         };
@@ -99,10 +109,11 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
         };
         accounts.push(Account {
             scope,
+            region: in_region.map(str::to_string),
             account_id,
             via: described,
             tenants,
-            config: builder.build(),
+            sign_as,
             own_credentials: via != Via::Central,
             alarm_tenants,
         });
@@ -111,9 +122,10 @@ pub async fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
 }
 
 /// A role in a tenant's account, assumed with the central credentials (sts:AssumeRole) on a client
-/// that counts its requests. The SDK's identity cache, shared by every client of the account's
-/// config, keeps the credentials until shortly before they expire and lets concurrent callers wait
-/// for one load: so a role is assumed once per account per credential lifetime.
+/// that counts its requests. The SDK's identity cache (one for every client built from the central
+/// config) keeps the credentials under the provider's own partition until shortly before they
+/// expire, and lets concurrent callers wait for one load: so a role is assumed once per account
+/// per credential lifetime, whichever service calls first.
 #[derive(Debug)]
 struct AssumedRole {
     sts: aws_sdk_sts::Client,
@@ -211,7 +223,6 @@ integration = "d"
         };
         let aws = Aws::connect(&config, &overrides).await;
         let scopes: Vec<(Vec<String>, Scope)> = accounts(&aws, &config.tenants)
-            .await
             .into_iter()
             .map(|a| (a.tenants.iter().map(|t| t.name.clone()).collect(), a.scope))
             .collect();

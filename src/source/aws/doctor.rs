@@ -8,6 +8,7 @@ use aws_sdk_sts::Client as StsClient;
 use futures_util::future::join_all;
 use serde::Serialize;
 
+use super::counting::SignAs;
 use super::credentials::{Account, accounts};
 use super::error::{describe, is_access_denied};
 use super::redshift::Parameters;
@@ -83,15 +84,21 @@ pub const BINLOG_PREREQUISITES: [(&str, &str); 6] = [
 /// services, checks and IAM actions are names and stay as AWS spells them.
 pub async fn run(config: &Config, overrides: &Overrides, lang: Lang) -> Vec<DoctorCheck> {
     let aws = Aws::connect(config, overrides).await;
-    let accounts = accounts(&aws, &config.tenants).await;
+    let accounts = accounts(&aws, &config.tenants);
     let targets = zero_etl_targets(&aws, config).await;
+    // One client per service for every account: each call signs as its account.
+    let clients = AccountClients {
+        sts: StsClient::new(&aws.central),
+        rds: aws.rds(),
+        cloudwatch: aws.cloudwatch(),
+    };
     let (mut checks, inbound, per_account) = tokio::join!(
         central_checks(&aws, config, lang),
         inbound_checks(&aws, &targets, lang),
         join_all(
             accounts
                 .iter()
-                .map(|a| account_checks(&aws, a, &targets, lang))
+                .map(|a| account_checks(&clients, a, &targets, lang))
         ),
     );
     checks.extend(inbound);
@@ -456,8 +463,14 @@ async fn warehouse_checks(
     checks
 }
 
+struct AccountClients {
+    sts: StsClient,
+    rds: RdsClient,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+}
+
 async fn account_checks(
-    aws: &Aws,
+    clients: &AccountClients,
     account: &Account,
     targets: &Targets,
     lang: Lang,
@@ -471,8 +484,8 @@ async fn account_checks(
         .join(", ");
     if let Some(role) = account.via.strip_prefix("role ") {
         let c = check(&scope, "sts", "AssumeRole");
-        let sts = StsClient::new(&aws.central);
-        match sts
+        match clients
+            .sts
             .assume_role()
             .role_arn(role)
             .role_session_name("shiftops-doctor")
@@ -492,13 +505,15 @@ async fn account_checks(
             }
         }
     }
-    let rds = RdsClient::new(&account.config);
+    let rds = &clients.rds;
     for tenant in &account.tenants {
         let name = tenant.name.as_str();
         let c = check(name, "rds", "DescribeDBClusters");
         let cluster = rds
             .describe_db_clusters()
             .db_cluster_identifier(&tenant.cluster_identifier)
+            .customize()
+            .config_override(account.sign_as.rds())
             .send()
             .await;
         let parameter_group = match cluster {
@@ -544,6 +559,8 @@ async fn account_checks(
                     match rds
                         .describe_integrations()
                         .integration_identifier(integration)
+                        .customize()
+                        .config_override(account.sign_as.rds())
                         .send()
                         .await
                     {
@@ -584,26 +601,36 @@ async fn account_checks(
             }
             Ingest::Export { .. } => {
                 let c = check(name, "rds", "DescribeExportTasks");
-                checks.push(match rds.describe_export_tasks().send().await {
-                    Ok(output) => c(
-                        Outcome::Ok,
-                        match lang {
-                            Lang::En => format!("{} task(s)", output.export_tasks().len()),
-                            Lang::Ja => format!("タスク {} 件", output.export_tasks().len()),
-                        },
-                        None,
-                    ),
-                    Err(e) => c(
-                        Outcome::Failed,
-                        describe(&e),
-                        is_access_denied(&e).then_some("rds:DescribeExportTasks"),
-                    ),
-                });
+                checks.push(
+                    match rds
+                        .describe_export_tasks()
+                        .customize()
+                        .config_override(account.sign_as.rds())
+                        .send()
+                        .await
+                    {
+                        Ok(output) => c(
+                            Outcome::Ok,
+                            match lang {
+                                Lang::En => format!("{} task(s)", output.export_tasks().len()),
+                                Lang::Ja => format!("タスク {} 件", output.export_tasks().len()),
+                            },
+                            None,
+                        ),
+                        Err(e) => c(
+                            Outcome::Failed,
+                            describe(&e),
+                            is_access_denied(&e).then_some("rds:DescribeExportTasks"),
+                        ),
+                    },
+                );
                 let c = check(name, "rds", "DescribeDBClusterSnapshots");
                 checks.push(
                     match rds
                         .describe_db_cluster_snapshots()
                         .db_cluster_identifier(&tenant.cluster_identifier)
+                        .customize()
+                        .config_override(account.sign_as.rds())
                         .send()
                         .await
                     {
@@ -630,24 +657,33 @@ async fn account_checks(
             }
         }
         if let Some(group) = parameter_group {
-            checks.extend(binlog_checks(&rds, name, &group, &tenant.ingest, lang).await);
+            checks.extend(
+                binlog_checks(rds, &account.sign_as, name, &group, &tenant.ingest, lang).await,
+            );
         }
     }
     if account.own_credentials && !account.alarm_tenants.is_empty() {
-        checks.push(alarms_check(&scope, account, lang).await);
+        checks.push(alarms_check(&clients.cloudwatch, &scope, account, lang).await);
     }
     checks
 }
 
 /// The account's own alarms, read as the alarms source reads them (only with `alarms = true`).
-async fn alarms_check(scope: &str, account: &Account, lang: Lang) -> DoctorCheck {
+async fn alarms_check(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    scope: &str,
+    account: &Account,
+    lang: Lang,
+) -> DoctorCheck {
     use aws_sdk_cloudwatch::types::AlarmType;
     let c = check(scope, "cloudwatch", "DescribeAlarms");
-    let listed = aws_sdk_cloudwatch::Client::new(&account.config)
+    let listed = cloudwatch
         .describe_alarms()
         .alarm_types(AlarmType::MetricAlarm)
         .alarm_types(AlarmType::CompositeAlarm)
         .max_records(100)
+        .customize()
+        .config_override(account.sign_as.cloudwatch())
         .send()
         .await;
     match listed {
@@ -678,6 +714,7 @@ async fn alarms_check(scope: &str, account: &Account, lang: Lang) -> DoctorCheck
 /// The binlog prerequisites, read from the cluster parameter group (every page).
 async fn binlog_checks(
     rds: &RdsClient,
+    sign_as: &SignAs,
     tenant: &str,
     group: &str,
     ingest: &Ingest,
@@ -690,6 +727,8 @@ async fn binlog_checks(
             .describe_db_cluster_parameters()
             .db_cluster_parameter_group_name(group)
             .set_marker(marker.take())
+            .customize()
+            .config_override(sign_as.rds())
             .send()
             .await
         {

@@ -381,6 +381,21 @@ impl Limiter {
             .clone()
     }
 
+    /// Runs `calls` (a fan-out over accounts, made lazily: an iterator's `map`), at most as many
+    /// at once as the ceiling lets call AWS; answers in their order. More would only wait for the
+    /// ceiling, and each waiting call holds its SDK future (tens of kilobytes): a fan-out over a
+    /// thousand accounts at once held most of a refresh's memory.
+    pub async fn each<Call: Future>(
+        &self,
+        calls: impl IntoIterator<Item = Call>,
+    ) -> Vec<Call::Output> {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(calls)
+            .buffered(self.permits())
+            .collect()
+            .await
+    }
+
     /// Every page of a call that pages by marker, each page through [`Self::run`]: `page` sends
     /// the request for a marker (none for the first page), `next` reads the next page's marker
     /// from an answer (none, or empty, on the last page).

@@ -3,6 +3,7 @@
 
 mod alarm_history;
 mod cloudwatch;
+mod connect;
 mod counting;
 mod credentials;
 pub mod doctor;
@@ -24,12 +25,13 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use alarm_history::CloudWatchAlarmHistory;
+pub(crate) use counting::SignAs;
 pub use credentials::{Account, accounts};
 pub use limiter::{Api, CallTimedOut, Key, Limiter, Quota, Scope};
 pub use redshift_data::{Value, Warehouse};
 
-use super::{Fleet, Meter, Source, SystemClock};
-use crate::config::{Config, WarehouseRole};
+use super::{Fleet, Meter, SystemClock};
+use crate::config::Config;
 
 /// An SDK timestamp as a model time.
 fn time(t: &aws_smithy_types::DateTime) -> Option<crate::model::Time> {
@@ -72,6 +74,11 @@ pub struct Aws {
 impl Aws {
     /// Loads the central credentials (env, profiles, SSO …) with retries, timeouts and the endpoint.
     pub async fn connect(config: &Config, overrides: &Overrides) -> Aws {
+        Self::connect_metered(config, overrides, Meter::new()).await
+    }
+
+    /// [`Self::connect`], counting its requests with `meter`.
+    pub async fn connect_metered(config: &Config, overrides: &Overrides, meter: Meter) -> Aws {
         let aws = &config.aws;
         let call_timeout = Duration::from_secs(aws.call_timeout_seconds.max(1));
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -111,7 +118,6 @@ impl Aws {
                 "shiftops-static",
             ));
         }
-        let meter = Meter::new();
         Aws {
             central: loader.load().await,
             limiter: Limiter::with_meter(aws.max_concurrency, call_timeout, meter.clone()),
@@ -139,90 +145,26 @@ fn shared_http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClien
     })
 }
 
-/// Builds the live fleet a config describes: one source per service, all sharing the limiter.
-pub async fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, String> {
-    fleet_with_meter(config, overrides)
-        .await
-        .map(|(fleet, _)| fleet)
+/// The live fleet a config describes: one source per service, all sharing the limiter. Nothing is
+/// connected or built per account until a source first fetches (see [`connect`]).
+pub fn fleet(config: &Config, overrides: &Overrides) -> Result<Fleet, String> {
+    fleet_with_meter(config, overrides).map(|(fleet, _)| fleet)
 }
 
 /// The live fleet and the meter that counts its requests by service and action, and its calls
 /// in flight (for `check`'s `api_calls` and the tests of the call budget).
-pub async fn fleet_with_meter(
-    config: &Config,
-    overrides: &Overrides,
-) -> Result<(Fleet, Meter), String> {
+pub fn fleet_with_meter(config: &Config, overrides: &Overrides) -> Result<(Fleet, Meter), String> {
     if config.all_warehouses().is_empty() {
         return Err("the config has no [redshift] (or [[warehouses]]): nothing to watch".into());
     }
-    let aws = Aws::connect(config, overrides).await;
-    let accounts = accounts(&aws, &config.tenants).await;
-    // One RDS client per account, for its export tasks and its clusters alike.
-    let rds_clients = rds::clients(&aws, &accounts);
-    let routes = redshift_data::Routes::new(&aws, config);
-    let interval = |id| config.refresh.interval(id);
-    let tenants = config.tenants();
-
-    let mut sources: Vec<Arc<dyn Source>> = vec![
-        Arc::new(rds::RdsSource::new(
-            &aws,
-            config,
-            &rds_clients,
-            interval(crate::model::SourceId::Rds),
-        )),
-        Arc::new(redshift_data::WarehouseSource::new(
-            routes,
-            tenants.clone(),
-            interval(crate::model::SourceId::Warehouse),
-        )),
-        Arc::new(cloudwatch::MetricsSource::new(
-            &aws,
-            config.warehouse(WarehouseRole::Wlm),
-            config.warehouse(WarehouseRole::Storage),
-            config.metrics.clone(),
-            tenants.clone(),
-            interval(crate::model::SourceId::Metrics),
-        )),
-        Arc::new(cloudwatch::AlarmsSource::new(
-            &aws,
-            &accounts,
-            tenants.clone(),
-            config.metrics.tenant_dimension.clone(),
-            interval(crate::model::SourceId::Alarms),
-        )),
-    ];
-    if let Some(elt) = &config.elt {
-        sources.push(Arc::new(sfn::EltSource::new(
-            &aws,
-            elt.state_machine_arn.clone(),
-            tenants.clone(),
-            interval(crate::model::SourceId::Elt),
-        )));
-    }
-    let log_queries = logs::queries(config);
-    if !log_queries.is_empty() {
-        sources.push(Arc::new(logs::LogsSource::new(
-            &aws,
-            log_queries,
-            interval(crate::model::SourceId::Logs),
-        )));
-    }
-    if let Some(parameters) = config.warehouse(WarehouseRole::Wlm).and_then(|wlm| {
-        redshift::ParametersSource::new(&aws, wlm, interval(crate::model::SourceId::Parameters))
-    }) {
-        sources.push(Arc::new(parameters));
-    }
-    sources.push(Arc::new(rds::ClustersSource::new(
-        &aws,
-        &rds_clients,
-        interval(crate::model::SourceId::Aurora),
-    )));
+    let meter = Meter::new();
+    let connection = connect::Connection::new(config, overrides, meter.clone());
     let fleet = Fleet {
-        tenants,
-        sources,
+        tenants: config.tenants(),
+        sources: connection.sources(),
         clock: Arc::new(SystemClock),
         fetch_timeout: Duration::from_secs(config.refresh.timeout_seconds.max(1)),
-        alarm_history: Some(Arc::new(CloudWatchAlarmHistory::new(&aws, &accounts))),
+        alarm_history: Some(Arc::new(connect::AlarmHistoryOnFirstCall(connection))),
     };
-    Ok((fleet, aws.meter.clone()))
+    Ok((fleet, meter))
 }

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_rds::Client;
-use futures_util::future::join_all;
 
 use super::credentials::Account;
 use super::error::describe;
@@ -34,36 +33,32 @@ const PAGE: i32 = 100;
 
 pub struct RdsSource {
     inbound: InboundIntegrations,
-    /// The accounts with at least one export-path tenant, and a client in each.
-    export_accounts: Vec<(Account, Client)>,
+    /// The accounts with at least one export-path tenant.
+    export_accounts: Vec<Account>,
+    /// The one RDS client every account is called with (each call signs as its account).
+    client: Client,
     limiter: Limiter,
     interval: Duration,
 }
 
-/// Each tenant account and the one RDS client both RDS sources call it with.
-pub fn clients(aws: &Aws, accounts: &[Account]) -> Vec<(Account, Client)> {
-    accounts
-        .iter()
-        .map(|account| (account.clone(), aws.rds(&account.config)))
-        .collect()
-}
-
 impl RdsSource {
+    /// `client` is the RDS client shared with [`ClustersSource`].
     pub fn new(
         aws: &Aws,
         config: &Config,
-        clients: &[(Account, Client)],
+        accounts: &[Account],
+        client: Client,
         interval: Duration,
     ) -> Self {
-        let export_accounts = clients
+        let export_accounts = accounts
             .iter()
-            .filter(|(account, _)| account.tenants.iter().any(is_export))
+            .filter(|account| account.tenants.iter().any(is_export))
             .cloned()
             .collect();
-        let accounts: Vec<Account> = clients.iter().map(|(a, _)| a.clone()).collect();
         Self {
-            inbound: InboundIntegrations::new(aws, config, &accounts),
+            inbound: InboundIntegrations::new(aws, config, accounts),
             export_accounts,
+            client,
             limiter: aws.limiter.clone(),
             interval,
         }
@@ -74,7 +69,7 @@ impl RdsSource {
             + self
                 .export_accounts
                 .iter()
-                .map(|(a, _)| a.tenants.iter().filter(|t| is_export(t)).count())
+                .map(|a| a.tenants.iter().filter(|t| is_export(t)).count())
                 .sum::<usize>()
     }
 }
@@ -96,11 +91,13 @@ impl Source for RdsSource {
     async fn fetch(&self) -> Result<SourceData, SourceError> {
         let (integrations, exports) = futures_util::join!(
             self.inbound.read(),
-            join_all(
-                self.export_accounts
-                    .iter()
-                    .map(|(account, client)| read_exports(account, client, &self.limiter)),
-            )
+            // By index: a closure over `&Account` would not be `Send` for the async trait.
+            self.limiter
+                .each((0..self.export_accounts.len()).map(|i| read_exports(
+                    &self.export_accounts[i],
+                    &self.client,
+                    &self.limiter
+                )))
         );
         let mut data = RdsData::default();
         match integrations {
@@ -113,7 +110,7 @@ impl Source for RdsSource {
                     }))
             }
         }
-        for (result, (account, _)) in exports.into_iter().zip(&self.export_accounts) {
+        for (result, account) in exports.into_iter().zip(&self.export_accounts) {
             match result {
                 Ok(part) => {
                     data.exports.extend(part.exports);
@@ -194,11 +191,7 @@ impl InboundIntegrations {
         let tenants = accounts
             .iter()
             .flat_map(|account| {
-                let region = account
-                    .config
-                    .region()
-                    .map(|r| r.to_string())
-                    .unwrap_or_default();
+                let region = account.region.clone().unwrap_or_default();
                 account
                     .tenants
                     .iter()
@@ -311,6 +304,8 @@ async fn read_exports(
                         .describe_export_tasks()
                         .max_records(PAGE)
                         .set_marker(marker)
+                        .customize()
+                        .config_override(account.sign_as.rds())
                         .send()
                 },
                 |page| page.marker(),
@@ -358,15 +353,18 @@ async fn read_exports(
 /// The tenants' Aurora clusters, one DescribeDBClusters an account (a page of 100), on the slow
 /// cadence of facts that change only when someone changes them (`[refresh] aurora_seconds`).
 pub struct ClustersSource {
-    accounts: Vec<(Account, Client)>,
+    accounts: Vec<Account>,
+    /// The RDS client shared with [`RdsSource`].
+    client: Client,
     limiter: Limiter,
     interval: Duration,
 }
 
 impl ClustersSource {
-    pub fn new(aws: &Aws, clients: &[(Account, Client)], interval: Duration) -> Self {
+    pub fn new(aws: &Aws, accounts: &[Account], client: Client, interval: Duration) -> Self {
         Self {
-            accounts: clients.to_vec(),
+            accounts: accounts.to_vec(),
+            client,
             limiter: aws.limiter.clone(),
             interval,
         }
@@ -384,14 +382,15 @@ impl Source for ClustersSource {
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {
-        let results = join_all(
-            self.accounts
-                .iter()
-                .map(|(account, client)| read_clusters(account, client, &self.limiter)),
-        )
-        .await;
+        let results = self
+            .limiter
+            .each(
+                (0..self.accounts.len())
+                    .map(|i| read_clusters(&self.accounts[i], &self.client, &self.limiter)),
+            )
+            .await;
         let mut data = ClustersData::default();
-        for (result, (account, _)) in results.into_iter().zip(&self.accounts) {
+        for (result, account) in results.into_iter().zip(&self.accounts) {
             match result {
                 Ok(clusters) => data.clusters.extend(clusters),
                 Err(error) => data
@@ -402,7 +401,7 @@ impl Source for ClustersSource {
                     })),
             }
         }
-        let tenants: usize = self.accounts.iter().map(|(a, _)| a.tenants.len()).sum();
+        let tenants: usize = self.accounts.iter().map(|a| a.tenants.len()).sum();
         if !data.failures.is_empty() && data.failures.len() == tenants {
             return Err(SourceError(data.failures[0].error.clone()));
         }
@@ -423,6 +422,8 @@ async fn read_clusters(
                     .describe_db_clusters()
                     .max_records(PAGE)
                     .set_marker(marker)
+                    .customize()
+                    .config_override(account.sign_as.rds())
                     .send()
             },
             |page| page.marker(),
