@@ -1,6 +1,7 @@
 //! The rows each view lists, derived once per data change (never per frame) and filtered by `/`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::action::View;
 use crate::health::{Finding, Health, Status};
@@ -20,7 +21,9 @@ fn hhmm(time: Time) -> String {
 pub struct TenantRow {
     pub summary: TenantSummary,
     pub status: Status,
-    pub worst: Option<Finding>,
+    /// Shared with every other tenant it names: a finding that holds back the whole fleet (a
+    /// failed ELT run) lists every tenant, and a copy per tenant would grow with its square.
+    pub worst: Option<Arc<Finding>>,
 }
 
 /// A row of the overview: the fleet's findings come first, then the tenants.
@@ -486,7 +489,8 @@ fn tenant_rows(
     findings_by_tenant: &HashMap<String, Vec<usize>>,
 ) -> Vec<TenantRow> {
     // Each tenant's worst finding is its first (findings are sorted worst first): one map
-    // lookup per tenant, not a scan of every finding per tenant.
+    // lookup per tenant, not a scan of every finding per tenant; each finding copied once.
+    let mut shared: Vec<Option<Arc<Finding>>> = vec![None; health.findings.len()];
     let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
         .into_iter()
         .map(|summary| TenantRow {
@@ -494,7 +498,11 @@ fn tenant_rows(
             worst: findings_by_tenant
                 .get(summary.name.as_str())
                 .and_then(|found| found.first())
-                .map(|&i| health.findings[i].clone()),
+                .map(|&i| {
+                    shared[i]
+                        .get_or_insert_with(|| Arc::new(health.findings[i].clone()))
+                        .clone()
+                }),
             summary,
         })
         .collect();
@@ -655,6 +663,39 @@ mod tests {
         assert_eq!(app.rows.visible, fresh.visible);
         assert_eq!(app.rows.tenant_widths, fresh.tenant_widths);
         assert_eq!(app.rows.finding_tenants, fresh.finding_tenants);
+    }
+
+    /// A failed ELT run holds back every tenant: its one finding names them all, and their rows
+    /// share it rather than each holding a copy of the whole list.
+    #[test]
+    fn a_finding_of_every_tenant_is_shared_by_their_rows() {
+        let fleet = sim::fleet(
+            &SimOptions {
+                tenants: 30,
+                scenario: Scenario::DbtFailure,
+                seed: 7,
+            },
+            Arc::new(ManualClock::new(start())),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let snapshot = runtime.block_on(refresh_once(&fleet));
+        let settings = Settings::shipped(crate::i18n::Lang::En);
+        let app = App::new("test".into(), settings, snapshot, start());
+        let held_back: Vec<&Arc<Finding>> = app
+            .rows
+            .tenants
+            .iter()
+            .filter_map(|row| row.worst.as_ref())
+            .filter(|finding| finding.affected.len() >= 2)
+            .collect();
+        assert!(
+            held_back.len() >= 2,
+            "no finding holds back several tenants"
+        );
+        assert!(held_back.iter().all(|f| Arc::ptr_eq(f, held_back[0])));
     }
 
     #[test]
