@@ -163,24 +163,29 @@ pub async fn fleet_with_meter(
     let interval = |id| config.refresh.interval(id);
     let tenants = config.tenants();
 
+    let warehouse = redshift_data::WarehouseSource::new(
+        routes,
+        tenants.clone(),
+        interval(crate::model::SourceId::Warehouse),
+    );
+    // SVV_INTEGRATION, read for the warehouse view, is the RDS and metrics sources' signal too.
+    let replication = warehouse.replication();
     let mut sources: Vec<Arc<dyn Source>> = vec![
         Arc::new(rds::RdsSource::new(
             &aws,
             config,
             &rds_clients,
+            replication.clone(),
             interval(crate::model::SourceId::Rds),
         )),
-        Arc::new(redshift_data::WarehouseSource::new(
-            routes,
-            tenants.clone(),
-            interval(crate::model::SourceId::Warehouse),
-        )),
+        Arc::new(warehouse),
         Arc::new(cloudwatch::MetricsSource::new(
             &aws,
             config.warehouse(WarehouseRole::Wlm),
             config.warehouse(WarehouseRole::Storage),
             config.metrics.clone(),
             tenants.clone(),
+            replication,
             interval(crate::model::SourceId::Metrics),
         )),
         Arc::new(cloudwatch::AlarmsSource::new(
