@@ -3,6 +3,7 @@
 
 mod support;
 
+use serde_json::json;
 use shiftops::config::Config;
 use shiftops::health::{CheckId, Severity, Status, Thresholds, evaluate};
 use shiftops::model::{
@@ -1026,4 +1027,163 @@ fn config_without_logs(url: &str) -> Config {
     config(
         &standard_config(url).replace("log_group = \"/aws/redshift/cluster/dpc-learning\"\n", ""),
     )
+}
+
+/// Refreshes every source but the slow clusters once, and returns the snapshot and the emulator's
+/// requests of that refresh.
+async fn counted_refresh(
+    fleet: &shiftops::source::Fleet,
+    url: &str,
+) -> (shiftops::model::Snapshot, serde_json::Value) {
+    let steady = fleet.refreshed_within(std::time::Duration::from_secs(120));
+    let url = url.to_string();
+    tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || Emulator::attach(&url).reset_requests()
+    })
+    .await
+    .unwrap();
+    let snapshot = refresh_once(&steady).await;
+    let counts = tokio::task::spawn_blocking(move || Emulator::attach(&url).requests())
+        .await
+        .unwrap();
+    (snapshot, counts)
+}
+
+fn described(counts: &serde_json::Value) -> u64 {
+    counts["by_action"]["redshift:DescribeInboundIntegrations"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_integration_that_fails_shows_its_errors_at_the_next_refresh_though_described_slowly() {
+    let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let url = emulator.url.clone();
+    let config = config(&standard_config(&url));
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
+    let tenant_c = |snapshot: &shiftops::model::Snapshot| {
+        snapshot
+            .rds
+            .integrations
+            .iter()
+            .find(|i| i.tenant == "tenant_c")
+            .cloned()
+            .expect("tenant_c's integration")
+    };
+
+    // The first refresh describes every integration; the warehouse's SVV_INTEGRATION (what the
+    // emulator derives from the integrations, as AWS's view lists them) agrees with it.
+    let (first, counts) = counted_refresh(&fleet, &url).await;
+    assert_eq!(described(&counts), 1, "{counts}");
+    assert_eq!(tenant_c(&first).status, IntegrationStatus::Active);
+    assert_eq!(tenant_c(&first).described_at, None, "read by this fetch");
+
+    // While SVV_INTEGRATION agrees, DescribeInboundIntegrations is not read again: the statuses
+    // and errors shown are the earlier ones, and say when they were read. SVV_INTEGRATION gives
+    // every integration's lag: CloudWatch is asked for none (no ListMetrics).
+    let (steady, counts) = counted_refresh(&fleet, &url).await;
+    assert_eq!(described(&counts), 0, "{counts}");
+    assert_eq!(counts["by_action"]["monitoring:ListMetrics"], json!(null));
+    assert_eq!(
+        counts["by_action"]["redshift-data:ExecuteStatement"],
+        json!(9),
+        "SVV_INTEGRATION is read once for the warehouse and RDS sources: {counts}"
+    );
+    let kept = tenant_c(&steady);
+    assert_eq!(kept.status, IntegrationStatus::Active);
+    assert!(kept.described_at.is_some(), "{kept:?}");
+    let tenant_a = steady
+        .rds
+        .integrations
+        .iter()
+        .find(|i| i.tenant == "tenant_a")
+        .unwrap();
+    assert_eq!(tenant_a.status, IntegrationStatus::NeedsAttention);
+    assert!(!tenant_a.errors.is_empty(), "its errors are kept too");
+
+    // tenant_c's integration fails. SVV_INTEGRATION says ErrorState in the next refresh, which
+    // disagrees with "active": DescribeInboundIntegrations is read at once, and the failure shows
+    // with its errors in that same refresh.
+    tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            Emulator::attach(&url).post(
+                "/_shiftops/rds/integration-state",
+                json!({
+                    "account_id": "333333333333",
+                    "name": "tenant-c-to-central-integration",
+                    "status": "failed",
+                    "errors": [{"ErrorCode": "SourceBinlogDisabled",
+                                "ErrorMessage": "binlog_format must be ROW on the source cluster."}],
+                }),
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let (next, counts) = counted_refresh(&fleet, &url).await;
+    assert_eq!(described(&counts), 1, "{counts}");
+    let failed = tenant_c(&next);
+    assert_eq!(failed.status, IntegrationStatus::Failed);
+    assert_eq!(failed.described_at, None, "read by this fetch");
+    assert_eq!(
+        failed.errors,
+        ["SourceBinlogDisabled: binlog_format must be ROW on the source cluster."]
+    );
+    let health = evaluate(&next, &Thresholds::default(), next_now(&next));
+    let finding = health
+        .findings
+        .iter()
+        .find(|f| f.check == CheckId::IntegrationStatus && f.tenant.as_deref() == Some("tenant_c"))
+        .expect("the failure is a finding");
+    assert_eq!(finding.severity, Severity::Critical);
+    drop(emulator);
+}
+
+/// The time the health of a snapshot is judged at: its newest fetch.
+fn next_now(snapshot: &shiftops::model::Snapshot) -> chrono::DateTime<chrono::Utc> {
+    snapshot
+        .sources
+        .iter()
+        .filter_map(|s| s.fetched_at)
+        .max()
+        .expect("fetched")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_svv_integration_the_integrations_are_described_on_every_refresh() {
+    let (emulator, _) = tokio::task::spawn_blocking(Emulator::standard)
+        .await
+        .unwrap();
+    let url = emulator.url.clone();
+    // The warehouse cannot read SVV_INTEGRATION (the statement fails).
+    emulator.post(
+        "/_shiftops/redshift-data/results",
+        json!({"pattern": r"(?i)from\s+svv_integration\b(?!_)", "error": "ERROR: permission denied for relation svv_integration"}),
+    );
+    let config = config(&standard_config(&url));
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
+    for round in 0..2 {
+        let (snapshot, counts) = counted_refresh(&fleet, &url).await;
+        assert_eq!(described(&counts), 1, "round {round}: {counts}");
+        // CloudWatch's IntegrationLag is the lag then: every integration ListMetrics finds.
+        assert_eq!(
+            counts["by_action"]["monitoring:ListMetrics"],
+            json!(1),
+            "round {round}: {counts}"
+        );
+        assert!(
+            snapshot
+                .rds
+                .integrations
+                .iter()
+                .all(|i| i.described_at.is_none()),
+            "round {round}"
+        );
+        assert_eq!(snapshot.metrics.integration_lag_seconds.len(), 2);
+    }
+    drop(emulator);
 }

@@ -241,6 +241,7 @@ fn integration(status: IntegrationStatus) -> Snapshot {
                 status,
                 errors: vec![],
                 created_at: None,
+                described_at: None,
             }],
             ..Default::default()
         })],

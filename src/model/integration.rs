@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::Time;
 
-/// Status of a Zero-ETL integration as RDS reports it (DescribeIntegrations).
+/// Status of a Zero-ETL integration as RDS reports it (DescribeIntegrations, and Redshift's
+/// DescribeInboundIntegrations).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrationStatus {
@@ -48,6 +49,27 @@ impl IntegrationStatus {
     }
 }
 
+impl IntegrationStatus {
+    /// Whether SVV_INTEGRATION's `state` of an integration says what this status says, so that
+    /// the status and its errors, read earlier, still hold. SVV_INTEGRATION's states are
+    /// `PendingDbConnectState`, `SchemaDiscoveryState`, `CdcRefreshState` and `ErrorState`
+    /// (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_INTEGRATION.html); no AWS page maps
+    /// them onto the API's statuses, so the mapping is by meaning: replicating changes is active
+    /// (or modifying, which keeps replicating); connecting or discovering the schema is creating or
+    /// syncing; an error is failed or needs attention. Anything else (a state this version does
+    /// not know, an integration being deleted) agrees with nothing: it is described again.
+    pub fn agrees_with_replication_state(&self, state: &str) -> bool {
+        match state {
+            "CdcRefreshState" => matches!(self, Self::Active | Self::Modifying),
+            "PendingDbConnectState" | "SchemaDiscoveryState" => {
+                matches!(self, Self::Creating | Self::Syncing)
+            }
+            "ErrorState" => matches!(self, Self::Failed | Self::NeedsAttention),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for IntegrationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -65,6 +87,10 @@ pub struct IntegrationState {
     /// Error codes and messages RDS attaches to the integration.
     pub errors: Vec<String>,
     pub created_at: Option<Time>,
+    /// When the status and errors were read (DescribeInboundIntegrations), when that was before
+    /// the fetch that reports them: read on a slow cadence while the warehouse's SVV_INTEGRATION
+    /// agrees with them. `None`: read by that fetch, as old as its source.
+    pub described_at: Option<Time>,
 }
 
 /// What the warehouse reports of an integration: SVV_INTEGRATION's lag and
@@ -110,5 +136,46 @@ impl TableSync {
         SETTLED_TABLE_STATES
             .iter()
             .any(|s| self.state.eq_ignore_ascii_case(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntegrationStatus;
+
+    #[test]
+    fn a_status_agrees_with_the_replication_state_of_the_same_meaning_only() {
+        use IntegrationStatus::*;
+        let agreeing = [
+            ("CdcRefreshState", vec![Active, Modifying]),
+            ("PendingDbConnectState", vec![Creating, Syncing]),
+            ("SchemaDiscoveryState", vec![Creating, Syncing]),
+            ("ErrorState", vec![Failed, NeedsAttention]),
+        ];
+        let every = [
+            Creating,
+            Active,
+            Modifying,
+            Syncing,
+            NeedsAttention,
+            Failed,
+            Deleting,
+            Other("x".into()),
+        ];
+        for (state, agree) in agreeing {
+            for status in &every {
+                assert_eq!(
+                    status.agrees_with_replication_state(state),
+                    agree.contains(status),
+                    "{state} / {status}"
+                );
+            }
+        }
+        // A state this version does not know is described again, whatever the status.
+        assert!(
+            every
+                .iter()
+                .all(|s| !s.agrees_with_replication_state("NewState"))
+        );
     }
 }

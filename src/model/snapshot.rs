@@ -507,6 +507,7 @@ mod tests {
             status,
             errors: vec![],
             created_at: None,
+            described_at: None,
         }
     }
 

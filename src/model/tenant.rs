@@ -34,6 +34,11 @@ impl Ingest {
         }
     }
 
+    /// Whether the tenant's data arrives by snapshot export and COPY.
+    pub fn is_export(&self) -> bool {
+        matches!(self, Ingest::Export { .. })
+    }
+
     pub fn integration(&self) -> Option<&str> {
         match self {
             Ingest::ZeroEtl { integration } => Some(integration),

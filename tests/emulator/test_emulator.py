@@ -677,7 +677,20 @@ def test_standard_fleet_is_shaped_like_the_seeds(emu):
     assert on_workgroup["ResultRows"] == 2
     ids = {row[0]["stringValue"] for row in data.get_statement_result(Id=on_workgroup["Id"])["Records"]}
     assert ids == {t["integration"]["id"] for t in fleet["tenants"] if t.get("integration")}
-    assert run(lag, **cluster)["HasResultSet"] is False
+    # SVV_INTEGRATION lists the integrations into the queried warehouse only: none into the cluster
+    assert run(lag, **cluster)["ResultRows"] == 0
+    records = data.get_statement_result(Id=on_workgroup["Id"])["Records"]
+    by_id = {row[0]["stringValue"]: (row[1]["stringValue"], row[2]["longValue"]) for row in records}
+    tenant_a = next(t for t in fleet["tenants"] if t["name"] == "tenant_a")["integration"]
+    assert by_id[tenant_a["id"]] == ("ErrorState", 2_400_000)
+    # an integration staged failed reads ErrorState there at once, one staged active CdcRefreshState
+    tenant_c = next(t for t in fleet["tenants"] if t["name"] == "tenant_c")
+    staged = {"account_id": tenant_c["account_id"], "name": tenant_c["integration"]["name"]}
+    emu.control("/_shiftops/rds/integration-state", {**staged, "status": "failed", "errors": [{"ErrorCode": "X"}]})
+    states = {row[0]["stringValue"]: row[1]["stringValue"]
+              for row in data.get_statement_result(Id=run(lag)["Id"])["Records"]}
+    assert states[tenant_c["integration"]["id"]] == "ErrorState"
+    emu.control("/_shiftops/rds/integration-state", {**staged, "status": "active"})
     inflight = "SELECT i.pid FROM stv_inflight i JOIN stv_wlm_query_state s ON s.query = i.query"
     assert run(inflight, **cluster)["ResultRows"] == 2
     assert run(inflight)["Status"] == "FAILED"
@@ -744,6 +757,14 @@ def test_a_bulk_fleet_may_be_all_zero_etl(emu):
     rds = emu.tenant("rds", "400000000001")
     assert [i["Status"] for i in rds.describe_integrations()["Integrations"]] == ["active"] * 2
     assert rds.describe_export_tasks()["ExportTasks"] == []
+    # the namespace's SVV_INTEGRATION lists them all with the standard fleet's 2, in one page
+    data = emu.client("redshift-data")
+    ident = data.execute_statement(WorkgroupName="multitenant-wg", Database="dev",
+                                   Sql="SELECT TRIM(state) AS state, current_lag AS current_lag_ms FROM svv_integration")["Id"]
+    page = data.get_statement_result(Id=ident)
+    assert "NextToken" not in page and page["TotalNumRows"] == 8
+    assert [c["name"] for c in page["ColumnMetadata"]] == ["state", "current_lag_ms"]
+    assert sorted(row[0]["stringValue"] for row in page["Records"]).count("CdcRefreshState") == 7
 
 
 def test_a_bulk_fleet_needs_the_standard_namespace(emu):

@@ -15,6 +15,7 @@ use aws_smithy_types::DateTime;
 use super::counting::SignAs;
 use super::credentials::Account;
 use super::error::describe;
+use super::redshift_data::ReplicationReading;
 use super::{Api, Aws, Key, Limiter, Scope, time};
 use crate::config::{MetricSpec, MetricsConfig, RedshiftConfig};
 use crate::model::{
@@ -62,6 +63,9 @@ pub struct MetricsSource {
     /// The warehouse whose storage the metrics are of (`storage` role).
     storage: Option<RedshiftConfig>,
     tenants: Vec<Tenant>,
+    /// The warehouses' SVV_INTEGRATION, whose lag is the one shown: CloudWatch's IntegrationLag
+    /// is asked only for an integration it gives none.
+    replication: std::sync::Arc<ReplicationReading>,
     interval: Duration,
     /// The storage trend and when it was fetched: days of data change little in an hour, so
     /// it is fetched again only when `TREND_REFRESH` has passed, not on every refresh.
@@ -117,6 +121,7 @@ impl MetricsSource {
         storage: Option<&RedshiftConfig>,
         config: MetricsConfig,
         tenants: Vec<Tenant>,
+        replication: std::sync::Arc<ReplicationReading>,
         interval: Duration,
     ) -> Self {
         Self {
@@ -126,6 +131,7 @@ impl MetricsSource {
             wlm: wlm.cloned(),
             storage: storage.cloned(),
             tenants,
+            replication,
             interval,
             trend: std::sync::Mutex::new(None),
         }
@@ -284,8 +290,12 @@ impl MetricsSource {
         }
         queries.push((Slot::EltDelay, stat(&self.config.elt_delay, &[])));
         // A tenant's CopyErrorCount is the spec's dimensions and the tenant's: the exact set it
-        // is published with, since a query without one of them finds another metric.
-        for tenant in &self.tenants {
+        // is published with, since a query without one of them finds another metric. Only the
+        // export path's tenants have one: it is a metric filter counting stl_load_errors, the
+        // errors of COPY (seed 001's monitoring table: "COPY failure — CloudWatch Metric Filter
+        // (CopyErrorCount) — count of stl_load_errors"), and only the export path loads by COPY; a
+        // Zero-ETL tenant's data is replicated, its failures are its integration's.
+        for tenant in self.tenants.iter().filter(|t| t.ingest.is_export()) {
             queries.push((
                 Slot::CopyErrors(tenant.name.clone()),
                 stat(
@@ -397,10 +407,20 @@ impl Source for MetricsSource {
             .tenants
             .iter()
             .any(|t| t.ingest.integration().is_some());
-        let integration_ids = if has_integrations {
-            self.integration_ids().await.map_err(SourceError)?
-        } else {
+        let integration_ids = if !has_integrations {
             Vec::new()
+        } else if let Some(replication) = self.replication.last() {
+            // The lag shown is SVV_INTEGRATION's, CloudWatch's only where it has none (see
+            // `summarize_tenants` and the lag rule): ask for those alone, by the ids
+            // SVV_INTEGRATION gives, so that the fleet's size adds no query and no ListMetrics
+            // page. Before the warehouse has answered, or when it failed, ask for every one.
+            replication
+                .into_iter()
+                .filter(|r| r.lag_seconds.is_none())
+                .map(|r| r.integration_id)
+                .collect()
+        } else {
+            self.integration_ids().await.map_err(SourceError)?
         };
         let queries = self.queries(&integration_ids);
         let (batches, trend) = tokio::join!(

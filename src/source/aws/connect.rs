@@ -98,6 +98,13 @@ fn build_sources(aws: &Aws, config: &Config, accounts: &[super::Account]) -> Vec
     let tenants = config.tenants();
     // One RDS client for every account, for export tasks and clusters alike.
     let rds_client = aws.rds();
+    let warehouse = Arc::new(redshift_data::WarehouseSource::new(
+        redshift_data::Routes::new(aws, config),
+        tenants.clone(),
+        interval(SourceId::Warehouse),
+    ));
+    // SVV_INTEGRATION, read for the warehouse view, is the RDS and metrics sources' signal too.
+    let replication = warehouse.replication();
     source_ids(config)
         .into_iter()
         .map(|id| -> Arc<dyn Source> {
@@ -107,19 +114,17 @@ fn build_sources(aws: &Aws, config: &Config, accounts: &[super::Account]) -> Vec
                     config,
                     accounts,
                     rds_client.clone(),
+                    replication.clone(),
                     interval(id),
                 )),
-                SourceId::Warehouse => Arc::new(redshift_data::WarehouseSource::new(
-                    redshift_data::Routes::new(aws, config),
-                    tenants.clone(),
-                    interval(id),
-                )),
+                SourceId::Warehouse => warehouse.clone(),
                 SourceId::Metrics => Arc::new(cloudwatch::MetricsSource::new(
                     aws,
                     config.warehouse(WarehouseRole::Wlm),
                     config.warehouse(WarehouseRole::Storage),
                     config.metrics.clone(),
                     tenants.clone(),
+                    replication.clone(),
                     interval(id),
                 )),
                 SourceId::Alarms => Arc::new(cloudwatch::AlarmsSource::new(

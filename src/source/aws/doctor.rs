@@ -252,6 +252,8 @@ async fn central_checks(aws: &Aws, config: &Config, lang: Lang) -> Vec<DoctorChe
         config.warehouse(WarehouseRole::Storage),
         config.metrics.clone(),
         tenants.clone(),
+        // Unread: the source asks ListMetrics as it does until the warehouse has answered.
+        std::sync::Arc::new(super::redshift_data::ReplicationReading::never_read()),
         interval,
     );
     checks.push(source_check(

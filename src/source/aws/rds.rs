@@ -2,7 +2,9 @@
 //! warehouse and per export account, never per Zero-ETL tenant:
 //! - the Zero-ETL integrations, once for the whole fleet in the warehouse's own (central) account:
 //!   Redshift's DescribeInboundIntegrations gives the status and errors of every integration into
-//!   a namespace, whatever account its source is in;
+//!   a namespace, whatever account its source is in, 100 a page. It is read on a slow cadence
+//!   while the warehouse's SVV_INTEGRATION (one statement, however many integrations) agrees with
+//!   what it last said, and at once when it does not ([`InboundIntegrations::read`]);
 //! - the export path's export tasks (and the snapshots they name), in each account that has an
 //!   export tenant: only that account knows them;
 //! - the tenants' Aurora clusters, in each tenant account, as their own slow source
@@ -10,8 +12,8 @@
 //!
 //! An account that fails marks only its own tenants.
 
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use aws_sdk_rds::Client;
@@ -19,6 +21,7 @@ use aws_sdk_rds::Client;
 use super::credentials::Account;
 use super::error::describe;
 use super::redshift::{InboundIntegration, Parameters};
+use super::redshift_data::ReplicationReading;
 use super::{Api, Aws, Key, Limiter, time};
 use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
@@ -48,6 +51,7 @@ impl RdsSource {
         config: &Config,
         accounts: &[Account],
         client: Client,
+        replication: Arc<ReplicationReading>,
         interval: Duration,
     ) -> Self {
         let export_accounts = accounts
@@ -56,7 +60,7 @@ impl RdsSource {
             .cloned()
             .collect();
         Self {
-            inbound: InboundIntegrations::new(aws, config, accounts),
+            inbound: InboundIntegrations::new(aws, config, accounts, replication),
             export_accounts,
             client,
             limiter: aws.limiter.clone(),
@@ -75,7 +79,7 @@ impl RdsSource {
 }
 
 fn is_export(tenant: &Tenant) -> bool {
-    matches!(tenant.ingest, Ingest::Export { .. })
+    tenant.ingest.is_export()
 }
 
 #[async_trait]
@@ -140,6 +144,41 @@ struct InboundIntegrations {
     parameters: Parameters,
     targets: Vec<Target>,
     tenants: Vec<ZeroEtlTenant>,
+    /// The warehouses' SVV_INTEGRATION: the fast signal of every integration's state.
+    replication: Arc<ReplicationReading>,
+    /// What DescribeInboundIntegrations said last, and when.
+    described: Mutex<Option<Described>>,
+}
+
+/// Every integration into the targets as DescribeInboundIntegrations said, and when.
+#[derive(Clone)]
+struct Described {
+    integrations: Vec<InboundIntegration>,
+    at: crate::model::Time,
+    read: Instant,
+}
+
+/// How long the integrations' statuses and errors are kept while SVV_INTEGRATION agrees with
+/// them: the errors' detail changes seldom, and a change of state is seen by SVV_INTEGRATION
+/// (read on every refresh) and described at once.
+const DESCRIBED_MAX_AGE: Duration = Duration::from_secs(900);
+
+impl Described {
+    /// Whether SVV_INTEGRATION's integrations are those described, each in a state that agrees
+    /// with its status: then nothing has changed that the description would show.
+    fn agrees_with(&self, replication: &[crate::model::IntegrationReplication]) -> bool {
+        let described: std::collections::HashMap<&str, &InboundIntegration> = self
+            .integrations
+            .iter()
+            .map(|i| (integration_id_from_arn(&i.arn), i))
+            .collect();
+        replication.len() == described.len()
+            && replication.iter().all(|r| {
+                described.get(r.integration_id.as_str()).is_some_and(|i| {
+                    IntegrationStatus::parse(&i.status).agrees_with_replication_state(&r.state)
+                })
+            })
+    }
 }
 
 /// A warehouse with the `integrations` role, and its namespace ARN once read: a slow fact, read
@@ -187,7 +226,12 @@ impl SourceCluster {
 }
 
 impl InboundIntegrations {
-    fn new(aws: &Aws, config: &Config, accounts: &[Account]) -> Self {
+    fn new(
+        aws: &Aws,
+        config: &Config,
+        accounts: &[Account],
+        replication: Arc<ReplicationReading>,
+    ) -> Self {
         let tenants = accounts
             .iter()
             .flat_map(|account| {
@@ -217,11 +261,17 @@ impl InboundIntegrations {
                 })
                 .collect(),
             tenants,
+            replication,
+            described: Mutex::new(None),
         }
     }
 
-    /// The integration of each Zero-ETL tenant found in a target: one DescribeInboundIntegrations
-    /// per target (a page of 100 integrations), whatever the number of tenants and accounts.
+    /// The integration of each Zero-ETL tenant found in a target. DescribeInboundIntegrations
+    /// (every page, 100 integrations each, on each target) is read when SVV_INTEGRATION, read in
+    /// this refresh, shows an integration not described yet, one described no longer there, or one
+    /// whose state differs from what was described — so a failure shows with its errors at once —
+    /// and otherwise every [`DESCRIBED_MAX_AGE`]; on every refresh when SVV_INTEGRATION could not
+    /// be read (no warehouse for it, or it failed).
     async fn read(&self) -> Result<Vec<IntegrationState>, String> {
         if self.tenants.is_empty() {
             return Ok(Vec::new());
@@ -229,10 +279,31 @@ impl InboundIntegrations {
         if self.targets.is_empty() {
             return Err("no warehouse has the integrations role".to_string());
         }
-        let mut inbound: Vec<InboundIntegration> = Vec::new();
-        for target in &self.targets {
-            inbound.extend(target.read(&self.parameters).await?);
-        }
+        let replication = self.replication.read().await;
+        let replication = replication
+            .as_deref()
+            .and_then(ReplicationReading::integrations);
+        let kept = self.described.lock().expect("never poisoned").clone();
+        let (inbound, described_at) = match (kept, replication) {
+            (Some(kept), Some(replication))
+                if kept.read.elapsed() < DESCRIBED_MAX_AGE && kept.agrees_with(&replication) =>
+            {
+                (kept.integrations, Some(kept.at))
+            }
+            _ => {
+                let at = chrono::Utc::now();
+                let mut inbound: Vec<InboundIntegration> = Vec::new();
+                for target in &self.targets {
+                    inbound.extend(target.read(&self.parameters).await?);
+                }
+                *self.described.lock().expect("never poisoned") = Some(Described {
+                    integrations: inbound.clone(),
+                    at,
+                    read: Instant::now(),
+                });
+                (inbound, None)
+            }
+        };
         Ok(self
             .tenants
             .iter()
@@ -255,6 +326,7 @@ impl InboundIntegrations {
                     status: IntegrationStatus::parse(&found.status),
                     errors: found.errors.clone(),
                     created_at: found.created_at,
+                    described_at,
                 })
             })
             .collect())
@@ -476,7 +548,39 @@ fn exported_by(tenant: &Tenant, bucket: Option<&str>, prefix: Option<&str>) -> b
 
 #[cfg(test)]
 mod tests {
-    use super::{SourceCluster, snapshot_id};
+    use super::{Described, InboundIntegration, SourceCluster, snapshot_id};
+    use crate::model::IntegrationReplication;
+
+    #[test]
+    fn a_description_holds_while_svv_integration_lists_the_same_integrations_in_agreeing_states() {
+        let inbound = |id: &str, status: &str| InboundIntegration {
+            arn: format!("arn:aws:rds:us-east-1:111111111111:integration:{id}"),
+            source_arn: String::new(),
+            status: status.into(),
+            errors: Vec::new(),
+            created_at: None,
+        };
+        let described = Described {
+            integrations: vec![inbound("a", "active"), inbound("b", "needs_attention")],
+            at: chrono::DateTime::UNIX_EPOCH,
+            read: std::time::Instant::now(),
+        };
+        let row = |id: &str, state: &str| IntegrationReplication {
+            tenant: None,
+            integration_id: id.into(),
+            state: state.into(),
+            lag_seconds: Some(1.0),
+            tables_not_synced: Vec::new(),
+        };
+        let (a, b) = (row("a", "CdcRefreshState"), row("b", "ErrorState"));
+        assert!(described.agrees_with(&[a.clone(), b.clone()]));
+        // a failed since it was described
+        assert!(!described.agrees_with(&[row("a", "ErrorState"), b.clone()]));
+        // a new integration, or one gone
+        assert!(!described.agrees_with(&[a.clone(), b.clone(), row("c", "CdcRefreshState")]));
+        assert!(!described.agrees_with(std::slice::from_ref(&a)));
+        assert!(!described.agrees_with(&[a, row("x", "ErrorState")]));
+    }
 
     #[test]
     fn an_export_names_its_snapshot_by_name_not_arn() {

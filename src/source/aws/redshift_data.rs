@@ -376,12 +376,113 @@ impl Routes {
             all: warehouses.iter().map(|(_, w)| w.clone()).collect(),
         }
     }
+
+    /// Whether a failure names its warehouse: there are several.
+    fn named(&self) -> bool {
+        let mut labels: Vec<&str> = self
+            .integrations
+            .iter()
+            .chain(&self.elt)
+            .chain(&self.wlm)
+            .chain(&self.storage)
+            .chain(&self.all)
+            .map(|w| w.label())
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        labels.len() > 1
+    }
+}
+
+/// An answer of SVV_INTEGRATION, shared by the sources that asked for it.
+pub type ReplicationAnswer = Arc<Result<ResultSet, String>>;
+
+/// SVV_INTEGRATION on every Zero-ETL target: the state and lag of every integration in one
+/// statement a warehouse, whatever the fleet's size: the Data API pages a result by its size (a
+/// result set of up to 100 MB,
+/// https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html), not by a
+/// count of rows, and a row of it is some 100 bytes. Its columns and states:
+/// https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_INTEGRATION.html. The warehouse source shows it; the RDS source takes it as the fast signal that the
+/// integrations' statuses it last described still hold; the metrics source asks CloudWatch's
+/// IntegrationLag only where it has no lag. Sources that ask at the same time share one reading.
+pub struct ReplicationReading {
+    warehouses: Vec<Arc<Warehouse>>,
+    named: bool,
+    /// The readings completed, and the latest answer, held while a reading runs so that a source
+    /// asking meanwhile waits for it instead of running the statement again.
+    latest: tokio::sync::Mutex<(u64, Option<ReplicationAnswer>)>,
+    /// The readings completed, known without waiting for one in flight.
+    completed: std::sync::atomic::AtomicU64,
+    /// The latest answer, to look at without waiting for one in flight.
+    last: std::sync::Mutex<Option<ReplicationAnswer>>,
+}
+
+impl ReplicationReading {
+    fn new(routes: &Routes) -> Self {
+        Self {
+            warehouses: routes.integrations.clone(),
+            named: routes.named(),
+            ..Self::never_read()
+        }
+    }
+
+    /// A reading of no warehouse, never read: its users ask AWS as if SVV_INTEGRATION were
+    /// unread (`doctor`, which checks that every call they make is allowed).
+    pub fn never_read() -> Self {
+        Self {
+            warehouses: Vec::new(),
+            named: false,
+            latest: tokio::sync::Mutex::new((0, None)),
+            completed: std::sync::atomic::AtomicU64::new(0),
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// SVV_INTEGRATION now: a reading that completes after this call began (the one in flight,
+    /// if any, else a new one). `None` when no warehouse has the `integrations` role.
+    pub async fn read(&self) -> Option<ReplicationAnswer> {
+        use std::sync::atomic::Ordering;
+        if self.warehouses.is_empty() {
+            return None;
+        }
+        let completed_before = self.completed.load(Ordering::SeqCst);
+        let mut latest = self.latest.lock().await;
+        if latest.0 > completed_before
+            && let Some(answer) = &latest.1
+        {
+            return Some(answer.clone());
+        }
+        let answer = run_on_all(&self.warehouses, sql::INTEGRATIONS, self.named)
+            .await
+            .unwrap_or_else(|| Ok(ResultSet::default()));
+        let answer = Arc::new(answer);
+        *latest = (latest.0 + 1, Some(answer.clone()));
+        *self.last.lock().expect("never poisoned") = Some(answer.clone());
+        self.completed.store(latest.0, Ordering::SeqCst);
+        Some(answer)
+    }
+
+    /// The latest reading's integrations, without reading: `None` before the first reading
+    /// completed, or when it failed.
+    pub fn last(&self) -> Option<Vec<IntegrationReplication>> {
+        let last = self.last.lock().expect("never poisoned").clone()?;
+        Self::integrations(&last)
+    }
+
+    /// The integrations of an answer: `None` when it failed.
+    pub fn integrations(answer: &Result<ResultSet, String>) -> Option<Vec<IntegrationReplication>> {
+        answer
+            .as_ref()
+            .ok()
+            .map(|set| replication(set, &ResultSet::default()))
+    }
 }
 
 /// The warehouses' system views, one statement each, run side by side, each on the warehouse
 /// that holds its data.
 pub struct WarehouseSource {
     routes: Routes,
+    replication: Arc<ReplicationReading>,
     tenants: Vec<Tenant>,
     interval: Duration,
 }
@@ -389,10 +490,16 @@ pub struct WarehouseSource {
 impl WarehouseSource {
     pub fn new(routes: Routes, tenants: Vec<Tenant>, interval: Duration) -> Self {
         Self {
+            replication: Arc::new(ReplicationReading::new(&routes)),
             routes,
             tenants,
             interval,
         }
+    }
+
+    /// Its SVV_INTEGRATION reading, for the sources that take it as their signal.
+    pub fn replication(&self) -> Arc<ReplicationReading> {
+        self.replication.clone()
     }
 }
 
@@ -482,20 +589,7 @@ impl Source for WarehouseSource {
         let load_errors_sql = sql::load_errors(&schemas);
         let integration_tables_sql = sql::integration_tables();
         let r = &self.routes;
-        let named = {
-            let mut labels: Vec<&str> = r
-                .integrations
-                .iter()
-                .chain(&r.elt)
-                .chain(&r.wlm)
-                .chain(&r.storage)
-                .chain(&r.all)
-                .map(|w| w.label())
-                .collect();
-            labels.sort_unstable();
-            labels.dedup();
-            labels.len() > 1
-        };
+        let named = r.named();
         let wlm_sql = |provisioned: &'static str, serverless: &'static str| match &r.wlm {
             Some(w) if w.is_serverless() => serverless,
             _ => provisioned,
@@ -505,7 +599,12 @@ impl Source for WarehouseSource {
             _ => TextPieces::PROVISIONED,
         };
         let (integrations, tables_state, errors, loads, queues, queries, tables, failed) = tokio::join!(
-            run_on_all(&r.integrations, sql::INTEGRATIONS, named),
+            async {
+                self.replication
+                    .read()
+                    .await
+                    .map(|answer| answer.as_ref().clone())
+            },
             run_on_all(&r.integrations, &integration_tables_sql, named),
             run_on(r.elt.as_ref(), &load_errors_sql, named),
             run_on(r.elt.as_ref(), sql::LOADS, named),

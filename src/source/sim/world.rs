@@ -422,6 +422,8 @@ impl SimWorld {
                     status: i.status.clone(),
                     errors: i.errors.clone(),
                     created_at: Some(i.created_at),
+                    // The simulated fleet describes every integration on each fetch.
+                    described_at: None,
                 })
                 .collect(),
             snapshots: exports
@@ -701,14 +703,11 @@ impl SimWorld {
     /// The last hour of one-minute datapoints.
     pub fn metrics(&self) -> FleetMetrics {
         FleetMetrics {
-            // What the live source would ask GetMetricData for: three per WLM queue, storage,
-            // concurrency scaling, ELT delay, COPY errors per tenant, rejected and attempted
-            // queries, and the lag of each integration.
-            metrics_requested: WLM_QUEUES.len() * 3
-                + 3
-                + self.tenants.len()
-                + 2
-                + self.integrations.len(),
+            // What the live source asks GetMetricData for once the warehouse has answered: three
+            // per WLM queue, storage, concurrency scaling, ELT delay, the COPY errors of each
+            // export tenant, rejected and attempted queries; no integration's lag, since
+            // SVV_INTEGRATION gives each one's.
+            metrics_requested: WLM_QUEUES.len() * 3 + 3 + self.copy_metric_index.len() + 2,
             ..self.metrics.published()
         }
     }

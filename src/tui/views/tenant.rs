@@ -166,6 +166,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
                     },
                 ),
             ];
+            // The status and errors kept from an earlier DescribeInboundIntegrations (while
+            // SVV_INTEGRATION agrees with them) are older than the source's age: say how old.
+            if let Some(described_at) = state.and_then(|s| s.described_at) {
+                lines.push(field(
+                    theme,
+                    app.settings.lang.pick("described", "取得"),
+                    widgets::ago(app.settings.lang, app.now, Some(described_at)),
+                ));
+            }
             if let Some(error) = state.and_then(|s| s.errors.first()) {
                 lines.extend(text_field(
                     app.settings.lang.pick("error", "エラー"),

@@ -5,7 +5,8 @@ HTTP round trip per resource), for each of `accounts` accounts `tenants_per_acco
 an Aurora MySQL cluster `tenant-NNNN-mysql`, and then, alternating, a Zero-ETL integration
 `tenant-NNNN-to-central-integration` (active, into the standard fleet's Serverless namespace
 `multitenant-analytics`, by its real ARN, so DescribeInboundIntegrations finds it there) or, for
-every `export_every`-th tenant (`0`: none, an all-Zero-ETL fleet), a manual cluster snapshot and a
+every `export_every`-th tenant (`0`: none, an all-Zero-ETL fleet; the namespace's SVV_INTEGRATION lists
+each integration, `svv_integration.py`), a manual cluster snapshot and a
 COMPLETE export task to bucket
 `tenant-NNNN-snapshots`, prefix `tenant_NNNN/`. Tenant numbers run from `first_tenant` (default
 1); account ids are consecutive from `first_account` (default 100000000000). Roles need no

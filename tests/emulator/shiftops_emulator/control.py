@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qs
 
 from . import DEFAULT_REGION
-from . import deny, rds_exports, rds_integrations, redshift_data, request_counter
+from . import deny, rds_exports, rds_integrations, redshift_data, request_counter, svv_integration
 from .moto_ext import ServiceError
 from .wsgi import RECENT_ERRORS, Reply, json_reply, note_error, read_body
 
@@ -87,7 +87,7 @@ def allow_account(payload: dict, app: Any, query: dict) -> dict:
 def integration_state(payload: dict, app: Any, query: dict) -> dict:
     return rds_integrations.set_state(
         str(payload["account_id"]), payload.get("region", DEFAULT_REGION), payload["name"], payload["status"],
-        payload.get("errors"),
+        payload.get("errors"), payload.get("current_lag_ms"),
     )
 
 
@@ -138,6 +138,7 @@ def seed_bulk(payload: dict, app: Any, query: dict) -> dict:
 def reset(payload: dict, app: Any, query: dict) -> dict:
     app.moto_reset()
     redshift_data.clear_registrations()
+    svv_integration.LAGS.clear()
     deny.allow(None)
     request_counter.reset()
     RECENT_ERRORS.clear()

@@ -135,10 +135,16 @@ def delete_integration(self: RDSResponse):
     return result(answer)
 
 
-def set_state(account: str, region: str, name: str, status: str, errors: list[dict] | None) -> dict:
-    """Stage an integration's Status and Errors (the control endpoint)."""
+def set_state(account: str, region: str, name: str, status: str, errors: list[dict] | None,
+              lag_ms: int | None = None) -> dict:
+    """Stage an integration's Status and Errors (the control endpoint), and the `current_lag` its
+    target's SVV_INTEGRATION shows (`svv_integration.py`) when `lag_ms` is given."""
     integ = _find(account, region, name)
     integ["Status"] = status
+    if lag_ms is not None:
+        from . import svv_integration  # imports this module
+
+        svv_integration.set_lag(integ["IntegrationArn"], int(lag_ms))
     integ["Errors"] = [{"ErrorCode": e["ErrorCode"], "ErrorMessage": e.get("ErrorMessage", "")} for e in errors or []]
     return {"IntegrationName": integ["IntegrationName"], "IntegrationArn": integ["IntegrationArn"],
             "Status": integ["Status"], "Errors": integ["Errors"]}

@@ -38,7 +38,7 @@ from typing import Any
 from moto.redshift.models import redshift_backends
 from moto.redshiftdata.responses import RedshiftDataAPIServiceResponse
 
-from . import redshift_catalog, redshift_serverless
+from . import redshift_catalog, redshift_serverless, svv_integration
 from .moto_ext import ServiceError, add_action, page, result, store_dict, utcnow
 
 STORE = store_dict("redshift")  # moto keys redshift-data regions by "redshift" too
@@ -98,10 +98,11 @@ def clear_registrations() -> None:
         REGISTRATIONS.clear()
 
 
-def _match(sql: str, target: dict) -> dict | None:
+def _match(sql: str, target: dict, fleet: bool) -> dict | None:
+    """The first registration of a test's own (`fleet` False) or of the standard fleet's that
+    answers `sql` on `target`."""
     with _LOCK:
-        ordered = [e for e in REGISTRATIONS if not e["fleet"]] + [e for e in REGISTRATIONS if e["fleet"]]
-        for entry in ordered:
+        for entry in [e for e in REGISTRATIONS if e["fleet"] == fleet]:
             if entry["cluster"] and entry["cluster"] != target.get("ClusterIdentifier"):
                 continue
             if entry["target"] and entry["target"] not in (target.get("ClusterIdentifier"), target.get("WorkgroupName")):
@@ -167,11 +168,14 @@ def _check_target(self: RedshiftDataAPIServiceResponse, cluster: str | None, wor
         raise ServiceError("ResourceNotFoundException", f"Workgroup {workgroup} not found.")
 
 
-def _run(sql: str, ident: str, created: dt.datetime, target: dict) -> dict:
-    """One (sub-)statement, finished at once, with its matched registration."""
+def _run(sql: str, ident: str, created: dt.datetime, target: dict, account: str, region: str) -> dict:
+    """One (sub-)statement, finished at once, with its answer: a test's registration, else what the
+    warehouse holds (SVV_INTEGRATION, `svv_integration.py`), else the standard fleet's rows."""
     warehouse = redshift_catalog.SERVERLESS if target.get("WorkgroupName") else redshift_catalog.PROVISIONED
     refusal = redshift_catalog.problem(sql, warehouse)
-    reg = {"error": refusal} if refusal else _match(sql, target)
+    reg = {"error": refusal} if refusal else (
+        _match(sql, target, fleet=False) or svv_integration.answer(sql, account, region, target)
+        or _match(sql, target, fleet=True))
     sub: dict[str, Any] = {
         "Id": ident, "QueryString": sql, "CreatedAt": created, "UpdatedAt": created + dt.timedelta(milliseconds=12),
         "Duration": 12_345_678, "RedshiftQueryId": next(_SEQUENCE) + 100000, "seq": next(_SEQUENCE),
@@ -191,7 +195,8 @@ def _new_statement(self: RedshiftDataAPIServiceResponse, sqls: list[str]) -> dic
     ident = str(uuid.uuid4())
     created = utcnow()
     batch = len(sqls) > 1 or self._get_action() == "BatchExecuteStatement"
-    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created, target) for n, sql in enumerate(sqls, 1)]
+    subs = [_run(sql, f"{ident}:{n}" if batch else ident, created, target, self.current_account, self.region)
+            for n, sql in enumerate(sqls, 1)]
     failed = next((s for s in subs if s["Status"] == "FAILED"), None)
     if failed:  # a batch runs as one transaction: later statements never run
         for later in subs[subs.index(failed) + 1:]:
