@@ -142,6 +142,44 @@ fn benches(c: &mut Criterion) {
         )
     });
 
+    // What the idle demo at 10,000 tenants re-derives on every warehouse fetch: every
+    // integration's lag moved (SVV_INTEGRATION reports it anew), nothing else.
+    let big = {
+        let clock = Arc::new(ManualClock::new(start()));
+        let options = SimOptions {
+            tenants: 10 * TENANTS,
+            scenario: Scenario::WlmSaturation,
+            seed: 7,
+        };
+        runtime().block_on(refresh_once(&sim::fleet(&options, clock)))
+    };
+    let lags = big.warehouse.clone();
+    let mut moved = lags.clone();
+    for replica in &mut moved.replication {
+        replica.lag_seconds = replica.lag_seconds.map(|lag| lag + 1.0);
+    }
+    let mut app = App::new("bench".into(), crate::settings(), big, now);
+    let mut generation = 1_000;
+    c.bench_function(
+        "apply a warehouse result of moved lags, 10,000 tenants",
+        |b| {
+            b.iter_batched(
+                || {
+                    generation += 1;
+                    let warehouse = if generation % 2 == 0 { &lags } else { &moved };
+                    shiftops::source::refresh::SourceEvent::Finished(Box::new(FetchResult {
+                        id: SourceId::Warehouse,
+                        generation,
+                        fetched_at: now,
+                        result: Ok(shiftops::model::SourceData::Warehouse(warehouse.clone())),
+                    }))
+                },
+                |event| app.on_source_event(event),
+                BatchSize::SmallInput,
+            )
+        },
+    );
+
     // The simulated fleet: every source read once at a fixed time, and the world advanced by one
     // 10 s tick (what `demo` does between refreshes).
     let clock = Arc::new(ManualClock::new(start()));

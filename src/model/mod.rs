@@ -42,7 +42,7 @@ pub use snapshot::{
 };
 pub use source_status::{SourceId, SourceStatus};
 pub use storage::{CapacityKnown, StorageSize, TableInfo};
-pub use summary::{TenantSummary, summarize_tenants};
+pub use summary::{Summarizer, TenantSummary, summarize_tenants};
 pub use tenant::{Ingest, Tenant};
 pub use timeline::{ActionOutcome, Entry, Event, Said, Timeline, severity_word};
 pub use wlm::{

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::action::View;
 use crate::health::{Finding, Health, Status};
 use crate::model::{
-    AlarmState, Changes, Reading, Snapshot, SourceId, TenantSummary, Time, Unread, WarehouseView,
-    summarize_tenants,
+    AlarmState, Changes, Reading, Snapshot, SourceId, Summarizer, TenantSummary, Time, Unread,
+    WarehouseView,
 };
 use crate::tui::app::Settings;
 
@@ -75,6 +75,16 @@ impl TenantWidths {
             |text: &dyn Fn(&TenantRow) -> usize| tenants.iter().map(text).max().unwrap_or(0) as u16;
         TenantWidths {
             name: widest(&|row| crate::i18n::width(&row.summary.name)),
+            ..TenantWidths::measure_states(tenants)
+        }
+    }
+
+    /// The widths of the states only: names do not change while the rows are kept.
+    fn measure_states(tenants: &[TenantRow]) -> TenantWidths {
+        let widest =
+            |text: &dyn Fn(&TenantRow) -> usize| tenants.iter().map(text).max().unwrap_or(0) as u16;
+        TenantWidths {
+            name: 0,
             // `✓ active`; a state not read is `? unknown`.
             integration: widest(&|row| match row.summary.integration_status.known() {
                 Some(Some(status)) => 2 + crate::i18n::width(status.as_str()),
@@ -101,8 +111,17 @@ pub struct Rows {
     pub queues: Vec<String>,
     /// Per view: indices into that view's collection, in display order.
     order: HashMap<View, Vec<usize>>,
-    /// Per view: lowercase text each row is filtered on, aligned with `order`.
+    /// Per view: lowercase text each row is filtered on, aligned with `order`; for the
+    /// overview, its findings' only (the tenants' are `tenant_texts`).
     haystacks: HashMap<View, Vec<String>>,
+    /// The index in `Snapshot::tenants` of each of `tenants`, aligned with it.
+    tenant_indices: Vec<usize>,
+    /// The lowercase text each of `tenants` is filtered on, aligned with it: built only while
+    /// `/` filters the overview (most of the time nothing does, and there are thousands), then
+    /// kept up to date row by row.
+    tenant_texts: Option<Vec<String>>,
+    /// The language the texts are in.
+    lang: crate::i18n::Lang,
     /// Per view: what the filter lets through, as indices into the collection.
     visible: HashMap<View, Vec<usize>>,
     /// The findings of every tenant, as indices into `Health::findings`.
@@ -144,9 +163,11 @@ impl Rows {
     }
 
     /// Derives the rows again from new data and health. The tenants' rows (thousands of
-    /// summaries and filter texts, the bulk of the work) are kept unless `tenants_stale` (their
-    /// data or their health changed, see [`reaches_tenants`] and [`Health::same_for_tenants`])
-    /// or a minute began; every other view's rows are few and are built anew.
+    /// summaries, the bulk of the work) are kept unless `tenants_stale` (their data or their
+    /// health changed, see [`reaches_tenants`] and [`Health::same_for_tenants`]) or a minute
+    /// began, and then brought up to date in place: only the figures that moved change, and
+    /// they are sorted again only if a tenant's place moved. Every other view's rows are few
+    /// and are built anew.
     pub fn update(
         &mut self,
         snapshot: &Snapshot,
@@ -158,18 +179,12 @@ impl Rows {
         let lang = settings.lang;
         let runbooks = &settings.runbooks;
         let minute = now.timestamp().div_euclid(60);
-        let rebuild_tenants =
+        let rederive_tenants =
             tenants_stale || self.tenants_generation == 0 || minute != self.tenants_minute;
-        // The old rows go before the new are built, so the new take their place in memory.
-        let kept_tenant_texts = if rebuild_tenants {
-            self.tenants = Vec::new();
-            None
-        } else {
-            self.haystacks.remove(&View::Overview).map(|mut texts| {
-                texts.drain(..self.finding_tenants.len());
-                texts
-            })
-        };
+        if lang != self.lang {
+            self.tenant_texts = None;
+            self.lang = lang;
+        }
         self.order.clear();
         self.haystacks.clear();
         self.visible.clear();
@@ -183,9 +198,16 @@ impl Rows {
                     .push(i);
             }
         }
-        if rebuild_tenants {
-            self.tenants = tenant_rows(snapshot, health, now, &findings_by_tenant);
-            self.tenant_widths = TenantWidths::measure(&self.tenants);
+        if rederive_tenants {
+            if !self.refresh_tenants(snapshot, health, now, &findings_by_tenant) {
+                // The old rows go before the new are built, so the new take their place in
+                // memory.
+                self.tenants = Vec::new();
+                self.tenant_texts = None;
+                (self.tenants, self.tenant_indices) =
+                    tenant_rows(snapshot, health, now, &findings_by_tenant);
+                self.tenant_widths = TenantWidths::measure(&self.tenants);
+            }
             self.tenants_minute = minute;
             self.tenants_generation += 1;
         }
@@ -220,10 +242,9 @@ impl Rows {
                 crate::tui::runbook::for_finding(runbooks, f).map_or("", |r| r.id.as_str()),
             ])
         });
-        let tenant_texts = kept_tenant_texts
-            .unwrap_or_else(|| rows.tenants.iter().map(|t| tenant_text(t, lang)).collect());
-        let overview: Vec<String> = findings.chain(tenant_texts).collect();
-        rows.set(View::Overview, (0..overview.len()).collect(), overview);
+        let findings: Vec<String> = findings.collect();
+        let overview = (0..findings.len() + rows.tenants.len()).collect();
+        rows.set(View::Overview, overview, findings);
 
         let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
         alarms.sort_by(|&a, &b| {
@@ -379,10 +400,89 @@ impl Rows {
         rows.set(View::Tenant, (0..health.findings.len()).collect(), haystack);
     }
 
-    /// How many times the tenants' rows were built: each data change that reaches them, each
+    /// How many times the tenants' rows were derived: each data change that reaches them, each
     /// minute, never for data they do not show.
     pub fn tenants_generation(&self) -> u64 {
         self.tenants_generation
+    }
+
+    /// Brings the tenants' rows up to date in place: each row's figures, status and worst
+    /// finding, its filter text only if the row changed, the order only if a tenant's place
+    /// moved. Returns false, having changed nothing the caller keeps, when the rows are not of
+    /// these tenants (the first build, or another list of tenants): they must be built anew.
+    fn refresh_tenants(
+        &mut self,
+        snapshot: &Snapshot,
+        health: &Health,
+        now: Time,
+        findings_by_tenant: &HashMap<String, Vec<usize>>,
+    ) -> bool {
+        let same_tenants = self.tenants.len() == snapshot.tenants.len()
+            && self
+                .tenant_indices
+                .iter()
+                .zip(&self.tenants)
+                .all(|(&i, row)| {
+                    snapshot
+                        .tenants
+                        .get(i)
+                        .is_some_and(|t| t.name == row.summary.name)
+                });
+        if !same_tenants {
+            return false;
+        }
+        let summarizer = Summarizer::new(snapshot, now);
+        let mut shared = SharedFindings::new(health);
+        let mut any_changed = false;
+        let mut moved = false;
+        for (position, row) in self.tenants.iter_mut().enumerate() {
+            let tenant = &snapshot.tenants[self.tenant_indices[position]];
+            let place = sort_key(row);
+            let mut changed = summarizer.refresh(tenant, &mut row.summary);
+            let status = health.tenant(&tenant.name);
+            if row.status != status {
+                row.status = status;
+                changed = true;
+            }
+            let worst = worst_finding(findings_by_tenant, &tenant.name);
+            let kept = match (&row.worst, worst) {
+                (None, None) => true,
+                (Some(held), Some(index)) => shared.same(held, index),
+                _ => false,
+            };
+            if !kept {
+                row.worst = worst.map(|index| shared.get(index));
+                changed = true;
+            }
+            if changed {
+                any_changed = true;
+                moved |= sort_key(row) != place;
+                if let Some(texts) = &mut self.tenant_texts {
+                    texts[position] = tenant_text(row, self.lang);
+                }
+            }
+        }
+        if moved {
+            let mut order: Vec<usize> = (0..self.tenants.len()).collect();
+            order.sort_by(|&a, &b| {
+                tenant_order(&self.tenants[a], &self.tenants[b])
+                    .then(self.tenant_indices[a].cmp(&self.tenant_indices[b]))
+            });
+            permute(&order, |a, b| {
+                self.tenants.swap(a, b);
+                self.tenant_indices.swap(a, b);
+                if let Some(texts) = &mut self.tenant_texts {
+                    texts.swap(a, b);
+                }
+            });
+        }
+        if any_changed {
+            self.tenant_widths = TenantWidths {
+                name: self.tenant_widths.name,
+                ..TenantWidths::measure_states(&self.tenants)
+            };
+        }
+        true
     }
 
     /// `haystacks` are lowercase already (see [`filter_text`]).
@@ -398,15 +498,33 @@ impl Rows {
             .and_then(|t| self.findings_by_tenant.get(t))
             .cloned()
             .unwrap_or_default();
+        // The tenants' texts are needed while a filter could hide a tenant, and only then.
+        let filtering_tenants = filters.get(&View::Overview).is_some_and(|f| !f.is_empty());
+        if !filtering_tenants {
+            self.tenant_texts = None;
+        } else if self.tenant_texts.is_none() {
+            let lang = self.lang;
+            self.tenant_texts = Some(self.tenants.iter().map(|t| tenant_text(t, lang)).collect());
+        }
+        let tenant_texts = self.tenant_texts.as_deref().unwrap_or_default();
         for (view, order) in &self.order {
             let needle = filters.get(view).map(|f| f.to_lowercase());
             let haystacks = &self.haystacks[view];
+            let haystack = |index: usize| match view {
+                View::Overview => haystacks
+                    .get(index)
+                    .or_else(|| tenant_texts.get(index - haystacks.len())),
+                _ => haystacks.get(index),
+            };
             let visible = order
                 .iter()
-                .zip(haystacks)
-                .filter(|(index, _)| *view != View::Tenant || tenant_findings.contains(index))
-                .filter(|(_, hay)| needle.as_deref().is_none_or(|n| hay.contains(n)))
-                .map(|(index, _)| *index)
+                .copied()
+                .filter(|index| *view != View::Tenant || tenant_findings.contains(index))
+                .filter(|&index| {
+                    needle.as_deref().is_none_or(|n| {
+                        n.is_empty() || haystack(index).is_some_and(|h| h.contains(n))
+                    })
+                })
                 .collect();
             self.visible.insert(*view, visible);
         }
@@ -481,45 +599,114 @@ impl Rows {
     }
 }
 
-/// The tenants' rows, worst first.
+/// The tenants' rows, worst first, and each one's index in `Snapshot::tenants`.
 fn tenant_rows(
     snapshot: &Snapshot,
     health: &Health,
     now: Time,
     findings_by_tenant: &HashMap<String, Vec<usize>>,
-) -> Vec<TenantRow> {
-    // Each tenant's worst finding is its first (findings are sorted worst first): one map
-    // lookup per tenant, not a scan of every finding per tenant; each finding copied once.
-    let mut shared: Vec<Option<Arc<Finding>>> = vec![None; health.findings.len()];
-    let mut tenants: Vec<TenantRow> = summarize_tenants(snapshot, now)
-        .into_iter()
-        .map(|summary| TenantRow {
-            status: health.tenant(&summary.name),
-            worst: findings_by_tenant
-                .get(summary.name.as_str())
-                .and_then(|found| found.first())
-                .map(|&i| {
-                    shared[i]
-                        .get_or_insert_with(|| Arc::new(health.findings[i].clone()))
-                        .clone()
-                }),
-            summary,
+) -> (Vec<TenantRow>, Vec<usize>) {
+    let summarizer = Summarizer::new(snapshot, now);
+    let mut shared = SharedFindings::new(health);
+    let mut tenants: Vec<(TenantRow, usize)> = snapshot
+        .tenants
+        .iter()
+        .enumerate()
+        .map(|(index, tenant)| {
+            let row = TenantRow {
+                status: health.tenant(&tenant.name),
+                worst: worst_finding(findings_by_tenant, &tenant.name).map(|i| shared.get(i)),
+                summary: summarizer.summary(tenant),
+            };
+            (row, index)
         })
         .collect();
-    // Worst first; at the same status, a tenant with trouble of its own before one only held
-    // back by another's (a failed ELT run holds back every tenant).
-    let held_back_only = |row: &TenantRow| {
-        row.worst
-            .as_ref()
-            .is_some_and(|f| f.tenant.as_deref() != Some(row.summary.name.as_str()))
-    };
-    tenants.sort_by(|a, b| {
-        b.status
-            .cmp(&a.status)
-            .then_with(|| held_back_only(a).cmp(&held_back_only(b)))
-            .then_with(|| a.summary.name.cmp(&b.summary.name))
-    });
-    tenants
+    tenants.sort_by(|(a, i), (b, j)| tenant_order(a, b).then(i.cmp(j)));
+    tenants.into_iter().unzip()
+}
+
+/// A tenant's worst finding, as an index into `Health::findings`: its first, as findings are
+/// sorted worst first (one map lookup per tenant, not a scan of every finding per tenant).
+fn worst_finding(findings_by_tenant: &HashMap<String, Vec<usize>>, tenant: &str) -> Option<usize> {
+    findings_by_tenant
+        .get(tenant)
+        .and_then(|found| found.first())
+        .copied()
+}
+
+/// The findings the tenants' rows hold, each shared by every row it is the worst of: a finding
+/// that holds back the whole fleet (a failed ELT run) names every tenant, and a copy per row, or
+/// a comparison per row, would grow with the square of the fleet.
+struct SharedFindings<'a> {
+    health: &'a Health,
+    shared: Vec<Option<Arc<Finding>>>,
+    /// Whether a finding a row holds (by its address) says what a new finding (by its index) says.
+    same: HashMap<(usize, usize), bool>,
+}
+
+impl<'a> SharedFindings<'a> {
+    fn new(health: &'a Health) -> Self {
+        Self {
+            health,
+            shared: vec![None; health.findings.len()],
+            same: HashMap::new(),
+        }
+    }
+
+    /// The finding at `index`, one copy for every row.
+    fn get(&mut self, index: usize) -> Arc<Finding> {
+        let health = self.health;
+        self.shared[index]
+            .get_or_insert_with(|| Arc::new(health.findings[index].clone()))
+            .clone()
+    }
+
+    /// Whether a row's `held` finding is the finding at `index`, compared once per pair.
+    fn same(&mut self, held: &Arc<Finding>, index: usize) -> bool {
+        let health = self.health;
+        *self
+            .same
+            .entry((Arc::as_ptr(held) as usize, index))
+            .or_insert_with(|| **held == health.findings[index])
+    }
+}
+
+/// What places a tenant's row: its status, and whether it is only held back by another's
+/// trouble (its name places it among equals).
+fn sort_key(row: &TenantRow) -> (Status, bool) {
+    let held_back_only = row
+        .worst
+        .as_ref()
+        .is_some_and(|f| f.tenant.as_deref() != Some(row.summary.name.as_str()));
+    (row.status, held_back_only)
+}
+
+/// Worst first; at the same status, a tenant with trouble of its own before one only held back
+/// by another's (a failed ELT run holds back every tenant); then by name.
+fn tenant_order(a: &TenantRow, b: &TenantRow) -> std::cmp::Ordering {
+    let ((a_status, a_held), (b_status, b_held)) = (sort_key(a), sort_key(b));
+    b_status
+        .cmp(&a_status)
+        .then(a_held.cmp(&b_held))
+        .then_with(|| a.summary.name.cmp(&b.summary.name))
+}
+
+/// Rearranges items so that position `i` holds what was at `order[i]`, by `swap`s of two
+/// positions (one per item at most), so that several aligned vectors move alike without copies.
+fn permute(order: &[usize], mut swap: impl FnMut(usize, usize)) {
+    let mut done = vec![false; order.len()];
+    for start in 0..order.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// What a tenant's row is found by: what its columns show.
@@ -663,6 +850,102 @@ mod tests {
         assert_eq!(app.rows.visible, fresh.visible);
         assert_eq!(app.rows.tenant_widths, fresh.tenant_widths);
         assert_eq!(app.rows.finding_tenants, fresh.finding_tenants);
+        assert_eq!(app.rows.tenant_indices, fresh.tenant_indices);
+        assert_eq!(app.rows.tenant_texts, fresh.tenant_texts);
+    }
+
+    /// The position of `tenant`'s row in the overview's tenants.
+    fn place(app: &App, tenant: &str) -> usize {
+        app.rows
+            .tenants
+            .iter()
+            .position(|row| row.summary.name == tenant)
+            .unwrap()
+    }
+
+    #[test]
+    fn rows_brought_up_to_date_in_place_are_the_rows_built_anew() {
+        // With a filter the tenants' texts are kept up to date too; without, there are none.
+        for filter in [None, Some("zero-etl")] {
+            let mut app = console();
+            if let Some(filter) = filter {
+                app.filters.insert(View::Overview, filter.into());
+            }
+            // A Zero-ETL tenant in the middle of the list, all well.
+            let replica = app
+                .snapshot
+                .warehouse
+                .replication
+                .iter()
+                .position(|r| {
+                    r.tenant
+                        .as_deref()
+                        .is_some_and(|t| app.health.tenant(t) == Status::Ok && place(&app, t) > 5)
+                })
+                .unwrap();
+            let tenant = app.snapshot.warehouse.replication[replica]
+                .tenant
+                .clone()
+                .unwrap();
+            let first_place = place(&app, &tenant);
+            let mut generation = 2;
+            let mut set_lag = |app: &mut App, lag: f64| {
+                let mut warehouse = app.snapshot.warehouse.clone();
+                warehouse.replication[replica].lag_seconds = Some(lag);
+                generation += 1;
+                let built = app.rows.tenants_generation();
+                app.on_source_event(SourceEvent::Finished(Box::new(FetchResult {
+                    id: SourceId::Warehouse,
+                    generation,
+                    fetched_at: start(),
+                    result: Ok(SourceData::Warehouse(warehouse)),
+                })));
+                assert_eq!(app.rows.tenants_generation(), built + 1, "derived again");
+                let row = &app.rows.tenants[place(app, &tenant)];
+                assert_eq!(row.summary.lag_seconds, Reading::Known(Some(lag)));
+                assert_as_built_anew(app);
+            };
+
+            // The lag moves a little: the same place.
+            set_lag(&mut app, 12.0);
+            assert_eq!(place(&app, &tenant), first_place);
+            // Over the warning threshold: a warning moves the tenant up, among the warnings.
+            set_lag(&mut app, 1800.0);
+            assert_eq!(
+                app.rows.tenants[place(&app, &tenant)].status,
+                Status::Warning
+            );
+            assert!(place(&app, &tenant) < first_place, "moved up");
+            // Critical: first of the tenants, ahead of every warning.
+            set_lag(&mut app, 5.0 * 3600.0);
+            assert_eq!(
+                app.rows.tenants[place(&app, &tenant)].status,
+                Status::Critical
+            );
+            assert_eq!(place(&app, &tenant), 0);
+            // Well again: back in its place.
+            set_lag(&mut app, 30.0);
+            assert_eq!(place(&app, &tenant), first_place);
+
+            // A minute later the same rows, kept, are still what a build makes.
+            let built = app.rows.tenants_generation();
+            app.advance(start() + chrono::Duration::minutes(1), []);
+            assert_eq!(app.rows.tenants_generation(), built + 1);
+            assert_as_built_anew(&app);
+        }
+    }
+
+    #[test]
+    fn permuting_moves_every_item_to_its_place() {
+        let order = [3, 0, 4, 1, 2, 5];
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        let mut swaps = 0;
+        permute(&order, |a, b| {
+            items.swap(a, b);
+            swaps += 1;
+        });
+        assert_eq!(items, vec!['d', 'a', 'e', 'b', 'c', 'f']);
+        assert!(swaps < order.len(), "{swaps} swaps");
     }
 
     /// A failed ELT run holds back every tenant: its one finding names them all, and their rows
