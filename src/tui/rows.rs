@@ -810,11 +810,17 @@ mod tests {
 
     /// A console on a simulated fleet with findings (WLM saturation), every source read once.
     fn console() -> App {
+        console_in(Scenario::WlmSaturation)
+    }
+
+    /// A console on a simulated fleet of 30 tenants going through `scenario`, every source read
+    /// once.
+    fn console_in(scenario: Scenario) -> App {
         let clock = Arc::new(ManualClock::new(start()));
         let fleet = sim::fleet(
             &SimOptions {
                 tenants: 30,
-                scenario: Scenario::WlmSaturation,
+                scenario,
                 seed: 7,
             },
             clock,
@@ -952,21 +958,7 @@ mod tests {
     /// share it rather than each holding a copy of the whole list.
     #[test]
     fn a_finding_of_every_tenant_is_shared_by_their_rows() {
-        let fleet = sim::fleet(
-            &SimOptions {
-                tenants: 30,
-                scenario: Scenario::DbtFailure,
-                seed: 7,
-            },
-            Arc::new(ManualClock::new(start())),
-        );
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let snapshot = runtime.block_on(refresh_once(&fleet));
-        let settings = Settings::shipped(crate::i18n::Lang::En);
-        let app = App::new("test".into(), settings, snapshot, start());
+        let app = console_in(Scenario::DbtFailure);
         let held_back: Vec<&Arc<Finding>> = app
             .rows
             .tenants
