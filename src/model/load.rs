@@ -14,6 +14,22 @@ pub struct LoadError {
     pub time: Time,
 }
 
+#[cfg(test)]
+impl LoadError {
+    /// A row of `tenant`'s orders that COPY rejected at `time`.
+    pub(crate) fn invalid_digit(tenant: &str, time: Time) -> Self {
+        Self {
+            tenant: tenant.to_string(),
+            table: "orders".into(),
+            file: "s3://exports/orders/part-0.csv".into(),
+            line: 7,
+            column: "amount".into(),
+            reason: "Invalid digit".into(),
+            time,
+        }
+    }
+}
+
 /// The latest completed COPY into a tenant's schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoadSummary {

@@ -354,18 +354,9 @@ mod tests {
             .find(|r| r.tenant.as_deref() == Some(lagging.as_str()))
             .unwrap();
         replica.lag_seconds = Some(replica.lag_seconds.unwrap_or(0.0) + 7.0);
-        warehouse.load_errors.insert(
-            0,
-            LoadError {
-                tenant: exporting.clone(),
-                table: "orders".into(),
-                file: "s3://exports/orders/part-0.csv".into(),
-                line: 7,
-                column: "amount".into(),
-                reason: "Invalid digit".into(),
-                time: start(),
-            },
-        );
+        warehouse
+            .load_errors
+            .insert(0, LoadError::invalid_digit(&exporting, start()));
         after.apply(
             SourceId::Warehouse,
             2,

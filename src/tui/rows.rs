@@ -1005,18 +1005,9 @@ mod tests {
         };
         let before = copy_errors(&app);
         let mut warehouse = app.snapshot.warehouse.clone();
-        warehouse.load_errors.insert(
-            0,
-            LoadError {
-                tenant: tenant.clone(),
-                table: "orders".into(),
-                file: "s3://exports/orders/part-0.csv".into(),
-                line: 7,
-                column: "amount".into(),
-                reason: "Invalid digit".into(),
-                time: start(),
-            },
-        );
+        warehouse
+            .load_errors
+            .insert(0, LoadError::invalid_digit(&tenant, start()));
         app.on_source_event(warehouse_result(warehouse));
 
         assert_eq!(

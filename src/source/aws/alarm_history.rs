@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types::{AlarmType, ScanBy};
 
-use super::counting::SignAs;
 use super::credentials::Account;
+use super::credentials::SignAs;
 use super::error::describe;
 use super::{Api, Aws, Key, Limiter, Scope, time};
 use crate::model::{Alarm, AlarmHistoryItem, AlarmKind};

@@ -12,8 +12,7 @@ use aws_sdk_cloudwatch::types::{
 };
 use aws_smithy_types::DateTime;
 
-use super::counting::SignAs;
-use super::credentials::Account;
+use super::credentials::{Account, SignAs};
 use super::error::describe;
 use super::redshift_data::ReplicationReading;
 use super::{Api, Aws, Key, Limiter, Scope, time};
@@ -569,7 +568,7 @@ fn failure_rate(rejected: &Series, attempted: &Series, at: Time) -> Series {
 /// so a tenant's own alarms (seed 000's `aurora-export-failure`) are read with its role.
 pub struct AlarmsSource {
     /// The one client for every account: a tenant account's calls sign as it.
-    central: Client,
+    client: Client,
     /// One entry per tenant account and region, whatever its number of tenants.
     accounts: Vec<AlarmAccount>,
     limiter: Limiter,
@@ -616,7 +615,7 @@ impl AlarmsSource {
             })
             .collect();
         Self {
-            central: aws.cloudwatch(),
+            client: aws.cloudwatch(),
             accounts,
             limiter: aws.limiter.clone(),
             tenants,
@@ -770,7 +769,7 @@ impl Source for AlarmsSource {
         let central_sign_as = SignAs::default();
         let (central, tenant_accounts) = tokio::join!(
             describe_alarms(
-                &self.central,
+                &self.client,
                 &central_sign_as,
                 &central_scope,
                 &self.limiter
@@ -778,7 +777,7 @@ impl Source for AlarmsSource {
             // By index: a closure over `&AlarmAccount` would not be `Send` for the async trait.
             self.limiter
                 .each((0..self.accounts.len()).map(|i| describe_alarms(
-                    &self.central,
+                    &self.client,
                     &self.accounts[i].sign_as,
                     &self.accounts[i].scope,
                     &self.limiter

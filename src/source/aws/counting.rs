@@ -4,8 +4,6 @@
 //! It also tells the limiter of each attempt AWS throttled, retried ones included, so the lane
 //! slows down at the first throttle rather than after the SDK's last retry.
 
-use aws_config::Region;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
@@ -63,40 +61,6 @@ impl Intercept for CountRequests {
         Ok(())
     }
 }
-
-/// What makes one call of a shared client sign as a tenant account: its credentials (none: the
-/// central ones) and its Region (none: the central one). Nothing else differs between accounts,
-/// so a fleet of a thousand accounts shares one client per service, built once, and holds per
-/// account only this: an SDK client costs tens of kilobytes (its runtime plugins and components),
-/// a thousand of them most of the console's memory.
-///
-/// The credentials provider is the account's one [`SharedCredentialsProvider`], kept and cloned
-/// (never wrapped anew): its identity-cache partition is what keeps its credentials cached across
-/// calls in the shared client's identity cache.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SignAs {
-    pub(crate) credentials: Option<SharedCredentialsProvider>,
-    pub(crate) region: Option<Region>,
-}
-
-/// One config override per service the tenant accounts are called on (the SDK has one builder
-/// type per service).
-macro_rules! sign_as {
-    ($($service:ident: $krate:ident),* $(,)?) => {
-        impl SignAs {
-            $(
-                pub(crate) fn $service(&self) -> $krate::config::Builder {
-                    let mut builder = $krate::config::Builder::default();
-                    builder.set_credentials_provider(self.credentials.clone());
-                    builder.set_region(self.region.clone());
-                    builder
-                }
-            )*
-        }
-    };
-}
-
-sign_as!(rds: aws_sdk_rds, cloudwatch: aws_sdk_cloudwatch);
 
 impl Aws {
     fn counter(&self, service: &'static str) -> CountRequests {

@@ -14,7 +14,6 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider, future};
 
-use super::counting::SignAs;
 use super::error::describe;
 use super::{Api, Aws, Key, Limiter, Scope};
 use crate::config::TenantConfig;
@@ -120,6 +119,40 @@ pub fn accounts(aws: &Aws, tenants: &[TenantConfig]) -> Vec<Account> {
     }
     accounts
 }
+
+/// What makes one call of a shared client sign as a tenant account: its credentials (none: the
+/// central ones) and its Region (none: the central one). Nothing else differs between accounts,
+/// so a fleet of a thousand accounts shares one client per service, built once, and holds per
+/// account only this: an SDK client costs tens of kilobytes (its runtime plugins and components),
+/// a thousand of them most of the console's memory.
+///
+/// The credentials provider is the account's one [`SharedCredentialsProvider`], kept and cloned
+/// (never wrapped anew): its identity-cache partition is what keeps its credentials cached across
+/// calls in the shared client's identity cache.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SignAs {
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) region: Option<Region>,
+}
+
+/// One config override per service the tenant accounts are called on (the SDK has one builder
+/// type per service).
+macro_rules! sign_as {
+    ($($service:ident: $krate:ident),* $(,)?) => {
+        impl SignAs {
+            $(
+                pub(crate) fn $service(&self) -> $krate::config::Builder {
+                    let mut builder = $krate::config::Builder::default();
+                    builder.set_credentials_provider(self.credentials.clone());
+                    builder.set_region(self.region.clone());
+                    builder
+                }
+            )*
+        }
+    };
+}
+
+sign_as!(rds: aws_sdk_rds, cloudwatch: aws_sdk_cloudwatch);
 
 /// A role in a tenant's account, assumed with the central credentials (sts:AssumeRole) on a client
 /// that counts its requests. The SDK's identity cache (one for every client built from the central

@@ -8,8 +8,7 @@ use aws_sdk_sts::Client as StsClient;
 use futures_util::future::join_all;
 use serde::Serialize;
 
-use super::counting::SignAs;
-use super::credentials::{Account, accounts};
+use super::credentials::{Account, SignAs, accounts};
 use super::error::{describe, is_access_denied};
 use super::redshift::Parameters;
 use super::{Aws, Overrides, Warehouse};

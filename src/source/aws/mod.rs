@@ -25,7 +25,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 pub use alarm_history::CloudWatchAlarmHistory;
-pub(crate) use counting::SignAs;
+pub(crate) use credentials::SignAs;
 pub use credentials::{Account, accounts};
 pub use limiter::{Api, CallTimedOut, Key, Limiter, Quota, Scope};
 pub use redshift_data::{Value, Warehouse};
