@@ -44,6 +44,7 @@ fn fleet(clock: Arc<ManualClock>) -> Fleet {
             tenants: TENANTS,
             scenario: Scenario::WlmSaturation,
             seed: 7,
+            ..SimOptions::default()
         },
         clock,
     )
@@ -150,6 +151,7 @@ fn benches(c: &mut Criterion) {
             tenants: 10 * TENANTS,
             scenario: Scenario::WlmSaturation,
             seed: 7,
+            ..SimOptions::default()
         };
         runtime().block_on(refresh_once(&sim::fleet(&options, clock)))
     };

@@ -235,7 +235,7 @@ pub struct EltConfig {
 }
 
 /// Seconds between refreshes of each source, and how long one refresh may take.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RefreshConfig {
     pub rds_seconds: u64,
@@ -280,6 +280,24 @@ impl RefreshConfig {
             SourceId::Aurora => self.aurora_seconds,
         };
         Duration::from_secs(seconds.max(1))
+    }
+
+    /// The same refreshes for a clock that runs `speed` times faster (the demo's `--speed`):
+    /// each interval as long in that clock's time, and never under a second.
+    pub fn faster(&self, speed: u32) -> RefreshConfig {
+        let speed = u64::from(speed.max(1));
+        let scale = |seconds: u64| (seconds / speed).max(1);
+        RefreshConfig {
+            rds_seconds: scale(self.rds_seconds),
+            warehouse_seconds: scale(self.warehouse_seconds),
+            metrics_seconds: scale(self.metrics_seconds),
+            alarms_seconds: scale(self.alarms_seconds),
+            elt_seconds: scale(self.elt_seconds),
+            logs_seconds: scale(self.logs_seconds),
+            parameters_seconds: scale(self.parameters_seconds),
+            aurora_seconds: scale(self.aurora_seconds),
+            timeout_seconds: self.timeout_seconds,
+        }
     }
 }
 

@@ -409,6 +409,7 @@ impl Demo {
                 tenants,
                 scenario,
                 seed: SEED,
+                ..SimOptions::default()
             },
             clock.clone(),
         );

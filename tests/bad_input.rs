@@ -422,6 +422,7 @@ fn snapshot() -> &'static Snapshot {
                 tenants: 5,
                 scenario: Scenario::CopyError,
                 seed: 3,
+                ..SimOptions::default()
             },
             Arc::new(ManualClock::new(start())),
         );
@@ -451,6 +452,7 @@ impl Console {
                 tenants: 5,
                 scenario: Scenario::CopyError,
                 seed: 3,
+                ..SimOptions::default()
             },
             clock.clone(),
         );

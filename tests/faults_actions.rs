@@ -521,6 +521,7 @@ async fn sim_snapshot() -> shiftops::model::Snapshot {
             tenants: 3,
             scenario: Scenario::Healthy,
             seed: 1,
+            ..SimOptions::default()
         },
         Arc::new(ManualClock::new(start)),
     );

@@ -42,6 +42,7 @@ fn demo(state: &StateDir) -> (Snapshot, Actions) {
             tenants: 3,
             scenario: Scenario::WlmSaturation,
             seed: 7,
+            ..SimOptions::default()
         },
         clock.clone(),
     );

@@ -31,6 +31,7 @@ impl Demo {
             tenants: 3,
             scenario,
             seed,
+            ..SimOptions::default()
         };
         let (fleet, world) = fleet_with_world(&options, clock.clone());
         Self {

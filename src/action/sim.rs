@@ -388,6 +388,7 @@ mod tests {
                 tenants: 3,
                 scenario: Scenario::ExportFailure,
                 seed: 7,
+                ..SimOptions::default()
             },
             clock.clone(),
         );

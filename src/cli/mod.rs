@@ -10,7 +10,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use crate::action::aws::AwsOperatorOnFirstUse;
 use crate::action::sim::SimOperator;
 use crate::action::{Actions, LockError, Operator, StateDir, audit};
-use crate::config::Config;
+use crate::config::{Config, RefreshConfig};
 use crate::datafile::DataFileError;
 use crate::health;
 use crate::i18n::Lang;
@@ -272,14 +272,20 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 }
 
 fn sim_fleet(args: &SimArgs) -> Fleet {
-    sim_fleet_with_world(args, 1).0
+    sim_fleet_with_world(args, &RefreshConfig::default(), 1).0
 }
 
-fn sim_fleet_with_world(args: &SimArgs, speed: u32) -> (Fleet, sim::SharedWorld) {
+/// The simulated fleet, refreshing as a live console with `refresh` would, `speed` times faster.
+fn sim_fleet_with_world(
+    args: &SimArgs,
+    refresh: &RefreshConfig,
+    speed: u32,
+) -> (Fleet, sim::SharedWorld) {
     let options = SimOptions {
         tenants: args.tenants as usize,
         scenario: args.scenario,
         seed: args.seed,
+        refresh: refresh.faster(speed),
     };
     match args.at {
         Some(at) => sim::fleet_with_world(&options, Arc::new(ManualClock::new(at))),
@@ -392,7 +398,7 @@ fn demo(args: DemoArgs) -> Result<u8> {
         title.push_str(&format!(" · ×{speed}"));
     }
     let runtime = runtime()?;
-    let (fleet, world) = sim_fleet_with_world(&args, speed);
+    let (fleet, world) = sim_fleet_with_world(&args, &config.refresh, speed);
     // The demo keeps its simulated parameter group in the console's state dir, standing
     // in for AWS, so a pause made in the demo is still there after a restart.
     let state = StateDir::default_location();

@@ -20,6 +20,12 @@ impl Changes {
         views: 0,
     };
 
+    /// Everything changed: data derived the first time.
+    pub const ALL: Changes = Changes {
+        sources: u16::MAX,
+        views: u16::MAX,
+    };
+
     /// Everything a source feeds changed: its data as a whole, its error, or its first data.
     pub fn source(id: SourceId) -> Changes {
         Changes {

@@ -73,3 +73,89 @@ impl ExportTask {
         self.finished_at.or(self.started_at)
     }
 }
+
+/// How many of a tenant's export tasks are kept, newest first: as many as its view lists.
+pub const RECENT_EXPORTS: usize = 3;
+
+/// Keeps of each tenant's export tasks the [`RECENT_EXPORTS`] newest and its newest complete one
+/// (the last success a failed export is measured from), in their order. DescribeExportTasks
+/// returns every export an account ever ran, a year of daily ones after a year: only these are
+/// shown or checked.
+pub fn keep_recent_exports(tasks: &mut Vec<ExportTask>) {
+    let mut newest_first: Vec<usize> = (0..tasks.len()).collect();
+    newest_first.sort_by(|&a, &b| {
+        (&tasks[a].tenant, std::cmp::Reverse(tasks[a].started_at))
+            .cmp(&(&tasks[b].tenant, std::cmp::Reverse(tasks[b].started_at)))
+    });
+    let mut keep = vec![false; tasks.len()];
+    let mut tenant: Option<&str> = None;
+    let (mut kept, mut complete_kept) = (0, false);
+    for &index in &newest_first {
+        let task = &tasks[index];
+        if tenant != Some(task.tenant.as_str()) {
+            tenant = Some(task.tenant.as_str());
+            (kept, complete_kept) = (0, false);
+        }
+        let complete = task.status == ExportStatus::Complete;
+        if kept < RECENT_EXPORTS || (complete && !complete_kept) {
+            keep[index] = true;
+            kept += 1;
+            complete_kept |= complete;
+        }
+    }
+    let mut index = 0;
+    tasks.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn task(tenant: &str, day: u32, status: ExportStatus) -> ExportTask {
+        ExportTask {
+            tenant: tenant.into(),
+            id: format!("{tenant}-{day}"),
+            snapshot: format!("{tenant}-snap-{day}"),
+            status,
+            percent_progress: 100,
+            started_at: Some(Utc.with_ymd_and_hms(2026, 11, day, 2, 0, 0).unwrap()),
+            finished_at: None,
+            failure_cause: None,
+        }
+    }
+
+    #[test]
+    fn each_tenant_keeps_its_newest_exports_and_its_last_success() {
+        use ExportStatus::{Complete, Failed};
+        // tenant_b's last four failed: its last success, eight days ago, is kept too.
+        let mut tasks: Vec<ExportTask> = (1..=10)
+            .map(|day| task("tenant_a", day, Complete))
+            .chain(
+                (1..=10).map(|day| task("tenant_b", day, if day > 6 { Failed } else { Complete })),
+            )
+            .collect();
+        tasks.reverse();
+        keep_recent_exports(&mut tasks);
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "tenant_b-10",
+                "tenant_b-9",
+                "tenant_b-8",
+                "tenant_b-6",
+                "tenant_a-10",
+                "tenant_a-9",
+                "tenant_a-8"
+            ]
+        );
+        let mut few = vec![task("tenant_c", 1, Failed)];
+        keep_recent_exports(&mut few);
+        assert_eq!(few.len(), 1);
+    }
+}

@@ -23,7 +23,7 @@ pub use alarm::{AccountFailure, Alarm, AlarmHistoryItem, AlarmKind, AlarmState, 
 pub use changes::Changes;
 pub use console::{Arn, console_url};
 pub use elt::{CurrentStep, EltRun, EltStage, EltStatus};
-pub use export::{ExportStatus, ExportTask};
+pub use export::{ExportStatus, ExportTask, RECENT_EXPORTS, keep_recent_exports};
 pub use format::{display_lines, format_ago_secs, format_duration_secs};
 pub use integration::{
     IntegrationReplication, IntegrationState, IntegrationStatus, SETTLED_TABLE_STATES, TableSync,

@@ -325,6 +325,7 @@ mod tests {
             tenants: 20,
             scenario: Scenario::Healthy,
             seed: 7,
+            ..SimOptions::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -292,7 +292,10 @@ impl App {
             &self.health,
             self.now,
             &self.settings,
-            tenants_stale,
+            super::rows::Stale {
+                data: changes,
+                tenants: tenants_stale,
+            },
         );
         self.rows
             .apply_filters(&self.filters, self.tenant.as_deref());

@@ -133,6 +133,25 @@ pub struct Rows {
     tenants_minute: i64,
     /// How many times the tenants' rows were built.
     tenants_generation: u64,
+    /// How many times each view's rows were derived.
+    generations: HashMap<View, u64>,
+}
+
+/// What changed since the rows were last derived.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stale {
+    /// The data each view lists.
+    pub data: Changes,
+    /// What the tenants' rows show: their data (see [`reaches_tenants`]) or their health.
+    pub tenants: bool,
+}
+
+impl Stale {
+    /// Everything, for rows derived the first time.
+    pub const ALL: Stale = Stale {
+        data: Changes::ALL,
+        tenants: true,
+    };
 }
 
 /// Whether a change of the data reaches the tenants' rows (their summaries, as
@@ -153,12 +172,28 @@ pub fn reaches_tenants(changes: Changes) -> bool {
         .any(|view| changes.touches_view(view))
 }
 
+/// Whether `changes` reach what `view` lists. The overview's findings and the tenant view's come
+/// from health, which any change may move.
+fn lists_changed(view: View, changes: Changes) -> bool {
+    match view {
+        View::Overview | View::Tenant | View::Runbook => true,
+        View::Alarms => changes.touches(SourceId::Alarms),
+        View::LoadErrors => changes.touches_view(WarehouseView::LoadErrors),
+        View::Elt => changes.touches(SourceId::Elt),
+        View::Storage => changes.touches_view(WarehouseView::Tables),
+        View::Logs => {
+            changes.touches_view(WarehouseView::FailedQueries) || changes.touches(SourceId::Logs)
+        }
+        View::Wlm => changes.touches_view(WarehouseView::Queries),
+    }
+}
+
 impl Rows {
     /// `settings` give the words the rows show (language, runbooks, marks), so that `/` finds
     /// what is on screen.
     pub fn build(snapshot: &Snapshot, health: &Health, now: Time, settings: &Settings) -> Self {
         let mut rows = Rows::default();
-        rows.update(snapshot, health, now, settings, true);
+        rows.update(snapshot, health, now, settings, Stale::ALL);
         rows
     }
 
@@ -174,20 +209,28 @@ impl Rows {
         health: &Health,
         now: Time,
         settings: &Settings,
-        tenants_stale: bool,
+        stale: Stale,
     ) {
         let lang = settings.lang;
         let runbooks = &settings.runbooks;
         let minute = now.timestamp().div_euclid(60);
         let rederive_tenants =
-            tenants_stale || self.tenants_generation == 0 || minute != self.tenants_minute;
-        if lang != self.lang {
+            stale.tenants || self.tenants_generation == 0 || minute != self.tenants_minute;
+        let lang_changed = lang != self.lang;
+        if lang_changed {
             self.tenant_texts = None;
             self.lang = lang;
         }
-        self.order.clear();
-        self.haystacks.clear();
-        self.visible.clear();
+        // A view's rows are derived again only if its own data changed (none of them counts
+        // time): the storage view alone lists every table of the fleet, tens of thousands.
+        let rederive: Vec<View> = View::TABS
+            .into_iter()
+            .chain([View::Tenant])
+            .filter(|&view| {
+                lang_changed || !self.order.contains_key(&view) || lists_changed(view, stale.data)
+            })
+            .collect();
+        let rederive = |view: View| rederive.contains(&view);
 
         let mut findings_by_tenant: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, finding) in health.findings.iter().enumerate() {
@@ -246,143 +289,155 @@ impl Rows {
         let overview = (0..findings.len() + rows.tenants.len()).collect();
         rows.set(View::Overview, overview, findings);
 
-        let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
-        alarms.sort_by(|&a, &b| {
-            let (a, b) = (&snapshot.alarms[a], &snapshot.alarms[b]);
-            alarm_rank(a.state)
-                .cmp(&alarm_rank(b.state))
-                .then_with(|| b.since.cmp(&a.since))
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        let haystack = alarms
-            .iter()
-            .map(|&i| {
-                let a = &snapshot.alarms[i];
-                filter_text([
-                    a.name.as_str(),
-                    a.state.as_str(),
-                    a.tenant.as_deref().unwrap_or(""),
-                    a.reason.as_str(),
-                    a.metric.as_deref().unwrap_or(""),
-                ])
-            })
-            .collect();
-        rows.set(View::Alarms, alarms, haystack);
+        if rederive(View::Alarms) {
+            let mut alarms: Vec<usize> = (0..snapshot.alarms.len()).collect();
+            alarms.sort_by(|&a, &b| {
+                let (a, b) = (&snapshot.alarms[a], &snapshot.alarms[b]);
+                alarm_rank(a.state)
+                    .cmp(&alarm_rank(b.state))
+                    .then_with(|| b.since.cmp(&a.since))
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            let haystack = alarms
+                .iter()
+                .map(|&i| {
+                    let a = &snapshot.alarms[i];
+                    filter_text([
+                        a.name.as_str(),
+                        a.state.as_str(),
+                        a.tenant.as_deref().unwrap_or(""),
+                        a.reason.as_str(),
+                        a.metric.as_deref().unwrap_or(""),
+                    ])
+                })
+                .collect();
+            rows.set(View::Alarms, alarms, haystack);
+        }
 
-        let mut errors: Vec<usize> = (0..snapshot.warehouse.load_errors.len()).collect();
-        errors.sort_by(|&a, &b| {
-            let (a, b) = (
-                &snapshot.warehouse.load_errors[a],
-                &snapshot.warehouse.load_errors[b],
-            );
-            b.time.cmp(&a.time).then_with(|| a.tenant.cmp(&b.tenant))
-        });
-        let haystack = errors
-            .iter()
-            .map(|&i| {
-                let e = &snapshot.warehouse.load_errors[i];
-                filter_text([
-                    &hhmm(e.time),
-                    e.tenant.as_str(),
-                    &e.table,
-                    &e.file,
-                    &e.line.to_string(),
-                    &e.column,
-                    &e.reason,
-                ])
-            })
-            .collect();
-        rows.set(View::LoadErrors, errors, haystack);
+        if rederive(View::LoadErrors) {
+            let mut errors: Vec<usize> = (0..snapshot.warehouse.load_errors.len()).collect();
+            errors.sort_by(|&a, &b| {
+                let (a, b) = (
+                    &snapshot.warehouse.load_errors[a],
+                    &snapshot.warehouse.load_errors[b],
+                );
+                b.time.cmp(&a.time).then_with(|| a.tenant.cmp(&b.tenant))
+            });
+            let haystack = errors
+                .iter()
+                .map(|&i| {
+                    let e = &snapshot.warehouse.load_errors[i];
+                    filter_text([
+                        &hhmm(e.time),
+                        e.tenant.as_str(),
+                        &e.table,
+                        &e.file,
+                        &e.line.to_string(),
+                        &e.column,
+                        &e.reason,
+                    ])
+                })
+                .collect();
+            rows.set(View::LoadErrors, errors, haystack);
+        }
 
-        let mut runs: Vec<usize> = (0..snapshot.elt_runs.len()).collect();
-        runs.sort_by(|&a, &b| {
-            snapshot.elt_runs[b]
-                .started_at
-                .cmp(&snapshot.elt_runs[a].started_at)
-        });
-        let haystack = runs
-            .iter()
-            .map(|&i| {
-                let r = &snapshot.elt_runs[i];
-                filter_text([
-                    r.name.as_str(),
-                    r.status.as_str(),
-                    &hhmm(r.started_at),
-                    r.failed_step.as_deref().unwrap_or(""),
-                    r.error.as_deref().unwrap_or(""),
-                    r.cause.as_deref().unwrap_or(""),
-                ])
-            })
-            .collect();
-        rows.set(View::Elt, runs, haystack);
+        if rederive(View::Elt) {
+            let mut runs: Vec<usize> = (0..snapshot.elt_runs.len()).collect();
+            runs.sort_by(|&a, &b| {
+                snapshot.elt_runs[b]
+                    .started_at
+                    .cmp(&snapshot.elt_runs[a].started_at)
+            });
+            let haystack = runs
+                .iter()
+                .map(|&i| {
+                    let r = &snapshot.elt_runs[i];
+                    filter_text([
+                        r.name.as_str(),
+                        r.status.as_str(),
+                        &hhmm(r.started_at),
+                        r.failed_step.as_deref().unwrap_or(""),
+                        r.error.as_deref().unwrap_or(""),
+                        r.cause.as_deref().unwrap_or(""),
+                    ])
+                })
+                .collect();
+            rows.set(View::Elt, runs, haystack);
+        }
 
-        let mut tables: Vec<usize> = (0..snapshot.warehouse.tables.len()).collect();
-        tables.sort_by(|&a, &b| {
-            let (a, b) = (&snapshot.warehouse.tables[a], &snapshot.warehouse.tables[b]);
-            b.size_mb
-                .cmp(&a.size_mb)
-                .then_with(|| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)))
-        });
-        let haystack = tables
-            .iter()
-            .map(|&i| {
-                let t = &snapshot.warehouse.tables[i];
-                let skewed = t.skew_percent > settings.thresholds.table_skew_percent;
-                filter_text([
-                    &format!("{}.{}", t.schema, t.table),
-                    if skewed { "distkey?" } else { "" },
-                ])
-            })
-            .collect();
-        rows.set(View::Storage, tables, haystack);
+        if rederive(View::Storage) {
+            let mut tables: Vec<usize> = (0..snapshot.warehouse.tables.len()).collect();
+            tables.sort_by(|&a, &b| {
+                let (a, b) = (&snapshot.warehouse.tables[a], &snapshot.warehouse.tables[b]);
+                b.size_mb
+                    .cmp(&a.size_mb)
+                    .then_with(|| (&a.schema, &a.table).cmp(&(&b.schema, &b.table)))
+            });
+            let haystack = tables
+                .iter()
+                .map(|&i| {
+                    let t = &snapshot.warehouse.tables[i];
+                    let skewed = t.skew_percent > settings.thresholds.table_skew_percent;
+                    filter_text([
+                        &format!("{}.{}", t.schema, t.table),
+                        if skewed { "distkey?" } else { "" },
+                    ])
+                })
+                .collect();
+            rows.set(View::Storage, tables, haystack);
+        }
 
         // The error log: the warehouses' failed queries and the audit logs' lines, newest first.
-        let failed = &snapshot.warehouse.failed_queries;
-        let mut entries: Vec<usize> = (0..failed.len() + snapshot.error_logs.len()).collect();
-        let time_of = |index: usize| match log_row(snapshot, index) {
-            LogRow::Failed(i) => failed[i].started_at,
-            LogRow::Audit(i) => snapshot.error_logs[i].time,
-        };
-        entries.sort_by(|&a, &b| time_of(b).cmp(&time_of(a)).then(a.cmp(&b)));
-        let haystack = entries
-            .iter()
-            .map(|&index| {
-                let time = time_of(index).format("%Y-%m-%d %H:%M:%S").to_string();
-                match log_row(snapshot, index) {
-                    LogRow::Failed(i) => {
-                        let q = &failed[i];
-                        filter_text([
-                            &time,
-                            q.warehouse.as_deref().unwrap_or(""),
-                            &q.user,
-                            &q.query_type,
-                            &q.error,
-                            &q.sql,
-                        ])
+        if rederive(View::Logs) {
+            let failed = &snapshot.warehouse.failed_queries;
+            let mut entries: Vec<usize> = (0..failed.len() + snapshot.error_logs.len()).collect();
+            let time_of = |index: usize| match log_row(snapshot, index) {
+                LogRow::Failed(i) => failed[i].started_at,
+                LogRow::Audit(i) => snapshot.error_logs[i].time,
+            };
+            entries.sort_by(|&a, &b| time_of(b).cmp(&time_of(a)).then(a.cmp(&b)));
+            let haystack = entries
+                .iter()
+                .map(|&index| {
+                    let time = time_of(index).format("%Y-%m-%d %H:%M:%S").to_string();
+                    match log_row(snapshot, index) {
+                        LogRow::Failed(i) => {
+                            let q = &failed[i];
+                            filter_text([
+                                &time,
+                                q.warehouse.as_deref().unwrap_or(""),
+                                &q.user,
+                                &q.query_type,
+                                &q.error,
+                                &q.sql,
+                            ])
+                        }
+                        LogRow::Audit(i) => filter_text([&time, &snapshot.error_logs[i].message]),
                     }
-                    LogRow::Audit(i) => filter_text([&time, &snapshot.error_logs[i].message]),
-                }
-            })
-            .collect();
-        rows.set(View::Logs, entries, haystack);
+                })
+                .collect();
+            rows.set(View::Logs, entries, haystack);
+        }
 
-        let queries = &snapshot.warehouse.queries;
-        let mut order: Vec<usize> = (0..queries.len()).collect();
-        order.sort_by_key(|&i| (queries[i].started_at, queries[i].pid));
-        let haystack = order
-            .iter()
-            .map(|&i| {
-                let q = &queries[i];
-                filter_text([
-                    q.pid.to_string().as_str(),
-                    &q.queue,
-                    &q.user,
-                    &q.state,
-                    &q.sql,
-                ])
-            })
-            .collect();
-        rows.set(View::Wlm, order, haystack);
+        if rederive(View::Wlm) {
+            let queries = &snapshot.warehouse.queries;
+            let mut order: Vec<usize> = (0..queries.len()).collect();
+            order.sort_by_key(|&i| (queries[i].started_at, queries[i].pid));
+            let haystack = order
+                .iter()
+                .map(|&i| {
+                    let q = &queries[i];
+                    filter_text([
+                        q.pid.to_string().as_str(),
+                        &q.queue,
+                        &q.user,
+                        &q.state,
+                        &q.sql,
+                    ])
+                })
+                .collect();
+            rows.set(View::Wlm, order, haystack);
+        }
 
         let haystack = health
             .findings
@@ -404,6 +459,11 @@ impl Rows {
     /// minute, never for data they do not show.
     pub fn tenants_generation(&self) -> u64 {
         self.tenants_generation
+    }
+
+    /// How many times a view's rows were derived: each change of its own data.
+    pub fn generation(&self, view: View) -> u64 {
+        self.generations.get(&view).copied().unwrap_or(0)
     }
 
     /// Brings the tenants' rows up to date in place: each row's figures, status and worst
@@ -487,6 +547,7 @@ impl Rows {
 
     /// `haystacks` are lowercase already (see [`filter_text`]).
     fn set(&mut self, view: View, order: Vec<usize>, haystacks: Vec<String>) {
+        *self.generations.entry(view).or_default() += 1;
         self.haystacks.insert(view, haystacks);
         self.visible.insert(view, order.clone());
         self.order.insert(view, order);
@@ -822,6 +883,7 @@ mod tests {
                 tenants: 30,
                 scenario,
                 seed: 7,
+                ..SimOptions::default()
             },
             clock,
         );
@@ -988,6 +1050,57 @@ mod tests {
         assert_eq!(app.snapshot.warehouse.queues[0].running, running, "applied");
         assert_eq!(app.rows.tenants_generation(), built, "tenants' rows kept");
         assert!(app.rows.len(View::Overview) < app.rows.total(View::Overview));
+        assert_as_built_anew(&app);
+    }
+
+    /// The storage view lists every table of the fleet: its rows are derived again when the
+    /// tables change, not when the queues or running queries do.
+    #[test]
+    fn each_view_is_derived_again_only_when_its_own_data_changes() {
+        let mut app = console();
+        let generations = |app: &App| View::TABS.map(|view| (view, app.rows.generation(view)));
+        let before = generations(&app);
+        let mut warehouse = app.snapshot.warehouse.clone();
+        warehouse.queues[0].queued += 1;
+        app.on_source_event(warehouse_result(warehouse));
+        let after = generations(&app);
+        let derived: Vec<View> = View::TABS
+            .into_iter()
+            .zip(before.iter().zip(&after))
+            .filter(|(_, ((_, was), (_, is)))| was != is)
+            .map(|(view, _)| view)
+            .collect();
+        assert_eq!(
+            derived,
+            [View::Overview],
+            "only the findings may have moved"
+        );
+        assert_as_built_anew(&app);
+
+        // The smallest table grows past the largest: it is listed first.
+        let mut warehouse = app.snapshot.warehouse.clone();
+        let smallest = *app.rows.visible(View::Storage).last().unwrap();
+        warehouse.tables[smallest].size_mb =
+            warehouse.tables.iter().map(|t| t.size_mb).max().unwrap() + 1;
+        let storage = app.rows.generation(View::Storage);
+        app.on_source_event(SourceEvent::Finished(Box::new(FetchResult {
+            id: SourceId::Warehouse,
+            generation: 3,
+            fetched_at: start(),
+            result: Ok(SourceData::Warehouse(warehouse)),
+        })));
+        assert_eq!(app.rows.generation(View::Storage), storage + 1);
+        assert_eq!(app.rows.visible(View::Storage)[0], smallest);
+        assert_eq!(
+            app.rows.generation(View::Wlm),
+            after[2].1,
+            "queries unchanged"
+        );
+        assert_as_built_anew(&app);
+
+        // A minute passing derives the overview again (findings count time), not the tables.
+        app.advance(start() + chrono::Duration::minutes(1), []);
+        assert_eq!(app.rows.generation(View::Storage), storage + 1);
         assert_as_built_anew(&app);
     }
 

@@ -36,6 +36,7 @@ pub fn sim_demo(scenario: Scenario, tenants: usize) -> SimDemo {
             tenants,
             scenario,
             seed: 7,
+            ..SimOptions::default()
         },
         clock.clone(),
     );

@@ -12,6 +12,7 @@
 //!
 //! An account that fails marks only its own tenants.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,7 @@ use crate::config::{Config, RedshiftConfig, WarehouseRole};
 use crate::model::{
     ClusterState, ClustersData, ExportStatus, ExportTask, Ingest, IntegrationState,
     IntegrationStatus, RdsData, SnapshotInfo, SourceData, SourceId, Tenant, TenantFailure,
-    integration_id_from_arn,
+    integration_id_from_arn, keep_recent_exports,
 };
 use crate::source::{Source, SourceError};
 
@@ -418,6 +419,10 @@ async fn read_exports(
                 failure_cause: task.failure_cause().map(str::to_string),
             });
         }
+        // Every export the account ever ran comes back; only the recent ones are kept.
+        keep_recent_exports(&mut data.exports);
+        let exported: HashSet<&str> = data.exports.iter().map(|t| t.snapshot.as_str()).collect();
+        data.snapshots.retain(|s| exported.contains(s.id.as_str()));
     }
     Ok(data)
 }

@@ -32,6 +32,7 @@ pub use tenants::MAX_TENANTS;
 pub use world::SimWorld;
 
 use super::{Clock, Fleet, Source, SourceError};
+use crate::config::RefreshConfig;
 use crate::model::{SourceData, SourceId, Time};
 
 /// What to simulate.
@@ -41,6 +42,9 @@ pub struct SimOptions {
     pub tenants: usize,
     pub scenario: Scenario,
     pub seed: u64,
+    /// How often each source refreshes: a live console's (`[refresh]` of the config), so the
+    /// demo shows figures as old as a real fleet's and polls as often; faster with `--speed`.
+    pub refresh: RefreshConfig,
 }
 
 impl Default for SimOptions {
@@ -50,6 +54,7 @@ impl Default for SimOptions {
             tenants: 3,
             scenario: Scenario::Healthy,
             seed: 0,
+            refresh: RefreshConfig::default(),
         }
     }
 }
@@ -75,6 +80,7 @@ pub fn fleet_with_world(options: &SimOptions, clock: Arc<dyn Clock>) -> (Fleet, 
         .map(|id| {
             Arc::new(SimSource {
                 id,
+                interval: options.refresh.interval(id),
                 world: world.clone(),
                 clock: clock.clone(),
             }) as Arc<dyn Source>
@@ -177,6 +183,7 @@ impl crate::source::AlarmHistory for SimAlarmHistory {
 /// One source of the simulated fleet.
 struct SimSource {
     id: SourceId,
+    interval: Duration,
     world: SharedWorld,
     clock: Arc<dyn Clock>,
 }
@@ -187,18 +194,8 @@ impl Source for SimSource {
         self.id
     }
 
-    /// The intervals a live fleet would use: metrics often, RDS (many accounts) least often.
     fn interval(&self) -> Duration {
-        let seconds = match self.id {
-            SourceId::Metrics => 5,
-            SourceId::Warehouse | SourceId::Alarms | SourceId::Elt => 10,
-            SourceId::Rds => 15,
-            SourceId::Logs => 30,
-            SourceId::Parameters => 10,
-            // Slow facts: a cluster changes only when someone changes it.
-            SourceId::Aurora => 60,
-        };
-        Duration::from_secs(seconds)
+        self.interval
     }
 
     async fn fetch(&self) -> Result<SourceData, SourceError> {

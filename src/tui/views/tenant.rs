@@ -231,7 +231,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) -> usize {
             if let Some(unread) = summary.and_then(|s| s.last_export.unread()) {
                 lines.push(Line::from(why(theme, unread)));
             }
-            for task in tasks.iter().take(3) {
+            for task in tasks.iter().take(crate::model::RECENT_EXPORTS) {
                 let spans = vec![
                     word_span(
                         theme,
