@@ -1187,3 +1187,101 @@ async fn without_svv_integration_the_integrations_are_described_on_every_refresh
     }
     drop(emulator);
 }
+
+/// DescribeExportTasks returns every export an account ever ran: tenant_b's three newest
+/// exports are kept, and its older last success, while the failure they pushed out is dropped,
+/// with its snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_s_long_export_history_is_kept_to_the_recent_tasks_and_the_last_success() {
+    let (emulator, config) = tokio::task::spawn_blocking(staged).await.unwrap();
+    const ACCOUNT: &str = "222222222222";
+    // The seed's two: the older COMPLETE, then the FAILED that three newer exports push out.
+    // None of these succeeds, so the last success is kept though older than all three.
+    let (complete, failed) = ("20261120", "20261121");
+    let newer = [
+        ("20261122", "FAILED"),
+        ("20261123", "FAILED"),
+        ("20261124", "IN_PROGRESS"),
+    ];
+    let rds = aws_sdk_rds::Client::new(&support::tenant_sdk_config(&emulator.url, ACCOUNT).await);
+    for (day, status) in newer {
+        let snapshot = rds
+            .create_db_cluster_snapshot()
+            .db_cluster_snapshot_identifier(format!("tenant-b-mysql-snapshot-{day}-021500"))
+            .db_cluster_identifier("tenant-b-mysql")
+            .send()
+            .await
+            .expect("snapshot created");
+        rds.start_export_task()
+            .export_task_identifier(format!("tenant-b-mysql-export-{day}-021500"))
+            .source_arn(
+                snapshot
+                    .db_cluster_snapshot()
+                    .and_then(|s| s.db_cluster_snapshot_arn())
+                    .unwrap(),
+            )
+            // tenant_b's bucket and prefix, which attribute the task to it.
+            .s3_bucket_name("tenant-b-snapshots")
+            .s3_prefix("tenant_b/")
+            .iam_role_arn(format!("arn:aws:iam::{ACCOUNT}:role/RDSExportServiceRole"))
+            .kms_key_id(format!(
+                "arn:aws:kms:us-east-1:{ACCOUNT}:key/6f1c9d3e-2b7a-4c1e-9a55-0d3b8e7f4a21"
+            ))
+            .send()
+            .await
+            .expect("export started");
+        // moto completes every export at once; these have not succeeded.
+        emulator.post(
+            "/_shiftops/rds/export-task-state",
+            json!({
+                "account_id": ACCOUNT,
+                "export_task_identifier": format!("tenant-b-mysql-export-{day}-021500"),
+                "status": status,
+                "failure_cause": (status == "FAILED").then_some("S3 access denied"),
+                "percent_progress": 40,
+            }),
+        );
+    }
+
+    let fleet = aws::fleet(&config, &overrides()).expect("fleet");
+    let snapshot = refresh_once(&fleet).await;
+    let status = snapshot.source(SourceId::Rds).unwrap();
+    assert!(status.error.is_none(), "{:?}", status.error);
+    let mut exports: Vec<_> = snapshot
+        .rds
+        .exports
+        .iter()
+        .filter(|e| e.tenant == "tenant_b")
+        .collect();
+    exports.sort_by_key(|e| std::cmp::Reverse(e.started_at));
+    let ids: Vec<&str> = exports.iter().map(|e| e.id.as_str()).collect();
+    let kept: Vec<&str> = newer
+        .iter()
+        .rev()
+        .map(|(day, _)| *day)
+        .chain([complete])
+        .collect();
+    let expected: Vec<String> = kept
+        .iter()
+        .map(|day| format!("tenant-b-mysql-export-{day}-021500"))
+        .collect();
+    assert_eq!(ids, expected, "{exports:?}");
+    assert_eq!(exports[3].status, ExportStatus::Complete);
+    assert!(!ids.iter().any(|id| id.contains(failed)));
+
+    // Only the kept tasks' snapshots: the dropped failure's is no longer listed.
+    let mut snapshots: Vec<&str> = snapshot
+        .rds
+        .snapshots
+        .iter()
+        .filter(|s| s.tenant == "tenant_b")
+        .map(|s| s.id.as_str())
+        .collect();
+    snapshots.sort_unstable();
+    let mut expected: Vec<String> = kept
+        .iter()
+        .map(|day| format!("tenant-b-mysql-snapshot-{day}-021500"))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(snapshots, expected);
+}

@@ -644,9 +644,14 @@ pub fn integration_ids(seeded: &Value) -> (String, String) {
     (find("111111111111"), find("333333333333"))
 }
 
-/// CloudWatch in a tenant's account, as its `ShiftopsReadOnly` role: AssumeRole with the
-/// central credentials, as shiftops does.
+/// CloudWatch in a tenant's account, as its `ShiftopsReadOnly` role.
 pub async fn tenant_cloudwatch(url: &str, account: &str) -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::new(&tenant_sdk_config(url, account).await)
+}
+
+/// A tenant account's SDK configuration, as its `ShiftopsReadOnly` role: AssumeRole with the
+/// central credentials, as shiftops does.
+pub async fn tenant_sdk_config(url: &str, account: &str) -> aws_config::SdkConfig {
     let central = central_sdk_config(url).await;
     let assumed = aws_sdk_sts::Client::new(&central)
         .assume_role()
@@ -656,7 +661,7 @@ pub async fn tenant_cloudwatch(url: &str, account: &str) -> aws_sdk_cloudwatch::
         .await
         .expect("AssumeRole");
     let credentials = assumed.credentials().unwrap();
-    let config = central
+    central
         .to_builder()
         .credentials_provider(
             aws_credential_types::provider::SharedCredentialsProvider::new(
@@ -669,8 +674,7 @@ pub async fn tenant_cloudwatch(url: &str, account: &str) -> aws_sdk_cloudwatch::
                 ),
             ),
         )
-        .build();
-    aws_sdk_cloudwatch::Client::new(&config)
+        .build()
 }
 
 /// An alarm on `namespace`/`metric` (its Sum ≥ 1 over 5 minutes) named `name`, ready for its
