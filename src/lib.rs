@@ -10,6 +10,7 @@ pub mod datafile;
 pub mod docs;
 pub mod health;
 pub mod i18n;
+pub mod memory;
 pub mod model;
 pub mod report;
 pub mod source;

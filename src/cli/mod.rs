@@ -705,29 +705,8 @@ fn bad_data_file(error: &DataFileError) -> u8 {
     EXIT_BAD_DATA_FILE
 }
 
-/// Sources build their results on the runtime's workers and the console frees them on its own
-/// thread; glibc gives each thread an arena of its own, so every arena keeps the holes the others'
-/// frees leave: at 10,000 tenants some 30 MB of resident memory. A handful of threads contend
-/// little for one arena.
-///
-/// The buffers of a fetch and of the rows of thousands of tenants are large and replaced whole.
-/// glibc maps a block of 128 KiB or more on its own and gives it back when freed, but raises that
-/// threshold each time such a block is freed (up to 32 MiB), after which the next ones come from
-/// the heap and leave holes there; a threshold set once stays put ("Dynamic adjustment of the mmap
-/// threshold is disabled if any of the … M_MMAP_THRESHOLD … parameters is set":
-/// <https://man7.org/linux/man-pages/man3/mallopt.3.html>). At 10,000 tenants some 10 MB of
-/// resident memory.
-fn configure_malloc() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; called before the runtime's threads start.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-    }
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    configure_malloc();
+    crate::memory::configure_malloc();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -490,7 +490,15 @@ where
             }
             Some(event) = self.action_events.recv() => self.app.on_action_event(event),
             _ = self.clock.tick() => {
+                // A result replaces data, or is dropped as the same: either frees its size.
+                let replaced = self
+                    .pending
+                    .iter()
+                    .any(|event| matches!(event, SourceEvent::Finished(_)));
                 self.app.advance(self.fleet.clock.now(), self.pending.drain(..));
+                if replaced {
+                    crate::memory::release_freed();
+                }
             }
         }
         Ok(None)
