@@ -1188,7 +1188,7 @@ async fn without_svv_integration_the_integrations_are_described_on_every_refresh
     drop(emulator);
 }
 
-/// DescribeExportTasks returns every export an account ever ran: tenant_b's three newest
+/// DescribeExportTasks returns every task the account still lists: tenant_b's three newest
 /// exports are kept, and its older last success, while the failure they pushed out is dropped,
 /// with its snapshot.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -78,9 +78,11 @@ impl ExportTask {
 pub const RECENT_EXPORTS: usize = 3;
 
 /// Keeps of each tenant's export tasks the [`RECENT_EXPORTS`] newest and its newest complete one
-/// (the last success a failed export is measured from), in their order. DescribeExportTasks
-/// returns every export an account ever ran, a year of daily ones after a year: only these are
-/// shown or checked.
+/// (the last success a failed export is measured from), in their order. DescribeExportTasks has no
+/// time filter: it pages through every task the account still lists, 100 a page ("Constraints:
+/// Minimum 20, maximum 100",
+/// <https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeExportTasks.html>,
+/// MaxRecords); only these are shown or checked.
 pub fn keep_recent_exports(tasks: &mut Vec<ExportTask>) {
     let mut newest_first: Vec<usize> = (0..tasks.len()).collect();
     newest_first.sort_by(|&a, &b| {

@@ -497,7 +497,8 @@ where
                     .any(|event| matches!(event, SourceEvent::Finished(_)));
                 self.app.advance(self.fleet.clock.now(), self.pending.drain(..));
                 if replaced {
-                    crate::memory::release_freed();
+                    // It walks the whole heap: off the console's thread.
+                    tokio::task::spawn_blocking(crate::memory::release_freed);
                 }
             }
         }

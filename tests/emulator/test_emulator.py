@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
+import boto3
 import botocore.session
 import cbor2
 import pytest
@@ -276,6 +277,34 @@ def test_rds_export_task_states(emu):
     task = rds.describe_export_tasks(ExportTaskIdentifier="e1")["ExportTasks"][0]
     assert (task["Status"], task["FailureCause"], task["PercentProgress"]) == ("FAILED", "KMS key not accessible", 37)
 
+
+
+def test_rds_export_tasks_page_as_aws_does(emu):
+    rds = emu.tenant("rds", "222222222222")
+    make_cluster(rds, "tenant-b-mysql")
+    snap = rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="s1", DBClusterIdentifier="tenant-b-mysql")
+    for i in range(25):
+        rds.start_export_task(ExportTaskIdentifier=f"e{i:02}", SourceArn=snap["DBClusterSnapshot"]["DBClusterSnapshotArn"],
+                              S3BucketName="tenant-b-snapshots", S3Prefix="tenant_b/",
+                              IamRoleArn="arn:aws:iam::222222222222:role/x", KmsKeyId="k")
+    first = rds.describe_export_tasks(MaxRecords=20)
+    assert len(first["ExportTasks"]) == 20 and first["Marker"]
+    rest = rds.describe_export_tasks(MaxRecords=20, Marker=first["Marker"])
+    assert len(rest["ExportTasks"]) == 5 and "Marker" not in rest
+    ids = [t["ExportTaskIdentifier"] for t in first["ExportTasks"] + rest["ExportTasks"]]
+    assert sorted(ids) == [f"e{i:02}" for i in range(25)]
+    assert len(rds.describe_export_tasks()["ExportTasks"]) == 25  # default page: 100
+    # botocore refuses these before sending (its model says min 20); the server must too.
+    creds = emu.client("sts").assume_role(RoleArn="arn:aws:iam::222222222222:role/ShiftopsReadOnly",
+                                          RoleSessionName="pytest")["Credentials"]
+    unchecked = boto3.client("rds", endpoint_url=emu.url, region_name="us-east-1",
+                             aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                             aws_session_token=creds["SessionToken"],
+                             config=Config(retries={"max_attempts": 1}, parameter_validation=False))
+    for size in (19, 101):
+        with pytest.raises(ClientError) as exc:
+            unchecked.describe_export_tasks(MaxRecords=size)
+        assert error_code(exc) == "InvalidParameterValue"
 
 # -- Step Functions -------------------------------------------------------------------------
 

@@ -419,7 +419,7 @@ async fn read_exports(
                 failure_cause: task.failure_cause().map(str::to_string),
             });
         }
-        // Every export the account ever ran comes back; only the recent ones are kept.
+        // Every task the account still lists comes back (no time filter); the recent are kept.
         keep_recent_exports(&mut data.exports);
         let exported: HashSet<&str> = data.exports.iter().map(|t| t.snapshot.as_str()).collect();
         data.snapshots.retain(|s| exported.contains(s.id.as_str()));

@@ -6,6 +6,12 @@ without PercentProgress, TaskStartTime, TaskEndTime or SnapshotTime. New tasks h
 read `COMPLETE`, 100 %, with start/end times; CancelExportTask gives `CANCELED`.
 `POST /_shiftops/rds/export-task-state` (see `set_state`) stages FAILED or
 IN_PROGRESS with a FailureCause and PercentProgress.
+
+moto also returns every task in one answer and ignores MaxRecords; AWS answers a page
+of MaxRecords (default 100, "Constraints: Minimum 20, maximum 100") and a Marker for
+the rest
+(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeExportTasks.html),
+so DescribeExportTasks pages here, in start order, and refuses a MaxRecords out of range.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from typing import Any
 
 from moto.rds import models as rds_models
 from moto.rds.models import rds_backends
+from moto.rds.responses import RDSResponse
 
-from .moto_ext import ServiceError, utcnow
+from .moto_ext import ServiceError, add_action, page, result, utcnow
 
 
 def install() -> None:
@@ -42,6 +49,21 @@ def install() -> None:
         return task
 
     rds_models.RDSBackend.cancel_export_task = cancel_export_task
+    add_action(RDSResponse, "describe_export_tasks")(describe_export_tasks)
+
+
+def describe_export_tasks(self: RDSResponse):
+    size = self._get_param("MaxRecords")
+    if size is not None and not 20 <= int(size) <= 100:
+        raise ServiceError("InvalidParameterValue",
+                           f"Invalid value {size} for MaxRecords. Must be between 20 and 100")
+    tasks = sorted(self.backend.describe_export_tasks(self._get_param("ExportTaskIdentifier")),
+                   key=lambda t: t.task_start_time)
+    chunk, marker = page(tasks, self._get_param("Marker"), size, 100)
+    out: dict[str, Any] = {"ExportTasks": chunk}
+    if marker:
+        out["Marker"] = marker
+    return result(out)
 
 
 def set_state(account: str, region: str, ident: str, status: str, failure_cause: str | None,
